@@ -1,0 +1,102 @@
+//! `Authorization: Bearer <token>` → who is calling.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::http::StatusCode;
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use vocweek_db::assets::Scope;
+use vocweek_db::tokens::{Principal, TokenRejection};
+use vocweek_domain::Role;
+use vocweek_pipeline::Uploader;
+
+use crate::{ApiError, AppState};
+
+/// The authenticated caller of a request.
+#[derive(Debug, Clone)]
+pub struct Caller(pub Principal);
+
+fn unauthorized(code: &'static str, message: &str) -> ApiError {
+    ApiError::new(StatusCode::UNAUTHORIZED, code, message)
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let header = req
+            .headers()
+            .get(actix_web::http::header::AUTHORIZATION)
+            .map(|value| value.to_str().map(str::to_owned));
+        Box::pin(async move {
+            let state = state.ok_or_else(|| ApiError::internal(&"application state missing"))?;
+            let header = match header {
+                None => {
+                    return Err(unauthorized(
+                        "missing-token",
+                        "send 'Authorization: Bearer <token>'",
+                    ));
+                }
+                Some(Err(_)) => {
+                    return Err(unauthorized("invalid-token", "the token is not valid"));
+                }
+                Some(Ok(value)) => value,
+            };
+            let token = header
+                .strip_prefix("Bearer ")
+                .or_else(|| header.strip_prefix("bearer "))
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .ok_or_else(|| {
+                    unauthorized("missing-token", "send 'Authorization: Bearer <token>'")
+                })?;
+            match state.db.authenticate(token).await? {
+                Ok(principal) => Ok(Caller(principal)),
+                Err(TokenRejection::Unknown) => {
+                    Err(unauthorized("invalid-token", "the token is not valid"))
+                }
+                Err(TokenRejection::Revoked) => Err(unauthorized(
+                    "token-revoked",
+                    "the token was revoked; ask the provincial office for a new one",
+                )),
+                Err(TokenRejection::Expired) => Err(unauthorized(
+                    "token-expired",
+                    "the session has expired; sign in again",
+                )),
+            }
+        })
+    }
+}
+
+impl Caller {
+    /// Only units upload.
+    pub fn uploader(&self) -> Result<Uploader, ApiError> {
+        match &self.0 {
+            Principal::Unit { id, desk, city, .. } => Ok(Uploader {
+                unit_id: *id,
+                desk: *desk,
+                city: city.clone(),
+            }),
+            _ => Err(ApiError::forbidden("uploading needs a unit's upload token")),
+        }
+    }
+
+    /// What the caller may read: its own unit's items, its desk's, or everything (admins).
+    pub fn read_scope(&self) -> Result<Scope, ApiError> {
+        match &self.0 {
+            Principal::Unit { id, .. } => Ok(Scope::Unit(*id)),
+            Principal::User {
+                role: Role::Admin, ..
+            } => Ok(Scope::Everything),
+            Principal::User {
+                desk: Some(desk), ..
+            } => Ok(Scope::Desk(*desk)),
+            Principal::User { desk: None, .. } => Ok(Scope::Everything),
+            Principal::Partner { .. } => Err(ApiError::forbidden(
+                "partners read approved assets through the partner feed",
+            )),
+        }
+    }
+}

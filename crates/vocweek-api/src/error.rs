@@ -1,0 +1,125 @@
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use serde_json::{Value, json};
+use vocweek_db::DbError;
+use vocweek_domain::DomainError;
+use vocweek_pipeline::IngestError;
+
+/// Every error the API answers with: `{"error":{"code","message","details"}}`.
+/// `code` is stable and kebab-case; `message` is for people; `details` for programs.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    pub details: Value,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            details: Value::Null,
+        }
+    }
+
+    pub fn with_details(mut self, details: Value) -> Self {
+        self.details = details;
+        self
+    }
+
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::BAD_REQUEST, code, message)
+    }
+
+    pub fn not_found(what: &str) -> Self {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            format!("{what} not found"),
+        )
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::FORBIDDEN, "forbidden", message)
+    }
+
+    /// A failure on our side: logged in full, answered without internals.
+    pub fn internal(cause: &dyn std::fmt::Display) -> Self {
+        tracing::error!(error = %cause, "internal error");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "an internal error occurred; it has been logged",
+        )
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut response = HttpResponse::build(self.status);
+        if self.status == StatusCode::UNAUTHORIZED {
+            response.insert_header(("WWW-Authenticate", "Bearer"));
+        }
+        response.json(json!({
+            "error": { "code": self.code, "message": self.message, "details": self.details }
+        }))
+    }
+}
+
+impl From<DomainError> for ApiError {
+    fn from(err: DomainError) -> Self {
+        let code = match err {
+            DomainError::UnknownValue { .. } => "unknown-value",
+            DomainError::ForbiddenTransition { .. } => "forbidden-transition",
+            _ => "invalid-value",
+        };
+        let details = err.details();
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, err.to_string()).with_details(details)
+    }
+}
+
+impl From<DbError> for ApiError {
+    fn from(err: DbError) -> Self {
+        match err {
+            DbError::NotFound(what) => ApiError::not_found(&what),
+            DbError::AlreadyExists(_) => {
+                ApiError::new(StatusCode::CONFLICT, "already-exists", err.to_string())
+            }
+            DbError::Conflict(_) => {
+                ApiError::new(StatusCode::CONFLICT, "version-conflict", err.to_string())
+            }
+            DbError::Domain(domain) => domain.into(),
+            other => ApiError::internal(&other),
+        }
+    }
+}
+
+impl From<IngestError> for ApiError {
+    fn from(err: IngestError) -> Self {
+        if err.is_internal() {
+            return ApiError::internal(&err);
+        }
+        let status = match err {
+            IngestError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            IngestError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            IngestError::Media(_) | IngestError::KindMismatch { .. } => {
+                StatusCode::UNSUPPORTED_MEDIA_TYPE
+            }
+            _ => StatusCode::UNPROCESSABLE_ENTITY,
+        };
+        ApiError::new(status, err.code(), err.to_string()).with_details(err.details())
+    }
+}

@@ -1,0 +1,162 @@
+//! Request and response bodies: field names are English and stable; times are RFC 3339 UTC
+//! (the web queue shows them in Asia/Shanghai).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use vocweek_db::assets::{AssetPage, AssetRecord};
+use vocweek_domain::Tags;
+
+/// An asset as clients see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssetJson {
+    /// UUIDv7: sorts by upload time.
+    pub id: String,
+    /// `photo`, `video` or `article`, from the bytes.
+    pub kind: String,
+    /// `processing`, `pending_review`, `approved`, `rejected`, `returned`, `recommended`, `failed`.
+    pub state: String,
+    /// BLAKE3 of the original, hex.
+    pub blake3: String,
+    pub size: i64,
+    /// The sniffed MIME type.
+    pub mime: String,
+    pub original_filename: String,
+    pub title: String,
+    pub description: String,
+    pub tags: Tags,
+    pub captured_at: Option<DateTime<Utc>>,
+    pub activity_date: NaiveDate,
+    /// `edu` or `hr`: the editorial desk that reviews it.
+    pub desk: String,
+    /// The unit that first sent these bytes.
+    pub unit_id: i32,
+    #[schema(value_type = Object)]
+    pub metadata: serde_json::Value,
+    pub failure: Option<FailureJson>,
+    /// Optimistic-lock version; decisions name it.
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// On an upload answer: `true` when these bytes were already stored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duplicate: Option<bool>,
+}
+
+/// Why processing failed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FailureJson {
+    pub code: String,
+    pub reason: String,
+}
+
+impl AssetJson {
+    pub fn from_record(record: AssetRecord, duplicate: Option<bool>) -> Self {
+        let asset = record.asset;
+        let failure = asset.failure_code.map(|code| FailureJson {
+            code,
+            reason: asset.failure_reason.unwrap_or_default(),
+        });
+        AssetJson {
+            tags: Tags {
+                city: asset.city,
+                category: asset.category,
+                subcategory: asset.subcategory,
+                themes: record.themes,
+            },
+            id: asset.id,
+            kind: asset.kind,
+            state: asset.state,
+            blake3: asset.blake3,
+            size: asset.size,
+            mime: asset.mime,
+            original_filename: asset.original_filename,
+            title: asset.title,
+            description: asset.description,
+            captured_at: asset.captured_at,
+            activity_date: asset.activity_date,
+            desk: asset.desk,
+            unit_id: asset.unit_id,
+            metadata: asset.metadata,
+            failure,
+            version: asset.version,
+            created_at: asset.created_at,
+            updated_at: asset.updated_at,
+            duplicate,
+        }
+    }
+}
+
+/// A page of assets, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssetPageJson {
+    pub items: Vec<AssetJson>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+impl From<AssetPage> for AssetPageJson {
+    fn from(page: AssetPage) -> Self {
+        AssetPageJson {
+            items: page
+                .items
+                .into_iter()
+                .map(|record| AssetJson::from_record(record, None))
+                .collect(),
+            next_cursor: page.next_cursor,
+        }
+    }
+}
+
+/// The error envelope of every non-2xx answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorEnvelope {
+    pub error: ErrorJson,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorJson {
+    /// Stable, kebab-case: `missing-title`, `unknown-tag`, `payload-too-large`…
+    pub code: String,
+    pub message: String,
+    #[schema(value_type = Object)]
+    pub details: serde_json::Value,
+}
+
+/// Sign-in of an editor or admin.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SignInRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionJson {
+    /// Bearer token for the API and the web queue.
+    pub token: String,
+    pub expires_in_seconds: i64,
+}
+
+/// The multipart form of an upload (for the OpenAPI document).
+#[allow(dead_code)]
+#[derive(ToSchema)]
+pub struct UploadFormSchema {
+    /// The file (photo, video or article).
+    #[schema(format = Binary, value_type = String)]
+    pub file: Vec<u8>,
+    /// Required.
+    pub title: String,
+    pub description: Option<String>,
+    /// `photo`, `video` or `article`; sniffed when absent and must agree with the bytes.
+    pub kind: Option<String>,
+    /// City slug; defaults to the unit's city.
+    pub city: Option<String>,
+    pub category: Option<String>,
+    pub subcategory: Option<String>,
+    /// Repeat the field or separate with commas.
+    pub themes: Option<Vec<String>>,
+    /// RFC 3339, or `YYYY-MM-DD HH:MM:SS` in Beijing time.
+    pub captured_at: Option<String>,
+    /// `YYYY-MM-DD`; defaults to today in Beijing time.
+    pub activity_date: Option<String>,
+}

@@ -1,0 +1,16 @@
+//! The HTTP face of vocweek (actix-web): routes, authentication, JSON types and the OpenAPI
+//! document. Handlers translate HTTP to calls on the pipeline and the data layer, nothing more.
+
+mod auth;
+mod error;
+mod json;
+mod middleware;
+mod openapi;
+mod routes;
+mod startup;
+mod state;
+
+pub use error::ApiError;
+pub use openapi::ApiDoc;
+pub use startup::{ExtraRoutes, build_server};
+pub use state::AppState;

@@ -1,0 +1,43 @@
+use actix_web::HttpResponse;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::json::{
+    AssetJson, AssetPageJson, ErrorEnvelope, ErrorJson, FailureJson, SessionJson, SignInRequest,
+    UploadFormSchema,
+};
+use crate::routes::*;
+
+/// The OpenAPI document, generated from the handlers' annotations.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "vocweek", description = "Media pipeline of the Vocational Education Activity Week"),
+    paths(healthz, readyz, metrics, vocabularies, sign_in, upload_asset, list_assets, get_asset, openapi_json),
+    components(schemas(
+        AssetJson, AssetPageJson, ErrorEnvelope, ErrorJson, FailureJson, SessionJson,
+        SignInRequest, UploadFormSchema, vocweek_domain::Tags, vocweek_domain::Vocabulary,
+        vocweek_domain::Term, vocweek_domain::Category
+    )),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = openapi.components.as_mut() {
+            components.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
+        }
+    }
+}
+
+/// This document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "operations",
+    responses((status = 200, description = "OpenAPI 3.1 document")))]
+pub async fn openapi_json() -> HttpResponse {
+    HttpResponse::Ok().json(ApiDoc::openapi())
+}

@@ -1,0 +1,130 @@
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use vocweek_db::assets::AssetFilter;
+use vocweek_domain::{AssetKind, AssetState, DomainError, parse_date};
+
+use crate::auth::Caller;
+use crate::json::{AssetJson, AssetPageJson};
+use crate::{ApiError, AppState};
+
+const DEFAULT_PAGE: u64 = 50;
+const MAX_PAGE: u64 = 200;
+
+/// One asset. Units see what they submitted, editors their desk's, admins everything;
+/// anything else is answered 404, as if it did not exist.
+#[utoipa::path(get, path = "/api/v1/assets/{id}", tag = "assets",
+    params(("id" = String, Path, description = "Asset id")),
+    security(("bearer" = [])),
+    responses((status = 200, body = AssetJson),
+              (status = 401, body = crate::json::ErrorEnvelope),
+              (status = 404, body = crate::json::ErrorEnvelope)))]
+pub async fn get_asset(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let scope = caller.read_scope()?;
+    let record = state
+        .db
+        .asset(&id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("asset"))?;
+    if !state.db.asset_visible(&record, scope).await? {
+        return Err(ApiError::not_found("asset"));
+    }
+    Ok(HttpResponse::Ok().json(AssetJson::from_record(record, None)))
+}
+
+/// Filters of the listing; tag filters take vocabulary slugs.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ListQuery {
+    pub state: Option<String>,
+    pub kind: Option<String>,
+    pub city: Option<String>,
+    pub category: Option<String>,
+    pub theme: Option<String>,
+    /// A unit id.
+    pub unit: Option<i32>,
+    /// Activity date, `YYYY-MM-DD`.
+    pub day: Option<String>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// 1 to 200, default 50.
+    pub limit: Option<u64>,
+}
+
+/// Assets newest first, keyset-paginated, within the caller's scope.
+#[utoipa::path(get, path = "/api/v1/assets", tag = "assets", params(ListQuery),
+    security(("bearer" = [])),
+    responses((status = 200, body = AssetPageJson),
+              (status = 400, body = crate::json::ErrorEnvelope),
+              (status = 422, description = "unknown filter value", body = crate::json::ErrorEnvelope)))]
+pub async fn list_assets(
+    caller: Caller,
+    state: web::Data<AppState>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let scope = caller.read_scope()?;
+    let filter = to_filter(&state, query.into_inner())?;
+    let page = state.db.list_assets(scope, &filter).await?;
+    Ok(HttpResponse::Ok().json(AssetPageJson::from(page)))
+}
+
+fn to_filter(state: &AppState, query: ListQuery) -> Result<AssetFilter, ApiError> {
+    let vocabulary = &state.ingestor.campaign().vocabulary;
+    let known = |field: &'static str,
+                 value: Option<String>,
+                 ok: &dyn Fn(&str) -> bool,
+                 allowed: Vec<String>| {
+        match value.filter(|v| !v.is_empty()) {
+            Some(v) if !ok(&v) => Err(DomainError::UnknownValue {
+                field,
+                value: v,
+                allowed,
+            }),
+            other => Ok(other),
+        }
+    };
+    let limit = query.limit.unwrap_or(DEFAULT_PAGE);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(ApiError::bad_request(
+            "invalid-query",
+            format!("limit must be between 1 and {MAX_PAGE}"),
+        ));
+    }
+    Ok(AssetFilter {
+        state: query.state.as_deref().map(AssetState::parse).transpose()?,
+        kind: query.kind.as_deref().map(AssetKind::parse).transpose()?,
+        city: known(
+            "city",
+            query.city,
+            &|v| vocabulary.city(v).is_some(),
+            vocabulary.cities.iter().map(|t| t.slug.clone()).collect(),
+        )?,
+        category: known(
+            "category",
+            query.category,
+            &|v| vocabulary.category(v).is_some(),
+            vocabulary
+                .categories
+                .iter()
+                .map(|c| c.slug.clone())
+                .collect(),
+        )?,
+        theme: known(
+            "theme",
+            query.theme,
+            &|v| vocabulary.theme(v).is_some(),
+            vocabulary.themes.iter().map(|t| t.slug.clone()).collect(),
+        )?,
+        unit: query.unit,
+        day: query
+            .day
+            .as_deref()
+            .map(|d| parse_date("day", d))
+            .transpose()?,
+        cursor: query.cursor.filter(|c| !c.is_empty()),
+        limit,
+    })
+}

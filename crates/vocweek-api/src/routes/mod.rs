@@ -1,0 +1,60 @@
+//! Route table. Every resource answers unknown methods with a JSON 405.
+
+mod assets;
+mod health;
+mod metrics;
+mod session;
+mod upload;
+mod vocabularies;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, Resource, ResponseError, web};
+
+use crate::ApiError;
+use crate::openapi;
+
+pub use assets::{__path_get_asset, __path_list_assets};
+pub use health::{__path_healthz, __path_readyz};
+pub use metrics::__path_metrics;
+pub use session::__path_sign_in;
+pub use upload::__path_upload_asset;
+pub use vocabularies::__path_vocabularies;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource("/healthz").route(web::get().to(health::healthz)))
+        .service(resource("/readyz").route(web::get().to(health::readyz)))
+        .service(resource("/metrics").route(web::get().to(metrics::metrics)))
+        .service(resource("/api/v1/openapi.json").route(web::get().to(openapi::openapi_json)))
+        .service(resource("/api/v1/vocabularies").route(web::get().to(vocabularies::vocabularies)))
+        .service(resource("/api/v1/session").route(web::post().to(session::sign_in)))
+        .service(
+            resource("/api/v1/assets")
+                .route(web::post().to(upload::upload_asset))
+                .route(web::get().to(assets::list_assets)),
+        )
+        .service(resource("/api/v1/assets/{id}").route(web::get().to(assets::get_asset)));
+}
+
+/// A resource whose unknown methods get a JSON 405 instead of an empty one.
+pub fn resource(path: &str) -> Resource {
+    web::resource(path).default_service(web::to(method_not_allowed))
+}
+
+async fn method_not_allowed(req: HttpRequest) -> HttpResponse {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method-not-allowed",
+        format!("{} is not allowed on {}", req.method(), req.path()),
+    )
+    .error_response()
+}
+
+/// Answer for any path no route matches.
+pub async fn not_found(req: HttpRequest) -> HttpResponse {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not-found",
+        format!("no such endpoint: {}", req.path()),
+    )
+    .error_response()
+}

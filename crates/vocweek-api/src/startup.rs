@@ -1,0 +1,69 @@
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpRequest, HttpServer, web};
+
+use crate::middleware::{catch_panic, record_metrics, request_span};
+use crate::{ApiError, AppState, routes};
+
+/// Extra routes mounted next to the API (the web queue in a later issue; tests use it too).
+pub type ExtraRoutes = Arc<dyn Fn(&mut web::ServiceConfig) + Send + Sync>;
+
+/// Builds the HTTP server on an already bound listener, so tests can bind port 0.
+pub fn build_server(
+    listener: TcpListener,
+    state: AppState,
+    http_workers: usize,
+    extra: Option<ExtraRoutes>,
+) -> std::io::Result<Server> {
+    let data = web::Data::new(state);
+    let server = HttpServer::new(move || {
+        let extra = extra.clone();
+        App::new()
+            .app_data(data.clone())
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(64 * 1024)
+                    .error_handler(json_error),
+            )
+            .app_data(web::QueryConfig::default().error_handler(query_error))
+            .app_data(web::PathConfig::default().error_handler(path_error))
+            .wrap(from_fn(catch_panic))
+            .wrap(from_fn(record_metrics))
+            .wrap(from_fn(request_span))
+            .configure(routes::configure)
+            .configure(move |cfg| {
+                if let Some(extra) = &extra {
+                    extra(cfg);
+                }
+            })
+            .default_service(web::to(routes::not_found))
+    })
+    .workers(http_workers.max(1))
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
+
+fn json_error(err: JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
+    ApiError::bad_request(
+        "invalid-json",
+        format!("the request body is not valid JSON: {err}"),
+    )
+    .into()
+}
+
+fn query_error(err: QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
+    ApiError::bad_request(
+        "invalid-query",
+        format!("the query string is invalid: {err}"),
+    )
+    .into()
+}
+
+fn path_error(err: PathError, _: &HttpRequest) -> actix_web::Error {
+    ApiError::bad_request("invalid-path", format!("the path is invalid: {err}")).into()
+}

@@ -1,0 +1,147 @@
+//! Units (who upload), users (who curate), partners (who pull).
+
+use chrono::{Duration, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
+use vocweek_domain::{Desk, Role, UnitKind};
+
+use crate::entities::{partner, unit, user};
+use crate::error::is_unique_violation;
+use crate::secrets::{hash_password, verify_password};
+use crate::tokens::{TokenKind, TokenOwner, issue};
+use crate::{Db, DbError, DbResult};
+
+/// How long an editor's sign-in lasts: a working day and the evening peak.
+pub const SESSION_HOURS: i64 = 12;
+
+impl Db {
+    /// Creates a unit and its first upload token (returned in clear, once).
+    pub async fn create_unit(
+        &self,
+        name: &str,
+        kind: UnitKind,
+        city: &str,
+    ) -> DbResult<(unit::Model, String)> {
+        let txn = self.conn().begin().await?;
+        let unit = unit::ActiveModel {
+            name: Set(name.trim().to_owned()),
+            kind: Set(kind.as_str().to_owned()),
+            desk: Set(kind.desk().as_str().to_owned()),
+            city: Set(city.to_owned()),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await
+        .map_err(|e| taken(e, format!("unit '{}'", name.trim())))?;
+        let token = issue(&txn, TokenKind::Upload, TokenOwner::Unit(unit.id), None).await?;
+        txn.commit().await?;
+        Ok((unit, token))
+    }
+
+    /// A new upload token for an existing unit (after revoking a leaked one).
+    pub async fn issue_unit_token(&self, unit_id: i32) -> DbResult<String> {
+        issue(
+            self.conn(),
+            TokenKind::Upload,
+            TokenOwner::Unit(unit_id),
+            None,
+        )
+        .await
+    }
+
+    pub async fn units(&self) -> DbResult<Vec<unit::Model>> {
+        Ok(unit::Entity::find()
+            .order_by_asc(unit::Column::Id)
+            .all(self.conn())
+            .await?)
+    }
+
+    pub async fn unit_by_name(&self, name: &str) -> DbResult<Option<unit::Model>> {
+        Ok(unit::Entity::find()
+            .filter(unit::Column::Name.eq(name.trim()))
+            .one(self.conn())
+            .await?)
+    }
+
+    pub async fn create_user(
+        &self,
+        username: &str,
+        password: &str,
+        role: Role,
+        desk: Option<Desk>,
+        must_change_password: bool,
+    ) -> DbResult<user::Model> {
+        let user = user::ActiveModel {
+            username: Set(username.trim().to_owned()),
+            password_hash: Set(hash_password(password)?),
+            role: Set(role.as_str().to_owned()),
+            desk: Set(desk.map(|d| d.as_str().to_owned())),
+            must_change_password: Set(must_change_password),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(self.conn())
+        .await
+        .map_err(|e| taken(e, format!("user '{}'", username.trim())))?;
+        Ok(user)
+    }
+
+    pub async fn user_count(&self) -> DbResult<u64> {
+        Ok(user::Entity::find().count(self.conn()).await?)
+    }
+
+    /// Checks a username and password and opens a session; `None` when either is wrong.
+    pub async fn sign_in(&self, username: &str, password: &str) -> DbResult<Option<String>> {
+        let Some(user) = user::Entity::find()
+            .filter(user::Column::Username.eq(username.trim()))
+            .one(self.conn())
+            .await?
+        else {
+            return Ok(None);
+        };
+        if !verify_password(password, &user.password_hash) {
+            return Ok(None);
+        }
+        let token = issue(
+            self.conn(),
+            TokenKind::Session,
+            TokenOwner::User(user.id),
+            Some(Duration::hours(SESSION_HOURS)),
+        )
+        .await?;
+        Ok(Some(token))
+    }
+
+    /// Creates a media partner and its API key (returned in clear, once).
+    pub async fn create_partner(&self, name: &str) -> DbResult<(partner::Model, String)> {
+        let txn = self.conn().begin().await?;
+        let partner = partner::ActiveModel {
+            name: Set(name.trim().to_owned()),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await
+        .map_err(|e| taken(e, format!("partner '{}'", name.trim())))?;
+        let key = issue(
+            &txn,
+            TokenKind::ApiKey,
+            TokenOwner::Partner(partner.id),
+            None,
+        )
+        .await?;
+        txn.commit().await?;
+        Ok((partner, key))
+    }
+}
+
+fn taken(err: sea_orm::DbErr, what: String) -> DbError {
+    if is_unique_violation(&err) {
+        DbError::AlreadyExists(what)
+    } else {
+        DbError::Database(err)
+    }
+}

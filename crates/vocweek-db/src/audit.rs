@@ -1,0 +1,71 @@
+//! The audit trail: one row per thing that happened to an asset, written in the same
+//! transaction as the change it records.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+use serde_json::Value;
+
+use crate::entities::audit_event;
+use crate::{Db, DbResult};
+
+/// Who did it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    Unit(i32),
+    User(i32),
+    Partner(i32),
+    /// A worker or the service itself.
+    System,
+}
+
+impl Actor {
+    fn parts(&self) -> (&'static str, Option<String>) {
+        match self {
+            Actor::Unit(id) => ("unit", Some(id.to_string())),
+            Actor::User(id) => ("user", Some(id.to_string())),
+            Actor::Partner(id) => ("partner", Some(id.to_string())),
+            Actor::System => ("system", None),
+        }
+    }
+}
+
+/// One audit row; `from`/`to` are asset states when the event changed one.
+pub struct AuditEntry<'a> {
+    pub asset_id: Option<&'a str>,
+    pub actor: Actor,
+    pub action: &'a str,
+    pub from: Option<&'a str>,
+    pub to: Option<&'a str>,
+    pub details: Value,
+}
+
+pub async fn record<C: ConnectionTrait>(conn: &C, entry: AuditEntry<'_>) -> DbResult<()> {
+    let (actor_kind, actor_id) = entry.actor.parts();
+    audit_event::ActiveModel {
+        asset_id: Set(entry.asset_id.map(str::to_owned)),
+        actor_kind: Set(actor_kind.to_owned()),
+        actor_id: Set(actor_id),
+        action: Set(entry.action.to_owned()),
+        from_state: Set(entry.from.map(str::to_owned)),
+        to_state: Set(entry.to.map(str::to_owned)),
+        details: Set(entry.details),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
+}
+
+impl Db {
+    /// An asset's history, oldest first.
+    pub async fn audit_trail(&self, asset_id: &str) -> DbResult<Vec<audit_event::Model>> {
+        Ok(audit_event::Entity::find()
+            .filter(audit_event::Column::AssetId.eq(asset_id))
+            .order_by_asc(audit_event::Column::Id)
+            .all(self.conn())
+            .await?)
+    }
+}

@@ -1,0 +1,170 @@
+//! Campaigns and their vocabularies: seeded from the domain's data files, read back per campaign
+//! so next year's week can bring its own themes without a code change.
+
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
+use vocweek_domain::{CampaignSeed, Category, Term, Vocabulary};
+
+use crate::entities::{campaign, vocabulary_term};
+use crate::{Db, DbError, DbResult};
+
+/// The campaign new uploads belong to, with its vocabulary.
+#[derive(Debug, Clone)]
+pub struct ActiveCampaign {
+    pub campaign: campaign::Model,
+    pub vocabulary: Vocabulary,
+}
+
+impl Db {
+    /// Inserts the shipped campaigns that are not in the database yet. The newest becomes active
+    /// when no campaign is. Returns how many were inserted; running it again inserts nothing.
+    pub async fn seed_campaigns(&self, seeds: &[CampaignSeed]) -> DbResult<usize> {
+        let txn = self.conn().begin().await?;
+        let mut inserted = 0;
+        for seed in seeds {
+            let exists = campaign::Entity::find()
+                .filter(campaign::Column::Slug.eq(&seed.slug))
+                .one(&txn)
+                .await?;
+            if exists.is_none() {
+                insert_campaign(&txn, seed).await?;
+                inserted += 1;
+            }
+        }
+        let any_active = campaign::Entity::find()
+            .filter(campaign::Column::Active.eq(true))
+            .one(&txn)
+            .await?
+            .is_some();
+        if !any_active
+            && let Some(newest) = campaign::Entity::find()
+                .order_by_desc(campaign::Column::Year)
+                .one(&txn)
+                .await?
+        {
+            let mut active: campaign::ActiveModel = newest.into();
+            active.active = Set(true);
+            active.update(&txn).await?;
+        }
+        txn.commit().await?;
+        Ok(inserted)
+    }
+
+    pub async fn active_campaign(&self) -> DbResult<ActiveCampaign> {
+        let campaign = campaign::Entity::find()
+            .filter(campaign::Column::Active.eq(true))
+            .one(self.conn())
+            .await?
+            .ok_or_else(|| DbError::NotFound("active campaign".to_owned()))?;
+        let terms = vocabulary_term::Entity::find()
+            .filter(vocabulary_term::Column::CampaignId.eq(campaign.id))
+            .order_by_asc(vocabulary_term::Column::Position)
+            .all(self.conn())
+            .await?;
+        Ok(ActiveCampaign {
+            vocabulary: vocabulary_from_terms(&terms)?,
+            campaign,
+        })
+    }
+}
+
+async fn insert_campaign<C: ConnectionTrait>(conn: &C, seed: &CampaignSeed) -> DbResult<()> {
+    let saved = campaign::ActiveModel {
+        slug: Set(seed.slug.clone()),
+        year: Set(seed.year),
+        name_zh: Set(seed.name_zh.clone()),
+        name_en: Set(seed.name_en.clone()),
+        theme_zh: Set(seed.theme_zh.clone()),
+        theme_en: Set(seed.theme_en.clone()),
+        starts_on: Set(seed.starts_on),
+        ends_on: Set(seed.ends_on),
+        plan_due_on: Set(seed.plan_due_on),
+        report_due_on: Set(seed.report_due_on),
+        active: Set(false),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    let rows = terms_of(&seed.vocabulary).into_iter().enumerate().map(
+        |(position, (facet, parent, term))| vocabulary_term::ActiveModel {
+            campaign_id: Set(saved.id),
+            facet: Set(facet.to_owned()),
+            slug: Set(term.slug.clone()),
+            parent_slug: Set(parent.map(str::to_owned)),
+            name_zh: Set(term.zh.clone()),
+            name_en: Set(term.en.clone()),
+            position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
+            ..Default::default()
+        },
+    );
+    vocabulary_term::Entity::insert_many(rows)
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Flattens a vocabulary into (facet, parent, term) rows, in display order.
+fn terms_of(vocabulary: &Vocabulary) -> Vec<(&'static str, Option<&str>, Term)> {
+    let mut rows = Vec::new();
+    rows.extend(vocabulary.cities.iter().map(|t| ("city", None, t.clone())));
+    for category in &vocabulary.categories {
+        rows.push((
+            "category",
+            None,
+            Term {
+                slug: category.slug.clone(),
+                zh: category.zh.clone(),
+                en: category.en.clone(),
+            },
+        ));
+        rows.extend(
+            category
+                .subcategories
+                .iter()
+                .map(|t| ("subcategory", Some(category.slug.as_str()), t.clone())),
+        );
+    }
+    rows.extend(vocabulary.themes.iter().map(|t| ("theme", None, t.clone())));
+    rows
+}
+
+fn vocabulary_from_terms(rows: &[vocabulary_term::Model]) -> DbResult<Vocabulary> {
+    let term = |row: &vocabulary_term::Model| Term {
+        slug: row.slug.clone(),
+        zh: row.name_zh.clone(),
+        en: row.name_en.clone(),
+    };
+    let mut vocabulary = Vocabulary {
+        cities: Vec::new(),
+        categories: Vec::new(),
+        themes: Vec::new(),
+    };
+    for row in rows {
+        match row.facet.as_str() {
+            "city" => vocabulary.cities.push(term(row)),
+            "theme" => vocabulary.themes.push(term(row)),
+            "category" => vocabulary.categories.push(Category {
+                slug: row.slug.clone(),
+                zh: row.name_zh.clone(),
+                en: row.name_en.clone(),
+                subcategories: Vec::new(),
+            }),
+            "subcategory" => {
+                let parent = row.parent_slug.as_deref().unwrap_or_default();
+                let category = vocabulary
+                    .categories
+                    .iter_mut()
+                    .find(|c| c.slug == parent)
+                    .ok_or_else(|| {
+                        DbError::Corrupt(format!("subcategory {} has no category", row.slug))
+                    })?;
+                category.subcategories.push(term(row));
+            }
+            other => return Err(DbError::Corrupt(format!("unknown facet {other}"))),
+        }
+    }
+    Ok(vocabulary)
+}

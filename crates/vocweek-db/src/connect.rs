@@ -1,0 +1,85 @@
+use std::time::Duration;
+
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+use sea_orm_migration::MigratorTrait;
+use vocweek_migrations::Migrator;
+
+use crate::DbResult;
+
+/// Which database the handle talks to; a few queries (the job claim) differ between them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DbBackendKind {
+    Sqlite,
+    Postgres,
+}
+
+/// A pooled connection to the service's database.
+#[derive(Debug, Clone)]
+pub struct Db {
+    conn: DatabaseConnection,
+}
+
+impl Db {
+    /// Connects to `sqlite://…` or `postgres://…`. A SQLite file is created when missing and
+    /// switched to WAL so the API can read while workers write.
+    pub async fn connect(url: &str, max_connections: u32) -> DbResult<Self> {
+        let mut options = ConnectOptions::new(url.to_owned());
+        options
+            .max_connections(max_connections)
+            .min_connections(1)
+            .connect_timeout(Duration::from_secs(10))
+            .acquire_timeout(Duration::from_secs(30))
+            .sqlx_logging(false);
+        let conn = Database::connect(options).await?;
+        if conn.get_database_backend() == DbBackend::Sqlite {
+            conn.execute_unprepared("PRAGMA journal_mode=WAL").await?;
+            conn.execute_unprepared("PRAGMA synchronous=NORMAL").await?;
+        }
+        Ok(Db { conn })
+    }
+
+    pub fn conn(&self) -> &DatabaseConnection {
+        &self.conn
+    }
+
+    pub fn backend(&self) -> DbBackendKind {
+        match self.conn.get_database_backend() {
+            DbBackend::Postgres => DbBackendKind::Postgres,
+            _ => DbBackendKind::Sqlite,
+        }
+    }
+
+    /// Applies every pending migration.
+    pub async fn migrate(&self) -> DbResult<()> {
+        Migrator::up(&self.conn, None).await?;
+        Ok(())
+    }
+
+    /// Rolls back every migration (used by the migration round-trip test).
+    pub async fn migrate_down_all(&self) -> DbResult<()> {
+        Migrator::down(&self.conn, None).await?;
+        Ok(())
+    }
+
+    /// `true` when the database answers a trivial query (for `/readyz`).
+    pub async fn ping(&self) -> bool {
+        self.conn.ping().await.is_ok()
+    }
+
+    pub async fn close(self) -> DbResult<()> {
+        self.conn.close().await?;
+        Ok(())
+    }
+}
+
+/// Builds a SQLite URL for a file path, creating the file when missing.
+pub fn sqlite_url_for(path: &std::path::Path) -> String {
+    format!("sqlite://{}?mode=rwc", path.display())
+}
+
+impl Db {
+    /// The SQLite URL for a database file inside a data directory.
+    pub fn sqlite_url(path: &std::path::Path) -> String {
+        sqlite_url_for(path)
+    }
+}

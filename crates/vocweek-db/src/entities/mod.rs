@@ -1,0 +1,14 @@
+//! sea-orm entities, one file a table, matching `migrations/` column for column.
+
+pub mod asset;
+pub mod asset_theme;
+pub mod audit_event;
+pub mod campaign;
+pub mod job;
+pub mod partner;
+pub mod rendition;
+pub mod submission;
+pub mod token;
+pub mod unit;
+pub mod user;
+pub mod vocabulary_term;

@@ -1,0 +1,215 @@
+//! The durable job queue: rows in `jobs`, claimed under a lease.
+//!
+//! A job is `queued` until a worker claims it (`running`, `locked_by`, `locked_until`). The worker
+//! renews the lease while it works and ends the job `done`, back to `queued` with a later
+//! `run_after` (a retry), or `dead`. A worker that dies simply stops renewing: once `locked_until`
+//! passes, the claim query hands the job to another worker. Delivery is therefore at least once,
+//! and handlers are idempotent.
+
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult,
+    QueryFilter, QueryOrder, QuerySelect, Set, Statement, sea_query::Expr,
+};
+use serde_json::Value;
+
+use crate::entities::job;
+use crate::{Db, DbBackendKind, DbResult, now_millis};
+
+pub const QUEUED: &str = "queued";
+pub const RUNNING: &str = "running";
+pub const DONE: &str = "done";
+pub const DEAD: &str = "dead";
+
+/// A job to enqueue.
+pub struct NewJob<'a> {
+    pub kind: &'a str,
+    pub asset_id: Option<&'a str>,
+    pub payload: Value,
+    pub max_attempts: i32,
+}
+
+/// Enqueues a job inside the caller's transaction, so it exists exactly when the change does.
+pub async fn enqueue<C: ConnectionTrait>(conn: &C, new: NewJob<'_>) -> DbResult<i32> {
+    let now = now_millis();
+    let saved = job::ActiveModel {
+        kind: Set(new.kind.to_owned()),
+        asset_id: Set(new.asset_id.map(str::to_owned)),
+        payload: Set(new.payload.to_string()),
+        state: Set(QUEUED.to_owned()),
+        attempts: Set(0),
+        max_attempts: Set(new.max_attempts.max(1)),
+        run_after: Set(now),
+        locked_by: Set(None),
+        locked_until: Set(None),
+        last_error: Set(None),
+        progress: Set(0.0),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(saved.id)
+}
+
+/// One row of the queue-depth gauge.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct QueueDepth {
+    pub kind: String,
+    pub state: String,
+    pub count: i64,
+}
+
+/// The due-job selection, shared by both dialects: queued and due, or running with a dead lease.
+const DUE: &str = "(state = 'queued' AND run_after <= {now}) \
+                   OR (state = 'running' AND locked_until < {now})";
+
+impl Db {
+    /// Claims the next due job for `worker` for `lease_ms`, or `None` when nothing is due.
+    /// PostgreSQL skips rows another worker is claiming (`FOR UPDATE SKIP LOCKED`); SQLite runs
+    /// the single UPDATE under its database write lock, which makes it atomic as well.
+    pub async fn claim_job(&self, worker: &str, lease_ms: i64) -> DbResult<Option<job::Model>> {
+        let now = now_millis();
+        let (backend, sql) = match self.backend() {
+            DbBackendKind::Postgres => (
+                DbBackend::Postgres,
+                format!(
+                    "UPDATE jobs SET state = 'running', locked_by = $1, locked_until = $2, \
+                     attempts = attempts + 1, updated_at = $3 \
+                     WHERE id = (SELECT id FROM jobs WHERE {} \
+                     ORDER BY run_after, id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING *",
+                    DUE.replace("{now}", "$3")
+                ),
+            ),
+            DbBackendKind::Sqlite => (
+                DbBackend::Sqlite,
+                format!(
+                    "UPDATE jobs SET state = 'running', locked_by = ?1, locked_until = ?2, \
+                     attempts = attempts + 1, updated_at = ?3 \
+                     WHERE id = (SELECT id FROM jobs WHERE {} \
+                     ORDER BY run_after, id LIMIT 1) RETURNING *",
+                    DUE.replace("{now}", "?3")
+                ),
+            ),
+        };
+        let statement = Statement::from_sql_and_values(
+            backend,
+            sql,
+            [worker.into(), (now + lease_ms).into(), now.into()],
+        );
+        Ok(job::Entity::find()
+            .from_raw_sql(statement)
+            .one(self.conn())
+            .await?)
+    }
+
+    /// Extends the lease of a job this worker holds, and records its progress (0..1).
+    /// `false` means the lease was lost (it expired and another worker took the job).
+    pub async fn renew_lease(
+        &self,
+        job_id: i32,
+        worker: &str,
+        lease_ms: i64,
+        progress: Option<f64>,
+    ) -> DbResult<bool> {
+        let now = now_millis();
+        let mut update = job::Entity::update_many()
+            .col_expr(job::Column::LockedUntil, Expr::value(now + lease_ms))
+            .col_expr(job::Column::UpdatedAt, Expr::value(now));
+        if let Some(progress) = progress {
+            update = update.col_expr(job::Column::Progress, Expr::value(progress.clamp(0.0, 1.0)));
+        }
+        let result = update
+            .filter(held_by(job_id, worker))
+            .exec(self.conn())
+            .await?;
+        Ok(result.rows_affected == 1)
+    }
+
+    pub async fn job(&self, job_id: i32) -> DbResult<Option<job::Model>> {
+        Ok(job::Entity::find_by_id(job_id).one(self.conn()).await?)
+    }
+
+    pub async fn jobs_of_asset(&self, asset_id: &str) -> DbResult<Vec<job::Model>> {
+        Ok(job::Entity::find()
+            .filter(job::Column::AssetId.eq(asset_id))
+            .order_by_asc(job::Column::Id)
+            .all(self.conn())
+            .await?)
+    }
+
+    /// Jobs per kind and state that are not finished, for the queue-depth gauge.
+    pub async fn queue_depth(&self) -> DbResult<Vec<QueueDepth>> {
+        Ok(job::Entity::find()
+            .select_only()
+            .column(job::Column::Kind)
+            .column(job::Column::State)
+            .column_as(job::Column::Id.count(), "count")
+            .filter(job::Column::State.is_in([QUEUED, RUNNING]))
+            .group_by(job::Column::Kind)
+            .group_by(job::Column::State)
+            .into_model::<QueueDepth>()
+            .all(self.conn())
+            .await?)
+    }
+}
+
+fn held_by(job_id: i32, worker: &str) -> sea_orm::Condition {
+    sea_orm::Condition::all()
+        .add(job::Column::Id.eq(job_id))
+        .add(job::Column::State.eq(RUNNING))
+        .add(job::Column::LockedBy.eq(worker))
+}
+
+/// Marks a held job done. `false`: the lease was lost and the result must not be committed.
+pub async fn complete<C: ConnectionTrait>(conn: &C, job_id: i32, worker: &str) -> DbResult<bool> {
+    finish(conn, job_id, worker, DONE, None, None).await
+}
+
+/// Puts a held job back in the queue to run again at `run_after` (epoch ms).
+pub async fn retry_later<C: ConnectionTrait>(
+    conn: &C,
+    job_id: i32,
+    worker: &str,
+    error: &str,
+    run_after: i64,
+) -> DbResult<bool> {
+    finish(conn, job_id, worker, QUEUED, Some(error), Some(run_after)).await
+}
+
+/// Gives up on a held job for good, keeping its last error.
+pub async fn bury<C: ConnectionTrait>(
+    conn: &C,
+    job_id: i32,
+    worker: &str,
+    error: &str,
+) -> DbResult<bool> {
+    finish(conn, job_id, worker, DEAD, Some(error), None).await
+}
+
+async fn finish<C: ConnectionTrait>(
+    conn: &C,
+    job_id: i32,
+    worker: &str,
+    state: &str,
+    error: Option<&str>,
+    run_after: Option<i64>,
+) -> DbResult<bool> {
+    let now = now_millis();
+    let mut update = job::Entity::update_many()
+        .col_expr(job::Column::State, Expr::value(state))
+        .col_expr(job::Column::LockedBy, Expr::value(Option::<String>::None))
+        .col_expr(job::Column::LockedUntil, Expr::value(Option::<i64>::None))
+        .col_expr(job::Column::UpdatedAt, Expr::value(now));
+    if let Some(error) = error {
+        update = update.col_expr(job::Column::LastError, Expr::value(error));
+    }
+    if let Some(run_after) = run_after {
+        update = update.col_expr(job::Column::RunAfter, Expr::value(run_after));
+    }
+    if state == DONE {
+        update = update.col_expr(job::Column::Progress, Expr::value(1.0));
+    }
+    let result = update.filter(held_by(job_id, worker)).exec(conn).await?;
+    Ok(result.rows_affected == 1)
+}

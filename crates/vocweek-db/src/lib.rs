@@ -1,0 +1,22 @@
+//! The only crate that speaks SQL: entities, every query, and the durable job queue.
+//! The same code runs on SQLite (the embedded default) and PostgreSQL.
+
+pub mod accounts;
+pub mod assets;
+pub mod audit;
+pub mod campaigns;
+mod connect;
+pub mod entities;
+mod error;
+pub mod jobs;
+pub mod secrets;
+pub mod tokens;
+
+pub use connect::{Db, DbBackendKind};
+pub use error::{DbError, DbResult};
+pub use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};
+
+/// Now in epoch milliseconds, the unit of the job queue's times.
+pub fn now_millis() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}

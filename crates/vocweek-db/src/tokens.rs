@@ -1,0 +1,214 @@
+//! Bearer credentials: unit upload tokens, editor sessions, partner API keys.
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, sea_query::Expr,
+};
+use vocweek_domain::{Desk, Role, UnitKind};
+
+use crate::entities::{partner, token, unit, user};
+use crate::secrets::{new_token, token_hash, token_prefix};
+use crate::{Db, DbError, DbResult};
+
+/// What a token is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    Upload,
+    Session,
+    ApiKey,
+}
+
+impl TokenKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            TokenKind::Upload => "upload",
+            TokenKind::Session => "session",
+            TokenKind::ApiKey => "api_key",
+        }
+    }
+
+    fn marker(self) -> &'static str {
+        match self {
+            TokenKind::Upload => "vwu",
+            TokenKind::Session => "vws",
+            TokenKind::ApiKey => "vwp",
+        }
+    }
+}
+
+/// Whose token it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenOwner {
+    Unit(i32),
+    User(i32),
+    Partner(i32),
+}
+
+/// Who is calling, once a token checks out.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Principal {
+    Unit {
+        id: i32,
+        name: String,
+        kind: UnitKind,
+        desk: Desk,
+        city: String,
+    },
+    User {
+        id: i32,
+        username: String,
+        role: Role,
+        /// `None`: an admin, who sees both desks.
+        desk: Option<Desk>,
+    },
+    Partner {
+        id: i32,
+        name: String,
+    },
+}
+
+/// Why a presented token does not authenticate; each becomes a distinct 401 code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenRejection {
+    Unknown,
+    Revoked,
+    Expired,
+}
+
+/// Stores a new token's hash and returns the token, which is shown once and never stored.
+pub async fn issue<C: ConnectionTrait>(
+    conn: &C,
+    kind: TokenKind,
+    owner: TokenOwner,
+    ttl: Option<Duration>,
+) -> DbResult<String> {
+    let value = new_token(kind.marker());
+    let now = Utc::now();
+    let (unit_id, user_id, partner_id) = match owner {
+        TokenOwner::Unit(id) => (Some(id), None, None),
+        TokenOwner::User(id) => (None, Some(id), None),
+        TokenOwner::Partner(id) => (None, None, Some(id)),
+    };
+    token::ActiveModel {
+        kind: Set(kind.as_str().to_owned()),
+        hash: Set(token_hash(&value)),
+        prefix: Set(token_prefix(&value)),
+        unit_id: Set(unit_id),
+        user_id: Set(user_id),
+        partner_id: Set(partner_id),
+        created_at: Set(now),
+        expires_at: Set(ttl.map(|ttl| now + ttl)),
+        revoked_at: Set(None),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(value)
+}
+
+impl Db {
+    /// Checks a presented token; `Ok(Err(_))` is a refused token, `Err(_)` a database failure.
+    pub async fn authenticate(
+        &self,
+        presented: &str,
+    ) -> DbResult<Result<Principal, TokenRejection>> {
+        let Some(row) = token::Entity::find()
+            .filter(token::Column::Hash.eq(token_hash(presented.trim())))
+            .one(self.conn())
+            .await?
+        else {
+            return Ok(Err(TokenRejection::Unknown));
+        };
+        if row.revoked_at.is_some() {
+            return Ok(Err(TokenRejection::Revoked));
+        }
+        if row.expires_at.is_some_and(|at| at <= Utc::now()) {
+            return Ok(Err(TokenRejection::Expired));
+        }
+        self.principal_of(&row).await.map(Ok)
+    }
+
+    async fn principal_of(&self, row: &token::Model) -> DbResult<Principal> {
+        let missing = || DbError::Corrupt(format!("token {} has no owner", row.prefix));
+        if let Some(id) = row.unit_id {
+            let unit = unit::Entity::find_by_id(id)
+                .one(self.conn())
+                .await?
+                .ok_or_else(missing)?;
+            let kind = UnitKind::parse(&unit.kind)?;
+            return Ok(Principal::Unit {
+                id: unit.id,
+                name: unit.name,
+                kind,
+                desk: kind.desk(),
+                city: unit.city,
+            });
+        }
+        if let Some(id) = row.user_id {
+            let user = user::Entity::find_by_id(id)
+                .one(self.conn())
+                .await?
+                .ok_or_else(missing)?;
+            return Ok(Principal::User {
+                id: user.id,
+                role: Role::parse(&user.role)?,
+                desk: user.desk.as_deref().map(Desk::parse).transpose()?,
+                username: user.username,
+            });
+        }
+        if let Some(id) = row.partner_id {
+            let partner = partner::Entity::find_by_id(id)
+                .one(self.conn())
+                .await?
+                .ok_or_else(missing)?;
+            return Ok(Principal::Partner {
+                id: partner.id,
+                name: partner.name,
+            });
+        }
+        Err(missing())
+    }
+
+    /// Revokes the token given in full or by its listed prefix. Returns how many were revoked.
+    pub async fn revoke_token(&self, token_or_prefix: &str) -> DbResult<u64> {
+        let value = token_or_prefix.trim();
+        let condition = if value.len() > crate::secrets::PREFIX_LEN {
+            token::Column::Hash.eq(token_hash(value))
+        } else {
+            token::Column::Prefix.eq(value)
+        };
+        let result = token::Entity::update_many()
+            .col_expr(token::Column::RevokedAt, Expr::value(Some(Utc::now())))
+            .filter(condition)
+            .filter(token::Column::RevokedAt.is_null())
+            .exec(self.conn())
+            .await?;
+        Ok(result.rows_affected)
+    }
+
+    /// Revokes every live token of a unit (a lost laptop, a departed media officer).
+    pub async fn revoke_unit_tokens(&self, unit_id: i32) -> DbResult<u64> {
+        let result = token::Entity::update_many()
+            .col_expr(token::Column::RevokedAt, Expr::value(Some(Utc::now())))
+            .filter(token::Column::UnitId.eq(unit_id))
+            .filter(token::Column::RevokedAt.is_null())
+            .exec(self.conn())
+            .await?;
+        Ok(result.rows_affected)
+    }
+
+    /// Live token prefixes of a unit, for `unit list`.
+    pub async fn live_token_prefixes(&self, unit_id: i32) -> DbResult<Vec<String>> {
+        let now: DateTime<Utc> = Utc::now();
+        let rows = token::Entity::find()
+            .filter(token::Column::UnitId.eq(unit_id))
+            .filter(token::Column::RevokedAt.is_null())
+            .all(self.conn())
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter(|row| row.expires_at.is_none_or(|at| at > now))
+            .map(|row| row.prefix)
+            .collect())
+    }
+}

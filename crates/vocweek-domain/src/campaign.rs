@@ -1,0 +1,94 @@
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::{DomainError, Vocabulary};
+
+/// A campaign as its data file describes it: dates, theme and vocabularies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CampaignSeed {
+    pub slug: String,
+    pub year: i32,
+    pub name_zh: String,
+    pub name_en: String,
+    pub theme_zh: String,
+    pub theme_en: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub plan_due_on: NaiveDate,
+    pub report_due_on: NaiveDate,
+    pub vocabulary: Vocabulary,
+}
+
+#[derive(Deserialize)]
+struct CampaignFile {
+    campaign: CampaignHeader,
+    #[serde(flatten)]
+    vocabulary: Vocabulary,
+}
+
+#[derive(Deserialize)]
+struct CampaignHeader {
+    slug: String,
+    year: i32,
+    name_zh: String,
+    name_en: String,
+    theme_zh: String,
+    theme_en: String,
+    starts_on: NaiveDate,
+    ends_on: NaiveDate,
+    plan_due_on: NaiveDate,
+    report_due_on: NaiveDate,
+}
+
+impl CampaignSeed {
+    /// Parses a campaign data file (see `vocabularies/shandong-2021.toml`).
+    pub fn from_toml(text: &str) -> Result<Self, DomainError> {
+        let file: CampaignFile =
+            toml::from_str(text).map_err(|e| DomainError::InvalidVocabulary(e.to_string()))?;
+        file.vocabulary.check_consistency()?;
+        let header = file.campaign;
+        if header.ends_on < header.starts_on {
+            return Err(DomainError::InvalidVocabulary(format!(
+                "campaign '{}' ends before it starts",
+                header.slug
+            )));
+        }
+        Ok(CampaignSeed {
+            slug: header.slug,
+            year: header.year,
+            name_zh: header.name_zh,
+            name_en: header.name_en,
+            theme_zh: header.theme_zh,
+            theme_en: header.theme_en,
+            starts_on: header.starts_on,
+            ends_on: header.ends_on,
+            plan_due_on: header.plan_due_on,
+            report_due_on: header.report_due_on,
+            vocabulary: file.vocabulary,
+        })
+    }
+}
+
+/// The campaigns shipped with the project, oldest first; the last one is seeded as active.
+pub fn builtin_campaigns() -> Result<Vec<CampaignSeed>, DomainError> {
+    [include_str!("../vocabularies/shandong-2021.toml")]
+        .into_iter()
+        .map(CampaignSeed::from_toml)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_2021_campaign_parses_with_its_vocabularies() {
+        let campaign = builtin_campaigns().unwrap().remove(0);
+        assert_eq!(campaign.year, 2021);
+        assert_eq!(campaign.starts_on.to_string(), "2021-05-22");
+        assert_eq!(campaign.vocabulary.cities.len(), 17);
+        assert_eq!(campaign.vocabulary.categories.len(), 5);
+        assert_eq!(campaign.vocabulary.themes.len(), 8);
+        assert_eq!(campaign.vocabulary.city("heze").unwrap().zh, "菏泽");
+    }
+}

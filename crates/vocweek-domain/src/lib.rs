@@ -1,0 +1,22 @@
+//! The campaign's vocabulary in types: asset kinds and states, units and desks, roles, tags and
+//! the vocabularies they are checked against. Pure: no I/O, no async, no SQL.
+
+mod asset_kind;
+mod asset_state;
+mod campaign;
+mod error;
+mod local_time;
+mod role;
+mod tags;
+mod unit_kind;
+mod vocabulary;
+
+pub use asset_kind::AssetKind;
+pub use asset_state::AssetState;
+pub use campaign::{CampaignSeed, builtin_campaigns};
+pub use error::DomainError;
+pub use local_time::{parse_date, parse_timestamp, today_in_shanghai};
+pub use role::Role;
+pub use tags::{TagInput, Tags};
+pub use unit_kind::{Desk, UnitKind};
+pub use vocabulary::{Category, Term, Vocabulary};

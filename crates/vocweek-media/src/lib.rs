@@ -1,0 +1,11 @@
+//! Media work: what a file really is, and (in later issues) decoding, resizing, transcoding and
+//! text extraction. Blocking code on local files and byte buffers; knows nothing of HTTP, SQL
+//! or object storage.
+
+mod error;
+mod inspect;
+mod sniff;
+
+pub use error::MediaError;
+pub use inspect::{Inspection, inspect_file};
+pub use sniff::{SNIFF_LEN, Sniffed, sniff};

@@ -1,0 +1,72 @@
+use vocweek_domain::{AssetKind, DomainError};
+use vocweek_media::MediaError;
+
+/// Why an upload was refused. Each variant has a stable code; the API picks the status.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// The request itself is wrong (missing title, malformed form, no file part…).
+    #[error("{message}")]
+    BadRequest { code: &'static str, message: String },
+    #[error("the {kind} is larger than the {limit}-byte limit for {kind}s")]
+    TooLarge { kind: &'static str, limit: u64 },
+    #[error("{0}")]
+    Media(#[from] MediaError),
+    #[error("the form says '{declared}' but the file is a {actual}")]
+    KindMismatch {
+        declared: AssetKind,
+        actual: AssetKind,
+    },
+    #[error("{0}")]
+    Tags(DomainError),
+    #[error("storage failed: {0}")]
+    Storage(#[from] vocweek_storage::StorageError),
+    #[error("database failed: {0}")]
+    Database(#[from] vocweek_db::DbError),
+    #[error("staging the upload failed: {0}")]
+    Staging(#[from] std::io::Error),
+}
+
+impl IngestError {
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        IngestError::BadRequest {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// The stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            IngestError::BadRequest { code, .. } => code,
+            IngestError::TooLarge { .. } => "payload-too-large",
+            IngestError::Media(MediaError::Empty) => "empty-file",
+            IngestError::Media(_) => "unsupported-media-type",
+            IngestError::KindMismatch { .. } => "kind-mismatch",
+            IngestError::Tags(DomainError::UnknownValue { .. }) => "unknown-tag",
+            IngestError::Tags(_) => "invalid-tags",
+            IngestError::Storage(_) | IngestError::Database(_) | IngestError::Staging(_) => {
+                "internal"
+            }
+        }
+    }
+
+    /// Structured details for the error body.
+    pub fn details(&self) -> serde_json::Value {
+        match self {
+            IngestError::TooLarge { kind, limit } => {
+                serde_json::json!({ "kind": kind, "limit_bytes": limit })
+            }
+            IngestError::Media(err) => serde_json::json!({ "reason": err.code() }),
+            IngestError::KindMismatch { declared, actual } => {
+                serde_json::json!({ "declared": declared, "actual": actual })
+            }
+            IngestError::Tags(err) => err.details(),
+            _ => serde_json::Value::Null,
+        }
+    }
+
+    /// Whether the failure is ours (logged as an error, answered 500 without internals).
+    pub fn is_internal(&self) -> bool {
+        self.code() == "internal"
+    }
+}

@@ -1,0 +1,74 @@
+//! Job kinds and their handlers. A handler is idempotent: it may run again after a crash, and
+//! a second run finds its work done (or redoes it onto the same keys).
+
+mod process_asset;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use vocweek_db::entities::job;
+use vocweek_db::jobs::NewJob;
+use vocweek_db::{Db, DbError};
+use vocweek_storage::{BlobStore, StorageError};
+
+pub use process_asset::{PROCESS_ASSET, ProcessAsset, process_asset_job};
+
+/// Why a job run failed, which decides what happens next.
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    /// The input itself is bad (corrupt media…): retrying cannot help, the asset fails now.
+    #[error("{reason}")]
+    Permanent { code: String, reason: String },
+    /// Something around us failed (database, storage, a timeout): retry with backoff.
+    #[error("{0}")]
+    Transient(String),
+    /// Our lease ran out and another worker owns the job now; drop our result.
+    #[error("the job's lease was lost to another worker")]
+    LeaseLost,
+}
+
+impl From<DbError> for JobError {
+    fn from(err: DbError) -> Self {
+        JobError::Transient(err.to_string())
+    }
+}
+
+impl From<StorageError> for JobError {
+    fn from(err: StorageError) -> Self {
+        JobError::Transient(err.to_string())
+    }
+}
+
+/// What a handler gets besides its job.
+#[derive(Clone)]
+pub struct JobContext {
+    pub db: Db,
+    pub store: Arc<dyn BlobStore>,
+    pub worker_id: String,
+    /// The longest a blocking media step may run before the job is given up as timed out.
+    pub media_timeout: std::time::Duration,
+}
+
+/// One kind of background work.
+#[async_trait::async_trait]
+pub trait JobHandler: Send + Sync {
+    /// Does the work and, on success, commits its result together with
+    /// `vocweek_db::jobs::complete` in one transaction.
+    async fn run(&self, job: &job::Model, ctx: &JobContext) -> Result<(), JobError>;
+}
+
+/// Handlers by job kind; later features register theirs here.
+pub fn default_handlers() -> HashMap<&'static str, Arc<dyn JobHandler>> {
+    let mut handlers: HashMap<&'static str, Arc<dyn JobHandler>> = HashMap::new();
+    handlers.insert(PROCESS_ASSET, Arc::new(ProcessAsset));
+    handlers
+}
+
+pub(crate) fn new_job<'a>(kind: &'a str, asset_id: &'a str, max_attempts: i32) -> NewJob<'a> {
+    NewJob {
+        kind,
+        asset_id: Some(asset_id),
+        payload: serde_json::json!({ "asset_id": asset_id }),
+        max_attempts,
+    }
+}

@@ -1,0 +1,17 @@
+//! Ingest (stream → staging → hash → dedupe → commit) and background work (the worker loop and
+//! the job handlers). Glues domain, media, storage and db; knows nothing of HTTP.
+
+mod error;
+mod ingest;
+pub mod jobs;
+mod limits;
+mod metrics;
+mod upload;
+mod worker;
+
+pub use error::IngestError;
+pub use ingest::{IngestOutcome, Ingestor, UploadForm, Uploader};
+pub use limits::{UploadLimits, parse_byte_size};
+pub use metrics::Metrics;
+pub use upload::{StagedUpload, UploadWriter};
+pub use worker::{WorkerConfig, WorkerPool};

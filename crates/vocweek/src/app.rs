@@ -1,0 +1,147 @@
+//! Wiring: from a `Config` to connected services, a running HTTP server and workers.
+
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+
+use anyhow::Context;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use tracing::info;
+use vocweek_api::{AppState, ExtraRoutes, build_server};
+use vocweek_db::Db;
+use vocweek_domain::builtin_campaigns;
+use vocweek_pipeline::{Ingestor, Metrics, WorkerPool};
+use vocweek_storage::{BlobStore, FsStore};
+
+use crate::config::{Config, redact_url};
+
+/// Everything a process of vocweek talks to.
+#[derive(Clone)]
+pub struct Services {
+    pub db: Db,
+    pub store: Arc<dyn BlobStore>,
+    pub metrics: Metrics,
+    pub ingestor: Ingestor,
+    pub workers: WorkerPool,
+}
+
+/// Connects to the database (creating the data directory for the embedded default), applies
+/// migrations, seeds the shipped campaigns, and opens the blob store.
+pub async fn open_services(config: &Config) -> anyhow::Result<Services> {
+    let url = config.database_url();
+    if url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&config.data_dir).with_context(|| {
+            format!(
+                "cannot create the data directory {}",
+                config.data_dir.display()
+            )
+        })?;
+    }
+    info!(database = %redact_url(&url), "connecting to the database");
+    let db = Db::connect(&url, config.database_max_connections)
+        .await
+        .with_context(|| format!("cannot connect to {}", redact_url(&url)))?;
+    db.migrate().await.context("applying migrations failed")?;
+    let seeds = builtin_campaigns()?;
+    let inserted = db.seed_campaigns(&seeds).await?;
+    if inserted > 0 {
+        info!(inserted, "seeded campaigns and vocabularies");
+    }
+    let campaign = Arc::new(db.active_campaign().await?);
+    let store: Arc<dyn BlobStore> =
+        Arc::new(FsStore::open(&config.storage_path()).with_context(|| {
+            format!(
+                "cannot open the blob store {}",
+                config.storage_path().display()
+            )
+        })?);
+    let metrics = Metrics::new()?;
+    let ingestor = Ingestor::new(
+        db.clone(),
+        store.clone(),
+        campaign,
+        config.upload_limits()?,
+        config.workers.max_attempts,
+    );
+    let workers = WorkerPool::new(
+        db.clone(),
+        store.clone(),
+        config.worker_config(),
+        metrics.clone(),
+    );
+    Ok(Services {
+        db,
+        store,
+        metrics,
+        ingestor,
+        workers,
+    })
+}
+
+/// A running service: the HTTP server and, when configured, in-process workers.
+pub struct RunningApp {
+    pub address: SocketAddr,
+    pub services: Services,
+    server: actix_web::dev::ServerHandle,
+    server_task: JoinHandle<std::io::Result<()>>,
+    stop_workers: watch::Sender<bool>,
+    workers_task: Option<JoinHandle<()>>,
+}
+
+impl RunningApp {
+    /// Starts serving on `listener` (bind port 0 in tests) with the given services.
+    pub fn start(
+        config: &Config,
+        services: Services,
+        listener: TcpListener,
+        extra: Option<ExtraRoutes>,
+    ) -> anyhow::Result<Self> {
+        let address = listener.local_addr()?;
+        let state = AppState {
+            db: services.db.clone(),
+            ingestor: services.ingestor.clone(),
+            metrics: services.metrics.clone(),
+        };
+        let http_workers = match config.http_workers {
+            0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
+            n => n,
+        };
+        let server = build_server(listener, state, http_workers, extra)?;
+        let handle = server.handle();
+        let server_task = tokio::spawn(server);
+        let (stop_workers, stopped) = watch::channel(false);
+        let workers_task = config
+            .workers
+            .in_process
+            .then(|| tokio::spawn(services.workers.clone().run(stopped)));
+        Ok(RunningApp {
+            address,
+            services,
+            server: handle,
+            server_task,
+            stop_workers,
+            workers_task,
+        })
+    }
+
+    /// Waits until the server stops (Ctrl-C or SIGTERM), then lets workers finish their job.
+    pub async fn wait(self) -> anyhow::Result<()> {
+        let served = self.server_task.await;
+        let _ = self.stop_workers.send(true);
+        if let Some(workers) = self.workers_task {
+            let _ = workers.await;
+        }
+        served??;
+        Ok(())
+    }
+
+    /// Stops the server and the workers (tests).
+    pub async fn stop(self) {
+        self.server.stop(true).await;
+        let _ = self.stop_workers.send(true);
+        if let Some(workers) = self.workers_task {
+            let _ = workers.await;
+        }
+        let _ = self.server_task.await;
+    }
+}

@@ -1,0 +1,171 @@
+//! The command line (clap). Results meant for scripts (tokens, passwords, API keys) are printed
+//! alone on the last line of standard output; logs and progress go to standard error.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::commands;
+use crate::config::Config;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "vocweek",
+    version,
+    about = "Media pipeline of the Vocational Education Activity Week"
+)]
+pub struct Cli {
+    /// Data directory of the embedded default (SQLite database and blob store).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Configuration file (default: ./vocweek.toml when present).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP API (and, by default, the workers) in this process.
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:8080.
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<String>,
+    },
+    /// Run workers only (for more machines sharing one database and store).
+    Worker,
+    /// Apply database migrations and seed the shipped campaigns.
+    Migrate,
+    /// Manage submitting units and their upload tokens.
+    Unit {
+        #[command(subcommand)]
+        command: UnitCommand,
+    },
+    /// Manage editors and administrators.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage media partners and their API keys.
+    Partner {
+        #[command(subcommand)]
+        command: PartnerCommand,
+    },
+    /// Manage tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UnitCommand {
+    /// Create a unit; its upload token is printed alone on the last line.
+    Add {
+        #[arg(long)]
+        name: String,
+        /// city_bureau, higher_vocational_college, secondary_vocational_school,
+        /// technical_college, city_hr_bureau, enterprise or province.
+        #[arg(long)]
+        kind: String,
+        /// City slug (jinan, qingdao, … or province).
+        #[arg(long)]
+        city: String,
+    },
+    /// Create units from a CSV file with columns name,kind,city (a header row is optional).
+    /// Prints name,token lines for the created units; errors per row go to standard error.
+    Import { file: PathBuf },
+    /// List units with their live token prefixes.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an editor or admin; a generated password is printed alone on the last line.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// editor or admin.
+        #[arg(long)]
+        role: String,
+        /// edu or hr (required for editors; an admin without a desk sees both).
+        #[arg(long)]
+        desk: Option<String>,
+        /// Read the password from standard input instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PartnerCommand {
+    /// Create a media partner; its API key is printed alone on the last line.
+    Add {
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Revoke a token (given in full or by the prefix `unit list` shows), or every token of a unit.
+    Revoke {
+        /// The token or its prefix.
+        #[arg(required_unless_present = "unit")]
+        token: Option<String>,
+        /// Revoke every token of this unit (by name).
+        #[arg(long, conflicts_with = "token")]
+        unit: Option<String>,
+    },
+    /// Issue a new upload token for a unit; printed alone on the last line.
+    Issue {
+        #[arg(long)]
+        unit: String,
+    },
+}
+
+/// Parses the command line, loads the configuration and runs the command.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match load_config(&cli) {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("vocweek: {err:#}");
+            return ExitCode::from(2);
+        }
+    };
+    crate::logging::init(&config.log);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("vocweek: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(commands::run(cli.command, config)) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("vocweek: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn load_config(cli: &Cli) -> anyhow::Result<Config> {
+    let mut config = Config::load(cli.config.as_deref(), |name| std::env::var(name).ok())?;
+    if let Some(dir) = &cli.data_dir {
+        config.data_dir = dir.clone();
+    }
+    if let Command::Serve {
+        listen: Some(listen),
+    } = &cli.command
+    {
+        config.listen = listen.clone();
+    }
+    Ok(config)
+}

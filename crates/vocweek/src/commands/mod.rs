@@ -1,0 +1,60 @@
+//! One file per command group.
+
+mod accounts;
+mod serve;
+mod units;
+
+use std::process::ExitCode;
+
+use crate::app::open_services;
+use crate::cli::{Command, PartnerCommand, TokenCommand, UnitCommand, UserCommand};
+use crate::config::Config;
+
+pub async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Serve { .. } => serve::serve(&config).await,
+        Command::Worker => serve::worker(&config).await,
+        Command::Migrate => {
+            open_services(&config).await?;
+            println!("migrations applied; campaigns seeded");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Unit { command } => {
+            let services = open_services(&config).await?;
+            match command {
+                UnitCommand::Add { name, kind, city } => {
+                    units::add(&services, &name, &kind, &city).await
+                }
+                UnitCommand::Import { file } => units::import(&services, &file).await,
+                UnitCommand::List => units::list(&services).await,
+            }
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    username,
+                    role,
+                    desk,
+                    password_stdin,
+                },
+        } => {
+            let services = open_services(&config).await?;
+            accounts::add_user(&services, &username, &role, desk.as_deref(), password_stdin).await
+        }
+        Command::Partner {
+            command: PartnerCommand::Add { name },
+        } => {
+            let services = open_services(&config).await?;
+            accounts::add_partner(&services, &name).await
+        }
+        Command::Token { command } => {
+            let services = open_services(&config).await?;
+            match command {
+                TokenCommand::Revoke { token, unit } => {
+                    units::revoke(&services, token.as_deref(), unit.as_deref()).await
+                }
+                TokenCommand::Issue { unit } => units::issue(&services, &unit).await,
+            }
+        }
+    }
+}

@@ -1,0 +1,380 @@
+//! Configuration: built-in defaults < `vocweek.toml` < `VOCWEEK_…` environment < command line.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use serde::Deserialize;
+use vocweek_pipeline::{UploadLimits, WorkerConfig, parse_byte_size};
+
+/// The configuration file read from the working directory when `--config` is not given.
+pub const DEFAULT_CONFIG_FILE: &str = "vocweek.toml";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Holds the SQLite database and the blob store of the embedded default.
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`; default: a SQLite file in the data directory.
+    pub database_url: Option<String>,
+    pub database_max_connections: u32,
+    pub listen: String,
+    /// HTTP worker threads; 0 means one per core.
+    pub http_workers: usize,
+    pub storage: StorageConfig,
+    pub limits: LimitsConfig,
+    pub workers: WorkersConfig,
+    pub log: LogConfig,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StorageConfig {
+    /// Root of the filesystem blob store; default `<data_dir>/blobs`.
+    pub path: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LimitsConfig {
+    pub photo: String,
+    pub video: String,
+    pub article: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WorkersConfig {
+    /// Run workers inside `serve` (the embedded default).
+    pub in_process: bool,
+    pub concurrency: usize,
+    pub lease_seconds: u64,
+    pub poll_interval_ms: u64,
+    pub max_attempts: i32,
+    pub backoff_base_ms: u64,
+    pub backoff_max_seconds: u64,
+    pub media_timeout_seconds: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogConfig {
+    /// A tracing filter: `info`, `vocweek=debug,info`…
+    pub level: String,
+    /// `text` or `json`.
+    pub format: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            data_dir: PathBuf::from("./vocweek-data"),
+            database_url: None,
+            database_max_connections: 10,
+            listen: "127.0.0.1:8080".to_owned(),
+            http_workers: 0,
+            storage: StorageConfig::default(),
+            limits: LimitsConfig::default(),
+            workers: WorkersConfig::default(),
+            log: LogConfig::default(),
+        }
+    }
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        LimitsConfig {
+            photo: "50MB".to_owned(),
+            video: "20GB".to_owned(),
+            article: "50MB".to_owned(),
+        }
+    }
+}
+
+impl Default for WorkersConfig {
+    fn default() -> Self {
+        let defaults = WorkerConfig::default();
+        WorkersConfig {
+            in_process: true,
+            concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            lease_seconds: defaults.lease.as_secs(),
+            poll_interval_ms: 500,
+            max_attempts: 5,
+            backoff_base_ms: 2000,
+            backoff_max_seconds: 600,
+            media_timeout_seconds: defaults.media_timeout.as_secs(),
+        }
+    }
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        LogConfig {
+            level: "info".to_owned(),
+            format: "text".to_owned(),
+        }
+    }
+}
+
+/// Environment variables and the setting each overrides.
+pub const ENVIRONMENT: [(&str, &str, ValueType); 18] = [
+    ("VOCWEEK_DATA_DIR", "data_dir", ValueType::Text),
+    ("VOCWEEK_DATABASE_URL", "database_url", ValueType::Text),
+    (
+        "VOCWEEK_DATABASE_MAX_CONNECTIONS",
+        "database_max_connections",
+        ValueType::Integer,
+    ),
+    ("VOCWEEK_LISTEN", "listen", ValueType::Text),
+    ("VOCWEEK_HTTP_WORKERS", "http_workers", ValueType::Integer),
+    ("VOCWEEK_STORAGE_PATH", "storage.path", ValueType::Text),
+    ("VOCWEEK_LIMITS_PHOTO", "limits.photo", ValueType::Text),
+    ("VOCWEEK_LIMITS_VIDEO", "limits.video", ValueType::Text),
+    ("VOCWEEK_LIMITS_ARTICLE", "limits.article", ValueType::Text),
+    (
+        "VOCWEEK_WORKERS_IN_PROCESS",
+        "workers.in_process",
+        ValueType::Boolean,
+    ),
+    (
+        "VOCWEEK_WORKERS_CONCURRENCY",
+        "workers.concurrency",
+        ValueType::Integer,
+    ),
+    (
+        "VOCWEEK_WORKERS_LEASE_SECONDS",
+        "workers.lease_seconds",
+        ValueType::Integer,
+    ),
+    (
+        "VOCWEEK_WORKERS_POLL_INTERVAL_MS",
+        "workers.poll_interval_ms",
+        ValueType::Integer,
+    ),
+    (
+        "VOCWEEK_WORKERS_MAX_ATTEMPTS",
+        "workers.max_attempts",
+        ValueType::Integer,
+    ),
+    (
+        "VOCWEEK_WORKERS_BACKOFF_BASE_MS",
+        "workers.backoff_base_ms",
+        ValueType::Integer,
+    ),
+    (
+        "VOCWEEK_WORKERS_MEDIA_TIMEOUT_SECONDS",
+        "workers.media_timeout_seconds",
+        ValueType::Integer,
+    ),
+    ("VOCWEEK_LOG_LEVEL", "log.level", ValueType::Text),
+    ("VOCWEEK_LOG_FORMAT", "log.format", ValueType::Text),
+];
+
+#[derive(Debug, Clone, Copy)]
+pub enum ValueType {
+    Text,
+    Integer,
+    Boolean,
+}
+
+impl Config {
+    /// Loads the layers. `file`: an explicit `--config` (must exist); otherwise `vocweek.toml`
+    /// in the working directory when present. `env` is the process environment (a parameter so
+    /// tests can pass their own).
+    pub fn load(
+        file: Option<&Path>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> anyhow::Result<Config> {
+        let mut table = match file {
+            Some(path) => read_table(path)?,
+            None if Path::new(DEFAULT_CONFIG_FILE).exists() => {
+                read_table(Path::new(DEFAULT_CONFIG_FILE))?
+            }
+            None => toml::Table::new(),
+        };
+        for (variable, key, kind) in ENVIRONMENT {
+            if let Some(raw) = env(variable) {
+                let value = match kind {
+                    ValueType::Text => toml::Value::String(raw),
+                    ValueType::Integer => toml::Value::Integer(
+                        raw.trim()
+                            .parse()
+                            .with_context(|| format!("{variable}={raw} is not a whole number"))?,
+                    ),
+                    ValueType::Boolean => toml::Value::Boolean(
+                        parse_bool(&raw)
+                            .with_context(|| format!("{variable}={raw} is not true/false"))?,
+                    ),
+                };
+                set_path(&mut table, key, value);
+            }
+        }
+        let config: Config = table
+            .try_into()
+            .context("the configuration is invalid (vocweek.toml or VOCWEEK_… variables)")?;
+        config.check()?;
+        Ok(config)
+    }
+
+    fn check(&self) -> anyhow::Result<()> {
+        self.upload_limits()?;
+        if let Some(url) = &self.database_url
+            && !(url.starts_with("sqlite:")
+                || url.starts_with("postgres://")
+                || url.starts_with("postgresql://"))
+        {
+            bail!(
+                "database_url must start with sqlite:// or postgres:// (got {})",
+                redact_url(url)
+            );
+        }
+        if !matches!(self.log.format.as_str(), "text" | "json") {
+            bail!("log.format must be 'text' or 'json'");
+        }
+        if self.workers.max_attempts < 1 {
+            bail!("workers.max_attempts must be at least 1");
+        }
+        Ok(())
+    }
+
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| vocweek_db::Db::sqlite_url(&self.data_dir.join("vocweek.db")))
+    }
+
+    pub fn storage_path(&self) -> PathBuf {
+        self.storage
+            .path
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("blobs"))
+    }
+
+    pub fn upload_limits(&self) -> anyhow::Result<UploadLimits> {
+        let parse = |name: &str, text: &str| {
+            parse_byte_size(text).map_err(|e| anyhow::anyhow!("limits.{name}: {e}"))
+        };
+        Ok(UploadLimits {
+            photo: parse("photo", &self.limits.photo)?,
+            video: parse("video", &self.limits.video)?,
+            article: parse("article", &self.limits.article)?,
+        })
+    }
+
+    pub fn worker_config(&self) -> WorkerConfig {
+        let w = &self.workers;
+        WorkerConfig {
+            concurrency: w.concurrency.max(1),
+            lease: Duration::from_secs(w.lease_seconds.max(1)),
+            poll_interval: Duration::from_millis(w.poll_interval_ms.max(10)),
+            backoff_base: Duration::from_millis(w.backoff_base_ms),
+            backoff_max: Duration::from_secs(w.backoff_max_seconds),
+            media_timeout: Duration::from_secs(w.media_timeout_seconds.max(1)),
+        }
+    }
+}
+
+fn read_table(path: &Path) -> anyhow::Result<toml::Table> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the configuration file {}", path.display()))?;
+    text.parse::<toml::Table>()
+        .with_context(|| format!("{} is not valid TOML", path.display()))
+}
+
+fn set_path(table: &mut toml::Table, dotted: &str, value: toml::Value) {
+    match dotted.split_once('.') {
+        None => {
+            table.insert(dotted.to_owned(), value);
+        }
+        Some((head, rest)) => {
+            let entry = table
+                .entry(head.to_owned())
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            if !entry.is_table() {
+                *entry = toml::Value::Table(toml::Table::new());
+            }
+            if let toml::Value::Table(inner) = entry {
+                set_path(inner, rest, value);
+            }
+        }
+    }
+}
+
+fn parse_bool(raw: &str) -> Option<bool> {
+    match raw.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Some(true),
+        "0" | "false" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}
+
+/// A database URL safe to print: the password is replaced by `***`.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    match rest.split_once('@') {
+        Some((credentials, host)) => {
+            let user = credentials.split(':').next().unwrap_or_default();
+            if credentials.contains(':') {
+                format!("{scheme}://{user}:***@{host}")
+            } else {
+                format!("{scheme}://{user}@{host}")
+            }
+        }
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn environment_overrides_the_file_which_overrides_defaults() {
+        let dir = std::env::temp_dir().join(format!("vocweek-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("vocweek.toml");
+        std::fs::write(
+            &file,
+            "listen = \"0.0.0.0:9000\"\n[limits]\nphoto = \"10MB\"\n[workers]\nconcurrency = 3\n",
+        )
+        .unwrap();
+        let env = |name: &str| match name {
+            "VOCWEEK_LISTEN" => Some("127.0.0.1:7000".to_owned()),
+            "VOCWEEK_WORKERS_IN_PROCESS" => Some("false".to_owned()),
+            _ => None,
+        };
+        let config = Config::load(Some(&file), env).unwrap();
+        assert_eq!(config.listen, "127.0.0.1:7000");
+        assert_eq!(config.upload_limits().unwrap().photo, 10_000_000);
+        assert_eq!(config.upload_limits().unwrap().video, 20_000_000_000);
+        assert_eq!(config.workers.concurrency, 3);
+        assert!(!config.workers.in_process);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn mistakes_are_reported() {
+        let dir = std::env::temp_dir().join(format!("vocweek-config-bad-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("vocweek.toml");
+        std::fs::write(&file, "listne = \"x\"\n").unwrap();
+        assert!(Config::load(Some(&file), |_| None).is_err());
+        let env = |name: &str| (name == "VOCWEEK_WORKERS_CONCURRENCY").then(|| "many".to_owned());
+        assert!(Config::load(None, env).is_err());
+        let env = |name: &str| (name == "VOCWEEK_DATABASE_URL").then(|| "mysql://x".to_owned());
+        assert!(Config::load(None, env).is_err());
+        assert!(Config::load(Some(&dir.join("missing.toml")), |_| None).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn passwords_never_reach_the_log() {
+        assert_eq!(
+            redact_url("postgres://vocweek:s3cret@db:5432/vocweek"),
+            "postgres://vocweek:***@db:5432/vocweek"
+        );
+        assert_eq!(redact_url("sqlite://./x.db"), "sqlite://./x.db");
+    }
+}

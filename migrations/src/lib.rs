@@ -1,0 +1,25 @@
+//! The one schema of vocweek, for SQLite and PostgreSQL alike (sea-orm-migration).
+//!
+//! Conventions: asset ids are UUIDv7 text (time-ordered, so keyset pagination by id is also by
+//! upload time, and the same column type works on both databases); job-queue times are epoch
+//! milliseconds (BIGINT) because the claim query compares them in SQL on both databases;
+//! other timestamps are `timestamp with time zone` in UTC.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261130_000001_accounts;
+mod m20261130_000002_assets;
+mod m20261130_000003_jobs_and_audit;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261130_000001_accounts::Migration),
+            Box::new(m20261130_000002_assets::Migration),
+            Box::new(m20261130_000003_jobs_and_audit::Migration),
+        ]
+    }
+}
