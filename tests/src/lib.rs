@@ -1,1 +1,357 @@
+//! The end-to-end test harness: starts the real application on port 0 against a fresh
+//! database (SQLite file or a new PostgreSQL database), and speaks HTTP to it.
+//!
+//! Every test is written once as `async fn name(backend: Backend)` and listed in
+//! `both_databases!`, which makes a `sqlite::name` and a `postgres::name` test of it.
 
+pub mod media;
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::Value;
+use vocweek::app::{RunningApp, Services, open_services};
+use vocweek::config::Config;
+use vocweek_api::ExtraRoutes;
+use vocweek_domain::{Desk, Role, UnitKind};
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The PostgreSQL server tests create their databases on (`VOCWEEK_TEST_POSTGRES_URL`).
+pub fn postgres_admin_url() -> String {
+    std::env::var("VOCWEEK_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+/// Knobs a test may turn.
+#[derive(Clone)]
+pub struct AppOptions {
+    pub workers_in_process: bool,
+    pub photo_limit: Option<&'static str>,
+    pub max_attempts: i32,
+    pub backoff_base_ms: u64,
+    pub lease_seconds: u64,
+    pub extra_routes: Option<ExtraRoutes>,
+}
+
+impl Default for AppOptions {
+    fn default() -> Self {
+        AppOptions {
+            workers_in_process: true,
+            photo_limit: None,
+            max_attempts: 5,
+            backoff_base_ms: 50,
+            lease_seconds: 30,
+            extra_routes: None,
+        }
+    }
+}
+
+/// A running application with its own data directory and database.
+pub struct TestApp {
+    pub base_url: String,
+    pub client: reqwest::Client,
+    pub config: Config,
+    pub services: Services,
+    pub backend: Backend,
+    running: Option<RunningApp>,
+    data_dir: PathBuf,
+}
+
+/// A fresh, migrated database URL (and the data directory) for one test.
+pub async fn fresh_database(backend: Backend) -> anyhow::Result<(String, PathBuf)> {
+    let data_dir = std::env::temp_dir().join(format!("vocweek-test-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&data_dir)?;
+    let url = match backend {
+        Backend::Sqlite => format!(
+            "sqlite://{}?mode=rwc",
+            data_dir.join("vocweek.db").display()
+        ),
+        Backend::Postgres => {
+            let name = format!("vocweek_t_{}", uuid::Uuid::now_v7().simple());
+            let admin = Database::connect(postgres_admin_url()).await.context(
+                "PostgreSQL is not reachable (start it, or set VOCWEEK_TEST_POSTGRES_URL)",
+            )?;
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await?;
+            admin.close().await?;
+            let admin_url = postgres_admin_url();
+            let base = admin_url
+                .rsplit_once('/')
+                .map(|(base, _)| base.to_owned())
+                .unwrap_or(admin_url);
+            format!("{base}/{name}")
+        }
+    };
+    Ok((url, data_dir))
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, AppOptions::default()).await
+}
+
+pub async fn spawn_app_with(backend: Backend, options: AppOptions) -> TestApp {
+    match try_spawn(backend, options).await {
+        Ok(app) => app,
+        Err(err) => panic!("could not start the app on {backend:?}: {err:#}"),
+    }
+}
+
+async fn try_spawn(backend: Backend, options: AppOptions) -> anyhow::Result<TestApp> {
+    let (url, data_dir) = fresh_database(backend).await?;
+    let mut config = Config::load(Some(Path::new("/dev/null")), |_| None)?;
+    config.data_dir = data_dir.clone();
+    config.database_url = Some(url);
+    config.database_max_connections = 5;
+    config.http_workers = 2;
+    config.workers.in_process = options.workers_in_process;
+    config.workers.concurrency = 2;
+    config.workers.poll_interval_ms = 50;
+    config.workers.max_attempts = options.max_attempts;
+    config.workers.backoff_base_ms = options.backoff_base_ms;
+    config.workers.lease_seconds = options.lease_seconds;
+    if let Some(limit) = options.photo_limit {
+        config.limits.photo = limit.to_owned();
+    }
+    let services = open_services(&config).await?;
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let running = RunningApp::start(&config, services.clone(), listener, options.extra_routes)?;
+    Ok(TestApp {
+        base_url: format!("http://{}", running.address),
+        client: reqwest::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .build()?,
+        config,
+        services,
+        backend,
+        running: Some(running),
+        data_dir,
+    })
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+    }
+}
+
+/// A form to upload: the file's bytes and name, plus text fields in order.
+pub struct Upload {
+    pub filename: String,
+    pub bytes: Vec<u8>,
+    pub fields: Vec<(String, String)>,
+    /// Put the text fields after the file part.
+    pub fields_after_file: bool,
+}
+
+impl Upload {
+    pub fn new(filename: &str, bytes: Vec<u8>) -> Self {
+        Upload {
+            filename: filename.to_owned(),
+            bytes,
+            fields: vec![("title".to_owned(), format!("测试 {filename}"))],
+            fields_after_file: false,
+        }
+    }
+
+    pub fn field(mut self, name: &str, value: &str) -> Self {
+        self.fields.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    pub fn without(mut self, name: &str) -> Self {
+        self.fields.retain(|(n, _)| n != name);
+        self
+    }
+
+    pub fn fields_after_file(mut self) -> Self {
+        self.fields_after_file = true;
+        self
+    }
+
+    fn into_form(self) -> reqwest::multipart::Form {
+        let form = reqwest::multipart::Form::new();
+        let file = reqwest::multipart::Part::bytes(self.bytes).file_name(self.filename);
+        let text_fields = |mut form: reqwest::multipart::Form| {
+            for (name, value) in self.fields {
+                form = form.text(name, value);
+            }
+            form
+        };
+        if self.fields_after_file {
+            text_fields(form.part("file", file))
+        } else {
+            text_fields(form).part("file", file)
+        }
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    /// Creates a unit and returns (unit id, upload token).
+    pub async fn unit(&self, name: &str, kind: UnitKind, city: &str) -> (i32, String) {
+        let (unit, token) = self
+            .services
+            .db
+            .create_unit(name, kind, city)
+            .await
+            .unwrap_or_else(|e| panic!("create unit: {e}"));
+        (unit.id, token)
+    }
+
+    /// Creates a user and signs in; returns the session token.
+    pub async fn user_session(&self, username: &str, role: Role, desk: Option<Desk>) -> String {
+        let password = "a long test password";
+        self.services
+            .db
+            .create_user(username, password, role, desk, false)
+            .await
+            .unwrap_or_else(|e| panic!("create user: {e}"));
+        let response = self
+            .client
+            .post(self.url("/api/v1/session"))
+            .json(&serde_json::json!({ "username": username, "password": password }))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("sign in: {e}"));
+        assert_eq!(response.status(), 200);
+        let body: Value = response.json().await.unwrap_or_default();
+        body["token"].as_str().unwrap_or_default().to_owned()
+    }
+
+    pub async fn upload(&self, token: &str, upload: Upload) -> (u16, Value) {
+        let response = self
+            .client
+            .post(self.url("/api/v1/assets"))
+            .bearer_auth(token)
+            .multipart(upload.into_form())
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("upload request failed: {e}"));
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn get(&self, token: &str, path: &str) -> (u16, Value) {
+        let response = self
+            .client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET {path} failed: {e}"));
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Polls an asset until it reaches `state` (10 s at most).
+    pub async fn wait_for_state(&self, token: &str, id: &str, state: &str) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let (status, body) = self.get(token, &format!("/api/v1/assets/{id}")).await;
+            assert_eq!(status, 200, "{body}");
+            if body["state"] == state {
+                return body;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "asset {id} stayed in {} instead of reaching {state}: {body}",
+                body["state"]
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub fn blobs_dir(&self) -> PathBuf {
+        self.config.storage_path()
+    }
+
+    /// Files under the store's `originals/`.
+    pub fn stored_originals(&self) -> usize {
+        count_files(&self.blobs_dir().join("originals"))
+    }
+
+    /// Files left in the staging directory.
+    pub fn staged_files(&self) -> usize {
+        count_files(&self.blobs_dir().join("staging"))
+    }
+
+    pub async fn count(&self, table: &str) -> i64 {
+        let row = self
+            .services
+            .db
+            .conn()
+            .query_one_raw(sea_orm::Statement::from_string(
+                self.services.db.conn().get_database_backend(),
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
+            .await
+            .ok()
+            .flatten();
+        row.and_then(|r| r.try_get::<i64>("", "n").ok())
+            .unwrap_or(-1)
+    }
+
+    pub async fn execute(&self, sql: &str) {
+        self.services
+            .db
+            .conn()
+            .execute_unprepared(sql)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(running) = self.running.take() {
+            running.stop().await;
+        }
+    }
+}
+
+fn count_files(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|entry| {
+            let path = entry.path();
+            if path.is_dir() { count_files(&path) } else { 1 }
+        })
+        .sum()
+}
+
+/// Runs each listed `async fn(Backend)` on SQLite and on PostgreSQL.
+#[macro_export]
+macro_rules! both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::Backend::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::Backend::Postgres).await
+                }
+            )*
+        }
+    };
+}
