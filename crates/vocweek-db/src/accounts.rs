@@ -89,8 +89,12 @@ impl Db {
         Ok(user)
     }
 
-    pub async fn user_count(&self) -> DbResult<u64> {
-        Ok(user::Entity::find().count(self.conn()).await?)
+    /// How many administrators exist (none before the first start).
+    pub async fn admin_count(&self) -> DbResult<u64> {
+        Ok(user::Entity::find()
+            .filter(user::Column::Role.eq(Role::Admin.as_str()))
+            .count(self.conn())
+            .await?)
     }
 
     /// Checks a username and password and opens a session; `None` when either is wrong.

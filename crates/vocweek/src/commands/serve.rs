@@ -23,10 +23,10 @@ pub async fn serve(config: &Config) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// On the very first start there is nobody to sign in: create `admin` with a one-time
+/// On the first start nobody can administer the service: create `admin` with a one-time
 /// password and print it (it is never stored in clear, nor shown again).
 async fn create_first_admin(services: &Services) -> anyhow::Result<()> {
-    if services.db.user_count().await? > 0 {
+    if services.db.admin_count().await? > 0 {
         return Ok(());
     }
     let password = new_password();
