@@ -4,6 +4,8 @@
 //! Every test is written once as `async fn name(backend: Backend)` and listed in
 //! `both_databases!`, which makes a `sqlite::name` and a `postgres::name` test of it.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 pub mod media;
 
 use std::net::TcpListener;

@@ -1,5 +1,7 @@
 //! Uploads over real HTTP: each kind, duplicates, every refusal, and what a refusal leaves behind.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::io::{Read, Write};
 use std::time::Duration;
 

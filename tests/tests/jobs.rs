@@ -1,6 +1,8 @@
 //! The durable job queue: a dead worker's job is finished by another, failures back off and
 //! end `dead` with the asset `failed`, and concurrent claimers never share a job.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::HashSet;
 use std::time::Duration;
 

@@ -1,5 +1,7 @@
 //! Migrations run up → down → up on both databases, and the schema works after the round trip.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use vocweek_db::Db;
 use vocweek_domain::builtin_campaigns;
 use vocweek_tests::{Backend, both_databases, fresh_database};

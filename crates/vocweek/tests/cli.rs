@@ -1,5 +1,7 @@
 //! The `vocweek` binary as an operator uses it, on SQLite (a data directory) and PostgreSQL.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};

@@ -1,0 +1,14 @@
+# The project's commands. Each script installs what it needs when it is missing.
+.PHONY: run test bench
+
+# Run the service on its embedded default (SQLite + local files, workers in-process).
+run:
+	./scripts/run.sh
+
+# Run the whole test suite (SQLite and PostgreSQL).
+test:
+	./scripts/test.sh
+
+# Measure ingest throughput and memory against the floor (see BENCHMARKS.md).
+bench:
+	./scripts/bench-ingest.sh

@@ -1,0 +1,45 @@
+# Shared by the project's scripts: the build cache outside the clone, and installing what is
+# missing (and only what is missing) so a second run is fast.
+
+# Cargo's target directory lives in a system cache folder unless the caller chose one.
+if [ -z "${CARGO_TARGET_DIR:-}" ]; then
+  if [ -w /var/cache ] || [ -w /var/cache/vocweek ]; then
+    export CARGO_TARGET_DIR=/var/cache/vocweek/target
+  else
+    export CARGO_TARGET_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/vocweek/target"
+  fi
+fi
+mkdir -p "$CARGO_TARGET_DIR"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Installs the Debian packages that are not installed yet.
+ensure_debian_packages() {
+  local missing=()
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+      || missing+=("$package")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "installing Debian packages: ${missing[*]}"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+}
+
+ensure_rust() {
+  if ! command -v cargo >/dev/null 2>&1; then
+    echo "cargo is not installed: install Rust from https://rustup.rs first" >&2
+    exit 1
+  fi
+}
+
+# The C toolchain the build needs (crates that compile C: SQLite, ring, blake3's SIMD).
+ensure_build_tools() {
+  command -v cc >/dev/null 2>&1 && command -v pkg-config >/dev/null 2>&1 && return 0
+  ensure_debian_packages build-essential pkg-config
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The whole test suite, on a fresh machine or a warm one: installs what is missing, then runs
+# formatting and lint checks and every test (each end-to-end test on SQLite AND PostgreSQL).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+source scripts/postgres.sh
+
+ensure_rust
+ensure_build_tools
+ensure_postgres
+drop_test_databases
+
+say "cargo fmt --check"
+cargo fmt --all -- --check
+say "cargo clippy -D warnings (target: $CARGO_TARGET_DIR)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+say "cargo test"
+cargo test --workspace --locked -- --test-threads "${VOCWEEK_TEST_THREADS:-4}"
+drop_test_databases
+say "all tests passed"
