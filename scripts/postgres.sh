@@ -35,7 +35,9 @@ drop_test_databases() {
   psql "$VOCWEEK_TEST_POSTGRES_URL" -tAc \
     "SELECT datname FROM pg_database WHERE datname LIKE 'vocweek\_t\_%'" 2>/dev/null |
     while read -r name; do
-      [ -n "$name" ] && psql "$VOCWEEK_TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS \"$name\"" >/dev/null 2>&1
-    done
+      # WITH (FORCE): a killed test process may have left its connections behind.
+      [ -n "$name" ] && psql "$VOCWEEK_TEST_POSTGRES_URL" -qc \
+        "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)" </dev/null >/dev/null 2>&1
+    done || true
   return 0
 }

@@ -55,12 +55,24 @@ impl Env {
         self.command(args).output().unwrap()
     }
 
-    fn spawn_serve(&self) -> Child {
-        self.command(&["serve", "--listen", "127.0.0.1:0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap()
+    fn spawn_serve(&self) -> Server {
+        Server(
+            self.command(&["serve", "--listen", "127.0.0.1:0"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap(),
+        )
+    }
+}
+
+/// A `vocweek serve` child process, killed when the test ends however it ends.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }
 
@@ -217,7 +229,7 @@ async fn operator_commands(postgres: bool) {
 
     // The service: first start creates the admin and prints its one-time password.
     let mut serve = env.spawn_serve();
-    let mut lines = BufReader::new(serve.stdout.take().unwrap()).lines();
+    let mut lines = BufReader::new(serve.0.stdout.take().unwrap()).lines();
     let mut printed = Vec::new();
     let address = loop {
         let line = lines.next().expect("serve printed its address").unwrap();
@@ -280,15 +292,12 @@ async fn operator_commands(postgres: bool) {
         "same bytes: a duplicate"
     );
 
-    serve.kill().unwrap();
-    let _ = serve.wait();
+    drop(serve);
     // A second start keeps the admin: no new password.
     let mut again = env.spawn_serve();
-    let mut lines = BufReader::new(again.stdout.take().unwrap()).lines();
+    let mut lines = BufReader::new(again.0.stdout.take().unwrap()).lines();
     let first = lines.next().unwrap().unwrap();
     assert!(first.starts_with("vocweek is serving on "), "{first}");
-    again.kill().unwrap();
-    let _ = again.wait();
 }
 
 #[tokio::test]
