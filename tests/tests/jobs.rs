@@ -4,11 +4,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::HashSet;
+use std::sync::Arc;
 use std::time::Duration;
 
+use vocweek_db::entities::job;
 use vocweek_db::jobs::{NewJob, enqueue};
 use vocweek_domain::UnitKind;
-use vocweek_pipeline::jobs::PROCESS_ASSET;
+use vocweek_pipeline::jobs::{JobContext, JobError, JobHandler, PROCESS_ASSET};
 use vocweek_tests::media::jpeg_like;
 use vocweek_tests::{AppOptions, Backend, Upload, both_databases, spawn_app_with};
 
@@ -216,7 +218,74 @@ async fn concurrent_claims_never_share_a_job(backend: Backend) {
     app.stop().await;
 }
 
+/// A job that takes longer than its lease, to show renewal keeps it.
+struct Slow;
+
+#[async_trait::async_trait]
+impl JobHandler for Slow {
+    async fn run(&self, job: &job::Model, ctx: &JobContext) -> Result<(), JobError> {
+        tokio::time::sleep(Duration::from_millis(2500)).await;
+        if vocweek_db::jobs::complete(ctx.db.conn(), job.id, &ctx.worker_id).await? {
+            Ok(())
+        } else {
+            Err(JobError::LeaseLost)
+        }
+    }
+}
+
+async fn a_long_job_keeps_its_lease(backend: Backend) {
+    let app = spawn_app_with(
+        backend,
+        AppOptions {
+            workers_in_process: false,
+            lease_seconds: 1,
+            ..AppOptions::default()
+        },
+    )
+    .await;
+    let db = app.services.db.clone();
+    let id = enqueue(
+        db.conn(),
+        NewJob {
+            kind: "slow",
+            asset_id: None,
+            payload: serde_json::json!({}),
+            max_attempts: 3,
+        },
+    )
+    .await
+    .unwrap();
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let pool = app
+        .services
+        .workers
+        .clone()
+        .with_handler("slow", Arc::new(Slow));
+    let running = tokio::spawn(pool.run(stopped));
+    // Past the one-second lease the job is still held: another worker finds nothing to take.
+    tokio::time::sleep(Duration::from_millis(1800)).await;
+    assert!(db.claim_job("intruder", 1000).await.unwrap().is_none());
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let job = db.job(id).await.unwrap().unwrap();
+        if job.state == "done" {
+            assert_eq!(job.attempts, 1, "never taken over");
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "job stuck in {}",
+            job.state
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let _ = stop.send(true);
+    running.await.unwrap();
+    app.stop().await;
+}
+
 both_databases!(
+    a_long_job_keeps_its_lease,
     a_dead_workers_job_is_finished_by_another,
     failures_back_off_then_the_job_dies_and_the_asset_fails,
     bad_media_fails_at_once_without_retries,

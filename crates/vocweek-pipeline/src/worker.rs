@@ -73,6 +73,12 @@ impl WorkerPool {
         }
     }
 
+    /// Adds (or replaces) the handler of a job kind: how later features plug their work in.
+    pub fn with_handler(mut self, kind: &'static str, handler: Arc<dyn JobHandler>) -> Self {
+        Arc::make_mut(&mut self.handlers).insert(kind, handler);
+        self
+    }
+
     /// Runs `concurrency` loops until `shutdown` turns true; a job in hand is finished first.
     pub async fn run(self, shutdown: watch::Receiver<bool>) {
         let mut loops = tokio::task::JoinSet::new();
