@@ -10,6 +10,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261130_000001_accounts;
 mod m20261130_000002_assets;
 mod m20261130_000003_jobs_and_audit;
+mod m20261130_000004_photo_hashes;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000001_accounts::Migration),
             Box::new(m20261130_000002_assets::Migration),
             Box::new(m20261130_000003_jobs_and_audit::Migration),
+            Box::new(m20261130_000004_photo_hashes::Migration),
         ]
     }
 }

@@ -9,7 +9,9 @@ mod connect;
 pub mod entities;
 mod error;
 pub mod jobs;
+pub mod renditions;
 pub mod secrets;
+pub mod similar;
 pub mod tokens;
 
 pub use connect::{Db, DbBackendKind};

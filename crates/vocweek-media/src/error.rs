@@ -14,6 +14,24 @@ pub enum MediaError {
     Changed(String),
     #[error("cannot read the file: {0}")]
     Unreadable(String),
+    #[error(
+        "the image is {width}×{height}; the limit is {max_pixels} pixels and {max_side} px a side"
+    )]
+    ImageTooLarge {
+        width: u32,
+        height: u32,
+        max_pixels: u64,
+        max_side: u32,
+    },
+    #[error("{0}")]
+    ImageCorrupt(String),
+    #[error("{0}")]
+    ImageTruncated(String),
+    #[error("{0}")]
+    ImageUnsupported(String),
+    /// A bug or an environment problem on our side, not the file's fault.
+    #[error("internal media error: {0}")]
+    Internal(String),
 }
 
 impl MediaError {
@@ -25,6 +43,11 @@ impl MediaError {
             MediaError::Unsupported(_) => "unsupported-media-type",
             MediaError::Changed(_) => "media-changed",
             MediaError::Unreadable(_) => "media-unreadable",
+            MediaError::ImageTooLarge { .. } => "image-too-large",
+            MediaError::ImageCorrupt(_) => "image-corrupt",
+            MediaError::ImageTruncated(_) => "image-truncated",
+            MediaError::ImageUnsupported(_) => "image-unsupported",
+            MediaError::Internal(_) => "internal",
         }
     }
 }

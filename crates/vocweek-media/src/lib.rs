@@ -4,6 +4,7 @@
 
 mod error;
 mod inspect;
+pub mod photo;
 mod sniff;
 
 pub use error::MediaError;

@@ -6,6 +6,8 @@ pub mod audit_event;
 pub mod campaign;
 pub mod job;
 pub mod partner;
+pub mod photo_hash;
+pub mod photo_hash_band;
 pub mod rendition;
 pub mod submission;
 pub mod token;

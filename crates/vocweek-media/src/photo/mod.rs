@@ -1,0 +1,160 @@
+//! Photos: one decode → upright, sRGB, metadata-free renditions (`thumb` WebP, `preview`
+//! progressive JPEG), the facts editors need (size, capture time, camera, GPS present), and a
+//! perceptual hash for near-duplicates.
+//!
+//! Order of work, chosen for speed: check the header against the limits; decode (JPEG shrinks
+//! on load to no less than 2× the largest target); resize to the preview size; only then orient
+//! and convert colours (on the small image); the thumbnail comes from the preview.
+
+mod color;
+mod decode;
+mod dhash;
+mod encode;
+mod exif_facts;
+mod jpeg_markers;
+mod orient;
+mod resize;
+
+use std::path::Path;
+
+use serde::Serialize;
+
+pub use decode::PhotoFormat;
+pub use dhash::hamming_distance;
+
+use crate::MediaError;
+
+/// One rendition's target: the long edge in pixels and the encoder quality.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Target {
+    pub long_edge: u32,
+    pub quality: u8,
+}
+
+/// How photos are processed; see `[photos]` in the configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhotoSettings {
+    pub thumb: Target,
+    pub preview: Target,
+    /// Largest accepted image, checked from the header before decoding.
+    pub max_pixels: u64,
+    pub max_side: u32,
+}
+
+impl Default for PhotoSettings {
+    fn default() -> Self {
+        PhotoSettings {
+            thumb: Target {
+                long_edge: 320,
+                quality: 80,
+            },
+            preview: Target {
+                long_edge: 1280,
+                quality: 82,
+            },
+            max_pixels: 100_000_000,
+            max_side: 30_000,
+        }
+    }
+}
+
+/// What editors are told about a photo (never put into public renditions).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PhotoFacts {
+    /// Upright size of the original.
+    pub width: u32,
+    pub height: u32,
+    pub format: &'static str,
+    /// EXIF DateTimeOriginal, RFC 3339 (with the camera's offset when it recorded one; else
+    /// read as Beijing time).
+    pub captured_at: Option<String>,
+    pub camera_make: Option<String>,
+    pub camera_model: Option<String>,
+    pub gps_present: bool,
+    /// The EXIF orientation that was applied (1 = none).
+    pub orientation: u16,
+    /// Whether an embedded ICC profile was converted to sRGB.
+    pub icc_converted: bool,
+}
+
+/// An encoded rendition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Encoded {
+    pub bytes: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+    pub mime: &'static str,
+    /// File name extension for the rendition key (`thumb.webp`, `preview.jpg`).
+    pub extension: &'static str,
+}
+
+/// Everything processing a photo produces.
+#[derive(Debug, Clone)]
+pub struct PhotoOutput {
+    pub facts: PhotoFacts,
+    pub thumb: Encoded,
+    pub preview: Encoded,
+    /// 64-bit gradient hash of the upright sRGB picture.
+    pub perceptual_hash: u64,
+}
+
+/// Processes one photo file. Blocking and CPU-heavy: call it from a blocking thread.
+pub fn process_photo(path: &Path, settings: &PhotoSettings) -> Result<PhotoOutput, MediaError> {
+    let bytes = std::fs::read(path).map_err(|e| MediaError::Unreadable(e.to_string()))?;
+    process_photo_bytes(&bytes, settings)
+}
+
+/// Processes a photo held in memory (the original is at most the photo size limit).
+pub fn process_photo_bytes(
+    bytes: &[u8],
+    settings: &PhotoSettings,
+) -> Result<PhotoOutput, MediaError> {
+    let largest = settings.preview.long_edge.max(settings.thumb.long_edge);
+    let decoded = decode::decode(bytes, settings, largest.saturating_mul(2))?;
+    let facts_exif = decoded
+        .exif
+        .as_deref()
+        .map(exif_facts::read)
+        .unwrap_or_default();
+    let orientation = if decoded.oriented_by_decoder {
+        1
+    } else {
+        facts_exif.orientation.unwrap_or(1)
+    };
+    let (full_width, full_height) =
+        orient::upright_size(decoded.full_width, decoded.full_height, orientation);
+
+    let preview = resize::fit(decoded.pixels, settings.preview.long_edge)?;
+    let mut preview = orient::apply(preview, orientation);
+    let icc_converted = match decoded.icc.as_deref() {
+        Some(icc) => color::to_srgb(icc, &mut preview.pixels),
+        None => false,
+    };
+    let thumb = resize::fit(preview.clone(), settings.thumb.long_edge)?;
+    let perceptual_hash = dhash::hash(&preview)?;
+
+    Ok(PhotoOutput {
+        facts: PhotoFacts {
+            width: full_width,
+            height: full_height,
+            format: decoded.format.name(),
+            captured_at: facts_exif.captured_at,
+            camera_make: facts_exif.make,
+            camera_model: facts_exif.model,
+            gps_present: facts_exif.gps_present,
+            orientation,
+            icc_converted,
+        },
+        thumb: encode::webp(&thumb, settings.thumb.quality)?,
+        preview: encode::progressive_jpeg(&preview, settings.preview.quality)?,
+        perceptual_hash,
+    })
+}
+
+/// An 8-bit RGB picture, rows packed without padding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rgb {
+    pub width: u32,
+    pub height: u32,
+    pub pixels: Vec<u8>,
+}
