@@ -9,6 +9,7 @@ run:
 test:
 	./scripts/test.sh
 
-# Measure ingest throughput and memory against the floor (see BENCHMARKS.md).
+# Measure ingest and thumbnails against their peers and floors (see BENCHMARKS.md).
 bench:
 	./scripts/bench-ingest.sh
+	./scripts/bench-thumbnails.sh

@@ -38,8 +38,9 @@ ensure_rust() {
   fi
 }
 
-# The C toolchain the build needs (crates that compile C: SQLite, ring, blake3's SIMD).
+# What the build compiles and links: a C/C++ toolchain (SQLite, ring, blake3, libwebp), cmake and
+# nasm for the bundled libjpeg-turbo 3, and the codecs the bundled libheif decodes HEIC/AVIF with.
 ensure_build_tools() {
-  command -v cc >/dev/null 2>&1 && command -v pkg-config >/dev/null 2>&1 && return 0
-  ensure_debian_packages build-essential pkg-config
+  ensure_debian_packages build-essential pkg-config cmake nasm \
+    libde265-dev libx265-dev libaom-dev libdav1d-dev libnuma-dev
 }

@@ -64,3 +64,61 @@ pub fn pdf_like(seed: u64) -> Vec<u8> {
     format!("%PDF-1.7\n% vocweek test {seed}\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n")
         .into_bytes()
 }
+
+/// A real, decodable JPEG: an 8×8 grid of grey levels chosen by `seed`, scaled to
+/// `width`×`height`. Different seeds look different to the perceptual hash.
+pub fn real_jpeg(seed: u64, width: u32, height: u32) -> Vec<u8> {
+    let mut state = seed
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        .wrapping_add(0xD1B5_4A32_D192_ED03);
+    let mut cells = [0u8; 64];
+    for cell in &mut cells {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        *cell = (state >> 24) as u8;
+    }
+    let picture = image::RgbImage::from_fn(width, height, |x, y| {
+        let level = cells[((y * 8 / height) * 8 + x * 8 / width) as usize];
+        image::Rgb([level, level.wrapping_add(40), 255 - level])
+    });
+    let mut bytes = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 90)
+        .encode_image(&picture)
+        .unwrap_or_else(|e| panic!("encoding a test JPEG: {e}"));
+    bytes
+}
+
+/// A PNG declaring `width`×`height` with almost no data: a decompression bomb's header.
+pub fn png_bomb(width: u32, height: u32) -> Vec<u8> {
+    let mut ihdr = width.to_be_bytes().to_vec();
+    ihdr.extend_from_slice(&height.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    [
+        b"\x89PNG\r\n\x1a\n".to_vec(),
+        png_chunk(b"IHDR", &ihdr),
+        png_chunk(b"IDAT", b"\x78\x9c\x03\x00\x00\x00\x00\x01"),
+        png_chunk(b"IEND", &[]),
+    ]
+    .concat()
+}
+
+/// A PNG chunk with its CRC-32.
+pub fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+    let mut crc = 0xFFFF_FFFFu32;
+    for byte in kind.iter().chain(data) {
+        crc ^= u32::from(*byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    let mut out = (data.len() as u32).to_be_bytes().to_vec();
+    out.extend_from_slice(kind);
+    out.extend_from_slice(data);
+    out.extend_from_slice(&(!crc).to_be_bytes());
+    out
+}

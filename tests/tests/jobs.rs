@@ -11,7 +11,7 @@ use vocweek_db::entities::job;
 use vocweek_db::jobs::{NewJob, enqueue};
 use vocweek_domain::UnitKind;
 use vocweek_pipeline::jobs::{JobContext, JobError, JobHandler, PROCESS_ASSET};
-use vocweek_tests::media::jpeg_like;
+use vocweek_tests::media::{jpeg_like, real_jpeg};
 use vocweek_tests::{AppOptions, Backend, Upload, both_databases, spawn_app_with};
 
 async fn a_dead_workers_job_is_finished_by_another(backend: Backend) {
@@ -32,7 +32,7 @@ async fn a_dead_workers_job_is_finished_by_another(backend: Backend) {
         )
         .await;
     let (status, body) = app
-        .upload(&token, Upload::new("a.jpg", jpeg_like(1, 5000)))
+        .upload(&token, Upload::new("a.jpg", real_jpeg(1, 64, 48)))
         .await;
     assert_eq!(status, 201);
     let id = body["id"].as_str().unwrap_or_default().to_owned();

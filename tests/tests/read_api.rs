@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 use vocweek_domain::{Desk, Role, UnitKind};
-use vocweek_tests::media::jpeg_like;
+use vocweek_tests::media::{jpeg_like, real_jpeg};
 use vocweek_tests::{
     AppOptions, Backend, TestApp, Upload, both_databases, spawn_app, spawn_app_with,
 };
@@ -95,7 +95,7 @@ async fn filters_and_keyset_pagination(backend: Backend) {
         .await;
     let mut all = Vec::new();
     for i in 0..5u64 {
-        let mut upload = Upload::new(&format!("{i}.jpg"), jpeg_like(100 + i, 3000)).field(
+        let mut upload = Upload::new(&format!("{i}.jpg"), real_jpeg(100 + i, 96, 64)).field(
             "activity_date",
             if i < 2 { "2021-05-22" } else { "2021-05-23" },
         );
@@ -253,7 +253,7 @@ async fn operational_endpoints_answer_in_json(backend: Backend) {
     let (_, token) = app
         .unit("滨州职业学院", UnitKind::HigherVocationalCollege, "binzhou")
         .await;
-    let id = upload_ok(&app, &token, Upload::new("m.jpg", jpeg_like(77, 2000))).await;
+    let id = upload_ok(&app, &token, Upload::new("m.jpg", real_jpeg(77, 64, 64))).await;
     app.wait_for_state(&token, &id, "pending_review").await;
     let metrics = get("/metrics").await.unwrap().text().await.unwrap();
     for name in [

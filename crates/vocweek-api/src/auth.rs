@@ -83,6 +83,14 @@ impl Caller {
         }
     }
 
+    /// Units see their own view of an asset; editors and admins the staff view.
+    pub fn audience(&self) -> crate::json::Audience {
+        match self.0 {
+            Principal::Unit { .. } | Principal::Partner { .. } => crate::json::Audience::Unit,
+            Principal::User { .. } => crate::json::Audience::Staff,
+        }
+    }
+
     /// What the caller may read: its own unit's items, its desk's, or everything (admins).
     pub fn read_scope(&self) -> Result<Scope, ApiError> {
         match &self.0 {

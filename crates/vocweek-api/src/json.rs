@@ -3,8 +3,11 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use utoipa::ToSchema;
+
 use vocweek_db::assets::{AssetPage, AssetRecord};
+use vocweek_db::entities::rendition;
 use vocweek_domain::Tags;
 
 /// An asset as clients see it.
@@ -38,9 +41,42 @@ pub struct AssetJson {
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Derived files: `thumb` (WebP) and `preview` (JPEG) for photos.
+    pub renditions: Vec<RenditionJson>,
+    /// Stored photos that look the same (perceptual hash), nearest first. Editors and admins
+    /// only: they may belong to other units.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub similar_to: Option<Vec<SimilarJson>>,
     /// On an upload answer: `true` when these bytes were already stored.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duplicate: Option<bool>,
+}
+
+/// A derived file and where to fetch it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RenditionJson {
+    pub name: String,
+    pub mime: String,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+    pub size: i64,
+    /// `GET` it with the same token.
+    pub url: String,
+}
+
+/// A near-duplicate photo.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct SimilarJson {
+    pub asset_id: String,
+    /// Differing bits of the 64-bit perceptual hash (0 = visually identical).
+    pub distance: u32,
+}
+
+/// Who an asset is shown to: some fields are for the editorial staff only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    Unit,
+    Staff,
 }
 
 /// Why processing failed.
@@ -51,8 +87,32 @@ pub struct FailureJson {
 }
 
 impl AssetJson {
-    pub fn from_record(record: AssetRecord, duplicate: Option<bool>) -> Self {
+    pub fn from_record(
+        record: AssetRecord,
+        renditions: Vec<rendition::Model>,
+        audience: Audience,
+        duplicate: Option<bool>,
+    ) -> Self {
         let asset = record.asset;
+        let similar_to = (audience == Audience::Staff).then(|| {
+            asset
+                .metadata
+                .get("similar_to")
+                .cloned()
+                .and_then(|v| serde_json::from_value(v).ok())
+                .unwrap_or_default()
+        });
+        let renditions = renditions
+            .into_iter()
+            .map(|r| RenditionJson {
+                url: format!("/api/v1/assets/{}/renditions/{}", asset.id, r.name),
+                name: r.name,
+                mime: r.mime,
+                width: r.width,
+                height: r.height,
+                size: r.size,
+            })
+            .collect();
         let failure = asset.failure_code.map(|code| FailureJson {
             code,
             reason: asset.failure_reason.unwrap_or_default(),
@@ -82,6 +142,8 @@ impl AssetJson {
             version: asset.version,
             created_at: asset.created_at,
             updated_at: asset.updated_at,
+            renditions,
+            similar_to,
             duplicate,
         }
     }
@@ -95,13 +157,20 @@ pub struct AssetPageJson {
     pub next_cursor: Option<String>,
 }
 
-impl From<AssetPage> for AssetPageJson {
-    fn from(page: AssetPage) -> Self {
+impl AssetPageJson {
+    pub fn new(
+        page: AssetPage,
+        mut renditions: HashMap<String, Vec<rendition::Model>>,
+        audience: Audience,
+    ) -> Self {
         AssetPageJson {
             items: page
                 .items
                 .into_iter()
-                .map(|record| AssetJson::from_record(record, None))
+                .map(|record| {
+                    let own = renditions.remove(&record.asset.id).unwrap_or_default();
+                    AssetJson::from_record(record, own, audience, None)
+                })
                 .collect(),
             next_cursor: page.next_cursor,
         }

@@ -3,8 +3,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::json::{
-    AssetJson, AssetPageJson, ErrorEnvelope, ErrorJson, FailureJson, SessionJson, SignInRequest,
-    UploadFormSchema,
+    AssetJson, AssetPageJson, ErrorEnvelope, ErrorJson, FailureJson, RenditionJson, SessionJson,
+    SignInRequest, SimilarJson, UploadFormSchema,
 };
 use crate::routes::*;
 
@@ -12,9 +12,9 @@ use crate::routes::*;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "vocweek", description = "Media pipeline of the Vocational Education Activity Week"),
-    paths(healthz, readyz, metrics, vocabularies, sign_in, upload_asset, list_assets, get_asset, openapi_json),
+    paths(healthz, readyz, metrics, vocabularies, sign_in, upload_asset, list_assets, get_asset, get_rendition, openapi_json),
     components(schemas(
-        AssetJson, AssetPageJson, ErrorEnvelope, ErrorJson, FailureJson, SessionJson,
+        AssetJson, AssetPageJson, ErrorEnvelope, ErrorJson, FailureJson, SessionJson, RenditionJson, SimilarJson,
         SignInRequest, UploadFormSchema, vocweek_domain::Tags, vocweek_domain::Vocabulary,
         vocweek_domain::Term, vocweek_domain::Category
     )),

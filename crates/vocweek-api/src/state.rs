@@ -1,5 +1,8 @@
+use std::sync::Arc;
+
 use vocweek_db::Db;
 use vocweek_pipeline::{Ingestor, Metrics};
+use vocweek_storage::BlobStore;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -7,4 +10,5 @@ pub struct AppState {
     pub db: Db,
     pub ingestor: Ingestor,
     pub metrics: Metrics,
+    pub store: Arc<dyn BlobStore>,
 }

@@ -406,3 +406,18 @@ async fn insert_submission<C: ConnectionTrait>(conn: &C, new: &NewAsset) -> DbRe
     .await?;
     Ok(())
 }
+
+/// Records the camera's capture time unless the uploader gave one.
+pub async fn set_captured_at_if_missing<C: ConnectionTrait>(
+    conn: &C,
+    asset_id: &str,
+    at: DateTime<Utc>,
+) -> DbResult<()> {
+    asset::Entity::update_many()
+        .col_expr(asset::Column::CapturedAt, Expr::value(Some(at)))
+        .filter(asset::Column::Id.eq(asset_id))
+        .filter(asset::Column::CapturedAt.is_null())
+        .exec(conn)
+        .await?;
+    Ok(())
+}

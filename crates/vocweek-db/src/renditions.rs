@@ -52,6 +52,27 @@ impl Db {
             .await?)
     }
 
+    /// Renditions of a page of assets, in one query.
+    pub async fn renditions_of_many(
+        &self,
+        asset_ids: &[String],
+    ) -> DbResult<std::collections::HashMap<String, Vec<rendition::Model>>> {
+        let mut by_asset: std::collections::HashMap<String, Vec<rendition::Model>> =
+            std::collections::HashMap::new();
+        if asset_ids.is_empty() {
+            return Ok(by_asset);
+        }
+        for row in rendition::Entity::find()
+            .filter(rendition::Column::AssetId.is_in(asset_ids.iter().cloned()))
+            .order_by_asc(rendition::Column::Name)
+            .all(self.conn())
+            .await?
+        {
+            by_asset.entry(row.asset_id.clone()).or_default().push(row);
+        }
+        Ok(by_asset)
+    }
+
     pub async fn rendition(
         &self,
         asset_id: &str,

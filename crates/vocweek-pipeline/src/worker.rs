@@ -18,7 +18,7 @@ use vocweek_domain::AssetState;
 use vocweek_storage::BlobStore;
 
 use crate::Metrics;
-use crate::jobs::{JobContext, JobError, JobHandler, default_handlers};
+use crate::jobs::{JobContext, JobError, JobHandler, MediaLimits, default_handlers};
 
 /// How workers behave; see the `[workers]` section of the configuration.
 #[derive(Debug, Clone)]
@@ -34,6 +34,10 @@ pub struct WorkerConfig {
     pub backoff_max: Duration,
     /// Longest a single blocking media step may run.
     pub media_timeout: Duration,
+    /// Photo renditions, limits and near-duplicate distance.
+    pub photo: vocweek_media::photo::PhotoSettings,
+    pub photo_concurrency: usize,
+    pub similar_distance: u32,
 }
 
 impl Default for WorkerConfig {
@@ -45,6 +49,9 @@ impl Default for WorkerConfig {
             backoff_base: Duration::from_secs(2),
             backoff_max: Duration::from_secs(600),
             media_timeout: Duration::from_secs(3600),
+            photo: vocweek_media::photo::PhotoSettings::default(),
+            photo_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            similar_distance: 6,
         }
     }
 }
@@ -57,15 +64,22 @@ pub struct WorkerPool {
     config: WorkerConfig,
     metrics: Metrics,
     handlers: Arc<HashMap<&'static str, Arc<dyn JobHandler>>>,
+    media: Arc<MediaLimits>,
     name: String,
 }
 
 impl WorkerPool {
     pub fn new(db: Db, store: Arc<dyn BlobStore>, config: WorkerConfig, metrics: Metrics) -> Self {
         let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "local".to_owned());
+        let media = Arc::new(MediaLimits::new(
+            config.photo.clone(),
+            config.photo_concurrency,
+            config.similar_distance,
+        ));
         WorkerPool {
             db,
             store,
+            media,
             config,
             metrics,
             handlers: Arc::new(default_handlers()),
@@ -136,6 +150,7 @@ impl WorkerPool {
             store: self.store.clone(),
             worker_id: worker_id.to_owned(),
             media_timeout: self.config.media_timeout,
+            media: self.media.clone(),
         };
         let (stop_renewal, renewal) = self.keep_lease(worker_id, job.id);
         let result = handler.run(&job, &ctx).await;

@@ -1,7 +1,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::keys::checked;
-use crate::{BlobStore, LocalBlob, StagingFile, StorageError};
+use crate::{BlobReader, BlobStore, LocalBlob, StagingFile, StorageError};
 
 /// Blobs as files under one root directory (the embedded default).
 #[derive(Debug, Clone)]
@@ -71,6 +71,23 @@ impl BlobStore for FsStore {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
             Err(e) => Err(StorageError::io(&path, e)),
         }
+    }
+
+    async fn open(&self, key: &str) -> Result<(BlobReader, u64), StorageError> {
+        let path = self.path_of(key)?;
+        let file = match tokio::fs::File::open(&path).await {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(StorageError::NotFound(key.to_owned()));
+            }
+            Err(e) => return Err(StorageError::io(&path, e)),
+        };
+        let size = file
+            .metadata()
+            .await
+            .map_err(|e| StorageError::io(&path, e))?
+            .len();
+        Ok((Box::pin(file), size))
     }
 
     fn staging_dir(&self) -> &Path {

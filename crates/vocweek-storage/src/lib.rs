@@ -31,10 +31,16 @@ pub trait BlobStore: Send + Sync + std::fmt::Debug {
 
     async fn delete(&self, key: &str) -> Result<(), StorageError>;
 
+    /// Opens a blob for streaming out, with its size.
+    async fn open(&self, key: &str) -> Result<(BlobReader, u64), StorageError>;
+
     /// The directory where uploads are staged: on the same filesystem as the store when it is
     /// local, so storing a staged file is a rename, not a copy.
     fn staging_dir(&self) -> &Path;
 }
+
+/// A blob being read.
+pub type BlobReader = std::pin::Pin<Box<dyn tokio::io::AsyncRead + Send>>;
 
 /// A blob available as a local file for as long as this value lives.
 #[derive(Debug)]

@@ -101,6 +101,7 @@ impl RunningApp {
             db: services.db.clone(),
             ingestor: services.ingestor.clone(),
             metrics: services.metrics.clone(),
+            store: services.store.clone(),
         };
         let http_workers = match config.http_workers {
             0 => std::thread::available_parallelism().map_or(2, |n| n.get()),

@@ -53,6 +53,18 @@ pub enum Command {
         #[command(subcommand)]
         command: PartnerCommand,
     },
+    /// Make the photo renditions of local files with the job's own code (batch use, benchmarks).
+    Thumbnail {
+        /// Photos to process.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Directory for `<name>.thumb.webp` and `<name>.preview.jpg`.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Photos processed at once (default: photos.concurrency).
+        #[arg(long)]
+        jobs: Option<usize>,
+    },
     /// Manage tokens.
     Token {
         #[command(subcommand)]

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use serde::Deserialize;
+use vocweek_media::photo::{PhotoSettings, Target};
 use vocweek_pipeline::{UploadLimits, WorkerConfig, parse_byte_size};
 
 /// The configuration file read from the working directory when `--config` is not given.
@@ -24,7 +25,59 @@ pub struct Config {
     pub storage: StorageConfig,
     pub limits: LimitsConfig,
     pub workers: WorkersConfig,
+    pub photos: PhotosConfig,
     pub log: LogConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PhotosConfig {
+    /// Long edge of the `thumb` rendition (WebP), in pixels.
+    pub thumb_size: u32,
+    pub thumb_quality: u8,
+    /// Long edge of the `preview` rendition (progressive JPEG), in pixels.
+    pub preview_size: u32,
+    pub preview_quality: u8,
+    /// Largest photo accepted, checked from the header before decoding.
+    pub max_pixels: u64,
+    pub max_side: u32,
+    /// Photos decoded at once in this process.
+    pub concurrency: usize,
+    /// Hamming distance (0–7) within which a stored photo is listed as `similar_to`.
+    pub similar_distance: u32,
+}
+
+impl Default for PhotosConfig {
+    fn default() -> Self {
+        let defaults = PhotoSettings::default();
+        PhotosConfig {
+            thumb_size: defaults.thumb.long_edge,
+            thumb_quality: defaults.thumb.quality,
+            preview_size: defaults.preview.long_edge,
+            preview_quality: defaults.preview.quality,
+            max_pixels: defaults.max_pixels,
+            max_side: defaults.max_side,
+            concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            similar_distance: 6,
+        }
+    }
+}
+
+impl PhotosConfig {
+    pub fn settings(&self) -> PhotoSettings {
+        PhotoSettings {
+            thumb: Target {
+                long_edge: self.thumb_size,
+                quality: self.thumb_quality,
+            },
+            preview: Target {
+                long_edge: self.preview_size,
+                quality: self.preview_quality,
+            },
+            max_pixels: self.max_pixels,
+            max_side: self.max_side,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -76,6 +129,7 @@ impl Default for Config {
             storage: StorageConfig::default(),
             limits: LimitsConfig::default(),
             workers: WorkersConfig::default(),
+            photos: PhotosConfig::default(),
             log: LogConfig::default(),
         }
     }
@@ -117,7 +171,7 @@ impl Default for LogConfig {
 }
 
 /// Environment variables and the setting each overrides.
-pub const ENVIRONMENT: [(&str, &str, ValueType); 18] = [
+pub const ENVIRONMENT: [(&str, &str, ValueType); 20] = [
     ("VOCWEEK_DATA_DIR", "data_dir", ValueType::Text),
     ("VOCWEEK_DATABASE_URL", "database_url", ValueType::Text),
     (
@@ -164,6 +218,16 @@ pub const ENVIRONMENT: [(&str, &str, ValueType); 18] = [
     (
         "VOCWEEK_WORKERS_MEDIA_TIMEOUT_SECONDS",
         "workers.media_timeout_seconds",
+        ValueType::Integer,
+    ),
+    (
+        "VOCWEEK_PHOTOS_CONCURRENCY",
+        "photos.concurrency",
+        ValueType::Integer,
+    ),
+    (
+        "VOCWEEK_PHOTOS_SIMILAR_DISTANCE",
+        "photos.similar_distance",
         ValueType::Integer,
     ),
     ("VOCWEEK_LOG_LEVEL", "log.level", ValueType::Text),
@@ -234,6 +298,21 @@ impl Config {
         if self.workers.max_attempts < 1 {
             bail!("workers.max_attempts must be at least 1");
         }
+        let photos = &self.photos;
+        if photos.similar_distance > vocweek_db::similar::MAX_GUARANTEED_DISTANCE {
+            bail!(
+                "photos.similar_distance must be at most {}",
+                vocweek_db::similar::MAX_GUARANTEED_DISTANCE
+            );
+        }
+        if photos.thumb_size == 0 || photos.preview_size == 0 {
+            bail!("photos.thumb_size and photos.preview_size must be positive");
+        }
+        if !(1..=100).contains(&photos.thumb_quality)
+            || !(1..=100).contains(&photos.preview_quality)
+        {
+            bail!("photo qualities must be between 1 and 100");
+        }
         Ok(())
     }
 
@@ -270,6 +349,9 @@ impl Config {
             backoff_base: Duration::from_millis(w.backoff_base_ms),
             backoff_max: Duration::from_secs(w.backoff_max_seconds),
             media_timeout: Duration::from_secs(w.media_timeout_seconds.max(1)),
+            photo: self.photos.settings(),
+            photo_concurrency: self.photos.concurrency.max(1),
+            similar_distance: self.photos.similar_distance,
         }
     }
 }

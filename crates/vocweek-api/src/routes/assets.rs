@@ -33,7 +33,54 @@ pub async fn get_asset(
     if !state.db.asset_visible(&record, scope).await? {
         return Err(ApiError::not_found("asset"));
     }
-    Ok(HttpResponse::Ok().json(AssetJson::from_record(record, None)))
+    let renditions = state.db.renditions_of(&record.asset.id).await?;
+    Ok(HttpResponse::Ok().json(AssetJson::from_record(
+        record,
+        renditions,
+        caller.audience(),
+        None,
+    )))
+}
+
+/// A rendition's bytes (`thumb`, `preview`), for whoever may see the asset.
+#[utoipa::path(get, path = "/api/v1/assets/{id}/renditions/{name}", tag = "assets",
+    params(("id" = String, Path, description = "Asset id"), ("name" = String, Path, description = "Rendition name")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "The file", content_type = "application/octet-stream"),
+              (status = 404, body = crate::json::ErrorEnvelope)))]
+pub async fn get_rendition(
+    caller: Caller,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, name) = path.into_inner();
+    let scope = caller.read_scope()?;
+    let record = state
+        .db
+        .asset(&id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("asset"))?;
+    if !state.db.asset_visible(&record, scope).await? {
+        return Err(ApiError::not_found("asset"));
+    }
+    let rendition = state
+        .db
+        .rendition(&id, &name)
+        .await?
+        .ok_or_else(|| ApiError::not_found("rendition"))?;
+    let (reader, size) = state
+        .store
+        .open(&rendition.storage_key)
+        .await
+        .map_err(|e| match e {
+            vocweek_storage::StorageError::NotFound(_) => ApiError::not_found("rendition file"),
+            other => ApiError::internal(&other),
+        })?;
+    Ok(HttpResponse::Ok()
+        .content_type(rendition.mime)
+        .insert_header(("Cache-Control", "private, max-age=86400"))
+        .no_chunking(size)
+        .streaming(tokio_util::io::ReaderStream::new(reader)))
 }
 
 /// Filters of the listing; tag filters take vocabulary slugs.
@@ -68,7 +115,9 @@ pub async fn list_assets(
     let scope = caller.read_scope()?;
     let filter = to_filter(&state, query.into_inner())?;
     let page = state.db.list_assets(scope, &filter).await?;
-    Ok(HttpResponse::Ok().json(AssetPageJson::from(page)))
+    let ids: Vec<String> = page.items.iter().map(|r| r.asset.id.clone()).collect();
+    let renditions = state.db.renditions_of_many(&ids).await?;
+    Ok(HttpResponse::Ok().json(AssetPageJson::new(page, renditions, caller.audience())))
 }
 
 fn to_filter(state: &AppState, query: ListQuery) -> Result<AssetFilter, ApiError> {

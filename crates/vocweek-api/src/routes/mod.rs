@@ -13,7 +13,7 @@ use actix_web::{HttpRequest, HttpResponse, Resource, ResponseError, web};
 use crate::ApiError;
 use crate::openapi;
 
-pub use assets::{__path_get_asset, __path_list_assets};
+pub use assets::{__path_get_asset, __path_get_rendition, __path_list_assets};
 pub use health::{__path_healthz, __path_readyz};
 pub use metrics::__path_metrics;
 pub use session::__path_sign_in;
@@ -32,7 +32,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::post().to(upload::upload_asset))
                 .route(web::get().to(assets::list_assets)),
         )
-        .service(resource("/api/v1/assets/{id}").route(web::get().to(assets::get_asset)));
+        .service(resource("/api/v1/assets/{id}").route(web::get().to(assets::get_asset)))
+        .service(
+            resource("/api/v1/assets/{id}/renditions/{name}")
+                .route(web::get().to(assets::get_rendition)),
+        );
 }
 
 /// A resource whose unknown methods get a JSON 405 instead of an empty one.

@@ -79,7 +79,13 @@ pub async fn upload_asset(
     let staged = staged
         .ok_or_else(|| ApiError::bad_request("missing-file", "the form has no 'file' part"))?;
     let outcome = state.ingestor.commit(staged, form, &uploader).await?;
-    let body = AssetJson::from_record(outcome.asset, Some(outcome.duplicate));
+    let renditions = state.db.renditions_of(&outcome.asset.asset.id).await?;
+    let body = AssetJson::from_record(
+        outcome.asset,
+        renditions,
+        caller.audience(),
+        Some(outcome.duplicate),
+    );
     Ok(if outcome.duplicate {
         HttpResponse::Ok().json(body)
     } else {

@@ -1,6 +1,7 @@
 //! Job kinds and their handlers. A handler is idempotent: it may run again after a crash, and
 //! a second run finds its work done (or redoes it onto the same keys).
 
+mod photo_work;
 mod process_asset;
 
 use std::collections::HashMap;
@@ -47,6 +48,30 @@ pub struct JobContext {
     pub worker_id: String,
     /// The longest a blocking media step may run before the job is given up as timed out.
     pub media_timeout: std::time::Duration,
+    pub media: Arc<MediaLimits>,
+}
+
+/// Media settings shared by every job of a process.
+pub struct MediaLimits {
+    pub photo: vocweek_media::photo::PhotoSettings,
+    /// Photos decoded at the same time (each holds a full-size decode in memory).
+    pub photo_permits: Arc<tokio::sync::Semaphore>,
+    /// Largest Hamming distance at which a stored photo counts as a near-duplicate.
+    pub similar_distance: u32,
+}
+
+impl MediaLimits {
+    pub fn new(
+        photo: vocweek_media::photo::PhotoSettings,
+        photo_concurrency: usize,
+        similar_distance: u32,
+    ) -> Self {
+        MediaLimits {
+            photo,
+            photo_permits: Arc::new(tokio::sync::Semaphore::new(photo_concurrency.max(1))),
+            similar_distance: similar_distance.min(vocweek_db::similar::MAX_GUARANTEED_DISTANCE),
+        }
+    }
 }
 
 /// One kind of background work.

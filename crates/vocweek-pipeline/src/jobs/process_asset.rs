@@ -1,18 +1,25 @@
 //! The first job of every upload: open the stored original, check it is what ingest recorded,
-//! and hand the asset to the editors. The photo, video and article work plugs in here.
+//! do the kind's work (photos: renditions, facts, near-duplicates), and hand the asset to the
+//! editors — the result, the renditions and the state change in one transaction.
 
-use serde_json::json;
-use vocweek_db::assets::StateChange;
+use serde_json::{Value, json};
+use vocweek_db::assets::{AssetRecord, StateChange, set_captured_at_if_missing};
 use vocweek_db::audit::Actor;
 use vocweek_db::entities::job;
 use vocweek_db::jobs::{NewJob, complete};
-use vocweek_db::{Db, TransactionTrait};
+use vocweek_db::renditions::record_rendition;
+use vocweek_db::similar::store_photo_hash;
+use vocweek_db::{Db, DbError, TransactionTrait};
 use vocweek_domain::{AssetKind, AssetState};
 use vocweek_storage::original_key;
 
+use super::photo_work::{self, PhotoDone};
 use super::{JobContext, JobError, JobHandler, new_job};
 
 pub const PROCESS_ASSET: &str = "process_asset";
+
+/// How many near-duplicates an asset lists.
+const SIMILAR_SHOWN: usize = 10;
 
 pub fn process_asset_job(asset_id: &str, max_attempts: i32) -> NewJob<'_> {
     new_job(PROCESS_ASSET, asset_id, max_attempts)
@@ -29,11 +36,11 @@ impl JobHandler for ProcessAsset {
         })?;
         let Some(record) = ctx.db.asset(asset_id).await? else {
             // The asset is gone: nothing left to do.
-            return finish(ctx, job, None).await;
+            return finish(ctx, job, None, None).await;
         };
         if record.asset.state != AssetState::Processing.as_str() {
             // A rerun after the work was committed (at-least-once delivery): already done.
-            return finish(ctx, job, None).await;
+            return finish(ctx, job, None, None).await;
         }
         let kind = AssetKind::parse(&record.asset.kind).map_err(|e| JobError::Permanent {
             code: "asset-invalid".to_owned(),
@@ -44,23 +51,32 @@ impl JobHandler for ProcessAsset {
             .local_copy(&original_key(&record.asset.blake3)?)
             .await?;
         let path = local.path().to_path_buf();
-        let size = u64::try_from(record.asset.size).unwrap_or_default();
-        let inspection = tokio::time::timeout(
-            ctx.media_timeout,
-            tokio::task::spawn_blocking(move || vocweek_media::inspect_file(&path, kind, size)),
-        )
-        .await
-        .map_err(|_| JobError::Transient("inspecting the original timed out".to_owned()))?
-        .map_err(|e| JobError::Transient(format!("the inspection task failed: {e}")))?
-        .map_err(|e| JobError::Permanent {
-            code: e.code().to_owned(),
-            reason: e.to_string(),
-        })?;
+        let checked_mime = inspect(ctx, &record, kind, path.clone()).await?;
+        let photo = match kind {
+            AssetKind::Photo => Some(photo_work::process(ctx, asset_id, path).await?),
+            AssetKind::Video | AssetKind::Article => None,
+        };
         drop(local);
 
         let mut metadata = record.asset.metadata.clone();
-        if let Some(map) = metadata.as_object_mut() {
-            map.insert("checked_mime".to_owned(), json!(inspection.mime));
+        set(&mut metadata, "checked_mime", json!(checked_mime));
+        if let Some(photo) = &photo {
+            set(&mut metadata, "photo", photo.facts.clone());
+            set(
+                &mut metadata,
+                "perceptual_hash",
+                json!(format!("{:016x}", photo.perceptual_hash)),
+            );
+            let (similar, _) = ctx
+                .db
+                .similar_photos(photo.perceptual_hash, ctx.media.similar_distance, asset_id)
+                .await?;
+            let similar: Vec<Value> = similar
+                .into_iter()
+                .take(SIMILAR_SHOWN)
+                .map(|s| json!({ "asset_id": s.asset_id, "distance": s.distance }))
+                .collect();
+            set(&mut metadata, "similar_to", Value::Array(similar));
         }
         let change = StateChange {
             asset_id,
@@ -73,29 +89,66 @@ impl JobHandler for ProcessAsset {
             failure: None,
             metadata: Some(metadata),
         };
-        finish(ctx, job, Some(change)).await
+        finish(ctx, job, Some(change), photo.as_ref()).await
     }
 }
 
-/// Commits the state change (if any) and the job's completion in one transaction.
+fn set(metadata: &mut Value, key: &str, value: Value) {
+    if !metadata.is_object() {
+        *metadata = json!({});
+    }
+    if let Some(map) = metadata.as_object_mut() {
+        map.insert(key.to_owned(), value);
+    }
+}
+
+/// The stored original is still what ingest recorded (size and type).
+async fn inspect(
+    ctx: &JobContext,
+    record: &AssetRecord,
+    kind: AssetKind,
+    path: std::path::PathBuf,
+) -> Result<&'static str, JobError> {
+    let size = u64::try_from(record.asset.size).unwrap_or_default();
+    let inspection = tokio::time::timeout(
+        ctx.media_timeout,
+        tokio::task::spawn_blocking(move || vocweek_media::inspect_file(&path, kind, size)),
+    )
+    .await
+    .map_err(|_| JobError::Transient("inspecting the original timed out".to_owned()))?
+    .map_err(|e| JobError::Transient(format!("the inspection task failed: {e}")))?
+    .map_err(|e| JobError::Permanent {
+        code: e.code().to_owned(),
+        reason: e.to_string(),
+    })?;
+    Ok(inspection.mime)
+}
+
+/// Commits the job's completion with its results in one transaction: renditions, the photo
+/// hash, the EXIF capture time, the state change and its audit event.
 async fn finish(
     ctx: &JobContext,
     job: &job::Model,
     change: Option<StateChange<'_>>,
+    photo: Option<&PhotoDone>,
 ) -> Result<(), JobError> {
-    let txn = ctx
-        .db
-        .conn()
-        .begin()
-        .await
-        .map_err(vocweek_db::DbError::from)?;
+    let txn = ctx.db.conn().begin().await.map_err(DbError::from)?;
     if !complete(&txn, job.id, &ctx.worker_id).await? {
-        txn.rollback().await.map_err(vocweek_db::DbError::from)?;
+        txn.rollback().await.map_err(DbError::from)?;
         return Err(JobError::LeaseLost);
+    }
+    if let (Some(photo), Some(change)) = (photo, change.as_ref()) {
+        for rendition in &photo.renditions {
+            record_rendition(&txn, rendition.as_new(change.asset_id)).await?;
+        }
+        store_photo_hash(&txn, change.asset_id, photo.perceptual_hash).await?;
+        if let Some(at) = photo.captured_at {
+            set_captured_at_if_missing(&txn, change.asset_id, at).await?;
+        }
     }
     if let Some(change) = change {
         Db::change_state(&txn, change).await?;
     }
-    txn.commit().await.map_err(vocweek_db::DbError::from)?;
+    txn.commit().await.map_err(DbError::from)?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod serve;
+mod thumbnail;
 mod units;
 
 use std::process::ExitCode;
@@ -14,6 +15,7 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
     match command {
         Command::Serve { .. } => serve::serve(&config).await,
         Command::Worker => serve::worker(&config).await,
+        Command::Thumbnail { files, out, jobs } => thumbnail::run(&config, &files, &out, jobs),
         Command::Migrate => {
             open_services(&config).await?;
             println!("migrations applied; campaigns seeded");

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Thumbnail benchmark: thumb (320 px WebP q80) + preview (1280 px progressive JPEG q82) for a set
+# of 12 MP JPEGs generated with ImageMagick plus the corpus JPEGs, made by
+#   vocweek     `vocweek thumbnail FILE --out DIR --jobs 1` (the job's code path, one decode)
+#   vips        `vipsthumbnail` twice (one per size, same qualities, metadata stripped)
+#   magick      `convert` once with -thumbnail for both sizes
+#   decode      `djpeg` of the full image (the decode floor)
+# one image at a time, each command VOCWEEK_BENCH_REPEAT times (default 5); prints the median
+# wall time per image, the ratios and each tool's peak RSS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+ensure_rust
+ensure_build_tools
+ensure_debian_packages libvips-tools imagemagick libjpeg-turbo-progs time webp
+
+repeat=${VOCWEEK_BENCH_REPEAT:-5}
+count=${VOCWEEK_BENCH_IMAGES:-6}
+say "building the release binary"
+cargo build --release --locked -p vocweek
+vocweek="$CARGO_TARGET_DIR/release/vocweek"
+
+work=$(mktemp -d -p "${VOCWEEK_BENCH_DIR:-/var/tmp}" vocweek-thumbs.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/in" "$work/out"
+
+say "generating $count 12 MP JPEGs with ImageMagick"
+for i in $(seq 1 "$count"); do
+  convert -seed "$i" -size 4000x3000 plasma:fractal -blur 0x1 -quality 90 "$work/in/generated_$i.jpg"
+done
+corpus="${VOCWEEK_CORPUS_DIR:-../shared/corpus}"
+for f in camera/jolla.jpg camera/iphone_hdr_YES.jpg camera/HMD_Nokia_8.3_5G.jpg camera/DSCN0010.jpg; do
+  [ -f "$corpus/$f" ] && cp "$corpus/$f" "$work/in/"
+done
+
+# run TOOL FILE: prints "<seconds> <peak KiB>" of one run.
+run() {
+  local tool=$1 file=$2 name start end
+  name=$(basename "${file%.*}")
+  start=$EPOCHREALTIME
+  case $tool in
+    vocweek) /usr/bin/time -f %M -o "$work/rss" "$vocweek" thumbnail "$file" --out "$work/out" --jobs 1 >/dev/null ;;
+    vips) /usr/bin/time -f %M -o "$work/rss" sh -c "vipsthumbnail '$file' -s 1280 -o '$work/out/${name}_p.jpg[Q=82,strip,interlace]' && vipsthumbnail '$file' -s 320 -o '$work/out/${name}_t.webp[Q=80,strip]'" ;;
+    magick) /usr/bin/time -f %M -o "$work/rss" convert "$file" -auto-orient -strip -thumbnail 1280x1280 -quality 82 -interlace JPEG -write "$work/out/${name}_m.jpg" -thumbnail 320x320 -quality 80 "$work/out/${name}_m.webp" ;;
+    decode) /usr/bin/time -f %M -o "$work/rss" djpeg -outfile /dev/null "$file" ;;
+  esac
+  end=$EPOCHREALTIME
+  echo "$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.4f", b - a }') $(tail -n 1 "$work/rss")"
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+
+tools=(vocweek vips magick decode)
+declare -A total peak
+for tool in "${tools[@]}"; do total[$tool]=0; peak[$tool]=0; done
+printf '%-28s %10s %10s %10s %10s   (median ms of %d runs)\n' image vocweek vips magick djpeg "$repeat"
+for file in "$work"/in/*.jpg; do
+  line=$(printf '%-28s' "$(basename "$file")")
+  for tool in "${tools[@]}"; do
+    : > "$work/times"
+    for _ in $(seq 1 "$repeat"); do
+      read -r seconds kib < <(run "$tool" "$file")
+      echo "$seconds" >> "$work/times"
+      [ "$kib" -gt "${peak[$tool]}" ] && peak[$tool]=$kib
+    done
+    ms=$(median < "$work/times" | awk '{ printf "%.1f", $1 * 1000 }')
+    total[$tool]=$(awk -v a="${total[$tool]}" -v b="$ms" 'BEGIN { print a + b }')
+    line+=$(printf ' %10s' "$ms")
+  done
+  echo "$line"
+done
+echo
+for tool in "${tools[@]}"; do
+  printf '%-8s total %9.1f ms   peak RSS %7.1f MiB\n' "$tool" "${total[$tool]}" "$(awk -v k="${peak[$tool]}" 'BEGIN { print k / 1024 }')"
+done
+awk -v v="${total[vocweek]}" -v s="${total[vips]}" -v m="${total[magick]}" -v d="${total[decode]}" 'BEGIN {
+  printf "\nvocweek / vipsthumbnail: %.2fx (goal <= 0.5x)\n", v / s
+  printf "vocweek / ImageMagick:   %.2fx\n", v / m
+  printf "vocweek / djpeg floor:   %.2fx (goal <= 1.5x)\n", v / d
+}'
