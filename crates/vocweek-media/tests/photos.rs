@@ -155,7 +155,7 @@ fn heic_and_heif_decode_upright_with_their_colours() {
 fn display_p3_is_converted_not_passed_through() {
     let Some(corpus) = corpus() else { return };
     let bytes = std::fs::read(corpus.join("camera/iphone_13_pro_max.HEIC")).unwrap();
-    let converted = process_photo_bytes(&bytes, &PhotoSettings::default()).unwrap();
+    let converted = process_photo_bytes(bytes, &PhotoSettings::default()).unwrap();
     assert!(converted.facts.icc_converted);
     // P3 → sRGB changes saturated colours; the converted preview differs from a P3-as-sRGB one.
     // (Compare against the same decode without conversion by stripping nothing: the mean colour
@@ -178,7 +178,7 @@ fn a_recompressed_half_size_copy_is_near_and_others_are_far() {
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut recompressed, 60)
         .encode_image(&half)
         .unwrap();
-    let copy = process_photo_bytes(&recompressed, &PhotoSettings::default()).unwrap();
+    let copy = process_photo_bytes(recompressed, &PhotoSettings::default()).unwrap();
     let near = hamming_distance(original.perceptual_hash, copy.perceptual_hash);
     assert!(near <= 4, "a chat-app copy is {near} bits away");
     for other in [
@@ -243,7 +243,7 @@ fn hostile_and_broken_files_get_stable_codes() {
     // A decompression bomb: 50,000 × 50,000 declared in a few bytes.
     assert_eq!(
         code(process_photo_bytes(
-            &png_with_size(50_000, 50_000, b"x"),
+            png_with_size(50_000, 50_000, b"x"),
             &settings
         )),
         "image-too-large"
@@ -251,7 +251,7 @@ fn hostile_and_broken_files_get_stable_codes() {
     // Within the pixel budget but over the per-side limit.
     assert_eq!(
         code(process_photo_bytes(
-            &png_with_size(40_000, 10, b"x"),
+            png_with_size(40_000, 10, b"x"),
             &settings
         )),
         "image-too-large"
@@ -264,29 +264,32 @@ fn hostile_and_broken_files_get_stable_codes() {
             image::ImageFormat::Png,
         )
         .unwrap();
-    assert_eq!(code(process_photo_bytes(&good, &settings)), "ok");
+    assert_eq!(code(process_photo_bytes(good.clone(), &settings)), "ok");
     let mut corrupt = good.clone();
     let idat = corrupt.windows(4).position(|w| w == b"IDAT").unwrap();
     corrupt[idat + 10] ^= 0xFF;
     assert_eq!(
-        code(process_photo_bytes(&corrupt, &settings)),
+        code(process_photo_bytes(corrupt, &settings)),
         "image-corrupt"
     );
     // JPEG magic followed by noise.
     let mut noise = vec![0xFF, 0xD8, 0xFF, 0xE0];
     noise.extend((0..50_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8));
     assert_eq!(
-        code(process_photo_bytes(&noise, &settings)),
+        code(process_photo_bytes(noise.clone(), &settings)),
         "image-corrupt"
     );
     // Random bytes, no magic at all.
     assert_eq!(
-        code(process_photo_bytes(&noise[4..], &settings)),
+        code(process_photo_bytes(noise[4..].to_vec(), &settings)),
         "image-unsupported"
     );
     // A PNG cut in its data.
     assert!(matches!(
-        code(process_photo_bytes(&good[..good.len() / 2], &settings)),
+        code(process_photo_bytes(
+            good[..good.len() / 2].to_vec(),
+            &settings
+        )),
         "image-truncated" | "image-corrupt"
     ));
 }
@@ -297,7 +300,7 @@ fn a_truncated_jpeg_is_refused_as_truncated() {
     let bytes = std::fs::read(corpus.join("camera/jolla.jpg")).unwrap();
     let cut = &bytes[..bytes.len() * 6 / 10];
     assert_eq!(
-        code(process_photo_bytes(cut, &PhotoSettings::default())),
+        code(process_photo_bytes(cut.to_vec(), &PhotoSettings::default())),
         "image-truncated"
     );
 }

@@ -101,16 +101,20 @@ pub struct PhotoOutput {
 /// Processes one photo file. Blocking and CPU-heavy: call it from a blocking thread.
 pub fn process_photo(path: &Path, settings: &PhotoSettings) -> Result<PhotoOutput, MediaError> {
     let bytes = std::fs::read(path).map_err(|e| MediaError::Unreadable(e.to_string()))?;
-    process_photo_bytes(&bytes, settings)
+    process_photo_bytes(bytes, settings)
 }
 
 /// Processes a photo held in memory (the original is at most the photo size limit).
+/// Takes the bytes by value to free them right after decoding (peak memory).
 pub fn process_photo_bytes(
-    bytes: &[u8],
+    bytes: Vec<u8>,
     settings: &PhotoSettings,
 ) -> Result<PhotoOutput, MediaError> {
+    let mut clock = StageClock::start();
     let largest = settings.preview.long_edge.max(settings.thumb.long_edge);
-    let decoded = decode::decode(bytes, settings, largest.saturating_mul(2))?;
+    let decoded = decode::decode(&bytes, settings, largest.saturating_mul(2))?;
+    drop(bytes);
+    clock.lap("decode");
     let facts_exif = decoded
         .exif
         .as_deref()
@@ -125,13 +129,33 @@ pub fn process_photo_bytes(
         orient::upright_size(decoded.full_width, decoded.full_height, orientation);
 
     let preview = resize::fit(decoded.pixels, settings.preview.long_edge)?;
+    clock.lap("resize");
     let mut preview = orient::apply(preview, orientation);
     let icc_converted = match decoded.icc.as_deref() {
         Some(icc) => color::to_srgb(icc, &mut preview.pixels),
         None => false,
     };
-    let thumb = resize::fit(preview.clone(), settings.thumb.long_edge)?;
-    let perceptual_hash = dhash::hash(&preview)?;
+    clock.lap("orient+colour");
+    // The preview's JPEG encode runs beside the thumbnail's resize, encode and the hash.
+    let (preview_encoded, small) = std::thread::scope(|scope| {
+        let preview_job =
+            scope.spawn(|| encode::progressive_jpeg(&preview, settings.preview.quality));
+        let small = resize::fit(preview.clone(), settings.thumb.long_edge).and_then(|thumb| {
+            Ok((
+                encode::webp(&thumb, settings.thumb.quality)?,
+                dhash::hash(&preview)?,
+            ))
+        });
+        let preview_encoded = preview_job.join().unwrap_or_else(|_| {
+            Err(MediaError::Internal(
+                "the preview encoder panicked".to_owned(),
+            ))
+        });
+        (preview_encoded, small)
+    });
+    let (thumb, perceptual_hash) = small?;
+    let preview_encoded = preview_encoded?;
+    clock.lap("encode");
 
     Ok(PhotoOutput {
         facts: PhotoFacts {
@@ -145,10 +169,33 @@ pub fn process_photo_bytes(
             orientation,
             icc_converted,
         },
-        thumb: encode::webp(&thumb, settings.thumb.quality)?,
-        preview: encode::progressive_jpeg(&preview, settings.preview.quality)?,
+        thumb,
+        preview: preview_encoded,
         perceptual_hash,
     })
+}
+
+/// Stage timings, logged at debug level (`RUST_LOG=vocweek_media=debug`).
+struct StageClock {
+    last: std::time::Instant,
+}
+
+impl StageClock {
+    fn start() -> Self {
+        StageClock {
+            last: std::time::Instant::now(),
+        }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        let now = std::time::Instant::now();
+        tracing::debug!(
+            stage,
+            ms = (now - self.last).as_secs_f64() * 1000.0,
+            "photo stage"
+        );
+        self.last = now;
+    }
 }
 
 /// An 8-bit RGB picture, rows packed without padding.

@@ -29,7 +29,7 @@ pub fn fit(image: Rgb, long_edge: u32) -> Result<Rgb, MediaError> {
     let source = Image::from_vec_u8(image.width, image.height, image.pixels, PixelType::U8x3)
         .map_err(|e| MediaError::Internal(format!("resize source: {e}")))?;
     let mut target = Image::new(width, height, PixelType::U8x3);
-    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
+    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::CatmullRom));
     Resizer::new()
         .resize(&source, &mut target, &options)
         .map_err(|e| MediaError::Internal(format!("resize: {e}")))?;
