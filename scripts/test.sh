@@ -10,6 +10,8 @@ ensure_rust
 ensure_build_tools
 ensure_postgres
 drop_test_databases
+# Article tests convert documents with LibreOffice; nothing else needs it.
+command -v soffice >/dev/null 2>&1 || ensure_debian_packages libreoffice-writer-nogui
 
 say "cargo fmt --check"
 cargo fmt --all -- --check

@@ -6,6 +6,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod documents;
 pub mod media;
 
 use std::net::TcpListener;

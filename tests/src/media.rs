@@ -59,12 +59,6 @@ pub fn mp4_like(seed: u64) -> Vec<u8> {
     bytes
 }
 
-/// A PDF header with `seed` in it.
-pub fn pdf_like(seed: u64) -> Vec<u8> {
-    format!("%PDF-1.7\n% vocweek test {seed}\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n")
-        .into_bytes()
-}
-
 /// A real, decodable JPEG: an 8×8 grid of grey levels chosen by `seed`, scaled to
 /// `width`×`height`. Different seeds look different to the perceptual hash.
 pub fn real_jpeg(seed: u64, width: u32, height: u32) -> Vec<u8> {

@@ -6,7 +6,8 @@ use std::io::{Read, Write};
 use std::time::Duration;
 
 use vocweek_domain::{Desk, Role, UnitKind};
-use vocweek_tests::media::{corpus_jpeg, jpeg_like, mp4_like, pdf_like};
+use vocweek_tests::documents::{article_html, libreoffice};
+use vocweek_tests::media::{corpus_jpeg, jpeg_like, mp4_like};
 use vocweek_tests::{AppOptions, Backend, Upload, both_databases, spawn_app, spawn_app_with};
 
 async fn uploads_each_kind_and_processes_it(backend: Backend) {
@@ -32,7 +33,10 @@ async fn uploads_each_kind_and_processes_it(backend: Backend) {
             "video/mp4",
         ),
         (
-            Upload::new("report.pdf", pdf_like(1)),
+            Upload::new(
+                "report.pdf",
+                libreoffice(&article_html("Report", &["Day one."], None), "pdf"),
+            ),
             "article",
             "application/pdf",
         ),

@@ -42,6 +42,8 @@ pub struct NewAsset {
     pub tags: Tags,
     pub captured_at: Option<DateTime<Utc>>,
     pub activity_date: NaiveDate,
+    /// Initial metadata (`{}` for an upload; the parent article for an embedded picture).
+    pub metadata: Value,
 }
 
 /// What the ingest commit did.
@@ -368,7 +370,7 @@ async fn insert_asset<C: ConnectionTrait>(conn: &C, new: &NewAsset) -> DbResult<
         subcategory: Set(new.tags.subcategory.clone()),
         captured_at: Set(new.captured_at),
         activity_date: Set(new.activity_date),
-        metadata: Set(json!({})),
+        metadata: Set(new.metadata.clone()),
         failure_code: Set(None),
         failure_reason: Set(None),
         version: Set(1),
@@ -404,6 +406,16 @@ async fn insert_submission<C: ConnectionTrait>(conn: &C, new: &NewAsset) -> DbRe
     }
     .insert(conn)
     .await?;
+    Ok(())
+}
+
+/// Replaces an asset's title (an article titled by its first heading).
+pub async fn set_title<C: ConnectionTrait>(conn: &C, asset_id: &str, title: &str) -> DbResult<()> {
+    asset::Entity::update_many()
+        .col_expr(asset::Column::Title, Expr::value(title))
+        .filter(asset::Column::Id.eq(asset_id))
+        .exec(conn)
+        .await?;
     Ok(())
 }
 

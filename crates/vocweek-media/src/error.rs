@@ -29,6 +29,12 @@ pub enum MediaError {
     ImageTruncated(String),
     #[error("{0}")]
     ImageUnsupported(String),
+    #[error("{0}")]
+    ArticleCorrupt(String),
+    #[error("{0}")]
+    ArticleTooLarge(String),
+    #[error("{0}")]
+    ArticleUnsupported(String),
     /// A bug or an environment problem on our side, not the file's fault.
     #[error("internal media error: {0}")]
     Internal(String),
@@ -47,6 +53,9 @@ impl MediaError {
             MediaError::ImageCorrupt(_) => "image-corrupt",
             MediaError::ImageTruncated(_) => "image-truncated",
             MediaError::ImageUnsupported(_) => "image-unsupported",
+            MediaError::ArticleCorrupt(_) => "article-corrupt",
+            MediaError::ArticleTooLarge(_) => "article-too-large",
+            MediaError::ArticleUnsupported(_) => "article-unsupported",
             MediaError::Internal(_) => "internal",
         }
     }

@@ -2,6 +2,7 @@
 //! text extraction. Blocking code on local files and byte buffers; knows nothing of HTTP, SQL
 //! or object storage.
 
+pub mod article;
 mod error;
 mod inspect;
 pub mod photo;

@@ -161,11 +161,13 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 
 /// Text articles: UTF-8 (with or without BOM) or UTF-16 with a BOM; HTML, Markdown, plain.
 fn text_type(head: &[u8], filename: &str) -> Result<Sniffed, MediaError> {
-    let text = decode_text(head).ok_or_else(|| {
-        MediaError::Unsupported(
-            "unrecognised binary data (accepted: photos, videos, .docx, .pdf, text)".to_owned(),
-        )
-    })?;
+    let text = decode_text(head)
+        .or_else(|| decode_gb18030(head))
+        .ok_or_else(|| {
+            MediaError::Unsupported(
+                "unrecognised binary data (accepted: photos, videos, .docx, .pdf, text)".to_owned(),
+            )
+        })?;
     let start = text.trim_start().to_ascii_lowercase();
     let start = &start[..start.len().min(2048)];
     if start.contains("<svg") {
@@ -205,6 +207,23 @@ fn decode_text(head: &[u8]) -> Option<String> {
         .chars()
         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'));
     (!control).then(|| valid.to_owned())
+}
+
+/// GB18030/GBK text (Chinese Windows): accepted when it decodes cleanly, has no control
+/// characters and holds Chinese characters (random bytes fail one of the three).
+fn decode_gb18030(head: &[u8]) -> Option<String> {
+    // The sniff window may cut a multi-byte character: allow up to 3 bytes off the end.
+    let text = (0..4).find_map(|cut| {
+        let body = head.get(..head.len().checked_sub(cut)?)?;
+        encoding_rs::GB18030
+            .decode_without_bom_handling_and_without_replacement(body)
+            .map(|t| t.into_owned())
+    })?;
+    let control = text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'));
+    let chinese = text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    (!control && chinese).then_some(text)
 }
 
 fn utf16(bytes: &[u8], read: fn([u8; 2]) -> u16) -> Option<String> {
@@ -315,6 +334,12 @@ mod tests {
         // A multi-byte character cut by the sniff window is still text.
         let cut = &"技能".as_bytes()[..4];
         assert_eq!(sniff(cut, "a.txt").unwrap().mime, "text/plain");
+    }
+
+    #[test]
+    fn gbk_text_is_an_article() {
+        let (gbk, _, _) = encoding_rs::GB18030.encode("山东省2021年职业教育活动周实施方案");
+        assert_eq!(sniff(&gbk, "plan.txt").unwrap().mime, "text/plain");
     }
 
     #[test]

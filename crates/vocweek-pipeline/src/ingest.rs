@@ -10,6 +10,16 @@ use vocweek_storage::{BlobStore, original_key};
 use crate::jobs::process_asset_job;
 use crate::{IngestError, StagedUpload, UploadLimits, UploadWriter};
 
+fn file_stem(filename: &str) -> String {
+    let name = filename.rsplit(['/', '\\']).next().unwrap_or(filename);
+    let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem).trim();
+    if stem.is_empty() {
+        "未命名稿件".to_owned()
+    } else {
+        stem.to_owned()
+    }
+}
+
 /// The longest title accepted, in characters.
 const TITLE_MAX_CHARS: usize = 200;
 
@@ -88,14 +98,24 @@ impl Ingestor {
         form: UploadForm,
         uploader: &Uploader,
     ) -> Result<IngestOutcome, IngestError> {
-        let title = form
+        let given_title = form
             .title
             .as_deref()
             .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| {
-                IngestError::bad_request("missing-title", "the field 'title' is required")
-            })?;
+            .filter(|t| !t.is_empty());
+        // An article may come without a title: its file name stands in until processing finds
+        // the document's first heading.
+        let title = match given_title {
+            Some(title) => title.to_owned(),
+            None if staged.sniffed.kind == AssetKind::Article => file_stem(&staged.filename),
+            None => {
+                return Err(IngestError::bad_request(
+                    "missing-title",
+                    "the field 'title' is required (articles may omit it: their first heading is used)",
+                ));
+            }
+        };
+        let title = title.as_str();
         if title.chars().count() > TITLE_MAX_CHARS {
             return Err(IngestError::bad_request(
                 "title-too-long",
@@ -132,6 +152,7 @@ impl Ingestor {
             tags,
             captured_at: form.captured_at,
             activity_date: form.activity_date.unwrap_or_else(today_in_shanghai),
+            metadata: serde_json::json!({ "title_given": given_title.is_some() }),
         };
         // Known bytes are not stored again: the staging file is dropped (removed) unused.
         if self.db.asset_by_blake3(&staged.blake3).await?.is_none() {

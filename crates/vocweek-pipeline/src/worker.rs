@@ -34,6 +34,8 @@ pub struct WorkerConfig {
     pub backoff_max: Duration,
     /// Longest a single blocking media step may run.
     pub media_timeout: Duration,
+    /// Attempts of the jobs workers enqueue themselves.
+    pub max_attempts: i32,
     /// Photo renditions, limits and near-duplicate distance.
     pub photo: vocweek_media::photo::PhotoSettings,
     pub photo_concurrency: usize,
@@ -49,6 +51,7 @@ impl Default for WorkerConfig {
             backoff_base: Duration::from_secs(2),
             backoff_max: Duration::from_secs(600),
             media_timeout: Duration::from_secs(3600),
+            max_attempts: 5,
             photo: vocweek_media::photo::PhotoSettings::default(),
             photo_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
             similar_distance: 6,
@@ -151,6 +154,7 @@ impl WorkerPool {
             worker_id: worker_id.to_owned(),
             media_timeout: self.config.media_timeout,
             media: self.media.clone(),
+            max_attempts: self.config.max_attempts,
         };
         let (stop_renewal, renewal) = self.keep_lease(worker_id, job.id);
         let result = handler.run(&job, &ctx).await;

@@ -349,6 +349,7 @@ impl Config {
             backoff_base: Duration::from_millis(w.backoff_base_ms),
             backoff_max: Duration::from_secs(w.backoff_max_seconds),
             media_timeout: Duration::from_secs(w.media_timeout_seconds.max(1)),
+            max_attempts: w.max_attempts,
             photo: self.photos.settings(),
             photo_concurrency: self.photos.concurrency.max(1),
             similar_distance: self.photos.similar_distance,

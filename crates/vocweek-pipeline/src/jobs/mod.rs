@@ -1,6 +1,7 @@
 //! Job kinds and their handlers. A handler is idempotent: it may run again after a crash, and
 //! a second run finds its work done (or redoes it onto the same keys).
 
+mod article_work;
 mod photo_work;
 mod process_asset;
 
@@ -49,6 +50,8 @@ pub struct JobContext {
     /// The longest a blocking media step may run before the job is given up as timed out.
     pub media_timeout: std::time::Duration,
     pub media: Arc<MediaLimits>,
+    /// Attempts given to jobs this job enqueues (pictures found in an article).
+    pub max_attempts: i32,
 }
 
 /// Media settings shared by every job of a process.

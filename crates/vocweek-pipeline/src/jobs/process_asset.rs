@@ -3,7 +3,7 @@
 //! editors — the result, the renditions and the state change in one transaction.
 
 use serde_json::{Value, json};
-use vocweek_db::assets::{AssetRecord, StateChange, set_captured_at_if_missing};
+use vocweek_db::assets::{AssetRecord, StateChange, set_captured_at_if_missing, set_title};
 use vocweek_db::audit::Actor;
 use vocweek_db::entities::job;
 use vocweek_db::jobs::{NewJob, complete};
@@ -13,7 +13,8 @@ use vocweek_db::{Db, DbError, TransactionTrait};
 use vocweek_domain::{AssetKind, AssetState};
 use vocweek_storage::original_key;
 
-use super::photo_work::{self, PhotoDone};
+use super::article_work;
+use super::photo_work::{self, StoredRendition};
 use super::{JobContext, JobError, JobHandler, new_job};
 
 pub const PROCESS_ASSET: &str = "process_asset";
@@ -36,11 +37,11 @@ impl JobHandler for ProcessAsset {
         })?;
         let Some(record) = ctx.db.asset(asset_id).await? else {
             // The asset is gone: nothing left to do.
-            return finish(ctx, job, None, None).await;
+            return finish(ctx, job, None, Results::default()).await;
         };
         if record.asset.state != AssetState::Processing.as_str() {
             // A rerun after the work was committed (at-least-once delivery): already done.
-            return finish(ctx, job, None, None).await;
+            return finish(ctx, job, None, Results::default()).await;
         }
         let kind = AssetKind::parse(&record.asset.kind).map_err(|e| JobError::Permanent {
             code: "asset-invalid".to_owned(),
@@ -52,32 +53,48 @@ impl JobHandler for ProcessAsset {
             .await?;
         let path = local.path().to_path_buf();
         let checked_mime = inspect(ctx, &record, kind, path.clone()).await?;
-        let photo = match kind {
-            AssetKind::Photo => Some(photo_work::process(ctx, asset_id, path).await?),
-            AssetKind::Video | AssetKind::Article => None,
-        };
-        drop(local);
-
         let mut metadata = record.asset.metadata.clone();
         set(&mut metadata, "checked_mime", json!(checked_mime));
-        if let Some(photo) = &photo {
-            set(&mut metadata, "photo", photo.facts.clone());
-            set(
-                &mut metadata,
-                "perceptual_hash",
-                json!(format!("{:016x}", photo.perceptual_hash)),
-            );
-            let (similar, _) = ctx
-                .db
-                .similar_photos(photo.perceptual_hash, ctx.media.similar_distance, asset_id)
-                .await?;
-            let similar: Vec<Value> = similar
-                .into_iter()
-                .take(SIMILAR_SHOWN)
-                .map(|s| json!({ "asset_id": s.asset_id, "distance": s.distance }))
-                .collect();
-            set(&mut metadata, "similar_to", Value::Array(similar));
+        let mut results = Results::default();
+        match kind {
+            AssetKind::Photo => {
+                let photo = photo_work::process(ctx, asset_id, path).await?;
+                set(&mut metadata, "photo", photo.facts.clone());
+                set(
+                    &mut metadata,
+                    "perceptual_hash",
+                    json!(format!("{:016x}", photo.perceptual_hash)),
+                );
+                let (similar, _) = ctx
+                    .db
+                    .similar_photos(photo.perceptual_hash, ctx.media.similar_distance, asset_id)
+                    .await?;
+                let similar: Vec<Value> = similar
+                    .into_iter()
+                    .take(SIMILAR_SHOWN)
+                    .map(|s| json!({ "asset_id": s.asset_id, "distance": s.distance }))
+                    .collect();
+                set(&mut metadata, "similar_to", Value::Array(similar));
+                results.perceptual_hash = Some(photo.perceptual_hash);
+                results.captured_at = photo.captured_at;
+                results.renditions = photo.renditions;
+            }
+            AssetKind::Article => {
+                let article = article_work::process(ctx, &record, path).await?;
+                let mut facts = article.facts.clone();
+                set(&mut facts, "image_assets", json!(article.image_assets));
+                set(&mut facts, "skipped_images", json!(article.skipped_images));
+                set(&mut metadata, "article", facts);
+                let title_given = record.asset.metadata.get("title_given") != Some(&json!(false));
+                if !title_given {
+                    results.title = article.first_heading.map(|h| h.chars().take(200).collect());
+                }
+                results.renditions = article.renditions;
+            }
+            AssetKind::Video => {}
         }
+        drop(local);
+
         let change = StateChange {
             asset_id,
             from: AssetState::Processing,
@@ -89,8 +106,18 @@ impl JobHandler for ProcessAsset {
             failure: None,
             metadata: Some(metadata),
         };
-        finish(ctx, job, Some(change), photo.as_ref()).await
+        finish(ctx, job, Some(change), results).await
     }
+}
+
+/// What processing found, committed with the state change.
+#[derive(Default)]
+struct Results {
+    renditions: Vec<StoredRendition>,
+    perceptual_hash: Option<u64>,
+    captured_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// A title found in the content, for an article uploaded without one.
+    title: Option<String>,
 }
 
 fn set(metadata: &mut Value, key: &str, value: Value) {
@@ -125,25 +152,31 @@ async fn inspect(
 }
 
 /// Commits the job's completion with its results in one transaction: renditions, the photo
-/// hash, the EXIF capture time, the state change and its audit event.
+/// hash, the EXIF capture time, a found title, the state change and its audit event.
 async fn finish(
     ctx: &JobContext,
     job: &job::Model,
     change: Option<StateChange<'_>>,
-    photo: Option<&PhotoDone>,
+    results: Results,
 ) -> Result<(), JobError> {
     let txn = ctx.db.conn().begin().await.map_err(DbError::from)?;
     if !complete(&txn, job.id, &ctx.worker_id).await? {
         txn.rollback().await.map_err(DbError::from)?;
         return Err(JobError::LeaseLost);
     }
-    if let (Some(photo), Some(change)) = (photo, change.as_ref()) {
-        for rendition in &photo.renditions {
-            record_rendition(&txn, rendition.as_new(change.asset_id)).await?;
+    if let Some(change) = change.as_ref() {
+        let id = change.asset_id;
+        for rendition in &results.renditions {
+            record_rendition(&txn, rendition.as_new(id)).await?;
         }
-        store_photo_hash(&txn, change.asset_id, photo.perceptual_hash).await?;
-        if let Some(at) = photo.captured_at {
-            set_captured_at_if_missing(&txn, change.asset_id, at).await?;
+        if let Some(hash) = results.perceptual_hash {
+            store_photo_hash(&txn, id, hash).await?;
+        }
+        if let Some(at) = results.captured_at {
+            set_captured_at_if_missing(&txn, id, at).await?;
+        }
+        if let Some(title) = results.title.as_deref().filter(|t| !t.trim().is_empty()) {
+            set_title(&txn, id, title.trim()).await?;
         }
     }
     if let Some(change) = change {

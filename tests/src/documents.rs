@@ -1,0 +1,107 @@
+//! Real documents for article tests, made by LibreOffice (`soffice --headless --convert-to`)
+//! from HTML written here — not hand-built zips.
+
+use std::path::Path;
+use std::process::Command;
+
+/// A PNG of `width`×`height` with a pattern chosen by `seed`.
+pub fn png(seed: u8, width: u32, height: u32) -> Vec<u8> {
+    let picture = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([
+            (x as u8).wrapping_mul(seed),
+            (y as u8).wrapping_add(seed),
+            seed,
+        ])
+    });
+    let mut bytes = Vec::new();
+    picture
+        .write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Png,
+        )
+        .unwrap_or_else(|e| panic!("encoding a test PNG: {e}"));
+    bytes
+}
+
+/// An HTML page with a heading, paragraphs and, optionally, an embedded PNG (data URI).
+pub fn article_html(heading: &str, paragraphs: &[&str], picture: Option<&[u8]>) -> String {
+    let mut body = format!("<h1>{heading}</h1>");
+    for (i, p) in paragraphs.iter().enumerate() {
+        body.push_str(&format!("<p>{p}</p>"));
+        if i == 0
+            && let Some(png) = picture
+        {
+            body.push_str(&format!(
+                "<p><img src=\"data:image/png;base64,{}\" width=\"320\" height=\"240\"></p>",
+                base64(png)
+            ));
+        }
+    }
+    format!(
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{heading}</title></head><body>{body}</body></html>"
+    )
+}
+
+/// Converts HTML to `docx` or `pdf` with LibreOffice; panics with its output when it fails.
+pub fn libreoffice(html: &str, target: &str) -> Vec<u8> {
+    let dir = std::env::temp_dir().join(format!("vocweek-lo-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let source = dir.join("article.html");
+    std::fs::write(&source, html).unwrap_or_else(|e| panic!("{e}"));
+    let (filter, import) = match target {
+        "docx" => ("docx:MS Word 2007 XML", "HTML (StarWriter)"),
+        _ => ("pdf:writer_pdf_Export", "HTML (StarWriter)"),
+    };
+    // A profile per run: LibreOffice locks its profile, so parallel tests need their own.
+    let profile = format!(
+        "-env:UserInstallation=file://{}",
+        dir.join("profile").display()
+    );
+    let output = Command::new("soffice")
+        .args([
+            &profile,
+            "--headless",
+            "--norestore",
+            &format!("--infilter={import}"),
+            "--convert-to",
+            filter,
+        ])
+        .arg(&source)
+        .arg("--outdir")
+        .arg(&dir)
+        .output()
+        .unwrap_or_else(|e| panic!("soffice is not installed (make test installs it): {e}"));
+    let produced = dir.join(format!("article.{target}"));
+    let bytes = std::fs::read(&produced).unwrap_or_else(|e| {
+        panic!(
+            "LibreOffice made no {}: {e}\n{}{}",
+            produced.display(),
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    remove(&dir);
+    bytes
+}
+
+fn remove(dir: &Path) {
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = (u32::from(chunk[0]) << 16)
+            | (u32::from(*chunk.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*chunk.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
