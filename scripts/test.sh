@@ -12,6 +12,8 @@ ensure_postgres
 drop_test_databases
 # Article tests convert documents with LibreOffice; nothing else needs it.
 command -v soffice >/dev/null 2>&1 || ensure_debian_packages libreoffice-writer-nogui
+# ImageMagick writes the AVIF test picture.
+command -v convert >/dev/null 2>&1 || ensure_debian_packages imagemagick
 
 say "cargo fmt --check"
 cargo fmt --all -- --check

@@ -319,3 +319,81 @@ fn dump_previews() {
         std::fs::write(&file, &output.thumb.bytes).unwrap();
     }
 }
+
+fn encoded(picture: &image::RgbaImage, format: image::ImageFormat) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let dynamic = image::DynamicImage::ImageRgba8(picture.clone());
+    let dynamic = if format == image::ImageFormat::Png {
+        dynamic
+    } else {
+        image::DynamicImage::ImageRgb8(dynamic.to_rgb8())
+    };
+    dynamic
+        .write_to(&mut std::io::Cursor::new(&mut bytes), format)
+        .unwrap();
+    bytes
+}
+
+#[test]
+fn png_webp_tiff_gif_and_avif_decode() {
+    let settings = PhotoSettings::default();
+    let picture =
+        image::RgbaImage::from_fn(600, 400, |x, _| image::Rgba([200, (x / 3) as u8, 40, 255]));
+    for format in [
+        image::ImageFormat::Png,
+        image::ImageFormat::WebP,
+        image::ImageFormat::Tiff,
+    ] {
+        let output = process_photo_bytes(encoded(&picture, format), &settings)
+            .unwrap_or_else(|e| panic!("{format:?}: {e}"));
+        assert_eq!(
+            (output.facts.width, output.facts.height),
+            (600, 400),
+            "{format:?}"
+        );
+        assert_eq!((output.thumb.width, output.thumb.height), (320, 213));
+    }
+    // Transparent pixels are shown over white.
+    let clear = image::RgbaImage::from_pixel(100, 100, image::Rgba([0, 0, 0, 0]));
+    let output = process_photo_bytes(encoded(&clear, image::ImageFormat::Png), &settings).unwrap();
+    let preview = pixels(&output.preview.bytes);
+    assert!(
+        preview.pixels().all(|p| p.0.iter().all(|c| *c > 245)),
+        "not white"
+    );
+    // An animated GIF: the first frame (red), not the second (blue).
+    let mut gif = Vec::new();
+    {
+        let mut encoder = image::codecs::gif::GifEncoder::new(&mut gif);
+        for colour in [[255, 0, 0, 255], [0, 0, 255, 255]] {
+            let frame = image::RgbaImage::from_pixel(64, 64, image::Rgba(colour));
+            encoder.encode_frame(image::Frame::new(frame)).unwrap();
+        }
+    }
+    let output = process_photo_bytes(gif, &settings).unwrap();
+    let first = pixels(&output.preview.bytes);
+    let centre = first.get_pixel(32, 32).0;
+    assert!(
+        centre[0] > 200 && centre[2] < 60,
+        "first frame expected, got {centre:?}"
+    );
+    // AVIF through libheif, made by ImageMagick when it is installed.
+    let dir = std::env::temp_dir().join(format!("vocweek-avif-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let png_path = dir.join("in.png");
+    let avif_path = dir.join("out.avif");
+    std::fs::write(&png_path, encoded(&picture, image::ImageFormat::Png)).unwrap();
+    match std::process::Command::new("convert")
+        .arg(&png_path)
+        .arg(&avif_path)
+        .status()
+    {
+        Ok(status) if status.success() => {
+            let output = process_photo(&avif_path, &settings).unwrap();
+            assert_eq!(output.facts.format, "avif");
+            assert_eq!((output.facts.width, output.facts.height), (600, 400));
+        }
+        _ => eprintln!("SKIPPED the AVIF case: ImageMagick cannot write AVIF here"),
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -37,7 +37,7 @@ pub async fn process(
     let output: ArticleOutput = tokio::time::timeout(ctx.media_timeout, work)
         .await
         .map_err(|_| JobError::Transient("article extraction timed out".to_owned()))?
-        .map_err(|e| JobError::Transient(format!("the article task failed: {e}")))?
+        .map_err(|e| super::blocking_failure(e, "article"))?
         .map_err(|e| JobError::Permanent {
             code: e.code().to_owned(),
             reason: e.to_string(),

@@ -41,6 +41,19 @@ impl From<StorageError> for JobError {
     }
 }
 
+/// A blocking media task that did not return: a panic inside a decoder is the file's fault
+/// (permanent, the asset fails with a code); a cancelled task is ours (retried).
+pub(crate) fn blocking_failure(err: tokio::task::JoinError, what: &str) -> JobError {
+    if err.is_panic() {
+        JobError::Permanent {
+            code: "media-decoder-crashed".to_owned(),
+            reason: format!("the {what} decoder crashed on this file"),
+        }
+    } else {
+        JobError::Transient(format!("the {what} task was cancelled"))
+    }
+}
+
 /// What a handler gets besides its job.
 #[derive(Clone)]
 pub struct JobContext {

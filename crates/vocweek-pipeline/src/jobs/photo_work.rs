@@ -79,7 +79,7 @@ async fn decode_and_render(ctx: &JobContext, path: PathBuf) -> Result<PhotoOutpu
     tokio::time::timeout(ctx.media_timeout, work)
         .await
         .map_err(|_| JobError::Transient("photo processing timed out".to_owned()))?
-        .map_err(|e| JobError::Transient(format!("the photo task failed: {e}")))?
+        .map_err(|e| super::blocking_failure(e, "photo"))?
         .map_err(|e| {
             if e.code() == "internal" {
                 JobError::Transient(e.to_string())

@@ -143,7 +143,7 @@ async fn inspect(
     )
     .await
     .map_err(|_| JobError::Transient("inspecting the original timed out".to_owned()))?
-    .map_err(|e| JobError::Transient(format!("the inspection task failed: {e}")))?
+    .map_err(|e| super::blocking_failure(e, "inspection"))?
     .map_err(|e| JobError::Permanent {
         code: e.code().to_owned(),
         reason: e.to_string(),
