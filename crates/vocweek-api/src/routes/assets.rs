@@ -1,7 +1,7 @@
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
-use vocweek_db::assets::AssetFilter;
+use vocweek_db::assets::{AssetFilter, AssetRecord};
 use vocweek_domain::{AssetKind, AssetState, DomainError, parse_date};
 
 use crate::auth::Caller;
@@ -24,15 +24,7 @@ pub async fn get_asset(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let scope = caller.read_scope()?;
-    let record = state
-        .db
-        .asset(&id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("asset"))?;
-    if !state.db.asset_visible(&record, scope).await? {
-        return Err(ApiError::not_found("asset"));
-    }
+    let record = visible_asset(&caller, &state, &id).await?;
     let renditions = state.db.renditions_of(&record.asset.id).await?;
     Ok(HttpResponse::Ok().json(AssetJson::from_record(
         record,
@@ -54,15 +46,7 @@ pub async fn get_rendition(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, name) = path.into_inner();
-    let scope = caller.read_scope()?;
-    let record = state
-        .db
-        .asset(&id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("asset"))?;
-    if !state.db.asset_visible(&record, scope).await? {
-        return Err(ApiError::not_found("asset"));
-    }
+    visible_asset(&caller, &state, &id).await?;
     let rendition = state
         .db
         .rendition(&id, &name)
@@ -81,6 +65,24 @@ pub async fn get_rendition(
         .insert_header(("Cache-Control", "private, max-age=86400"))
         .no_chunking(size)
         .streaming(tokio_util::io::ReaderStream::new(reader)))
+}
+
+/// The asset if the caller may see it; otherwise 404, as if it did not exist.
+async fn visible_asset(
+    caller: &Caller,
+    state: &AppState,
+    id: &str,
+) -> Result<AssetRecord, ApiError> {
+    let scope = caller.read_scope()?;
+    let record = state
+        .db
+        .asset(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("asset"))?;
+    if !state.db.asset_visible(&record, scope).await? {
+        return Err(ApiError::not_found("asset"));
+    }
+    Ok(record)
 }
 
 /// Filters of the listing; tag filters take vocabulary slugs.

@@ -8,9 +8,9 @@ use serde_json::{Value, json};
 use vocweek_db::assets::{AssetRecord, NewAsset, Recorded};
 use vocweek_domain::{AssetKind, Desk, Tags};
 use vocweek_media::article::{ArticleOutput, EmbeddedImage, process_article};
-use vocweek_storage::{StagingFile, original_key, rendition_key};
+use vocweek_storage::{StagingFile, original_key};
 
-use super::photo_work::StoredRendition;
+use super::rendition_store::{RenditionBytes, StoredRendition, store};
 use super::{JobContext, JobError, process_asset_job};
 
 /// What article processing produced.
@@ -43,26 +43,30 @@ pub async fn process(
             reason: e.to_string(),
         })?;
     let asset_id = record.asset.id.as_str();
-    let renditions = vec![
-        store_text(
-            ctx,
-            asset_id,
+    let mut renditions = Vec::new();
+    for (name, file, mime, bytes) in [
+        (
             "text",
             "text.txt",
             "text/plain; charset=utf-8",
             output.text.as_bytes(),
-        )
-        .await?,
-        store_text(
-            ctx,
-            asset_id,
+        ),
+        (
             "html",
             "preview.html",
             "text/html; charset=utf-8",
             output.html.as_bytes(),
-        )
-        .await?,
-    ];
+        ),
+    ] {
+        let rendition = RenditionBytes {
+            name,
+            file,
+            mime,
+            bytes,
+            dimensions: None,
+        };
+        renditions.push(store(ctx, asset_id, rendition).await?);
+    }
     let mut image_assets = Vec::new();
     let mut skipped_images = Vec::new();
     for (index, image) in output.images.iter().enumerate() {
@@ -77,30 +81,6 @@ pub async fn process(
         renditions,
         image_assets,
         skipped_images,
-    })
-}
-
-async fn store_text(
-    ctx: &JobContext,
-    asset_id: &str,
-    name: &'static str,
-    file: &str,
-    mime: &'static str,
-    bytes: &[u8],
-) -> Result<StoredRendition, JobError> {
-    let key = rendition_key(asset_id, file)?;
-    let staged = StagingFile::new_in(ctx.store.staging_dir());
-    tokio::fs::write(staged.path(), bytes)
-        .await
-        .map_err(|e| JobError::Transient(format!("writing the {name} rendition: {e}")))?;
-    ctx.store.put_file(&key, staged).await?;
-    Ok(StoredRendition {
-        name,
-        key,
-        mime,
-        size: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
-        width: 0,
-        height: 0,
     })
 }
 

@@ -4,6 +4,7 @@
 mod article_work;
 mod photo_work;
 mod process_asset;
+mod rendition_store;
 
 use std::collections::HashMap;
 use std::sync::Arc;

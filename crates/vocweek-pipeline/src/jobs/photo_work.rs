@@ -4,35 +4,10 @@
 use std::path::PathBuf;
 
 use serde_json::{Value, json};
-use vocweek_db::renditions::NewRendition;
-use vocweek_media::photo::{Encoded, PhotoOutput, process_photo};
-use vocweek_storage::{StagingFile, rendition_key};
+use vocweek_media::photo::{PhotoOutput, process_photo};
 
+use super::rendition_store::{RenditionBytes, StoredRendition, store};
 use super::{JobContext, JobError};
-
-/// A rendition stored under its key, to be recorded in the job's transaction.
-pub struct StoredRendition {
-    pub name: &'static str,
-    pub key: String,
-    pub mime: &'static str,
-    pub size: i64,
-    pub width: u32,
-    pub height: u32,
-}
-
-impl StoredRendition {
-    pub fn as_new<'a>(&'a self, asset_id: &'a str) -> NewRendition<'a> {
-        NewRendition {
-            asset_id,
-            name: self.name,
-            storage_key: &self.key,
-            mime: self.mime,
-            size: self.size,
-            width: i32::try_from(self.width).ok(),
-            height: i32::try_from(self.height).ok(),
-        }
-    }
-}
 
 /// What photo processing produced.
 pub struct PhotoDone {
@@ -50,7 +25,15 @@ pub async fn process(
     let output = decode_and_render(ctx, path).await?;
     let mut renditions = Vec::new();
     for (name, encoded) in [("thumb", &output.thumb), ("preview", &output.preview)] {
-        renditions.push(store(ctx, asset_id, name, encoded).await?);
+        let file = format!("{name}.{}", encoded.extension);
+        let bytes = RenditionBytes {
+            name,
+            file: &file,
+            mime: encoded.mime,
+            bytes: &encoded.bytes,
+            dimensions: Some((encoded.width, encoded.height)),
+        };
+        renditions.push(store(ctx, asset_id, bytes).await?);
     }
     let captured_at = output
         .facts
@@ -90,26 +73,4 @@ async fn decode_and_render(ctx: &JobContext, path: PathBuf) -> Result<PhotoOutpu
                 }
             }
         })
-}
-
-async fn store(
-    ctx: &JobContext,
-    asset_id: &str,
-    name: &'static str,
-    encoded: &Encoded,
-) -> Result<StoredRendition, JobError> {
-    let key = rendition_key(asset_id, &format!("{name}.{}", encoded.extension))?;
-    let staged = StagingFile::new_in(ctx.store.staging_dir());
-    tokio::fs::write(staged.path(), &encoded.bytes)
-        .await
-        .map_err(|e| JobError::Transient(format!("writing the {name} rendition: {e}")))?;
-    ctx.store.put_file(&key, staged).await?;
-    Ok(StoredRendition {
-        name,
-        key,
-        mime: encoded.mime,
-        size: i64::try_from(encoded.bytes.len()).unwrap_or(i64::MAX),
-        width: encoded.width,
-        height: encoded.height,
-    })
 }

@@ -14,7 +14,8 @@ use vocweek_domain::{AssetKind, AssetState};
 use vocweek_storage::original_key;
 
 use super::article_work;
-use super::photo_work::{self, StoredRendition};
+use super::photo_work;
+use super::rendition_store::StoredRendition;
 use super::{JobContext, JobError, JobHandler, new_job};
 
 pub const PROCESS_ASSET: &str = "process_asset";
