@@ -11,6 +11,7 @@ mod m20261130_000001_accounts;
 mod m20261130_000002_assets;
 mod m20261130_000003_jobs_and_audit;
 mod m20261130_000004_photo_hashes;
+mod m20261130_000005_review_note;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000002_assets::Migration),
             Box::new(m20261130_000003_jobs_and_audit::Migration),
             Box::new(m20261130_000004_photo_hashes::Migration),
+            Box::new(m20261130_000005_review_note::Migration),
         ]
     }
 }

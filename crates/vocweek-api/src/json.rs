@@ -37,6 +37,9 @@ pub struct AssetJson {
     #[schema(value_type = Object)]
     pub metadata: serde_json::Value,
     pub failure: Option<FailureJson>,
+    /// The latest editorial decision's note (why it was rejected or returned).
+    pub review_note: Option<String>,
+    pub reviewed_at: Option<DateTime<Utc>>,
     /// Optimistic-lock version; decisions name it.
     pub version: i32,
     pub created_at: DateTime<Utc>,
@@ -139,6 +142,8 @@ impl AssetJson {
             unit_id: asset.unit_id,
             metadata: asset.metadata,
             failure,
+            review_note: asset.review_note,
+            reviewed_at: asset.reviewed_at,
             version: asset.version,
             created_at: asset.created_at,
             updated_at: asset.updated_at,

@@ -309,6 +309,7 @@ impl Db {
         let mut themes: HashMap<String, Vec<String>> = HashMap::new();
         for row in asset_theme::Entity::find()
             .filter(asset_theme::Column::AssetId.is_in(ids))
+            .order_by_asc(asset_theme::Column::Theme)
             .all(self.conn())
             .await?
         {
@@ -373,6 +374,8 @@ async fn insert_asset<C: ConnectionTrait>(conn: &C, new: &NewAsset) -> DbResult<
         metadata: Set(new.metadata.clone()),
         failure_code: Set(None),
         failure_reason: Set(None),
+        review_note: Set(None),
+        reviewed_at: Set(None),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),

@@ -10,6 +10,7 @@ pub mod entities;
 mod error;
 pub mod jobs;
 pub mod renditions;
+pub mod review;
 pub mod secrets;
 pub mod similar;
 pub mod tokens;

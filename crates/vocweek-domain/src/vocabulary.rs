@@ -60,7 +60,7 @@ impl Vocabulary {
     }
 
     /// Checks tags from a request. `default_city` is the sending unit's city, used when the
-    /// request names none. Themes are de-duplicated and kept in the order given.
+    /// request names none. Themes are de-duplicated and sorted (a set: one order everywhere).
     pub fn validate(&self, input: &TagInput, default_city: &str) -> Result<Tags, DomainError> {
         let city = self.check_city(non_empty(input.city.as_deref()).unwrap_or(default_city))?;
         let category = match non_empty(input.category.as_deref()) {
@@ -105,6 +105,7 @@ impl Vocabulary {
                 themes.push(term.slug.clone());
             }
         }
+        themes.sort();
         Ok(Tags {
             city,
             category: category.map(|c| c.slug.clone()),
@@ -175,7 +176,7 @@ mod tests {
         let tags = vocabulary().validate(&input, "heze").unwrap();
         assert_eq!(tags.city, "jinan");
         assert_eq!(tags.subcategory.as_deref(), Some("competition_events"));
-        assert_eq!(tags.themes, vec!["labor_spirit", "annual_theme"]);
+        assert_eq!(tags.themes, vec!["annual_theme", "labor_spirit"]);
     }
 
     #[test]

@@ -68,7 +68,7 @@ pub async fn get_rendition(
 }
 
 /// The asset if the caller may see it; otherwise 404, as if it did not exist.
-async fn visible_asset(
+pub(crate) async fn visible_asset(
     caller: &Caller,
     state: &AppState,
     id: &str,

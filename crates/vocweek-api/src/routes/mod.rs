@@ -3,6 +3,7 @@
 mod assets;
 mod health;
 mod metrics;
+mod review;
 mod session;
 mod upload;
 mod vocabularies;
@@ -16,6 +17,10 @@ use crate::openapi;
 pub use assets::{__path_get_asset, __path_get_rendition, __path_list_assets};
 pub use health::{__path_healthz, __path_readyz};
 pub use metrics::__path_metrics;
+pub use review::{
+    __path_audit_trail, __path_edit_asset, __path_review_asset, AuditEventJson, EditRequest,
+    ReviewRequest,
+};
 pub use session::__path_sign_in;
 pub use upload::__path_upload_asset;
 pub use vocabularies::__path_vocabularies;
@@ -32,7 +37,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::post().to(upload::upload_asset))
                 .route(web::get().to(assets::list_assets)),
         )
-        .service(resource("/api/v1/assets/{id}").route(web::get().to(assets::get_asset)))
+        .service(
+            resource("/api/v1/assets/{id}")
+                .route(web::get().to(assets::get_asset))
+                .route(web::patch().to(review::edit_asset)),
+        )
+        .service(resource("/api/v1/assets/{id}/review").route(web::post().to(review::review_asset)))
+        .service(resource("/api/v1/assets/{id}/audit").route(web::get().to(review::audit_trail)))
         .service(
             resource("/api/v1/assets/{id}/renditions/{name}")
                 .route(web::get().to(assets::get_rendition)),

@@ -27,6 +27,9 @@ pub struct Model {
     pub metadata: Json,
     pub failure_code: Option<String>,
     pub failure_reason: Option<String>,
+    /// The latest decision's note (why an item was rejected or returned).
+    pub review_note: Option<String>,
+    pub reviewed_at: Option<DateTimeUtc>,
     /// Optimistic lock: every state change increments it and names the version it saw.
     pub version: i32,
     pub created_at: DateTimeUtc,
