@@ -12,6 +12,7 @@ mod m20261130_000002_assets;
 mod m20261130_000003_jobs_and_audit;
 mod m20261130_000004_photo_hashes;
 mod m20261130_000005_review_note;
+mod m20261130_000006_batches;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000003_jobs_and_audit::Migration),
             Box::new(m20261130_000004_photo_hashes::Migration),
             Box::new(m20261130_000005_review_note::Migration),
+            Box::new(m20261130_000006_batches::Migration),
         ]
     }
 }

@@ -284,6 +284,14 @@ async fn operational_endpoints_answer_in_json(backend: Backend) {
         "/api/v1/session",
         "/api/v1/assets",
         "/api/v1/assets/{id}",
+        "/api/v1/assets/{id}/renditions/{name}",
+        "/api/v1/assets/{id}/review",
+        "/api/v1/assets/{id}/audit",
+        "/api/v1/batches",
+        "/api/v1/batches/{id}",
+        "/api/v1/batches/{id}/items",
+        "/api/v1/batches/{id}/send",
+        "/api/v1/batches/{id}/export",
     ] {
         assert!(
             doc["paths"][path].is_object(),
@@ -291,6 +299,7 @@ async fn operational_endpoints_answer_in_json(backend: Backend) {
         );
     }
     assert!(doc["paths"]["/api/v1/assets"]["post"]["responses"]["415"].is_object());
+    assert!(doc["paths"]["/api/v1/assets/{id}"]["patch"].is_object());
     app.stop().await;
 }
 

@@ -98,10 +98,16 @@ impl From<DbError> for ApiError {
             DbError::AlreadyExists(_) => {
                 ApiError::new(StatusCode::CONFLICT, "already-exists", err.to_string())
             }
+            DbError::AlreadySent(_) => {
+                ApiError::new(StatusCode::CONFLICT, "batch-sent", err.to_string())
+            }
             DbError::Conflict(_) => {
                 ApiError::new(StatusCode::CONFLICT, "version-conflict", err.to_string())
             }
             DbError::Domain(domain) => domain.into(),
+            DbError::Invalid(message) => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message)
+            }
             other => ApiError::internal(&other),
         }
     }

@@ -15,6 +15,12 @@ pub enum DbError {
     Conflict(String),
     #[error(transparent)]
     Domain(#[from] vocweek_domain::DomainError),
+    /// A batch that was sent to the Ministry cannot change any more.
+    #[error("{0} was already sent")]
+    AlreadySent(String),
+    /// A request that is well-formed but not acceptable in the current data.
+    #[error("{0}")]
+    Invalid(String),
     /// Stored data that the code cannot read back (a bug or a hand-edited database).
     #[error("stored data is invalid: {0}")]
     Corrupt(String),

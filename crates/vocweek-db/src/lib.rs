@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod assets;
 pub mod audit;
+pub mod batches;
 pub mod campaigns;
 mod connect;
 pub mod entities;

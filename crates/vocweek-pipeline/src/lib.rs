@@ -1,6 +1,7 @@
 //! Ingest (stream → staging → hash → dedupe → commit) and background work (the worker loop and
 //! the job handlers). Glues domain, media, storage and db; knows nothing of HTTP.
 
+mod batch_export;
 mod error;
 mod ingest;
 pub mod jobs;
@@ -9,6 +10,7 @@ mod metrics;
 mod upload;
 mod worker;
 
+pub use batch_export::{ExportError, export_batch};
 pub use error::IngestError;
 pub use ingest::{IngestOutcome, Ingestor, UploadForm, Uploader};
 pub use limits::{UploadLimits, parse_byte_size};

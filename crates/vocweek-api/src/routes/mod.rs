@@ -1,6 +1,7 @@
 //! Route table. Every resource answers unknown methods with a JSON 405.
 
 mod assets;
+mod batches;
 mod health;
 mod metrics;
 mod review;
@@ -15,6 +16,10 @@ use crate::ApiError;
 use crate::openapi;
 
 pub use assets::{__path_get_asset, __path_get_rendition, __path_list_assets};
+pub use batches::{
+    __path_create_batch, __path_export_batch, __path_get_batch, __path_list_batches,
+    __path_send_batch, __path_set_items, BatchItemsRequest, BatchJson, NewBatchRequest,
+};
 pub use health::{__path_healthz, __path_readyz};
 pub use metrics::__path_metrics;
 pub use review::{
@@ -44,6 +49,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .service(resource("/api/v1/assets/{id}/review").route(web::post().to(review::review_asset)))
         .service(resource("/api/v1/assets/{id}/audit").route(web::get().to(review::audit_trail)))
+        .service(
+            resource("/api/v1/batches")
+                .route(web::post().to(batches::create_batch))
+                .route(web::get().to(batches::list_batches)),
+        )
+        .service(resource("/api/v1/batches/{id}").route(web::get().to(batches::get_batch)))
+        .service(resource("/api/v1/batches/{id}/items").route(web::put().to(batches::set_items)))
+        .service(resource("/api/v1/batches/{id}/send").route(web::post().to(batches::send_batch)))
+        .service(
+            resource("/api/v1/batches/{id}/export").route(web::get().to(batches::export_batch)),
+        )
         .service(
             resource("/api/v1/assets/{id}/renditions/{name}")
                 .route(web::get().to(assets::get_rendition)),

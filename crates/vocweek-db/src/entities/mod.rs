@@ -3,6 +3,8 @@
 pub mod asset;
 pub mod asset_theme;
 pub mod audit_event;
+pub mod batch;
+pub mod batch_item;
 pub mod campaign;
 pub mod job;
 pub mod partner;

@@ -1,0 +1,308 @@
+//! The Ministry export of a recommendation batch: one zip, streamed while it is written (never
+//! built in memory), holding the originals, the photo previews, and the list as Excel and JSON.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use futures_util::Stream;
+use rust_xlsxwriter::{Format, Workbook};
+use serde_json::json;
+use tokio::sync::mpsc;
+use vocweek_db::Db;
+use vocweek_db::batches::BatchRecord;
+use vocweek_domain::Vocabulary;
+use vocweek_storage::{BlobStore, LocalBlob, original_key};
+use zip::CompressionMethod;
+use zip::write::SimpleFileOptions;
+
+/// Why an export could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Database(#[from] vocweek_db::DbError),
+    #[error(transparent)]
+    Storage(#[from] vocweek_storage::StorageError),
+    #[error("building the manifest failed: {0}")]
+    Manifest(String),
+}
+
+/// The manifest's columns, as the Ministry's list names them.
+const COLUMNS: [&str; 11] = [
+    "序号",
+    "标题",
+    "类型",
+    "报送单位",
+    "城市",
+    "活动类别",
+    "主题",
+    "活动日期",
+    "文件名",
+    "BLAKE3",
+    "说明",
+];
+
+struct Entry {
+    name: String,
+    blob: LocalBlob,
+}
+
+/// Starts the export of `batch`; the returned stream yields the zip's bytes as they are written.
+pub async fn export_batch(
+    db: &Db,
+    store: &Arc<dyn BlobStore>,
+    vocabulary: &Vocabulary,
+    batch: &BatchRecord,
+) -> Result<impl Stream<Item = Result<Bytes, std::io::Error>> + use<>, ExportError> {
+    let units: HashMap<i32, String> = db
+        .units()
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
+    let mut entries = Vec::new();
+    let mut rows = Vec::new();
+    for (index, item) in batch.items.iter().enumerate() {
+        let asset = &item.asset;
+        let number = index + 1;
+        let stem = format!("{number:03}_{}", safe_name(&asset.title));
+        let file = format!(
+            "originals/{stem}.{}",
+            extension(&asset.mime, &asset.original_filename)
+        );
+        entries.push(Entry {
+            name: file.clone(),
+            blob: store.local_copy(&original_key(&asset.blake3)?).await?,
+        });
+        if let Some(preview) = db.rendition(&asset.id, "preview").await? {
+            entries.push(Entry {
+                name: format!("previews/{stem}.jpg"),
+                blob: store.local_copy(&preview.storage_key).await?,
+            });
+        }
+        let category = asset
+            .category
+            .as_deref()
+            .and_then(|c| vocabulary.category(c))
+            .map(|c| c.zh.clone())
+            .unwrap_or_default();
+        let themes: Vec<String> = item
+            .themes
+            .iter()
+            .map(|t| {
+                vocabulary
+                    .theme(t)
+                    .map_or_else(|| t.clone(), |term| term.zh.clone())
+            })
+            .collect();
+        rows.push([
+            number.to_string(),
+            asset.title.clone(),
+            kind_zh(&asset.kind).to_owned(),
+            units.get(&asset.unit_id).cloned().unwrap_or_default(),
+            vocabulary
+                .city(&asset.city)
+                .map_or_else(|| asset.city.clone(), |c| c.zh.clone()),
+            category,
+            themes.join("、"),
+            asset.activity_date.to_string(),
+            file,
+            asset.blake3.clone(),
+            asset.description.clone(),
+        ]);
+    }
+    let xlsx = manifest_xlsx(&batch.batch.title, &rows)?;
+    let json = serde_json::to_vec_pretty(&json!({
+        "batch": { "id": batch.batch.id, "title": batch.batch.title, "note": batch.batch.note, "desk": batch.batch.desk },
+        "items": rows.iter().map(|row| {
+            COLUMNS.iter().zip(row.iter()).map(|(k, v)| (k.to_string(), json!(v))).collect::<serde_json::Map<_, _>>()
+        }).collect::<Vec<_>>(),
+    }))
+    .map_err(|e| ExportError::Manifest(e.to_string()))?;
+
+    let (sender, mut receiver) = mpsc::channel::<Result<Bytes, std::io::Error>>(8);
+    tokio::task::spawn_blocking(move || {
+        let mut writer = ChannelWriter::new(sender.clone());
+        if let Err(err) = write_zip(&mut writer, &xlsx, &json, &entries) {
+            // The client sees a cut download rather than a zip that looks whole.
+            let _ = sender.blocking_send(Err(std::io::Error::other(err.to_string())));
+        }
+    });
+    Ok(futures_util::stream::poll_fn(move |cx| {
+        receiver.poll_recv(cx)
+    }))
+}
+
+fn write_zip(
+    writer: &mut ChannelWriter,
+    xlsx: &[u8],
+    json: &[u8],
+    entries: &[Entry],
+) -> zip::result::ZipResult<()> {
+    let mut zip = zip::ZipWriter::new_stream(writer);
+    // Photos and videos are compressed already: store them as they are, and allow >4 GiB files.
+    let stored = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Stored)
+        .large_file(true);
+    zip.start_file("清单.xlsx", stored)?;
+    zip.write_all(xlsx)?;
+    zip.start_file("manifest.json", stored)?;
+    zip.write_all(json)?;
+    for entry in entries {
+        zip.start_file(entry.name.as_str(), stored)?;
+        let mut file = std::fs::File::open(entry.blob.path())?;
+        std::io::copy(&mut file, &mut zip)?;
+    }
+    let writer = zip.finish()?;
+    writer.into_inner().flush()?;
+    Ok(())
+}
+
+fn manifest_xlsx(title: &str, rows: &[[String; 11]]) -> Result<Vec<u8>, ExportError> {
+    let failed = |e: rust_xlsxwriter::XlsxError| ExportError::Manifest(e.to_string());
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("推荐清单").map_err(failed)?;
+    let bold = Format::new().set_bold();
+    sheet
+        .write_string_with_format(0, 0, title, &bold)
+        .map_err(failed)?;
+    for (column, name) in COLUMNS.iter().enumerate() {
+        sheet
+            .write_string_with_format(1, column as u16, *name, &bold)
+            .map_err(failed)?;
+    }
+    for (index, row) in rows.iter().enumerate() {
+        let line = index as u32 + 2;
+        sheet
+            .write_number(line, 0, (index + 1) as f64)
+            .map_err(failed)?;
+        for (column, value) in row.iter().enumerate().skip(1) {
+            sheet
+                .write_string(line, column as u16, value)
+                .map_err(failed)?;
+        }
+    }
+    workbook.save_to_buffer().map_err(failed)
+}
+
+fn kind_zh(kind: &str) -> &'static str {
+    match kind {
+        "photo" => "照片",
+        "video" => "视频",
+        _ => "稿件",
+    }
+}
+
+/// A title as a file name: no path separators or characters Windows refuses, at most 60 chars.
+fn safe_name(title: &str) -> String {
+    let cleaned: String = title
+        .chars()
+        .map(|c| {
+            if c.is_control() || "/\\:*?\"<>|".contains(c) {
+                '_'
+            } else {
+                c
+            }
+        })
+        .take(60)
+        .collect();
+    let cleaned = cleaned.trim();
+    if cleaned.is_empty() {
+        "untitled".to_owned()
+    } else {
+        cleaned.to_owned()
+    }
+}
+
+fn extension(mime: &str, original: &str) -> String {
+    let known = match mime {
+        "image/jpeg" => "jpg",
+        "image/png" => "png",
+        "image/webp" => "webp",
+        "image/gif" => "gif",
+        "image/tiff" => "tif",
+        "image/heic" | "image/heif" => "heic",
+        "image/avif" => "avif",
+        "video/mp4" => "mp4",
+        "video/quicktime" => "mov",
+        "application/pdf" => "pdf",
+        "text/plain" => "txt",
+        "text/markdown" => "md",
+        "text/html" => "html",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => "docx",
+        _ => "",
+    };
+    if !known.is_empty() {
+        return known.to_owned();
+    }
+    original
+        .rsplit_once('.')
+        .map(|(_, ext)| {
+            ext.chars()
+                .filter(char::is_ascii_alphanumeric)
+                .take(8)
+                .collect()
+        })
+        .filter(|ext: &String| !ext.is_empty())
+        .unwrap_or_else(|| "bin".to_owned())
+}
+
+/// A `Write` that hands 256 KiB chunks to the HTTP response through a bounded channel: the zip
+/// is produced only as fast as the client reads it.
+struct ChannelWriter {
+    sender: mpsc::Sender<Result<Bytes, std::io::Error>>,
+    buffer: Vec<u8>,
+}
+
+const CHUNK: usize = 256 * 1024;
+
+impl ChannelWriter {
+    fn new(sender: mpsc::Sender<Result<Bytes, std::io::Error>>) -> Self {
+        ChannelWriter {
+            sender,
+            buffer: Vec::with_capacity(CHUNK),
+        }
+    }
+
+    fn send(&mut self) -> std::io::Result<()> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        let chunk = Bytes::from(std::mem::replace(
+            &mut self.buffer,
+            Vec::with_capacity(CHUNK),
+        ));
+        self.sender.blocking_send(Ok(chunk)).map_err(|_| {
+            std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the client went away")
+        })
+    }
+}
+
+impl Write for ChannelWriter {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.buffer.extend_from_slice(data);
+        if self.buffer.len() >= CHUNK {
+            self.send()?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.send()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_are_safe() {
+        assert_eq!(safe_name("开幕式/济南:2021?"), "开幕式_济南_2021_");
+        assert_eq!(safe_name("   "), "untitled");
+        assert_eq!(extension("image/jpeg", "x.JPG"), "jpg");
+        assert_eq!(extension("application/octet-stream", "a.weird"), "weird");
+    }
+}
