@@ -10,6 +10,7 @@ use vocweek_db::tokens::{Principal, TokenRejection};
 use vocweek_domain::Role;
 use vocweek_pipeline::Uploader;
 
+use crate::web::session_cookie;
 use crate::{ApiError, AppState};
 
 /// The authenticated caller of a request.
@@ -30,28 +31,43 @@ impl FromRequest for Caller {
             .headers()
             .get(actix_web::http::header::AUTHORIZATION)
             .map(|value| value.to_str().map(str::to_owned));
+        // The web queue's pages authenticate with the session cookie. A state-changing request
+        // made with the cookie must also carry the session's CSRF token in a header.
+        let cookie = session_cookie::token(req);
+        let safe_method = matches!(req.method().as_str(), "GET" | "HEAD" | "OPTIONS");
+        let csrf = req
+            .headers()
+            .get(session_cookie::CSRF_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal(&"application state missing"))?;
-            let header = match header {
-                None => {
-                    return Err(unauthorized(
-                        "missing-token",
-                        "send 'Authorization: Bearer <token>'",
-                    ));
-                }
-                Some(Err(_)) => {
+            let missing = || unauthorized("missing-token", "send 'Authorization: Bearer <token>'");
+            let token = match (header, cookie) {
+                (Some(Ok(value)), _) => value
+                    .strip_prefix("Bearer ")
+                    .or_else(|| value.strip_prefix("bearer "))
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_owned)
+                    .ok_or_else(missing)?,
+                (Some(Err(_)), _) => {
                     return Err(unauthorized("invalid-token", "the token is not valid"));
                 }
-                Some(Ok(value)) => value,
+                (None, Some(session)) => {
+                    let csrf_valid = csrf.is_some_and(|c| session_cookie::csrf_ok(&session, &c));
+                    if !safe_method && !csrf_valid {
+                        return Err(ApiError::new(
+                            StatusCode::FORBIDDEN,
+                            "csrf-failed",
+                            "this request needs the page's CSRF token; reload the page",
+                        ));
+                    }
+                    session
+                }
+                (None, None) => return Err(missing()),
             };
-            let token = header
-                .strip_prefix("Bearer ")
-                .or_else(|| header.strip_prefix("bearer "))
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .ok_or_else(|| {
-                    unauthorized("missing-token", "send 'Authorization: Bearer <token>'")
-                })?;
+            let token = token.as_str();
             match state.db.authenticate(token).await? {
                 Ok(principal) => Ok(Caller(principal)),
                 Err(TokenRejection::Unknown) => {

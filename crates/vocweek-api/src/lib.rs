@@ -9,8 +9,10 @@ mod openapi;
 mod routes;
 mod startup;
 mod state;
+mod web;
 
 pub use error::ApiError;
 pub use openapi::ApiDoc;
 pub use startup::{ExtraRoutes, build_server};
 pub use state::AppState;
+pub use web::SignInThrottle;

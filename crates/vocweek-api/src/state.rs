@@ -11,4 +11,6 @@ pub struct AppState {
     pub ingestor: Ingestor,
     pub metrics: Metrics,
     pub store: Arc<dyn BlobStore>,
+    /// Failed sign-ins per username (API and web).
+    pub sign_in_throttle: Arc<crate::web::SignInThrottle>,
 }

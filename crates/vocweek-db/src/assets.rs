@@ -75,6 +75,8 @@ pub struct AssetFilter {
     pub theme: Option<String>,
     pub unit: Option<i32>,
     pub day: Option<NaiveDate>,
+    /// Part of the title (the web queue's search box).
+    pub title_contains: Option<String>,
     /// Keyset cursor: the id of the last item of the previous page.
     pub cursor: Option<String>,
     pub limit: u64,
@@ -224,6 +226,9 @@ impl Db {
                         .to_owned(),
                 ),
             );
+        }
+        if let Some(text) = filter.title_contains.as_deref().filter(|t| !t.is_empty()) {
+            condition = condition.add(asset::Column::Title.contains(text));
         }
         if let Some(cursor) = &filter.cursor {
             condition = condition.add(asset::Column::Id.lt(cursor));

@@ -102,6 +102,7 @@ impl RunningApp {
             ingestor: services.ingestor.clone(),
             metrics: services.metrics.clone(),
             store: services.store.clone(),
+            sign_in_throttle: Default::default(),
         };
         let http_workers = match config.http_workers {
             0 => std::thread::available_parallelism().map_or(2, |n| n.get()),

@@ -97,6 +97,8 @@ pub struct ListQuery {
     pub unit: Option<i32>,
     /// Activity date, `YYYY-MM-DD`.
     pub day: Option<String>,
+    /// Text the title contains.
+    pub q: Option<String>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// 1 to 200, default 50.
@@ -175,6 +177,7 @@ fn to_filter(state: &AppState, query: ListQuery) -> Result<AssetFilter, ApiError
             .as_deref()
             .map(|d| parse_date("day", d))
             .transpose()?,
+        title_contains: query.q.filter(|q| !q.trim().is_empty()),
         cursor: query.cursor.filter(|c| !c.is_empty()),
         limit,
     })

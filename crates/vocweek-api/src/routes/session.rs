@@ -13,15 +13,34 @@ pub async fn sign_in(
     state: web::Data<AppState>,
     body: web::Json<SignInRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    match state.db.sign_in(&body.username, &body.password).await? {
-        Some(token) => Ok(HttpResponse::Ok().json(SessionJson {
-            token,
-            expires_in_seconds: SESSION_HOURS * 3600,
-        })),
-        None => Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "invalid-credentials",
-            "wrong username or password",
-        )),
+    if let Some(seconds) = state.sign_in_throttle.locked_for(&body.username) {
+        return Err(too_many_attempts(seconds));
     }
+    match state.db.sign_in(&body.username, &body.password).await? {
+        Some(token) => {
+            state.sign_in_throttle.succeeded(&body.username);
+            Ok(HttpResponse::Ok().json(SessionJson {
+                token,
+                expires_in_seconds: SESSION_HOURS * 3600,
+            }))
+        }
+        None => {
+            state.sign_in_throttle.failed(&body.username);
+            Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "invalid-credentials",
+                "wrong username or password",
+            ))
+        }
+    }
+}
+
+/// 429 with the wait, for the API and the login page alike.
+pub fn too_many_attempts(seconds: u64) -> ApiError {
+    ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "too-many-attempts",
+        format!("too many failed sign-ins; try again in {seconds} seconds"),
+    )
+    .with_details(serde_json::json!({ "retry_after_seconds": seconds }))
 }

@@ -1,0 +1,66 @@
+//! Page shell and escaping. Every value from a user or the database goes through `escape`.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Asia::Shanghai;
+
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// A time as the province reads it.
+pub fn beijing(at: DateTime<Utc>) -> String {
+    at.with_timezone(&Shanghai)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+pub fn state_zh(state: &str) -> &'static str {
+    match state {
+        "processing" => "处理中",
+        "pending_review" => "待审核",
+        "approved" => "已通过",
+        "rejected" => "未通过",
+        "returned" => "已退回",
+        "recommended" => "已推荐",
+        "failed" => "处理失败",
+        _ => "未知",
+    }
+}
+
+pub fn kind_zh(kind: &str) -> &'static str {
+    match kind {
+        "photo" => "照片",
+        "video" => "视频",
+        "article" => "稿件",
+        _ => "其他",
+    }
+}
+
+/// The page: `title` and `body` (already escaped HTML).
+pub fn page(title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{} · 职业教育活动周素材审核</title><style>{STYLE}</style></head>\
+         <body><header><a href=\"/queue\">职业教育活动周 · 素材审核</a></header><main>{body}</main></body></html>",
+        escape(title)
+    )
+}
+
+const STYLE: &str = "body{font-family:system-ui,'Noto Sans CJK SC',sans-serif;margin:0;color:#222}\
+header{background:#8b1a1a;padding:.6em 1em}header a{color:#fff;text-decoration:none;font-weight:bold}\
+main{padding:1em}.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:1em}\
+.card{border:1px solid #ddd;border-radius:6px;padding:.5em}.card img{width:100%;height:150px;object-fit:cover;background:#eee}\
+.badge{display:inline-block;padding:0 .4em;border-radius:3px;background:#eee;font-size:.85em}\
+.error{color:#b00}.filters label{margin-right:.6em}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.2em .5em}";

@@ -1,0 +1,100 @@
+//! 登录 / 退出: the sign-in form, with throttling, a fresh session id on every sign-in, and no
+//! open redirect afterwards.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+
+use super::layout::{escape, page};
+use super::session_cookie::{cleared_cookie, csrf_ok, safe_next, session_cookie, token};
+use crate::AppState;
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+    next: Option<String>,
+}
+
+fn login_page(status: StatusCode, next: &str, message: Option<&str>) -> HttpResponse {
+    let error = message
+        .map(|m| format!("<p class=\"error\" role=\"alert\">{}</p>", escape(m)))
+        .unwrap_or_default();
+    let body = format!(
+        "<h1>登录</h1>{error}<form method=\"post\" action=\"/login\">\
+         <input type=\"hidden\" name=\"next\" value=\"{}\">\
+         <p><label>用户名 <input name=\"username\" autocomplete=\"username\" required autofocus></label></p>\
+         <p><label>密码 <input name=\"password\" type=\"password\" autocomplete=\"current-password\" required></label></p>\
+         <p><button type=\"submit\">登录</button></p></form>",
+        escape(next)
+    );
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(page("登录", &body))
+}
+
+pub async fn form(query: web::Query<NextQuery>) -> HttpResponse {
+    login_page(StatusCode::OK, &safe_next(query.next.as_deref()), None)
+}
+
+pub async fn submit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<LoginForm>,
+) -> HttpResponse {
+    let next = safe_next(form.next.as_deref());
+    if let Some(seconds) = state.sign_in_throttle.locked_for(&form.username) {
+        let message = format!("登录失败次数过多，请 {seconds} 秒后再试。");
+        return login_page(StatusCode::TOO_MANY_REQUESTS, &next, Some(&message));
+    }
+    match state.db.sign_in(&form.username, &form.password).await {
+        Ok(Some(session)) => {
+            state.sign_in_throttle.succeeded(&form.username);
+            HttpResponse::SeeOther()
+                .cookie(session_cookie(&req, &session))
+                .insert_header(("Location", next))
+                .finish()
+        }
+        Ok(None) => {
+            state.sign_in_throttle.failed(&form.username);
+            login_page(StatusCode::UNAUTHORIZED, &next, Some("用户名或密码错误。"))
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "sign-in failed");
+            login_page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &next,
+                Some("系统错误，请稍后再试。"),
+            )
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LogoutForm {
+    csrf: String,
+}
+
+pub async fn logout(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<LogoutForm>,
+) -> HttpResponse {
+    if let Some(session) = token(&req) {
+        if !csrf_ok(&session, &form.csrf) {
+            return HttpResponse::Forbidden().body("CSRF");
+        }
+        if let Err(err) = state.db.revoke_token(&session).await {
+            tracing::error!(error = %err, "revoking a session failed");
+        }
+    }
+    HttpResponse::SeeOther()
+        .cookie(cleared_cookie(&req))
+        .insert_header(("Location", "/login"))
+        .finish()
+}

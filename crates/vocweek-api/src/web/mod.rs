@@ -1,0 +1,27 @@
+//! The editors' web queue: server-rendered pages in Chinese (times in Asia/Shanghai) on the
+//! same services as the JSON API. Sessions are cookies; every form carries a CSRF token.
+
+mod layout;
+mod login;
+mod queue;
+pub mod session_cookie;
+mod staff;
+mod throttle;
+
+use actix_web::web;
+
+pub use throttle::SignInThrottle;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    use crate::routes::resource;
+    cfg.service(
+        resource("/login")
+            .route(web::get().to(login::form))
+            .route(web::post().to(login::submit)),
+    )
+    .service(resource("/logout").route(web::post().to(login::logout)))
+    .service(resource("/").route(web::get().to(queue::home)))
+    .service(resource("/queue").route(web::get().to(queue::list)))
+    .service(resource("/queue/{id}").route(web::get().to(queue::detail)))
+    .service(resource("/queue/{id}/review").route(web::post().to(queue::decide)));
+}

@@ -1,0 +1,400 @@
+//! 审核队列: the desk's items with filters and keyset pages, an item's detail with its
+//! history, and the decision forms (same service as `POST /api/v1/assets/{id}/review`).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+use vocweek_db::DbError;
+use vocweek_db::assets::AssetFilter;
+use vocweek_db::audit::Actor;
+use vocweek_db::review::Decision;
+use vocweek_domain::{AssetKind, AssetState, ReviewAction, parse_date};
+
+use super::layout::{beijing, escape, kind_zh, page, state_zh};
+use super::session_cookie::{csrf_ok, csrf_token};
+use super::staff::{signed_in, urlencode};
+use crate::AppState;
+
+fn html(status: StatusCode, title: &str, body: &str) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(page(title, body))
+}
+
+pub async fn home() -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header(("Location", "/queue"))
+        .finish()
+}
+
+#[derive(Deserialize, Default)]
+pub struct QueueQuery {
+    state: Option<String>,
+    kind: Option<String>,
+    city: Option<String>,
+    day: Option<String>,
+    q: Option<String>,
+    cursor: Option<String>,
+}
+
+fn nonempty(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    query: web::Query<QueueQuery>,
+) -> HttpResponse {
+    let staff = match signed_in(&req, &state).await {
+        Ok(staff) => staff,
+        Err(redirect) => return redirect,
+    };
+    let vocabulary = &state.ingestor.campaign().vocabulary;
+    let wanted_state = nonempty(&query.state).unwrap_or("pending_review");
+    let filter = AssetFilter {
+        state: AssetState::parse(wanted_state).ok(),
+        kind: nonempty(&query.kind).and_then(|k| AssetKind::parse(k).ok()),
+        city: nonempty(&query.city)
+            .filter(|c| vocabulary.city(c).is_some())
+            .map(str::to_owned),
+        day: nonempty(&query.day).and_then(|d| parse_date("day", d).ok()),
+        title_contains: nonempty(&query.q).map(str::to_owned),
+        cursor: nonempty(&query.cursor).map(str::to_owned),
+        limit: 48,
+        ..AssetFilter::default()
+    };
+    let page_items = match state.db.list_assets(staff.scope, &filter).await {
+        Ok(page) => page,
+        Err(err) => {
+            tracing::error!(error = %err, "queue listing failed");
+            return html(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "错误",
+                "<p class=\"error\">系统错误，请稍后再试。</p>",
+            );
+        }
+    };
+    let units: std::collections::HashMap<i32, String> = state
+        .db
+        .units()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
+    let option = |value: &str, label: &str, current: Option<&str>| {
+        let selected = if current == Some(value) {
+            " selected"
+        } else {
+            ""
+        };
+        format!(
+            "<option value=\"{}\"{selected}>{}</option>",
+            escape(value),
+            escape(label)
+        )
+    };
+    let states: String = AssetState::ALL
+        .iter()
+        .map(|s| option(s.as_str(), state_zh(s.as_str()), Some(wanted_state)))
+        .collect();
+    let cities: String = std::iter::once(option("", "全部城市", nonempty(&query.city)))
+        .chain(
+            vocabulary
+                .cities
+                .iter()
+                .map(|c| option(&c.slug, &c.zh, nonempty(&query.city))),
+        )
+        .collect();
+    let kinds: String = std::iter::once(option("", "全部类型", nonempty(&query.kind)))
+        .chain(
+            ["photo", "video", "article"]
+                .iter()
+                .map(|k| option(k, kind_zh(k), nonempty(&query.kind))),
+        )
+        .collect();
+    let mut body = format!(
+        "<h1>审核队列</h1><p>{} · <form method=\"post\" action=\"/logout\" style=\"display:inline\">\
+         <input type=\"hidden\" name=\"csrf\" value=\"{}\"><button>退出</button></form></p>\
+         <form class=\"filters\" method=\"get\" action=\"/queue\">\
+         <label>状态 <select name=\"state\">{states}</select></label>\
+         <label>城市 <select name=\"city\">{cities}</select></label>\
+         <label>类型 <select name=\"kind\">{kinds}</select></label>\
+         <label>活动日期 <input type=\"date\" name=\"day\" value=\"{}\"></label>\
+         <label>标题 <input name=\"q\" value=\"{}\"></label><button>筛选</button></form><div class=\"grid\">",
+        escape(&staff.username),
+        csrf_token(&staff.session),
+        escape(nonempty(&query.day).unwrap_or_default()),
+        escape(nonempty(&query.q).unwrap_or_default()),
+    );
+    if page_items.items.is_empty() {
+        body.push_str("<p>没有符合条件的素材。</p>");
+    }
+    for item in &page_items.items {
+        let asset = &item.asset;
+        let city = vocabulary
+            .city(&asset.city)
+            .map_or(asset.city.as_str(), |c| c.zh.as_str());
+        let category = asset
+            .category
+            .as_deref()
+            .and_then(|c| vocabulary.category(c))
+            .map_or("未分类", |c| c.zh.as_str());
+        let themes: Vec<&str> = item
+            .themes
+            .iter()
+            .map(|t| {
+                vocabulary
+                    .theme(t)
+                    .map_or(t.as_str(), |term| term.zh.as_str())
+            })
+            .collect();
+        let similar = asset
+            .metadata
+            .get("similar_to")
+            .and_then(|s| s.as_array())
+            .and_then(|s| s.first())
+            .and_then(|s| s["asset_id"].as_str())
+            .map(|id| {
+                format!(
+                    " <a class=\"badge\" href=\"/queue/{}\">疑似重复</a>",
+                    escape(id)
+                )
+            })
+            .unwrap_or_default();
+        let failure = asset
+            .failure_reason
+            .as_deref()
+            .map(|r| format!("<p class=\"error\">{}</p>", escape(r)))
+            .unwrap_or_default();
+        body.push_str(&format!(
+            "<article class=\"card\" data-id=\"{id}\"><a href=\"/queue/{id}\">\
+             <img alt=\"\" loading=\"lazy\" src=\"/api/v1/assets/{id}/renditions/thumb\">\
+             <strong>{title}</strong></a><p><span class=\"badge\">{kind}</span> \
+             <span class=\"badge\">{state}</span>{similar}</p><p>{unit} · {city} · {category}</p>\
+             <p>{themes}</p><p>活动日期 {day}</p>{failure}</article>",
+            id = escape(&asset.id),
+            title = escape(&asset.title),
+            kind = kind_zh(&asset.kind),
+            state = state_zh(&asset.state),
+            unit = escape(units.get(&asset.unit_id).map_or("", String::as_str)),
+            city = escape(city),
+            category = escape(category),
+            themes = escape(&themes.join("、")),
+            day = asset.activity_date,
+        ));
+    }
+    body.push_str("</div>");
+    if let Some(next) = &page_items.next_cursor {
+        let mut link = format!(
+            "/queue?state={}&cursor={}",
+            urlencode(wanted_state),
+            urlencode(next)
+        );
+        for (key, value) in [
+            ("city", &query.city),
+            ("kind", &query.kind),
+            ("day", &query.day),
+            ("q", &query.q),
+        ] {
+            if let Some(value) = nonempty(value) {
+                link.push_str(&format!("&{key}={}", urlencode(value)));
+            }
+        }
+        body.push_str(&format!("<p><a href=\"{}\">下一页</a></p>", escape(&link)));
+    }
+    html(StatusCode::OK, "审核队列", &body)
+}
+
+pub async fn detail(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> HttpResponse {
+    let staff = match signed_in(&req, &state).await {
+        Ok(staff) => staff,
+        Err(redirect) => return redirect,
+    };
+    let record = match state.db.asset(&id).await {
+        Ok(Some(record))
+            if state
+                .db
+                .asset_visible(&record, staff.scope)
+                .await
+                .unwrap_or(false) =>
+        {
+            record
+        }
+        _ => {
+            return html(
+                StatusCode::NOT_FOUND,
+                "未找到",
+                "<p>没有这个素材，或它不属于您的处室。</p>",
+            );
+        }
+    };
+    let asset = &record.asset;
+    let trail = state.db.audit_trail(&asset.id).await.unwrap_or_default();
+    let csrf = csrf_token(&staff.session);
+    let media = match asset.kind.as_str() {
+        "photo" => format!(
+            "<img alt=\"\" style=\"max-width:100%\" src=\"/api/v1/assets/{}/renditions/preview\">",
+            escape(&asset.id)
+        ),
+        "article" => format!(
+            "<p><a href=\"/api/v1/assets/{}/renditions/html\">阅读正文</a></p>",
+            escape(&asset.id)
+        ),
+        _ => "<p>视频处理完成后可在此播放。</p>".to_owned(),
+    };
+    let error = req
+        .query_string()
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("error="))
+        .map(|code| {
+            let message = match code {
+                "conflict" => "该素材已被他人处理，页面已刷新，请重新决定。",
+                "note" => "不通过或退回时必须填写原因。",
+                _ => "当前状态下不能执行该操作。",
+            };
+            format!("<p class=\"error\" role=\"alert\">{message}</p>")
+        })
+        .unwrap_or_default();
+    let action = |value: &str, label: &str, note: bool| {
+        let note = if note {
+            "<input name=\"note\" placeholder=\"原因（必填）\" required>"
+        } else {
+            ""
+        };
+        format!(
+            "<form method=\"post\" action=\"/queue/{id}/review\" style=\"display:inline-block;margin-right:1em\">\
+             <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><input type=\"hidden\" name=\"version\" value=\"{version}\">\
+             <input type=\"hidden\" name=\"action\" value=\"{value}\">{note}<button data-action=\"{value}\">{label}</button></form>",
+            id = escape(&asset.id),
+            version = asset.version,
+        )
+    };
+    let actions = [
+        action("approve", "通过", false),
+        action("reject", "不通过", true),
+        action("return", "退回修改", true),
+        action("recommend", "推荐", false),
+        action("reopen", "重新审核", false),
+    ]
+    .join("");
+    let history: String = trail
+        .iter()
+        .map(|event| {
+            format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                beijing(event.created_at),
+                escape(&event.action),
+                escape(event.from_state.as_deref().map(state_zh).unwrap_or("")),
+                escape(event.to_state.as_deref().map(state_zh).unwrap_or("")),
+                escape(
+                    event
+                        .details
+                        .get("note")
+                        .and_then(|n| n.as_str())
+                        .unwrap_or("")
+                ),
+            )
+        })
+        .collect();
+    let body = format!(
+        "<p><a href=\"/queue\">← 返回队列</a></p><h1>{title}</h1>{error}<p><span class=\"badge\">{kind}</span> \
+         <span class=\"badge\" id=\"state\">{state}</span> 上传于 {uploaded}</p>{media}<p>{description}</p>\
+         <section>{actions}</section><h2>处理记录</h2><table><tr><th>时间</th><th>操作</th><th>原状态</th>\
+         <th>新状态</th><th>说明</th></tr>{history}</table>",
+        title = escape(&asset.title),
+        kind = kind_zh(&asset.kind),
+        state = state_zh(&asset.state),
+        uploaded = beijing(asset.created_at),
+        description = escape(&asset.description),
+    );
+    html(StatusCode::OK, &asset.title, &body)
+}
+
+#[derive(Deserialize)]
+pub struct DecideForm {
+    csrf: String,
+    action: String,
+    version: i32,
+    note: Option<String>,
+}
+
+pub async fn decide(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    form: web::Form<DecideForm>,
+) -> HttpResponse {
+    let staff = match signed_in(&req, &state).await {
+        Ok(staff) => staff,
+        Err(redirect) => return redirect,
+    };
+    if !csrf_ok(&staff.session, &form.csrf) {
+        return html(
+            StatusCode::FORBIDDEN,
+            "请求无效",
+            "<p class=\"error\">页面已过期，请刷新后重试。</p>",
+        );
+    }
+    let visible = match state.db.asset(&id).await {
+        Ok(Some(record)) => state
+            .db
+            .asset_visible(&record, staff.scope)
+            .await
+            .unwrap_or(false),
+        _ => false,
+    };
+    if !visible {
+        return html(
+            StatusCode::NOT_FOUND,
+            "未找到",
+            "<p>没有这个素材，或它不属于您的处室。</p>",
+        );
+    }
+    let back = |error: &str| {
+        HttpResponse::SeeOther()
+            .insert_header((
+                "Location",
+                format!("/queue/{}?error={error}", urlencode(&id)),
+            ))
+            .finish()
+    };
+    let Ok(action) = ReviewAction::parse(&form.action) else {
+        return back("action");
+    };
+    let note = form
+        .note
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
+    if action.needs_note() && note.is_none() {
+        return back("note");
+    }
+    let decision = Decision {
+        asset_id: &id,
+        action,
+        note,
+        version: form.version,
+        actor: Actor::User(staff.user_id),
+    };
+    match state.db.decide(decision).await {
+        Ok(_) => HttpResponse::SeeOther()
+            .insert_header(("Location", "/queue"))
+            .finish(),
+        Err(DbError::Conflict(_)) => back("conflict"),
+        Err(DbError::Domain(_)) => back("state"),
+        Err(err) => {
+            tracing::error!(error = %err, "decision failed");
+            html(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "错误",
+                "<p class=\"error\">系统错误，请稍后再试。</p>",
+            )
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! The browser's session: the same session token as the API's bearer, in an HttpOnly,
+//! SameSite=Lax cookie (Secure behind TLS), and a CSRF token derived from it.
+
+use actix_web::HttpRequest;
+use actix_web::cookie::{Cookie, SameSite};
+
+pub const COOKIE: &str = "vw_session";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The session token from the cookie, if any.
+pub fn token(req: &HttpRequest) -> Option<String> {
+    req.cookie(COOKIE)
+        .map(|c| c.value().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+/// The CSRF token of a session: a keyed hash, so it needs no storage and dies with the session.
+pub fn csrf_token(session: &str) -> String {
+    let key = blake3::hash(format!("vocweek csrf {session}").as_bytes());
+    blake3::keyed_hash(key.as_bytes(), b"csrf")
+        .to_hex()
+        .to_string()
+}
+
+pub fn csrf_ok(session: &str, presented: &str) -> bool {
+    // Constant-time enough: both are fixed-length hex of a keyed hash.
+    let expected = csrf_token(session);
+    expected.len() == presented.len()
+        && expected
+            .bytes()
+            .zip(presented.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+}
+
+/// Behind a TLS-terminating proxy the cookie must be Secure.
+fn is_https(req: &HttpRequest) -> bool {
+    req.connection_info().scheme() == "https"
+}
+
+pub fn session_cookie(req: &HttpRequest, token: &str) -> Cookie<'static> {
+    Cookie::build(COOKIE, token.to_owned())
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(is_https(req))
+        .finish()
+}
+
+pub fn cleared_cookie(req: &HttpRequest) -> Cookie<'static> {
+    let mut cookie = session_cookie(req, "");
+    cookie.make_removal();
+    cookie
+}
+
+/// A post-login target that stays on this site (no open redirect).
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path.to_owned()
+        }
+        _ => "/queue".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redirects_stay_on_the_site() {
+        assert_eq!(safe_next(Some("/queue?city=jinan")), "/queue?city=jinan");
+        assert_eq!(safe_next(Some("//evil.example")), "/queue");
+        assert_eq!(safe_next(Some("https://evil.example")), "/queue");
+        assert_eq!(safe_next(Some("/\\evil")), "/queue");
+        assert_eq!(safe_next(None), "/queue");
+    }
+
+    #[test]
+    fn csrf_tokens_belong_to_their_session() {
+        let token = csrf_token("session-a");
+        assert!(csrf_ok("session-a", &token));
+        assert!(!csrf_ok("session-b", &token));
+        assert!(!csrf_ok("session-a", "x"));
+    }
+}

@@ -1,0 +1,64 @@
+//! The signed-in editor or admin of a page request (from the session cookie).
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use vocweek_db::assets::Scope;
+use vocweek_db::tokens::Principal;
+use vocweek_domain::Role;
+
+use super::session_cookie;
+use crate::AppState;
+
+pub struct Staff {
+    pub user_id: i32,
+    pub username: String,
+    pub scope: Scope,
+    pub session: String,
+}
+
+/// The staff member, or the redirect to the login page (with a way back).
+pub async fn signed_in(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+) -> Result<Staff, HttpResponse> {
+    let to_login = || {
+        let next = req
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("/queue");
+        HttpResponse::SeeOther()
+            .insert_header(("Location", format!("/login?next={}", urlencode(next))))
+            .finish()
+    };
+    let Some(session) = session_cookie::token(req) else {
+        return Err(to_login());
+    };
+    match state.db.authenticate(&session).await {
+        Ok(Ok(Principal::User {
+            id,
+            username,
+            role,
+            desk,
+        })) => Ok(Staff {
+            user_id: id,
+            username,
+            scope: match (role, desk) {
+                (Role::Editor, Some(desk)) => Scope::Desk(desk),
+                _ => Scope::Everything,
+            },
+            session,
+        }),
+        _ => Err(to_login()),
+    }
+}
+
+pub fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}

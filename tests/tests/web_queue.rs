@@ -1,0 +1,261 @@
+//! The web queue over HTTP: login (throttling, cookie flags, no open redirect), the Chinese
+//! queue page with escaped content, CSRF on every state change, desks, logout.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use vocweek_domain::{Desk, Role, UnitKind};
+use vocweek_tests::media::real_jpeg;
+use vocweek_tests::{Backend, TestApp, Upload, both_databases, spawn_app};
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// Signs in through the form; returns (status, Location, the session cookie's value, its header).
+async fn login(
+    app: &TestApp,
+    username: &str,
+    password: &str,
+    next: &str,
+) -> (u16, String, Option<String>, String) {
+    let response = client()
+        .post(app.url("/login"))
+        .form(&[
+            ("username", username),
+            ("password", password),
+            ("next", next),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let location = response
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let set_cookie = response
+        .headers()
+        .get("set-cookie")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let session = set_cookie
+        .split(';')
+        .next()
+        .and_then(|pair| pair.strip_prefix("vw_session="))
+        .map(str::to_owned)
+        .filter(|v| !v.is_empty());
+    (status, location, session, set_cookie)
+}
+
+async fn page(app: &TestApp, session: &str, path: &str) -> (u16, String) {
+    let response = client()
+        .get(app.url(path))
+        .header("cookie", format!("vw_session={session}"))
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+fn csrf_of(html: &str) -> String {
+    let start = html.find("name=\"csrf\" value=\"").unwrap() + "name=\"csrf\" value=\"".len();
+    html[start..start + 64].to_owned()
+}
+
+async fn the_queue_in_a_browser_session(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, unit) = app
+        .unit(
+            "聊城职业技术学院",
+            UnitKind::HigherVocationalCollege,
+            "liaocheng",
+        )
+        .await;
+    let title = "<script>alert(1)</script>开幕";
+    let (_, body) = app
+        .upload(
+            &unit,
+            Upload::new("a.jpg", real_jpeg(5, 64, 48)).field("title", title),
+        )
+        .await;
+    let id = body["id"].as_str().unwrap().to_owned();
+    app.wait_for_state(&unit, &id, "pending_review").await;
+    app.services
+        .db
+        .create_user(
+            "editor",
+            "a long editor password",
+            Role::Editor,
+            Some(Desk::Edu),
+            false,
+        )
+        .await
+        .unwrap();
+
+    let response = client().get(app.url("/queue")).send().await.unwrap();
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()["location"], "/login?next=/queue");
+
+    let (status, _, session, _) = login(&app, "editor", "wrong", "/queue").await;
+    assert_eq!((status, session), (401, None));
+    let (status, location, session, cookie) =
+        login(&app, "editor", "a long editor password", "//evil.example").await;
+    assert_eq!(status, 303);
+    assert_eq!(location, "/queue", "no open redirect");
+    let session = session.unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    let (_, _, second, _) = login(&app, "editor", "a long editor password", "/queue").await;
+    assert_ne!(
+        second.unwrap(),
+        session,
+        "a new session id at every sign-in"
+    );
+
+    let (status, html) = page(&app, &session, "/queue").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("审核队列") && html.contains("lang=\"zh-CN\""));
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt;开幕"),
+        "the title is escaped"
+    );
+    assert!(
+        !html.contains("<script>alert(1)"),
+        "no live script from user text"
+    );
+    let (status, detail) = page(&app, &session, &format!("/queue/{id}")).await;
+    assert_eq!(status, 200);
+    let csrf = csrf_of(&detail);
+    // The thumbnail the page shows is reachable with the cookie.
+    let thumb = client()
+        .get(app.url(&format!("/api/v1/assets/{id}/renditions/thumb")))
+        .header("cookie", format!("vw_session={session}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(thumb.status(), 200);
+
+    // A decision without the CSRF token is refused; with it, it goes through.
+    let decide = |csrf: String, version: &'static str| {
+        client()
+            .post(app.url(&format!("/queue/{id}/review")))
+            .header("cookie", format!("vw_session={session}"))
+            .form(&[
+                ("csrf", csrf),
+                ("action", "approve".to_owned()),
+                ("version", version.to_owned()),
+            ])
+            .send()
+    };
+    assert_eq!(decide("0".repeat(64), "2").await.unwrap().status(), 403);
+    let done = decide(csrf.clone(), "2").await.unwrap();
+    assert_eq!(
+        (
+            done.status().as_u16(),
+            done.headers()["location"].to_str().unwrap()
+        ),
+        (303, "/queue")
+    );
+    let (_, asset) = app.get(&unit, &format!("/api/v1/assets/{id}")).await;
+    assert_eq!(asset["state"], "approved");
+    // The same stale decision again: back to the item with the conflict message.
+    let stale = decide(csrf.clone(), "2").await.unwrap();
+    assert_eq!(
+        stale.headers()["location"].to_str().unwrap(),
+        format!("/queue/{id}?error=conflict")
+    );
+
+    // The JSON API with the cookie: reads work; writes need the CSRF header.
+    let api = format!("/api/v1/assets/{id}/review");
+    let refused = client()
+        .post(app.url(&api))
+        .header("cookie", format!("vw_session={session}"))
+        .json(&serde_json::json!({"action": "recommend", "version": 3}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+    let accepted = client()
+        .post(app.url(&api))
+        .header("cookie", format!("vw_session={session}"))
+        .header("x-csrf-token", &csrf)
+        .json(&serde_json::json!({"action": "recommend", "version": 3}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(accepted.status(), 200);
+
+    // The other desk sees nothing of it.
+    app.services
+        .db
+        .create_user(
+            "hr",
+            "a long hr password here",
+            Role::Editor,
+            Some(Desk::Hr),
+            false,
+        )
+        .await
+        .unwrap();
+    let (_, _, hr_session, _) = login(&app, "hr", "a long hr password here", "/queue").await;
+    let (status, _) = page(&app, &hr_session.unwrap(), &format!("/queue/{id}")).await;
+    assert_eq!(status, 404);
+
+    // Logout ends the session.
+    let out = client()
+        .post(app.url("/logout"))
+        .header("cookie", format!("vw_session={session}"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), 303);
+    let (status, _) = page(&app, &session, "/queue").await;
+    assert_eq!(status, 303, "back to the login page");
+    app.stop().await;
+}
+
+async fn repeated_failed_logins_are_throttled(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.services
+        .db
+        .create_user(
+            "target",
+            "the right long password",
+            Role::Admin,
+            None,
+            false,
+        )
+        .await
+        .unwrap();
+    for _ in 0..5 {
+        let (status, ..) = login(&app, "target", "guess", "/queue").await;
+        assert_eq!(status, 401);
+    }
+    let (status, _, session, _) = login(&app, "target", "the right long password", "/queue").await;
+    assert_eq!(
+        (status, session),
+        (429, None),
+        "locked even with the right password"
+    );
+    let response = app
+        .client
+        .post(app.url("/api/v1/session"))
+        .json(&serde_json::json!({"username": "target", "password": "the right long password"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 429, "the API shares the lock");
+    app.stop().await;
+}
+
+both_databases!(
+    the_queue_in_a_browser_session,
+    repeated_failed_logins_are_throttled
+);
