@@ -14,6 +14,13 @@ drop_test_databases
 command -v soffice >/dev/null 2>&1 || ensure_debian_packages libreoffice-writer-nogui
 # ImageMagick writes the AVIF test picture.
 command -v convert >/dev/null 2>&1 || ensure_debian_packages imagemagick
+# Browser tests: Debian's Chromium driven by playwright-core (npm, pinned by the lockfile).
+command -v chromium >/dev/null 2>&1 || ensure_debian_packages chromium fonts-noto-cjk
+command -v npm >/dev/null 2>&1 || ensure_debian_packages nodejs npm
+if [ ! -d tests/browser/node_modules/playwright-core ]; then
+  say "npm ci (tests/browser)"
+  (cd tests/browser && npm ci --no-audit --no-fund)
+fi
 
 say "cargo fmt --check"
 cargo fmt --all -- --check

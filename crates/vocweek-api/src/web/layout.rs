@@ -47,20 +47,37 @@ pub fn kind_zh(kind: &str) -> &'static str {
     }
 }
 
-/// The page: `title` and `body` (already escaped HTML).
+/// The page: `title` and `body` (already escaped HTML). With a `csrf` token the page gets the
+/// keyboard script, its help and a status line.
 pub fn page(title: &str, body: &str) -> String {
+    page_with(title, body, None)
+}
+
+pub fn page_with(title: &str, body: &str, csrf: Option<&str>) -> String {
+    let (meta, script) = match csrf {
+        Some(token) => (
+            format!("<meta name=\"csrf\" content=\"{}\">", escape(token)),
+            format!(
+                "<p id=\"status\" role=\"status\"></p>{HELP}<script src=\"/static/queue.js\" defer></script>"
+            ),
+        ),
+        None => (String::new(), String::new()),
+    };
     format!(
         "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">{meta}\
          <title>{} · 职业教育活动周素材审核</title><style>{STYLE}</style></head>\
-         <body><header><a href=\"/queue\">职业教育活动周 · 素材审核</a></header><main>{body}</main></body></html>",
+         <body><header><a href=\"/queue\">职业教育活动周 · 素材审核</a></header><main>{body}{script}</main></body></html>",
         escape(title)
     )
 }
+
+const HELP: &str = "<div id=\"help\" hidden><h2>快捷键</h2><ul><li>j / k：下一项 / 上一项</li>\
+<li>Enter：打开</li><li>a：通过</li><li>r：不通过（填写原因）</li><li>s：推荐</li><li>?：显示或隐藏本帮助</li></ul></div>";
 
 const STYLE: &str = "body{font-family:system-ui,'Noto Sans CJK SC',sans-serif;margin:0;color:#222}\
 header{background:#8b1a1a;padding:.6em 1em}header a{color:#fff;text-decoration:none;font-weight:bold}\
 main{padding:1em}.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:1em}\
 .card{border:1px solid #ddd;border-radius:6px;padding:.5em}.card img{width:100%;height:150px;object-fit:cover;background:#eee}\
 .badge{display:inline-block;padding:0 .4em;border-radius:3px;background:#eee;font-size:.85em}\
-.error{color:#b00}.filters label{margin-right:.6em}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.2em .5em}";
+.error{color:#b00}.card.focused{outline:3px solid #8b1a1a}#help{position:fixed;right:1em;bottom:1em;background:#fff;border:1px solid #999;padding:1em}.filters label{margin-right:.6em}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.2em .5em}";

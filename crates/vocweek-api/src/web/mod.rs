@@ -23,5 +23,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(resource("/").route(web::get().to(queue::home)))
     .service(resource("/queue").route(web::get().to(queue::list)))
     .service(resource("/queue/{id}").route(web::get().to(queue::detail)))
-    .service(resource("/queue/{id}/review").route(web::post().to(queue::decide)));
+    .service(resource("/queue/{id}/review").route(web::post().to(queue::decide)))
+    .service(resource("/static/queue.js").route(web::get().to(queue_script)));
+}
+
+/// The queue's keyboard script, compiled into the binary (it is ours, not a library).
+async fn queue_script() -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .body(include_str!("../../static/queue.js"))
 }

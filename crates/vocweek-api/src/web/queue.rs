@@ -10,7 +10,7 @@ use vocweek_db::audit::Actor;
 use vocweek_db::review::Decision;
 use vocweek_domain::{AssetKind, AssetState, ReviewAction, parse_date};
 
-use super::layout::{beijing, escape, kind_zh, page, state_zh};
+use super::layout::{beijing, escape, kind_zh, page, page_with, state_zh};
 use super::session_cookie::{csrf_ok, csrf_token};
 use super::staff::{signed_in, urlencode};
 use crate::AppState;
@@ -19,6 +19,13 @@ fn html(status: StatusCode, title: &str, body: &str) -> HttpResponse {
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .body(page(title, body))
+}
+
+/// A signed-in page: with the CSRF token for the keyboard script.
+fn staff_html(title: &str, body: &str, csrf: &str) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(page_with(title, body, Some(csrf)))
 }
 
 pub async fn home() -> HttpResponse {
@@ -169,12 +176,13 @@ pub async fn list(
             .map(|r| format!("<p class=\"error\">{}</p>", escape(r)))
             .unwrap_or_default();
         body.push_str(&format!(
-            "<article class=\"card\" data-id=\"{id}\"><a href=\"/queue/{id}\">\
+            "<article class=\"card\" tabindex=\"0\" data-id=\"{id}\" data-version=\"{version}\"><a href=\"/queue/{id}\">\
              <img alt=\"\" loading=\"lazy\" src=\"/api/v1/assets/{id}/renditions/thumb\">\
              <strong>{title}</strong></a><p><span class=\"badge\">{kind}</span> \
              <span class=\"badge\">{state}</span>{similar}</p><p>{unit} · {city} · {category}</p>\
              <p>{themes}</p><p>活动日期 {day}</p>{failure}</article>",
             id = escape(&asset.id),
+            version = asset.version,
             title = escape(&asset.title),
             kind = kind_zh(&asset.kind),
             state = state_zh(&asset.state),
@@ -204,7 +212,7 @@ pub async fn list(
         }
         body.push_str(&format!("<p><a href=\"{}\">下一页</a></p>", escape(&link)));
     }
-    html(StatusCode::OK, "审核队列", &body)
+    staff_html("审核队列", &body, &csrf_token(&staff.session))
 }
 
 pub async fn detail(
@@ -313,7 +321,7 @@ pub async fn detail(
         uploaded = beijing(asset.created_at),
         description = escape(&asset.description),
     );
-    html(StatusCode::OK, &asset.title, &body)
+    staff_html(&asset.title, &body, &csrf)
 }
 
 #[derive(Deserialize)]

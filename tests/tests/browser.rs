@@ -1,0 +1,65 @@
+//! The web queue in a real browser: headless Chromium driven by playwright-core
+//! (`tests/browser/queue.mjs`), against the real app on both databases.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::Duration;
+
+use vocweek_domain::{Desk, Role, UnitKind};
+use vocweek_tests::media::real_jpeg;
+use vocweek_tests::{Backend, Upload, both_databases, spawn_app};
+
+async fn an_editor_approves_with_the_keyboard(backend: Backend) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("browser");
+    assert!(
+        dir.join("node_modules/playwright-core").is_dir(),
+        "playwright-core is not installed: `make test` runs npm ci in tests/browser"
+    );
+    let app = spawn_app(backend).await;
+    let (_, unit) = app
+        .unit(
+            "济宁职业技术学院",
+            UnitKind::HigherVocationalCollege,
+            "jining",
+        )
+        .await;
+    for (seed, title) in [(1, "开幕式现场"), (2, "闭幕式现场")] {
+        let upload = Upload::new("p.jpg", real_jpeg(seed, 320, 240)).field("title", title);
+        let (_, body) = app.upload(&unit, upload).await;
+        app.wait_for_state(&unit, body["id"].as_str().unwrap(), "pending_review")
+            .await;
+    }
+    app.services
+        .db
+        .create_user(
+            "editor",
+            "a long editor password",
+            Role::Editor,
+            Some(Desk::Edu),
+            false,
+        )
+        .await
+        .unwrap();
+    let run = tokio::process::Command::new("node")
+        .arg(dir.join("queue.mjs"))
+        .args([
+            app.base_url.as_str(),
+            "editor",
+            "a long editor password",
+            "开幕式现场",
+        ])
+        .output();
+    let output = tokio::time::timeout(Duration::from_secs(90), run)
+        .await
+        .expect("the browser test took over 90 s")
+        .expect("node is not installed");
+    assert!(
+        output.status.success(),
+        "browser test failed:\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    app.stop().await;
+}
+
+both_databases!(an_editor_approves_with_the_keyboard);
