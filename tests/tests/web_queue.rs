@@ -171,12 +171,49 @@ async fn the_queue_in_a_browser_session(backend: Backend) {
         format!("/queue/{id}?error=conflict")
     );
 
+    // Re-tagging through the item page's form (themes are repeated checkboxes).
+    let edited = client()
+        .post(app.url(&format!("/queue/{id}/edit")))
+        .header("cookie", format!("vw_session={session}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!(
+            "csrf={csrf}&version=3&title=%E5%BC%80%E5%B9%95%E5%BC%8F&description=&city=jinan\
+             &category=national_event&subcategory=launch_ceremony&themes=policy&themes=achievements"
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(edited.status(), 303);
+    assert_eq!(
+        edited.headers()["location"].to_str().unwrap(),
+        format!("/queue/{id}")
+    );
+    let (_, asset) = app.get(&unit, &format!("/api/v1/assets/{id}")).await;
+    assert_eq!(asset["title"], "开幕式");
+    assert_eq!(asset["tags"]["city"], "jinan");
+    assert_eq!(
+        asset["tags"]["themes"],
+        serde_json::json!(["achievements", "policy"])
+    );
+    let bad = client()
+        .post(app.url(&format!("/queue/{id}/edit")))
+        .header("cookie", format!("vw_session={session}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("csrf={csrf}&version=4&title=x&city=beijing"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        bad.headers()["location"].to_str().unwrap(),
+        format!("/queue/{id}?error=tags")
+    );
+
     // The JSON API with the cookie: reads work; writes need the CSRF header.
     let api = format!("/api/v1/assets/{id}/review");
     let refused = client()
         .post(app.url(&api))
         .header("cookie", format!("vw_session={session}"))
-        .json(&serde_json::json!({"action": "recommend", "version": 3}))
+        .json(&serde_json::json!({"action": "recommend", "version": 4}))
         .send()
         .await
         .unwrap();
@@ -185,7 +222,7 @@ async fn the_queue_in_a_browser_session(backend: Backend) {
         .post(app.url(&api))
         .header("cookie", format!("vw_session={session}"))
         .header("x-csrf-token", &csrf)
-        .json(&serde_json::json!({"action": "recommend", "version": 3}))
+        .json(&serde_json::json!({"action": "recommend", "version": 4}))
         .send()
         .await
         .unwrap();

@@ -24,6 +24,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(resource("/queue").route(web::get().to(queue::list)))
     .service(resource("/queue/{id}").route(web::get().to(queue::detail)))
     .service(resource("/queue/{id}/review").route(web::post().to(queue::decide)))
+    .service(resource("/queue/{id}/edit").route(web::post().to(queue::edit)))
     .service(resource("/static/queue.js").route(web::get().to(queue_script)));
 }
 

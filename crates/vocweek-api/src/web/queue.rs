@@ -264,6 +264,8 @@ pub async fn detail(
             let message = match code {
                 "conflict" => "该素材已被他人处理，页面已刷新，请重新决定。",
                 "note" => "不通过或退回时必须填写原因。",
+                "tags" => "标签不在本届活动的词表中，请重新选择。",
+                "title" => "标题需要 1 到 200 个字。",
                 _ => "当前状态下不能执行该操作。",
             };
             format!("<p class=\"error\" role=\"alert\">{message}</p>")
@@ -310,10 +312,11 @@ pub async fn detail(
             )
         })
         .collect();
+    let edit = edit_form(&state, &record, &csrf);
     let body = format!(
         "<p><a href=\"/queue\">← 返回队列</a></p><h1>{title}</h1>{error}<p><span class=\"badge\">{kind}</span> \
          <span class=\"badge\" id=\"state\">{state}</span> 上传于 {uploaded}</p>{media}<p>{description}</p>\
-         <section>{actions}</section><h2>处理记录</h2><table><tr><th>时间</th><th>操作</th><th>原状态</th>\
+         <section>{actions}</section>{edit}<h2>处理记录</h2><table><tr><th>时间</th><th>操作</th><th>原状态</th>\
          <th>新状态</th><th>说明</th></tr>{history}</table>",
         title = escape(&asset.title),
         kind = kind_zh(&asset.kind),
@@ -398,6 +401,177 @@ pub async fn decide(
         Err(DbError::Domain(_)) => back("state"),
         Err(err) => {
             tracing::error!(error = %err, "decision failed");
+            html(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "错误",
+                "<p class=\"error\">系统错误，请稍后再试。</p>",
+            )
+        }
+    }
+}
+
+/// The re-tag and edit form of an item (title, description, city, category, subcategory, themes).
+fn edit_form(state: &AppState, record: &vocweek_db::assets::AssetRecord, csrf: &str) -> String {
+    let vocabulary = &state.ingestor.campaign().vocabulary;
+    let asset = &record.asset;
+    let option = |value: &str, label: &str, selected: bool| {
+        format!(
+            "<option value=\"{}\"{}>{}</option>",
+            escape(value),
+            if selected { " selected" } else { "" },
+            escape(label)
+        )
+    };
+    let cities: String = vocabulary
+        .cities
+        .iter()
+        .map(|c| option(&c.slug, &c.zh, c.slug == asset.city))
+        .collect();
+    let categories: String = std::iter::once(option("", "未分类", asset.category.is_none()))
+        .chain(vocabulary.categories.iter().map(|c| {
+            option(
+                &c.slug,
+                &c.zh,
+                asset.category.as_deref() == Some(c.slug.as_str()),
+            )
+        }))
+        .collect();
+    let subcategories: String = std::iter::once(option("", "（无）", asset.subcategory.is_none()))
+        .chain(
+            vocabulary
+                .categories
+                .iter()
+                .flat_map(|c| c.subcategories.iter().map(move |t| (c, t)))
+                .map(|(c, t)| {
+                    option(
+                        &t.slug,
+                        &format!("{} · {}", c.zh, t.zh),
+                        asset.subcategory.as_deref() == Some(t.slug.as_str()),
+                    )
+                }),
+        )
+        .collect();
+    let themes: String = vocabulary
+        .themes
+        .iter()
+        .map(|t| {
+            format!(
+                "<label><input type=\"checkbox\" name=\"themes\" value=\"{}\"{}> {}</label> ",
+                escape(&t.slug),
+                if record.themes.contains(&t.slug) {
+                    " checked"
+                } else {
+                    ""
+                },
+                escape(&t.zh)
+            )
+        })
+        .collect();
+    format!(
+        "<h2>修改标题与标签</h2><form method=\"post\" action=\"/queue/{id}/edit\">\
+         <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><input type=\"hidden\" name=\"version\" value=\"{version}\">\
+         <p><label>标题 <input name=\"title\" value=\"{title}\" maxlength=\"200\" required></label></p>\
+         <p><label>说明 <textarea name=\"description\">{description}</textarea></label></p>\
+         <p><label>城市 <select name=\"city\">{cities}</select></label> <label>活动类别 <select name=\"category\">{categories}</select></label> \
+         <label>子类 <select name=\"subcategory\">{subcategories}</select></label></p><p>主题 {themes}</p>\
+         <p><button data-action=\"edit\">保存修改</button></p></form>",
+        id = escape(&asset.id),
+        version = asset.version,
+        title = escape(&asset.title),
+        description = escape(&asset.description),
+    )
+}
+
+pub async fn edit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: String,
+) -> HttpResponse {
+    let staff = match signed_in(&req, &state).await {
+        Ok(staff) => staff,
+        Err(redirect) => return redirect,
+    };
+    // Checkboxes repeat `themes`: read the form as pairs rather than into a struct.
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&body).unwrap_or_default();
+    let field = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim().to_owned())
+    };
+    if !field("csrf").is_some_and(|c| csrf_ok(&staff.session, &c)) {
+        return html(
+            StatusCode::FORBIDDEN,
+            "请求无效",
+            "<p class=\"error\">页面已过期，请刷新后重试。</p>",
+        );
+    }
+    let record = match state.db.asset(&id).await {
+        Ok(Some(record))
+            if state
+                .db
+                .asset_visible(&record, staff.scope)
+                .await
+                .unwrap_or(false) =>
+        {
+            record
+        }
+        _ => {
+            return html(
+                StatusCode::NOT_FOUND,
+                "未找到",
+                "<p>没有这个素材，或它不属于您的处室。</p>",
+            );
+        }
+    };
+    let back = |error: &str| {
+        HttpResponse::SeeOther()
+            .insert_header((
+                "Location",
+                format!("/queue/{}?error={error}", urlencode(&id)),
+            ))
+            .finish()
+    };
+    let title = field("title").unwrap_or_default();
+    if title.is_empty() || title.chars().count() > 200 {
+        return back("title");
+    }
+    let input = vocweek_domain::TagInput {
+        city: field("city"),
+        category: field("category"),
+        subcategory: field("subcategory"),
+        themes: pairs
+            .iter()
+            .filter(|(k, _)| k == "themes")
+            .map(|(_, v)| v.clone())
+            .collect(),
+    };
+    let Ok(tags) = state
+        .ingestor
+        .campaign()
+        .vocabulary
+        .validate(&input, &record.asset.city)
+    else {
+        return back("tags");
+    };
+    let version = field("version").and_then(|v| v.parse().ok()).unwrap_or(-1);
+    let edit = vocweek_db::review::AssetEdit {
+        title: Some(title),
+        description: field("description"),
+        tags: Some(tags),
+    };
+    match state
+        .db
+        .edit_asset(&id, version, edit, Actor::User(staff.user_id), false)
+        .await
+    {
+        Ok(_) => HttpResponse::SeeOther()
+            .insert_header(("Location", format!("/queue/{}", urlencode(&id))))
+            .finish(),
+        Err(DbError::Conflict(_)) => back("conflict"),
+        Err(err) => {
+            tracing::error!(error = %err, "edit failed");
             html(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "错误",
