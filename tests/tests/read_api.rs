@@ -287,6 +287,7 @@ async fn operational_endpoints_answer_in_json(backend: Backend) {
         "/api/v1/assets/{id}/renditions/{name}",
         "/api/v1/assets/{id}/review",
         "/api/v1/assets/{id}/audit",
+        "/api/v1/audit/export",
         "/api/v1/batches",
         "/api/v1/batches/{id}",
         "/api/v1/batches/{id}/items",

@@ -143,6 +143,31 @@ async fn decisions_follow_the_state_machine_and_conflicts_are_409(backend: Backe
         vec!["uploaded", "processed", "approve", "recommend", "reopen"]
     );
     assert_eq!(trail[2]["actor_kind"], "user");
+    // The day's trail as CSV for Excel: BOM, Chinese header, who did what.
+    let csv = app
+        .client
+        .get(app.url("/api/v1/audit/export"))
+        .bearer_auth(&editor)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), 200);
+    let text = csv.text().await.unwrap();
+    assert!(text.starts_with('\u{feff}'));
+    assert!(text.contains("时间（北京时间）,素材ID,标题,操作"));
+    assert!(
+        text.contains("\"approve\"") && text.contains("\"edu1\""),
+        "{text}"
+    );
+    let (status, _) = send(
+        &app,
+        Some(&trail_unit_token(&app).await),
+        "GET",
+        "/api/v1/audit/export",
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, 403);
     assert_eq!(
         (
             trail[2]["from_state"].as_str(),
@@ -310,6 +335,10 @@ async fn who_may_decide(backend: Backend) {
     let (status, body) = send(&app, Some(&admin), "POST", &path, approve).await;
     assert_eq!((status, body["state"].as_str()), (200, Some("approved")));
     app.stop().await;
+}
+
+async fn trail_unit_token(app: &TestApp) -> String {
+    app.unit("其他单位", UnitKind::CityBureau, "heze").await.1
 }
 
 both_databases!(

@@ -292,7 +292,59 @@ async fn repeated_failed_logins_are_throttled(backend: Backend) {
     app.stop().await;
 }
 
+async fn the_dashboard_counts_per_city_and_state(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, weifang) = app
+        .unit("潍坊职业学院", UnitKind::HigherVocationalCollege, "weifang")
+        .await;
+    let (_, hr_unit) = app
+        .unit("潍坊市人社局", UnitKind::CityHrBureau, "weifang")
+        .await;
+    for seed in 0..3 {
+        let upload =
+            Upload::new("d.jpg", real_jpeg(40 + seed, 32, 32)).field("activity_date", "2021-05-23");
+        app.upload(&weifang, upload).await;
+    }
+    let other_desk =
+        Upload::new("h.jpg", real_jpeg(50, 32, 32)).field("activity_date", "2021-05-23");
+    app.upload(&hr_unit, other_desk).await;
+    app.services
+        .db
+        .create_user(
+            "editor",
+            "a long editor password",
+            Role::Editor,
+            Some(Desk::Edu),
+            false,
+        )
+        .await
+        .unwrap();
+    let (_, _, session, _) = login(&app, "editor", "a long editor password", "/dashboard").await;
+    let (status, html) = page(&app, &session.unwrap(), "/dashboard?day=2021-05-23").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("数据看板") && html.contains("2021-05-23 各市报送数量"));
+    // Three from Weifang on the edu desk (the HR bureau's item is the other desk's).
+    let weifang_bar = html
+        .split("data-city=\"潍坊\"")
+        .nth(1)
+        .expect("a bar for Weifang");
+    let count: String = weifang_bar
+        .split("font-size=\"13\">")
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    assert_eq!(count, "3");
+    assert!(
+        html.contains("data-city=\"菏泽\""),
+        "cities that sent nothing are shown too"
+    );
+    app.stop().await;
+}
+
 both_databases!(
     the_queue_in_a_browser_session,
-    repeated_failed_logins_are_throttled
+    repeated_failed_logins_are_throttled,
+    the_dashboard_counts_per_city_and_state,
 );

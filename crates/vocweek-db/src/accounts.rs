@@ -89,6 +89,17 @@ impl Db {
         Ok(user)
     }
 
+    /// `(id, username)` of every user, for showing who did what.
+    pub async fn user_names(&self) -> DbResult<Vec<(i32, String)>> {
+        Ok(user::Entity::find()
+            .order_by_asc(user::Column::Id)
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.username))
+            .collect())
+    }
+
     /// How many administrators exist (none before the first start).
     pub async fn admin_count(&self) -> DbResult<u64> {
         Ok(user::Entity::find()

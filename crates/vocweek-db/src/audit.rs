@@ -69,3 +69,57 @@ impl Db {
             .await?)
     }
 }
+
+impl Db {
+    /// Audit events between `from` and `to` on the assets of `scope`, oldest first, with each
+    /// asset's title (for the desk's CSV export).
+    pub async fn audit_between(
+        &self,
+        scope: crate::assets::Scope,
+        from: chrono::DateTime<Utc>,
+        to: chrono::DateTime<Utc>,
+    ) -> DbResult<Vec<(audit_event::Model, String)>> {
+        use sea_orm::sea_query::Query;
+
+        use crate::entities::asset;
+        let mut query = audit_event::Entity::find()
+            .filter(audit_event::Column::CreatedAt.gte(from))
+            .filter(audit_event::Column::CreatedAt.lt(to))
+            .filter(audit_event::Column::AssetId.is_not_null())
+            .order_by_asc(audit_event::Column::Id);
+        if let crate::assets::Scope::Desk(desk) = scope {
+            query = query.filter(
+                audit_event::Column::AssetId.in_subquery(
+                    Query::select()
+                        .column(asset::Column::Id)
+                        .from(asset::Entity)
+                        .and_where(asset::Column::Desk.eq(desk.as_str()))
+                        .to_owned(),
+                ),
+            );
+        }
+        let events = query.all(self.conn()).await?;
+        let ids: Vec<String> = events.iter().filter_map(|e| e.asset_id.clone()).collect();
+        let mut titles = std::collections::HashMap::new();
+        for chunk in ids.chunks(500) {
+            for row in asset::Entity::find()
+                .filter(asset::Column::Id.is_in(chunk.iter().cloned()))
+                .all(self.conn())
+                .await?
+            {
+                titles.insert(row.id, row.title);
+            }
+        }
+        Ok(events
+            .into_iter()
+            .map(|event| {
+                let title = event
+                    .asset_id
+                    .as_ref()
+                    .and_then(|id| titles.get(id).cloned())
+                    .unwrap_or_default();
+                (event, title)
+            })
+            .collect())
+    }
+}

@@ -14,6 +14,7 @@ pub mod renditions;
 pub mod review;
 pub mod secrets;
 pub mod similar;
+pub mod stats;
 pub mod tokens;
 
 pub use connect::{Db, DbBackendKind};

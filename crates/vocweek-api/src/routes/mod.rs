@@ -1,6 +1,7 @@
 //! Route table. Every resource answers unknown methods with a JSON 405.
 
 mod assets;
+mod audit_export;
 mod batches;
 mod health;
 mod metrics;
@@ -16,6 +17,7 @@ use crate::ApiError;
 use crate::openapi;
 
 pub use assets::{__path_get_asset, __path_get_rendition, __path_list_assets};
+pub use audit_export::__path_export_audit;
 pub use batches::{
     __path_create_batch, __path_export_batch, __path_get_batch, __path_list_batches,
     __path_send_batch, __path_set_items, BatchItemsRequest, BatchJson, NewBatchRequest,
@@ -49,6 +51,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .service(resource("/api/v1/assets/{id}/review").route(web::post().to(review::review_asset)))
         .service(resource("/api/v1/assets/{id}/audit").route(web::get().to(review::audit_trail)))
+        .service(resource("/api/v1/audit/export").route(web::get().to(audit_export::export_audit)))
         .service(
             resource("/api/v1/batches")
                 .route(web::post().to(batches::create_batch))

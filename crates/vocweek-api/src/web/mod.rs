@@ -1,6 +1,7 @@
 //! The editors' web queue: server-rendered pages in Chinese (times in Asia/Shanghai) on the
 //! same services as the JSON API. Sessions are cookies; every form carries a CSRF token.
 
+mod dashboard;
 mod layout;
 mod login;
 mod queue;
@@ -25,6 +26,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(resource("/queue/{id}").route(web::get().to(queue::detail)))
     .service(resource("/queue/{id}/review").route(web::post().to(queue::decide)))
     .service(resource("/queue/{id}/edit").route(web::post().to(queue::edit)))
+    .service(resource("/dashboard").route(web::get().to(dashboard::show)))
     .service(resource("/static/queue.js").route(web::get().to(queue_script)));
 }
 
