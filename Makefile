@@ -13,3 +13,4 @@ test:
 bench:
 	./scripts/bench-ingest.sh
 	./scripts/bench-thumbnails.sh
+	./scripts/bench-queue.sh

@@ -19,7 +19,9 @@ pub mod tokens;
 
 pub use connect::{Db, DbBackendKind};
 pub use error::{DbError, DbResult};
-pub use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};
+pub use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, Statement, TransactionTrait,
+};
 
 /// Now in epoch milliseconds, the unit of the job queue's times.
 pub fn now_millis() -> i64 {
