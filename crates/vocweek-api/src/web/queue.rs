@@ -28,6 +28,34 @@ fn staff_html(title: &str, body: &str, csrf: &str) -> HttpResponse {
         .body(page_with(title, body, Some(csrf)))
 }
 
+/// The item if it exists and belongs to the staff member's desk; otherwise the 404 page (an
+/// item of the other desk is answered as if it did not exist).
+async fn visible_record(
+    state: &AppState,
+    staff: &super::staff::Staff,
+    id: &str,
+) -> Result<vocweek_db::assets::AssetRecord, HttpResponse> {
+    let not_found = || {
+        html(
+            StatusCode::NOT_FOUND,
+            "未找到",
+            "<p>没有这个素材，或它不属于您的处室。</p>",
+        )
+    };
+    match state.db.asset(id).await {
+        Ok(Some(record))
+            if state
+                .db
+                .asset_visible(&record, staff.scope)
+                .await
+                .unwrap_or(false) =>
+        {
+            Ok(record)
+        }
+        _ => Err(not_found()),
+    }
+}
+
 pub async fn home() -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header(("Location", "/queue"))
@@ -224,23 +252,9 @@ pub async fn detail(
         Ok(staff) => staff,
         Err(redirect) => return redirect,
     };
-    let record = match state.db.asset(&id).await {
-        Ok(Some(record))
-            if state
-                .db
-                .asset_visible(&record, staff.scope)
-                .await
-                .unwrap_or(false) =>
-        {
-            record
-        }
-        _ => {
-            return html(
-                StatusCode::NOT_FOUND,
-                "未找到",
-                "<p>没有这个素材，或它不属于您的处室。</p>",
-            );
-        }
+    let record = match visible_record(&state, &staff, &id).await {
+        Ok(record) => record,
+        Err(not_found) => return not_found,
     };
     let asset = &record.asset;
     let trail = state.db.audit_trail(&asset.id).await.unwrap_or_default();
@@ -352,20 +366,8 @@ pub async fn decide(
             "<p class=\"error\">页面已过期，请刷新后重试。</p>",
         );
     }
-    let visible = match state.db.asset(&id).await {
-        Ok(Some(record)) => state
-            .db
-            .asset_visible(&record, staff.scope)
-            .await
-            .unwrap_or(false),
-        _ => false,
-    };
-    if !visible {
-        return html(
-            StatusCode::NOT_FOUND,
-            "未找到",
-            "<p>没有这个素材，或它不属于您的处室。</p>",
-        );
+    if let Err(not_found) = visible_record(&state, &staff, &id).await {
+        return not_found;
     }
     let back = |error: &str| {
         HttpResponse::SeeOther()
@@ -507,23 +509,9 @@ pub async fn edit(
             "<p class=\"error\">页面已过期，请刷新后重试。</p>",
         );
     }
-    let record = match state.db.asset(&id).await {
-        Ok(Some(record))
-            if state
-                .db
-                .asset_visible(&record, staff.scope)
-                .await
-                .unwrap_or(false) =>
-        {
-            record
-        }
-        _ => {
-            return html(
-                StatusCode::NOT_FOUND,
-                "未找到",
-                "<p>没有这个素材，或它不属于您的处室。</p>",
-            );
-        }
+    let record = match visible_record(&state, &staff, &id).await {
+        Ok(record) => record,
+        Err(not_found) => return not_found,
     };
     let back = |error: &str| {
         HttpResponse::SeeOther()
