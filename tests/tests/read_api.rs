@@ -284,6 +284,7 @@ async fn operational_endpoints_answer_in_json(backend: Backend) {
         "/api/v1/session",
         "/api/v1/assets",
         "/api/v1/assets/{id}",
+        "/api/v1/assets/{id}/original",
         "/api/v1/assets/{id}/renditions/{name}",
         "/api/v1/assets/{id}/review",
         "/api/v1/assets/{id}/audit",

@@ -343,7 +343,104 @@ async fn the_dashboard_counts_per_city_and_state(backend: Backend) {
     app.stop().await;
 }
 
+async fn bulk_decisions_and_original_downloads(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, unit) = app
+        .unit(
+            "泰安职业技术学院",
+            UnitKind::HigherVocationalCollege,
+            "taian",
+        )
+        .await;
+    let mut ids = Vec::new();
+    for seed in 0..3 {
+        let bytes = real_jpeg(60 + seed, 48, 48);
+        let (_, body) = app
+            .upload(&unit, Upload::new("泰山 照片.jpg", bytes.clone()))
+            .await;
+        let id = body["id"].as_str().unwrap().to_owned();
+        app.wait_for_state(&unit, &id, "pending_review").await;
+        ids.push((id, bytes));
+    }
+    // The original comes back byte for byte, with its Chinese name for the browser.
+    let response = app
+        .client
+        .get(app.url(&format!("/api/v1/assets/{}/original", ids[0].0)))
+        .bearer_auth(&unit)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let disposition = response.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        disposition.contains("filename*=UTF-8''%E6%B3%B0"),
+        "{disposition}"
+    );
+    assert_eq!(response.bytes().await.unwrap().to_vec(), ids[0].1);
+
+    app.services
+        .db
+        .create_user(
+            "editor",
+            "a long editor password",
+            Role::Editor,
+            Some(Desk::Edu),
+            false,
+        )
+        .await
+        .unwrap();
+    let (_, _, session, _) = login(&app, "editor", "a long editor password", "/queue").await;
+    let session = session.unwrap();
+    let (_, html) = page(&app, &session, "/queue").await;
+    let csrf = csrf_of(&html);
+    assert!(html.contains("批量处理"));
+    // Two at the version shown, one stale (someone else moved it meanwhile).
+    let body = format!(
+        "csrf={csrf}&action=approve&note=&ids={}:2&ids={}:2&ids={}:1",
+        ids[0].0, ids[1].0, ids[2].0
+    );
+    let response = client()
+        .post(app.url("/queue/bulk"))
+        .header("cookie", format!("vw_session={session}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()["location"], "/queue?done=2&skipped=1");
+    let (_, html) = page(&app, &session, "/queue?done=2&skipped=1").await;
+    assert!(html.contains("已处理 2 项，1 项未处理"));
+    for (index, (id, _)) in ids.iter().enumerate() {
+        let (_, asset) = app.get(&unit, &format!("/api/v1/assets/{id}")).await;
+        let expected = if index < 2 {
+            "approved"
+        } else {
+            "pending_review"
+        };
+        assert_eq!(asset["state"], expected);
+    }
+    let refused = client()
+        .post(app.url("/queue/bulk"))
+        .header("cookie", format!("vw_session={session}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!(
+            "csrf={}&action=approve&ids={}:2",
+            "0".repeat(64),
+            ids[2].0
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+    app.stop().await;
+}
+
 both_databases!(
+    bulk_decisions_and_original_downloads,
     the_queue_in_a_browser_session,
     repeated_failed_logins_are_throttled,
     the_dashboard_counts_per_city_and_state,

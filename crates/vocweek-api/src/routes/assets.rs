@@ -85,6 +85,54 @@ pub(crate) async fn visible_asset(
     Ok(record)
 }
 
+/// The original file as uploaded (same visibility as the asset).
+#[utoipa::path(get, path = "/api/v1/assets/{id}/original", tag = "assets",
+    params(("id" = String, Path, description = "Asset id")), security(("bearer" = [])),
+    responses((status = 200, description = "The original bytes"), (status = 404, body = crate::json::ErrorEnvelope)))]
+pub async fn get_original(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let record = visible_asset(&caller, &state, &id).await?;
+    let key =
+        vocweek_storage::original_key(&record.asset.blake3).map_err(|e| ApiError::internal(&e))?;
+    let (reader, size) = state.store.open(&key).await.map_err(|e| match e {
+        vocweek_storage::StorageError::NotFound(_) => ApiError::not_found("original file"),
+        other => ApiError::internal(&other),
+    })?;
+    // RFC 6266: an ASCII fallback plus the UTF-8 name (Chinese file names).
+    let name = &record.asset.original_filename;
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b".-_".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    Ok(HttpResponse::Ok()
+        .content_type(record.asset.mime.clone())
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
+        ))
+        .no_chunking(size)
+        .streaming(tokio_util::io::ReaderStream::new(reader)))
+}
+
 /// Filters of the listing; tag filters take vocabulary slugs.
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ListQuery {

@@ -16,7 +16,7 @@ use actix_web::{HttpRequest, HttpResponse, Resource, ResponseError, web};
 use crate::ApiError;
 use crate::openapi;
 
-pub use assets::{__path_get_asset, __path_get_rendition, __path_list_assets};
+pub use assets::{__path_get_asset, __path_get_original, __path_get_rendition, __path_list_assets};
 pub use audit_export::__path_export_audit;
 pub use batches::{
     __path_create_batch, __path_export_batch, __path_get_batch, __path_list_batches,
@@ -62,6 +62,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/api/v1/batches/{id}/send").route(web::post().to(batches::send_batch)))
         .service(
             resource("/api/v1/batches/{id}/export").route(web::get().to(batches::export_batch)),
+        )
+        .service(
+            resource("/api/v1/assets/{id}/original").route(web::get().to(assets::get_original)),
         )
         .service(
             resource("/api/v1/assets/{id}/renditions/{name}")

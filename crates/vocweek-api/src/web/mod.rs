@@ -23,6 +23,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(resource("/logout").route(web::post().to(login::logout)))
     .service(resource("/").route(web::get().to(queue::home)))
     .service(resource("/queue").route(web::get().to(queue::list)))
+    .service(resource("/queue/bulk").route(web::post().to(queue::bulk)))
     .service(resource("/queue/{id}").route(web::get().to(queue::detail)))
     .service(resource("/queue/{id}/review").route(web::post().to(queue::decide)))
     .service(resource("/queue/{id}/edit").route(web::post().to(queue::edit)))

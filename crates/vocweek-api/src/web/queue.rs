@@ -157,11 +157,17 @@ pub async fn list(
          <label>城市 <select name=\"city\">{cities}</select></label>\
          <label>类型 <select name=\"kind\">{kinds}</select></label>\
          <label>活动日期 <input type=\"date\" name=\"day\" value=\"{}\"></label>\
-         <label>标题 <input name=\"q\" value=\"{}\"></label><button>筛选</button></form><div class=\"grid\">",
+         <label>标题 <input name=\"q\" value=\"{}\"></label><button>筛选</button></form>{notice}\
+         <form id=\"bulk\" method=\"post\" action=\"/queue/bulk\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
+         <p>批量处理所选：<select name=\"action\"><option value=\"approve\">通过</option>\
+         <option value=\"reject\">不通过</option><option value=\"recommend\">推荐</option></select> \
+         <input name=\"note\" placeholder=\"原因（不通过时必填）\"> <button>批量处理</button></p><div class=\"grid\">",
         escape(&staff.username),
         csrf_token(&staff.session),
         escape(nonempty(&query.day).unwrap_or_default()),
         escape(nonempty(&query.q).unwrap_or_default()),
+        notice = bulk_notice(&req),
+        csrf = csrf_token(&staff.session),
     );
     if page_items.items.is_empty() {
         body.push_str("<p>没有符合条件的素材。</p>");
@@ -204,7 +210,8 @@ pub async fn list(
             .map(|r| format!("<p class=\"error\">{}</p>", escape(r)))
             .unwrap_or_default();
         body.push_str(&format!(
-            "<article class=\"card\" tabindex=\"0\" data-id=\"{id}\" data-version=\"{version}\"><a href=\"/queue/{id}\">\
+            "<article class=\"card\" tabindex=\"0\" data-id=\"{id}\" data-version=\"{version}\">\
+             <label><input type=\"checkbox\" name=\"ids\" value=\"{id}:{version}\"> 选择</label><a href=\"/queue/{id}\">\
              <img alt=\"\" loading=\"lazy\" src=\"/api/v1/assets/{id}/renditions/thumb\">\
              <strong>{title}</strong></a><p><span class=\"badge\">{kind}</span> \
              <span class=\"badge\">{state}</span>{similar}</p><p>{unit} · {city} · {category}</p>\
@@ -221,7 +228,7 @@ pub async fn list(
             day = asset.activity_date,
         ));
     }
-    body.push_str("</div>");
+    body.push_str("</div></form>");
     if let Some(next) = &page_items.next_cursor {
         let mut link = format!(
             "/queue?state={}&cursor={}",
@@ -259,17 +266,7 @@ pub async fn detail(
     let asset = &record.asset;
     let trail = state.db.audit_trail(&asset.id).await.unwrap_or_default();
     let csrf = csrf_token(&staff.session);
-    let media = match asset.kind.as_str() {
-        "photo" => format!(
-            "<img alt=\"\" style=\"max-width:100%\" src=\"/api/v1/assets/{}/renditions/preview\">",
-            escape(&asset.id)
-        ),
-        "article" => format!(
-            "<p><a href=\"/api/v1/assets/{}/renditions/html\">阅读正文</a></p>",
-            escape(&asset.id)
-        ),
-        _ => "<p>视频处理完成后可在此播放。</p>".to_owned(),
-    };
+    let media = media_section(asset);
     let error = req
         .query_string()
         .split('&')
@@ -410,6 +407,38 @@ pub async fn decide(
             )
         }
     }
+}
+
+/// The item's picture or text, its pictures (articles) and the original's download link.
+fn media_section(asset: &vocweek_db::entities::asset::Model) -> String {
+    let id = escape(&asset.id);
+    let main = match asset.kind.as_str() {
+        "photo" => format!(
+            "<img alt=\"\" style=\"max-width:100%\" src=\"/api/v1/assets/{id}/renditions/preview\">"
+        ),
+        "article" => format!("<p><a href=\"/api/v1/assets/{id}/renditions/html\">阅读正文</a></p>"),
+        _ => "<p>视频处理完成后可在此播放。</p>".to_owned(),
+    };
+    let pictures: String = asset
+        .metadata
+        .pointer("/article/image_assets")
+        .and_then(|v| v.as_array())
+        .map(|ids| {
+            ids.iter()
+                .filter_map(|v| v.as_str())
+                .map(|child| {
+                    let child = escape(child);
+                    format!("<a href=\"/queue/{child}\"><img alt=\"稿件配图\" width=\"160\" src=\"/api/v1/assets/{child}/renditions/thumb\"></a> ")
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let pictures = if pictures.is_empty() {
+        String::new()
+    } else {
+        format!("<h2>稿件配图</h2><p>{pictures}</p>")
+    };
+    format!("{main}{pictures}<p><a href=\"/api/v1/assets/{id}/original\">下载原件</a></p>")
 }
 
 /// The re-tag and edit form of an item (title, description, city, category, subcategory, themes).
@@ -567,4 +596,96 @@ pub async fn edit(
             )
         }
     }
+}
+
+/// The outcome line after a bulk action (`?done=N&skipped=M`).
+fn bulk_notice(req: &HttpRequest) -> String {
+    let number = |key: &str| {
+        req.query_string()
+            .split('&')
+            .find_map(|pair| pair.strip_prefix(key))
+            .and_then(|v| v.parse::<usize>().ok())
+    };
+    match (number("done="), number("skipped=")) {
+        (Some(done), skipped) => {
+            let skipped = skipped.unwrap_or(0);
+            let extra = if skipped > 0 {
+                format!("，{skipped} 项未处理（已被他人处理或当前状态不允许）")
+            } else {
+                String::new()
+            };
+            format!("<p role=\"status\">已处理 {done} 项{extra}。</p>")
+        }
+        _ => String::new(),
+    }
+}
+
+/// Bulk approve, reject (one reason for all) or recommend of the selected cards, each at the
+/// version the page showed; items someone else decided meanwhile are skipped and counted.
+pub async fn bulk(req: HttpRequest, state: web::Data<AppState>, body: String) -> HttpResponse {
+    let staff = match signed_in(&req, &state).await {
+        Ok(staff) => staff,
+        Err(redirect) => return redirect,
+    };
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&body).unwrap_or_default();
+    let field = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim().to_owned())
+    };
+    if !field("csrf").is_some_and(|c| csrf_ok(&staff.session, &c)) {
+        return html(
+            StatusCode::FORBIDDEN,
+            "请求无效",
+            "<p class=\"error\">页面已过期，请刷新后重试。</p>",
+        );
+    }
+    let Some(action) = field("action").and_then(|a| ReviewAction::parse(&a).ok()) else {
+        return html(
+            StatusCode::BAD_REQUEST,
+            "请求无效",
+            "<p class=\"error\">未知的操作。</p>",
+        );
+    };
+    let note = field("note").filter(|n| !n.is_empty());
+    if action.needs_note() && note.is_none() {
+        return html(
+            StatusCode::BAD_REQUEST,
+            "请求无效",
+            "<p class=\"error\">不通过时必须填写原因。</p>",
+        );
+    }
+    let (mut done, mut skipped) = (0usize, 0usize);
+    for value in pairs.iter().filter(|(k, _)| k == "ids").map(|(_, v)| v) {
+        let Some((id, version)) = value.split_once(':') else {
+            skipped += 1;
+            continue;
+        };
+        let (Ok(version), Ok(_)) = (
+            version.parse::<i32>(),
+            visible_record(&state, &staff, id).await,
+        ) else {
+            skipped += 1;
+            continue;
+        };
+        let decision = Decision {
+            asset_id: id,
+            action,
+            note: note.as_deref(),
+            version,
+            actor: Actor::User(staff.user_id),
+        };
+        match state.db.decide(decision).await {
+            Ok(_) => done += 1,
+            Err(DbError::Conflict(_) | DbError::Domain(_)) => skipped += 1,
+            Err(err) => {
+                tracing::error!(error = %err, "bulk decision failed");
+                skipped += 1;
+            }
+        }
+    }
+    HttpResponse::SeeOther()
+        .insert_header(("Location", format!("/queue?done={done}&skipped={skipped}")))
+        .finish()
 }
