@@ -439,7 +439,128 @@ async fn bulk_decisions_and_original_downloads(backend: Backend) {
     app.stop().await;
 }
 
+async fn a_batch_is_composed_in_the_browser_pages(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, unit) = app
+        .unit(
+            "东营职业学院",
+            UnitKind::HigherVocationalCollege,
+            "dongying",
+        )
+        .await;
+    app.services
+        .db
+        .create_user(
+            "editor",
+            "a long editor password",
+            Role::Editor,
+            Some(Desk::Edu),
+            false,
+        )
+        .await
+        .unwrap();
+    let editor_token = app
+        .user_session("api-editor", Role::Editor, Some(Desk::Edu))
+        .await;
+    let mut ids = Vec::new();
+    for (seed, title) in [(70, "甲"), (71, "乙")] {
+        let (_, body) = app
+            .upload(
+                &unit,
+                Upload::new("b.jpg", real_jpeg(seed, 48, 48)).field("title", title),
+            )
+            .await;
+        let id = body["id"].as_str().unwrap().to_owned();
+        app.wait_for_state(&unit, &id, "pending_review").await;
+        for (action, version) in [("approve", 2), ("recommend", 3)] {
+            let response = app
+                .client
+                .post(app.url(&format!("/api/v1/assets/{id}/review")))
+                .bearer_auth(&editor_token)
+                .json(&serde_json::json!({"action": action, "version": version}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 200);
+        }
+        ids.push(id);
+    }
+    let (_, _, session, _) = login(&app, "editor", "a long editor password", "/batches").await;
+    let session = session.unwrap();
+    let (status, html) = page(&app, &session, "/batches").await;
+    assert_eq!(status, 200);
+    let csrf = csrf_of(&html);
+    let post = |path: String, body: String| {
+        client()
+            .post(app.url(&path))
+            .header("cookie", format!("vw_session={session}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+    };
+    let created = post(
+        "/batches".into(),
+        format!("csrf={csrf}&title=%E7%AC%AC%E4%B8%80%E6%89%B9&note="),
+    )
+    .await
+    .unwrap();
+    assert_eq!(created.status(), 303);
+    let location = created.headers()["location"].to_str().unwrap().to_owned();
+    let batch: i32 = location.trim_start_matches("/batches/").parse().unwrap();
+    let (_, html) = page(&app, &session, &location).await;
+    assert!(html.contains("可加入的推荐素材") && html.contains("甲") && html.contains("乙"));
+    let added = post(
+        format!("/batches/{batch}/items"),
+        format!("csrf={csrf}&add={}&add={}", ids[0], ids[1]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(added.status(), 303);
+    // Reorder: 乙 first.
+    let body = format!(
+        "csrf={csrf}&ids={a}&pos_{a}=2&ids={b}&pos_{b}=1",
+        a = ids[0],
+        b = ids[1]
+    );
+    assert_eq!(
+        post(format!("/batches/{batch}/items"), body)
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+    let response = app
+        .client
+        .get(app.url(&format!("/api/v1/batches/{batch}")))
+        .bearer_auth(&editor_token)
+        .send()
+        .await
+        .unwrap();
+    let json: serde_json::Value = response.json().await.unwrap();
+    let order: Vec<&str> = json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(order, vec!["乙", "甲"]);
+    assert_eq!(
+        post(format!("/batches/{batch}/send"), format!("csrf={csrf}"))
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+    let (_, html) = page(&app, &session, &location).await;
+    assert!(
+        html.contains("报送") && !html.contains("可加入的推荐素材"),
+        "a sent batch is read-only"
+    );
+    app.stop().await;
+}
+
 both_databases!(
+    a_batch_is_composed_in_the_browser_pages,
     bulk_decisions_and_original_downloads,
     the_queue_in_a_browser_session,
     repeated_failed_logins_are_throttled,

@@ -1,6 +1,7 @@
 //! The editors' web queue: server-rendered pages in Chinese (times in Asia/Shanghai) on the
 //! same services as the JSON API. Sessions are cookies; every form carries a CSRF token.
 
+mod batches;
 mod dashboard;
 mod layout;
 mod login;
@@ -28,6 +29,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(resource("/queue/{id}/review").route(web::post().to(queue::decide)))
     .service(resource("/queue/{id}/edit").route(web::post().to(queue::edit)))
     .service(resource("/dashboard").route(web::get().to(dashboard::show)))
+    .service(
+        resource("/batches")
+            .route(web::get().to(batches::list))
+            .route(web::post().to(batches::create)),
+    )
+    .service(resource("/batches/{id}").route(web::get().to(batches::show)))
+    .service(resource("/batches/{id}/items").route(web::post().to(batches::save_items)))
+    .service(resource("/batches/{id}/send").route(web::post().to(batches::send)))
     .service(resource("/static/queue.js").route(web::get().to(queue_script)));
 }
 
