@@ -123,6 +123,29 @@ async fn text_html_and_pdf_articles(backend: Backend) {
             "{bad} survived sanitising: {preview}"
         );
     }
+    // The unsanitised original is only ever a sandboxed download.
+    let id = asset["id"].as_str().unwrap();
+    let original = app
+        .client
+        .get(app.url(&format!("/api/v1/assets/{id}/original")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    let headers = original.headers();
+    assert!(
+        headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    assert!(
+        headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("sandbox")
+    );
+    assert_eq!(headers["x-content-type-options"], "nosniff");
 
     let pdf = libreoffice(
         &article_html(

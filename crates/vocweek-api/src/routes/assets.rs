@@ -63,6 +63,12 @@ pub async fn get_rendition(
     Ok(HttpResponse::Ok()
         .content_type(rendition.mime)
         .insert_header(("Cache-Control", "private, max-age=86400"))
+        // Defence in depth for the sanitised HTML preview: no scripts, no foreign content.
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .insert_header((
+            "Content-Security-Policy",
+            "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+        ))
         .no_chunking(size)
         .streaming(tokio_util::io::ReaderStream::new(reader)))
 }
@@ -123,8 +129,12 @@ pub async fn get_original(
             }
         })
         .collect();
+    // An original is whatever a unit sent (an HTML article may hold scripts): it is always a
+    // download, never rendered in this site's origin.
     Ok(HttpResponse::Ok()
         .content_type(record.asset.mime.clone())
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .insert_header(("Content-Security-Policy", "default-src 'none'; sandbox"))
         .insert_header((
             "Content-Disposition",
             format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
