@@ -131,6 +131,25 @@ async fn filters_and_keyset_pagination(backend: Backend) {
     }
     assert_eq!(pages, 3);
     assert_eq!(seen, all, "every item once, newest first");
+    // Oldest first, with the cursor moving forward in time.
+    let (_, first) = app.get(&token, "/api/v1/assets?limit=3&sort=oldest").await;
+    let cursor = first["next_cursor"].as_str().unwrap().to_owned();
+    let (_, second) = app
+        .get(
+            &token,
+            &format!("/api/v1/assets?limit=3&sort=oldest&cursor={cursor}"),
+        )
+        .await;
+    let mut oldest: Vec<String> = ids(&first);
+    oldest.extend(ids(&second));
+    let mut expected = all.clone();
+    expected.reverse();
+    assert_eq!(oldest, expected);
+    let (status, body) = app.get(&token, "/api/v1/assets?sort=sideways").await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("invalid-query"))
+    );
 
     let count = |path: &'static str| {
         let app = &app;

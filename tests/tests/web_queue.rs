@@ -397,6 +397,12 @@ async fn bulk_decisions_and_original_downloads(backend: Backend) {
     let (_, html) = page(&app, &session, "/queue").await;
     let csrf = csrf_of(&html);
     assert!(html.contains("批量处理"));
+    // The page's filters: the oldest first, and by unit.
+    let (_, sorted) = page(&app, &session, "/queue?sort=oldest").await;
+    let first_card = sorted.split("data-id=\"").nth(1).unwrap();
+    assert!(first_card.starts_with(&ids[0].0), "oldest first");
+    let (_, none) = page(&app, &session, "/queue?unit=999999").await;
+    assert!(none.contains("没有符合条件的素材"));
     // Two at the version shown, one stale (someone else moved it meanwhile).
     let body = format!(
         "csrf={csrf}&action=approve&note=&ids={}:2&ids={}:2&ids={}:1",

@@ -79,6 +79,8 @@ pub struct AssetFilter {
     pub title_contains: Option<String>,
     /// Keyset cursor: the id of the last item of the previous page.
     pub cursor: Option<String>,
+    /// Oldest first instead of newest first (the cursor then moves forward in time).
+    pub oldest_first: bool,
     pub limit: u64,
 }
 
@@ -231,15 +233,20 @@ impl Db {
             condition = condition.add(asset::Column::Title.contains(text));
         }
         if let Some(cursor) = &filter.cursor {
-            condition = condition.add(asset::Column::Id.lt(cursor));
+            condition = condition.add(if filter.oldest_first {
+                asset::Column::Id.gt(cursor)
+            } else {
+                asset::Column::Id.lt(cursor)
+            });
         }
         let limit = filter.limit.clamp(1, 200);
-        let mut rows = asset::Entity::find()
-            .filter(condition)
-            .order_by_desc(asset::Column::Id)
-            .limit(limit + 1)
-            .all(self.conn())
-            .await?;
+        let query = asset::Entity::find().filter(condition);
+        let query = if filter.oldest_first {
+            query.order_by_asc(asset::Column::Id)
+        } else {
+            query.order_by_desc(asset::Column::Id)
+        };
+        let mut rows = query.limit(limit + 1).all(self.conn()).await?;
         let next_cursor = if rows.len() as u64 > limit {
             rows.truncate(limit as usize);
             rows.last().map(|row| row.id.clone())

@@ -161,6 +161,8 @@ pub struct ListQuery {
     pub cursor: Option<String>,
     /// 1 to 200, default 50.
     pub limit: Option<u64>,
+    /// `newest` (default) or `oldest`.
+    pub sort: Option<String>,
 }
 
 /// Assets newest first, keyset-paginated, within the caller's scope.
@@ -236,6 +238,16 @@ fn to_filter(state: &AppState, query: ListQuery) -> Result<AssetFilter, ApiError
             .map(|d| parse_date("day", d))
             .transpose()?,
         title_contains: query.q.filter(|q| !q.trim().is_empty()),
+        oldest_first: match query.sort.as_deref() {
+            None | Some("") | Some("newest") => false,
+            Some("oldest") => true,
+            Some(other) => {
+                return Err(ApiError::bad_request(
+                    "invalid-query",
+                    format!("sort must be 'newest' or 'oldest', not '{other}'"),
+                ));
+            }
+        },
         cursor: query.cursor.filter(|c| !c.is_empty()),
         limit,
     })

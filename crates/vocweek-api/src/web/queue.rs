@@ -69,6 +69,10 @@ pub struct QueueQuery {
     city: Option<String>,
     day: Option<String>,
     q: Option<String>,
+    category: Option<String>,
+    theme: Option<String>,
+    unit: Option<String>,
+    sort: Option<String>,
     cursor: Option<String>,
 }
 
@@ -95,6 +99,14 @@ pub async fn list(
             .map(str::to_owned),
         day: nonempty(&query.day).and_then(|d| parse_date("day", d).ok()),
         title_contains: nonempty(&query.q).map(str::to_owned),
+        category: nonempty(&query.category)
+            .filter(|c| vocabulary.category(c).is_some())
+            .map(str::to_owned),
+        theme: nonempty(&query.theme)
+            .filter(|t| vocabulary.theme(t).is_some())
+            .map(str::to_owned),
+        unit: nonempty(&query.unit).and_then(|u| u.parse().ok()),
+        oldest_first: nonempty(&query.sort) == Some("oldest"),
         cursor: nonempty(&query.cursor).map(str::to_owned),
         limit: 48,
         ..AssetFilter::default()
@@ -142,6 +154,41 @@ pub async fn list(
                 .map(|c| option(&c.slug, &c.zh, nonempty(&query.city))),
         )
         .collect();
+    let categories: String = std::iter::once(option("", "全部类别", nonempty(&query.category)))
+        .chain(
+            vocabulary
+                .categories
+                .iter()
+                .map(|c| option(&c.slug, &c.zh, nonempty(&query.category))),
+        )
+        .collect();
+    let themes_filter: String = std::iter::once(option("", "全部主题", nonempty(&query.theme)))
+        .chain(
+            vocabulary
+                .themes
+                .iter()
+                .map(|t| option(&t.slug, &t.zh, nonempty(&query.theme))),
+        )
+        .collect();
+    let unit_options: String = std::iter::once(option("", "全部单位", nonempty(&query.unit)))
+        .chain({
+            let mut sorted: Vec<(&i32, &String)> = units.iter().collect();
+            sorted.sort_by(|a, b| a.1.cmp(b.1));
+            sorted
+                .into_iter()
+                .map(|(id, name)| option(&id.to_string(), name, nonempty(&query.unit)))
+        })
+        .collect();
+    let sorts: String = [("newest", "最新在前"), ("oldest", "最早在前")]
+        .iter()
+        .map(|(value, label)| {
+            option(
+                value,
+                label,
+                Some(nonempty(&query.sort).unwrap_or("newest")),
+            )
+        })
+        .collect();
     let kinds: String = std::iter::once(option("", "全部类型", nonempty(&query.kind)))
         .chain(
             ["photo", "video", "article"]
@@ -156,6 +203,10 @@ pub async fn list(
          <label>状态 <select name=\"state\">{states}</select></label>\
          <label>城市 <select name=\"city\">{cities}</select></label>\
          <label>类型 <select name=\"kind\">{kinds}</select></label>\
+         <label>类别 <select name=\"category\">{categories}</select></label>\
+         <label>主题 <select name=\"theme\">{themes_filter}</select></label>\
+         <label>单位 <select name=\"unit\">{unit_options}</select></label>\
+         <label>排序 <select name=\"sort\">{sorts}</select></label>\
          <label>活动日期 <input type=\"date\" name=\"day\" value=\"{}\"></label>\
          <label>标题 <input name=\"q\" value=\"{}\"></label><button>筛选</button></form>{notice}\
          <form id=\"bulk\" method=\"post\" action=\"/queue/bulk\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
@@ -240,6 +291,10 @@ pub async fn list(
             ("kind", &query.kind),
             ("day", &query.day),
             ("q", &query.q),
+            ("category", &query.category),
+            ("theme", &query.theme),
+            ("unit", &query.unit),
+            ("sort", &query.sort),
         ] {
             if let Some(value) = nonempty(value) {
                 link.push_str(&format!("&{key}={}", urlencode(value)));
