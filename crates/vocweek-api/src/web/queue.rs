@@ -109,7 +109,6 @@ pub async fn list(
         oldest_first: nonempty(&query.sort) == Some("oldest"),
         cursor: nonempty(&query.cursor).map(str::to_owned),
         limit: 48,
-        ..AssetFilter::default()
     };
     let page_items = match state.db.list_assets(staff.scope, &filter).await {
         Ok(page) => page,
