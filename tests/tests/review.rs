@@ -159,6 +159,22 @@ async fn decisions_follow_the_state_machine_and_conflicts_are_409(backend: Backe
         text.contains("\"approve\"") && text.contains("\"edu1\""),
         "{text}"
     );
+    let xlsx = app
+        .client
+        .get(app.url("/api/v1/audit/export?format=xlsx"))
+        .bearer_auth(&editor)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let mut workbook: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.to_vec())).unwrap();
+    let sheet = calamine::Reader::worksheet_range(&mut workbook, "审核记录").unwrap();
+    let first = sheet.get_value((0, 0)).map(|v| v.to_string());
+    assert_eq!(first.as_deref(), Some("时间（北京时间）"));
+    assert!(sheet.rows().any(|row| row.iter().any(|c| *c == "approve")));
     let (status, _) = send(
         &app,
         Some(&trail_unit_token(&app).await),

@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use futures_util::Stream;
-use rust_xlsxwriter::{Format, Workbook};
 use serde_json::json;
 use tokio::sync::mpsc;
 use vocweek_db::Db;
@@ -160,31 +159,9 @@ fn write_zip(
 }
 
 fn manifest_xlsx(title: &str, rows: &[[String; 11]]) -> Result<Vec<u8>, ExportError> {
-    let failed = |e: rust_xlsxwriter::XlsxError| ExportError::Manifest(e.to_string());
-    let mut workbook = Workbook::new();
-    let sheet = workbook.add_worksheet();
-    sheet.set_name("推荐清单").map_err(failed)?;
-    let bold = Format::new().set_bold();
-    sheet
-        .write_string_with_format(0, 0, title, &bold)
-        .map_err(failed)?;
-    for (column, name) in COLUMNS.iter().enumerate() {
-        sheet
-            .write_string_with_format(1, column as u16, *name, &bold)
-            .map_err(failed)?;
-    }
-    for (index, row) in rows.iter().enumerate() {
-        let line = index as u32 + 2;
-        sheet
-            .write_number(line, 0, (index + 1) as f64)
-            .map_err(failed)?;
-        for (column, value) in row.iter().enumerate().skip(1) {
-            sheet
-                .write_string(line, column as u16, value)
-                .map_err(failed)?;
-        }
-    }
-    workbook.save_to_buffer().map_err(failed)
+    let rows: Vec<Vec<String>> = rows.iter().map(|row| row.to_vec()).collect();
+    crate::xlsx::table_xlsx("推荐清单", Some(title), &COLUMNS, &rows, &[0])
+        .map_err(|e| ExportError::Manifest(e.to_string()))
 }
 
 fn kind_zh(kind: &str) -> &'static str {

@@ -9,6 +9,7 @@ mod limits;
 mod metrics;
 mod upload;
 mod worker;
+mod xlsx;
 
 pub use batch_export::{ExportError, export_batch};
 pub use error::IngestError;
@@ -17,3 +18,4 @@ pub use limits::{UploadLimits, parse_byte_size};
 pub use metrics::Metrics;
 pub use upload::{StagedUpload, UploadWriter};
 pub use worker::{WorkerConfig, WorkerPool};
+pub use xlsx::table_xlsx;

@@ -15,7 +15,21 @@ use crate::{ApiError, AppState};
 pub struct ExportQuery {
     /// `YYYY-MM-DD` in Beijing time; default today.
     pub day: Option<String>,
+    /// `csv` (default) or `xlsx`.
+    pub format: Option<String>,
 }
+
+const HEADERS: [&str; 9] = [
+    "时间（北京时间）",
+    "素材ID",
+    "标题",
+    "操作",
+    "原状态",
+    "新状态",
+    "操作者",
+    "说明",
+    "修改内容",
+];
 
 fn cell(value: &str) -> String {
     format!("\"{}\"", value.replace('"', "\"\""))
@@ -60,9 +74,7 @@ pub async fn export_audit(
         .into_iter()
         .map(|u| (u.id.to_string(), u.name))
         .collect();
-    let mut csv = String::from(
-        "\u{feff}时间（北京时间）,素材ID,标题,操作,原状态,新状态,操作者,说明,修改内容\r\n",
-    );
+    let mut rows: Vec<Vec<String>> = Vec::new();
     for (event, title) in state.db.audit_between(scope, start, end).await? {
         let actor_id = event.actor_id.clone().unwrap_or_default();
         let actor = match event.actor_kind.as_str() {
@@ -71,7 +83,7 @@ pub async fn export_audit(
             "system" => "系统".to_owned(),
             other => format!("{other} {actor_id}"),
         };
-        let row = [
+        rows.push(vec![
             event
                 .created_at
                 .with_timezone(&Shanghai)
@@ -94,7 +106,21 @@ pub async fn export_audit(
                 .get("changed")
                 .map(|c| c.to_string())
                 .unwrap_or_default(),
-        ];
+        ]);
+    }
+    if query.format.as_deref() == Some("xlsx") {
+        let bytes = vocweek_pipeline::table_xlsx("审核记录", None, &HEADERS, &rows, &[])
+            .map_err(|e| ApiError::internal(&e))?;
+        return Ok(HttpResponse::Ok()
+            .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            .insert_header((
+                "Content-Disposition",
+                format!("attachment; filename=\"audit-{day}.xlsx\""),
+            ))
+            .body(bytes));
+    }
+    let mut csv = format!("\u{feff}{}\r\n", HEADERS.join(","));
+    for row in &rows {
         csv.push_str(&row.iter().map(|v| cell(v)).collect::<Vec<_>>().join(","));
         csv.push_str("\r\n");
     }
