@@ -93,13 +93,10 @@ pub struct AssetPage {
 
 impl Db {
     /// Records an ingested original in ONE transaction: the asset, its themes, the submission,
-    /// an audit event and its processing job. When the bytes are already stored (found first,
-    /// or lost to a concurrent upload on the unique hash), the existing asset gets this unit's
-    /// submission instead and nothing else is written.
+    /// an audit event and its processing job. Callers look the hash up first (they must know
+    /// whether to store the blob) and call `record_duplicate` for known bytes; a concurrent
+    /// upload of the same bytes that wins the unique hash turns this one into a duplicate too.
     pub async fn record_upload(&self, new: NewAsset, job: NewJob<'_>) -> DbResult<Recorded> {
-        if let Some(existing) = self.asset_by_blake3(&new.blake3).await? {
-            return self.record_duplicate(existing, &new).await;
-        }
         let txn = self.conn().begin().await?;
         match insert_asset(&txn, &new).await {
             Ok(created) => {
@@ -132,7 +129,13 @@ impl Db {
         }
     }
 
-    async fn record_duplicate(&self, existing: AssetRecord, new: &NewAsset) -> DbResult<Recorded> {
+    /// Records that `new`'s unit sent bytes already stored as `existing`: a submission (once per
+    /// unit) and an audit event; nothing else is written.
+    pub async fn record_duplicate(
+        &self,
+        existing: AssetRecord,
+        new: &NewAsset,
+    ) -> DbResult<Recorded> {
         let txn = self.conn().begin().await?;
         let attempt = NewAsset {
             id: existing.asset.id.clone(),

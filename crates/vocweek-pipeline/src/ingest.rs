@@ -155,12 +155,16 @@ impl Ingestor {
             metadata: serde_json::json!({ "title_given": given_title.is_some() }),
         };
         // Known bytes are not stored again: the staging file is dropped (removed) unused.
-        if self.db.asset_by_blake3(&staged.blake3).await?.is_none() {
-            self.store.put_file(&key, staged.staging).await?;
-        }
-        let asset_id = new.id.clone();
-        let job = process_asset_job(&asset_id, self.max_attempts);
-        Ok(match self.db.record_upload(new, job).await? {
+        let recorded = match self.db.asset_by_blake3(&staged.blake3).await? {
+            Some(existing) => self.db.record_duplicate(existing, &new).await?,
+            None => {
+                self.store.put_file(&key, staged.staging).await?;
+                let asset_id = new.id.clone();
+                let job = process_asset_job(&asset_id, self.max_attempts);
+                self.db.record_upload(new, job).await?
+            }
+        };
+        Ok(match recorded {
             Recorded::Created(asset) => IngestOutcome {
                 asset,
                 duplicate: false,

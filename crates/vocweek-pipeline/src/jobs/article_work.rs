@@ -96,14 +96,6 @@ async fn record_image(
         Ok(sniffed) if sniffed.kind == AssetKind::Photo => sniffed,
         _ => return Ok(None),
     };
-    let hash = blake3::hash(&image.bytes).to_hex().to_string();
-    if ctx.db.asset_by_blake3(&hash).await?.is_none() {
-        let staged = StagingFile::new_in(ctx.store.staging_dir());
-        tokio::fs::write(staged.path(), &image.bytes)
-            .await
-            .map_err(|e| JobError::Transient(format!("writing an embedded picture: {e}")))?;
-        ctx.store.put_file(&original_key(&hash)?, staged).await?;
-    }
     let parent = &article.asset;
     let desk = vocweek_domain::Desk::parse(&parent.desk).unwrap_or(Desk::Edu);
     let new = NewAsset {
@@ -112,7 +104,7 @@ async fn record_image(
         unit_id: parent.unit_id,
         desk,
         kind: AssetKind::Photo,
-        blake3: hash,
+        blake3: blake3::hash(&image.bytes).to_hex().to_string(),
         size: i64::try_from(image.bytes.len()).unwrap_or(i64::MAX),
         mime: sniffed.mime.to_owned(),
         original_filename: image.name.rsplit('/').next().unwrap_or("image").to_owned(),
@@ -128,8 +120,20 @@ async fn record_image(
         activity_date: parent.activity_date,
         metadata: json!({ "article_id": parent.id }),
     };
-    let job = process_asset_job(&new.id, ctx.max_attempts);
-    let recorded = ctx.db.record_upload(new.clone(), job).await?;
+    let recorded = match ctx.db.asset_by_blake3(&new.blake3).await? {
+        Some(existing) => ctx.db.record_duplicate(existing, &new).await?,
+        None => {
+            let staged = StagingFile::new_in(ctx.store.staging_dir());
+            tokio::fs::write(staged.path(), &image.bytes)
+                .await
+                .map_err(|e| JobError::Transient(format!("writing an embedded picture: {e}")))?;
+            ctx.store
+                .put_file(&original_key(&new.blake3)?, staged)
+                .await?;
+            let job = process_asset_job(&new.id, ctx.max_attempts);
+            ctx.db.record_upload(new.clone(), job).await?
+        }
+    };
     Ok(Some(match recorded {
         Recorded::Created(record) | Recorded::Duplicate(record) => record.asset.id,
     }))
