@@ -129,72 +129,57 @@ pub async fn list(
         .into_iter()
         .map(|u| (u.id, u.name))
         .collect();
-    let option = |value: &str, label: &str, current: Option<&str>| {
-        let selected = if current == Some(value) {
-            " selected"
-        } else {
-            ""
-        };
-        format!(
-            "<option value=\"{}\"{selected}>{}</option>",
-            escape(value),
-            escape(label)
-        )
-    };
-    let states: String = AssetState::ALL
+    let states = filter_options(
+        None,
+        AssetState::ALL
+            .iter()
+            .map(|s| (s.as_str(), state_zh(s.as_str()))),
+        Some(wanted_state),
+    );
+    let cities = filter_options(
+        Some("全部城市"),
+        vocabulary
+            .cities
+            .iter()
+            .map(|c| (c.slug.as_str(), c.zh.as_str())),
+        nonempty(&query.city),
+    );
+    let categories = filter_options(
+        Some("全部类别"),
+        vocabulary
+            .categories
+            .iter()
+            .map(|c| (c.slug.as_str(), c.zh.as_str())),
+        nonempty(&query.category),
+    );
+    let themes_filter = filter_options(
+        Some("全部主题"),
+        vocabulary
+            .themes
+            .iter()
+            .map(|t| (t.slug.as_str(), t.zh.as_str())),
+        nonempty(&query.theme),
+    );
+    let mut sorted_units: Vec<(String, &str)> = units
         .iter()
-        .map(|s| option(s.as_str(), state_zh(s.as_str()), Some(wanted_state)))
+        .map(|(id, name)| (id.to_string(), name.as_str()))
         .collect();
-    let cities: String = std::iter::once(option("", "全部城市", nonempty(&query.city)))
-        .chain(
-            vocabulary
-                .cities
-                .iter()
-                .map(|c| option(&c.slug, &c.zh, nonempty(&query.city))),
-        )
-        .collect();
-    let categories: String = std::iter::once(option("", "全部类别", nonempty(&query.category)))
-        .chain(
-            vocabulary
-                .categories
-                .iter()
-                .map(|c| option(&c.slug, &c.zh, nonempty(&query.category))),
-        )
-        .collect();
-    let themes_filter: String = std::iter::once(option("", "全部主题", nonempty(&query.theme)))
-        .chain(
-            vocabulary
-                .themes
-                .iter()
-                .map(|t| option(&t.slug, &t.zh, nonempty(&query.theme))),
-        )
-        .collect();
-    let unit_options: String = std::iter::once(option("", "全部单位", nonempty(&query.unit)))
-        .chain({
-            let mut sorted: Vec<(&i32, &String)> = units.iter().collect();
-            sorted.sort_by(|a, b| a.1.cmp(b.1));
-            sorted
-                .into_iter()
-                .map(|(id, name)| option(&id.to_string(), name, nonempty(&query.unit)))
-        })
-        .collect();
-    let sorts: String = [("newest", "最新在前"), ("oldest", "最早在前")]
-        .iter()
-        .map(|(value, label)| {
-            option(
-                value,
-                label,
-                Some(nonempty(&query.sort).unwrap_or("newest")),
-            )
-        })
-        .collect();
-    let kinds: String = std::iter::once(option("", "全部类型", nonempty(&query.kind)))
-        .chain(
-            ["photo", "video", "article"]
-                .iter()
-                .map(|k| option(k, kind_zh(k), nonempty(&query.kind))),
-        )
-        .collect();
+    sorted_units.sort_by(|a, b| a.1.cmp(b.1));
+    let unit_options = filter_options(
+        Some("全部单位"),
+        sorted_units.iter().map(|(id, name)| (id.as_str(), *name)),
+        nonempty(&query.unit),
+    );
+    let sorts = filter_options(
+        None,
+        [("newest", "最新在前"), ("oldest", "最早在前")],
+        Some(nonempty(&query.sort).unwrap_or("newest")),
+    );
+    let kinds = filter_options(
+        Some("全部类型"),
+        ["photo", "video", "article"].map(|k| (k, kind_zh(k))),
+        nonempty(&query.kind),
+    );
     let mut body = format!(
         "<h1>审核队列</h1><p><a href=\"/dashboard\">数据看板</a> · <a href=\"/batches\">推荐批次</a> · {} · <form method=\"post\" action=\"/logout\" style=\"display:inline\">\
          <input type=\"hidden\" name=\"csrf\" value=\"{}\"><button>退出</button></form></p>\
@@ -499,43 +484,36 @@ fn media_section(asset: &vocweek_db::entities::asset::Model) -> String {
 fn edit_form(state: &AppState, record: &vocweek_db::assets::AssetRecord, csrf: &str) -> String {
     let vocabulary = &state.ingestor.campaign().vocabulary;
     let asset = &record.asset;
-    let option = |value: &str, label: &str, selected: bool| {
-        format!(
-            "<option value=\"{}\"{}>{}</option>",
-            escape(value),
-            if selected { " selected" } else { "" },
-            escape(label)
-        )
-    };
     let cities: String = vocabulary
         .cities
         .iter()
-        .map(|c| option(&c.slug, &c.zh, c.slug == asset.city))
+        .map(|c| option_tag(&c.slug, &c.zh, c.slug == asset.city))
         .collect();
-    let categories: String = std::iter::once(option("", "未分类", asset.category.is_none()))
+    let categories: String = std::iter::once(option_tag("", "未分类", asset.category.is_none()))
         .chain(vocabulary.categories.iter().map(|c| {
-            option(
+            option_tag(
                 &c.slug,
                 &c.zh,
                 asset.category.as_deref() == Some(c.slug.as_str()),
             )
         }))
         .collect();
-    let subcategories: String = std::iter::once(option("", "（无）", asset.subcategory.is_none()))
-        .chain(
-            vocabulary
-                .categories
-                .iter()
-                .flat_map(|c| c.subcategories.iter().map(move |t| (c, t)))
-                .map(|(c, t)| {
-                    option(
-                        &t.slug,
-                        &format!("{} · {}", c.zh, t.zh),
-                        asset.subcategory.as_deref() == Some(t.slug.as_str()),
-                    )
-                }),
-        )
-        .collect();
+    let subcategories: String =
+        std::iter::once(option_tag("", "（无）", asset.subcategory.is_none()))
+            .chain(
+                vocabulary
+                    .categories
+                    .iter()
+                    .flat_map(|c| c.subcategories.iter().map(move |t| (c, t)))
+                    .map(|(c, t)| {
+                        option_tag(
+                            &t.slug,
+                            &format!("{} · {}", c.zh, t.zh),
+                            asset.subcategory.as_deref() == Some(t.slug.as_str()),
+                        )
+                    }),
+            )
+            .collect();
     let themes: String = vocabulary
         .themes
         .iter()
@@ -650,6 +628,33 @@ pub async fn edit(
             )
         }
     }
+}
+
+/// One `<option>`, marked selected when asked.
+fn option_tag(value: &str, label: &str, selected: bool) -> String {
+    format!(
+        "<option value=\"{}\"{}>{}</option>",
+        escape(value),
+        if selected { " selected" } else { "" },
+        escape(label)
+    )
+}
+
+/// A filter's options: an optional "all" entry (empty value), then `(value, label)` choices,
+/// with `current` selected.
+fn filter_options<'a>(
+    all: Option<&str>,
+    choices: impl IntoIterator<Item = (&'a str, &'a str)>,
+    current: Option<&str>,
+) -> String {
+    let all = all.map(|label| option_tag("", label, current.is_none()));
+    all.into_iter()
+        .chain(
+            choices
+                .into_iter()
+                .map(|(value, label)| option_tag(value, label, current == Some(value))),
+        )
+        .collect()
 }
 
 /// The outcome line after a bulk action (`?done=N&skipped=M`).
