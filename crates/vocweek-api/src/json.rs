@@ -37,6 +37,9 @@ pub struct AssetJson {
     #[schema(value_type = Object)]
     pub metadata: serde_json::Value,
     pub failure: Option<FailureJson>,
+    /// While processing: how far the work is, in percent (a video's transcode reports it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<f64>,
     /// The latest editorial decision's note (why it was rejected or returned).
     pub review_note: Option<String>,
     pub reviewed_at: Option<DateTime<Utc>>,
@@ -108,7 +111,13 @@ impl AssetJson {
         let renditions = renditions
             .into_iter()
             .map(|r| RenditionJson {
-                url: format!("/api/v1/assets/{}/renditions/{}", asset.id, r.name),
+                // The HLS master playlist is fetched under `hls/`, where its relative
+                // playlist and segment names resolve.
+                url: if r.name == "hls" {
+                    format!("/api/v1/assets/{}/hls/master.m3u8", asset.id)
+                } else {
+                    format!("/api/v1/assets/{}/renditions/{}", asset.id, r.name)
+                },
                 name: r.name,
                 mime: r.mime,
                 width: r.width,
@@ -142,6 +151,7 @@ impl AssetJson {
             unit_id: asset.unit_id,
             metadata: asset.metadata,
             failure,
+            progress: None,
             review_note: asset.review_note,
             reviewed_at: asset.reviewed_at,
             version: asset.version,
@@ -151,6 +161,17 @@ impl AssetJson {
             similar_to,
             duplicate,
         }
+    }
+}
+
+impl AssetJson {
+    /// Adds the processing progress (0..1 from the job) as a percentage, while processing.
+    pub fn with_progress(mut self, progress: &std::collections::HashMap<String, f64>) -> Self {
+        if self.state == "processing" {
+            self.progress =
+                Some((progress.get(&self.id).copied().unwrap_or(0.0) * 1000.0).round() / 10.0);
+        }
+        self
     }
 }
 

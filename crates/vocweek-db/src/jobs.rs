@@ -10,6 +10,8 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult,
     QueryFilter, QueryOrder, QuerySelect, Set, Statement, sea_query::Expr,
 };
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 use crate::entities::job;
@@ -124,6 +126,43 @@ impl Db {
             .exec(self.conn())
             .await?;
         Ok(result.rows_affected == 1)
+    }
+
+    /// Records a running job's progress (0..1) without touching its lease. `false`: the job is
+    /// no longer ours.
+    pub async fn record_progress(
+        &self,
+        job_id: i32,
+        worker: &str,
+        progress: f64,
+    ) -> DbResult<bool> {
+        let result = job::Entity::update_many()
+            .col_expr(job::Column::Progress, Expr::value(progress.clamp(0.0, 1.0)))
+            .col_expr(job::Column::UpdatedAt, Expr::value(now_millis()))
+            .filter(held_by(job_id, worker))
+            .exec(self.conn())
+            .await?;
+        Ok(result.rows_affected == 1)
+    }
+
+    /// The progress (0..1) of the unfinished jobs of these assets, the furthest per asset.
+    pub async fn progress_of(&self, asset_ids: &[&str]) -> DbResult<HashMap<String, f64>> {
+        if asset_ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let jobs = job::Entity::find()
+            .filter(job::Column::AssetId.is_in(asset_ids.iter().copied()))
+            .filter(job::Column::State.is_in([QUEUED, RUNNING]))
+            .all(self.conn())
+            .await?;
+        let mut progress: HashMap<String, f64> = HashMap::new();
+        for job in jobs {
+            if let Some(asset) = job.asset_id {
+                let entry = progress.entry(asset).or_insert(0.0);
+                *entry = entry.max(job.progress);
+            }
+        }
+        Ok(progress)
     }
 
     pub async fn job(&self, job_id: i32) -> DbResult<Option<job::Model>> {

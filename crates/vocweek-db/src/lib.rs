@@ -7,6 +7,7 @@ pub mod audit;
 pub mod batches;
 pub mod campaigns;
 mod connect;
+mod deletion;
 pub mod entities;
 mod error;
 pub mod jobs;
@@ -18,6 +19,7 @@ pub mod stats;
 pub mod tokens;
 
 pub use connect::{Db, DbBackendKind};
+pub use deletion::DeletedAsset;
 pub use error::{DbError, DbResult};
 pub use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, Statement, TransactionTrait,

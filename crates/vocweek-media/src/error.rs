@@ -35,6 +35,27 @@ pub enum MediaError {
     ArticleTooLarge(String),
     #[error("{0}")]
     ArticleUnsupported(String),
+    /// The container cannot be opened or parsed (an MP4 cut before its index, not a video).
+    #[error("{0}")]
+    VideoUnreadable(String),
+    #[error("{0}")]
+    VideoNoStreams(String),
+    #[error("{0}")]
+    VideoUnsupportedCodec(String),
+    #[error(
+        "the video is {width}×{height}; the limit is {max_pixels} pixels and {max_side} px a side"
+    )]
+    VideoTooLarge {
+        width: u32,
+        height: u32,
+        max_pixels: u64,
+        max_side: u32,
+    },
+    /// Not one picture or sound could be decoded.
+    #[error("{0}")]
+    VideoCorrupt(String),
+    #[error("the transcode was cancelled")]
+    Cancelled,
     /// A bug or an environment problem on our side, not the file's fault.
     #[error("internal media error: {0}")]
     Internal(String),
@@ -56,6 +77,12 @@ impl MediaError {
             MediaError::ArticleCorrupt(_) => "article-corrupt",
             MediaError::ArticleTooLarge(_) => "article-too-large",
             MediaError::ArticleUnsupported(_) => "article-unsupported",
+            MediaError::VideoUnreadable(_) => "video-unreadable",
+            MediaError::VideoNoStreams(_) => "video-no-streams",
+            MediaError::VideoUnsupportedCodec(_) => "video-unsupported-codec",
+            MediaError::VideoTooLarge { .. } => "video-too-large",
+            MediaError::VideoCorrupt(_) => "video-corrupt",
+            MediaError::Cancelled => "cancelled",
             MediaError::Internal(_) => "internal",
         }
     }

@@ -7,6 +7,7 @@ mod error;
 mod inspect;
 pub mod photo;
 mod sniff;
+pub mod video;
 
 pub use error::MediaError;
 pub use inspect::{Inspection, inspect_file};

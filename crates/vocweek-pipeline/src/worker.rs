@@ -40,6 +40,10 @@ pub struct WorkerConfig {
     pub photo: vocweek_media::photo::PhotoSettings,
     pub photo_concurrency: usize,
     pub similar_distance: u32,
+    /// The video ladder, how many transcodes run at once, and their time limit.
+    pub video: vocweek_media::video::VideoSettings,
+    pub video_concurrency: usize,
+    pub video_time_limit: crate::jobs::TimeLimit,
 }
 
 impl Default for WorkerConfig {
@@ -55,6 +59,9 @@ impl Default for WorkerConfig {
             photo: vocweek_media::photo::PhotoSettings::default(),
             photo_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
             similar_distance: 6,
+            video: vocweek_media::video::VideoSettings::default(),
+            video_concurrency: 1,
+            video_time_limit: crate::jobs::TimeLimit::default(),
         }
     }
 }
@@ -74,11 +81,18 @@ pub struct WorkerPool {
 impl WorkerPool {
     pub fn new(db: Db, store: Arc<dyn BlobStore>, config: WorkerConfig, metrics: Metrics) -> Self {
         let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "local".to_owned());
-        let media = Arc::new(MediaLimits::new(
-            config.photo.clone(),
-            config.photo_concurrency,
-            config.similar_distance,
-        ));
+        let media = Arc::new(
+            MediaLimits::new(
+                config.photo.clone(),
+                config.photo_concurrency,
+                config.similar_distance,
+            )
+            .with_video(
+                config.video.clone(),
+                config.video_concurrency,
+                config.video_time_limit,
+            ),
+        );
         WorkerPool {
             db,
             store,

@@ -73,6 +73,15 @@ impl BlobStore for FsStore {
         }
     }
 
+    async fn delete_prefix(&self, prefix: &str) -> Result<(), StorageError> {
+        let path = self.path_of(prefix.trim_end_matches('/'))?;
+        match tokio::fs::remove_dir_all(&path).await {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(StorageError::io(&path, e)),
+        }
+    }
+
     async fn open(&self, key: &str) -> Result<(BlobReader, u64), StorageError> {
         let path = self.path_of(key)?;
         let file = match tokio::fs::File::open(&path).await {

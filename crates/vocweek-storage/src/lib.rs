@@ -31,6 +31,10 @@ pub trait BlobStore: Send + Sync + std::fmt::Debug {
 
     async fn delete(&self, key: &str) -> Result<(), StorageError>;
 
+    /// Deletes every blob whose key starts with `prefix/` (an asset's renditions, HLS segments
+    /// included). Nothing there is not an error.
+    async fn delete_prefix(&self, prefix: &str) -> Result<(), StorageError>;
+
     /// Opens a blob for streaming out, with its size.
     async fn open(&self, key: &str) -> Result<(BlobReader, u64), StorageError>;
 

@@ -65,6 +65,14 @@ pub enum Command {
         #[arg(long)]
         jobs: Option<usize>,
     },
+    /// Transcode a local video with the job's own code: `master.m3u8`, the rendition playlists
+    /// and segments, `download.mp4`, `poster.jpg` and `thumb.webp` in DIR; facts as JSON on
+    /// standard output.
+    Transcode {
+        file: PathBuf,
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
     /// Manage tokens.
     Token {
         #[command(subcommand)]

@@ -6,6 +6,7 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use serde::Deserialize;
 use vocweek_media::photo::{PhotoSettings, Target};
+use vocweek_media::video::VideoSettings;
 use vocweek_pipeline::{UploadLimits, WorkerConfig, parse_byte_size};
 
 /// The configuration file read from the working directory when `--config` is not given.
@@ -26,7 +27,78 @@ pub struct Config {
     pub limits: LimitsConfig,
     pub workers: WorkersConfig,
     pub photos: PhotosConfig,
+    pub video: VideoConfig,
     pub log: LogConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct VideoConfig {
+    /// The HLS ladder as short sides in pixels; never above the source.
+    pub rungs: Vec<u32>,
+    /// Short side of the MP4 download (the source's when smaller).
+    pub download_rung: u32,
+    /// libx264 preset (`ultrafast` … `veryslow`) and constant rate factor.
+    pub preset: String,
+    pub crf: u8,
+    pub segment_seconds: u32,
+    pub audio_bitrate_kbps: u32,
+    pub max_frame_rate: f64,
+    /// Largest accepted picture, checked from the header before decoding.
+    pub max_pixels: u64,
+    pub max_side: u32,
+    /// Videos transcoded at once in this process (each keeps every core busy).
+    pub concurrency: usize,
+    /// A transcode is stopped after this many times the video's duration…
+    pub time_limit_factor: f64,
+    /// …but never before this many seconds.
+    pub time_limit_min_seconds: u64,
+}
+
+impl Default for VideoConfig {
+    fn default() -> Self {
+        let defaults = VideoSettings::default();
+        VideoConfig {
+            rungs: defaults.rungs,
+            download_rung: defaults.download_rung,
+            preset: defaults.preset,
+            crf: defaults.crf,
+            segment_seconds: defaults.segment_seconds,
+            audio_bitrate_kbps: defaults.audio_bitrate / 1000,
+            max_frame_rate: defaults.max_frame_rate,
+            max_pixels: defaults.max_pixels,
+            max_side: defaults.max_side,
+            concurrency: 1,
+            time_limit_factor: 4.0,
+            time_limit_min_seconds: 600,
+        }
+    }
+}
+
+impl VideoConfig {
+    /// The media settings; the poster and thumbnail follow the photo sizes.
+    pub fn settings(&self, photos: &PhotosConfig) -> VideoSettings {
+        VideoSettings {
+            rungs: self.rungs.clone(),
+            download_rung: self.download_rung,
+            preset: self.preset.clone(),
+            crf: self.crf,
+            gop_seconds: 2.0,
+            segment_seconds: self.segment_seconds,
+            audio_bitrate: self.audio_bitrate_kbps.saturating_mul(1000),
+            max_frame_rate: self.max_frame_rate,
+            max_pixels: self.max_pixels,
+            max_side: self.max_side,
+            poster: Target {
+                long_edge: photos.preview_size,
+                quality: photos.preview_quality,
+            },
+            thumb: Target {
+                long_edge: photos.thumb_size,
+                quality: photos.thumb_quality,
+            },
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -130,6 +202,7 @@ impl Default for Config {
             limits: LimitsConfig::default(),
             workers: WorkersConfig::default(),
             photos: PhotosConfig::default(),
+            video: VideoConfig::default(),
             log: LogConfig::default(),
         }
     }
@@ -171,7 +244,7 @@ impl Default for LogConfig {
 }
 
 /// Environment variables and the setting each overrides.
-pub const ENVIRONMENT: [(&str, &str, ValueType); 20] = [
+pub const ENVIRONMENT: [(&str, &str, ValueType); 23] = [
     ("VOCWEEK_DATA_DIR", "data_dir", ValueType::Text),
     ("VOCWEEK_DATABASE_URL", "database_url", ValueType::Text),
     (
@@ -228,6 +301,13 @@ pub const ENVIRONMENT: [(&str, &str, ValueType); 20] = [
     (
         "VOCWEEK_PHOTOS_SIMILAR_DISTANCE",
         "photos.similar_distance",
+        ValueType::Integer,
+    ),
+    ("VOCWEEK_VIDEO_PRESET", "video.preset", ValueType::Text),
+    ("VOCWEEK_VIDEO_CRF", "video.crf", ValueType::Integer),
+    (
+        "VOCWEEK_VIDEO_CONCURRENCY",
+        "video.concurrency",
         ValueType::Integer,
     ),
     ("VOCWEEK_LOG_LEVEL", "log.level", ValueType::Text),
@@ -313,6 +393,38 @@ impl Config {
         {
             bail!("photo qualities must be between 1 and 100");
         }
+        let video = &self.video;
+        const PRESETS: [&str; 9] = [
+            "ultrafast",
+            "superfast",
+            "veryfast",
+            "faster",
+            "fast",
+            "medium",
+            "slow",
+            "slower",
+            "veryslow",
+        ];
+        if !PRESETS.contains(&video.preset.as_str()) {
+            bail!("video.preset must be one of {}", PRESETS.join(", "));
+        }
+        if video.crf > 51 {
+            bail!("video.crf must be between 0 and 51");
+        }
+        if video.rungs.is_empty() || video.rungs.iter().any(|r| *r < 2) {
+            bail!("video.rungs must list at least one size of 2 px or more");
+        }
+        if !(2..=20).contains(&video.segment_seconds) || video.segment_seconds % 2 != 0 {
+            bail!(
+                "video.segment_seconds must be an even number of seconds from 2 to 20 (the keyframe interval is 2 s)"
+            );
+        }
+        if !(1.0..=240.0).contains(&video.max_frame_rate) {
+            bail!("video.max_frame_rate must be between 1 and 240");
+        }
+        if video.time_limit_factor < 0.5 {
+            bail!("video.time_limit_factor must be at least 0.5");
+        }
         Ok(())
     }
 
@@ -353,6 +465,12 @@ impl Config {
             photo: self.photos.settings(),
             photo_concurrency: self.photos.concurrency.max(1),
             similar_distance: self.photos.similar_distance,
+            video: self.video.settings(&self.photos),
+            video_concurrency: self.video.concurrency.max(1),
+            video_time_limit: vocweek_pipeline::jobs::TimeLimit {
+                factor: self.video.time_limit_factor,
+                minimum: Duration::from_secs(self.video.time_limit_min_seconds),
+            },
         }
     }
 }

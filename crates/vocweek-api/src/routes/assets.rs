@@ -26,12 +26,11 @@ pub async fn get_asset(
 ) -> Result<HttpResponse, ApiError> {
     let record = visible_asset(&caller, &state, &id).await?;
     let renditions = state.db.renditions_of(&record.asset.id).await?;
-    Ok(HttpResponse::Ok().json(AssetJson::from_record(
-        record,
-        renditions,
-        caller.audience(),
-        None,
-    )))
+    let progress = state.db.progress_of(&[record.asset.id.as_str()]).await?;
+    Ok(HttpResponse::Ok().json(
+        AssetJson::from_record(record, renditions, caller.audience(), None)
+            .with_progress(&progress),
+    ))
 }
 
 /// A rendition's bytes (`thumb`, `preview`), for whoever may see the asset.
@@ -71,6 +70,47 @@ pub async fn get_rendition(
         ))
         .no_chunking(size)
         .streaming(tokio_util::io::ReaderStream::new(reader)))
+}
+
+/// A file of a video's HLS stream (`master.m3u8`, a rendition playlist or a segment), for
+/// whoever may see the asset; playlists name their files relative to this path, so a player
+/// given `…/hls/master.m3u8` finds the rest.
+#[utoipa::path(get, path = "/api/v1/assets/{id}/hls/{file}", tag = "assets",
+    params(("id" = String, Path, description = "Asset id"), ("file" = String, Path, description = "`master.m3u8`, `720p.m3u8`, `720p_00000.ts`…")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "The playlist or segment"),
+              (status = 404, body = crate::json::ErrorEnvelope)))]
+pub async fn get_hls_file(
+    caller: Caller,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, file) = path.into_inner();
+    let content_type = hls_content_type(&file).ok_or_else(|| ApiError::not_found("HLS file"))?;
+    visible_asset(&caller, &state, &id).await?;
+    let key = vocweek_storage::rendition_key(&id, &format!("hls/{file}"))
+        .map_err(|_| ApiError::not_found("HLS file"))?;
+    let (reader, size) = state.store.open(&key).await.map_err(|e| match e {
+        vocweek_storage::StorageError::NotFound(_) => ApiError::not_found("HLS file"),
+        other => ApiError::internal(&other),
+    })?;
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header(("Cache-Control", "private, max-age=86400"))
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .no_chunking(size)
+        .streaming(tokio_util::io::ReaderStream::new(reader)))
+}
+
+/// Only the names a transcode writes: letters, digits and `_`, then `.m3u8` or `.ts`.
+fn hls_content_type(file: &str) -> Option<&'static str> {
+    let (stem, extension) = file.rsplit_once('.')?;
+    let stem_ok = !stem.is_empty() && stem.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    match extension {
+        "m3u8" if stem_ok => Some("application/vnd.apple.mpegurl"),
+        "ts" if stem_ok => Some("video/mp2t"),
+        _ => None,
+    }
 }
 
 /// The asset if the caller may see it; otherwise 404, as if it did not exist.
@@ -180,8 +220,21 @@ pub async fn list_assets(
     let filter = to_filter(&state, query.into_inner())?;
     let page = state.db.list_assets(scope, &filter).await?;
     let ids: Vec<String> = page.items.iter().map(|r| r.asset.id.clone()).collect();
+    let processing: Vec<&str> = page
+        .items
+        .iter()
+        .filter(|r| r.asset.state == AssetState::Processing.as_str())
+        .map(|r| r.asset.id.as_str())
+        .collect();
+    let progress = state.db.progress_of(&processing).await?;
     let renditions = state.db.renditions_of_many(&ids).await?;
-    Ok(HttpResponse::Ok().json(AssetPageJson::new(page, renditions, caller.audience())))
+    let mut json = AssetPageJson::new(page, renditions, caller.audience());
+    json.items = json
+        .items
+        .into_iter()
+        .map(|item| item.with_progress(&progress))
+        .collect();
+    Ok(HttpResponse::Ok().json(json))
 }
 
 fn to_filter(state: &AppState, query: ListQuery) -> Result<AssetFilter, ApiError> {
@@ -251,4 +304,21 @@ fn to_filter(state: &AppState, query: ListQuery) -> Result<AssetFilter, ApiError
         cursor: query.cursor.filter(|c| !c.is_empty()),
         limit,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hls_content_type;
+
+    #[test]
+    fn only_transcode_names_are_served() {
+        assert_eq!(
+            hls_content_type("master.m3u8"),
+            Some("application/vnd.apple.mpegurl")
+        );
+        assert_eq!(hls_content_type("720p_00012.ts"), Some("video/mp2t"));
+        assert_eq!(hls_content_type("../x.ts"), None);
+        assert_eq!(hls_content_type("a.mp4"), None);
+        assert_eq!(hls_content_type(".ts"), None);
+    }
 }

@@ -1,5 +1,6 @@
 //! Route table. Every resource answers unknown methods with a JSON 405.
 
+mod asset_delete;
 mod assets;
 mod audit_export;
 mod batches;
@@ -16,7 +17,11 @@ use actix_web::{HttpRequest, HttpResponse, Resource, ResponseError, web};
 use crate::ApiError;
 use crate::openapi;
 
-pub use assets::{__path_get_asset, __path_get_original, __path_get_rendition, __path_list_assets};
+pub use asset_delete::__path_delete_asset;
+pub use assets::{
+    __path_get_asset, __path_get_hls_file, __path_get_original, __path_get_rendition,
+    __path_list_assets,
+};
 pub use audit_export::__path_export_audit;
 pub use batches::{
     __path_create_batch, __path_export_batch, __path_get_batch, __path_list_batches,
@@ -47,7 +52,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(
             resource("/api/v1/assets/{id}")
                 .route(web::get().to(assets::get_asset))
-                .route(web::patch().to(review::edit_asset)),
+                .route(web::patch().to(review::edit_asset))
+                .route(web::delete().to(asset_delete::delete_asset)),
         )
         .service(resource("/api/v1/assets/{id}/review").route(web::post().to(review::review_asset)))
         .service(resource("/api/v1/assets/{id}/audit").route(web::get().to(review::audit_trail)))
@@ -69,6 +75,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(
             resource("/api/v1/assets/{id}/renditions/{name}")
                 .route(web::get().to(assets::get_rendition)),
+        )
+        .service(
+            resource("/api/v1/assets/{id}/hls/{file}").route(web::get().to(assets::get_hls_file)),
         );
 }
 

@@ -175,6 +175,19 @@ pub fn process_photo_bytes(
     })
 }
 
+/// A video's poster and thumbnail from its chosen frame: the poster a progressive JPEG fitted
+/// to `poster`, the thumbnail made exactly as a photo's (WebP, `thumb`).
+pub fn poster_renditions(
+    frame: Rgb,
+    poster: Target,
+    thumb: Target,
+) -> Result<(Encoded, Encoded), MediaError> {
+    let fitted = resize::fit(frame, poster.long_edge)?;
+    let poster_jpeg = encode::progressive_jpeg(&fitted, poster.quality)?;
+    let small = resize::fit(fitted, thumb.long_edge)?;
+    Ok((poster_jpeg, encode::webp(&small, thumb.quality)?))
+}
+
 /// Stage timings, logged at debug level (`RUST_LOG=vocweek_media=debug`).
 struct StageClock {
     last: std::time::Instant,

@@ -5,6 +5,7 @@ mod article_work;
 mod photo_work;
 mod process_asset;
 mod rendition_store;
+mod video_work;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -75,6 +76,36 @@ pub struct MediaLimits {
     pub photo_permits: Arc<tokio::sync::Semaphore>,
     /// Largest Hamming distance at which a stored photo counts as a near-duplicate.
     pub similar_distance: u32,
+    pub video: vocweek_media::video::VideoSettings,
+    /// Transcodes at the same time (each keeps every core busy).
+    pub video_permits: Arc<tokio::sync::Semaphore>,
+    pub video_time_limit: TimeLimit,
+}
+
+/// How long a transcode may run: `factor` × the video's duration, at least `minimum`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TimeLimit {
+    pub factor: f64,
+    pub minimum: std::time::Duration,
+}
+
+impl Default for TimeLimit {
+    fn default() -> Self {
+        TimeLimit {
+            factor: 4.0,
+            minimum: std::time::Duration::from_secs(600),
+        }
+    }
+}
+
+impl TimeLimit {
+    pub fn for_duration(&self, seconds: Option<f64>) -> std::time::Duration {
+        let scaled = seconds
+            .filter(|s| s.is_finite() && *s > 0.0)
+            .map(|s| std::time::Duration::from_secs_f64((s * self.factor).min(1.0e7)))
+            .unwrap_or_default();
+        scaled.max(self.minimum)
+    }
 }
 
 impl MediaLimits {
@@ -87,7 +118,22 @@ impl MediaLimits {
             photo,
             photo_permits: Arc::new(tokio::sync::Semaphore::new(photo_concurrency.max(1))),
             similar_distance: similar_distance.min(vocweek_db::similar::MAX_GUARANTEED_DISTANCE),
+            video: vocweek_media::video::VideoSettings::default(),
+            video_permits: Arc::new(tokio::sync::Semaphore::new(1)),
+            video_time_limit: TimeLimit::default(),
         }
+    }
+
+    pub fn with_video(
+        mut self,
+        video: vocweek_media::video::VideoSettings,
+        concurrency: usize,
+        time_limit: TimeLimit,
+    ) -> Self {
+        self.video = video;
+        self.video_permits = Arc::new(tokio::sync::Semaphore::new(concurrency.max(1)));
+        self.video_time_limit = time_limit;
+        self
     }
 }
 

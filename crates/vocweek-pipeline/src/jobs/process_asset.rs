@@ -16,6 +16,7 @@ use vocweek_storage::original_key;
 use super::article_work;
 use super::photo_work;
 use super::rendition_store::StoredRendition;
+use super::video_work;
 use super::{JobContext, JobError, JobHandler, new_job};
 
 pub const PROCESS_ASSET: &str = "process_asset";
@@ -92,7 +93,16 @@ impl JobHandler for ProcessAsset {
                 }
                 results.renditions = article.renditions;
             }
-            AssetKind::Video => {}
+            AssetKind::Video => match video_work::process(ctx, job, asset_id, path).await? {
+                video_work::VideoOutcome::Done(video) => {
+                    set(&mut metadata, "video", video.facts);
+                    results.renditions = video.renditions;
+                }
+                video_work::VideoOutcome::AssetGone => {
+                    drop(local);
+                    return finish(ctx, job, None, Results::default()).await;
+                }
+            },
         }
         drop(local);
 

@@ -3,6 +3,7 @@
 mod accounts;
 mod serve;
 mod thumbnail;
+mod transcode;
 mod units;
 
 use std::process::ExitCode;
@@ -16,6 +17,7 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
         Command::Serve { .. } => serve::serve(&config).await,
         Command::Worker => serve::worker(&config).await,
         Command::Thumbnail { files, out, jobs } => thumbnail::run(&config, &files, &out, jobs),
+        Command::Transcode { file, out } => transcode::run(&config, &file, &out),
         Command::Migrate => {
             open_services(&config).await?;
             println!("migrations applied; campaigns seeded");

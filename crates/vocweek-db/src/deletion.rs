@@ -1,0 +1,58 @@
+//! Deleting an asset: its row and everything hanging off it (themes, submissions, renditions,
+//! photo hashes, batch items — by `ON DELETE CASCADE`) in one transaction with its audit event.
+//! The audit trail keeps the asset's id, hash and title; the blobs are removed by the caller
+//! after the commit, and a running job notices the asset is gone and stops.
+
+use sea_orm::{EntityTrait, TransactionTrait};
+use serde_json::json;
+
+use crate::audit::{Actor, AuditEntry, record};
+use crate::entities::asset;
+use crate::{Db, DbResult};
+
+/// What was deleted, for removing its blobs.
+#[derive(Debug, Clone)]
+pub struct DeletedAsset {
+    pub id: String,
+    pub blake3: String,
+    pub state: String,
+}
+
+impl Db {
+    /// Deletes the asset; `None` when it did not exist (any more).
+    pub async fn delete_asset(
+        &self,
+        asset_id: &str,
+        actor: Actor,
+    ) -> DbResult<Option<DeletedAsset>> {
+        let txn = self.conn().begin().await?;
+        let Some(found) = asset::Entity::find_by_id(asset_id).one(&txn).await? else {
+            txn.rollback().await?;
+            return Ok(None);
+        };
+        asset::Entity::delete_by_id(asset_id).exec(&txn).await?;
+        record(
+            &txn,
+            AuditEntry {
+                asset_id: Some(asset_id),
+                actor,
+                action: "deleted",
+                from: Some(&found.state),
+                to: None,
+                details: json!({
+                    "blake3": found.blake3,
+                    "title": found.title,
+                    "original_filename": found.original_filename,
+                    "kind": found.kind,
+                }),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(Some(DeletedAsset {
+            id: found.id,
+            blake3: found.blake3,
+            state: found.state,
+        }))
+    }
+}

@@ -1,0 +1,37 @@
+//! Video: probe a file, then one pass that decodes it once and feeds every rendition of the
+//! HLS ladder (a scaler and an H.264 encoder per rung), the MP4 download and the poster.
+//!
+//! Segments are MPEG-TS, not fMP4: every segment is a self-contained file any player or
+//! `ffprobe` can decode on its own (no init segment to pair it with), which keeps checks and
+//! CDN debugging simple, and every browser we target plays it (hls.js on MSE, Safari natively).
+//! fMP4's smaller overhead matters for HEVC/AV1 ladders, which we do not produce.
+
+mod control;
+mod ladder;
+mod master;
+mod outputs;
+mod pipeline;
+mod poster;
+mod probe;
+mod settings;
+mod transcode;
+
+pub use control::Control;
+pub use ladder::{Rung, choose_rungs};
+pub use master::{RenditionStats, measure_playlist};
+pub use probe::{AudioFacts, VideoFacts, VideoProbe, probe_file};
+pub use settings::VideoSettings;
+pub use transcode::{TranscodeOutput, transcode};
+
+/// Initialises the libraries once per process and keeps their log to errors only (our own
+/// errors carry the details that matter).
+pub(crate) fn init() -> Result<(), crate::MediaError> {
+    static INIT: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
+    INIT.get_or_init(|| {
+        ffmpeg_next::init().map_err(|e| e.to_string())?;
+        ffmpeg_next::util::log::set_level(ffmpeg_next::util::log::Level::Fatal);
+        Ok(())
+    })
+    .clone()
+    .map_err(|e| crate::MediaError::Internal(format!("ffmpeg did not initialise: {e}")))
+}

@@ -1,0 +1,329 @@
+//! The decode → filter → encode half of a transcode: one video decoder whose frames go through
+//! one filter graph (deinterlace, rotate, constant frame rate, then `split` into a scaler per
+//! rung) into one H.264 encoder per rung; one audio decoder through a resampler into one AAC
+//! encoder whose packets every output shares.
+
+use ff::{codec, decoder, encoder, filter, format};
+use ffmpeg_next as ff;
+
+use super::ladder::Rung;
+use super::settings::VideoSettings;
+use crate::MediaError;
+
+/// AAC-LC frames hold 1024 samples per channel.
+const AAC_FRAME: u32 = 1024;
+const AUDIO_RATE: i32 = 48_000;
+
+pub(crate) fn internal(what: &str) -> impl Fn(ff::Error) -> MediaError + '_ {
+    move |e| MediaError::Internal(format!("{what}: {e}"))
+}
+
+pub(crate) fn video_decoder(
+    stream: &ff::format::stream::Stream,
+) -> Result<decoder::Video, MediaError> {
+    let mut context = codec::context::Context::from_parameters(stream.parameters())
+        .map_err(internal("video decoder parameters"))?;
+    // Frame threads: the decoder keeps both cores busy on HEVC and 10-bit sources.
+    context.set_threading(codec::threading::Config {
+        kind: codec::threading::Type::Frame,
+        count: 0,
+        ..Default::default()
+    });
+    context
+        .decoder()
+        .video()
+        .map_err(|e| MediaError::VideoUnsupportedCodec(format!("cannot decode the video: {e}")))
+}
+
+pub(crate) fn audio_decoder(
+    stream: &ff::format::stream::Stream,
+) -> Result<decoder::Audio, MediaError> {
+    codec::context::Context::from_parameters(stream.parameters())
+        .map_err(internal("audio decoder parameters"))?
+        .decoder()
+        .audio()
+        .map_err(|e| MediaError::VideoUnsupportedCodec(format!("cannot decode the audio: {e}")))
+}
+
+/// The output frame rate: the source's average, snapped to the broadcast rate it is meant to
+/// be (a phone's 29.87 → 30000/1001 or 30), capped at the configured maximum.
+pub(crate) fn output_frame_rate(source: f64, max: f64) -> ff::Rational {
+    const STANDARD: [(i32, i32); 8] = [
+        (24000, 1001),
+        (24, 1),
+        (25, 1),
+        (30000, 1001),
+        (30, 1),
+        (50, 1),
+        (60000, 1001),
+        (60, 1),
+    ];
+    let wanted = if source.is_finite() && source > 1.0 {
+        source.min(max)
+    } else {
+        30.0_f64.min(max)
+    };
+    let nearest = STANDARD
+        .iter()
+        .map(|&(n, d)| (n, d, (f64::from(n) / f64::from(d) - wanted).abs()))
+        .filter(|&(n, d, _)| f64::from(n) / f64::from(d) <= max + 0.01)
+        .min_by(|a, b| a.2.total_cmp(&b.2));
+    match nearest {
+        Some((n, d, distance)) if distance / wanted < 0.03 => ff::Rational::new(n, d),
+        _ => ff::Rational::new((wanted * 1000.0).round() as i32, 1000),
+    }
+}
+
+/// The video filter graph: `in` → deinterlace flagged frames → turn upright → constant rate →
+/// `split` → a scaler per rung → sinks `out0`, `out1`…
+pub(crate) struct VideoGraph {
+    pub graph: filter::Graph,
+    pub sinks: Vec<String>,
+}
+
+pub(crate) struct VideoGraphSpec<'a> {
+    pub decoder: &'a decoder::Video,
+    pub time_base: ff::Rational,
+    pub rotation: u32,
+    pub frame_rate: ff::Rational,
+    pub rungs: &'a [Rung],
+}
+
+impl VideoGraph {
+    pub fn new(spec: &VideoGraphSpec<'_>) -> Result<Self, MediaError> {
+        let decoder = spec.decoder;
+        let sar = decoder.aspect_ratio();
+        let sar = if sar.numerator() > 0 && sar.denominator() > 0 {
+            sar
+        } else {
+            ff::Rational::new(1, 1)
+        };
+        let args = format!(
+            "video_size={}x{}:pix_fmt={}:time_base={}/{}:pixel_aspect={}/{}",
+            decoder.width(),
+            decoder.height(),
+            ff::ffi::AVPixelFormat::from(decoder.format()) as i32,
+            spec.time_base.numerator(),
+            spec.time_base.denominator(),
+            sar.numerator(),
+            sar.denominator(),
+        );
+        let mut graph = filter::Graph::new();
+        // Built filter by filter: ffmpeg-next's graph parser keeps only two named sinks.
+        let mut last = add(&mut graph, "buffer", "in", &args)?;
+        let then = |graph: &mut filter::Graph,
+                        last: &mut filter::Context,
+                        name: &str,
+                        instance: &str,
+                        args: &str|
+         -> Result<(), MediaError> {
+            let mut next = add(graph, name, instance, args)?;
+            last.link(0, &mut next, 0);
+            *last = next;
+            Ok(())
+        };
+        then(
+            &mut graph,
+            &mut last,
+            "yadif",
+            "deinterlace",
+            "mode=send_frame:parity=auto:deint=interlaced",
+        )?;
+        match spec.rotation {
+            90 => then(&mut graph, &mut last, "transpose", "turn", "dir=clock")?,
+            180 => {
+                then(&mut graph, &mut last, "hflip", "turn_h", "")?;
+                then(&mut graph, &mut last, "vflip", "turn_v", "")?;
+            }
+            270 => then(&mut graph, &mut last, "transpose", "turn", "dir=cclock")?,
+            _ => {}
+        }
+        let rate = format!(
+            "fps={}/{}:start_time=0",
+            spec.frame_rate.numerator(),
+            spec.frame_rate.denominator()
+        );
+        then(&mut graph, &mut last, "fps", "constant_rate", &rate)?;
+        let mut split = add(&mut graph, "split", "split", &spec.rungs.len().to_string())?;
+        last.link(0, &mut split, 0);
+        let mut sinks = Vec::new();
+        for (i, rung) in spec.rungs.iter().enumerate() {
+            let mut scale = add(
+                &mut graph,
+                "scale",
+                &format!("scale{i}"),
+                &format!("{}:{}:flags=bicubic", rung.width, rung.height),
+            )?;
+            split.link(i as u32, &mut scale, 0);
+            let mut rung_last = scale;
+            then(
+                &mut graph,
+                &mut rung_last,
+                "setsar",
+                &format!("sar{i}"),
+                "1",
+            )?;
+            then(
+                &mut graph,
+                &mut rung_last,
+                "format",
+                &format!("yuv{i}"),
+                "yuv420p",
+            )?;
+            let name = format!("out{i}");
+            then(&mut graph, &mut rung_last, "buffersink", &name, "")?;
+            sinks.push(name);
+        }
+        graph.validate().map_err(internal("video graph"))?;
+        Ok(VideoGraph { graph, sinks })
+    }
+}
+
+/// One rung's H.264 encoder: fixed GOP (a keyframe every `gop_seconds`, never at scene cuts,
+/// closed GOPs) so every rung switches at the same instants; CRF capped by VBV.
+pub(crate) fn video_encoder(
+    rung: &Rung,
+    frame_rate: ff::Rational,
+    time_base: ff::Rational,
+    settings: &VideoSettings,
+) -> Result<encoder::Video, MediaError> {
+    let codec = encoder::find_by_name("libx264")
+        .ok_or_else(|| MediaError::Internal("this ffmpeg has no libx264 encoder".to_owned()))?;
+    let mut video = codec::context::Context::new_with_codec(codec)
+        .encoder()
+        .video()
+        .map_err(internal("H.264 encoder"))?;
+    let gop = gop_frames(frame_rate, settings.gop_seconds);
+    video.set_width(rung.width);
+    video.set_height(rung.height);
+    video.set_format(format::Pixel::YUV420P);
+    video.set_aspect_ratio(ff::Rational::new(1, 1));
+    video.set_frame_rate(Some(frame_rate));
+    video.set_time_base(time_base);
+    video.set_gop(gop);
+    let max_rate = settings.max_bitrate(rung.width, rung.height) / 1000;
+    let mut options = ff::Dictionary::new();
+    options.set("preset", &settings.preset);
+    options.set("crf", &settings.crf.to_string());
+    options.set("profile", "high");
+    options.set(
+        "x264-params",
+        &format!(
+            "keyint={gop}:min-keyint={gop}:scenecut=0:open-gop=0:vbv-maxrate={max_rate}:vbv-bufsize={}",
+            max_rate * 2
+        ),
+    );
+    video
+        .open_with(options)
+        .map_err(internal("opening the H.264 encoder"))
+}
+
+pub(crate) fn gop_frames(frame_rate: ff::Rational, seconds: f64) -> u32 {
+    ((f64::from(frame_rate) * seconds).round() as u32).max(1)
+}
+
+/// The audio graph: resample to 48 kHz stereo float planes, fill gaps and trim overlaps by
+/// timestamp (`async`) so sound stays in sync with the picture, in 1024-sample frames.
+pub(crate) fn audio_graph(
+    decoder: &decoder::Audio,
+    time_base: ff::Rational,
+) -> Result<filter::Graph, MediaError> {
+    let layout = decoder.channel_layout();
+    let layout = if layout.bits() == 0 {
+        ff::ChannelLayout::default(i32::from(decoder.channels()))
+    } else {
+        layout
+    };
+    let args = format!(
+        "time_base={}/{}:sample_rate={}:sample_fmt={}:channel_layout=0x{:x}",
+        time_base.numerator(),
+        time_base.denominator(),
+        decoder.rate(),
+        decoder.format().name(),
+        layout.bits()
+    );
+    let mut graph = filter::Graph::new();
+    let source = filter::find("abuffer").ok_or_else(|| missing("abuffer"))?;
+    let sink = filter::find("abuffersink").ok_or_else(|| missing("abuffersink"))?;
+    graph
+        .add(&source, "ain", &args)
+        .map_err(|e| MediaError::Internal(format!("audio source {args}: {e}")))?;
+    graph
+        .add(&sink, "aout", "")
+        .map_err(internal("audio sink"))?;
+    graph
+        .output("ain", 0)
+        .and_then(|p| p.input("aout", 0))
+        .and_then(|p| {
+            p.parse(&format!(
+                "[ain]aresample=async=1:first_pts=0,aformat=sample_fmts=fltp:sample_rates={AUDIO_RATE}:channel_layouts=stereo[aout]"
+            ))
+        })
+        .map_err(|e| MediaError::Internal(format!("audio graph from {args}: {e}")))?;
+    graph
+        .validate()
+        .map_err(|e| MediaError::Internal(format!("audio graph from {args}: {e}")))?;
+    if let Some(mut out) = graph.get("aout") {
+        out.sink().set_frame_size(AAC_FRAME);
+    }
+    Ok(graph)
+}
+
+pub(crate) fn audio_encoder(bitrate: u32) -> Result<encoder::Audio, MediaError> {
+    let codec = encoder::find(codec::Id::AAC)
+        .ok_or_else(|| MediaError::Internal("this ffmpeg has no AAC encoder".to_owned()))?;
+    let mut audio = codec::context::Context::new_with_codec(codec)
+        .encoder()
+        .audio()
+        .map_err(internal("AAC encoder"))?;
+    audio.set_rate(AUDIO_RATE);
+    audio.set_format(format::Sample::F32(format::sample::Type::Planar));
+    audio.set_channel_layout(ff::ChannelLayout::STEREO);
+    audio.set_time_base(ff::Rational::new(1, AUDIO_RATE));
+    audio.set_bit_rate(bitrate as usize);
+    audio.open().map_err(internal("opening the AAC encoder"))
+}
+
+fn missing(name: &str) -> MediaError {
+    MediaError::Internal(format!("this ffmpeg has no {name} filter"))
+}
+
+fn add(
+    graph: &mut filter::Graph,
+    name: &str,
+    instance: &str,
+    args: &str,
+) -> Result<filter::Context, MediaError> {
+    let filter = filter::find(name).ok_or_else(|| missing(name))?;
+    graph
+        .add(&filter, instance, args)
+        .map_err(|e| MediaError::Internal(format!("video filter {name}={args}: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frame_rates_snap_to_broadcast_rates() {
+        assert_eq!(
+            output_frame_rate(29.87, 60.0),
+            ff::Rational::new(30000, 1001)
+        );
+        assert_eq!(output_frame_rate(30.0, 60.0), ff::Rational::new(30, 1));
+        assert_eq!(output_frame_rate(25.0, 60.0), ff::Rational::new(25, 1));
+        assert_eq!(output_frame_rate(120.0, 60.0), ff::Rational::new(60, 1));
+        assert_eq!(
+            output_frame_rate(15.0, 60.0),
+            ff::Rational::new(15000, 1000)
+        );
+        assert_eq!(output_frame_rate(f64::NAN, 60.0), ff::Rational::new(30, 1));
+    }
+
+    #[test]
+    fn gops_are_two_seconds_of_frames() {
+        assert_eq!(gop_frames(ff::Rational::new(30, 1), 2.0), 60);
+        assert_eq!(gop_frames(ff::Rational::new(30000, 1001), 2.0), 60);
+        assert_eq!(gop_frames(ff::Rational::new(25, 1), 2.0), 50);
+    }
+}
