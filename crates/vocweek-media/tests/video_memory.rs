@@ -1,8 +1,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! A long replay runs in bounded memory: a 45-minute input (tiny picture, with sound) is
-//! transcoded while a thread samples this process's resident memory; the peak over the whole
-//! run stays within a few MiB of the peak over its first tenth. Its own test binary, so no
-//! other test allocates in the process meanwhile.
+//! transcoded while a thread samples this process's resident memory. What may grow is only the
+//! muxers' indexes (the MP4 sample table and the HLS segment list: about 15 MiB over these 45
+//! minutes); holding media would grow by much more — the AAC sound alone is 43 MB, the
+//! pictures and the decoded sound far more. Its own test binary, so no other test allocates
+//! in the process meanwhile.
 
 use std::process::Command;
 use std::sync::Arc;
@@ -87,7 +89,7 @@ fn memory_stays_flat_over_a_long_replay() {
     );
     assert!(early > 0, "sampled during the first tenth");
     assert!(
-        overall <= early + 8 * 1024,
+        overall <= early + 24 * 1024,
         "resident memory grew from {early} KiB (first tenth) to {overall} KiB"
     );
 }

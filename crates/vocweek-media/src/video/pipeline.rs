@@ -112,10 +112,10 @@ impl VideoGraph {
         // Built filter by filter: ffmpeg-next's graph parser keeps only two named sinks.
         let mut last = add(&mut graph, "buffer", "in", &args)?;
         let then = |graph: &mut filter::Graph,
-                        last: &mut filter::Context,
-                        name: &str,
-                        instance: &str,
-                        args: &str|
+                    last: &mut filter::Context,
+                    name: &str,
+                    instance: &str,
+                    args: &str|
          -> Result<(), MediaError> {
             let mut next = add(graph, name, instance, args)?;
             last.link(0, &mut next, 0);

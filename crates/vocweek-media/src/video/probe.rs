@@ -41,6 +41,8 @@ pub struct VideoFacts {
     pub rotation: u32,
     /// Average frame rate.
     pub frame_rate: f64,
+    /// The container's base rate (`r_frame_rate`): the fastest the frames come.
+    pub base_frame_rate: f64,
     /// Frames are not evenly spaced (phones, screen recordings).
     pub variable_frame_rate: bool,
 }
@@ -91,11 +93,6 @@ pub(crate) fn read_probe(
     }
     if let Some(v) = &video {
         check_size(v.width, v.height, settings)?;
-        if v.width == 0 || v.height == 0 {
-            return Err(MediaError::VideoCorrupt(
-                "the video stream declares no picture size".to_owned(),
-            ));
-        }
     }
     Ok(VideoProbe {
         container: input.format().name().to_owned(),
@@ -115,6 +112,13 @@ fn check_size(width: u32, height: u32, settings: &VideoSettings) -> Result<(), M
             max_pixels: settings.max_pixels,
             max_side: settings.max_side,
         });
+    }
+    if width == 0 || height == 0 {
+        return Err(MediaError::VideoCorrupt(
+            "the video stream declares no usable picture size (none, or one beyond what any \
+             decoder accepts)"
+                .to_owned(),
+        ));
     }
     Ok(())
 }
@@ -184,6 +188,7 @@ fn best_video(
         display_height,
         rotation,
         frame_rate,
+        base_frame_rate: base.unwrap_or(frame_rate),
         variable_frame_rate,
     }))
 }

@@ -146,7 +146,16 @@ impl Run {
                     &settings.rungs,
                     settings.download_rung,
                 );
-                let frame_rate = output_frame_rate(facts.frame_rate, settings.max_frame_rate);
+                // Variable rate: keep the fast passages' rate (not the average) unless the
+                // base rate is a timestamp granularity rather than a frame rate.
+                let target = if facts.variable_frame_rate
+                    && facts.base_frame_rate <= facts.frame_rate * 2.0
+                {
+                    facts.base_frame_rate
+                } else {
+                    facts.frame_rate
+                };
+                let frame_rate = output_frame_rate(target, settings.max_frame_rate);
                 let mut graph = VideoGraph::new(&VideoGraphSpec {
                     decoder: &decoder,
                     time_base: stream.time_base(),
@@ -251,12 +260,13 @@ impl Run {
         context: &mut ff::format::context::Input,
         control: &Control,
     ) -> Result<(), MediaError> {
-        let mut packet = Packet::empty();
         let mut errors_in_a_row = 0;
         loop {
             if control.is_cancelled() {
                 return Err(MediaError::Cancelled);
             }
+            // A fresh packet each time: reading into a used one does not release what it held.
+            let mut packet = Packet::empty();
             match packet.read(context) {
                 Ok(()) => errors_in_a_row = 0,
                 Err(ff::Error::Eof) => break,
@@ -340,9 +350,11 @@ impl Run {
         let Some(video) = self.video.as_mut() else {
             return Ok(());
         };
-        let mut filtered = frame::Video::empty();
         for rung in 0..video.rungs.len() {
             loop {
+                // A fresh frame each time: the sink moves its frame in without releasing what
+                // the target held, so reusing one would keep every picture alive.
+                let mut filtered = frame::Video::empty();
                 let Some(mut sink) = video.graph.graph.get(&video.graph.sinks[rung]) else {
                     break;
                 };
@@ -604,8 +616,9 @@ fn drain_audio(
     hls: &mut [Output],
     download: &mut Option<Output>,
 ) -> Result<(), MediaError> {
-    let mut resampled = frame::Audio::empty();
     loop {
+        // Fresh each time, as for pictures: the sink would leak a reused frame's samples.
+        let mut resampled = frame::Audio::empty();
         let Some(mut sink) = audio.graph.get("aout") else {
             return Ok(());
         };
