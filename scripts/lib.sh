@@ -39,8 +39,11 @@ ensure_rust() {
 }
 
 # What the build compiles and links: a C/C++ toolchain (SQLite, ring, blake3, libwebp), cmake and
-# nasm for the bundled libjpeg-turbo 3, and the codecs the bundled libheif decodes HEIC/AVIF with.
+# nasm for the bundled libjpeg-turbo 3, the codecs the bundled libheif decodes HEIC/AVIF with,
+# and FFmpeg's libraries (with clang for ffmpeg-sys-next's bindings) for video.
 ensure_build_tools() {
   ensure_debian_packages build-essential pkg-config cmake nasm \
-    libde265-dev libx265-dev libaom-dev libdav1d-dev libnuma-dev
+    libde265-dev libx265-dev libaom-dev libdav1d-dev libnuma-dev \
+    clang libclang-dev libavcodec-dev libavformat-dev libavutil-dev libavfilter-dev \
+    libavdevice-dev libswscale-dev libswresample-dev
 }

@@ -14,6 +14,8 @@ drop_test_databases
 command -v soffice >/dev/null 2>&1 || ensure_debian_packages libreoffice-writer-nogui
 # ImageMagick writes the AVIF test picture.
 command -v convert >/dev/null 2>&1 || ensure_debian_packages imagemagick
+# The ffmpeg and ffprobe CLIs make the video tests' inputs and check what we produce.
+command -v ffprobe >/dev/null 2>&1 || ensure_debian_packages ffmpeg
 # Browser tests: Debian's Chromium driven by playwright-core (npm, pinned by the lockfile).
 command -v chromium >/dev/null 2>&1 || ensure_debian_packages chromium fonts-noto-cjk
 command -v npm >/dev/null 2>&1 || ensure_debian_packages nodejs npm

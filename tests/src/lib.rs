@@ -43,6 +43,8 @@ pub struct AppOptions {
     pub backoff_base_ms: u64,
     pub lease_seconds: u64,
     pub extra_routes: Option<ExtraRoutes>,
+    /// The transcode time limit: (factor of the duration, minimum seconds).
+    pub video_time_limit: Option<(f64, u64)>,
 }
 
 impl Default for AppOptions {
@@ -54,6 +56,7 @@ impl Default for AppOptions {
             backoff_base_ms: 50,
             lease_seconds: 30,
             extra_routes: None,
+            video_time_limit: None,
         }
     }
 }
@@ -122,6 +125,12 @@ async fn try_spawn(backend: Backend, options: AppOptions) -> anyhow::Result<Test
     config.workers.max_attempts = options.max_attempts;
     config.workers.backoff_base_ms = options.backoff_base_ms;
     config.workers.lease_seconds = options.lease_seconds;
+    // The production code with x264's fastest preset: two cores run every test.
+    config.video.preset = "ultrafast".to_owned();
+    if let Some((factor, minimum)) = options.video_time_limit {
+        config.video.time_limit_factor = factor;
+        config.video.time_limit_min_seconds = minimum;
+    }
     if let Some(limit) = options.photo_limit {
         config.limits.photo = limit.to_owned();
     }
@@ -261,7 +270,19 @@ impl TestApp {
 
     /// Polls an asset until it reaches `state` (10 s at most).
     pub async fn wait_for_state(&self, token: &str, id: &str, state: &str) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(10);
+        self.wait_for_state_within(token, id, state, Duration::from_secs(10))
+            .await
+    }
+
+    /// Polls an asset until it reaches `state`, for at most `patience`.
+    pub async fn wait_for_state_within(
+        &self,
+        token: &str,
+        id: &str,
+        state: &str,
+        patience: Duration,
+    ) -> Value {
+        let deadline = Instant::now() + patience;
         loop {
             let (status, body) = self.get(token, &format!("/api/v1/assets/{id}")).await;
             assert_eq!(status, 200, "{body}");

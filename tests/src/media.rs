@@ -116,3 +116,25 @@ pub fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
     out.extend_from_slice(&(!crc).to_be_bytes());
     out
 }
+
+/// A real video made by the ffmpeg CLI: `args` are its input and codec options (for example
+/// `-f lavfi -i testsrc2=size=640x360:rate=30 -t 3 -c:v libx264`), `extension` the container.
+pub fn generated_video(args: &str, extension: &str) -> Vec<u8> {
+    let dir = std::env::temp_dir().join(format!(
+        "vocweek-generated-{}-{}",
+        std::process::id(),
+        uuid::Uuid::now_v7()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join(format!("video.{extension}"));
+    let status = std::process::Command::new("ffmpeg")
+        .args(["-v", "error", "-y"])
+        .args(args.split_whitespace())
+        .arg(&out)
+        .status()
+        .expect("the ffmpeg CLI is installed (scripts/test.sh installs it)");
+    assert!(status.success(), "ffmpeg {args}");
+    let bytes = std::fs::read(&out).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    bytes
+}

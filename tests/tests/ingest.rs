@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use vocweek_domain::{Desk, Role, UnitKind};
 use vocweek_tests::documents::{article_html, libreoffice};
-use vocweek_tests::media::{corpus_jpeg, jpeg_like, mp4_like};
+use vocweek_tests::media::{corpus_jpeg, generated_video, jpeg_like};
 use vocweek_tests::{AppOptions, Backend, Upload, both_databases, spawn_app, spawn_app_with};
 
 async fn uploads_each_kind_and_processes_it(backend: Backend) {
@@ -28,7 +28,14 @@ async fn uploads_each_kind_and_processes_it(backend: Backend) {
             "image/jpeg",
         ),
         (
-            Upload::new("replay.mp4", mp4_like(1)).field("kind", "video"),
+            Upload::new(
+                "replay.mp4",
+                generated_video(
+                    "-f lavfi -i testsrc2=size=320x240:rate=25 -t 2 -c:v libx264 -preset ultrafast",
+                    "mp4",
+                ),
+            )
+            .field("kind", "video"),
             "video",
             "video/mp4",
         ),
