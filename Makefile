@@ -14,3 +14,4 @@ bench:
 	./scripts/bench-ingest.sh
 	./scripts/bench-thumbnails.sh
 	./scripts/bench-queue.sh
+	./scripts/bench-video.sh

@@ -47,3 +47,13 @@ ensure_build_tools() {
     clang libclang-dev libavcodec-dev libavformat-dev libavutil-dev libavfilter-dev \
     libavdevice-dev libswscale-dev libswresample-dev
 }
+
+# The browser libraries the web queue serves (hls.js), from the npm registry at the versions
+# the lockfile pins; build.rs compiles them into the binary, so this runs before cargo.
+ensure_web_vendor() {
+  command -v npm >/dev/null 2>&1 || ensure_debian_packages nodejs npm
+  if [ ! -f crates/vocweek-api/vendor/node_modules/hls.js/package.json ]; then
+    say "npm ci (crates/vocweek-api/vendor)"
+    (cd crates/vocweek-api/vendor && npm ci --no-audit --no-fund)
+  fi
+}

@@ -6,5 +6,6 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 ensure_rust
 ensure_build_tools
+ensure_web_vendor
 cargo build --release --locked -p vocweek
 exec "$CARGO_TARGET_DIR/release/vocweek" serve "$@"

@@ -23,6 +23,7 @@ if [ ! -d tests/browser/node_modules/playwright-core ]; then
   say "npm ci (tests/browser)"
   (cd tests/browser && npm ci --no-audit --no-fund)
 fi
+ensure_web_vendor
 
 say "cargo fmt --check"
 cargo fmt --all -- --check

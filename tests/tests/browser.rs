@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use vocweek_domain::{Desk, Role, UnitKind};
-use vocweek_tests::media::real_jpeg;
+use vocweek_tests::media::{generated_video, real_jpeg};
 use vocweek_tests::{Backend, Upload, both_databases, spawn_app};
 
 async fn an_editor_approves_with_the_keyboard(backend: Backend) {
@@ -62,4 +62,59 @@ async fn an_editor_approves_with_the_keyboard(backend: Backend) {
     app.stop().await;
 }
 
-both_databases!(an_editor_approves_with_the_keyboard);
+/// The item page plays a video's HLS stream through hls.js (npm) with its poster.
+async fn an_editor_plays_a_video(backend: Backend) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("browser");
+    let app = spawn_app(backend).await;
+    let (_, unit) = app
+        .unit(
+            "日照职业技术学院",
+            UnitKind::HigherVocationalCollege,
+            "rizhao",
+        )
+        .await;
+    let video = generated_video(
+        "-f lavfi -i testsrc2=size=960x540:rate=30 -f lavfi -i sine -t 6 -c:v libx264 -preset ultrafast -c:a aac -shortest",
+        "mp4",
+    );
+    let (_, body) = app.upload(&unit, Upload::new("技能大赛.mp4", video)).await;
+    let id = body["id"].as_str().unwrap().to_owned();
+    app.wait_for_state_within(&unit, &id, "pending_review", Duration::from_secs(120))
+        .await;
+    app.services
+        .db
+        .create_user(
+            "editor",
+            "a long editor password",
+            Role::Editor,
+            Some(Desk::Edu),
+            false,
+        )
+        .await
+        .unwrap();
+    let run = tokio::process::Command::new("node")
+        .arg(dir.join("video.mjs"))
+        .args([
+            app.base_url.as_str(),
+            "editor",
+            "a long editor password",
+            id.as_str(),
+        ])
+        .output();
+    let output = tokio::time::timeout(Duration::from_secs(90), run)
+        .await
+        .expect("the browser test took over 90 s")
+        .expect("node is not installed");
+    assert!(
+        output.status.success(),
+        "video browser test failed:\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    app.stop().await;
+}
+
+both_databases!(
+    an_editor_approves_with_the_keyboard,
+    an_editor_plays_a_video
+);

@@ -414,7 +414,7 @@ impl Config {
         if video.rungs.is_empty() || video.rungs.iter().any(|r| *r < 2) {
             bail!("video.rungs must list at least one size of 2 px or more");
         }
-        if !(2..=20).contains(&video.segment_seconds) || video.segment_seconds % 2 != 0 {
+        if !(2..=20).contains(&video.segment_seconds) || !video.segment_seconds.is_multiple_of(2) {
             bail!(
                 "video.segment_seconds must be an even number of seconds from 2 to 20 (the keyframe interval is 2 s)"
             );

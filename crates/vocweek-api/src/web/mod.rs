@@ -37,7 +37,32 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(resource("/batches/{id}").route(web::get().to(batches::show)))
     .service(resource("/batches/{id}/items").route(web::post().to(batches::save_items)))
     .service(resource("/batches/{id}/send").route(web::post().to(batches::send)))
-    .service(resource("/static/queue.js").route(web::get().to(queue_script)));
+    .service(resource("/static/queue.js").route(web::get().to(queue_script)))
+    .service(resource("/static/player.js").route(web::get().to(player_script)))
+    .service(resource("/static/hls.min.js").route(web::get().to(hls_script)));
+}
+
+/// The item page's video player glue (ours).
+async fn player_script() -> actix_web::HttpResponse {
+    script(include_str!("../../static/player.js").as_bytes())
+}
+
+/// hls.js from the npm registry, embedded by build.rs; 404 when the build had no npm packages.
+async fn hls_script() -> actix_web::HttpResponse {
+    const HLS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/hls.light.min.js"));
+    if HLS.is_empty() {
+        return actix_web::HttpResponse::NotFound()
+            .content_type("text/javascript; charset=utf-8")
+            .body("// hls.js was not installed when vocweek was built\n");
+    }
+    script(HLS)
+}
+
+fn script(body: &'static [u8]) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .body(body)
 }
 
 /// The queue's keyboard script, compiled into the binary (it is ours, not a library).

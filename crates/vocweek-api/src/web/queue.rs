@@ -121,6 +121,13 @@ pub async fn list(
             );
         }
     };
+    let processing: Vec<&str> = page_items
+        .items
+        .iter()
+        .filter(|r| r.asset.state == AssetState::Processing.as_str())
+        .map(|r| r.asset.id.as_str())
+        .collect();
+    let progress = state.db.progress_of(&processing).await.unwrap_or_default();
     let units: std::collections::HashMap<i32, String> = state
         .db
         .units()
@@ -244,13 +251,25 @@ pub async fn list(
             .as_deref()
             .map(|r| format!("<p class=\"error\">{}</p>", escape(r)))
             .unwrap_or_default();
+        let progress = if asset.state == AssetState::Processing.as_str() {
+            let percent = progress.get(&asset.id).copied().unwrap_or(0.0) * 100.0;
+            format!("<p class=\"progress\">处理中 {percent:.0}%</p>")
+        } else {
+            String::new()
+        };
+        let duration = asset
+            .metadata
+            .pointer("/video/duration_seconds")
+            .and_then(|d| d.as_f64())
+            .map(|d| format!(" <span class=\"badge\">时长 {}</span>", format_duration(d)))
+            .unwrap_or_default();
         body.push_str(&format!(
             "<article class=\"card\" tabindex=\"0\" data-id=\"{id}\" data-version=\"{version}\">\
              <label><input type=\"checkbox\" name=\"ids\" value=\"{id}:{version}\"> 选择</label><a href=\"/queue/{id}\">\
              <img alt=\"\" loading=\"lazy\" src=\"/api/v1/assets/{id}/renditions/thumb\">\
              <strong>{title}</strong></a><p><span class=\"badge\">{kind}</span> \
-             <span class=\"badge\">{state}</span>{similar}</p><p>{unit} · {city} · {category}</p>\
-             <p>{themes}</p><p>活动日期 {day}</p>{failure}</article>",
+             <span class=\"badge\">{state}</span>{duration}{similar}</p><p>{unit} · {city} · {category}</p>\
+             <p>{themes}</p><p>活动日期 {day}</p>{progress}{failure}</article>",
             id = escape(&asset.id),
             version = asset.version,
             title = escape(&asset.title),
@@ -456,7 +475,8 @@ fn media_section(asset: &vocweek_db::entities::asset::Model) -> String {
             "<img alt=\"\" style=\"max-width:100%\" src=\"/api/v1/assets/{id}/renditions/preview\">"
         ),
         "article" => format!("<p><a href=\"/api/v1/assets/{id}/renditions/html\">阅读正文</a></p>"),
-        _ => "<p>视频处理完成后可在此播放。</p>".to_owned(),
+        "video" => video_player(asset),
+        _ => String::new(),
     };
     let pictures: String = asset
         .metadata
@@ -478,6 +498,46 @@ fn media_section(asset: &vocweek_db::entities::asset::Model) -> String {
         format!("<h2>稿件配图</h2><p>{pictures}</p>")
     };
     format!("{main}{pictures}<p><a href=\"/api/v1/assets/{id}/original\">下载原件</a></p>")
+}
+
+/// The video player (HLS through hls.js, with the poster) once the transcode is done; until
+/// then what the video is waiting for.
+fn video_player(asset: &vocweek_db::entities::asset::Model) -> String {
+    let id = escape(&asset.id);
+    let facts = asset.metadata.get("video");
+    let Some(facts) = facts else {
+        return match asset.state.as_str() {
+            "failed" => "<p class=\"error\">视频处理失败，无法播放。</p>".to_owned(),
+            _ => "<p>视频正在转码，完成后可在此播放。</p>".to_owned(),
+        };
+    };
+    let duration = facts["duration_seconds"]
+        .as_f64()
+        .map(format_duration)
+        .unwrap_or_default();
+    let has_picture = facts.get("video").is_some_and(|v| !v.is_null());
+    let poster = if has_picture {
+        format!(" poster=\"/api/v1/assets/{id}/renditions/poster\"")
+    } else {
+        String::new()
+    };
+    format!(
+        "<video id=\"player\" controls preload=\"metadata\" playsinline style=\"max-width:100%;max-height:70vh\"{poster} \
+         data-hls=\"/api/v1/assets/{id}/hls/master.m3u8\"></video>\
+         <p>时长 {duration} · <a href=\"/api/v1/assets/{id}/renditions/download\">下载 MP4</a></p>\
+         <script src=\"/static/hls.min.js\" defer></script><script src=\"/static/player.js\" defer></script>"
+    )
+}
+
+/// `1:02:03` or `2:03`.
+pub fn format_duration(seconds: f64) -> String {
+    let total = seconds.max(0.0).round() as u64;
+    let (hours, minutes, secs) = (total / 3600, total / 60 % 60, total % 60);
+    if hours > 0 {
+        format!("{hours}:{minutes:02}:{secs:02}")
+    } else {
+        format!("{minutes}:{secs:02}")
+    }
 }
 
 /// The re-tag and edit form of an item (title, description, city, category, subcategory, themes).

@@ -3,7 +3,7 @@
 //! the one AAC encoder; every encoder and muxer is drained after each frame, so memory does not
 //! grow with the duration.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use ff::{Packet, decoder, encoder, filter, frame};
 use ffmpeg_next as ff;
@@ -22,6 +22,9 @@ use super::probe::{VideoProbe, open_input, read_probe};
 use super::settings::VideoSettings;
 use crate::MediaError;
 use crate::photo::{Encoded, poster_renditions};
+
+/// A rendition's name, pixel size (video) and H.264 codec string, for the master playlist.
+type RungFacts = (String, Option<(u32, u32)>, Option<String>);
 
 /// Read errors in a row after which the rest of the file is taken as missing (truncated).
 const MAX_READ_ERRORS_IN_A_ROW: u32 = 64;
@@ -500,7 +503,7 @@ impl Run {
         }
         let has_audio = sounds > 0;
         let mut renditions = Vec::new();
-        let names: Vec<(String, Option<(u32, u32)>, Option<String>)> = match &self.video {
+        let names: Vec<RungFacts> = match &self.video {
             Some(v) => v
                 .rungs
                 .iter()
@@ -602,10 +605,10 @@ fn drain_video_encoder(
         if let Some(output) = hls.get_mut(rung) {
             output.write_video(&packet)?;
         }
-        if rung == download_rung {
-            if let Some(output) = download.as_mut() {
-                output.write_video(&packet)?;
-            }
+        if rung == download_rung
+            && let Some(output) = download.as_mut()
+        {
+            output.write_video(&packet)?;
         }
     }
     Ok(())
@@ -690,7 +693,7 @@ fn seconds_to_ts(seconds: f64, time_base: ff::Rational) -> i64 {
     }
 }
 
-fn file_name(path: &PathBuf) -> String {
+fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()

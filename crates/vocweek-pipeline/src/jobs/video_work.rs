@@ -89,7 +89,15 @@ pub async fn process(
                 if let Err(err) = ctx.db.record_progress(job.id, &ctx.worker_id, control.progress()).await {
                     warn!(error = %err, "could not record the transcode's progress");
                 }
-                if ctx.db.asset(asset_id).await?.is_none() {
+                // A database hiccup must not abandon a running transcode: check next tick.
+                let gone = match ctx.db.asset(asset_id).await {
+                    Ok(found) => found.is_none(),
+                    Err(err) => {
+                        warn!(error = %err, "could not check whether the asset still exists");
+                        false
+                    }
+                };
+                if gone {
                     stop = Some(Stop::AssetGone);
                 } else if started.elapsed() > limit {
                     stop = Some(Stop::TimedOut);

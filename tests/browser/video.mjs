@@ -1,0 +1,42 @@
+// A video item in headless Chromium: sign in, open the item's page, play the HLS stream
+// through hls.js with its poster, and see the picture move.
+// Usage: node video.mjs BASE_URL USERNAME PASSWORD ASSET_ID
+import { chromium } from 'playwright-core';
+
+const [base, username, password, id] = process.argv.slice(2);
+const fail = (message) => { throw new Error(message); };
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    '--autoplay-policy=no-user-gesture-required'],
+});
+try {
+  const page = await browser.newPage();
+  const failed = [];
+  page.on('response', (r) => { if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`); });
+  await page.goto(`${base}/login?next=/queue/${id}`);
+  await page.fill('input[name="username"]', username);
+  await page.fill('input[name="password"]', password);
+  await Promise.all([page.waitForURL(new RegExp(`/queue/${id}$`)), page.click('button[type="submit"]')]);
+
+  const video = page.locator('video#player');
+  if ((await video.count()) !== 1) fail('the item page has no player');
+  const poster = await video.getAttribute('poster');
+  if (!poster || !poster.endsWith('/renditions/poster')) fail(`poster: ${poster}`);
+  await page.waitForFunction(() => window.Hls && window.vocweekPlayer, null, { timeout: 10000 });
+  await page.evaluate(() => { const v = document.getElementById('player'); v.muted = true; return v.play(); });
+  await page.waitForFunction(() => document.getElementById('player').currentTime > 1.0, null, { timeout: 20000 });
+  const state = await page.evaluate(() => {
+    const v = document.getElementById('player');
+    return { width: v.videoWidth, height: v.videoHeight, levels: window.vocweekPlayer.levels.length };
+  });
+  if (state.width === 0 || state.height === 0) fail(`no picture: ${JSON.stringify(state)}`);
+  if (state.levels < 2) fail(`hls.js should see the ladder: ${JSON.stringify(state)}`);
+  if (failed.length) fail(`failed requests: ${failed.join(', ')}`);
+  if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT, fullPage: true });
+  console.log('video test passed', JSON.stringify(state));
+} finally {
+  await browser.close();
+}
