@@ -206,6 +206,8 @@ pub(crate) fn video_encoder(
     options.set("preset", &settings.preset);
     options.set("crf", &settings.crf.to_string());
     options.set("profile", "high");
+    // libavcodec's default is one thread; x264 is built to use every core (as the CLI asks).
+    options.set("threads", "auto");
     options.set(
         "x264-params",
         &format!(
