@@ -565,7 +565,93 @@ async fn a_batch_is_composed_in_the_browser_pages(backend: Backend) {
     app.stop().await;
 }
 
+async fn bulk_retag_at_the_shown_versions(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, unit) = app
+        .unit(
+            "莱芜职业技术学院",
+            UnitKind::HigherVocationalCollege,
+            "jinan",
+        )
+        .await;
+    let mut ids = Vec::new();
+    for seed in 0..3 {
+        let upload = Upload::new("p.jpg", real_jpeg(80 + seed, 48, 48))
+            .field("category", "publicity")
+            .field("themes", "party_centenary");
+        let (_, body) = app.upload(&unit, upload).await;
+        let id = body["id"].as_str().unwrap().to_owned();
+        app.wait_for_state(&unit, &id, "pending_review").await;
+        ids.push(id);
+    }
+    app.services
+        .db
+        .create_user(
+            "editor",
+            "a long editor password",
+            Role::Editor,
+            Some(Desk::Edu),
+            false,
+        )
+        .await
+        .unwrap();
+    let (_, _, session, _) = login(&app, "editor", "a long editor password", "/queue").await;
+    let session = session.unwrap();
+    let (_, html) = page(&app, &session, "/queue").await;
+    assert!(html.contains("批量改标签"));
+    let csrf = csrf_of(&html);
+    let post = |body: String| {
+        client()
+            .post(app.url("/queue/bulk"))
+            .header("cookie", format!("vw_session={session}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+    };
+    // The select's action comes first, the re-tag button's last (as a browser sends them).
+    let response = post(format!(
+        "csrf={csrf}&action=approve&note=&retag_city=qingdao&retag_category=national_event&retag_theme=labor_spirit&action=retag&ids={}:2&ids={}:2&ids={}:1",
+        ids[0], ids[1], ids[2]
+    ))
+    .await
+    .unwrap();
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()["location"], "/queue?done=2&skipped=1");
+    for (index, id) in ids.iter().enumerate() {
+        let (_, asset) = app.get(&unit, &format!("/api/v1/assets/{id}")).await;
+        assert_eq!(asset["state"], "pending_review", "a re-tag decides nothing");
+        if index < 2 {
+            assert_eq!(asset["tags"]["city"], "qingdao");
+            assert_eq!(asset["tags"]["category"], "national_event");
+            assert_eq!(
+                asset["tags"]["themes"],
+                serde_json::json!(["labor_spirit", "party_centenary"])
+            );
+            assert_eq!(asset["version"], 3);
+        } else {
+            assert_eq!(asset["tags"]["city"], "jinan", "the stale one is untouched");
+        }
+    }
+    // An unknown theme changes nothing.
+    let response = post(format!(
+        "csrf={csrf}&retag_theme=no_such_theme&action=retag&ids={}:3",
+        ids[0]
+    ))
+    .await
+    .unwrap();
+    assert_eq!(response.headers()["location"], "/queue?done=0&skipped=1");
+    let (_, audit) = app
+        .get(&unit, &format!("/api/v1/assets/{}/audit", ids[0]))
+        .await;
+    assert!(
+        audit.to_string().contains("qingdao"),
+        "the re-tag is in the history: {audit}"
+    );
+    app.stop().await;
+}
+
 both_databases!(
+    bulk_retag_at_the_shown_versions,
     a_batch_is_composed_in_the_browser_pages,
     bulk_decisions_and_original_downloads,
     the_queue_in_a_browser_session,

@@ -203,13 +203,41 @@ pub async fn list(
          <form id=\"bulk\" method=\"post\" action=\"/queue/bulk\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
          <p>批量处理所选：<select name=\"action\"><option value=\"approve\">通过</option>\
          <option value=\"reject\">不通过</option><option value=\"recommend\">推荐</option></select> \
-         <input name=\"note\" placeholder=\"原因（不通过时必填）\"> <button>批量处理</button></p><div class=\"grid\">",
+         <input name=\"note\" placeholder=\"原因（不通过时必填）\"> <button>批量处理</button></p>\
+         <p>批量改标签：<label>城市 <select name=\"retag_city\">{retag_cities}</select></label> \
+         <label>类别 <select name=\"retag_category\">{retag_categories}</select></label> \
+         <label>加主题 <select name=\"retag_theme\">{retag_themes}</select></label> \
+         <button name=\"action\" value=\"retag\">改标签</button></p><div class=\"grid\">",
         escape(&staff.username),
         csrf_token(&staff.session),
         escape(nonempty(&query.day).unwrap_or_default()),
         escape(nonempty(&query.q).unwrap_or_default()),
         notice = bulk_notice(&req),
         csrf = csrf_token(&staff.session),
+        retag_cities = std::iter::once(option_tag("", "不变", true))
+            .chain(
+                vocabulary
+                    .cities
+                    .iter()
+                    .map(|c| option_tag(&c.slug, &c.zh, false))
+            )
+            .collect::<String>(),
+        retag_categories = std::iter::once(option_tag("", "不变", true))
+            .chain(
+                vocabulary
+                    .categories
+                    .iter()
+                    .map(|c| option_tag(&c.slug, &c.zh, false))
+            )
+            .collect::<String>(),
+        retag_themes = std::iter::once(option_tag("", "不加", true))
+            .chain(
+                vocabulary
+                    .themes
+                    .iter()
+                    .map(|t| option_tag(&t.slug, &t.zh, false))
+            )
+            .collect::<String>(),
     );
     if page_items.items.is_empty() {
         body.push_str("<p>没有符合条件的素材。</p>");
@@ -739,6 +767,76 @@ fn bulk_notice(req: &HttpRequest) -> String {
     }
 }
 
+/// What a bulk re-tag changes; `None` leaves that tag as each item has it.
+struct RetagChange {
+    city: Option<String>,
+    /// A new category clears the subcategory (it belonged to the old one).
+    category: Option<String>,
+    /// Added to each item's themes.
+    theme: Option<String>,
+}
+
+/// Re-tags each selected card at the version the page showed, through the same validation and
+/// edit as the item form; an item decided or edited meanwhile, or whose new tags do not
+/// validate, is skipped and counted.
+async fn bulk_retag(
+    state: &AppState,
+    staff: &super::staff::Staff,
+    pairs: &[(String, String)],
+    change: &RetagChange,
+) -> (usize, usize) {
+    let vocabulary = &state.ingestor.campaign().vocabulary;
+    let (mut done, mut skipped) = (0usize, 0usize);
+    for value in pairs.iter().filter(|(k, _)| k == "ids").map(|(_, v)| v) {
+        let Some((id, version)) = value.split_once(':') else {
+            skipped += 1;
+            continue;
+        };
+        let (Ok(version), Ok(record)) = (
+            version.parse::<i32>(),
+            visible_record(state, staff, id).await,
+        ) else {
+            skipped += 1;
+            continue;
+        };
+        let asset = &record.asset;
+        let mut themes = record.themes.clone();
+        themes.extend(change.theme.clone());
+        let input = vocweek_domain::TagInput {
+            city: Some(change.city.clone().unwrap_or_else(|| asset.city.clone())),
+            subcategory: if change.category.is_some() {
+                None
+            } else {
+                asset.subcategory.clone()
+            },
+            category: change.category.clone().or_else(|| asset.category.clone()),
+            themes,
+        };
+        let Ok(tags) = vocabulary.validate(&input, &asset.city) else {
+            skipped += 1;
+            continue;
+        };
+        let edit = vocweek_db::review::AssetEdit {
+            title: None,
+            description: None,
+            tags: Some(tags),
+        };
+        match state
+            .db
+            .edit_asset(id, version, edit, Actor::User(staff.user_id), false)
+            .await
+        {
+            Ok(_) => done += 1,
+            Err(DbError::Conflict(_) | DbError::Domain(_)) => skipped += 1,
+            Err(err) => {
+                tracing::error!(error = %err, "bulk re-tag failed");
+                skipped += 1;
+            }
+        }
+    }
+    (done, skipped)
+}
+
 /// Bulk approve, reject (one reason for all) or recommend of the selected cards, each at the
 /// version the page showed; items someone else decided meanwhile are skipped and counted.
 pub async fn bulk(req: HttpRequest, state: web::Data<AppState>, body: String) -> HttpResponse {
@@ -760,7 +858,24 @@ pub async fn bulk(req: HttpRequest, state: web::Data<AppState>, body: String) ->
             "<p class=\"error\">页面已过期，请刷新后重试。</p>",
         );
     }
-    let Some(action) = field("action").and_then(|a| ReviewAction::parse(&a).ok()) else {
+    // The re-tag button sends `action=retag` after the select's `action`: the last one wins.
+    let action_name = pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == "action")
+        .map(|(_, v)| v.trim().to_owned());
+    if action_name.as_deref() == Some("retag") {
+        let change = RetagChange {
+            city: field("retag_city").filter(|v| !v.is_empty()),
+            category: field("retag_category").filter(|v| !v.is_empty()),
+            theme: field("retag_theme").filter(|v| !v.is_empty()),
+        };
+        let (done, skipped) = bulk_retag(&state, &staff, &pairs, &change).await;
+        return HttpResponse::SeeOther()
+            .insert_header(("Location", format!("/queue?done={done}&skipped={skipped}")))
+            .finish();
+    }
+    let Some(action) = action_name.and_then(|a| ReviewAction::parse(&a).ok()) else {
         return html(
             StatusCode::BAD_REQUEST,
             "请求无效",
