@@ -256,6 +256,32 @@ impl TestApp {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
+    /// Uploads and returns the new asset's id (the upload must succeed).
+    pub async fn upload_id(&self, token: &str, upload: Upload) -> String {
+        let (status, body) = self.upload(token, upload).await;
+        assert_eq!(status, 201, "{body}");
+        body["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Any GET with a token: status, content type and the body's bytes.
+    pub async fn fetch(&self, token: &str, path: &str) -> (u16, String, Vec<u8>) {
+        let response = self
+            .client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET {path} failed: {e}"));
+        let status = response.status().as_u16();
+        let mime = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        (status, mime, response.bytes().await.unwrap().to_vec())
+    }
+
     pub async fn get(&self, token: &str, path: &str) -> (u16, Value) {
         let response = self
             .client

@@ -9,12 +9,30 @@ use vocweek_domain::{Desk, Role, UnitKind};
 use vocweek_tests::media::{generated_video, real_jpeg};
 use vocweek_tests::{Backend, Upload, both_databases, spawn_app};
 
-async fn an_editor_approves_with_the_keyboard(backend: Backend) {
+/// Runs one of `tests/browser/*.mjs` under node; its failure output fails the test.
+async fn run_script(script: &str, args: &[&str]) {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("browser");
     assert!(
         dir.join("node_modules/playwright-core").is_dir(),
         "playwright-core is not installed: `make test` runs npm ci in tests/browser"
     );
+    let run = tokio::process::Command::new("node")
+        .arg(dir.join(script))
+        .args(args)
+        .output();
+    let output = tokio::time::timeout(Duration::from_secs(90), run)
+        .await
+        .expect("the browser test took over 90 s")
+        .expect("node is not installed");
+    assert!(
+        output.status.success(),
+        "{script} failed:\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+async fn an_editor_approves_with_the_keyboard(backend: Backend) {
     let app = spawn_app(backend).await;
     let (_, unit) = app
         .unit(
@@ -40,31 +58,21 @@ async fn an_editor_approves_with_the_keyboard(backend: Backend) {
         )
         .await
         .unwrap();
-    let run = tokio::process::Command::new("node")
-        .arg(dir.join("queue.mjs"))
-        .args([
+    run_script(
+        "queue.mjs",
+        &[
             app.base_url.as_str(),
             "editor",
             "a long editor password",
             "开幕式现场",
-        ])
-        .output();
-    let output = tokio::time::timeout(Duration::from_secs(90), run)
-        .await
-        .expect("the browser test took over 90 s")
-        .expect("node is not installed");
-    assert!(
-        output.status.success(),
-        "browser test failed:\n{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+        ],
+    )
+    .await;
     app.stop().await;
 }
 
 /// The item page plays a video's HLS stream through hls.js (npm) with its poster.
 async fn an_editor_plays_a_video(backend: Backend) {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("browser");
     let app = spawn_app(backend).await;
     let (_, unit) = app
         .unit(
@@ -92,25 +100,16 @@ async fn an_editor_plays_a_video(backend: Backend) {
         )
         .await
         .unwrap();
-    let run = tokio::process::Command::new("node")
-        .arg(dir.join("video.mjs"))
-        .args([
+    run_script(
+        "video.mjs",
+        &[
             app.base_url.as_str(),
             "editor",
             "a long editor password",
             id.as_str(),
-        ])
-        .output();
-    let output = tokio::time::timeout(Duration::from_secs(90), run)
-        .await
-        .expect("the browser test took over 90 s")
-        .expect("node is not installed");
-    assert!(
-        output.status.success(),
-        "video browser test failed:\n{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+        ],
+    )
+    .await;
     app.stop().await;
 }
 

@@ -7,31 +7,7 @@ use serde_json::Value;
 use vocweek_db::similar::store_photo_hash;
 use vocweek_domain::{Desk, Role, UnitKind};
 use vocweek_tests::media::{corpus_dir, jpeg_like, png_bomb, real_jpeg};
-use vocweek_tests::{Backend, TestApp, Upload, both_databases, spawn_app};
-
-async fn upload_id(app: &TestApp, token: &str, upload: Upload) -> String {
-    let (status, body) = app.upload(token, upload).await;
-    assert_eq!(status, 201, "{body}");
-    body["id"].as_str().unwrap().to_owned()
-}
-
-async fn fetch(app: &TestApp, token: &str, url: &str) -> (u16, String, Vec<u8>) {
-    let response = app
-        .client
-        .get(app.url(url))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    let mime = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    (status, mime, response.bytes().await.unwrap().to_vec())
-}
+use vocweek_tests::{Backend, Upload, both_databases, spawn_app};
 
 async fn renditions_are_served_and_carry_no_gps(backend: Backend) {
     let Some(corpus) = corpus_dir() else {
@@ -43,7 +19,9 @@ async fn renditions_are_served_and_carry_no_gps(backend: Backend) {
         .unit("济南职业学院", UnitKind::HigherVocationalCollege, "jinan")
         .await;
     let bytes = std::fs::read(corpus.join("camera/DSCN0010.jpg")).unwrap();
-    let id = upload_id(&app, &token, Upload::new("DSCN0010.jpg", bytes)).await;
+    let id = app
+        .upload_id(&token, Upload::new("DSCN0010.jpg", bytes))
+        .await;
     let asset = app.wait_for_state(&token, &id, "pending_review").await;
     let photo = &asset["metadata"]["photo"];
     assert_eq!(photo["width"], 640);
@@ -64,7 +42,7 @@ async fn renditions_are_served_and_carry_no_gps(backend: Backend) {
         .collect();
     assert_eq!(names, vec!["preview", "thumb"]);
     for rendition in asset["renditions"].as_array().unwrap() {
-        let (status, mime, body) = fetch(&app, &token, rendition["url"].as_str().unwrap()).await;
+        let (status, mime, body) = app.fetch(&token, rendition["url"].as_str().unwrap()).await;
         assert_eq!(status, 200);
         assert_eq!(mime, rendition["mime"].as_str().unwrap());
         assert_eq!(body.len() as u64, rendition["size"].as_u64().unwrap());
@@ -81,19 +59,13 @@ async fn renditions_are_served_and_carry_no_gps(backend: Backend) {
     let (_, other) = app
         .unit("青岛职业学院", UnitKind::HigherVocationalCollege, "qingdao")
         .await;
-    let (status, _, _) = fetch(
-        &app,
-        &other,
-        &format!("/api/v1/assets/{id}/renditions/thumb"),
-    )
-    .await;
+    let (status, _, _) = app
+        .fetch(&other, &format!("/api/v1/assets/{id}/renditions/thumb"))
+        .await;
     assert_eq!(status, 404);
-    let (status, _, _) = fetch(
-        &app,
-        &token,
-        &format!("/api/v1/assets/{id}/renditions/poster"),
-    )
-    .await;
+    let (status, _, _) = app
+        .fetch(&token, &format!("/api/v1/assets/{id}/renditions/poster"))
+        .await;
     assert_eq!(status, 404);
     app.stop().await;
 }
@@ -117,12 +89,9 @@ async fn broken_photos_fail_with_a_code_and_the_worker_goes_on(backend: Backend)
     ];
     let mut ids = Vec::new();
     for (name, bytes, code) in cases {
-        ids.push((
-            upload_id(&app, &token, Upload::new(name, bytes)).await,
-            code,
-        ));
+        ids.push((app.upload_id(&token, Upload::new(name, bytes)).await, code));
     }
-    let good_id = upload_id(&app, &token, Upload::new("good.jpg", good)).await;
+    let good_id = app.upload_id(&token, Upload::new("good.jpg", good)).await;
     for (id, code) in ids {
         let asset = app.wait_for_state(&token, &id, "failed").await;
         assert_eq!(asset["failure"]["code"], code, "{asset}");
@@ -145,7 +114,9 @@ async fn near_duplicates_are_linked_for_editors(backend: Backend) {
         .unit("烟台职业学院", UnitKind::HigherVocationalCollege, "yantai")
         .await;
     let original = real_jpeg(21, 1600, 1200);
-    let first = upload_id(&app, &token, Upload::new("original.jpg", original.clone())).await;
+    let first = app
+        .upload_id(&token, Upload::new("original.jpg", original.clone()))
+        .await;
     app.wait_for_state(&token, &first, "pending_review").await;
     // What a chat app does: half the size, quality 60.
     let half = image::load_from_memory(&original)
@@ -156,13 +127,10 @@ async fn near_duplicates_are_linked_for_editors(backend: Backend) {
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut copy, 60)
         .encode_image(&half)
         .unwrap();
-    let second = upload_id(&app, &token, Upload::new("wechat.jpg", copy)).await;
-    let unrelated = upload_id(
-        &app,
-        &token,
-        Upload::new("other.jpg", real_jpeg(99, 1600, 1200)),
-    )
-    .await;
+    let second = app.upload_id(&token, Upload::new("wechat.jpg", copy)).await;
+    let unrelated = app
+        .upload_id(&token, Upload::new("other.jpg", real_jpeg(99, 1600, 1200)))
+        .await;
     app.wait_for_state(&token, &second, "pending_review").await;
     app.wait_for_state(&token, &unrelated, "pending_review")
         .await;

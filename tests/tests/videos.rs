@@ -9,35 +9,9 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use vocweek_domain::{Desk, Role, UnitKind};
 use vocweek_tests::media::{generated_video, mp4_like};
-use vocweek_tests::{
-    AppOptions, Backend, TestApp, Upload, both_databases, spawn_app, spawn_app_with,
-};
+use vocweek_tests::{AppOptions, Backend, Upload, both_databases, spawn_app, spawn_app_with};
 
 const PATIENCE: Duration = Duration::from_secs(120);
-
-async fn upload_id(app: &TestApp, token: &str, upload: Upload) -> String {
-    let (status, body) = app.upload(token, upload).await;
-    assert_eq!(status, 201, "{body}");
-    body["id"].as_str().unwrap().to_owned()
-}
-
-async fn fetch(app: &TestApp, token: &str, url: &str) -> (u16, String, Vec<u8>) {
-    let response = app
-        .client
-        .get(app.url(url))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    let mime = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    (status, mime, response.bytes().await.unwrap().to_vec())
-}
 
 fn rendition<'a>(asset: &'a Value, name: &str) -> &'a Value {
     asset["renditions"]
@@ -66,7 +40,7 @@ async fn a_video_is_served_as_hls_with_poster_and_download(backend: Backend) {
         "-f lavfi -i testsrc2=size=960x540:rate=30 -f lavfi -i sine -t 4 -c:v libx264 -preset ultrafast -c:a aac -shortest",
         "mp4",
     );
-    let id = upload_id(&app, &token, Upload::new("比赛.mp4", video)).await;
+    let id = app.upload_id(&token, Upload::new("比赛.mp4", video)).await;
     let asset = app
         .wait_for_state_within(&token, &id, "pending_review", PATIENCE)
         .await;
@@ -87,7 +61,7 @@ async fn a_video_is_served_as_hls_with_poster_and_download(backend: Backend) {
     let hls = rendition(&asset, "hls");
     let master_url = hls["url"].as_str().unwrap().to_owned();
     assert_eq!(master_url, format!("/api/v1/assets/{id}/hls/master.m3u8"));
-    let (status, mime, master) = fetch(&app, &token, &master_url).await;
+    let (status, mime, master) = app.fetch(&token, &master_url).await;
     assert_eq!(
         (status, mime.as_str()),
         (200, "application/vnd.apple.mpegurl")
@@ -96,11 +70,11 @@ async fn a_video_is_served_as_hls_with_poster_and_download(backend: Backend) {
     assert!(master.contains("RESOLUTION=960x540") && master.contains("RESOLUTION=640x360"));
     let mut segments = 0;
     for playlist_url in referenced(&master_url, &master) {
-        let (status, _, playlist) = fetch(&app, &token, &playlist_url).await;
+        let (status, _, playlist) = app.fetch(&token, &playlist_url).await;
         assert_eq!(status, 200, "{playlist_url}");
         let playlist = String::from_utf8(playlist).unwrap();
         for segment_url in referenced(&playlist_url, &playlist) {
-            let (status, mime, bytes) = fetch(&app, &token, &segment_url).await;
+            let (status, mime, bytes) = app.fetch(&token, &segment_url).await;
             assert_eq!(
                 (status, mime.as_str()),
                 (200, "video/mp2t"),
@@ -112,12 +86,9 @@ async fn a_video_is_served_as_hls_with_poster_and_download(backend: Backend) {
     }
     assert!(segments >= 2);
 
-    let (status, mime, poster) = fetch(
-        &app,
-        &token,
-        rendition(&asset, "poster")["url"].as_str().unwrap(),
-    )
-    .await;
+    let (status, mime, poster) = app
+        .fetch(&token, rendition(&asset, "poster")["url"].as_str().unwrap())
+        .await;
     assert_eq!((status, mime.as_str()), (200, "image/jpeg"));
     assert_eq!(&poster[..2], &[0xff, 0xd8]);
     assert_eq!(rendition(&asset, "thumb")["mime"], "image/webp");
@@ -126,17 +97,14 @@ async fn a_video_is_served_as_hls_with_poster_and_download(backend: Backend) {
         (download["mime"].as_str(), download["height"].as_i64()),
         (Some("video/mp4"), Some(540))
     );
-    let (status, _, mp4) = fetch(&app, &token, download["url"].as_str().unwrap()).await;
+    let (status, _, mp4) = app.fetch(&token, download["url"].as_str().unwrap()).await;
     assert_eq!(status, 200);
     assert_eq!(&mp4[4..8], b"ftyp");
 
     // Names outside the transcode's own are not served from the HLS path.
-    let (status, _, _) = fetch(
-        &app,
-        &token,
-        &format!("/api/v1/assets/{id}/hls/..%2Foriginal"),
-    )
-    .await;
+    let (status, _, _) = app
+        .fetch(&token, &format!("/api/v1/assets/{id}/hls/..%2Foriginal"))
+        .await;
     assert_eq!(status, 404);
     // Another unit cannot reach the stream.
     let (_, stranger) = app
@@ -146,7 +114,7 @@ async fn a_video_is_served_as_hls_with_poster_and_download(backend: Backend) {
             "qingdao",
         )
         .await;
-    let (status, _, _) = fetch(&app, &stranger, &master_url).await;
+    let (status, _, _) = app.fetch(&stranger, &master_url).await;
     assert_eq!(status, 404);
     app.stop().await;
 }
@@ -164,7 +132,9 @@ async fn progress_shows_and_deleting_cancels_the_transcode(backend: Backend) {
     let (_, token) = app
         .unit("淄博职业学院", UnitKind::HigherVocationalCollege, "zibo")
         .await;
-    let id = upload_id(&app, &token, Upload::new("replay.mkv", long_video())).await;
+    let id = app
+        .upload_id(&token, Upload::new("replay.mkv", long_video()))
+        .await;
     // The job writes its progress every two seconds; the asset shows it in percent.
     let deadline = Instant::now() + PATIENCE;
     let progress = loop {
@@ -239,7 +209,9 @@ async fn the_time_limit_stops_a_transcode(backend: Backend) {
     let (_, token) = app
         .unit("潍坊职业学院", UnitKind::HigherVocationalCollege, "weifang")
         .await;
-    let id = upload_id(&app, &token, Upload::new("replay.mkv", long_video())).await;
+    let id = app
+        .upload_id(&token, Upload::new("replay.mkv", long_video()))
+        .await;
     let asset = app
         .wait_for_state_within(&token, &id, "failed", PATIENCE)
         .await;
@@ -268,7 +240,7 @@ async fn bad_videos_fail_with_codes(backend: Backend) {
         ("fake.mp4", mp4_like(3), "video-unreadable"),
     ];
     for (name, bytes, code) in cases {
-        let id = upload_id(&app, &token, Upload::new(name, bytes)).await;
+        let id = app.upload_id(&token, Upload::new(name, bytes)).await;
         let asset = app
             .wait_for_state_within(&token, &id, "failed", PATIENCE)
             .await;

@@ -767,6 +767,31 @@ fn bulk_notice(req: &HttpRequest) -> String {
     }
 }
 
+/// The cards a bulk form selected (`ids` = `<id>:<version shown>`) that this editor may see,
+/// with the number of values that were malformed or not visible.
+async fn selected_cards(
+    state: &AppState,
+    staff: &super::staff::Staff,
+    pairs: &[(String, String)],
+) -> (Vec<(vocweek_db::assets::AssetRecord, i32)>, usize) {
+    let mut cards = Vec::new();
+    let mut refused = 0usize;
+    for value in pairs.iter().filter(|(k, _)| k == "ids").map(|(_, v)| v) {
+        let parsed = value
+            .split_once(':')
+            .and_then(|(id, version)| Some((id, version.parse::<i32>().ok()?)));
+        let Some((id, version)) = parsed else {
+            refused += 1;
+            continue;
+        };
+        match visible_record(state, staff, id).await {
+            Ok(record) => cards.push((record, version)),
+            Err(_) => refused += 1,
+        }
+    }
+    (cards, refused)
+}
+
 /// What a bulk re-tag changes; `None` leaves that tag as each item has it.
 struct RetagChange {
     city: Option<String>,
@@ -786,20 +811,11 @@ async fn bulk_retag(
     change: &RetagChange,
 ) -> (usize, usize) {
     let vocabulary = &state.ingestor.campaign().vocabulary;
-    let (mut done, mut skipped) = (0usize, 0usize);
-    for value in pairs.iter().filter(|(k, _)| k == "ids").map(|(_, v)| v) {
-        let Some((id, version)) = value.split_once(':') else {
-            skipped += 1;
-            continue;
-        };
-        let (Ok(version), Ok(record)) = (
-            version.parse::<i32>(),
-            visible_record(state, staff, id).await,
-        ) else {
-            skipped += 1;
-            continue;
-        };
+    let (cards, mut skipped) = selected_cards(state, staff, pairs).await;
+    let mut done = 0usize;
+    for (record, version) in cards {
         let asset = &record.asset;
+        let id = asset.id.as_str();
         let mut themes = record.themes.clone();
         themes.extend(change.theme.clone());
         let input = vocweek_domain::TagInput {
@@ -890,21 +906,11 @@ pub async fn bulk(req: HttpRequest, state: web::Data<AppState>, body: String) ->
             "<p class=\"error\">不通过时必须填写原因。</p>",
         );
     }
-    let (mut done, mut skipped) = (0usize, 0usize);
-    for value in pairs.iter().filter(|(k, _)| k == "ids").map(|(_, v)| v) {
-        let Some((id, version)) = value.split_once(':') else {
-            skipped += 1;
-            continue;
-        };
-        let (Ok(version), Ok(_)) = (
-            version.parse::<i32>(),
-            visible_record(&state, &staff, id).await,
-        ) else {
-            skipped += 1;
-            continue;
-        };
+    let (cards, mut skipped) = selected_cards(&state, &staff, &pairs).await;
+    let mut done = 0usize;
+    for (record, version) in cards {
         let decision = Decision {
-            asset_id: id,
+            asset_id: &record.asset.id,
             action,
             note: note.as_deref(),
             version,
