@@ -19,6 +19,6 @@ pub use error::DomainError;
 pub use local_time::{parse_date, parse_timestamp, today_in_shanghai};
 pub use review::ReviewAction;
 pub use role::Role;
-pub use tags::{TagInput, Tags};
+pub use tags::{TagChange, TagInput, Tags};
 pub use unit_kind::{Desk, UnitKind};
 pub use vocabulary::{Category, Term, Vocabulary};

@@ -9,7 +9,7 @@ use vocweek_db::assets::AssetRecord;
 use vocweek_db::audit::Actor;
 use vocweek_db::review::{AssetEdit, Decision};
 use vocweek_db::tokens::Principal;
-use vocweek_domain::{AssetState, ReviewAction, TagInput};
+use vocweek_domain::{AssetState, ReviewAction, TagChange, Tags};
 
 use super::assets::visible_asset;
 use crate::auth::Caller;
@@ -175,25 +175,17 @@ pub async fn edit_asset(
             "the title must have 1 to 200 characters",
         ));
     }
-    let touches_tags = body.city.is_some()
-        || body.category.is_some()
-        || body.subcategory.is_some()
-        || body.themes.is_some();
-    let tags = if touches_tags {
+    let change = TagChange {
+        city: body.city,
+        category: body.category,
+        subcategory: body.subcategory,
+        themes: body.themes,
+        add_themes: Vec::new(),
+    };
+    let tags = if change.touches_tags() {
         let asset = &record.asset;
-        // A new category without a subcategory clears the old subcategory.
-        let subcategory = match (&body.category, body.subcategory) {
-            (_, Some(sub)) => Some(sub),
-            (Some(_), None) => None,
-            (None, None) => asset.subcategory.clone(),
-        };
-        let input = TagInput {
-            city: Some(body.city.unwrap_or_else(|| asset.city.clone())),
-            category: body.category.or_else(|| asset.category.clone()),
-            subcategory,
-            themes: body.themes.unwrap_or_else(|| record.themes.clone()),
-        };
         let vocabulary = &state.ingestor.campaign().vocabulary;
+        let input = change.over(&current_tags(&record));
         Some(vocabulary.validate(&input, &asset.city).map_err(|e| {
             let details = e.details();
             ApiError::new(
@@ -219,6 +211,16 @@ pub async fn edit_asset(
         Ok(record) => answer(&state, &caller, record).await,
         Err(DbError::Conflict(_)) => Err(conflict(&state, &id).await),
         Err(other) => Err(other.into()),
+    }
+}
+
+/// An asset's tags as stored.
+pub(crate) fn current_tags(record: &vocweek_db::assets::AssetRecord) -> Tags {
+    Tags {
+        city: record.asset.city.clone(),
+        category: record.asset.category.clone(),
+        subcategory: record.asset.subcategory.clone(),
+        themes: record.themes.clone(),
     }
 }
 

@@ -8,7 +8,7 @@ use vocweek_db::DbError;
 use vocweek_db::assets::AssetFilter;
 use vocweek_db::audit::Actor;
 use vocweek_db::review::Decision;
-use vocweek_domain::{AssetKind, AssetState, ReviewAction, parse_date};
+use vocweek_domain::{AssetKind, AssetState, ReviewAction, TagChange, parse_date};
 
 use super::layout::{beijing, escape, kind_zh, page, page_with, state_zh};
 use super::session_cookie::{csrf_ok, csrf_token};
@@ -816,18 +816,13 @@ async fn bulk_retag(
     for (record, version) in cards {
         let asset = &record.asset;
         let id = asset.id.as_str();
-        let mut themes = record.themes.clone();
-        themes.extend(change.theme.clone());
-        let input = vocweek_domain::TagInput {
-            city: Some(change.city.clone().unwrap_or_else(|| asset.city.clone())),
-            subcategory: if change.category.is_some() {
-                None
-            } else {
-                asset.subcategory.clone()
-            },
-            category: change.category.clone().or_else(|| asset.category.clone()),
-            themes,
+        let tag_change = TagChange {
+            city: change.city.clone(),
+            category: change.category.clone(),
+            add_themes: change.theme.iter().cloned().collect(),
+            ..TagChange::default()
         };
+        let input = tag_change.over(&crate::routes::current_tags(&record));
         let Ok(tags) = vocabulary.validate(&input, &asset.city) else {
             skipped += 1;
             continue;
