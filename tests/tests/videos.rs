@@ -154,10 +154,26 @@ async fn progress_shows_and_deleting_cancels_the_transcode(backend: Backend) {
         "listed with its progress"
     );
 
-    // An editor may not delete; the unit that sent it may.
     let editor = app
         .user_session("editor", Role::Editor, Some(Desk::Edu))
         .await;
+    // The queue's card says it is processing and how far, instead of an empty picture.
+    let queue = app
+        .client
+        .get(app.url("/queue?state=processing"))
+        .header("cookie", format!("vw_session={editor}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        queue.contains("<div class=\"nopic\">处理中…</div>"),
+        "{queue}"
+    );
+    assert!(queue.contains("<p class=\"progress\">处理中 "), "{queue}");
+    // An editor may not delete; the unit that sent it may.
     let response = app
         .client
         .delete(app.url(&format!("/api/v1/assets/{id}")))

@@ -294,11 +294,11 @@ pub async fn list(
         body.push_str(&format!(
             "<article class=\"card\" tabindex=\"0\" data-id=\"{id}\" data-version=\"{version}\">\
              <label><input type=\"checkbox\" name=\"ids\" value=\"{id}:{version}\"> 选择</label><a href=\"/queue/{id}\">\
-             <img alt=\"\" loading=\"lazy\" src=\"/api/v1/assets/{id}/renditions/thumb\">\
-             <strong>{title}</strong></a><p><span class=\"badge\">{kind}</span> \
+             {picture}<strong>{title}</strong></a><p><span class=\"badge\">{kind}</span> \
              <span class=\"badge\">{state}</span>{duration}{similar}</p><p>{unit} · {city} · {category}</p>\
              <p>{themes}</p><p>活动日期 {day}</p>{progress}{failure}</article>",
             id = escape(&asset.id),
+            picture = card_picture(asset),
             version = asset.version,
             title = escape(&asset.title),
             kind = kind_zh(&asset.kind),
@@ -526,6 +526,32 @@ fn media_section(asset: &vocweek_db::entities::asset::Model) -> String {
         format!("<h2>稿件配图</h2><p>{pictures}</p>")
     };
     format!("{main}{pictures}<p><a href=\"/api/v1/assets/{id}/original\">下载原件</a></p>")
+}
+
+/// A card's picture: the thumbnail, or a word saying why there is none (still processing,
+/// failed, an article, sound only) instead of an empty frame.
+fn card_picture(asset: &vocweek_db::entities::asset::Model) -> String {
+    let missing = match (asset.state.as_str(), asset.kind.as_str()) {
+        ("processing", _) => Some("处理中…"),
+        ("failed", _) => Some("处理失败"),
+        (_, "article") => Some("文稿"),
+        (_, "video")
+            if asset
+                .metadata
+                .pointer("/video/video")
+                .is_some_and(|v| v.is_null()) =>
+        {
+            Some("仅音频")
+        }
+        _ => None,
+    };
+    match missing {
+        Some(word) => format!("<div class=\"nopic\">{word}</div>"),
+        None => format!(
+            "<img alt=\"\" loading=\"lazy\" src=\"/api/v1/assets/{}/renditions/thumb\">",
+            escape(&asset.id)
+        ),
+    }
 }
 
 /// The video player (HLS through hls.js, with the poster) once the transcode is done; until
