@@ -6,6 +6,7 @@ use vocweek_db::assets::{AssetFilter, Scope};
 use vocweek_db::audit::Actor;
 use vocweek_domain::{AssetState, Desk};
 
+use super::form::{field, form_pairs};
 use super::layout::{beijing, escape, page_with};
 use super::session_cookie::{csrf_ok, csrf_token};
 use super::staff::{Staff, signed_in};
@@ -61,17 +62,6 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
          <p><button>新建</button></p></form>"
     );
     html(StatusCode::OK, &body, &csrf)
-}
-
-fn form_pairs(body: &str) -> Vec<(String, String)> {
-    serde_urlencoded::from_str(body).unwrap_or_default()
-}
-
-fn field(pairs: &[(String, String)], name: &str) -> Option<String> {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.trim().to_owned())
 }
 
 pub async fn create(req: HttpRequest, state: web::Data<AppState>, body: String) -> HttpResponse {

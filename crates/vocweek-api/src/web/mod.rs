@@ -3,6 +3,7 @@
 
 mod batches;
 mod dashboard;
+mod form;
 mod layout;
 mod login;
 mod queue;

@@ -10,6 +10,7 @@ use vocweek_db::audit::Actor;
 use vocweek_db::review::Decision;
 use vocweek_domain::{AssetKind, AssetState, ReviewAction, TagChange, parse_date};
 
+use super::form::{field, form_pairs};
 use super::layout::{beijing, escape, kind_zh, page, page_with, state_zh};
 use super::session_cookie::{csrf_ok, csrf_token};
 use super::staff::{signed_in, urlencode};
@@ -669,14 +670,8 @@ pub async fn edit(
         Ok(staff) => staff,
         Err(redirect) => return redirect,
     };
-    // Checkboxes repeat `themes`: read the form as pairs rather than into a struct.
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&body).unwrap_or_default();
-    let field = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim().to_owned())
-    };
+    let pairs = form_pairs(&body);
+    let field = |name: &str| field(&pairs, name);
     if !field("csrf").is_some_and(|c| csrf_ok(&staff.session, &c)) {
         return html(
             StatusCode::FORBIDDEN,
@@ -881,13 +876,8 @@ pub async fn bulk(req: HttpRequest, state: web::Data<AppState>, body: String) ->
         Ok(staff) => staff,
         Err(redirect) => return redirect,
     };
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&body).unwrap_or_default();
-    let field = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim().to_owned())
-    };
+    let pairs = form_pairs(&body);
+    let field = |name: &str| field(&pairs, name);
     if !field("csrf").is_some_and(|c| csrf_ok(&staff.session, &c)) {
         return html(
             StatusCode::FORBIDDEN,
