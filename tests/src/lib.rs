@@ -69,7 +69,8 @@ pub struct TestApp {
     pub services: Services,
     pub backend: Backend,
     running: Option<RunningApp>,
-    data_dir: PathBuf,
+    /// Removed by `stop`: a test may leave its scratch files here.
+    pub data_dir: PathBuf,
 }
 
 /// A fresh, migrated database URL (and the data directory) for one test.

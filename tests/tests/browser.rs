@@ -5,6 +5,8 @@
 
 use std::time::Duration;
 
+use calamine::{Reader, Xlsx};
+
 use vocweek_domain::{Desk, Role, UnitKind};
 use vocweek_tests::media::{generated_video, real_jpeg};
 use vocweek_tests::{Backend, Upload, both_databases, spawn_app};
@@ -113,7 +115,80 @@ async fn an_editor_plays_a_video(backend: Backend) {
     app.stop().await;
 }
 
+/// A batch composed in the browser and exported: the zip the browser downloaded holds the
+/// Excel list naming the item, read back with calamine.
+async fn an_editor_exports_a_batch_from_the_browser(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, unit) = app
+        .unit("淄博职业学院", UnitKind::HigherVocationalCollege, "zibo")
+        .await;
+    let id = app
+        .upload_id(
+            &unit,
+            Upload::new("p.jpg", real_jpeg(7, 640, 480)).field("title", "数控车床比赛"),
+        )
+        .await;
+    app.wait_for_state(&unit, &id, "pending_review").await;
+    let reviewer = app
+        .user_session("reviewer", Role::Editor, Some(Desk::Edu))
+        .await;
+    let approved = app
+        .client
+        .post(app.url(&format!("/api/v1/assets/{id}/review")))
+        .bearer_auth(&reviewer)
+        .json(&serde_json::json!({"action": "approve", "version": 2}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(approved.status(), 200);
+    app.services
+        .db
+        .create_user(
+            "editor",
+            "a long editor password",
+            Role::Editor,
+            Some(Desk::Edu),
+            false,
+        )
+        .await
+        .unwrap();
+    let zip_path = app.data_dir.join("batch-export.zip");
+    run_script(
+        "batch.mjs",
+        &[
+            app.base_url.as_str(),
+            "editor",
+            "a long editor password",
+            id.as_str(),
+            "第一批推荐",
+            zip_path.to_str().unwrap(),
+        ],
+    )
+    .await;
+
+    let zip = std::fs::File::open(&zip_path).expect("the browser saved no download");
+    let mut archive = zip::ZipArchive::new(zip).unwrap();
+    let mut xlsx = Vec::new();
+    std::io::Read::read_to_end(&mut archive.by_name("清单.xlsx").unwrap(), &mut xlsx).unwrap();
+    let mut workbook: Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).unwrap();
+    let sheet = workbook.worksheet_range("推荐清单").unwrap();
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|row| row.iter().map(|cell| cell.to_string()).collect())
+        .collect();
+    let item_row = rows
+        .iter()
+        .find(|row| row.get(1).is_some_and(|title| title == "数控车床比赛"))
+        .unwrap_or_else(|| panic!("the item is not in the Excel list: {rows:?}"));
+    assert_eq!(item_row[0], "1");
+    assert_eq!(item_row[3], "淄博职业学院");
+    assert!(archive.by_name("originals/001_数控车床比赛.jpg").is_ok());
+    app.stop().await;
+}
+
 both_databases!(
     an_editor_approves_with_the_keyboard,
-    an_editor_plays_a_video
+    an_editor_plays_a_video,
+    an_editor_exports_a_batch_from_the_browser
 );

@@ -6,7 +6,7 @@ use vocweek_db::assets::{AssetFilter, Scope};
 use vocweek_db::audit::Actor;
 use vocweek_domain::{AssetState, Desk};
 
-use super::form::{field, form_pairs};
+use super::form::{field, form_pairs, stale_form};
 use super::layout::{beijing, escape, page_with};
 use super::session_cookie::{csrf_ok, csrf_token};
 use super::staff::{Staff, signed_in};
@@ -72,11 +72,7 @@ pub async fn create(req: HttpRequest, state: web::Data<AppState>, body: String) 
     let pairs = form_pairs(&body);
     let csrf = csrf_token(&staff.session);
     if !field(&pairs, "csrf").is_some_and(|c| csrf_ok(&staff.session, &c)) {
-        return html(
-            StatusCode::FORBIDDEN,
-            "<p class=\"error\">页面已过期，请刷新后重试。</p>",
-            &csrf,
-        );
+        return stale_form();
     }
     let title = field(&pairs, "title").unwrap_or_default();
     let desk = desk_of(&staff).or_else(|| field(&pairs, "desk").and_then(|d| Desk::parse(&d).ok()));
@@ -207,11 +203,7 @@ pub async fn save_items(
     let csrf = csrf_token(&staff.session);
     let pairs = form_pairs(&body);
     if !field(&pairs, "csrf").is_some_and(|c| csrf_ok(&staff.session, &c)) {
-        return html(
-            StatusCode::FORBIDDEN,
-            "<p class=\"error\">页面已过期，请刷新后重试。</p>",
-            &csrf,
-        );
+        return stale_form();
     }
     if own(&state, &staff, *id).await.is_none() {
         return html(StatusCode::NOT_FOUND, "<p>没有这个批次。</p>", &csrf);
@@ -264,11 +256,7 @@ pub async fn send(
     };
     let csrf = csrf_token(&staff.session);
     if !field(&form_pairs(&body), "csrf").is_some_and(|c| csrf_ok(&staff.session, &c)) {
-        return html(
-            StatusCode::FORBIDDEN,
-            "<p class=\"error\">页面已过期，请刷新后重试。</p>",
-            &csrf,
-        );
+        return stale_form();
     }
     if own(&state, &staff, *id).await.is_none() {
         return html(StatusCode::NOT_FOUND, "<p>没有这个批次。</p>", &csrf);

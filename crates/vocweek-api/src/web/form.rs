@@ -12,3 +12,14 @@ pub fn field(pairs: &[(String, String)], name: &str) -> Option<String> {
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.trim().to_owned())
 }
+
+/// The answer to a form whose CSRF token is missing or from another session: most often a page
+/// left open across a sign-out, so the editor is told to reload rather than shown an error code.
+pub fn stale_form() -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Forbidden()
+        .content_type("text/html; charset=utf-8")
+        .body(super::layout::page(
+            "请求无效",
+            "<p class=\"error\">页面已过期，请刷新后重试。</p>",
+        ))
+}

@@ -5,12 +5,12 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use vocweek_db::DbError;
-use vocweek_db::assets::AssetFilter;
+use vocweek_db::assets::{AssetFilter, Scope};
 use vocweek_db::audit::Actor;
 use vocweek_db::review::Decision;
-use vocweek_domain::{AssetKind, AssetState, ReviewAction, TagChange, parse_date};
+use vocweek_domain::{AssetKind, AssetState, ReviewAction, TagChange, UnitKind, parse_date};
 
-use super::form::{field, form_pairs};
+use super::form::{field, form_pairs, stale_form};
 use super::layout::{beijing, escape, kind_zh, page, page_with, state_zh};
 use super::session_cookie::{csrf_ok, csrf_token};
 use super::staff::{signed_in, urlencode};
@@ -129,14 +129,11 @@ pub async fn list(
         .map(|r| r.asset.id.as_str())
         .collect();
     let progress = state.db.progress_of(&processing).await.unwrap_or_default();
-    let units: std::collections::HashMap<i32, String> = state
-        .db
-        .units()
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .map(|u| (u.id, u.name))
-        .collect();
+    // A few hundred rows at most (DOMAIN.md): cheaper than a join in the keyset query, and the
+    // unit filter lists the desk's units from the same read.
+    let all_units = state.db.units().await.unwrap_or_default();
+    let units: std::collections::HashMap<i32, String> =
+        all_units.iter().map(|u| (u.id, u.name.clone())).collect();
     let states = filter_options(
         None,
         AssetState::ALL
@@ -168,9 +165,13 @@ pub async fn list(
             .map(|t| (t.slug.as_str(), t.zh.as_str())),
         nonempty(&query.theme),
     );
-    let mut sorted_units: Vec<(String, &str)> = units
+    let mut sorted_units: Vec<(String, &str)> = all_units
         .iter()
-        .map(|(id, name)| (id.to_string(), name.as_str()))
+        .filter(|u| match staff.scope {
+            Scope::Desk(desk) => UnitKind::parse(&u.kind).is_ok_and(|kind| kind.desk() == desk),
+            _ => true,
+        })
+        .map(|u| (u.id.to_string(), u.name.as_str()))
         .collect();
     sorted_units.sort_by(|a, b| a.1.cmp(b.1));
     let unit_options = filter_options(
@@ -444,11 +445,7 @@ pub async fn decide(
         Err(redirect) => return redirect,
     };
     if !csrf_ok(&staff.session, &form.csrf) {
-        return html(
-            StatusCode::FORBIDDEN,
-            "请求无效",
-            "<p class=\"error\">页面已过期，请刷新后重试。</p>",
-        );
+        return stale_form();
     }
     if let Err(not_found) = visible_record(&state, &staff, &id).await {
         return not_found;
@@ -673,11 +670,7 @@ pub async fn edit(
     let pairs = form_pairs(&body);
     let field = |name: &str| field(&pairs, name);
     if !field("csrf").is_some_and(|c| csrf_ok(&staff.session, &c)) {
-        return html(
-            StatusCode::FORBIDDEN,
-            "请求无效",
-            "<p class=\"error\">页面已过期，请刷新后重试。</p>",
-        );
+        return stale_form();
     }
     let record = match visible_record(&state, &staff, &id).await {
         Ok(record) => record,
@@ -879,11 +872,7 @@ pub async fn bulk(req: HttpRequest, state: web::Data<AppState>, body: String) ->
     let pairs = form_pairs(&body);
     let field = |name: &str| field(&pairs, name);
     if !field("csrf").is_some_and(|c| csrf_ok(&staff.session, &c)) {
-        return html(
-            StatusCode::FORBIDDEN,
-            "请求无效",
-            "<p class=\"error\">页面已过期，请刷新后重试。</p>",
-        );
+        return stale_form();
     }
     // The re-tag button sends `action=retag` after the select's `action`: the last one wins.
     let action_name = pairs
