@@ -13,6 +13,7 @@ mod m20261130_000003_jobs_and_audit;
 mod m20261130_000004_photo_hashes;
 mod m20261130_000005_review_note;
 mod m20261130_000006_batches;
+mod m20261130_000007_resumable_uploads;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000004_photo_hashes::Migration),
             Box::new(m20261130_000005_review_note::Migration),
             Box::new(m20261130_000006_batches::Migration),
+            Box::new(m20261130_000007_resumable_uploads::Migration),
         ]
     }
 }

@@ -364,6 +364,24 @@ impl TestApp {
             .unwrap_or_else(|e| panic!("{sql}: {e}"));
     }
 
+    /// Stops the server and starts a new one on the same database and data directory (a new
+    /// process would see exactly this: the same rows and files, nothing held in memory). The
+    /// address changes.
+    pub async fn restart(&mut self) {
+        if let Some(running) = self.running.take() {
+            running.stop().await;
+        }
+        let services = open_services(&self.config)
+            .await
+            .unwrap_or_else(|e| panic!("reopening the services: {e:#}"));
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("bind: {e}"));
+        let running = RunningApp::start(&self.config, services.clone(), listener, None)
+            .unwrap_or_else(|e| panic!("restarting the app: {e:#}"));
+        self.base_url = format!("http://{}", running.address);
+        self.services = services;
+        self.running = Some(running);
+    }
+
     pub async fn stop(mut self) {
         if let Some(running) = self.running.take() {
             running.stop().await;

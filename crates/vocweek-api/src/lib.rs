@@ -9,10 +9,12 @@ mod openapi;
 mod routes;
 mod startup;
 mod state;
+mod tus;
 mod web;
 
 pub use error::ApiError;
 pub use openapi::ApiDoc;
 pub use startup::{ExtraRoutes, build_server};
 pub use state::AppState;
+pub use tus::TusSettings;
 pub use web::SignInThrottle;

@@ -11,6 +11,8 @@ pub struct AppState {
     pub ingestor: Ingestor,
     pub metrics: Metrics,
     pub store: Arc<dyn BlobStore>,
+    /// Resumable uploads (tus).
+    pub tus: Arc<crate::tus::TusSettings>,
     /// Failed sign-ins per username (API and web).
     pub sign_in_throttle: Arc<crate::web::SignInThrottle>,
 }

@@ -12,6 +12,7 @@ pub mod entities;
 mod error;
 pub mod jobs;
 pub mod renditions;
+pub mod resumable_uploads;
 pub mod review;
 pub mod secrets;
 pub mod similar;

@@ -23,6 +23,40 @@ fn file_stem(filename: &str) -> String {
 /// The longest title accepted, in characters.
 const TITLE_MAX_CHARS: usize = 200;
 
+fn given_title(form: &UploadForm) -> Option<&str> {
+    form.title
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+}
+
+/// The asset's title: the one given, or for an article its file name until processing finds the
+/// document's first heading. `None` while the kind is not known yet and no title was given.
+fn title_for(
+    form: &UploadForm,
+    kind: Option<AssetKind>,
+    filename: &str,
+) -> Result<Option<String>, IngestError> {
+    let title = match (given_title(form), kind) {
+        (Some(title), _) => title.to_owned(),
+        (None, Some(AssetKind::Article)) => file_stem(filename),
+        (None, None) => return Ok(None),
+        (None, Some(_)) => {
+            return Err(IngestError::bad_request(
+                "missing-title",
+                "the field 'title' is required (articles may omit it: their first heading is used)",
+            ));
+        }
+    };
+    if title.chars().count() > TITLE_MAX_CHARS {
+        return Err(IngestError::bad_request(
+            "title-too-long",
+            format!("the title is longer than {TITLE_MAX_CHARS} characters"),
+        ));
+    }
+    Ok(Some(title))
+}
+
 /// The form fields of an upload, parsed but not yet checked against the vocabulary.
 #[derive(Debug, Clone, Default)]
 pub struct UploadForm {
@@ -81,6 +115,10 @@ impl Ingestor {
         &self.campaign
     }
 
+    pub fn limits(&self) -> UploadLimits {
+        self.limits
+    }
+
     /// A writer for the next file part, staging next to the store.
     pub async fn start_upload(
         &self,
@@ -88,6 +126,24 @@ impl Ingestor {
         declared: Option<AssetKind>,
     ) -> Result<UploadWriter, IngestError> {
         UploadWriter::create(self.store.staging_dir(), filename, declared, self.limits).await
+    }
+
+    /// The checks of `commit` that need no bytes, for a resumable upload's creation: an unknown
+    /// tag or a missing or over-long title is refused before the first byte is sent. `kind` is
+    /// what the client says the file is, when it says.
+    pub fn check_form(
+        &self,
+        form: &UploadForm,
+        uploader: &Uploader,
+        kind: Option<AssetKind>,
+        filename: &str,
+    ) -> Result<(), IngestError> {
+        title_for(form, kind.or(form.kind), filename)?;
+        self.campaign
+            .vocabulary
+            .validate(&form.tags, &uploader.city)
+            .map_err(IngestError::Tags)?;
+        Ok(())
     }
 
     /// Checks the form against the staged bytes and the vocabulary, then stores the original at
@@ -98,30 +154,10 @@ impl Ingestor {
         form: UploadForm,
         uploader: &Uploader,
     ) -> Result<IngestOutcome, IngestError> {
-        let given_title = form
-            .title
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty());
-        // An article may come without a title: its file name stands in until processing finds
-        // the document's first heading.
-        let title = match given_title {
-            Some(title) => title.to_owned(),
-            None if staged.sniffed.kind == AssetKind::Article => file_stem(&staged.filename),
-            None => {
-                return Err(IngestError::bad_request(
-                    "missing-title",
-                    "the field 'title' is required (articles may omit it: their first heading is used)",
-                ));
-            }
-        };
+        let title_given = given_title(&form).is_some();
+        let title = title_for(&form, Some(staged.sniffed.kind), &staged.filename)?
+            .unwrap_or_else(|| file_stem(&staged.filename));
         let title = title.as_str();
-        if title.chars().count() > TITLE_MAX_CHARS {
-            return Err(IngestError::bad_request(
-                "title-too-long",
-                format!("the title is longer than {TITLE_MAX_CHARS} characters"),
-            ));
-        }
         if let Some(declared) = form.kind
             && declared != staged.sniffed.kind
         {
@@ -152,7 +188,7 @@ impl Ingestor {
             tags,
             captured_at: form.captured_at,
             activity_date: form.activity_date.unwrap_or_else(today_in_shanghai),
-            metadata: serde_json::json!({ "title_given": given_title.is_some() }),
+            metadata: serde_json::json!({ "title_given": title_given }),
         };
         // Known bytes are not stored again: the staging file is dropped (removed) unused.
         let recorded = match self.db.asset_by_blake3(&staged.blake3).await? {

@@ -7,7 +7,9 @@ mod ingest;
 pub mod jobs;
 mod limits;
 mod metrics;
+mod staged_file;
 mod upload;
+mod upload_sweep;
 mod worker;
 mod xlsx;
 
@@ -16,6 +18,8 @@ pub use error::IngestError;
 pub use ingest::{IngestOutcome, Ingestor, UploadForm, Uploader};
 pub use limits::{UploadLimits, parse_byte_size};
 pub use metrics::Metrics;
+pub use staged_file::{check_upload_head, stage_complete_file};
 pub use upload::{StagedUpload, UploadWriter};
+pub use upload_sweep::{run_upload_sweeper, sweep_expired_uploads};
 pub use worker::{WorkerConfig, WorkerPool};
 pub use xlsx::table_xlsx;

@@ -87,15 +87,7 @@ impl UploadWriter {
     }
 
     fn identify(&mut self) -> Result<Sniffed, IngestError> {
-        let sniffed = sniff(&self.head, &self.filename)?;
-        if let Some(declared) = self.declared
-            && declared != sniffed.kind
-        {
-            return Err(IngestError::KindMismatch {
-                declared,
-                actual: sniffed.kind,
-            });
-        }
+        let sniffed = identify(&self.head, &self.filename, self.declared)?;
         self.sniffed = Some(sniffed);
         self.head = Vec::new();
         Ok(sniffed)
@@ -117,6 +109,25 @@ impl UploadWriter {
             filename: self.filename,
         })
     }
+}
+
+/// The real type of an upload from its first bytes, refused when it contradicts the declared
+/// kind.
+pub(crate) fn identify(
+    head: &[u8],
+    filename: &str,
+    declared: Option<AssetKind>,
+) -> Result<Sniffed, IngestError> {
+    let sniffed = sniff(head, filename)?;
+    if let Some(declared) = declared
+        && declared != sniffed.kind
+    {
+        return Err(IngestError::KindMismatch {
+            declared,
+            actual: sniffed.kind,
+        });
+    }
+    Ok(sniffed)
 }
 
 #[cfg(test)]

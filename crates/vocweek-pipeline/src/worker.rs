@@ -15,7 +15,7 @@ use vocweek_db::entities::job;
 use vocweek_db::jobs::{bury, retry_later};
 use vocweek_db::{Db, DbError, TransactionTrait, now_millis};
 use vocweek_domain::AssetState;
-use vocweek_storage::BlobStore;
+use vocweek_storage::{BlobStore, PartialUploads};
 
 use crate::Metrics;
 use crate::jobs::{JobContext, JobError, JobHandler, MediaLimits, default_handlers};
@@ -76,6 +76,8 @@ pub struct WorkerPool {
     handlers: Arc<HashMap<&'static str, Arc<dyn JobHandler>>>,
     media: Arc<MediaLimits>,
     name: String,
+    /// Resumable uploads to expire, and how often to look.
+    upload_sweep: Option<(PartialUploads, Duration)>,
 }
 
 impl WorkerPool {
@@ -101,7 +103,14 @@ impl WorkerPool {
             metrics,
             handlers: Arc::new(default_handlers()),
             name: format!("{host}:{}:{}", std::process::id(), uuid::Uuid::now_v7()),
+            upload_sweep: None,
         }
+    }
+
+    /// Also expires abandoned resumable uploads, every `interval`.
+    pub fn with_upload_sweep(mut self, partials: PartialUploads, interval: Duration) -> Self {
+        self.upload_sweep = Some((partials, interval));
+        self
     }
 
     /// Adds (or replaces) the handler of a job kind: how later features plug their work in.
@@ -117,6 +126,10 @@ impl WorkerPool {
             let pool = self.clone();
             let shutdown = shutdown.clone();
             loops.spawn(async move { pool.run_loop(slot, shutdown).await });
+        }
+        if let Some((partials, interval)) = self.upload_sweep.clone() {
+            let db = self.db.clone();
+            loops.spawn(crate::run_upload_sweeper(db, partials, interval, shutdown));
         }
         while loops.join_next().await.is_some() {}
     }

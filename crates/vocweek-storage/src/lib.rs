@@ -7,6 +7,7 @@
 mod error;
 mod fs_store;
 mod keys;
+mod partial;
 mod staging;
 
 use std::path::{Path, PathBuf};
@@ -14,6 +15,7 @@ use std::path::{Path, PathBuf};
 pub use error::StorageError;
 pub use fs_store::FsStore;
 pub use keys::{original_key, rendition_key};
+pub use partial::PartialUploads;
 pub use staging::StagingFile;
 
 /// A blob store backend.

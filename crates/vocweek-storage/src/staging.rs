@@ -19,6 +19,12 @@ impl StagingFile {
         }
     }
 
+    /// Takes ownership of an existing file (a finished resumable upload): removed on drop
+    /// unless it is stored.
+    pub fn adopt(path: PathBuf) -> Self {
+        StagingFile { path, armed: true }
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -2,16 +2,17 @@
 
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tracing::info;
-use vocweek_api::{AppState, ExtraRoutes, build_server};
+use vocweek_api::{AppState, ExtraRoutes, TusSettings, build_server};
 use vocweek_db::Db;
 use vocweek_domain::builtin_campaigns;
 use vocweek_pipeline::{Ingestor, Metrics, WorkerPool};
-use vocweek_storage::{BlobStore, FsStore};
+use vocweek_storage::{BlobStore, FsStore, PartialUploads};
 
 use crate::config::{Config, redact_url};
 
@@ -23,6 +24,7 @@ pub struct Services {
     pub metrics: Metrics,
     pub ingestor: Ingestor,
     pub workers: WorkerPool,
+    pub partials: PartialUploads,
 }
 
 /// Connects to the database (creating the data directory for the embedded default), applies
@@ -63,11 +65,18 @@ pub async fn open_services(config: &Config) -> anyhow::Result<Services> {
         config.upload_limits()?,
         config.workers.max_attempts,
     );
+    // Partial uploads beside the staging area: on the store's filesystem, so a finished one
+    // becomes the stored original by a rename.
+    let partials = PartialUploads::new(&store.staging_dir().join("resumable"));
     let workers = WorkerPool::new(
         db.clone(),
         store.clone(),
         config.worker_config(),
         metrics.clone(),
+    )
+    .with_upload_sweep(
+        partials.clone(),
+        Duration::from_secs(config.resumable.sweep_interval_seconds.max(1)),
     );
     Ok(Services {
         db,
@@ -75,6 +84,7 @@ pub async fn open_services(config: &Config) -> anyhow::Result<Services> {
         metrics,
         ingestor,
         workers,
+        partials,
     })
 }
 
@@ -102,6 +112,11 @@ impl RunningApp {
             ingestor: services.ingestor.clone(),
             metrics: services.metrics.clone(),
             store: services.store.clone(),
+            tus: Arc::new(TusSettings::new(
+                services.partials.clone(),
+                Duration::from_secs(config.resumable.lease_seconds.max(1)),
+                Duration::from_secs(config.resumable.expire_hours.max(1) * 3600),
+            )),
             sign_in_throttle: Default::default(),
         };
         let http_workers = match config.http_workers {

@@ -28,7 +28,30 @@ pub struct Config {
     pub workers: WorkersConfig,
     pub photos: PhotosConfig,
     pub video: VideoConfig,
+    pub resumable: ResumableConfig,
     pub log: LogConfig,
+}
+
+/// Resumable (tus) uploads.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ResumableConfig {
+    /// An upload nobody wrote to for this long is removed (a weekend away fits the default).
+    pub expire_hours: u64,
+    /// How long a stalled writer (a killed node) can hold an upload before another takes it.
+    pub lease_seconds: u64,
+    /// How often workers look for expired uploads.
+    pub sweep_interval_seconds: u64,
+}
+
+impl Default for ResumableConfig {
+    fn default() -> Self {
+        ResumableConfig {
+            expire_hours: 72,
+            lease_seconds: 10,
+            sweep_interval_seconds: 300,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -203,6 +226,7 @@ impl Default for Config {
             workers: WorkersConfig::default(),
             photos: PhotosConfig::default(),
             video: VideoConfig::default(),
+            resumable: ResumableConfig::default(),
             log: LogConfig::default(),
         }
     }

@@ -10,6 +10,7 @@ mod review;
 pub(crate) use review::current_tags;
 mod session;
 mod upload;
+pub(crate) use upload::apply_field as apply_upload_field;
 mod vocabularies;
 
 use actix_web::http::StatusCode;
@@ -45,6 +46,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/api/v1/openapi.json").route(web::get().to(openapi::openapi_json)))
         .service(resource("/api/v1/vocabularies").route(web::get().to(vocabularies::vocabularies)))
         .service(resource("/api/v1/session").route(web::post().to(session::sign_in)))
+        .configure(crate::tus::configure)
         .service(
             resource("/api/v1/assets")
                 .route(web::post().to(upload::upload_asset))

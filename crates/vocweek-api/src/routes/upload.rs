@@ -121,7 +121,11 @@ async fn read_text(field: &mut Field, name: &str) -> Result<String, ApiError> {
     })
 }
 
-fn apply_field(form: &mut UploadForm, name: &str, value: String) -> Result<(), ApiError> {
+pub(crate) fn apply_field(
+    form: &mut UploadForm,
+    name: &str,
+    value: String,
+) -> Result<(), ApiError> {
     let present = || Some(value.trim().to_owned()).filter(|v| !v.is_empty());
     match name {
         "title" => form.title = Some(value.clone()),

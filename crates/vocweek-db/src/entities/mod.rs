@@ -11,6 +11,7 @@ pub mod partner;
 pub mod photo_hash;
 pub mod photo_hash_band;
 pub mod rendition;
+pub mod resumable_upload;
 pub mod submission;
 pub mod token;
 pub mod unit;

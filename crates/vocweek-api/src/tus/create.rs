@@ -1,0 +1,129 @@
+//! POST: a new upload (creation, creation-defer-length), optionally with its first bytes
+//! (creation-with-upload). The metadata is checked here, so an unknown tag is refused before a
+//! single byte of the file is sent.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use vocweek_db::resumable_uploads::NewResumable;
+
+use super::lease::Lease;
+use super::protocol::{header, http_date, is_offset_stream, require_version, size_header};
+use super::receive::{Append, storage};
+use super::write::{detached, write};
+use super::{metadata, status};
+use crate::auth::Caller;
+use crate::{ApiError, AppState};
+
+pub async fn create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    require_version(&req)?;
+    let uploader = caller.uploader()?;
+    let length = declared_length(&req)?;
+    let limits = state.ingestor.limits();
+    let max = limits.largest();
+    if length.is_some_and(|length| length > max) {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload-too-large",
+            format!("the upload is larger than the largest accepted file ({max} bytes)"),
+        )
+        .with_details(serde_json::json!({ "limit_bytes": max })));
+    }
+    let metadata_header = match req.headers().get("Upload-Metadata") {
+        None => String::new(),
+        Some(value) => value.to_str().map(str::to_owned).map_err(|_| {
+            ApiError::bad_request(
+                "invalid-upload-metadata",
+                "Upload-Metadata holds ASCII keys and base64 values; encode Chinese text in base64",
+            )
+        })?,
+    };
+    let parsed = metadata::parse(&metadata_header)?;
+    state
+        .ingestor
+        .check_form(&parsed.form, &uploader, parsed.kind_hint, &parsed.filename)?;
+    if let (Some(kind), Some(length)) = (parsed.kind_hint, length)
+        && length > limits.for_kind(kind)
+    {
+        return Err(vocweek_pipeline::IngestError::TooLarge {
+            kind: kind.as_str(),
+            limit: limits.for_kind(kind),
+        }
+        .into());
+    }
+
+    let id = uuid::Uuid::now_v7().to_string();
+    state.tus.partials.create(&id).await.map_err(storage)?;
+    let upload = state
+        .db
+        .create_resumable(NewResumable {
+            id: id.clone(),
+            unit_id: uploader.unit_id,
+            length: length.map(|l| i64::try_from(l).unwrap_or(i64::MAX)),
+            metadata: metadata_header,
+            filename: parsed.filename,
+            expires_at: state.tus.expiry_from_now(),
+        })
+        .await?;
+    let location = {
+        let info = req.connection_info();
+        format!("{}://{}/api/v1/uploads/{id}", info.scheme(), info.host())
+    };
+    tracing::info!(upload = %id, unit = uploader.unit_id, length = ?length, "resumable upload created");
+
+    let mut response = HttpResponse::Created();
+    response
+        .insert_header(("Location", location))
+        .insert_header(("Upload-Expires", http_date(upload.expires_at)));
+    if !is_offset_stream(&req) {
+        return Ok(response.finish());
+    }
+    // creation-with-upload: the body is the first chunk.
+    let lease = Lease::take(&state, &id).await?;
+    let append = Append {
+        start: 0,
+        limit: length.unwrap_or(max),
+        digest: None,
+    };
+    let written = detached(async move {
+        let written = write(&state, &lease, &upload, &uploader, append, body).await;
+        lease.release().await;
+        written
+    })
+    .await?;
+    response.insert_header(("Upload-Offset", written.offset.to_string()));
+    if let Some(finished) = &written.finished {
+        status::asset_headers(&mut response, &finished.asset_id, finished.duplicate);
+    }
+    Ok(response.finish())
+}
+
+/// `Upload-Length`, or `Upload-Defer-Length: 1` for a length told later; exactly one of them.
+fn declared_length(req: &HttpRequest) -> Result<Option<u64>, ApiError> {
+    let length = size_header(req, "Upload-Length")?;
+    let deferred = header(req, "Upload-Defer-Length");
+    match (length, deferred) {
+        (Some(0), None) => Err(ApiError::bad_request(
+            "empty-file",
+            "a zero-byte file is not a photo, a video or an article",
+        )),
+        (Some(length), None) => Ok(Some(length)),
+        (None, Some("1")) => Ok(None),
+        (None, Some(other)) => Err(ApiError::bad_request(
+            "invalid-header",
+            format!("Upload-Defer-Length can only be 1, not '{other}'"),
+        )),
+        (None, None) => Err(ApiError::bad_request(
+            "missing-upload-length",
+            "send Upload-Length, or Upload-Defer-Length: 1 to tell it later",
+        )),
+        (Some(_), Some(_)) => Err(ApiError::bad_request(
+            "invalid-header",
+            "send Upload-Length or Upload-Defer-Length, not both",
+        )),
+    }
+}

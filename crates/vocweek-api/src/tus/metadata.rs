@@ -1,0 +1,107 @@
+//! `Upload-Metadata`: comma-separated `key base64(value)` pairs (the value may be absent).
+//! Known keys fill the same form as the simple upload's fields; the keys tus clients add on their
+//! own (`filetype`, `name`, `relativePath`…) are accepted, and a MIME type hints at the kind.
+
+use base64::Engine;
+use vocweek_domain::AssetKind;
+use vocweek_pipeline::UploadForm;
+
+use crate::ApiError;
+use crate::routes::apply_upload_field;
+
+/// The keys read into the form; others are ignored (clients add their own).
+const FORM_KEYS: [&str; 9] = [
+    "title",
+    "description",
+    "kind",
+    "city",
+    "category",
+    "subcategory",
+    "themes",
+    "captured_at",
+    "activity_date",
+];
+
+/// What the metadata says about the upload.
+#[derive(Debug, Default)]
+pub struct UploadMetadata {
+    pub filename: String,
+    pub form: UploadForm,
+    /// The kind the client declared, or the one its MIME type (`filetype`) implies.
+    pub kind_hint: Option<AssetKind>,
+}
+
+fn malformed(message: String) -> ApiError {
+    ApiError::bad_request("invalid-upload-metadata", message)
+}
+
+pub fn parse(header: &str) -> Result<UploadMetadata, ApiError> {
+    let mut metadata = UploadMetadata::default();
+    let mut mime = None;
+    for pair in header.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (key, encoded) = pair.split_once(' ').unwrap_or((pair, ""));
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(encoded.trim())
+            .map_err(|_| malformed(format!("the value of '{key}' is not base64")))?;
+        let value = String::from_utf8(bytes)
+            .map_err(|_| malformed(format!("the value of '{key}' is not UTF-8 text")))?;
+        match key {
+            "filename" | "name" if metadata.filename.is_empty() => metadata.filename = value,
+            "filetype" | "type" => mime = Some(value),
+            key if FORM_KEYS.contains(&key) => apply_upload_field(&mut metadata.form, key, value)?,
+            _ => {}
+        }
+    }
+    if metadata.filename.is_empty() {
+        metadata.filename = "upload".to_owned();
+    }
+    metadata.kind_hint = metadata.form.kind.or_else(|| {
+        let mime = mime?;
+        if mime.starts_with("image/") {
+            Some(AssetKind::Photo)
+        } else if mime.starts_with("video/") || mime.starts_with("audio/") {
+            Some(AssetKind::Video)
+        } else {
+            None
+        }
+    });
+    Ok(metadata)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn b64(text: &str) -> String {
+        base64::engine::general_purpose::STANDARD.encode(text)
+    }
+
+    #[test]
+    fn known_keys_fill_the_form_and_client_keys_are_ignored() {
+        let header = format!(
+            "filename {},title {},themes {},filetype {},relativePath {},is_draft",
+            b64("决赛.mp4"),
+            b64("数控车决赛"),
+            b64("skills-competition,craftsmanship"),
+            b64("video/mp4"),
+            b64("a/b"),
+        );
+        let parsed = parse(&header).unwrap();
+        assert_eq!(parsed.filename, "决赛.mp4");
+        assert_eq!(parsed.form.title.as_deref(), Some("数控车决赛"));
+        assert_eq!(parsed.form.tags.themes.len(), 2);
+        assert_eq!(parsed.kind_hint, Some(AssetKind::Video));
+    }
+
+    #[test]
+    fn a_value_that_is_not_base64_is_refused() {
+        let err = parse("title 这不是base64").unwrap_err();
+        assert_eq!(err.code, "invalid-upload-metadata");
+    }
+
+    #[test]
+    fn an_invalid_kind_is_refused() {
+        let err = parse(&format!("kind {}", b64("podcast"))).unwrap_err();
+        assert_eq!(err.code, "invalid-field");
+    }
+}

@@ -1,0 +1,126 @@
+//! PATCH: the next bytes of an upload, at exactly the offset the server has.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use vocweek_db::resumable_uploads::RECEIVING;
+
+use super::checksum::ChunkDigest;
+use super::lease::Lease;
+use super::protocol::{header, http_date, is_offset_stream, require_version, size_header};
+use super::receive::Append;
+use super::status;
+use super::write::{detached, write};
+use crate::auth::Caller;
+use crate::{ApiError, AppState};
+
+pub async fn patch(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    body: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    require_version(&req)?;
+    if !is_offset_stream(&req) {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "wrong-content-type",
+            "a PATCH body must be sent as Content-Type: application/offset+octet-stream",
+        ));
+    }
+    let offset = size_header(&req, "Upload-Offset")?.ok_or_else(|| {
+        ApiError::bad_request("missing-upload-offset", "a PATCH needs Upload-Offset")
+    })?;
+    let digest = header(&req, "Upload-Checksum")
+        .map(ChunkDigest::parse)
+        .transpose()?;
+    let new_length = size_header(&req, "Upload-Length")?;
+    let (uploader, upload) = super::owned(&state, &caller, &id).await?;
+    if upload.state != RECEIVING {
+        return Err(status::finished_conflict(&upload));
+    }
+    let lease = Lease::take(&state, &id).await;
+    // Read again: the previous writer may have moved the offset, or finished the upload.
+    let (_, mut upload) = super::owned(&state, &caller, &id).await?;
+    if upload.state != RECEIVING {
+        return Err(status::finished_conflict(&upload));
+    }
+    let lease = lease?;
+    let received = upload.received.max(0) as u64;
+    if offset != received {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "offset-mismatch",
+            format!("the upload is at byte {received}, not {offset}; resume from HEAD's offset"),
+        )
+        .with_details(serde_json::json!({ "offset": received })));
+    }
+    if let Some(length) = new_length {
+        upload.length =
+            Some(declare_length(&state, &lease, upload.length, length, received).await?);
+    }
+    let limit = match upload.length {
+        Some(length) => length.max(0) as u64,
+        None => state.ingestor.limits().largest(),
+    };
+    let append = Append {
+        start: offset,
+        limit,
+        digest,
+    };
+    let expires_at = state.tus.expiry_from_now();
+    let written = detached(async move {
+        let written = write(&state, &lease, &upload, &uploader, append, body).await;
+        lease.release().await;
+        written
+    })
+    .await?;
+    let mut response = HttpResponse::NoContent();
+    response
+        .insert_header(("Upload-Offset", written.offset.to_string()))
+        .insert_header(("Upload-Expires", http_date(expires_at)));
+    if let Some(finished) = &written.finished {
+        status::asset_headers(&mut response, &finished.asset_id, finished.duplicate);
+    }
+    Ok(response.finish())
+}
+
+/// creation-defer-length: the length told with a later PATCH, once, and not below what arrived.
+async fn declare_length(
+    state: &web::Data<AppState>,
+    lease: &Lease,
+    known: Option<i64>,
+    length: u64,
+    received: u64,
+) -> Result<i64, ApiError> {
+    let length_i64 = i64::try_from(length).unwrap_or(i64::MAX);
+    if let Some(known) = known {
+        return if known == length_i64 {
+            Ok(known)
+        } else {
+            Err(ApiError::bad_request(
+                "upload-length-fixed",
+                format!("the upload's length is already {known} bytes"),
+            ))
+        };
+    }
+    let max = state.ingestor.limits().largest();
+    if length > max {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload-too-large",
+            format!("the upload is larger than the largest accepted file ({max} bytes)"),
+        ));
+    }
+    if length < received || length == 0 {
+        return Err(ApiError::bad_request(
+            "invalid-header",
+            format!("Upload-Length {length} is below the {received} bytes already received"),
+        ));
+    }
+    state
+        .db
+        .declare_resumable_length(lease.id(), lease.holder(), length_i64)
+        .await?;
+    Ok(length_i64)
+}

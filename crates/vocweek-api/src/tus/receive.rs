@@ -1,0 +1,167 @@
+//! Appending a request body to an upload under its lease: what PATCH and creation-with-upload
+//! share.
+//!
+//! Bytes count as received (the offset HEAD reports) only once they are synced to disk and
+//! recorded: every few seconds during a long body, and at its end. A body that stops early (a
+//! dropped connection) keeps what arrived, because tus resumes from the offset. With a checksum,
+//! nothing of the body counts until the whole of it matches; otherwise it is cut off.
+
+use std::time::{Duration, Instant};
+
+use actix_web::http::StatusCode;
+use actix_web::web;
+use futures_util::StreamExt;
+use tokio::io::AsyncWriteExt;
+
+use super::checksum::ChunkDigest;
+use super::lease::Lease;
+use super::protocol::checksum_mismatch;
+use crate::{ApiError, AppState};
+
+/// A long body is synced and recorded this often…
+const SYNC_INTERVAL: Duration = Duration::from_secs(2);
+/// …or after this many bytes, whichever comes first.
+const SYNC_BYTES: u64 = 32 << 20;
+/// A client that sends nothing for this long has gone; the lease is given back.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+const WRITE_BUFFER: usize = 1 << 20;
+
+/// A body to append.
+pub struct Append {
+    /// The acknowledged offset the body starts at.
+    pub start: u64,
+    /// The most the upload may hold (its length, or the largest accepted file while deferred).
+    pub limit: u64,
+    pub digest: Option<ChunkDigest>,
+}
+
+fn lost_lease() -> ApiError {
+    ApiError::new(
+        StatusCode::LOCKED,
+        "upload-locked",
+        "this request lost the upload's lease (it stalled); resume from HEAD's offset",
+    )
+}
+
+fn too_long(limit: u64) -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "upload-length-exceeded",
+        format!("the body goes past the upload's length of {limit} bytes"),
+    )
+    .with_details(serde_json::json!({ "length": limit }))
+}
+
+/// Appends the body; returns the new acknowledged offset.
+pub async fn append(
+    state: &web::Data<AppState>,
+    lease: &Lease,
+    append: Append,
+    mut body: web::Payload,
+) -> Result<u64, ApiError> {
+    let tus = &state.tus;
+    let id = lease.id();
+    let file = tus
+        .partials
+        .append_at(id, append.start)
+        .await
+        .map_err(storage)?;
+    let mut file = tokio::io::BufWriter::with_capacity(WRITE_BUFFER, file);
+    let mut digest = append.digest;
+    let mut written = append.start;
+    let mut synced = append.start;
+    let mut synced_at = Instant::now();
+    let mut end = End::Complete;
+    loop {
+        let chunk = match tokio::time::timeout(IDLE_TIMEOUT, body.next()).await {
+            Ok(Some(Ok(chunk))) => chunk,
+            Ok(None) => break,
+            Ok(Some(Err(_))) | Err(_) => {
+                end = End::Dropped;
+                break;
+            }
+        };
+        if written + chunk.len() as u64 > append.limit {
+            end = End::TooLong;
+            break;
+        }
+        file.write_all(&chunk).await.map_err(io)?;
+        if let Some(digest) = digest.as_mut() {
+            digest.update(&chunk);
+        }
+        written += chunk.len() as u64;
+        if synced_at.elapsed() >= SYNC_INTERVAL || written - synced >= SYNC_BYTES {
+            // Unverified bytes are synced but not acknowledged; the lease is renewed all the same.
+            let acknowledged = if digest.is_some() {
+                append.start
+            } else {
+                written
+            };
+            sync(&mut file).await?;
+            record(state, lease, acknowledged).await?;
+            synced = written;
+            synced_at = Instant::now();
+        }
+    }
+    // A body checked by a checksum counts only when it arrived whole and matches.
+    let keep = match (&end, digest) {
+        (End::Complete, Some(digest)) => digest.matches(),
+        (_, Some(_)) => false,
+        (_, None) => true,
+    };
+    if !keep {
+        drop(file);
+        tus.partials
+            .truncate(id, append.start)
+            .await
+            .map_err(storage)?;
+        record(state, lease, append.start).await?;
+        return Err(match end {
+            End::TooLong => too_long(append.limit),
+            _ => checksum_mismatch(),
+        });
+    }
+    sync(&mut file).await?;
+    record(state, lease, written).await?;
+    match end {
+        End::TooLong => Err(too_long(append.limit)),
+        // A dropped client reads no answer; what arrived is kept for its resume.
+        End::Complete | End::Dropped => Ok(written),
+    }
+}
+
+enum End {
+    Complete,
+    /// The connection dropped, or the client went silent.
+    Dropped,
+    /// The body went past the upload's length.
+    TooLong,
+}
+
+async fn sync(file: &mut tokio::io::BufWriter<tokio::fs::File>) -> Result<(), ApiError> {
+    file.flush().await.map_err(io)?;
+    file.get_ref().sync_data().await.map_err(io)
+}
+
+async fn record(state: &web::Data<AppState>, lease: &Lease, received: u64) -> Result<(), ApiError> {
+    let tus = &state.tus;
+    let recorded = state
+        .db
+        .record_resumable_progress(
+            lease.id(),
+            lease.holder(),
+            tus.lease_ms(),
+            i64::try_from(received).unwrap_or(i64::MAX),
+            tus.expiry_from_now(),
+        )
+        .await?;
+    if recorded { Ok(()) } else { Err(lost_lease()) }
+}
+
+fn io(err: std::io::Error) -> ApiError {
+    ApiError::internal(&err)
+}
+
+pub fn storage(err: vocweek_storage::StorageError) -> ApiError {
+    ApiError::internal(&err)
+}

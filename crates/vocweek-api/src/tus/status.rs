@@ -1,0 +1,105 @@
+//! HEAD (where to resume, or what the upload became) and DELETE (termination).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, web};
+use vocweek_db::resumable_uploads::{COMPLETE, FAILED, RECEIVING, ResumableUpload};
+
+use super::complete::finish;
+use super::lease::Lease;
+use super::protocol::{ASSET_ID_HEADER, DUPLICATE_HEADER, http_date, require_version};
+use super::receive::storage;
+use crate::auth::Caller;
+use crate::{ApiError, AppState};
+
+pub async fn head(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    require_version(&req)?;
+    let (uploader, mut upload) = super::owned(&state, &caller, &id).await?;
+    // Every byte is there but no asset was made (the node died, or ingest failed on our side):
+    // finish it now, so a client that resumes from HEAD gets its asset.
+    if upload.state == RECEIVING
+        && upload.length == Some(upload.received)
+        && let Ok(lease) = Lease::take(&state, &id).await
+    {
+        let finished = finish(&state, &lease, &upload, &uploader).await;
+        lease.release().await;
+        finished?;
+        upload = super::owned(&state, &caller, &id).await?.1;
+    }
+    if upload.state == FAILED {
+        return Err(finished_conflict(&upload));
+    }
+    let mut response = HttpResponse::Ok();
+    response
+        .insert_header(("Upload-Offset", upload.received.to_string()))
+        .insert_header(("Cache-Control", "no-store"));
+    match upload.length {
+        Some(length) => response.insert_header(("Upload-Length", length.to_string())),
+        None => response.insert_header(("Upload-Defer-Length", "1")),
+    };
+    if !upload.metadata.is_empty() {
+        response.insert_header(("Upload-Metadata", upload.metadata.clone()));
+    }
+    if upload.state == RECEIVING {
+        response.insert_header(("Upload-Expires", http_date(upload.expires_at)));
+    }
+    if let (COMPLETE, Some(asset)) = (upload.state.as_str(), &upload.asset_id) {
+        asset_headers(&mut response, asset, upload.duplicate);
+    }
+    Ok(response.finish())
+}
+
+pub async fn terminate(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    require_version(&req)?;
+    super::owned(&state, &caller, &id).await?;
+    if !state
+        .db
+        .delete_resumable(&id, vocweek_db::now_millis())
+        .await?
+    {
+        return Err(ApiError::new(
+            StatusCode::LOCKED,
+            "upload-locked",
+            "a request is writing to this upload; retry when it has finished",
+        ));
+    }
+    state.tus.partials.remove(&id).await.map_err(storage)?;
+    tracing::info!(upload = %id.as_str(), "resumable upload terminated");
+    Ok(HttpResponse::NoContent().finish())
+}
+
+pub fn asset_headers(response: &mut HttpResponseBuilder, asset_id: &str, duplicate: bool) {
+    response
+        .insert_header((ASSET_ID_HEADER, asset_id.to_owned()))
+        .insert_header((DUPLICATE_HEADER, if duplicate { "true" } else { "false" }));
+}
+
+/// A request that would write to an upload that already ended.
+pub fn finished_conflict(upload: &ResumableUpload) -> ApiError {
+    match upload.state.as_str() {
+        FAILED => ApiError::new(
+            StatusCode::GONE,
+            "upload-refused",
+            format!(
+                "this upload was refused: {}",
+                upload.error_message.as_deref().unwrap_or("unknown reason")
+            ),
+        )
+        .with_details(serde_json::json!({ "code": upload.error_code })),
+        _ => ApiError::new(
+            StatusCode::CONFLICT,
+            "upload-complete",
+            "this upload is complete",
+        )
+        .with_details(serde_json::json!({ "asset_id": upload.asset_id })),
+    }
+}

@@ -1,0 +1,71 @@
+//! One body written to an upload, then what its new offset calls for: learning the type as soon
+//! as the first bytes are there (an unsupported file is refused early, not after 4 GB), and the
+//! asset when the last byte arrived. PATCH and creation-with-upload both end here.
+
+use actix_web::web;
+use vocweek_db::resumable_uploads::ResumableUpload;
+use vocweek_media::SNIFF_LEN;
+use vocweek_pipeline::{Uploader, check_upload_head};
+
+use super::complete::{Finished, finish, refuse};
+use super::lease::Lease;
+use super::metadata;
+use super::receive::{Append, append, storage};
+use crate::{ApiError, AppState};
+
+pub struct Written {
+    pub offset: u64,
+    pub finished: Option<Finished>,
+}
+
+pub async fn write(
+    state: &web::Data<AppState>,
+    lease: &Lease,
+    upload: &ResumableUpload,
+    uploader: &Uploader,
+    body_append: Append,
+    body: web::Payload,
+) -> Result<Written, ApiError> {
+    let start = body_append.start;
+    let offset = append(state, lease, body_append, body).await?;
+    let length = upload.length.map(|l| l.max(0) as u64);
+    let head_now_complete = start < SNIFF_LEN as u64
+        && (offset >= SNIFF_LEN as u64 || Some(offset) == length)
+        && offset > 0;
+    if head_now_complete {
+        let head = state
+            .tus
+            .partials
+            .head(&upload.id, SNIFF_LEN)
+            .await
+            .map_err(storage)?;
+        let parsed = metadata::parse(&upload.metadata)?;
+        let size = length.unwrap_or(offset);
+        if let Err(err) = check_upload_head(
+            &head,
+            &parsed.filename,
+            parsed.form.kind,
+            size,
+            state.ingestor.limits(),
+        ) {
+            return Err(refuse(state, lease, &upload.id, err).await);
+        }
+    }
+    let finished = if Some(offset) == length {
+        Some(finish(state, lease, upload, uploader).await?)
+    } else {
+        None
+    };
+    Ok(Written { offset, finished })
+}
+
+/// Runs a body's write on its own task: if the client goes away and the server drops the
+/// request's handler, the bytes that arrived are still synced and recorded, and the lease is
+/// given back.
+pub async fn detached<T: 'static>(
+    work: impl std::future::Future<Output = Result<T, ApiError>> + 'static,
+) -> Result<T, ApiError> {
+    actix_web::rt::spawn(work)
+        .await
+        .map_err(|e| ApiError::internal(&e))?
+}
