@@ -50,10 +50,18 @@ ensure_build_tools() {
 
 # The browser libraries the web queue serves (hls.js), from the npm registry at the versions
 # the lockfile pins; build.rs compiles them into the binary, so this runs before cargo.
-ensure_web_vendor() {
+# npm ci in DIR when its node_modules do not match its lockfile (first run, or a dependency
+# added since): a copy of the lockfile in node_modules records what was installed.
+npm_ci_when_changed() {
+  local dir="$1"
   command -v npm >/dev/null 2>&1 || ensure_debian_packages nodejs npm
-  if [ ! -f crates/vocweek-api/vendor/node_modules/hls.js/package.json ]; then
-    say "npm ci (crates/vocweek-api/vendor)"
-    (cd crates/vocweek-api/vendor && npm ci --no-audit --no-fund)
+  if ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.installed-lock.json"; then
+    say "npm ci ($dir)"
+    (cd "$dir" && npm ci --no-audit --no-fund)
+    cp "$dir/package-lock.json" "$dir/node_modules/.installed-lock.json"
   fi
+}
+
+ensure_web_vendor() {
+  npm_ci_when_changed crates/vocweek-api/vendor
 }

@@ -16,14 +16,13 @@ command -v soffice >/dev/null 2>&1 || ensure_debian_packages libreoffice-writer-
 command -v convert >/dev/null 2>&1 || ensure_debian_packages imagemagick
 # The ffmpeg and ffprobe CLIs make the video tests' inputs and check what we produce.
 command -v ffprobe >/dev/null 2>&1 || ensure_debian_packages ffmpeg
-# Browser tests: Debian's Chromium driven by playwright-core (npm, pinned by the lockfile).
+# Browser tests: Debian's Chromium driven by playwright-core; tus-js-client for the resumable
+# upload tests (npm, both pinned by the lockfile).
 command -v chromium >/dev/null 2>&1 || ensure_debian_packages chromium fonts-noto-cjk
-command -v npm >/dev/null 2>&1 || ensure_debian_packages nodejs npm
-if [ ! -d tests/browser/node_modules/playwright-core ]; then
-  say "npm ci (tests/browser)"
-  (cd tests/browser && npm ci --no-audit --no-fund)
-fi
+npm_ci_when_changed tests/browser
 ensure_web_vendor
+# tuspy (PyPI), the Python tus client of the resumable upload tests.
+python3 -c 'import tusclient' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check tuspy==1.1.0
 
 say "cargo fmt --check"
 cargo fmt --all -- --check

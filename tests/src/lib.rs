@@ -7,6 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod documents;
+pub mod flaky_network;
 pub mod media;
 
 use std::net::TcpListener;

@@ -138,3 +138,45 @@ pub fn generated_video(args: &str, extension: &str) -> Vec<u8> {
     let _ = std::fs::remove_dir_all(&dir);
     bytes
 }
+
+/// A big, valid MP4 of `size` bytes written to `path`: two seconds of real video, then a `free`
+/// box of pseudo-random bytes that every MP4 reader skips. Big uploads without minutes of
+/// encoding, or of transcoding afterwards. Returns the file's BLAKE3.
+pub fn padded_video(path: &std::path::Path, size: u64, seed: u64) -> String {
+    use std::io::Write;
+    let video = generated_video(
+        "-f lavfi -i testsrc2=size=320x240:rate=25 -t 2 -c:v libx264 -preset ultrafast -movflags +faststart",
+        "mp4",
+    );
+    let padding = size - video.len() as u64;
+    assert!(
+        padding >= 8 && padding <= u64::from(u32::MAX),
+        "{size} bytes"
+    );
+    let mut file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    let mut hasher = blake3::Hasher::new();
+    let mut write = |bytes: &[u8]| {
+        file.write_all(bytes).unwrap();
+        hasher.update(bytes);
+    };
+    write(&video);
+    let mut header = (padding as u32).to_be_bytes().to_vec();
+    header.extend_from_slice(b"free");
+    write(&header);
+    let mut state = seed | 1;
+    let mut chunk = vec![0u8; 1 << 20];
+    let mut left = padding - 8;
+    while left > 0 {
+        for word in chunk.chunks_exact_mut(8) {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            word.copy_from_slice(&state.to_le_bytes());
+        }
+        let take = left.min(chunk.len() as u64) as usize;
+        write(&chunk[..take]);
+        left -= take as u64;
+    }
+    file.flush().unwrap();
+    hasher.finalize().to_hex().to_string()
+}
