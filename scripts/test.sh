@@ -22,6 +22,7 @@ command -v chromium >/dev/null 2>&1 || ensure_debian_packages chromium fonts-not
 npm_ci_when_changed tests/browser
 ensure_web_vendor
 # tuspy (PyPI), the Python tus client of the resumable upload tests.
+command -v python3 >/dev/null 2>&1 || ensure_debian_packages python3 python3-pip
 python3 -c 'import tusclient' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check tuspy==1.1.0
 
 say "cargo fmt --check"

@@ -2,97 +2,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::io::{BufRead, BufReader, Write};
-use std::path::PathBuf;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Stdio;
 
-use vocweek_db::{ConnectionTrait, Db};
-
-struct Env {
-    data_dir: PathBuf,
-    database_url: Option<String>,
-}
-
-impl Env {
-    async fn new(postgres: bool) -> Env {
-        let data_dir = std::env::temp_dir().join(format!("vocweek-cli-{}", uuid::Uuid::now_v7()));
-        let database_url = if postgres {
-            let admin = std::env::var("VOCWEEK_TEST_POSTGRES_URL")
-                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
-            let name = format!("vocweek_t_{}", uuid::Uuid::now_v7().simple());
-            let db = Db::connect(&admin, 1).await.unwrap();
-            db.conn()
-                .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                .await
-                .unwrap();
-            db.close().await.unwrap();
-            Some(format!("{}/{name}", admin.rsplit_once('/').unwrap().0))
-        } else {
-            None
-        };
-        Env {
-            data_dir,
-            database_url,
-        }
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_vocweek"));
-        command
-            .arg("--data-dir")
-            .arg(&self.data_dir)
-            .args(args)
-            .env_remove("VOCWEEK_DATABASE_URL")
-            .env("VOCWEEK_LOG_LEVEL", "warn")
-            .current_dir(std::env::temp_dir());
-        if let Some(url) = &self.database_url {
-            command.env("VOCWEEK_DATABASE_URL", url);
-        }
-        command
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.command(args).output().unwrap()
-    }
-
-    fn spawn_serve(&self) -> Server {
-        Server(
-            self.command(&["serve", "--listen", "127.0.0.1:0"])
-                .stdout(Stdio::piped())
-                .stderr(Stdio::null())
-                .spawn()
-                .unwrap(),
-        )
-    }
-}
-
-/// A `vocweek serve` child process, killed when the test ends however it ends.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-impl Drop for Env {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.data_dir);
-    }
-}
-
-fn last_line(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .last()
-        .unwrap_or_default()
-        .to_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
+use support::{Env, last_line, stderr};
 
 async fn operator_commands(postgres: bool) {
     let env = Env::new(postgres).await;
@@ -229,15 +144,7 @@ async fn operator_commands(postgres: bool) {
 
     // The service: first start creates the admin and prints its one-time password.
     let mut serve = env.spawn_serve();
-    let mut lines = BufReader::new(serve.0.stdout.take().unwrap()).lines();
-    let mut printed = Vec::new();
-    let address = loop {
-        let line = lines.next().expect("serve printed its address").unwrap();
-        if let Some(url) = line.strip_prefix("vocweek is serving on ") {
-            break url.to_owned();
-        }
-        printed.push(line);
-    };
+    let (address, printed) = serve.address();
     let password = printed
         .iter()
         .find_map(|l| {

@@ -72,15 +72,37 @@ pub async fn append(
     let mut synced = append.start;
     let mut synced_at = Instant::now();
     let mut end = End::Complete;
+    let mut last_chunk_at = Instant::now();
     loop {
-        let chunk = match tokio::time::timeout(IDLE_TIMEOUT, body.next()).await {
+        // Wake up at the next sync even when no bytes come: a slow or stalled client still gets
+        // what it sent synced and recorded, and the lease stays alive while it is connected.
+        let until_sync = SYNC_INTERVAL.saturating_sub(synced_at.elapsed());
+        let chunk = match tokio::time::timeout(until_sync, body.next()).await {
             Ok(Some(Ok(chunk))) => chunk,
             Ok(None) => break,
-            Ok(Some(Err(_))) | Err(_) => {
+            // A dropped connection: keep what arrived.
+            Ok(Some(Err(_))) => {
                 end = End::Dropped;
                 break;
             }
+            Err(_) if last_chunk_at.elapsed() >= IDLE_TIMEOUT => {
+                end = End::Dropped;
+                break;
+            }
+            Err(_) => {
+                sync_and_record(
+                    state,
+                    lease,
+                    &mut file,
+                    acknowledged(&digest, append.start, written),
+                )
+                .await?;
+                synced = written;
+                synced_at = Instant::now();
+                continue;
+            }
         };
+        last_chunk_at = Instant::now();
         if written + chunk.len() as u64 > append.limit {
             end = End::TooLong;
             break;
@@ -91,14 +113,13 @@ pub async fn append(
         }
         written += chunk.len() as u64;
         if synced_at.elapsed() >= SYNC_INTERVAL || written - synced >= SYNC_BYTES {
-            // Unverified bytes are synced but not acknowledged; the lease is renewed all the same.
-            let acknowledged = if digest.is_some() {
-                append.start
-            } else {
-                written
-            };
-            sync(&mut file).await?;
-            record(state, lease, acknowledged).await?;
+            sync_and_record(
+                state,
+                lease,
+                &mut file,
+                acknowledged(&digest, append.start, written),
+            )
+            .await?;
             synced = written;
             synced_at = Instant::now();
         }
@@ -136,6 +157,22 @@ enum End {
     Dropped,
     /// The body went past the upload's length.
     TooLong,
+}
+
+/// What a sync may acknowledge: bytes under a checksum wait for the whole body to match (they
+/// are synced all the same, and the lease renewed).
+fn acknowledged(digest: &Option<ChunkDigest>, start: u64, written: u64) -> u64 {
+    if digest.is_some() { start } else { written }
+}
+
+async fn sync_and_record(
+    state: &web::Data<AppState>,
+    lease: &Lease,
+    file: &mut tokio::io::BufWriter<tokio::fs::File>,
+    acknowledged: u64,
+) -> Result<(), ApiError> {
+    sync(file).await?;
+    record(state, lease, acknowledged).await
 }
 
 async fn sync(file: &mut tokio::io::BufWriter<tokio::fs::File>) -> Result<(), ApiError> {
