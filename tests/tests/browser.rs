@@ -8,11 +8,13 @@ use std::time::Duration;
 use calamine::{Reader, Xlsx};
 
 use vocweek_domain::{Desk, Role, UnitKind};
-use vocweek_tests::media::{generated_video, real_jpeg};
+use vocweek_tests::flaky_network::FlakyNetwork;
+use vocweek_tests::media::{generated_video, padded_video, real_jpeg};
 use vocweek_tests::{Backend, Upload, both_databases, spawn_app};
 
-/// Runs one of `tests/browser/*.mjs` under node; its failure output fails the test.
-async fn run_script(script: &str, args: &[&str]) {
+/// Runs one of `tests/browser/*.mjs` under node; its failure output fails the test. Returns
+/// what it printed.
+async fn run_script(script: &str, args: &[&str]) -> String {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("browser");
     assert!(
         dir.join("node_modules/playwright-core").is_dir(),
@@ -32,6 +34,7 @@ async fn run_script(script: &str, args: &[&str]) {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
+    String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 async fn an_editor_approves_with_the_keyboard(backend: Backend) {
@@ -187,7 +190,57 @@ async fn an_editor_exports_a_batch_from_the_browser(backend: Backend) {
     app.stop().await;
 }
 
+/// The units' upload page: a 30 MB video sent through a network that cuts the line after 12 MB
+/// resumes by itself and ends as one asset with the file's BLAKE3.
+async fn a_unit_uploads_through_a_broken_network(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, token) = app
+        .unit(
+            "东营职业学院",
+            UnitKind::HigherVocationalCollege,
+            "dongying",
+        )
+        .await;
+    let network = FlakyNetwork::start(app.base_url[7..].parse().unwrap(), 12_000_000)
+        .await
+        .unwrap();
+    let video = app.data_dir.join("决赛回放.mp4");
+    let blake3 = padded_video(&video, 30_000_000, 7);
+    let fake = app.data_dir.join("报名表.exe");
+    std::fs::write(&fake, b"MZ\x90\x00 not really a program, but it says it is").unwrap();
+    let printed = run_script(
+        "upload.mjs",
+        &[
+            &format!("http://{}", network.address),
+            &token,
+            video.to_str().unwrap(),
+            fake.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert!(network.has_cut(), "the line was cut mid-transfer");
+    let result: serde_json::Value =
+        serde_json::from_str(printed.lines().last().unwrap_or_default()).unwrap();
+    let (status, asset) = app
+        .get(
+            &token,
+            &format!("/api/v1/assets/{}", result["asset"].as_str().unwrap()),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(asset["blake3"], blake3);
+    assert_eq!(asset["title"], "技能大赛决赛回放");
+    assert_eq!(asset["tags"]["category"], "national_event");
+    assert_eq!(
+        app.count("assets").await,
+        1,
+        "the refused file made no asset"
+    );
+    app.stop().await;
+}
+
 both_databases!(
+    a_unit_uploads_through_a_broken_network,
     an_editor_approves_with_the_keyboard,
     an_editor_plays_a_video,
     an_editor_exports_a_batch_from_the_browser

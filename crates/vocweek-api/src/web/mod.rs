@@ -10,6 +10,7 @@ mod queue;
 pub mod session_cookie;
 mod staff;
 mod throttle;
+mod upload_page;
 
 use actix_web::web;
 
@@ -40,7 +41,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(resource("/batches/{id}/send").route(web::post().to(batches::send)))
     .service(resource("/static/queue.js").route(web::get().to(queue_script)))
     .service(resource("/static/player.js").route(web::get().to(player_script)))
-    .service(resource("/static/hls.min.js").route(web::get().to(hls_script)));
+    .service(resource("/static/hls.min.js").route(web::get().to(hls_script)))
+    .service(resource("/static/tus.min.js").route(web::get().to(tus_script)))
+    .service(resource("/static/upload.js").route(web::get().to(upload_script)))
+    .service(resource("/upload").route(web::get().to(upload_page::show)));
+}
+
+/// The upload page's script (ours).
+async fn upload_script() -> actix_web::HttpResponse {
+    script(include_str!("../../static/upload.js").as_bytes())
 }
 
 /// The item page's video player glue (ours).
@@ -48,15 +57,32 @@ async fn player_script() -> actix_web::HttpResponse {
     script(include_str!("../../static/player.js").as_bytes())
 }
 
-/// hls.js from the npm registry, embedded by build.rs; 404 when the build had no npm packages.
+/// hls.js from the npm registry, embedded by build.rs.
 async fn hls_script() -> actix_web::HttpResponse {
-    const HLS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/hls.light.min.js"));
-    if HLS.is_empty() {
+    vendored(
+        include_bytes!(concat!(env!("OUT_DIR"), "/hls.light.min.js")),
+        "hls.js",
+    )
+}
+
+/// tus-js-client from the npm registry, embedded by build.rs.
+async fn tus_script() -> actix_web::HttpResponse {
+    vendored(
+        include_bytes!(concat!(env!("OUT_DIR"), "/tus.min.js")),
+        "tus-js-client",
+    )
+}
+
+/// A library embedded by build.rs; 404 when the build had no npm packages.
+fn vendored(body: &'static [u8], name: &str) -> actix_web::HttpResponse {
+    if body.is_empty() {
         return actix_web::HttpResponse::NotFound()
             .content_type("text/javascript; charset=utf-8")
-            .body("// hls.js was not installed when vocweek was built\n");
+            .body(format!(
+                "// {name} was not installed when vocweek was built\n"
+            ));
     }
-    script(HLS)
+    script(body)
 }
 
 fn script(body: &'static [u8]) -> actix_web::HttpResponse {

@@ -1,0 +1,207 @@
+// The upload page: sign in with the unit's token, pick files and tags, upload each file with
+// tus-js-client (resumes by itself after a drop, and across page reloads via its fingerprint
+// store), and list today's submissions. Everything the server sends is set as text, never HTML.
+(() => {
+  const $ = (id) => document.getElementById(id);
+  const STATES = {
+    processing: '处理中', pending_review: '待审核', approved: '已通过', rejected: '未通过',
+    returned: '已退回', recommended: '已推荐', failed: '处理失败',
+  };
+  const KINDS = { photo: '图片', video: '视频', article: '文章' };
+  // The API's stable error codes, said in Chinese; the server's English message is the fallback.
+  const ERRORS = {
+    'unsupported-media-type': '文件类型不支持（请上传图片、视频或文章）',
+    'kind-mismatch': '文件内容与声明的类型不符',
+    'payload-too-large': '文件超过大小上限',
+    'empty-file': '文件为空',
+    'unknown-tag': '标签不在本届活动周的词表中',
+    'missing-title': '缺少标题',
+    'title-too-long': '标题超过 200 字',
+    'upload-expired': '上传已过期，请重新选择文件',
+    'upload-refused': '文件未被接收',
+    'invalid-token': '令牌无效',
+    'token-revoked': '令牌已吊销',
+    'token-expired': '令牌已过期',
+  };
+  let token = sessionStorage.getItem('vocweek-token');
+
+  const api = async (path) => {
+    const response = await fetch(path, { headers: { Authorization: `Bearer ${token}` } });
+    if (!response.ok) {
+      const body = await response.json().catch(() => ({}));
+      const error = new Error((body.error && body.error.message) || `HTTP ${response.status}`);
+      error.status = response.status;
+      throw error;
+    }
+    return response.json();
+  };
+
+  const todayInBeijing = () =>
+    new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date());
+  const beijingTime = (iso) =>
+    new Date(iso).toLocaleTimeString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
+
+  function option(select, value, text) {
+    const element = document.createElement('option');
+    element.value = value;
+    element.textContent = text;
+    select.append(element);
+  }
+
+  async function loadVocabularies() {
+    const vocabularies = await api('/api/v1/vocabularies');
+    vocabularies.cities.forEach((c) => option($('city'), c.slug, c.zh));
+    vocabularies.categories.forEach((c) => option($('category'), c.slug, c.zh));
+    $('category').addEventListener('change', () => {
+      $('subcategory').replaceChildren();
+      option($('subcategory'), '', '（不选）');
+      const chosen = vocabularies.categories.find((c) => c.slug === $('category').value);
+      (chosen ? chosen.subcategories : []).forEach((s) => option($('subcategory'), s.slug, s.zh));
+    });
+    vocabularies.themes.forEach((t) => {
+      const label = document.createElement('label');
+      const box = document.createElement('input');
+      box.type = 'checkbox';
+      box.name = 'themes';
+      box.value = t.slug;
+      label.append(box, ` ${t.zh} `);
+      $('themes').append(label);
+    });
+    $('activity_date').value = todayInBeijing();
+  }
+
+  async function refreshToday() {
+    const page = await api(`/api/v1/assets?day=${todayInBeijing()}&limit=100`);
+    const rows = page.items.map((item) => {
+      const row = document.createElement('tr');
+      row.dataset.id = item.id;
+      const state = item.state === 'processing' && item.progress != null
+        ? `处理中 ${Math.round(item.progress)}%` : (STATES[item.state] || item.state);
+      const note = item.state === 'failed' && item.failure ? item.failure.reason : (item.review_note || '');
+      for (const text of [item.title, KINDS[item.kind] || item.kind, state, note, beijingTime(item.created_at)]) {
+        const cell = document.createElement('td');
+        cell.textContent = text;
+        row.append(cell);
+      }
+      return row;
+    });
+    $('today').tBodies[0].replaceChildren(...rows);
+  }
+
+  function metadataFor(file, index, count) {
+    const stem = file.name.replace(/\.[^.]*$/, '');
+    const title = $('title').value.trim();
+    const metadata = {
+      filename: file.name,
+      filetype: file.type,
+      title: title ? (count > 1 ? `${title}（${stem}）` : title) : stem,
+    };
+    for (const field of ['description', 'city', 'category', 'subcategory', 'activity_date']) {
+      if ($(field).value) metadata[field] = $(field).value;
+    }
+    const themes = [...document.querySelectorAll('input[name="themes"]:checked')].map((b) => b.value);
+    if (themes.length) metadata.themes = themes.join(',');
+    return metadata;
+  }
+
+  function transferRow(file) {
+    const item = document.createElement('li');
+    item.className = 'transfer';
+    const name = document.createElement('span');
+    name.textContent = `${file.name} `;
+    const bar = document.createElement('progress');
+    bar.max = 100;
+    bar.value = 0;
+    const status = document.createElement('span');
+    status.className = 'status';
+    status.textContent = ' 等待中';
+    item.append(name, bar, status);
+    $('transfers').append(item);
+    return { bar, status, item };
+  }
+
+  function upload(file, metadata) {
+    const row = transferRow(file);
+    const transfer = new tus.Upload(file, {
+      endpoint: '/api/v1/uploads/',
+      chunkSize: 8 * 1024 * 1024,
+      retryDelays: [0, 1000, 3000, 5000, 10000, 20000, 30000, 60000],
+      headers: { Authorization: `Bearer ${token}` },
+      metadata,
+      // Same file, same unit: pick up an interrupted upload even after the page was closed.
+      storeFingerprintForResuming: true,
+      removeFingerprintOnSuccess: true,
+      onProgress: (sent, total) => {
+        row.bar.value = Math.floor((sent / total) * 100);
+        row.status.textContent = ` ${(sent / 1048576).toFixed(1)} / ${(total / 1048576).toFixed(1)} MB`;
+      },
+      onShouldRetry: (error, attempt) => {
+        const status = error.originalResponse ? error.originalResponse.getStatus() : 0;
+        // Refusals (type, size, tags) are final; network trouble and a busy upload are not.
+        if (status >= 400 && status < 500 && status !== 409 && status !== 423) return false;
+        row.status.textContent = ` 网络中断，正在重试（第 ${attempt + 1} 次）…`;
+        row.item.dataset.retries = String(Number(row.item.dataset.retries || 0) + 1);
+        return true;
+      },
+      onError: (error) => {
+        let message = '上传失败';
+        try {
+          const body = JSON.parse(error.originalResponse.getBody());
+          message = `上传失败：${ERRORS[body.error.code] || body.error.message}`;
+        } catch (_) { /* a network error has no body */ }
+        row.item.classList.add('failed');
+        row.status.textContent = ` ${message}`;
+      },
+      onSuccess: (payload) => {
+        const duplicate = payload.lastResponse.getHeader('Vocweek-Duplicate') === 'true';
+        row.bar.value = 100;
+        row.item.classList.add('done');
+        row.item.dataset.asset = payload.lastResponse.getHeader('Vocweek-Asset-Id') || '';
+        row.status.textContent = duplicate ? ' 已完成（与已报送的素材相同，未重复保存）' : ' 已完成';
+        refreshToday().catch(() => {});
+      },
+    });
+    transfer.findPreviousUploads().then((previous) => {
+      if (previous.length) transfer.resumeFromPreviousUpload(previous[0]);
+      transfer.start();
+    });
+  }
+
+  async function enter() {
+    try {
+      await api('/api/v1/assets?limit=1');
+      $('signin').hidden = true;
+      $('uploader').hidden = false;
+      $('unit-line').textContent = '已登录（单位令牌）';
+      await loadVocabularies();
+      await refreshToday();
+      setInterval(() => refreshToday().catch(() => {}), 5000);
+    } catch (error) {
+      sessionStorage.removeItem('vocweek-token');
+      token = null;
+      $('token-error').textContent = error.status === 401 ? '令牌无效、已吊销或已过期。' : `无法登录：${error.message}`;
+    }
+  }
+
+  $('token-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    token = $('token').value.trim();
+    sessionStorage.setItem('vocweek-token', token);
+    enter();
+  });
+  $('sign-out').addEventListener('click', () => {
+    sessionStorage.removeItem('vocweek-token');
+    location.reload();
+  });
+  $('upload-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (typeof tus === 'undefined' || !tus.isSupported) {
+      $('transfers').textContent = '此浏览器不支持断点续传上传，请更换浏览器。';
+      return;
+    }
+    const files = [...$('files').files];
+    files.forEach((file, index) => upload(file, metadataFor(file, index, files.length)));
+    $('files').value = '';
+  });
+  if (token) enter();
+})();

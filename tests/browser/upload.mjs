@@ -1,0 +1,50 @@
+// The units' upload page in headless Chromium: sign in with the unit's token, tag and send a
+// video through a network that cuts the line mid-transfer (the test's proxy), see the transfer
+// resume and finish, see it in today's submissions; a refused file says why in Chinese.
+// Usage: node upload.mjs BASE_URL TOKEN VIDEO_PATH FAKE_PATH
+import { chromium } from 'playwright-core';
+
+const [base, token, video, fake] = process.argv.slice(2);
+const fail = (message) => { throw new Error(message); };
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+try {
+  const page = await browser.newPage();
+  await page.goto(`${base}/upload`);
+  await page.fill('#token', 'vwu_not-a-real-token');
+  await page.click('#token-form button');
+  await page.waitForFunction(() => document.querySelector('#token-error').textContent.length > 0);
+  if (!(await page.textContent('#token-error')).includes('令牌')) fail('a wrong token should say so');
+
+  await page.fill('#token', token);
+  await page.click('#token-form button');
+  await page.waitForSelector('#uploader', { state: 'visible' });
+  await page.waitForSelector('#category option[value="national_event"]', { state: 'attached' });
+  await page.selectOption('#category', 'national_event');
+  await page.fill('#title', '技能大赛决赛回放');
+
+  await page.setInputFiles('#files', video);
+  await page.click('#start');
+  await page.waitForSelector('li.transfer.done', { timeout: 60000 });
+  const retries = Number(await page.getAttribute('li.transfer.done', 'data-retries'));
+  if (!(retries >= 1)) fail('the transfer should have retried after the cut');
+  const asset = await page.getAttribute('li.transfer.done', 'data-asset');
+  if (!asset) fail('the finished transfer should name its asset');
+  await page.waitForFunction(
+    () => document.querySelector('#today tbody').textContent.includes('技能大赛决赛回放'),
+    null, { timeout: 15000 });
+
+  await page.setInputFiles('#files', fake);
+  await page.click('#start');
+  await page.waitForSelector('li.transfer.failed', { timeout: 30000 });
+  const refusal = await page.textContent('li.transfer.failed');
+  if (!refusal.includes('文件类型不支持')) fail(`the refusal should say why: ${refusal}`);
+  if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT, fullPage: true });
+  console.log(JSON.stringify({ asset }));
+} finally {
+  await browser.close();
+}
