@@ -15,3 +15,4 @@ bench:
 	./scripts/bench-thumbnails.sh
 	./scripts/bench-queue.sh
 	./scripts/bench-video.sh
+	./scripts/bench-resumable.sh

@@ -641,7 +641,45 @@ async fn a_second_writer_is_locked_out(backend: Backend) {
     app.stop().await;
 }
 
+/// A machine crash can lose the tail the kernel had not written out: the file is then shorter
+/// than the recorded offset. HEAD tells the shorter offset, a PATCH at the old one is told where
+/// to resume, and the upload still ends with the right bytes.
+async fn a_file_shorter_than_its_offset_rewinds(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let token = unit_token(&app).await;
+    let bytes = real_jpeg(18, 1200, 900);
+    let path = create(&app, &token, bytes.len(), &photo_metadata("断电")).await;
+    assert_eq!(
+        patch(&app, &token, &path, 0, &bytes[..20_000])
+            .await
+            .status(),
+        204
+    );
+    let id = path.rsplit('/').next().unwrap();
+    let file = app
+        .data_dir
+        .join(format!("blobs/staging/resumable/{id}.part"));
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&file)
+        .unwrap()
+        .set_len(12_000)
+        .unwrap();
+    assert_eq!(offset_of(&app, &token, &path).await, 12_000);
+    let stale = patch(&app, &token, &path, 20_000, &bytes[20_000..]).await;
+    assert_eq!(stale.status(), 409);
+    let body: serde_json::Value = stale.json().await.unwrap();
+    assert_eq!(body["error"]["details"]["offset"], 12_000);
+    let last = patch(&app, &token, &path, 12_000, &bytes[12_000..]).await;
+    assert_eq!(last.status(), 204);
+    let asset_id = header(&last, "Vocweek-Asset-Id");
+    let (_, asset) = app.get(&token, &format!("/api/v1/assets/{asset_id}")).await;
+    assert_eq!(asset["blake3"], blake3::hash(&bytes).to_hex().to_string());
+    app.stop().await;
+}
+
 both_databases!(
+    a_file_shorter_than_its_offset_rewinds,
     options_advertise_the_protocol,
     an_upload_in_chunks_becomes_one_asset,
     protocol_errors_are_clear_and_lose_nothing,

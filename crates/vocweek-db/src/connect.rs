@@ -1,6 +1,7 @@
 use std::time::Duration;
 
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
 use sea_orm_migration::MigratorTrait;
 use vocweek_migrations::Migrator;
 
@@ -29,12 +30,16 @@ impl Db {
             .min_connections(1)
             .connect_timeout(Duration::from_secs(10))
             .acquire_timeout(Duration::from_secs(30))
-            .sqlx_logging(false);
+            .sqlx_logging(false)
+            // On every connection of the pool, not only the first (`synchronous` is a setting of
+            // the connection): WAL, and no fsync per commit — a commit survives a crash of the
+            // process; a power cut may lose the last ones, never corrupt the file.
+            .map_sqlx_sqlite_opts(|sqlite| {
+                sqlite
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+            });
         let conn = Database::connect(options).await?;
-        if conn.get_database_backend() == DbBackend::Sqlite {
-            conn.execute_unprepared("PRAGMA journal_mode=WAL").await?;
-            conn.execute_unprepared("PRAGMA synchronous=NORMAL").await?;
-        }
         Ok(Db { conn })
     }
 

@@ -143,35 +143,30 @@ impl Db {
         Ok(())
     }
 
-    /// The last byte arrived and ingest made (or found) the asset.
+    /// The last byte arrived and ingest made (or found) the asset. Not tied to the lease: ingest
+    /// of a 20 GB file may outlast it, and the outcome is the same whoever records it (a second
+    /// ingest of the same bytes finds the same asset).
     pub async fn complete_resumable(
         &self,
         id: &str,
-        holder: &str,
         asset_id: &str,
         duplicate: bool,
     ) -> DbResult<()> {
-        self.end_resumable(id, holder, COMPLETE, Some(asset_id), duplicate, None)
+        self.end_resumable(id, COMPLETE, Some(asset_id), duplicate, None)
             .await
     }
 
     /// The bytes are all there but ingest refused them (type, limit, tags): kept as the answer
     /// to later requests, the bytes are gone.
-    pub async fn fail_resumable(
-        &self,
-        id: &str,
-        holder: &str,
-        code: &str,
-        message: &str,
-    ) -> DbResult<()> {
-        self.end_resumable(id, holder, FAILED, None, false, Some((code, message)))
+    pub async fn fail_resumable(&self, id: &str, code: &str, message: &str) -> DbResult<()> {
+        self.end_resumable(id, FAILED, None, false, Some((code, message)))
             .await
     }
 
+    /// Ends a receiving upload once; a second outcome for the same upload changes nothing.
     async fn end_resumable(
         &self,
         id: &str,
-        holder: &str,
         state: &str,
         asset_id: Option<&str>,
         duplicate: bool,
@@ -204,7 +199,8 @@ impl Db {
                 resumable_upload::Column::UpdatedAt,
                 Expr::value(now_millis()),
             )
-            .filter(held_by(id, holder))
+            .filter(resumable_upload::Column::Id.eq(id))
+            .filter(resumable_upload::Column::State.eq(RECEIVING))
             .exec(self.conn())
             .await?;
         Ok(())

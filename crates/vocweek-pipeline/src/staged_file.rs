@@ -29,8 +29,7 @@ pub fn check_upload_head(
     Ok(sniffed)
 }
 
-/// Sniffs, checks and hashes a complete file. The hash reads the file once more, memory-mapped
-/// and on every core: that re-read is what lets an upload resume on any node or after a restart
+/// Sniffs, checks and hashes a complete file. The hash reads the file once more, on every core: that re-read is what lets an upload resume on any node or after a restart
 /// without carrying hasher state (BENCHMARKS.md has its cost). Blocking: run it off the runtime.
 pub fn stage_complete_file(
     staging: StagingFile,
@@ -46,15 +45,37 @@ pub fn stage_complete_file(
         &mut head,
     )?;
     let sniffed = check_upload_head(&head, filename, declared, size, limits)?;
-    let mut hasher = blake3::Hasher::new();
-    hasher.update_mmap_rayon(&path)?;
+    let blake3 = hash_file(&path)?;
     Ok(StagedUpload {
         staging,
-        blake3: hasher.finalize().to_hex().to_string(),
+        blake3,
         size,
         sniffed,
         filename: filename.to_owned(),
     })
+}
+
+/// BLAKE3 of a file read in 16 MiB blocks, each hashed on every core. Not memory-mapped: a
+/// mapped 4 GB file would count as the server's resident memory while it is hashed.
+pub fn hash_file(path: &std::path::Path) -> std::io::Result<String> {
+    const BLOCK: usize = 16 << 20;
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = blake3::Hasher::new();
+    let mut block = vec![0u8; BLOCK];
+    loop {
+        let mut filled = 0;
+        while filled < BLOCK {
+            match std::io::Read::read(&mut file, &mut block[filled..])? {
+                0 => break,
+                read => filled += read,
+            }
+        }
+        if filled == 0 {
+            break;
+        }
+        hasher.update_rayon(&block[..filled]);
+    }
+    Ok(hasher.finalize().to_hex().to_string())
 }
 
 #[cfg(test)]

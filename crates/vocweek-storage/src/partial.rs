@@ -76,6 +76,27 @@ impl PartialUploads {
         Ok(file)
     }
 
+    /// The bytes the file holds now.
+    pub async fn len(&self, id: &str) -> Result<u64, StorageError> {
+        let path = self.path_of(id)?;
+        match tokio::fs::metadata(&path).await {
+            Ok(meta) => Ok(meta.len()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(0),
+            Err(e) => Err(StorageError::io(&path, e)),
+        }
+    }
+
+    /// Makes the file durable (before it becomes an original).
+    pub async fn sync(&self, id: &str) -> Result<(), StorageError> {
+        let path = self.path_of(id)?;
+        let file = tokio::fs::File::open(&path)
+            .await
+            .map_err(|e| StorageError::io(&path, e))?;
+        file.sync_all()
+            .await
+            .map_err(|e| StorageError::io(&path, e))
+    }
+
     /// Cuts the file back to `len` bytes (a chunk whose checksum did not match).
     pub async fn truncate(&self, id: &str, len: u64) -> Result<(), StorageError> {
         let path = self.path_of(id)?;

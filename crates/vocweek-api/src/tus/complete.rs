@@ -5,7 +5,6 @@
 use vocweek_db::resumable_uploads::ResumableUpload;
 use vocweek_pipeline::{IngestError, Uploader, stage_complete_file};
 
-use super::lease::Lease;
 use super::metadata;
 use super::receive::storage;
 use crate::{ApiError, AppState};
@@ -16,13 +15,15 @@ pub struct Finished {
     pub duplicate: bool,
 }
 
+/// Called under the upload's lease, which keeps two writers apart; the outcome is recorded
+/// whether or not the lease outlived a long ingest.
 pub async fn finish(
     state: &actix_web::web::Data<AppState>,
-    lease: &Lease,
     upload: &ResumableUpload,
     uploader: &Uploader,
 ) -> Result<Finished, ApiError> {
     let parsed = metadata::parse(&upload.metadata)?;
+    state.tus.partials.sync(&upload.id).await.map_err(storage)?;
     let staging = state
         .tus
         .partials
@@ -46,7 +47,7 @@ pub async fn finish(
             let asset_id = outcome.asset.asset.id;
             state
                 .db
-                .complete_resumable(&upload.id, lease.holder(), &asset_id, outcome.duplicate)
+                .complete_resumable(&upload.id, &asset_id, outcome.duplicate)
                 .await?;
             remove_bytes(state, &upload.id).await;
             Ok(Finished {
@@ -56,21 +57,20 @@ pub async fn finish(
         }
         // Ours (database, disk): the bytes stay and the next HEAD tries again.
         Err(err) if err.is_internal() => Err(err.into()),
-        Err(err) => Err(refuse(state, lease, &upload.id, err).await),
+        Err(err) => Err(refuse(state, &upload.id, err).await),
     }
 }
 
 /// The bytes are refused for good (type, limit, tags): recorded on the upload, bytes removed.
 pub async fn refuse(
     state: &actix_web::web::Data<AppState>,
-    lease: &Lease,
     id: &str,
     err: IngestError,
 ) -> ApiError {
     let answer = ApiError::from(err);
     if let Err(db) = state
         .db
-        .fail_resumable(id, lease.holder(), answer.code, &answer.message)
+        .fail_resumable(id, answer.code, &answer.message)
         .await
     {
         return ApiError::internal(&db);

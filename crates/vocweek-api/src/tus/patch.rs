@@ -46,7 +46,7 @@ pub async fn patch(
         return Err(status::finished_conflict(&upload));
     }
     let lease = lease?;
-    let received = upload.received.max(0) as u64;
+    let received = rewind_to_file(&state, &lease, &upload).await?;
     if offset != received {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
@@ -123,4 +123,36 @@ async fn declare_length(
         .declare_resumable_length(lease.id(), lease.holder(), length_i64)
         .await?;
     Ok(length_i64)
+}
+
+/// The offset to write at: the recorded one, unless a machine crash lost the file's tail since
+/// (the kernel had not written it out), in which case the upload goes back to what the file holds
+/// and the client resends the rest.
+async fn rewind_to_file(
+    state: &web::Data<AppState>,
+    lease: &Lease,
+    upload: &vocweek_db::resumable_uploads::ResumableUpload,
+) -> Result<u64, ApiError> {
+    let recorded = upload.received.max(0) as u64;
+    let on_disk = state
+        .tus
+        .partials
+        .len(&upload.id)
+        .await
+        .map_err(super::receive::storage)?;
+    if on_disk >= recorded {
+        return Ok(recorded);
+    }
+    tracing::warn!(upload = %upload.id, recorded, on_disk, "upload file shorter than its offset; rewinding");
+    state
+        .db
+        .record_resumable_progress(
+            &upload.id,
+            lease.holder(),
+            state.tus.lease_ms(),
+            i64::try_from(on_disk).unwrap_or(0),
+            state.tus.expiry_from_now(),
+        )
+        .await?;
+    Ok(on_disk)
 }

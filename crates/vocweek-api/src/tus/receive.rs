@@ -1,10 +1,15 @@
 //! Appending a request body to an upload under its lease: what PATCH and creation-with-upload
 //! share.
 //!
-//! Bytes count as received (the offset HEAD reports) only once they are synced to disk and
-//! recorded: every few seconds during a long body, and at its end. A body that stops early (a
-//! dropped connection) keeps what arrived, because tus resumes from the offset. With a checksum,
-//! nothing of the body counts until the whole of it matches; otherwise it is cut off.
+//! Bytes count as received (the offset HEAD reports) once they are written to the file and
+//! recorded: every 2 s during a long body, and at its end. Written means handed to the kernel,
+//! which a killed process cannot lose; the file is also synced to disk on that 2 s tick and
+//! before ingest, not after every PATCH (with 8 MiB PATCHes an fsync each would halve the
+//! throughput — BENCHMARKS.md). After a machine crash the file may be shorter than recorded: the
+//! next request rewinds the offset to the file (HEAD tells the client; nothing corrupt is ever
+//! kept). A body that stops early (a dropped connection) keeps what arrived, because tus resumes
+//! from the offset. With a checksum, nothing of the body counts until the whole of it matches;
+//! otherwise it is cut off.
 
 use std::time::{Duration, Instant};
 
@@ -18,10 +23,8 @@ use super::lease::Lease;
 use super::protocol::checksum_mismatch;
 use crate::{ApiError, AppState};
 
-/// A long body is synced and recorded this often…
+/// A long body is synced to disk and recorded this often.
 const SYNC_INTERVAL: Duration = Duration::from_secs(2);
-/// …or after this many bytes, whichever comes first.
-const SYNC_BYTES: u64 = 32 << 20;
 /// A client that sends nothing for this long has gone; the lease is given back.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 const WRITE_BUFFER: usize = 1 << 20;
@@ -69,7 +72,6 @@ pub async fn append(
     let mut file = tokio::io::BufWriter::with_capacity(WRITE_BUFFER, file);
     let mut digest = append.digest;
     let mut written = append.start;
-    let mut synced = append.start;
     let mut synced_at = Instant::now();
     let mut end = End::Complete;
     let mut last_chunk_at = Instant::now();
@@ -90,14 +92,8 @@ pub async fn append(
                 break;
             }
             Err(_) => {
-                sync_and_record(
-                    state,
-                    lease,
-                    &mut file,
-                    acknowledged(&digest, append.start, written),
-                )
-                .await?;
-                synced = written;
+                let acknowledged = acknowledged(&digest, append.start, written);
+                sync_and_record(state, lease, &mut file, acknowledged).await?;
                 synced_at = Instant::now();
                 continue;
             }
@@ -112,15 +108,9 @@ pub async fn append(
             digest.update(&chunk);
         }
         written += chunk.len() as u64;
-        if synced_at.elapsed() >= SYNC_INTERVAL || written - synced >= SYNC_BYTES {
-            sync_and_record(
-                state,
-                lease,
-                &mut file,
-                acknowledged(&digest, append.start, written),
-            )
-            .await?;
-            synced = written;
+        if synced_at.elapsed() >= SYNC_INTERVAL {
+            let acknowledged = acknowledged(&digest, append.start, written);
+            sync_and_record(state, lease, &mut file, acknowledged).await?;
             synced_at = Instant::now();
         }
     }
@@ -142,7 +132,7 @@ pub async fn append(
             _ => checksum_mismatch(),
         });
     }
-    sync(&mut file).await?;
+    file.flush().await.map_err(io)?;
     record(state, lease, written).await?;
     match end {
         End::TooLong => Err(too_long(append.limit)),

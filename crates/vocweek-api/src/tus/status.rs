@@ -25,7 +25,7 @@ pub async fn head(
         && upload.length == Some(upload.received)
         && let Ok(lease) = Lease::take(&state, &id).await
     {
-        let finished = finish(&state, &lease, &upload, &uploader).await;
+        let finished = finish(&state, &upload, &uploader).await;
         lease.release().await;
         finished?;
         upload = super::owned(&state, &caller, &id).await?.1;
@@ -33,9 +33,18 @@ pub async fn head(
     if upload.state == FAILED {
         return Err(finished_conflict(&upload));
     }
+    // After a machine crash the file may hold less than was recorded: report what it holds (the
+    // next PATCH rewinds the record to it).
+    let offset = match upload.state.as_str() {
+        RECEIVING => {
+            let on_disk = state.tus.partials.len(&id).await.map_err(storage)?;
+            on_disk.min(upload.received.max(0) as u64)
+        }
+        _ => upload.received.max(0) as u64,
+    };
     let mut response = HttpResponse::Ok();
     response
-        .insert_header(("Upload-Offset", upload.received.to_string()))
+        .insert_header(("Upload-Offset", offset.to_string()))
         .insert_header(("Cache-Control", "no-store"));
     match upload.length {
         Some(length) => response.insert_header(("Upload-Length", length.to_string())),

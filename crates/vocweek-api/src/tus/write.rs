@@ -48,11 +48,11 @@ pub async fn write(
             size,
             state.ingestor.limits(),
         ) {
-            return Err(refuse(state, lease, &upload.id, err).await);
+            return Err(refuse(state, &upload.id, err).await);
         }
     }
     let finished = if Some(offset) == length {
-        Some(finish(state, lease, upload, uploader).await?)
+        Some(finish(state, upload, uploader).await?)
     } else {
         None
     };
