@@ -29,13 +29,15 @@ pub fn check_upload_head(
     Ok(sniffed)
 }
 
-/// Sniffs, checks and hashes a complete file. The hash reads the file once more, on every core: that re-read is what lets an upload resume on any node or after a restart
+/// Sniffs, checks and hashes a complete file (unless `known_blake3` was computed as its bytes
+/// arrived). The hash reads the file once more, on every core: that re-read is what lets an upload resume on any node or after a restart
 /// without carrying hasher state (BENCHMARKS.md has its cost). Blocking: run it off the runtime.
 pub fn stage_complete_file(
     staging: StagingFile,
     filename: &str,
     declared: Option<AssetKind>,
     limits: UploadLimits,
+    known_blake3: Option<String>,
 ) -> Result<StagedUpload, IngestError> {
     let path = staging.path().to_path_buf();
     let size = std::fs::metadata(&path)?.len();
@@ -45,7 +47,10 @@ pub fn stage_complete_file(
         &mut head,
     )?;
     let sniffed = check_upload_head(&head, filename, declared, size, limits)?;
-    let blake3 = hash_file(&path)?;
+    let blake3 = match known_blake3 {
+        Some(known) => known,
+        None => hash_file(&path)?,
+    };
     Ok(StagedUpload {
         staging,
         blake3,
@@ -95,6 +100,7 @@ mod tests {
             "a.jpg",
             None,
             UploadLimits::default(),
+            None,
         )
         .unwrap();
         assert_eq!(staged.size, body.len() as u64);

@@ -33,8 +33,11 @@ pub async fn finish(
     let limits = state.ingestor.limits();
     let filename = parsed.filename.clone();
     let declared = parsed.form.kind;
+    let known = upload
+        .length
+        .and_then(|length| state.tus.hashes.finished(&upload.id, length.max(0) as u64));
     let staged = tokio::task::spawn_blocking(move || {
-        stage_complete_file(staging, &filename, declared, limits)
+        stage_complete_file(staging, &filename, declared, limits, known)
     })
     .await
     .map_err(|e| ApiError::internal(&e))?;

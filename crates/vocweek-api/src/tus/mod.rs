@@ -11,6 +11,7 @@ mod options;
 mod patch;
 mod protocol;
 mod receive;
+mod running_hash;
 mod settings;
 mod status;
 mod write;

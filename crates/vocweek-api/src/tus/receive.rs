@@ -71,6 +71,7 @@ pub async fn append(
         .map_err(storage)?;
     let mut file = tokio::io::BufWriter::with_capacity(WRITE_BUFFER, file);
     let mut digest = append.digest;
+    let mut hasher = tus.hashes.take(id, append.start);
     let mut written = append.start;
     let mut synced_at = Instant::now();
     let mut end = End::Complete;
@@ -107,6 +108,9 @@ pub async fn append(
         if let Some(digest) = digest.as_mut() {
             digest.update(&chunk);
         }
+        if let Some(hasher) = hasher.as_mut() {
+            hasher.update(&chunk);
+        }
         written += chunk.len() as u64;
         if synced_at.elapsed() >= SYNC_INTERVAL {
             let acknowledged = acknowledged(&digest, append.start, written);
@@ -134,6 +138,9 @@ pub async fn append(
     }
     file.flush().await.map_err(io)?;
     record(state, lease, written).await?;
+    if let Some(hasher) = hasher {
+        tus.hashes.keep(id, written, hasher);
+    }
     match end {
         End::TooLong => Err(too_long(append.limit)),
         // A dropped client reads no answer; what arrived is kept for its resume.

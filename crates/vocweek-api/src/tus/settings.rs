@@ -14,6 +14,8 @@ pub struct TusSettings {
     pub lease: Duration,
     /// An upload not written to for this long is removed (`Upload-Expires`).
     pub expire_after: Duration,
+    /// BLAKE3 of uploads arriving here in order.
+    pub hashes: std::sync::Arc<super::running_hash::RunningHashes>,
 }
 
 impl TusSettings {
@@ -24,6 +26,7 @@ impl TusSettings {
             node: format!("{host}:{}:{}", std::process::id(), uuid::Uuid::now_v7()),
             lease,
             expire_after,
+            hashes: Default::default(),
         }
     }
 
