@@ -1,11 +1,11 @@
 //! A tus client for the resumable-upload benchmark: the same client against vocweek and against
 //! the reference Node.js server, so only the servers differ. Creates the upload, then sends the
-//! file in PATCHes of CHUNK bytes, one after the other, like tus-js-client does.
+//! file in PATCHes of CHUNK bytes, one after the other, each streamed from the file, like
+//! tus-js-client does.
 //!
 //! Usage: `tus-upload ENDPOINT FILE CHUNK_BYTES [TOKEN]` — prints
 //! `<bytes> <seconds> <MB/s> <last PATCH seconds>`.
 
-use std::io::Read;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -44,8 +44,7 @@ async fn upload(
         Some(token) => request.bearer_auth(token).header("Tus-Resumable", "1.0.0"),
         None => request.header("Tus-Resumable", "1.0.0"),
     };
-    let mut input = std::fs::File::open(file)?;
-    let length = input.metadata()?.len();
+    let length = std::fs::metadata(file)?.len();
     let started = Instant::now();
     // title "bench", filename "replay.mp4", in base64.
     let created = with_auth(client.post(endpoint))
@@ -76,16 +75,23 @@ async fn upload(
         format!("{origin}{location}")
     };
     let mut offset = 0u64;
-    let mut buffer = vec![0u8; chunk];
     let mut last = 0.0;
     while offset < length {
-        let take = (length - offset).min(chunk as u64) as usize;
-        input.read_exact(&mut buffer[..take])?;
+        let take = (length - offset).min(chunk as u64);
+        // The chunk streams from the file as it is sent (as curl and tus-js-client do), so
+        // reading and sending overlap.
+        let mut part = tokio::fs::File::open(file).await?;
+        tokio::io::AsyncSeekExt::seek(&mut part, std::io::SeekFrom::Start(offset)).await?;
+        let body = reqwest::Body::wrap_stream(tokio_util::io::ReaderStream::with_capacity(
+            tokio::io::AsyncReadExt::take(part, take),
+            1 << 20,
+        ));
         let sent = Instant::now();
         let response = with_auth(client.patch(&url))
             .header("Content-Type", "application/offset+octet-stream")
             .header("Upload-Offset", offset.to_string())
-            .body(buffer[..take].to_vec())
+            .header("Content-Length", take.to_string())
+            .body(body)
             .send()
             .await?;
         if response.status() != 204 {
@@ -97,7 +103,7 @@ async fn upload(
             .into());
         }
         last = sent.elapsed().as_secs_f64();
-        offset += take as u64;
+        offset += take;
     }
     let seconds = started.elapsed().as_secs_f64();
     println!(
