@@ -313,6 +313,8 @@ async fn operational_endpoints_answer_in_json(backend: Backend) {
         "/api/v1/batches/{id}/items",
         "/api/v1/batches/{id}/send",
         "/api/v1/batches/{id}/export",
+        "/api/v1/uploads/",
+        "/api/v1/uploads/{id}",
     ] {
         assert!(
             doc["paths"][path].is_object(),
@@ -321,6 +323,11 @@ async fn operational_endpoints_answer_in_json(backend: Backend) {
     }
     assert!(doc["paths"]["/api/v1/assets"]["post"]["responses"]["415"].is_object());
     assert!(doc["paths"]["/api/v1/assets/{id}"]["patch"].is_object());
+    let upload = &doc["paths"]["/api/v1/uploads/{id}"];
+    for method in ["head", "patch", "delete"] {
+        assert!(upload[method].is_object(), "tus {method} is documented");
+    }
+    assert!(upload["patch"]["responses"]["460"].is_object());
     app.stop().await;
 }
 

@@ -7,12 +7,13 @@ use crate::json::{
     SignInRequest, SimilarJson, UploadFormSchema,
 };
 use crate::routes::*;
+use crate::tus;
 
 /// The OpenAPI document, generated from the handlers' annotations.
 #[derive(OpenApi)]
 #[openapi(
     info(title = "vocweek", description = "Media pipeline of the Vocational Education Activity Week"),
-    paths(healthz, readyz, metrics, vocabularies, sign_in, upload_asset, list_assets, get_asset, get_original, get_rendition, get_hls_file, delete_asset, review_asset, edit_asset, audit_trail, export_audit, create_batch, list_batches, get_batch, set_items, send_batch, export_batch, openapi_json),
+    paths(healthz, readyz, metrics, vocabularies, sign_in, upload_asset, list_assets, get_asset, get_original, get_rendition, get_hls_file, delete_asset, review_asset, edit_asset, audit_trail, export_audit, create_batch, list_batches, get_batch, set_items, send_batch, export_batch, openapi_json, tus::create, tus::options, tus::patch, tus::head, tus::terminate),
     components(schemas(
         AssetJson, AssetPageJson, ErrorEnvelope, ErrorJson, FailureJson, SessionJson, RenditionJson, SimilarJson,
         SignInRequest, UploadFormSchema, ReviewRequest, EditRequest, AuditEventJson, NewBatchRequest, BatchItemsRequest, BatchJson, vocweek_domain::Tags, vocweek_domain::Vocabulary,

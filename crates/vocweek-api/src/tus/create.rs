@@ -14,6 +14,22 @@ use super::{metadata, status};
 use crate::auth::Caller;
 use crate::{ApiError, AppState};
 
+/// tus creation (with creation-with-upload and creation-defer-length). The metadata is checked
+/// before any byte is sent.
+#[utoipa::path(post, path = "/api/v1/uploads/", tag = "resumable uploads",
+    params(
+        ("Tus-Resumable" = String, Header, description = "1.0.0"),
+        ("Upload-Length" = Option<u64>, Header, description = "Total size in bytes"),
+        ("Upload-Defer-Length" = Option<u8>, Header, description = "1: the length comes with a later PATCH"),
+        ("Upload-Metadata" = Option<String>, Header, description = "`key base64(value)` pairs: filename, title, description, kind, city, category, subcategory, themes, captured_at, activity_date"),
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Created: `Location` is the upload's URL; with a body (creation-with-upload) also `Upload-Offset`, and when it was the whole file `Vocweek-Asset-Id` and `Vocweek-Duplicate`"),
+        (status = 400, description = "Missing or invalid header or metadata", body = crate::json::ErrorEnvelope),
+        (status = 412, description = "Not tus 1.0.0", body = crate::json::ErrorEnvelope),
+        (status = 413, description = "Over the largest accepted size", body = crate::json::ErrorEnvelope),
+        (status = 422, description = "Unknown tag in the metadata", body = crate::json::ErrorEnvelope)))]
 pub async fn create(
     req: HttpRequest,
     state: web::Data<AppState>,

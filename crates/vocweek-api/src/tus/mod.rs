@@ -24,6 +24,11 @@ use vocweek_pipeline::Uploader;
 
 pub use settings::TusSettings;
 
+pub(crate) use create::__path_create;
+pub(crate) use options::__path_options;
+pub(crate) use patch::__path_patch;
+pub(crate) use status::{__path_head, __path_terminate};
+
 use crate::auth::Caller;
 use crate::{ApiError, AppState};
 

@@ -6,6 +6,9 @@ use super::checksum::ALGORITHMS;
 use super::protocol::{CORS_ALLOW_HEADERS, CORS_ALLOW_METHODS, EXTENSIONS, VERSION, header};
 use crate::AppState;
 
+/// tus OPTIONS (no token needed) and the CORS preflight.
+#[utoipa::path(options, path = "/api/v1/uploads/", tag = "resumable uploads",
+    responses((status = 204, description = "`Tus-Version`, `Tus-Extension`, `Tus-Max-Size`, `Tus-Checksum-Algorithm`")))]
 pub async fn options(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     let mut response = HttpResponse::NoContent();
     response

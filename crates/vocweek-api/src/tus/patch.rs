@@ -13,6 +13,25 @@ use super::write::{detached, write};
 use crate::auth::Caller;
 use crate::{ApiError, AppState};
 
+/// tus PATCH: the next bytes at exactly the server's offset.
+#[utoipa::path(patch, path = "/api/v1/uploads/{id}", tag = "resumable uploads",
+    params(
+        ("id" = String, Path, description = "The upload (from Location)"),
+        ("Tus-Resumable" = String, Header, description = "1.0.0"),
+        ("Upload-Offset" = u64, Header, description = "Where these bytes start"),
+        ("Upload-Length" = Option<u64>, Header, description = "Once, for a deferred length"),
+        ("Upload-Checksum" = Option<String>, Header, description = "`sha1 <base64>` or `sha256 <base64>` of this body"),
+    ),
+    request_body(content = Vec<u8>, content_type = "application/offset+octet-stream"),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Stored: `Upload-Offset`, `Upload-Expires`; after the last byte `Vocweek-Asset-Id` and `Vocweek-Duplicate`"),
+        (status = 409, description = "Wrong offset (`details.offset`), or the upload is complete", body = crate::json::ErrorEnvelope),
+        (status = 410, description = "Expired, or refused after its last byte", body = crate::json::ErrorEnvelope),
+        (status = 412, description = "Not tus 1.0.0", body = crate::json::ErrorEnvelope),
+        (status = 415, description = "Not application/offset+octet-stream, or a file type refused at its first bytes", body = crate::json::ErrorEnvelope),
+        (status = 423, description = "Another request is writing to this upload", body = crate::json::ErrorEnvelope),
+        (status = 460, description = "Checksum mismatch: the chunk was discarded", body = crate::json::ErrorEnvelope)))]
 pub async fn patch(
     req: HttpRequest,
     state: web::Data<AppState>,

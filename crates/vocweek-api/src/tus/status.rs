@@ -11,6 +11,15 @@ use super::receive::storage;
 use crate::auth::Caller;
 use crate::{ApiError, AppState};
 
+/// tus HEAD: the offset to resume from (also after a restart or on another node), and the asset
+/// once the upload is complete.
+#[utoipa::path(head, path = "/api/v1/uploads/{id}", tag = "resumable uploads",
+    params(("id" = String, Path, description = "The upload"), ("Tus-Resumable" = String, Header, description = "1.0.0")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "`Upload-Offset`, `Upload-Length` or `Upload-Defer-Length`, `Upload-Metadata`, `Upload-Expires`, `Cache-Control: no-store`; when complete `Vocweek-Asset-Id`, `Vocweek-Duplicate`"),
+        (status = 404, description = "No such upload of this unit"),
+        (status = 410, description = "Expired, or refused")))]
 pub async fn head(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -62,6 +71,14 @@ pub async fn head(
     Ok(response.finish())
 }
 
+/// tus termination: the upload and its bytes are removed (an asset it became stays).
+#[utoipa::path(delete, path = "/api/v1/uploads/{id}", tag = "resumable uploads",
+    params(("id" = String, Path, description = "The upload"), ("Tus-Resumable" = String, Header, description = "1.0.0")),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 404, description = "No such upload of this unit", body = crate::json::ErrorEnvelope),
+        (status = 423, description = "A request is writing to it", body = crate::json::ErrorEnvelope)))]
 pub async fn terminate(
     req: HttpRequest,
     state: web::Data<AppState>,
