@@ -2,16 +2,11 @@
 // item with the keyboard on its page, create a batch, add the item, export, and save the zip the
 // browser downloaded where the Rust test reads its xlsx back.
 // Usage: node batch.mjs BASE_URL USERNAME PASSWORD ITEM_ID BATCH_TITLE ZIP_PATH
-import { chromium } from 'playwright-core';
+import { fail, launch } from './launch.mjs';
 
 const [base, username, password, itemId, batchTitle, zipPath] = process.argv.slice(2);
-const fail = (message) => { throw new Error(message); };
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 try {
   const context = await browser.newContext({ acceptDownloads: true });
   const page = await context.newPage();

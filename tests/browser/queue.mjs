@@ -1,16 +1,11 @@
 // The review queue in headless Chromium (Debian's, driven by playwright-core): sign in, filter,
 // approve with the keyboard and see the item leave the queue, then find it among the approved.
 // Usage: node queue.mjs BASE_URL USERNAME PASSWORD TITLE_TO_APPROVE
-import { chromium } from 'playwright-core';
+import { fail, launch } from './launch.mjs';
 
 const [base, username, password, title] = process.argv.slice(2);
-const fail = (message) => { throw new Error(message); };
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 try {
   const page = await browser.newPage();
   await page.goto(`${base}/queue`);

@@ -2,16 +2,11 @@
 // video through a network that cuts the line mid-transfer (the test's proxy), see the transfer
 // resume and finish, see it in today's submissions; a refused file says why in Chinese.
 // Usage: node upload.mjs BASE_URL TOKEN VIDEO_PATH FAKE_PATH
-import { chromium } from 'playwright-core';
+import { fail, launch } from './launch.mjs';
 
 const [base, token, video, fake] = process.argv.slice(2);
-const fail = (message) => { throw new Error(message); };
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 try {
   const page = await browser.newPage();
   await page.goto(`${base}/upload`);

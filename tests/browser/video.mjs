@@ -1,17 +1,11 @@
 // A video item in headless Chromium: sign in, open the item's page, play the HLS stream
 // through hls.js with its poster, and see the picture move.
 // Usage: node video.mjs BASE_URL USERNAME PASSWORD ASSET_ID
-import { chromium } from 'playwright-core';
+import { fail, launch } from './launch.mjs';
 
 const [base, username, password, id] = process.argv.slice(2);
-const fail = (message) => { throw new Error(message); };
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--autoplay-policy=no-user-gesture-required'],
-});
+const browser = await launch();
 try {
   const page = await browser.newPage();
   const failed = [];

@@ -10,7 +10,7 @@ mod review;
 pub(crate) use review::current_tags;
 mod session;
 mod upload;
-pub(crate) use upload::apply_field as apply_upload_field;
+pub(crate) use upload::{TEXT_FIELDS as UPLOAD_TEXT_FIELDS, apply_field as apply_upload_field};
 mod vocabularies;
 
 use actix_web::http::StatusCode;

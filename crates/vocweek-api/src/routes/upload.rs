@@ -13,8 +13,8 @@ use crate::{ApiError, AppState};
 /// Longest text field accepted: a description is not a novel.
 const TEXT_FIELD_MAX: usize = 64 * 1024;
 
-const FIELDS: [&str; 10] = [
-    "file",
+/// The text fields of an upload, in the form and in a resumable upload's metadata alike.
+pub(crate) const TEXT_FIELDS: [&str; 9] = [
     "title",
     "description",
     "kind",
@@ -157,7 +157,10 @@ pub(crate) fn apply_field(
                 "unknown-field",
                 format!("the form field '{other}' is not known"),
             )
-            .with_details(serde_json::json!({ "field": other, "allowed": FIELDS })));
+            .with_details(serde_json::json!({
+                "field": other,
+                "allowed": std::iter::once("file").chain(TEXT_FIELDS).collect::<Vec<_>>(),
+            })));
         }
     }
     Ok(())

@@ -1,8 +1,7 @@
 //! The one-writer rule: a PATCH (or a completion) holds the upload's lease in the database, so
 //! two nodes never append to the same file at once.
 
-use actix_web::http::StatusCode;
-
+use super::protocol::locked;
 use crate::{ApiError, AppState};
 
 pub struct Lease {
@@ -22,11 +21,7 @@ impl Lease {
             .lock_resumable(id, &holder, state.tus.lease_ms())
             .await?
         {
-            return Err(ApiError::new(
-                StatusCode::LOCKED,
-                "upload-locked",
-                "another request is writing to this upload; retry when it has finished",
-            ));
+            return Err(locked());
         }
         Ok(Lease {
             state: state.clone(),

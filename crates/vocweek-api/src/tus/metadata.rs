@@ -7,20 +7,7 @@ use vocweek_domain::AssetKind;
 use vocweek_pipeline::UploadForm;
 
 use crate::ApiError;
-use crate::routes::apply_upload_field;
-
-/// The keys read into the form; others are ignored (clients add their own).
-const FORM_KEYS: [&str; 9] = [
-    "title",
-    "description",
-    "kind",
-    "city",
-    "category",
-    "subcategory",
-    "themes",
-    "captured_at",
-    "activity_date",
-];
+use crate::routes::{UPLOAD_TEXT_FIELDS, apply_upload_field};
 
 /// What the metadata says about the upload.
 #[derive(Debug, Default)]
@@ -48,7 +35,9 @@ pub fn parse(header: &str) -> Result<UploadMetadata, ApiError> {
         match key {
             "filename" | "name" if metadata.filename.is_empty() => metadata.filename = value,
             "filetype" | "type" => mime = Some(value),
-            key if FORM_KEYS.contains(&key) => apply_upload_field(&mut metadata.form, key, value)?,
+            key if UPLOAD_TEXT_FIELDS.contains(&key) => {
+                apply_upload_field(&mut metadata.form, key, value)?
+            }
             _ => {}
         }
     }

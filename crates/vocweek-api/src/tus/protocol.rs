@@ -33,6 +33,15 @@ pub fn checksum_mismatch() -> ApiError {
     )
 }
 
+/// 423: another request holds the upload's write lease.
+pub fn locked() -> ApiError {
+    ApiError::new(
+        StatusCode::LOCKED,
+        "upload-locked",
+        "another request is writing to this upload; retry when it has finished",
+    )
+}
+
 pub fn header<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
     req.headers().get(name).and_then(|v| v.to_str().ok())
 }

@@ -20,7 +20,7 @@ use tokio::io::AsyncWriteExt;
 
 use super::checksum::ChunkDigest;
 use super::lease::Lease;
-use super::protocol::checksum_mismatch;
+use super::protocol::{checksum_mismatch, locked};
 use crate::{ApiError, AppState};
 
 /// A long body is synced to disk and recorded this often.
@@ -38,12 +38,13 @@ pub struct Append {
     pub digest: Option<ChunkDigest>,
 }
 
+/// This request stalled so long that another took the upload over.
 fn lost_lease() -> ApiError {
-    ApiError::new(
-        StatusCode::LOCKED,
-        "upload-locked",
-        "this request lost the upload's lease (it stalled); resume from HEAD's offset",
-    )
+    ApiError {
+        message: "this request lost the upload's lease (it stalled); resume from HEAD's offset"
+            .to_owned(),
+        ..locked()
+    }
 }
 
 fn too_long(limit: u64) -> ApiError {

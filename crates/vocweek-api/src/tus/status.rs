@@ -6,7 +6,7 @@ use vocweek_db::resumable_uploads::{COMPLETE, FAILED, RECEIVING, ResumableUpload
 
 use super::complete::finish;
 use super::lease::Lease;
-use super::protocol::{ASSET_ID_HEADER, DUPLICATE_HEADER, http_date, require_version};
+use super::protocol::{ASSET_ID_HEADER, DUPLICATE_HEADER, http_date, locked, require_version};
 use super::receive::storage;
 use crate::auth::Caller;
 use crate::{ApiError, AppState};
@@ -92,11 +92,7 @@ pub async fn terminate(
         .delete_resumable(&id, vocweek_db::now_millis())
         .await?
     {
-        return Err(ApiError::new(
-            StatusCode::LOCKED,
-            "upload-locked",
-            "a request is writing to this upload; retry when it has finished",
-        ));
+        return Err(locked());
     }
     state.tus.partials.remove(&id).await.map_err(storage)?;
     tracing::info!(upload = %id.as_str(), "resumable upload terminated");
