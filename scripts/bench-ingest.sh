@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
+source scripts/bench-lib.sh
 ensure_rust
 ensure_build_tools
 command -v curl >/dev/null || ensure_debian_packages curl
@@ -27,18 +28,14 @@ trap cleanup EXIT
 
 say "making a ${size_mb} MiB video-signed file in $work"
 file="$work/replay.mp4"
-# An MP4 `ftyp` header so the upload is sniffed as a video, then random bytes.
-printf '\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomavc1' > "$file"
-head -c $((size_mb * 1024 * 1024 - 24)) /dev/urandom >> "$file"
+make_video_signed_file "$file" "$size_mb"
 bytes=$(stat -c %s "$file")
 
 # Each run changes 8 bytes after the header, so no upload is a duplicate of the one before.
-stamp() { printf '%08d' "$1" | dd of="$file" bs=1 seek=24 conv=notrunc status=none; }
+stamp() { stamp_file "$file" "$1"; }
 
 port=$((20000 + RANDOM % 20000))
-"$bin/vocweek" --data-dir "$work/data" unit add --name bench --kind higher_vocational_college --city jinan \
-  > "$work/unit.txt" 2>/dev/null
-token=$(tail -n 1 "$work/unit.txt")
+token=$(bench_unit_token "$bin/vocweek" "$work/data")
 VOCWEEK_LOG_LEVEL=warn "$bin/vocweek" --data-dir "$work/data" serve --listen "127.0.0.1:$port" \
   > "$work/serve.out" 2> "$work/serve.err" &
 server_pid=$!

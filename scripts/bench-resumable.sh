@@ -9,6 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
+source scripts/bench-lib.sh
 ensure_rust
 ensure_build_tools
 command -v curl >/dev/null || ensure_debian_packages curl
@@ -33,17 +34,14 @@ trap cleanup EXIT
 
 say "making a ${size_mb} MiB video-signed file in $work"
 file="$work/replay.mp4"
-printf '\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomavc1' > "$file"
-head -c $((size_mb * 1024 * 1024 - 24)) /dev/urandom >> "$file"
+make_video_signed_file "$file" "$size_mb"
 bytes=$(stat -c %s "$file")
 # Each upload changes 8 bytes after the header, so none is a duplicate of another.
-stamp() { printf '%08d' "$1" | dd of="$file" bs=1 seek=24 conv=notrunc status=none; }
+stamp() { stamp_file "$file" "$1"; }
 wait_for() { for _ in $(seq 1 100); do curl -s -o /dev/null "$1" && return; sleep 0.1; done; }
 
 port=$((20000 + RANDOM % 20000))
-"$bin/vocweek" --data-dir "$work/data" unit add --name bench --kind higher_vocational_college --city jinan \
-  > "$work/unit.txt" 2>/dev/null
-token=$(tail -n 1 "$work/unit.txt")
+token=$(bench_unit_token "$bin/vocweek" "$work/data")
 # Workers off: each upload would start a job reading the last 1 GiB file while the next upload
 # runs, and the comparison is of the upload paths alone.
 VOCWEEK_WORKERS_IN_PROCESS=false VOCWEEK_LOG_LEVEL=warn \
