@@ -23,7 +23,11 @@ npm_ci_when_changed tests/browser
 ensure_web_vendor
 # tuspy (PyPI), the Python tus client of the resumable upload tests.
 command -v python3 >/dev/null 2>&1 || ensure_debian_packages python3 python3-pip
-python3 -c 'import tusclient' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check tuspy==1.1.0
+if ! python3 -c 'import tusclient' 2>/dev/null; then
+  # Debian's own Python refuses pip outside a venv (PEP 668); this project's machines have their own.
+  python3 -m pip install --quiet --disable-pip-version-check tuspy==1.1.0 ||
+    python3 -m pip install --quiet --disable-pip-version-check --break-system-packages tuspy==1.1.0
+fi
 
 say "cargo fmt --check"
 cargo fmt --all -- --check
