@@ -10,7 +10,7 @@ use reqwest::{Method, StatusCode};
 use sha1::Digest;
 use vocweek_domain::{Desk, Role, UnitKind};
 use vocweek_tests::media::real_jpeg;
-use vocweek_tests::{Backend, TestApp, both_databases, spawn_app};
+use vocweek_tests::{AppOptions, Backend, TestApp, both_databases, spawn_app, spawn_app_with};
 
 const UPLOADS: &str = "/api/v1/uploads/";
 const OFFSET_STREAM: &str = "application/offset+octet-stream";
@@ -460,6 +460,40 @@ async fn a_deferred_length_is_told_later(backend: Backend) {
     app.stop().await;
 }
 
+/// An upload of unknown length stops at its type's limit once its first bytes told the type:
+/// a photo is not allowed to grow to the video limit.
+async fn a_deferred_photo_stops_at_the_photo_limit(backend: Backend) {
+    let app = spawn_app_with(
+        backend,
+        AppOptions {
+            photo_limit: Some("100KB"),
+            ..AppOptions::default()
+        },
+    )
+    .await;
+    let token = unit_token(&app).await;
+    let mut bytes = real_jpeg(19, 1600, 1200);
+    bytes.resize(150_000, 0);
+    let response = tus(&app, Method::POST, UPLOADS, &token)
+        .header("Upload-Defer-Length", "1")
+        .header("Upload-Metadata", photo_metadata("大照片"))
+        .send()
+        .await
+        .unwrap();
+    let path = header(&response, "Location")[app.base_url.len()..].to_owned();
+    assert_eq!(
+        patch(&app, &token, &path, 0, &bytes[..70_000])
+            .await
+            .status(),
+        204
+    );
+    let over = patch(&app, &token, &path, 70_000, &bytes[70_000..]).await;
+    assert_eq!(over.status(), 413);
+    let body: serde_json::Value = over.json().await.unwrap();
+    assert_eq!(body["error"]["details"]["length"], 100_000);
+    app.stop().await;
+}
+
 async fn termination_and_expiry_remove_the_bytes(backend: Backend) {
     let app = spawn_app(backend).await;
     let token = unit_token(&app).await;
@@ -679,6 +713,7 @@ async fn a_file_shorter_than_its_offset_rewinds(backend: Backend) {
 }
 
 both_databases!(
+    a_deferred_photo_stops_at_the_photo_limit,
     a_file_shorter_than_its_offset_rewinds,
     options_advertise_the_protocol,
     an_upload_in_chunks_becomes_one_asset,

@@ -18,7 +18,9 @@ pub use error::IngestError;
 pub use ingest::{IngestOutcome, Ingestor, UploadForm, Uploader};
 pub use limits::{UploadLimits, parse_byte_size};
 pub use metrics::Metrics;
-pub use staged_file::{check_upload_head, hash_file, stage_complete_file};
+pub use staged_file::{
+    UPLOAD_HEAD_LEN, check_upload_head, hash_file, limit_from_head, stage_complete_file,
+};
 pub use upload::{StagedUpload, UploadWriter};
 pub use upload_sweep::{run_upload_sweeper, sweep_expired_uploads};
 pub use worker::{WorkerConfig, WorkerPool};

@@ -8,6 +8,17 @@ use vocweek_storage::StagingFile;
 use crate::upload::identify;
 use crate::{IngestError, StagedUpload, UploadLimits};
 
+/// How many first bytes of an upload tell its type.
+pub const UPLOAD_HEAD_LEN: usize = SNIFF_LEN;
+
+/// The size limit for an upload whose first bytes are `head`: its type's, or the largest one
+/// when the bytes do not tell (the refusal itself comes from `check_upload_head`).
+pub fn limit_from_head(head: &[u8], filename: &str, limits: UploadLimits) -> u64 {
+    vocweek_media::sniff(head, filename)
+        .map(|sniffed| limits.for_kind(sniffed.kind))
+        .unwrap_or_else(|_| limits.largest())
+}
+
 /// Checks what the first bytes of an upload in progress say: its type (refused early when
 /// unsupported or contradicting the declared kind) and, against that type's limit, the size the
 /// upload will have (or already has).

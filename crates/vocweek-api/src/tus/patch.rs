@@ -10,6 +10,8 @@ use super::protocol::{header, http_date, is_offset_stream, require_version, size
 use super::receive::Append;
 use super::status;
 use super::write::{detached, write};
+use vocweek_pipeline::{UPLOAD_HEAD_LEN, limit_from_head};
+
 use crate::auth::Caller;
 use crate::{ApiError, AppState};
 
@@ -80,7 +82,7 @@ pub async fn patch(
     }
     let limit = match upload.length {
         Some(length) => length.max(0) as u64,
-        None => state.ingestor.limits().largest(),
+        None => deferred_limit(&state, &upload, received).await?,
     };
     let append = Append {
         start: offset,
@@ -102,6 +104,26 @@ pub async fn patch(
         status::asset_headers(&mut response, &finished.asset_id, finished.duplicate);
     }
     Ok(response.finish())
+}
+
+/// How far an upload of unknown length may grow: its type's limit once its first bytes told the
+/// type (a "photo" of unknown length stops at the photo limit, not at the video one).
+async fn deferred_limit(
+    state: &web::Data<AppState>,
+    upload: &vocweek_db::resumable_uploads::ResumableUpload,
+    received: u64,
+) -> Result<u64, ApiError> {
+    let limits = state.ingestor.limits();
+    if received < UPLOAD_HEAD_LEN as u64 {
+        return Ok(limits.largest());
+    }
+    let head = state
+        .tus
+        .partials
+        .head(&upload.id, UPLOAD_HEAD_LEN)
+        .await
+        .map_err(super::receive::storage)?;
+    Ok(limit_from_head(&head, &upload.filename, limits))
 }
 
 /// creation-defer-length: the length told with a later PATCH, once, and not below what arrived.

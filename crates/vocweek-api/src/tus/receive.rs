@@ -51,7 +51,10 @@ fn too_long(limit: u64) -> ApiError {
     ApiError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
         "upload-length-exceeded",
-        format!("the body goes past the upload's length of {limit} bytes"),
+        format!(
+            "the upload may not grow past {limit} bytes (its declared length, or while the \
+             length is deferred the size limit of its file type)"
+        ),
     )
     .with_details(serde_json::json!({ "length": limit }))
 }

@@ -4,8 +4,7 @@
 
 use actix_web::web;
 use vocweek_db::resumable_uploads::ResumableUpload;
-use vocweek_media::SNIFF_LEN;
-use vocweek_pipeline::{Uploader, check_upload_head};
+use vocweek_pipeline::{UPLOAD_HEAD_LEN, Uploader, check_upload_head};
 
 use super::complete::{Finished, finish, refuse};
 use super::lease::Lease;
@@ -29,14 +28,14 @@ pub async fn write(
     let start = body_append.start;
     let offset = append(state, lease, body_append, body).await?;
     let length = upload.length.map(|l| l.max(0) as u64);
-    let head_now_complete = start < SNIFF_LEN as u64
-        && (offset >= SNIFF_LEN as u64 || Some(offset) == length)
+    let head_now_complete = start < UPLOAD_HEAD_LEN as u64
+        && (offset >= UPLOAD_HEAD_LEN as u64 || Some(offset) == length)
         && offset > 0;
     if head_now_complete {
         let head = state
             .tus
             .partials
-            .head(&upload.id, SNIFF_LEN)
+            .head(&upload.id, UPLOAD_HEAD_LEN)
             .await
             .map_err(storage)?;
         let parsed = metadata::parse(&upload.metadata)?;
