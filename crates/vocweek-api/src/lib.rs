@@ -6,6 +6,7 @@ mod error;
 mod json;
 mod middleware;
 mod openapi;
+mod ranged;
 mod routes;
 mod startup;
 mod state;

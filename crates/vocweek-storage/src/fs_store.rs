@@ -99,6 +99,27 @@ impl BlobStore for FsStore {
         Ok((Box::pin(file), size))
     }
 
+    async fn open_range(
+        &self,
+        key: &str,
+        start: u64,
+        len: u64,
+    ) -> Result<BlobReader, StorageError> {
+        use tokio::io::{AsyncReadExt, AsyncSeekExt};
+        let path = self.path_of(key)?;
+        let mut file = match tokio::fs::File::open(&path).await {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(StorageError::NotFound(key.to_owned()));
+            }
+            Err(e) => return Err(StorageError::io(&path, e)),
+        };
+        file.seek(std::io::SeekFrom::Start(start))
+            .await
+            .map_err(|e| StorageError::io(&path, e))?;
+        Ok(Box::pin(file.take(len)))
+    }
+
     fn staging_dir(&self) -> &Path {
         &self.staging
     }

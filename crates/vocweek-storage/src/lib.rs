@@ -40,6 +40,10 @@ pub trait BlobStore: Send + Sync + std::fmt::Debug {
     /// Opens a blob for streaming out, with its size.
     async fn open(&self, key: &str) -> Result<(BlobReader, u64), StorageError>;
 
+    /// Opens `len` bytes of a blob from `start` (an HTTP range; the caller knows the size).
+    async fn open_range(&self, key: &str, start: u64, len: u64)
+    -> Result<BlobReader, StorageError>;
+
     /// The directory where uploads are staged: on the same filesystem as the store when it is
     /// local, so storing a staged file is a rename, not a copy.
     fn staging_dir(&self) -> &Path;

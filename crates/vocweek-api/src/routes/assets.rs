@@ -1,4 +1,4 @@
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use vocweek_db::assets::{AssetFilter, AssetRecord};
@@ -6,6 +6,7 @@ use vocweek_domain::{AssetKind, AssetState, DomainError, parse_date};
 
 use crate::auth::Caller;
 use crate::json::{AssetJson, AssetPageJson};
+use crate::ranged::{Blob, serve};
 use crate::{ApiError, AppState};
 
 const DEFAULT_PAGE: u64 = 50;
@@ -40,6 +41,7 @@ pub async fn get_asset(
     responses((status = 200, description = "The file", content_type = "application/octet-stream"),
               (status = 404, body = crate::json::ErrorEnvelope)))]
 pub async fn get_rendition(
+    req: HttpRequest,
     caller: Caller,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
@@ -51,25 +53,29 @@ pub async fn get_rendition(
         .rendition(&id, &name)
         .await?
         .ok_or_else(|| ApiError::not_found("rendition"))?;
-    let (reader, size) = state
-        .store
-        .open(&rendition.storage_key)
-        .await
-        .map_err(|e| match e {
-            vocweek_storage::StorageError::NotFound(_) => ApiError::not_found("rendition file"),
-            other => ApiError::internal(&other),
-        })?;
-    Ok(HttpResponse::Ok()
-        .content_type(rendition.mime)
-        .insert_header(("Cache-Control", "private, max-age=86400"))
-        // Defence in depth for the sanitised HTML preview: no scripts, no foreign content.
-        .insert_header(("X-Content-Type-Options", "nosniff"))
-        .insert_header((
-            "Content-Security-Policy",
-            "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
-        ))
-        .no_chunking(size)
-        .streaming(tokio_util::io::ReaderStream::new(reader)))
+    // A rerun of the job writes a new row: the validator changes with it.
+    let blob = Blob {
+        key: &rendition.storage_key,
+        size: rendition.size.max(0) as u64,
+        etag: format!(
+            "\"r{}-{}-{}\"",
+            rendition.id,
+            rendition.size,
+            rendition.created_at.timestamp_millis()
+        ),
+    };
+    serve(&req, state.store.as_ref(), blob, |response| {
+        response
+            .content_type(rendition.mime.clone())
+            .insert_header(("Cache-Control", "private, max-age=86400"))
+            // Defence in depth for the sanitised HTML preview: no scripts, no foreign content.
+            .insert_header(("X-Content-Type-Options", "nosniff"))
+            .insert_header((
+                "Content-Security-Policy",
+                "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+            ));
+    })
+    .await
 }
 
 /// A file of a video's HLS stream (`master.m3u8`, a rendition playlist or a segment), for
@@ -136,6 +142,7 @@ pub(crate) async fn visible_asset(
     params(("id" = String, Path, description = "Asset id")), security(("bearer" = [])),
     responses((status = 200, description = "The original bytes"), (status = 404, body = crate::json::ErrorEnvelope)))]
 pub async fn get_original(
+    req: HttpRequest,
     caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<String>,
@@ -143,10 +150,6 @@ pub async fn get_original(
     let record = visible_asset(&caller, &state, &id).await?;
     let key =
         vocweek_storage::original_key(&record.asset.blake3).map_err(|e| ApiError::internal(&e))?;
-    let (reader, size) = state.store.open(&key).await.map_err(|e| match e {
-        vocweek_storage::StorageError::NotFound(_) => ApiError::not_found("original file"),
-        other => ApiError::internal(&other),
-    })?;
     // RFC 6266: an ASCII fallback plus the UTF-8 name (Chinese file names).
     let name = &record.asset.original_filename;
     let ascii: String = name
@@ -171,16 +174,23 @@ pub async fn get_original(
         .collect();
     // An original is whatever a unit sent (an HTML article may hold scripts): it is always a
     // download, never rendered in this site's origin.
-    Ok(HttpResponse::Ok()
-        .content_type(record.asset.mime.clone())
-        .insert_header(("X-Content-Type-Options", "nosniff"))
-        .insert_header(("Content-Security-Policy", "default-src 'none'; sandbox"))
-        .insert_header((
-            "Content-Disposition",
-            format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
-        ))
-        .no_chunking(size)
-        .streaming(tokio_util::io::ReaderStream::new(reader)))
+    // Originals never change: their BLAKE3 is the validator.
+    let blob = Blob {
+        key: &key,
+        size: record.asset.size.max(0) as u64,
+        etag: format!("\"{}\"", record.asset.blake3),
+    };
+    serve(&req, state.store.as_ref(), blob, |response| {
+        response
+            .content_type(record.asset.mime.clone())
+            .insert_header(("X-Content-Type-Options", "nosniff"))
+            .insert_header(("Content-Security-Policy", "default-src 'none'; sandbox"))
+            .insert_header((
+                "Content-Disposition",
+                format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
+            ));
+    })
+    .await
 }
 
 /// Filters of the listing; tag filters take vocabulary slugs.
