@@ -53,6 +53,16 @@ pub fn page(title: &str, body: &str) -> String {
     page_with(title, body, None)
 }
 
+/// A page of the units' side (素材报送): its own header, nothing of the editors' queue.
+pub fn unit_page(title: &str, body: &str) -> String {
+    document(
+        title,
+        body,
+        "",
+        "<a href=\"/upload\">职业教育活动周 · 素材报送</a>",
+    )
+}
+
 pub fn page_with(title: &str, body: &str, csrf: Option<&str>) -> String {
     let (meta, script) = match csrf {
         Some(token) => (
@@ -63,11 +73,21 @@ pub fn page_with(title: &str, body: &str, csrf: Option<&str>) -> String {
         ),
         None => (String::new(), String::new()),
     };
+    document(
+        title,
+        &format!("{body}{script}"),
+        &meta,
+        "<a href=\"/queue\">职业教育活动周 · 素材审核</a>",
+    )
+}
+
+/// The HTML document around a page: `head_extra` and `header` are markup of ours, `title` text.
+fn document(title: &str, body: &str, head_extra: &str, header: &str) -> String {
     format!(
         "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">{meta}\
-         <title>{} · 职业教育活动周素材审核</title><style>{STYLE}</style></head>\
-         <body><header><a href=\"/queue\">职业教育活动周 · 素材审核</a></header><main>{body}{script}</main></body></html>",
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">{head_extra}\
+         <title>{} · 职业教育活动周</title><style>{STYLE}</style></head>\
+         <body><header>{header}</header><main>{body}</main></body></html>",
         escape(title)
     )
 }

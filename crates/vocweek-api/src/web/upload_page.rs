@@ -5,7 +5,7 @@
 
 use actix_web::HttpResponse;
 
-use super::layout::page;
+use super::layout::unit_page;
 
 const BODY: &str = r#"<h1>素材报送</h1>
 <section id="signin">
@@ -42,5 +42,5 @@ const BODY: &str = r#"<h1>素材报送</h1>
 pub async fn show() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
-        .body(page("素材报送", BODY))
+        .body(unit_page("素材报送", BODY))
 }
