@@ -560,6 +560,15 @@ async fn a_file_of_the_wrong_type_is_refused_at_its_first_bytes(backend: Backend
     let head = tus(&app, Method::HEAD, &path, &token).send().await.unwrap();
     assert_eq!(head.status(), 410);
     assert_eq!(count_partials(&app), 0);
+
+    // No title and no type at creation: allowed (an article may go without), refused as soon as
+    // the first bytes show a photo, not after the whole file.
+    let untitled = create(&app, &token, 300_000, &metadata(&[("filename", "a.bin")])).await;
+    let photo = real_jpeg(20, 1600, 1200);
+    let response = patch(&app, &token, &untitled, 0, &photo[..70_000]).await;
+    assert_eq!(response.status(), 400);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "missing-title");
     app.stop().await;
 }
 

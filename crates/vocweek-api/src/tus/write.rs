@@ -40,13 +40,21 @@ pub async fn write(
             .map_err(storage)?;
         let parsed = metadata::parse(&upload.metadata)?;
         let size = length.unwrap_or(offset);
-        if let Err(err) = check_upload_head(
+        // The type now known, the form is checked again for what depends on it (a photo or a
+        // video needs a title; only an article may go without).
+        let checked = check_upload_head(
             &head,
             &parsed.filename,
             parsed.form.kind,
             size,
             state.ingestor.limits(),
-        ) {
+        )
+        .and_then(|sniffed| {
+            state
+                .ingestor
+                .check_form(&parsed.form, uploader, Some(sniffed.kind), &parsed.filename)
+        });
+        if let Err(err) = checked {
             return Err(refuse(state, &upload.id, err).await);
         }
     }
