@@ -64,25 +64,20 @@ pub async fn patch(
     // Read again: the previous writer may have moved the offset, or finished the upload.
     let (_, mut upload) = super::owned(&state, &caller, &id).await?;
     if upload.state != RECEIVING {
+        if let Ok(lease) = lease {
+            lease.release().await;
+        }
         return Err(status::finished_conflict(&upload));
     }
     let lease = lease?;
-    let received = rewind_to_file(&state, &lease, &upload).await?;
-    if offset != received {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "offset-mismatch",
-            format!("the upload is at byte {received}, not {offset}; resume from HEAD's offset"),
-        )
-        .with_details(serde_json::json!({ "offset": received })));
-    }
-    if let Some(length) = new_length {
-        upload.length =
-            Some(declare_length(&state, &lease, upload.length, length, received).await?);
-    }
-    let limit = match upload.length {
-        Some(length) => length.max(0) as u64,
-        None => deferred_limit(&state, &upload, received).await?,
+    // A refusal gives the lease back before it answers: the client's next request (the PATCH
+    // at the right offset) must not find it still held.
+    let limit = match prepare(&state, &lease, &mut upload, offset, new_length).await {
+        Ok(limit) => limit,
+        Err(refusal) => {
+            lease.release().await;
+            return Err(refusal);
+        }
     };
     let append = Append {
         start: offset,
@@ -104,6 +99,33 @@ pub async fn patch(
         status::asset_headers(&mut response, &finished.asset_id, finished.duplicate);
     }
     Ok(response.finish())
+}
+
+/// Checks the PATCH against the upload under the lease (offset, a deferred length told now);
+/// returns how far the upload may grow.
+async fn prepare(
+    state: &web::Data<AppState>,
+    lease: &Lease,
+    upload: &mut vocweek_db::resumable_uploads::ResumableUpload,
+    offset: u64,
+    new_length: Option<u64>,
+) -> Result<u64, ApiError> {
+    let received = rewind_to_file(state, lease, upload).await?;
+    if offset != received {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "offset-mismatch",
+            format!("the upload is at byte {received}, not {offset}; resume from HEAD's offset"),
+        )
+        .with_details(serde_json::json!({ "offset": received })));
+    }
+    if let Some(length) = new_length {
+        upload.length = Some(declare_length(state, lease, upload.length, length, received).await?);
+    }
+    match upload.length {
+        Some(length) => Ok(length.max(0) as u64),
+        None => deferred_limit(state, upload, received).await,
+    }
 }
 
 /// How far an upload of unknown length may grow: its type's limit once its first bytes told the
