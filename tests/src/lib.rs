@@ -225,6 +225,21 @@ impl TestApp {
         (unit.id, token)
     }
 
+    /// The education desk's editor the web tests sign in as: `editor` / `a long editor password`.
+    pub async fn create_editor(&self) {
+        self.services
+            .db
+            .create_user(
+                "editor",
+                "a long editor password",
+                Role::Editor,
+                Some(Desk::Edu),
+                false,
+            )
+            .await
+            .unwrap_or_else(|e| panic!("create the editor: {e}"));
+    }
+
     /// Creates a user and signs in; returns the session token.
     pub async fn user_session(&self, username: &str, role: Role, desk: Option<Desk>) -> String {
         let password = "a long test password";

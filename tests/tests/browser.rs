@@ -10,7 +10,7 @@ use calamine::{Reader, Xlsx};
 use vocweek_domain::{Desk, Role, UnitKind};
 use vocweek_tests::flaky_network::FlakyNetwork;
 use vocweek_tests::media::{generated_video, padded_video, real_jpeg};
-use vocweek_tests::{Backend, TestApp, Upload, both_databases, spawn_app};
+use vocweek_tests::{Backend, Upload, both_databases, spawn_app};
 
 /// Runs one of `tests/browser/*.mjs` under node; its failure output fails the test. Returns
 /// what it printed.
@@ -37,21 +37,6 @@ async fn run_script(script: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
-/// The education desk's editor the scripts sign in as (`editor` / `a long editor password`).
-async fn create_editor(app: &TestApp) {
-    app.services
-        .db
-        .create_user(
-            "editor",
-            "a long editor password",
-            Role::Editor,
-            Some(Desk::Edu),
-            false,
-        )
-        .await
-        .unwrap();
-}
-
 async fn an_editor_approves_with_the_keyboard(backend: Backend) {
     let app = spawn_app(backend).await;
     let (_, unit) = app
@@ -67,7 +52,7 @@ async fn an_editor_approves_with_the_keyboard(backend: Backend) {
         app.wait_for_state(&unit, body["id"].as_str().unwrap(), "pending_review")
             .await;
     }
-    create_editor(&app).await;
+    app.create_editor().await;
     run_script(
         "queue.mjs",
         &[
@@ -99,7 +84,7 @@ async fn an_editor_plays_a_video(backend: Backend) {
     let id = body["id"].as_str().unwrap().to_owned();
     app.wait_for_state_within(&unit, &id, "pending_review", Duration::from_secs(120))
         .await;
-    create_editor(&app).await;
+    app.create_editor().await;
     run_script(
         "video.mjs",
         &[
@@ -139,7 +124,7 @@ async fn an_editor_exports_a_batch_from_the_browser(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(approved.status(), 200);
-    create_editor(&app).await;
+    app.create_editor().await;
     let zip_path = app.data_dir.join("batch-export.zip");
     run_script(
         "batch.mjs",

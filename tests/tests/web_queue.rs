@@ -84,17 +84,7 @@ async fn the_queue_in_a_browser_session(backend: Backend) {
         .await;
     let id = body["id"].as_str().unwrap().to_owned();
     app.wait_for_state(&unit, &id, "pending_review").await;
-    app.services
-        .db
-        .create_user(
-            "editor",
-            "a long editor password",
-            Role::Editor,
-            Some(Desk::Edu),
-            false,
-        )
-        .await
-        .unwrap();
+    app.create_editor().await;
 
     let response = client().get(app.url("/queue")).send().await.unwrap();
     assert_eq!(response.status(), 303);
@@ -308,17 +298,7 @@ async fn the_dashboard_counts_per_city_and_state(backend: Backend) {
     let other_desk =
         Upload::new("h.jpg", real_jpeg(50, 32, 32)).field("activity_date", "2021-05-23");
     app.upload(&hr_unit, other_desk).await;
-    app.services
-        .db
-        .create_user(
-            "editor",
-            "a long editor password",
-            Role::Editor,
-            Some(Desk::Edu),
-            false,
-        )
-        .await
-        .unwrap();
+    app.create_editor().await;
     let (_, _, session, _) = login(&app, "editor", "a long editor password", "/dashboard").await;
     let (status, html) = page(&app, &session.unwrap(), "/dashboard?day=2021-05-23").await;
     assert_eq!(status, 200);
@@ -381,17 +361,7 @@ async fn bulk_decisions_and_original_downloads(backend: Backend) {
     );
     assert_eq!(response.bytes().await.unwrap().to_vec(), ids[0].1);
 
-    app.services
-        .db
-        .create_user(
-            "editor",
-            "a long editor password",
-            Role::Editor,
-            Some(Desk::Edu),
-            false,
-        )
-        .await
-        .unwrap();
+    app.create_editor().await;
     let (_, _, session, _) = login(&app, "editor", "a long editor password", "/queue").await;
     let session = session.unwrap();
     let (_, html) = page(&app, &session, "/queue").await;
@@ -454,17 +424,7 @@ async fn a_batch_is_composed_in_the_browser_pages(backend: Backend) {
             "dongying",
         )
         .await;
-    app.services
-        .db
-        .create_user(
-            "editor",
-            "a long editor password",
-            Role::Editor,
-            Some(Desk::Edu),
-            false,
-        )
-        .await
-        .unwrap();
+    app.create_editor().await;
     let editor_token = app
         .user_session("api-editor", Role::Editor, Some(Desk::Edu))
         .await;
@@ -584,17 +544,7 @@ async fn bulk_retag_at_the_shown_versions(backend: Backend) {
         app.wait_for_state(&unit, &id, "pending_review").await;
         ids.push(id);
     }
-    app.services
-        .db
-        .create_user(
-            "editor",
-            "a long editor password",
-            Role::Editor,
-            Some(Desk::Edu),
-            false,
-        )
-        .await
-        .unwrap();
+    app.create_editor().await;
     let (_, _, session, _) = login(&app, "editor", "a long editor password", "/queue").await;
     let session = session.unwrap();
     let (_, html) = page(&app, &session, "/queue").await;
