@@ -65,3 +65,18 @@ npm_ci_when_changed() {
 ensure_web_vendor() {
   npm_ci_when_changed crates/vocweek-api/vendor
 }
+
+# docker/compose.yaml validated without a Docker engine (none runs on CI): `config` resolves
+# the variables (with docker/.env.example) and checks the file against the Compose schema,
+# failing on a syntax error, an unknown key or a bad value. The docker CLI's Compose plugin is
+# used when it is there, otherwise Debian's docker-compose. garage-init.sh is parsed by sh.
+check_compose() {
+  local args=(-f docker/compose.yaml --env-file docker/.env.example config --quiet)
+  if docker compose version >/dev/null 2>&1; then
+    docker compose "${args[@]}"
+  else
+    command -v docker-compose >/dev/null 2>&1 || ensure_debian_packages docker-compose
+    docker-compose "${args[@]}"
+  fi
+  sh -n docker/garage-init.sh
+}

@@ -29,6 +29,15 @@ if ! python3 -c 'import tusclient' 2>/dev/null; then
     python3 -m pip install --quiet --disable-pip-version-check --break-system-packages tuspy==1.1.0
 fi
 
+# The S3 backend's tests run against a real Garage server: a fresh one for this run, stopped
+# (and its data removed) however the run ends.
+export VOCWEEK_GARAGE_DIR="${VOCWEEK_GARAGE_DIR:-$(mktemp -d /tmp/vocweek-garage.XXXXXX)}"
+trap './scripts/garage.sh stop; rm -rf "$VOCWEEK_GARAGE_DIR"' EXIT
+garage_settings=$(./scripts/garage.sh start)
+eval "$garage_settings"
+
+say "docker/compose.yaml (compose config, no engine)"
+check_compose
 say "cargo fmt --check"
 cargo fmt --all -- --check
 say "cargo clippy -D warnings (target: $CARGO_TARGET_DIR)"

@@ -14,6 +14,7 @@ mod m20261130_000004_photo_hashes;
 mod m20261130_000005_review_note;
 mod m20261130_000006_batches;
 mod m20261130_000007_resumable_uploads;
+mod m20261130_000008_distribution;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000005_review_note::Migration),
             Box::new(m20261130_000006_batches::Migration),
             Box::new(m20261130_000007_resumable_uploads::Migration),
+            Box::new(m20261130_000008_distribution::Migration),
         ]
     }
 }

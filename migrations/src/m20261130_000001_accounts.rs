@@ -218,7 +218,7 @@ pub enum Users {
 }
 
 #[derive(DeriveIden)]
-enum Partners {
+pub enum Partners {
     Table,
     Id,
     Name,

@@ -2,12 +2,15 @@
 //! database (SQLite file or a new PostgreSQL database), and speaks HTTP to it.
 //!
 //! Every test is written once as `async fn name(backend: Backend)` and listed in
-//! `both_databases!`, which makes a `sqlite::name` and a `postgres::name` test of it.
+//! `both_databases!`, which makes a `sqlite::name` and a `postgres::name` test of it (blobs on
+//! the filesystem), or in `every_backend!`, which adds `garage::name`: the same test with its
+//! blobs in a real Garage S3 server (see `garage.rs`).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod documents;
 pub mod flaky_network;
+pub mod garage;
 pub mod media;
 
 use std::net::TcpListener;
@@ -15,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use sea_orm::{ConnectionTrait, Database};
+use sea_orm::ConnectionTrait;
 use serde_json::Value;
 use vocweek::app::{RunningApp, Services, open_services};
 use vocweek::config::Config;
@@ -24,9 +27,38 @@ use vocweek_domain::{Desk, Role, UnitKind};
 
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
+pub enum Database {
     Sqlite,
     Postgres,
+}
+
+/// Where a test's blobs live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Storage {
+    Files,
+    Garage,
+}
+
+/// The real parts a test runs against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Backend {
+    pub database: Database,
+    pub storage: Storage,
+}
+
+impl Backend {
+    pub const SQLITE: Backend = Backend {
+        database: Database::Sqlite,
+        storage: Storage::Files,
+    };
+    pub const POSTGRES: Backend = Backend {
+        database: Database::Postgres,
+        storage: Storage::Files,
+    };
+    pub const SQLITE_GARAGE: Backend = Backend {
+        database: Database::Sqlite,
+        storage: Storage::Garage,
+    };
 }
 
 /// The PostgreSQL server tests create their databases on (`VOCWEEK_TEST_POSTGRES_URL`).
@@ -78,16 +110,18 @@ pub struct TestApp {
 pub async fn fresh_database(backend: Backend) -> anyhow::Result<(String, PathBuf)> {
     let data_dir = std::env::temp_dir().join(format!("vocweek-test-{}", uuid::Uuid::now_v7()));
     std::fs::create_dir_all(&data_dir)?;
-    let url = match backend {
-        Backend::Sqlite => format!(
+    let url = match backend.database {
+        Database::Sqlite => format!(
             "sqlite://{}?mode=rwc",
             data_dir.join("vocweek.db").display()
         ),
-        Backend::Postgres => {
+        Database::Postgres => {
             let name = format!("vocweek_t_{}", uuid::Uuid::now_v7().simple());
-            let admin = Database::connect(postgres_admin_url()).await.context(
-                "PostgreSQL is not reachable (start it, or set VOCWEEK_TEST_POSTGRES_URL)",
-            )?;
+            let admin = sea_orm::Database::connect(postgres_admin_url())
+                .await
+                .context(
+                    "PostgreSQL is not reachable (start it, or set VOCWEEK_TEST_POSTGRES_URL)",
+                )?;
             admin
                 .execute_unprepared(&format!("CREATE DATABASE {name}"))
                 .await?;
@@ -135,6 +169,9 @@ async fn try_spawn(backend: Backend, options: AppOptions) -> anyhow::Result<Test
     }
     if let Some(limit) = options.photo_limit {
         config.limits.photo = limit.to_owned();
+    }
+    if backend.storage == Storage::Garage {
+        config.storage = garage::storage_config(&data_dir)?;
     }
     let services = open_services(&config).await?;
     let listener = TcpListener::bind("127.0.0.1:0")?;
@@ -341,18 +378,55 @@ impl TestApp {
         }
     }
 
-    pub fn blobs_dir(&self) -> PathBuf {
-        self.config.storage_path()
+    /// Blobs in the store under `prefix` (`originals/`, `renditions/<id>/`…), whatever the
+    /// store.
+    pub async fn stored(&self, prefix: &str) -> usize {
+        self.services
+            .store
+            .list(prefix)
+            .await
+            .unwrap_or_else(|e| panic!("listing {prefix}: {e}"))
+            .len()
     }
 
-    /// Files under the store's `originals/`.
-    pub fn stored_originals(&self) -> usize {
-        count_files(&self.blobs_dir().join("originals"))
+    /// Blobs under the store's `originals/`.
+    pub async fn stored_originals(&self) -> usize {
+        self.stored("originals/").await
     }
 
-    /// Files left in the staging directory.
-    pub fn staged_files(&self) -> usize {
-        count_files(&self.blobs_dir().join("staging"))
+    /// The local directory uploads are staged in (beside the files, or the S3 store's own).
+    pub fn staging_dir(&self) -> PathBuf {
+        self.services.store.staging_dir().to_path_buf()
+    }
+
+    /// Files left in the staging directory (resumable uploads in progress included), once the
+    /// in-process workers are idle: with S3 a running job's download of the original is a
+    /// staging file too, and is removed when the job ends.
+    pub async fn staged_files(&self) -> usize {
+        if self.config.workers.in_process {
+            let deadline = Instant::now() + Duration::from_secs(30);
+            while self
+                .count("jobs WHERE state IN ('queued', 'running')")
+                .await
+                > 0
+                && Instant::now() < deadline
+            {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+        count_files(&self.staging_dir())
+    }
+
+    /// Replaces a stored blob's bytes (a disk or bucket gone bad, in tests).
+    pub async fn overwrite_blob(&self, key: &str, bytes: &[u8]) {
+        let staged = vocweek_storage::StagingFile::new_in(&self.staging_dir());
+        std::fs::write(staged.path(), bytes).unwrap();
+        self.services.store.put_file(key, staged).await.unwrap();
+    }
+
+    /// Removes every blob under `prefix` (a lost disk, in tests).
+    pub async fn remove_blobs(&self, prefix: &str) {
+        self.services.store.delete_prefix(prefix).await.unwrap();
     }
 
     pub async fn count(&self, table: &str) -> i64 {
@@ -418,25 +492,35 @@ fn count_files(dir: &Path) -> usize {
         .sum()
 }
 
-/// Runs each listed `async fn(Backend)` on SQLite and on PostgreSQL.
+/// Runs each listed `async fn(Backend)` in a module per backend.
+#[macro_export]
+macro_rules! tests_on {
+    ($module:ident = $backend:expr; $($name:ident),* $(,)?) => {
+        mod $module {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($backend).await
+                }
+            )*
+        }
+    };
+}
+
+/// Runs each listed `async fn(Backend)` on SQLite and on PostgreSQL (blobs in files).
 #[macro_export]
 macro_rules! both_databases {
     ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name($crate::Backend::Sqlite).await
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name($crate::Backend::Postgres).await
-                }
-            )*
-        }
+        $crate::tests_on!(sqlite = $crate::Backend::SQLITE; $($name),*);
+        $crate::tests_on!(postgres = $crate::Backend::POSTGRES; $($name),*);
+    };
+}
+
+/// For tests that touch blobs: both databases with files, and SQLite with a Garage bucket.
+#[macro_export]
+macro_rules! every_backend {
+    ($($name:ident),* $(,)?) => {
+        $crate::both_databases!($($name),*);
+        $crate::tests_on!(garage = $crate::Backend::SQLITE_GARAGE; $($name),*);
     };
 }

@@ -6,7 +6,7 @@
 use serde_json::Value;
 use vocweek_domain::UnitKind;
 use vocweek_tests::documents::{article_html, libreoffice, png};
-use vocweek_tests::{Backend, TestApp, Upload, both_databases, spawn_app};
+use vocweek_tests::{Backend, TestApp, Upload, every_backend, spawn_app};
 
 async fn rendition_text(app: &TestApp, token: &str, asset: &Value, name: &str) -> String {
     let url = asset["renditions"]
@@ -182,7 +182,7 @@ async fn a_corrupt_word_document_fails_with_a_code(backend: Backend) {
     app.stop().await;
 }
 
-both_databases!(
+every_backend!(
     a_word_document_becomes_text_and_its_pictures_photos,
     text_html_and_pdf_articles,
     a_corrupt_word_document_fails_with_a_code,

@@ -9,7 +9,7 @@ use calamine::{Reader, Xlsx};
 use serde_json::{Value, json};
 use vocweek_domain::{Desk, Role, UnitKind};
 use vocweek_tests::media::real_jpeg;
-use vocweek_tests::{Backend, TestApp, Upload, both_databases, spawn_app};
+use vocweek_tests::{Backend, TestApp, Upload, every_backend, spawn_app};
 
 async fn call(
     app: &TestApp,
@@ -234,4 +234,4 @@ async fn a_batch_is_composed_sent_and_exported(backend: Backend) {
     app.stop().await;
 }
 
-both_databases!(a_batch_is_composed_sent_and_exported);
+every_backend!(a_batch_is_composed_sent_and_exported);

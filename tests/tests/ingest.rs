@@ -8,7 +8,7 @@ use std::time::Duration;
 use vocweek_domain::{Desk, Role, UnitKind};
 use vocweek_tests::documents::{article_html, libreoffice};
 use vocweek_tests::media::{corpus_jpeg, generated_video, jpeg_like};
-use vocweek_tests::{AppOptions, Backend, Upload, both_databases, spawn_app, spawn_app_with};
+use vocweek_tests::{AppOptions, Backend, Upload, every_backend, spawn_app, spawn_app_with};
 
 async fn uploads_each_kind_and_processes_it(backend: Backend) {
     let app = spawn_app(backend).await;
@@ -85,8 +85,8 @@ async fn uploads_each_kind_and_processes_it(backend: Backend) {
     assert_eq!(photo["captured_at"], "2021-05-20T01:30:00Z");
     assert_eq!(photo["activity_date"], "2021-05-22");
     assert_eq!(photo["size"], corpus_jpeg().len());
-    assert_eq!(app.stored_originals(), 4);
-    assert_eq!(app.staged_files(), 0);
+    assert_eq!(app.stored_originals().await, 4);
+    assert_eq!(app.staged_files().await, 0);
     assert_eq!(
         app.count("audit_events").await,
         8,
@@ -133,8 +133,8 @@ async fn duplicates_are_stored_once(backend: Backend) {
         2,
         "a second unit adds a row, not a blob"
     );
-    assert_eq!(app.stored_originals(), 1);
-    assert_eq!(app.staged_files(), 0);
+    assert_eq!(app.stored_originals().await, 1);
+    assert_eq!(app.staged_files().await, 0);
     // The second unit sent it too, so it may now see it.
     let id = created["id"].as_str().unwrap_or_default();
     let (status, _) = app.get(&second, &format!("/api/v1/assets/{id}")).await;
@@ -165,8 +165,8 @@ async fn concurrent_identical_uploads_make_one_asset(backend: Backend) {
     assert_eq!(ids.len(), 1);
     assert_eq!(app.count("assets").await, 1);
     assert_eq!(app.count("submissions").await, 2);
-    assert_eq!(app.stored_originals(), 1);
-    assert_eq!(app.staged_files(), 0);
+    assert_eq!(app.stored_originals().await, 1);
+    assert_eq!(app.staged_files().await, 0);
     app.stop().await;
 }
 
@@ -300,8 +300,8 @@ async fn bad_requests_get_clear_errors(backend: Backend) {
     assert_eq!(body["error"]["code"], "malformed-multipart");
 
     assert_eq!(app.count("assets").await, 0, "nothing refused is recorded");
-    assert_eq!(app.stored_originals(), 0);
-    assert_eq!(app.staged_files(), 0);
+    assert_eq!(app.stored_originals().await, 0);
+    assert_eq!(app.staged_files().await, 0);
     app.stop().await;
 }
 
@@ -405,8 +405,8 @@ async fn over_the_limit_is_refused_and_nothing_kept(backend: Backend) {
         .await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(app.count("assets").await, 1);
-    assert_eq!(app.stored_originals(), 1);
-    assert_eq!(app.staged_files(), 0);
+    assert_eq!(app.stored_originals().await, 1);
+    assert_eq!(app.staged_files().await, 0);
     app.stop().await;
 }
 
@@ -427,7 +427,7 @@ async fn a_dropped_connection_leaves_nothing(backend: Backend) {
          Content-Type: image/jpeg\r\n\r\n"
     );
     let declared_length = head.len() + 5_000_000;
-    let staging = app.blobs_dir().join("staging");
+    let staging = app.staging_dir();
     let sent = tokio::task::spawn_blocking(move || {
         let mut socket = std::net::TcpStream::connect(address).unwrap();
         write!(
@@ -455,17 +455,17 @@ async fn a_dropped_connection_leaves_nothing(backend: Backend) {
     sent.await.unwrap();
     // Give the server a moment to notice and clean up.
     let deadline = std::time::Instant::now() + Duration::from_secs(5);
-    while app.staged_files() > 0 && std::time::Instant::now() < deadline {
+    while app.staged_files().await > 0 && std::time::Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert_eq!(app.staged_files(), 0, "the staging file is removed");
-    assert_eq!(app.stored_originals(), 0);
+    assert_eq!(app.staged_files().await, 0, "the staging file is removed");
+    assert_eq!(app.stored_originals().await, 0);
     assert_eq!(app.count("assets").await, 0);
     assert_eq!(app.count("jobs").await, 0);
     app.stop().await;
 }
 
-both_databases!(
+every_backend!(
     uploads_each_kind_and_processes_it,
     duplicates_are_stored_once,
     concurrent_identical_uploads_make_one_asset,

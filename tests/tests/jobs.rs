@@ -12,7 +12,7 @@ use vocweek_db::jobs::{NewJob, enqueue};
 use vocweek_domain::UnitKind;
 use vocweek_pipeline::jobs::{JobContext, JobError, JobHandler, PROCESS_ASSET};
 use vocweek_tests::media::{jpeg_like, real_jpeg};
-use vocweek_tests::{AppOptions, Backend, Upload, both_databases, spawn_app_with};
+use vocweek_tests::{AppOptions, Backend, Upload, every_backend, spawn_app_with};
 
 async fn a_dead_workers_job_is_finished_by_another(backend: Backend) {
     // Workers off: the upload's job waits in the queue.
@@ -98,7 +98,7 @@ async fn failures_back_off_then_the_job_dies_and_the_asset_fails(backend: Backen
         .await;
     let id = body["id"].as_str().unwrap_or_default().to_owned();
     // The original disappears from the store (a disk problem): every attempt fails.
-    std::fs::remove_dir_all(app.blobs_dir().join("originals")).unwrap();
+    app.remove_blobs("originals").await;
 
     let started = std::time::Instant::now();
     let (stop, stopped) = tokio::sync::watch::channel(false);
@@ -155,10 +155,8 @@ async fn bad_media_fails_at_once_without_retries(backend: Backend) {
     let id = body["id"].as_str().unwrap_or_default().to_owned();
     // The stored original is overwritten with text of the same size: it is no photo any more.
     let hash = body["blake3"].as_str().unwrap_or_default();
-    let path = app
-        .blobs_dir()
-        .join(format!("originals/{}/{}/{hash}", &hash[..2], &hash[2..4]));
-    std::fs::write(&path, "x".repeat(5000)).unwrap();
+    let key = format!("originals/{}/{}/{hash}", &hash[..2], &hash[2..4]);
+    app.overwrite_blob(&key, "x".repeat(5000).as_bytes()).await;
 
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let pool = tokio::spawn(app.services.workers.clone().run(stopped));
@@ -284,7 +282,7 @@ async fn a_long_job_keeps_its_lease(backend: Backend) {
     app.stop().await;
 }
 
-both_databases!(
+every_backend!(
     a_long_job_keeps_its_lease,
     a_dead_workers_job_is_finished_by_another,
     failures_back_off_then_the_job_dies_and_the_asset_fails,

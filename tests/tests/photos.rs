@@ -7,7 +7,7 @@ use serde_json::Value;
 use vocweek_db::similar::store_photo_hash;
 use vocweek_domain::{Desk, Role, UnitKind};
 use vocweek_tests::media::{corpus_dir, jpeg_like, png_bomb, real_jpeg};
-use vocweek_tests::{Backend, Upload, both_databases, spawn_app};
+use vocweek_tests::{Backend, Database, Upload, every_backend, spawn_app};
 
 async fn renditions_are_served_and_carry_no_gps(backend: Backend) {
     let Some(corpus) = corpus_dir() else {
@@ -164,25 +164,25 @@ async fn finding_near_duplicates_does_not_scan_100k_photos(backend: Backend) {
     let (unit_id, _) = app.unit("批量单位", UnitKind::Province, "province").await;
     let campaign = app.services.ingestor.campaign().campaign.id;
     // 100,000 photos with pseudo-random hashes, made in SQL (fast on both databases).
-    let series = match backend {
-        Backend::Postgres => "SELECT g AS n FROM generate_series(1, 100000) AS g".to_owned(),
-        Backend::Sqlite => "WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 100000) SELECT n FROM s".to_owned(),
+    let series = match backend.database {
+        Database::Postgres => "SELECT g AS n FROM generate_series(1, 100000) AS g".to_owned(),
+        Database::Sqlite => "WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 100000) SELECT n FROM s".to_owned(),
     };
-    let id_expr = match backend {
-        Backend::Postgres => "'bulk-' || lpad(n::text, 8, '0')",
-        Backend::Sqlite => "'bulk-' || printf('%08d', n)",
+    let id_expr = match backend.database {
+        Database::Postgres => "'bulk-' || lpad(n::text, 8, '0')",
+        Database::Sqlite => "'bulk-' || printf('%08d', n)",
     };
-    let blake3_expr = match backend {
-        Backend::Postgres => "lpad(n::text, 64, '0')",
-        Backend::Sqlite => "printf('%064d', n)",
+    let blake3_expr = match backend.database {
+        Database::Postgres => "lpad(n::text, 64, '0')",
+        Database::Sqlite => "printf('%064d', n)",
     };
-    let hash_expr = match backend {
+    let hash_expr = match backend.database {
         // Knuth's multiplicative hash of n, wrapped to 64 bits: spread like real hashes.
-        Backend::Postgres => {
+        Database::Postgres => {
             "(((n::numeric * 11400714819323198485) % 18446744073709551616) - 9223372036854775808)::bigint"
         }
         // SQLite's random() is a uniformly random 64-bit integer.
-        Backend::Sqlite => "random()",
+        Database::Sqlite => "random()",
     };
     let now = "'2021-05-22 00:00:00+00:00'";
     app.execute(&format!(
@@ -232,7 +232,7 @@ async fn finding_near_duplicates_does_not_scan_100k_photos(backend: Backend) {
     app.stop().await;
 }
 
-both_databases!(
+every_backend!(
     renditions_are_served_and_carry_no_gps,
     broken_photos_fail_with_a_code_and_the_worker_goes_on,
     near_duplicates_are_linked_for_editors,

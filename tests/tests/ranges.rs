@@ -5,7 +5,7 @@
 
 use vocweek_domain::UnitKind;
 use vocweek_tests::media::real_jpeg;
-use vocweek_tests::{Backend, TestApp, Upload, both_databases, spawn_app};
+use vocweek_tests::{Backend, TestApp, Upload, every_backend, spawn_app};
 
 async fn get(
     app: &TestApp,
@@ -113,4 +113,4 @@ async fn ranges_and_validators(backend: Backend) {
     app.stop().await;
 }
 
-both_databases!(ranges_and_validators);
+every_backend!(ranges_and_validators);

@@ -8,7 +8,7 @@ use serde_json::Value;
 use vocweek_domain::{Desk, Role, UnitKind};
 use vocweek_tests::media::{jpeg_like, real_jpeg};
 use vocweek_tests::{
-    AppOptions, Backend, TestApp, Upload, both_databases, spawn_app, spawn_app_with,
+    AppOptions, Backend, TestApp, Upload, every_backend, spawn_app, spawn_app_with,
 };
 
 async fn upload_ok(app: &TestApp, token: &str, upload: Upload) -> String {
@@ -331,7 +331,7 @@ async fn operational_endpoints_answer_in_json(backend: Backend) {
     app.stop().await;
 }
 
-both_databases!(
+every_backend!(
     units_and_desks_see_only_their_items,
     filters_and_keyset_pagination,
     operational_endpoints_answer_in_json,

@@ -10,7 +10,7 @@ use reqwest::{Method, StatusCode};
 use sha1::Digest;
 use vocweek_domain::{Desk, Role, UnitKind};
 use vocweek_tests::media::real_jpeg;
-use vocweek_tests::{AppOptions, Backend, TestApp, both_databases, spawn_app, spawn_app_with};
+use vocweek_tests::{AppOptions, Backend, TestApp, every_backend, spawn_app, spawn_app_with};
 
 const UPLOADS: &str = "/api/v1/uploads/";
 const OFFSET_STREAM: &str = "application/offset+octet-stream";
@@ -205,7 +205,7 @@ async fn an_upload_in_chunks_becomes_one_asset(backend: Backend) {
 }
 
 fn count_partials(app: &TestApp) -> usize {
-    std::fs::read_dir(app.data_dir.join("blobs/staging/resumable"))
+    std::fs::read_dir(app.staging_dir().join("resumable"))
         .map(|dir| dir.count())
         .unwrap_or(0)
 }
@@ -699,9 +699,7 @@ async fn a_file_shorter_than_its_offset_rewinds(backend: Backend) {
         204
     );
     let id = path.rsplit('/').next().unwrap();
-    let file = app
-        .data_dir
-        .join(format!("blobs/staging/resumable/{id}.part"));
+    let file = app.staging_dir().join(format!("resumable/{id}.part"));
     std::fs::OpenOptions::new()
         .write(true)
         .open(&file)
@@ -721,7 +719,7 @@ async fn a_file_shorter_than_its_offset_rewinds(backend: Backend) {
     app.stop().await;
 }
 
-both_databases!(
+every_backend!(
     a_deferred_photo_stops_at_the_photo_limit,
     a_file_shorter_than_its_offset_rewinds,
     options_advertise_the_protocol,

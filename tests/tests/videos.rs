@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use vocweek_domain::{Desk, Role, UnitKind};
 use vocweek_tests::media::{generated_video, mp4_like};
-use vocweek_tests::{AppOptions, Backend, Upload, both_databases, spawn_app, spawn_app_with};
+use vocweek_tests::{AppOptions, Backend, Upload, every_backend, spawn_app, spawn_app_with};
 
 const PATIENCE: Duration = Duration::from_secs(120);
 
@@ -204,11 +204,11 @@ async fn progress_shows_and_deleting_cancels_the_transcode(backend: Backend) {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     assert!(
-        !app.blobs_dir().join("renditions").join(&id).exists(),
+        app.stored(&format!("renditions/{id}/")).await == 0,
         "renditions removed"
     );
-    assert_eq!(app.stored_originals(), 0, "original removed");
-    let scratch_left = std::fs::read_dir(app.blobs_dir().join("staging"))
+    assert_eq!(app.stored_originals().await, 0, "original removed");
+    let scratch_left = std::fs::read_dir(app.staging_dir())
         .map(|d| d.count())
         .unwrap_or(0);
     assert_eq!(scratch_left, 0, "the transcode's working files are gone");
@@ -266,7 +266,7 @@ async fn bad_videos_fail_with_codes(backend: Backend) {
     app.stop().await;
 }
 
-both_databases!(
+every_backend!(
     a_video_is_served_as_hls_with_poster_and_download,
     progress_shows_and_deleting_cancels_the_transcode,
     the_time_limit_stops_a_transcode,

@@ -294,6 +294,7 @@ impl Db {
         if result.rows_affected != 1 {
             return Err(DbError::Conflict(format!("asset {}", change.asset_id)));
         }
+        crate::feed::on_state_change(conn, change.asset_id, change.from, change.to).await?;
         record(
             conn,
             AuditEntry {

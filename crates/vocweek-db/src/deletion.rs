@@ -30,6 +30,7 @@ impl Db {
             txn.rollback().await?;
             return Ok(None);
         };
+        crate::feed::on_delete(&txn, &found).await?;
         asset::Entity::delete_by_id(asset_id).exec(&txn).await?;
         record(
             &txn,

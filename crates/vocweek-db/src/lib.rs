@@ -10,6 +10,7 @@ mod connect;
 mod deletion;
 pub mod entities;
 mod error;
+pub mod feed;
 pub mod jobs;
 pub mod renditions;
 pub mod resumable_uploads;

@@ -11,6 +11,16 @@ pub enum StorageError {
         #[source]
         source: std::io::Error,
     },
+    /// The object store answered with an error (after the client's own retries) or could not
+    /// be reached; `detail` carries the whole error chain, which the SDK's Display hides.
+    #[error("object store {operation} of {key} failed: {detail}")]
+    Remote {
+        operation: &'static str,
+        key: String,
+        detail: String,
+    },
+    #[error("invalid storage configuration: {0}")]
+    Config(String),
 }
 
 impl StorageError {

@@ -1,7 +1,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::keys::checked;
-use crate::{BlobReader, BlobStore, LocalBlob, StagingFile, StorageError};
+use crate::{BlobEntry, BlobReader, BlobStore, LocalBlob, StagingFile, StorageError};
 
 /// Blobs as files under one root directory (the embedded default).
 #[derive(Debug, Clone)]
@@ -25,6 +25,39 @@ impl FsStore {
     fn path_of(&self, key: &str) -> Result<PathBuf, StorageError> {
         Ok(self.root.join(checked(key)?))
     }
+}
+
+/// Every regular file under `dir`, as keys relative to `root`; the staging area is not part of
+/// the store.
+fn walk(root: &Path, dir: &Path, staging: &Path, out: &mut Vec<BlobEntry>) -> std::io::Result<()> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    for entry in entries {
+        let entry = entry?;
+        let path = entry.path();
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            if path != staging {
+                walk(root, &path, staging, out)?;
+            }
+        } else if kind.is_file()
+            && let Ok(relative) = path.strip_prefix(root)
+        {
+            let key = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            out.push(BlobEntry {
+                key,
+                size: entry.metadata()?.len(),
+            });
+        }
+    }
+    Ok(())
 }
 
 #[async_trait::async_trait]
@@ -51,6 +84,35 @@ impl BlobStore for FsStore {
         tokio::fs::try_exists(&path)
             .await
             .map_err(|e| StorageError::io(&path, e))
+    }
+
+    async fn size(&self, key: &str) -> Result<Option<u64>, StorageError> {
+        let path = self.path_of(key)?;
+        match tokio::fs::metadata(&path).await {
+            Ok(meta) if meta.is_file() => Ok(Some(meta.len())),
+            Ok(_) => Ok(None),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(StorageError::io(&path, e)),
+        }
+    }
+
+    async fn list(&self, prefix: &str) -> Result<Vec<BlobEntry>, StorageError> {
+        // Walk only the directory the prefix names (or its parent when it ends mid-name), then
+        // keep the keys that really start with it.
+        let directory = match prefix.rsplit_once('/') {
+            Some((dir, _)) => self.path_of(dir)?,
+            None => self.root.clone(),
+        };
+        let (root, staging) = (self.root.clone(), self.staging.clone());
+        let mut entries = tokio::task::spawn_blocking(move || {
+            let mut out = Vec::new();
+            walk(&root, &directory, &staging, &mut out).map(|()| out)
+        })
+        .await
+        .map_err(|e| StorageError::io(&self.root, std::io::Error::other(e)))?
+        .map_err(|e| StorageError::io(&self.root, e))?;
+        entries.retain(|entry| entry.key.starts_with(prefix));
+        Ok(entries)
     }
 
     async fn local_copy(&self, key: &str) -> Result<LocalBlob, StorageError> {
@@ -118,6 +180,10 @@ impl BlobStore for FsStore {
             .await
             .map_err(|e| StorageError::io(&path, e))?;
         Ok(Box::pin(file.take(len)))
+    }
+
+    fn describe(&self) -> String {
+        format!("files at {}", self.root.display())
     }
 
     fn staging_dir(&self) -> &Path {

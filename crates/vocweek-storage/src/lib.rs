@@ -1,4 +1,5 @@
-//! Where blobs live. Only this crate touches originals and renditions on disk (and, later, S3).
+//! Where blobs live. Only this crate touches originals and renditions, on disk or in an
+//! S3-compatible object store.
 //!
 //! Originals are content-addressed (`originals/ab/cd/<blake3>`) and never change once stored;
 //! renditions are keyed by asset id and rendition name, so a rerun of a job overwrites its own
@@ -8,14 +9,20 @@ mod error;
 mod fs_store;
 mod keys;
 mod partial;
+mod s3_multipart;
+mod s3_settings;
+mod s3_store;
 mod staging;
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 pub use error::StorageError;
 pub use fs_store::FsStore;
 pub use keys::{original_key, rendition_key};
 pub use partial::PartialUploads;
+pub use s3_settings::S3Settings;
+pub use s3_store::S3Store;
 pub use staging::StagingFile;
 
 /// A blob store backend.
@@ -26,6 +33,12 @@ pub trait BlobStore: Send + Sync + std::fmt::Debug {
     async fn put_file(&self, key: &str, staged: StagingFile) -> Result<(), StorageError>;
 
     async fn exists(&self, key: &str) -> Result<bool, StorageError>;
+
+    /// The blob's size, or `None` when there is no such blob.
+    async fn size(&self, key: &str) -> Result<Option<u64>, StorageError>;
+
+    /// Every blob whose key starts with `prefix` (`""` for all), in no particular order.
+    async fn list(&self, prefix: &str) -> Result<Vec<BlobEntry>, StorageError>;
 
     /// A local file holding the blob, for media code that needs a path. The filesystem store
     /// hands out the stored file itself; a remote store downloads to a temporary file.
@@ -44,9 +57,38 @@ pub trait BlobStore: Send + Sync + std::fmt::Debug {
     async fn open_range(&self, key: &str, start: u64, len: u64)
     -> Result<BlobReader, StorageError>;
 
+    /// A URL that lets anyone holding it read the blob directly from the store until it
+    /// expires (an S3 presigned GET), answering with the given headers; `None` when the store
+    /// cannot hand out such URLs (the filesystem store).
+    async fn presigned_get(
+        &self,
+        _key: &str,
+        _expires_in: Duration,
+        _headers: &PresignedHeaders,
+    ) -> Result<Option<String>, StorageError> {
+        Ok(None)
+    }
+
+    /// Where the blobs are, for logs and command output (`files at …`, `s3://bucket/prefix`).
+    fn describe(&self) -> String;
+
     /// The directory where uploads are staged: on the same filesystem as the store when it is
     /// local, so storing a staged file is a rename, not a copy.
     fn staging_dir(&self) -> &Path;
+}
+
+/// One blob of a listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlobEntry {
+    pub key: String,
+    pub size: u64,
+}
+
+/// Response headers a presigned URL makes the store answer with.
+#[derive(Debug, Clone, Default)]
+pub struct PresignedHeaders {
+    pub content_type: Option<String>,
+    pub content_disposition: Option<String>,
 }
 
 /// A blob being read.

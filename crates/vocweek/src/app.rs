@@ -12,7 +12,7 @@ use vocweek_api::{AppState, ExtraRoutes, TusSettings, build_server};
 use vocweek_db::Db;
 use vocweek_domain::builtin_campaigns;
 use vocweek_pipeline::{Ingestor, Metrics, WorkerPool};
-use vocweek_storage::{BlobStore, FsStore, PartialUploads};
+use vocweek_storage::{BlobStore, PartialUploads};
 
 use crate::config::{Config, redact_url};
 
@@ -50,13 +50,8 @@ pub async fn open_services(config: &Config) -> anyhow::Result<Services> {
         info!(inserted, "seeded campaigns and vocabularies");
     }
     let campaign = Arc::new(db.active_campaign().await?);
-    let store: Arc<dyn BlobStore> =
-        Arc::new(FsStore::open(&config.storage_path()).with_context(|| {
-            format!(
-                "cannot open the blob store {}",
-                config.storage_path().display()
-            )
-        })?);
+    let store = crate::storage::open_store(&config.storage, &config.data_dir).await?;
+    info!(store = %store.describe(), "blob store open");
     let metrics = Metrics::new()?;
     let ingestor = Ingestor::new(
         db.clone(),

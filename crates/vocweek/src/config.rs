@@ -9,6 +9,8 @@ use vocweek_media::photo::{PhotoSettings, Target};
 use vocweek_media::video::VideoSettings;
 use vocweek_pipeline::{UploadLimits, WorkerConfig, parse_byte_size};
 
+pub use crate::storage::{S3Config, StorageConfig};
+
 /// The configuration file read from the working directory when `--config` is not given.
 pub const DEFAULT_CONFIG_FILE: &str = "vocweek.toml";
 
@@ -175,13 +177,6 @@ impl PhotosConfig {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct StorageConfig {
-    /// Root of the filesystem blob store; default `<data_dir>/blobs`.
-    pub path: Option<PathBuf>,
-}
-
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LimitsConfig {
@@ -268,7 +263,7 @@ impl Default for LogConfig {
 }
 
 /// Environment variables and the setting each overrides.
-pub const ENVIRONMENT: [(&str, &str, ValueType); 23] = [
+pub const ENVIRONMENT: [(&str, &str, ValueType); 32] = [
     ("VOCWEEK_DATA_DIR", "data_dir", ValueType::Text),
     ("VOCWEEK_DATABASE_URL", "database_url", ValueType::Text),
     (
@@ -278,7 +273,52 @@ pub const ENVIRONMENT: [(&str, &str, ValueType); 23] = [
     ),
     ("VOCWEEK_LISTEN", "listen", ValueType::Text),
     ("VOCWEEK_HTTP_WORKERS", "http_workers", ValueType::Integer),
+    (
+        "VOCWEEK_STORAGE_BACKEND",
+        "storage.backend",
+        ValueType::Text,
+    ),
     ("VOCWEEK_STORAGE_PATH", "storage.path", ValueType::Text),
+    (
+        "VOCWEEK_STORAGE_STAGING_PATH",
+        "storage.staging_path",
+        ValueType::Text,
+    ),
+    (
+        "VOCWEEK_STORAGE_S3_ENDPOINT",
+        "storage.s3.endpoint",
+        ValueType::Text,
+    ),
+    (
+        "VOCWEEK_STORAGE_S3_REGION",
+        "storage.s3.region",
+        ValueType::Text,
+    ),
+    (
+        "VOCWEEK_STORAGE_S3_BUCKET",
+        "storage.s3.bucket",
+        ValueType::Text,
+    ),
+    (
+        "VOCWEEK_STORAGE_S3_PREFIX",
+        "storage.s3.prefix",
+        ValueType::Text,
+    ),
+    (
+        "VOCWEEK_STORAGE_S3_ACCESS_KEY_ID",
+        "storage.s3.access_key_id",
+        ValueType::Text,
+    ),
+    (
+        "VOCWEEK_STORAGE_S3_SECRET_ACCESS_KEY",
+        "storage.s3.secret_access_key",
+        ValueType::Text,
+    ),
+    (
+        "VOCWEEK_STORAGE_S3_PATH_STYLE",
+        "storage.s3.path_style",
+        ValueType::Boolean,
+    ),
     ("VOCWEEK_LIMITS_PHOTO", "limits.photo", ValueType::Text),
     ("VOCWEEK_LIMITS_VIDEO", "limits.video", ValueType::Text),
     ("VOCWEEK_LIMITS_ARTICLE", "limits.article", ValueType::Text),
@@ -386,6 +426,7 @@ impl Config {
 
     fn check(&self) -> anyhow::Result<()> {
         self.upload_limits()?;
+        self.storage.check()?;
         if let Some(url) = &self.database_url
             && !(url.starts_with("sqlite:")
                 || url.starts_with("postgres://")

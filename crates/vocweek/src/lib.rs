@@ -6,3 +6,4 @@ pub mod cli;
 mod commands;
 pub mod config;
 pub mod logging;
+pub mod storage;

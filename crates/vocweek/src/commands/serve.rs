@@ -30,10 +30,18 @@ async fn create_first_admin(services: &Services) -> anyhow::Result<()> {
         return Ok(());
     }
     let password = new_password();
-    services
+    match services
         .db
         .create_user("admin", &password, Role::Admin, None, true)
-        .await?;
+        .await
+    {
+        Ok(_) => {}
+        // Several nodes started together: another one created it a moment ago.
+        Err(vocweek_db::DbError::AlreadyExists(_)) if services.db.admin_count().await? > 0 => {
+            return Ok(());
+        }
+        Err(other) => return Err(other.into()),
+    }
     println!("首次启动：已创建管理员账号 / first start: created the administrator account");
     println!("  username: admin");
     println!("  one-time password (shown only now): {password}");
