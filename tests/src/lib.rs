@@ -78,6 +78,8 @@ pub struct AppOptions {
     pub extra_routes: Option<ExtraRoutes>,
     /// The transcode time limit: (factor of the duration, minimum seconds).
     pub video_time_limit: Option<(f64, u64)>,
+    /// Any other setting, changed on the test's configuration before the app starts.
+    pub configure: Option<fn(&mut Config)>,
 }
 
 impl Default for AppOptions {
@@ -90,6 +92,7 @@ impl Default for AppOptions {
             lease_seconds: 30,
             extra_routes: None,
             video_time_limit: None,
+            configure: None,
         }
     }
 }
@@ -172,6 +175,11 @@ async fn try_spawn(backend: Backend, options: AppOptions) -> anyhow::Result<Test
     }
     if backend.storage == Storage::Garage {
         config.storage = garage::storage_config(&data_dir)?;
+    }
+    // Webhook receivers in tests listen on loopback, which production refuses by default.
+    config.webhooks.allow_private_addresses = true;
+    if let Some(configure) = options.configure {
+        configure(&mut config);
     }
     let services = open_services(&config).await?;
     let listener = TcpListener::bind("127.0.0.1:0")?;

@@ -73,6 +73,12 @@ impl ResponseError for ApiError {
         if self.status == StatusCode::UNAUTHORIZED {
             response.insert_header(("WWW-Authenticate", "Bearer"));
         }
+        // Throttled answers say when to come back, in the header clients and proxies read.
+        if self.status == StatusCode::TOO_MANY_REQUESTS
+            && let Some(seconds) = self.details["retry_after_seconds"].as_u64()
+        {
+            response.insert_header(("Retry-After", seconds.to_string()));
+        }
         response.json(json!({
             "error": { "code": self.code, "message": self.message, "details": self.details }
         }))

@@ -2,6 +2,8 @@
 //! document. Handlers translate HTTP to calls on the pipeline and the data layer, nothing more.
 
 mod auth;
+mod disposition;
+pub mod distribution;
 mod error;
 mod json;
 mod middleware;
@@ -13,6 +15,7 @@ mod state;
 mod tus;
 mod web;
 
+pub use distribution::{Distribution, DistributionSettings, MediaSigner, RateLimiter};
 pub use error::ApiError;
 pub use openapi::ApiDoc;
 pub use startup::{ExtraRoutes, build_server};

@@ -2,6 +2,9 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use crate::distribution::{
+    self, DeliveryJson, FeedItemJson, FeedJson, NewWebhookRequest, WebhookJson,
+};
 use crate::json::{
     AssetJson, AssetPageJson, ErrorEnvelope, ErrorJson, FailureJson, RenditionJson, SessionJson,
     SignInRequest, SimilarJson, UploadFormSchema,
@@ -13,11 +16,11 @@ use crate::tus;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "vocweek", description = "Media pipeline of the Vocational Education Activity Week"),
-    paths(healthz, readyz, metrics, vocabularies, sign_in, upload_asset, list_assets, get_asset, get_original, get_rendition, get_hls_file, delete_asset, review_asset, edit_asset, audit_trail, export_audit, create_batch, list_batches, get_batch, set_items, send_batch, export_batch, openapi_json, tus::create, tus::options, tus::patch, tus::head, tus::terminate),
+    paths(healthz, readyz, metrics, vocabularies, sign_in, upload_asset, list_assets, get_asset, get_original, get_rendition, get_hls_file, delete_asset, review_asset, edit_asset, audit_trail, export_audit, create_batch, list_batches, get_batch, set_items, send_batch, export_batch, openapi_json, tus::create, tus::options, tus::patch, tus::head, tus::terminate, distribution::get_feed, distribution::get_media, distribution::create_webhook, distribution::list_webhooks, distribution::delete_webhook, distribution::list_deliveries),
     components(schemas(
         AssetJson, AssetPageJson, ErrorEnvelope, ErrorJson, FailureJson, SessionJson, RenditionJson, SimilarJson,
         SignInRequest, UploadFormSchema, ReviewRequest, EditRequest, AuditEventJson, NewBatchRequest, BatchItemsRequest, BatchJson, vocweek_domain::Tags, vocweek_domain::Vocabulary,
-        vocweek_domain::Term, vocweek_domain::Category
+        vocweek_domain::Term, vocweek_domain::Category, FeedJson, FeedItemJson, distribution::feed_item::PartnerAssetJson, distribution::feed_item::MediaFileJson, NewWebhookRequest, WebhookJson, DeliveryJson
     )),
     modifiers(&BearerAuth)
 )]

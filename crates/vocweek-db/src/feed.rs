@@ -9,7 +9,7 @@
 //! lock cannot deadlock with row locks.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, Set, Statement,
@@ -160,6 +160,23 @@ async fn announce<C: ConnectionTrait>(
     Ok(())
 }
 
+/// "A later event of the same asset exists": the feed shows each asset's latest event only.
+fn superseded() -> SelectStatement {
+    let later = Alias::new("later");
+    Query::select()
+        .expr(Expr::val(1))
+        .from_as(feed_event::Entity, later.clone())
+        .and_where(
+            Expr::col((later.clone(), feed_event::Column::AssetId))
+                .equals((feed_event::Entity, feed_event::Column::AssetId)),
+        )
+        .and_where(
+            Expr::col((later, feed_event::Column::Id))
+                .gt(Expr::col((feed_event::Entity, feed_event::Column::Id))),
+        )
+        .to_owned()
+}
+
 /// What a partner's feed request asks for.
 #[derive(Debug, Clone, Default)]
 pub struct FeedQuery {
@@ -179,22 +196,9 @@ impl Db {
     /// since the cursor shows only as the tombstone; an item withdrawn and published again
     /// shows once, at its new place), in id order.
     pub async fn feed_page(&self, query: &FeedQuery) -> DbResult<Vec<feed_event::Model>> {
-        let later = Alias::new("later");
-        let superseded = Query::select()
-            .expr(Expr::val(1))
-            .from_as(feed_event::Entity, later.clone())
-            .and_where(
-                Expr::col((later.clone(), feed_event::Column::AssetId))
-                    .equals((feed_event::Entity, feed_event::Column::AssetId)),
-            )
-            .and_where(
-                Expr::col((later, feed_event::Column::Id))
-                    .gt(Expr::col((feed_event::Entity, feed_event::Column::Id))),
-            )
-            .to_owned();
         let mut condition = Condition::all()
             .add(feed_event::Column::Id.gt(query.after))
-            .add(Expr::exists(superseded).not());
+            .add(Expr::exists(superseded()).not());
         if let Some(kind) = &query.kind {
             condition = condition.add(feed_event::Column::Kind.eq(kind.as_str()));
         }
@@ -218,12 +222,14 @@ impl Db {
             .await?)
     }
 
-    /// The newest event id (0 for none): where a long-polling reader waits.
-    pub async fn feed_head(&self) -> DbResult<i64> {
+    /// The newest publications still standing (for the Atom feed), newest first.
+    pub async fn feed_latest(&self, limit: u64) -> DbResult<Vec<feed_event::Model>> {
         Ok(feed_event::Entity::find()
+            .filter(feed_event::Column::Event.eq(PUBLISHED))
+            .filter(Expr::exists(superseded()).not())
             .order_by_desc(feed_event::Column::Id)
-            .one(self.conn())
-            .await?
-            .map_or(0, |e| e.id))
+            .limit(limit)
+            .all(self.conn())
+            .await?)
     }
 }

@@ -11,6 +11,7 @@ mod deletion;
 pub mod entities;
 mod error;
 pub mod feed;
+mod installation;
 pub mod jobs;
 pub mod renditions;
 pub mod resumable_uploads;
@@ -19,6 +20,7 @@ pub mod secrets;
 pub mod similar;
 pub mod stats;
 pub mod tokens;
+pub mod webhooks;
 
 pub use connect::{Db, DbBackendKind};
 pub use deletion::DeletedAsset;

@@ -10,6 +10,7 @@ mod metrics;
 mod staged_file;
 mod upload;
 mod upload_sweep;
+pub mod webhooks;
 mod worker;
 mod xlsx;
 

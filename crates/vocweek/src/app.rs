@@ -8,13 +8,19 @@ use anyhow::Context;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tracing::info;
-use vocweek_api::{AppState, ExtraRoutes, TusSettings, build_server};
+use vocweek_api::{
+    AppState, Distribution, ExtraRoutes, MediaSigner, RateLimiter, TusSettings, build_server,
+};
 use vocweek_db::Db;
 use vocweek_domain::builtin_campaigns;
+use vocweek_pipeline::webhooks::DeliverWebhook;
 use vocweek_pipeline::{Ingestor, Metrics, WorkerPool};
 use vocweek_storage::{BlobStore, PartialUploads};
 
 use crate::config::{Config, redact_url};
+
+/// The installation secret that signs media URLs.
+const MEDIA_URL_KEY: &str = "media_url_key";
 
 /// Everything a process of vocweek talks to.
 #[derive(Clone)]
@@ -25,6 +31,7 @@ pub struct Services {
     pub ingestor: Ingestor,
     pub workers: WorkerPool,
     pub partials: PartialUploads,
+    pub distribution: Arc<Distribution>,
 }
 
 /// Connects to the database (creating the data directory for the embedded default), applies
@@ -72,6 +79,22 @@ pub async fn open_services(config: &Config) -> anyhow::Result<Services> {
     .with_upload_sweep(
         partials.clone(),
         Duration::from_secs(config.resumable.sweep_interval_seconds.max(1)),
+    )
+    .with_handler(
+        vocweek_db::feed::DELIVER_WEBHOOK,
+        Arc::new(DeliverWebhook::new(config.webhooks.settings())),
+    );
+    // Every node signs and checks media URLs with the same key, kept in the database.
+    let key = hex::decode(db.installation_secret(MEDIA_URL_KEY).await?)
+        .context("the media URL key in the database is not hex")?;
+    let signer = MediaSigner::new(&key).context("the media URL key was refused")?;
+    let distribution = Distribution::new(
+        config.partners.settings(),
+        signer,
+        RateLimiter::new(
+            config.partners.rate_limit_per_minute,
+            config.partners.rate_limit_burst,
+        ),
     );
     Ok(Services {
         db,
@@ -80,6 +103,7 @@ pub async fn open_services(config: &Config) -> anyhow::Result<Services> {
         ingestor,
         workers,
         partials,
+        distribution,
     })
 }
 
@@ -112,6 +136,7 @@ impl RunningApp {
                 Duration::from_secs(config.resumable.lease_seconds.max(1)),
                 Duration::from_secs(config.resumable.expire_hours.max(1) * 3600),
             )),
+            distribution: services.distribution.clone(),
             sign_in_throttle: Default::default(),
         };
         let http_workers = match config.http_workers {

@@ -9,6 +9,7 @@ use vocweek_media::photo::{PhotoSettings, Target};
 use vocweek_media::video::VideoSettings;
 use vocweek_pipeline::{UploadLimits, WorkerConfig, parse_byte_size};
 
+pub use crate::distribution_config::{PartnersConfig, WebhooksConfig};
 pub use crate::storage::{S3Config, StorageConfig};
 
 /// The configuration file read from the working directory when `--config` is not given.
@@ -31,6 +32,8 @@ pub struct Config {
     pub photos: PhotosConfig,
     pub video: VideoConfig,
     pub resumable: ResumableConfig,
+    pub partners: PartnersConfig,
+    pub webhooks: WebhooksConfig,
     pub log: LogConfig,
 }
 
@@ -222,6 +225,8 @@ impl Default for Config {
             photos: PhotosConfig::default(),
             video: VideoConfig::default(),
             resumable: ResumableConfig::default(),
+            partners: PartnersConfig::default(),
+            webhooks: WebhooksConfig::default(),
             log: LogConfig::default(),
         }
     }
@@ -263,7 +268,7 @@ impl Default for LogConfig {
 }
 
 /// Environment variables and the setting each overrides.
-pub const ENVIRONMENT: [(&str, &str, ValueType); 32] = [
+pub const ENVIRONMENT: [(&str, &str, ValueType); 34] = [
     ("VOCWEEK_DATA_DIR", "data_dir", ValueType::Text),
     ("VOCWEEK_DATABASE_URL", "database_url", ValueType::Text),
     (
@@ -373,6 +378,16 @@ pub const ENVIRONMENT: [(&str, &str, ValueType); 32] = [
         "VOCWEEK_VIDEO_CONCURRENCY",
         "video.concurrency",
         ValueType::Integer,
+    ),
+    (
+        "VOCWEEK_PARTNERS_REDIRECT_TO_STORE",
+        "partners.redirect_to_store",
+        ValueType::Boolean,
+    ),
+    (
+        "VOCWEEK_WEBHOOKS_ALLOW_PRIVATE_ADDRESSES",
+        "webhooks.allow_private_addresses",
+        ValueType::Boolean,
     ),
     ("VOCWEEK_LOG_LEVEL", "log.level", ValueType::Text),
     ("VOCWEEK_LOG_FORMAT", "log.format", ValueType::Text),

@@ -5,5 +5,6 @@ pub mod app;
 pub mod cli;
 mod commands;
 pub mod config;
+pub mod distribution_config;
 pub mod logging;
 pub mod storage;

@@ -150,28 +150,6 @@ pub async fn get_original(
     let record = visible_asset(&caller, &state, &id).await?;
     let key =
         vocweek_storage::original_key(&record.asset.blake3).map_err(|e| ApiError::internal(&e))?;
-    // RFC 6266: an ASCII fallback plus the UTF-8 name (Chinese file names).
-    let name = &record.asset.original_filename;
-    let ascii: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let encoded: String = name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b".-_".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
     // An original is whatever a unit sent (an HTML article may hold scripts): it is always a
     // download, never rendered in this site's origin.
     // Originals never change: their BLAKE3 is the validator.
@@ -187,7 +165,10 @@ pub async fn get_original(
             .insert_header(("Content-Security-Policy", "default-src 'none'; sandbox"))
             .insert_header((
                 "Content-Disposition",
-                format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
+                crate::disposition::content_disposition(
+                    "attachment",
+                    &record.asset.original_filename,
+                ),
             ));
     })
     .await
@@ -247,21 +228,63 @@ pub async fn list_assets(
     Ok(HttpResponse::Ok().json(json))
 }
 
+/// City, category and theme filters checked against the campaign's vocabulary: an unknown
+/// value is a 422 listing the known ones, not an empty result.
+pub(crate) struct TagFilters {
+    pub city: Option<String>,
+    pub category: Option<String>,
+    pub theme: Option<String>,
+}
+
+impl TagFilters {
+    pub(crate) fn checked(
+        state: &AppState,
+        city: Option<String>,
+        category: Option<String>,
+        theme: Option<String>,
+    ) -> Result<Self, ApiError> {
+        let vocabulary = &state.ingestor.campaign().vocabulary;
+        let known = |field: &'static str,
+                     value: Option<String>,
+                     ok: &dyn Fn(&str) -> bool,
+                     allowed: Vec<String>| {
+            match value.filter(|v| !v.is_empty()) {
+                Some(v) if !ok(&v) => Err(DomainError::UnknownValue {
+                    field,
+                    value: v,
+                    allowed,
+                }),
+                other => Ok(other),
+            }
+        };
+        Ok(TagFilters {
+            city: known(
+                "city",
+                city,
+                &|v| vocabulary.city(v).is_some(),
+                vocabulary.cities.iter().map(|t| t.slug.clone()).collect(),
+            )?,
+            category: known(
+                "category",
+                category,
+                &|v| vocabulary.category(v).is_some(),
+                vocabulary
+                    .categories
+                    .iter()
+                    .map(|c| c.slug.clone())
+                    .collect(),
+            )?,
+            theme: known(
+                "theme",
+                theme,
+                &|v| vocabulary.theme(v).is_some(),
+                vocabulary.themes.iter().map(|t| t.slug.clone()).collect(),
+            )?,
+        })
+    }
+}
+
 fn to_filter(state: &AppState, query: ListQuery) -> Result<AssetFilter, ApiError> {
-    let vocabulary = &state.ingestor.campaign().vocabulary;
-    let known = |field: &'static str,
-                 value: Option<String>,
-                 ok: &dyn Fn(&str) -> bool,
-                 allowed: Vec<String>| {
-        match value.filter(|v| !v.is_empty()) {
-            Some(v) if !ok(&v) => Err(DomainError::UnknownValue {
-                field,
-                value: v,
-                allowed,
-            }),
-            other => Ok(other),
-        }
-    };
     let limit = query.limit.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {
         return Err(ApiError::bad_request(
@@ -269,31 +292,13 @@ fn to_filter(state: &AppState, query: ListQuery) -> Result<AssetFilter, ApiError
             format!("limit must be between 1 and {MAX_PAGE}"),
         ));
     }
+    let tags = TagFilters::checked(state, query.city, query.category, query.theme)?;
     Ok(AssetFilter {
         state: query.state.as_deref().map(AssetState::parse).transpose()?,
         kind: query.kind.as_deref().map(AssetKind::parse).transpose()?,
-        city: known(
-            "city",
-            query.city,
-            &|v| vocabulary.city(v).is_some(),
-            vocabulary.cities.iter().map(|t| t.slug.clone()).collect(),
-        )?,
-        category: known(
-            "category",
-            query.category,
-            &|v| vocabulary.category(v).is_some(),
-            vocabulary
-                .categories
-                .iter()
-                .map(|c| c.slug.clone())
-                .collect(),
-        )?,
-        theme: known(
-            "theme",
-            query.theme,
-            &|v| vocabulary.theme(v).is_some(),
-            vocabulary.themes.iter().map(|t| t.slug.clone()).collect(),
-        )?,
+        city: tags.city,
+        category: tags.category,
+        theme: tags.theme,
         unit: query.unit,
         day: query
             .day

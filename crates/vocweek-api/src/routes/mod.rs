@@ -7,6 +7,7 @@ mod batches;
 mod health;
 mod metrics;
 mod review;
+pub(crate) use assets::TagFilters;
 pub(crate) use review::current_tags;
 mod session;
 mod upload;

@@ -126,7 +126,7 @@ pub async fn review_asset(
         version: body.version,
         actor: actor_of(&caller),
     };
-    match state.db.decide(decision).await {
+    match state.decide(decision).await {
         Ok(record) => answer(&state, &caller, record).await,
         Err(DbError::Conflict(_)) => Err(conflict(&state, &id).await),
         Err(other) => Err(other.into()),

@@ -14,6 +14,7 @@ mod upload_page;
 
 use actix_web::web;
 
+pub(crate) use layout::escape;
 pub use throttle::SignInThrottle;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -476,7 +476,7 @@ pub async fn decide(
         version: form.version,
         actor: Actor::User(staff.user_id),
     };
-    match state.db.decide(decision).await {
+    match state.decide(decision).await {
         Ok(_) => HttpResponse::SeeOther()
             .insert_header(("Location", "/queue"))
             .finish(),
@@ -916,7 +916,7 @@ pub async fn bulk(req: HttpRequest, state: web::Data<AppState>, body: String) ->
             version,
             actor: Actor::User(staff.user_id),
         };
-        match state.db.decide(decision).await {
+        match state.decide(decision).await {
             Ok(_) => done += 1,
             Err(DbError::Conflict(_) | DbError::Domain(_)) => skipped += 1,
             Err(err) => {

@@ -1,0 +1,92 @@
+//! `GET /api/v1/feed.atom`: the newest approved items as an Atom feed (RFC 4287) for feed
+//! readers. Readers rarely send headers, so the API key may also come as `?key=` — it then
+//! appears in access logs; prefer the header where the reader allows it.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+use vocweek_db::feed::is_public;
+use vocweek_db::tokens::TokenRejection;
+use vocweek_domain::AssetState;
+
+use super::caller::reader;
+use super::feed::base_url;
+use crate::auth::Caller;
+use crate::web::escape;
+use crate::{ApiError, AppState};
+
+const ENTRIES: u64 = 50;
+
+#[derive(Deserialize)]
+pub struct AtomQuery {
+    key: Option<String>,
+}
+
+pub async fn get_atom(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    query: web::Query<AtomQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = match query.into_inner().key {
+        Some(key) => match state.db.authenticate(&key).await? {
+            Ok(principal) => Caller(principal),
+            Err(TokenRejection::Unknown | TokenRejection::Revoked | TokenRejection::Expired) => {
+                return Err(ApiError::new(
+                    actix_web::http::StatusCode::UNAUTHORIZED,
+                    "invalid-token",
+                    "the key is not valid",
+                ));
+            }
+        },
+        None => <Caller as actix_web::FromRequest>::extract(&req).await?,
+    };
+    reader(&caller, &state)?;
+    let base = base_url(&req);
+    let events = state.db.feed_latest(ENTRIES).await?;
+    let mut entries = String::new();
+    let mut updated = None;
+    for event in &events {
+        let Some(record) = state
+            .db
+            .asset(&event.asset_id)
+            .await?
+            .filter(|r| AssetState::parse(&r.asset.state).is_ok_and(is_public))
+        else {
+            continue;
+        };
+        let asset = &record.asset;
+        updated = updated.max(Some(event.created_at));
+        let link = format!("{base}/media/{}/original", asset.id);
+        let thumb = format!("{base}/media/{}/thumb", asset.id);
+        entries.push_str(&format!(
+            "<entry><id>urn:vocweek:asset:{id}</id><title>{title}</title>\
+             <updated>{at}</updated><published>{at}</published>\
+             <link rel=\"enclosure\" type=\"{mime}\" length=\"{size}\" href=\"{link}\"/>\
+             <link rel=\"related\" href=\"{thumb}\"/>\
+             <category term=\"{kind}\"/><category term=\"{city}\"/>\
+             <summary>{summary}</summary></entry>",
+            id = escape(&asset.id),
+            title = escape(&asset.title),
+            at = event.created_at.to_rfc3339(),
+            mime = escape(&asset.mime),
+            size = asset.size,
+            link = escape(&link),
+            thumb = escape(&thumb),
+            kind = escape(&asset.kind),
+            city = escape(&asset.city),
+            summary = escape(&asset.description),
+        ));
+    }
+    let updated = updated.unwrap_or_else(chrono::Utc::now).to_rfc3339();
+    let body = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\
+         <feed xmlns=\"http://www.w3.org/2005/Atom\">\
+         <id>urn:vocweek:feed</id><title>职业教育活动周 · 已审核素材</title>\
+         <updated>{updated}</updated>\
+         <link rel=\"self\" href=\"{self_link}\"/>{entries}</feed>",
+        self_link = escape(&format!("{base}/api/v1/feed.atom")),
+    );
+    Ok(HttpResponse::Ok()
+        .content_type("application/atom+xml; charset=utf-8")
+        .insert_header(("Cache-Control", "no-store"))
+        .body(body))
+}

@@ -1,0 +1,339 @@
+//! `GET /media/{asset}/{name}`: an approved item's files for partners — `original`, `thumb`,
+//! `preview`, `poster`, `download` (MP4) and `hls/<playlist or segment>` — with an API key or
+//! a signed URL, one byte range, ETag/304, the original's file name, and CORS for web players.
+//! With an S3 store the answer can be a redirect to a presigned URL instead of the bytes.
+
+use std::time::Duration;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, web};
+use serde::Deserialize;
+use vocweek_db::assets::AssetRecord;
+use vocweek_db::feed::is_public;
+use vocweek_domain::AssetState;
+use vocweek_storage::{PresignedHeaders, StorageError};
+
+use super::signing::SignatureError;
+use crate::auth::Caller;
+use crate::disposition::content_disposition;
+use crate::ranged::{Blob, serve};
+use crate::{ApiError, AppState};
+
+#[derive(Debug, Deserialize)]
+pub struct SignedQuery {
+    expires: Option<i64>,
+    signature: Option<String>,
+}
+
+/// What a request may read.
+enum Access {
+    /// A signed URL: the bytes may be cached publicly until the signature expires.
+    Signed {
+        expires: i64,
+        query: String,
+    },
+    Key,
+}
+
+/// A file of an approved item.
+#[utoipa::path(get, path = "/media/{asset}/{name}", tag = "distribution",
+    params(("asset" = String, Path, description = "Asset id"),
+           ("name" = String, Path, description = "`original`, `thumb`, `preview`, `poster`, `download`, `hls/master.m3u8`, `hls/<file>`"),
+           ("expires" = Option<i64>, Query, description = "Signed URL: expiry, Unix seconds"),
+           ("signature" = Option<String>, Query, description = "Signed URL: signature")),
+    security(("bearer" = []), ()),
+    responses((status = 200, description = "The file"),
+              (status = 206, description = "The requested range"),
+              (status = 302, description = "Redirect to the object store (media.redirect_to_store)"),
+              (status = 304, description = "Not modified"),
+              (status = 403, body = crate::json::ErrorEnvelope),
+              (status = 404, body = crate::json::ErrorEnvelope),
+              (status = 416, description = "Range past the end"),
+              (status = 429, body = crate::json::ErrorEnvelope)))]
+pub async fn get_media(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    signed: web::Query<SignedQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (asset_id, name) = path.into_inner();
+    let result = answer(&req, &state, &asset_id, &name, signed.into_inner()).await;
+    // CORS on errors too, so a web player can read why.
+    Ok(match result {
+        Ok(response) => response,
+        Err(error) => actix_web::ResponseError::error_response(&error),
+    })
+    .map(|mut response| {
+        cors(response.headers_mut());
+        response
+    })
+}
+
+async fn answer(
+    req: &HttpRequest,
+    state: &AppState,
+    asset_id: &str,
+    name: &str,
+    signed: SignedQuery,
+) -> Result<HttpResponse, ApiError> {
+    let access = access(req, state, asset_id, signed).await?;
+    let record = state
+        .db
+        .asset(asset_id)
+        .await?
+        .filter(|r| AssetState::parse(&r.asset.state).is_ok_and(is_public))
+        .ok_or_else(|| ApiError::not_found("asset"))?;
+    let file = file(state, &record, name).await?;
+    let cache = match &access {
+        Access::Signed { expires, .. } => {
+            let left = (*expires - chrono::Utc::now().timestamp()).clamp(0, 86_400);
+            format!("public, max-age={left}")
+        }
+        Access::Key => "private, max-age=3600".to_owned(),
+    };
+    if file.playlist {
+        return playlist(state, &file, &access, &cache).await;
+    }
+    if state.distribution.settings.redirect_to_store
+        && let Some(location) = presigned(state, &file, &access).await?
+    {
+        return Ok(HttpResponse::Found()
+            .insert_header(("Location", location))
+            .insert_header(("Cache-Control", "no-store"))
+            .finish());
+    }
+    let blob = Blob {
+        key: &file.key,
+        size: file.size,
+        etag: file.etag.clone(),
+    };
+    serve(
+        req,
+        state.store.as_ref(),
+        blob,
+        |response: &mut HttpResponseBuilder| {
+            response
+                .content_type(file.mime.clone())
+                .insert_header(("Cache-Control", cache.clone()))
+                .insert_header(("X-Content-Type-Options", "nosniff"))
+                .insert_header(("Content-Security-Policy", "default-src 'none'; sandbox"));
+            if let Some(disposition) = &file.disposition {
+                response.insert_header(("Content-Disposition", disposition.clone()));
+            }
+        },
+    )
+    .await
+}
+
+/// A signed URL, or else an API key (partner, within budget; or an admin).
+async fn access(
+    req: &HttpRequest,
+    state: &AppState,
+    asset_id: &str,
+    signed: SignedQuery,
+) -> Result<Access, ApiError> {
+    if let (Some(expires), Some(signature)) = (signed.expires, signed.signature) {
+        let now = chrono::Utc::now().timestamp();
+        return match state
+            .distribution
+            .signer
+            .verify(asset_id, expires, &signature, now)
+        {
+            Ok(()) => Ok(Access::Signed {
+                expires,
+                query: format!("expires={expires}&signature={signature}"),
+            }),
+            Err(SignatureError::Expired) => Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "url-expired",
+                "this signed URL has expired; take a fresh one from the feed",
+            )),
+            Err(SignatureError::Invalid) => Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "signature-invalid",
+                "the URL's signature does not match it",
+            )),
+        };
+    }
+    let caller = <Caller as actix_web::FromRequest>::extract(req).await?;
+    super::caller::reader(&caller, state)?;
+    Ok(Access::Key)
+}
+
+/// Where a requested name is stored and how to answer with it.
+struct File {
+    key: String,
+    size: u64,
+    mime: String,
+    etag: String,
+    disposition: Option<String>,
+    playlist: bool,
+}
+
+async fn file(state: &AppState, record: &AssetRecord, name: &str) -> Result<File, ApiError> {
+    let asset = &record.asset;
+    if name == "original" {
+        return Ok(File {
+            key: vocweek_storage::original_key(&asset.blake3)
+                .map_err(|e| ApiError::internal(&e))?,
+            size: asset.size.max(0) as u64,
+            mime: asset.mime.clone(),
+            etag: format!("\"{}\"", asset.blake3),
+            disposition: Some(content_disposition("attachment", &asset.original_filename)),
+            playlist: false,
+        });
+    }
+    if let Some(hls_file) = name.strip_prefix("hls/") {
+        return hls(state, &asset.id, hls_file).await;
+    }
+    let rendition = state
+        .db
+        .rendition(&asset.id, name)
+        .await?
+        .filter(|r| r.name != "hls")
+        .ok_or_else(|| ApiError::not_found("file"))?;
+    let disposition = (name == "download").then(|| {
+        let stem = asset
+            .original_filename
+            .rsplit_once('.')
+            .map_or(asset.original_filename.as_str(), |(stem, _)| stem);
+        content_disposition("attachment", &format!("{stem}.mp4"))
+    });
+    Ok(File {
+        key: rendition.storage_key.clone(),
+        size: rendition.size.max(0) as u64,
+        mime: rendition.mime.clone(),
+        etag: format!(
+            "\"r{}-{}-{}\"",
+            rendition.id,
+            rendition.size,
+            rendition.created_at.timestamp_millis()
+        ),
+        disposition,
+        playlist: false,
+    })
+}
+
+/// A playlist or segment, named as the transcode writes them.
+async fn hls(state: &AppState, asset_id: &str, name: &str) -> Result<File, ApiError> {
+    let (stem, extension) = name
+        .rsplit_once('.')
+        .ok_or_else(|| ApiError::not_found("file"))?;
+    let well_formed =
+        !stem.is_empty() && stem.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    let (mime, playlist) = match extension {
+        "m3u8" if well_formed => ("application/vnd.apple.mpegurl", true),
+        "ts" if well_formed => ("video/mp2t", false),
+        _ => return Err(ApiError::not_found("file")),
+    };
+    let key = vocweek_storage::rendition_key(asset_id, &format!("hls/{name}"))
+        .map_err(|_| ApiError::not_found("file"))?;
+    let size = state
+        .store
+        .size(&key)
+        .await
+        .map_err(|e| ApiError::internal(&e))?
+        .ok_or_else(|| ApiError::not_found("file"))?;
+    Ok(File {
+        etag: format!("\"{asset_id}-{name}-{size}\""),
+        key,
+        size,
+        mime: mime.to_owned(),
+        disposition: None,
+        playlist,
+    })
+}
+
+/// Playlists are small: read whole, and under a signed URL every link in them carries the
+/// same signature, so the player's next requests are allowed too.
+async fn playlist(
+    state: &AppState,
+    file: &File,
+    access: &Access,
+    cache: &str,
+) -> Result<HttpResponse, ApiError> {
+    use tokio::io::AsyncReadExt;
+    let (mut reader, _) = state.store.open(&file.key).await.map_err(|e| match e {
+        StorageError::NotFound(_) => ApiError::not_found("file"),
+        other => ApiError::internal(&other),
+    })?;
+    let mut text = String::new();
+    reader
+        .read_to_string(&mut text)
+        .await
+        .map_err(|e| ApiError::internal(&e))?;
+    let body = match access {
+        Access::Signed { query, .. } => {
+            text.lines()
+                .map(|line| {
+                    if line.is_empty() || line.starts_with('#') {
+                        line.to_owned()
+                    } else {
+                        format!("{line}?{query}")
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+                + "\n"
+        }
+        Access::Key => text,
+    };
+    Ok(HttpResponse::Ok()
+        .content_type(file.mime.clone())
+        .insert_header(("Cache-Control", cache.to_owned()))
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .body(body))
+}
+
+/// A presigned store URL valid as long as the request's own access (an hour for a key).
+async fn presigned(
+    state: &AppState,
+    file: &File,
+    access: &Access,
+) -> Result<Option<String>, ApiError> {
+    let valid_for = match access {
+        Access::Signed { expires, .. } => Duration::from_secs(
+            (*expires - chrono::Utc::now().timestamp()).clamp(60, 604_800) as u64,
+        ),
+        Access::Key => Duration::from_secs(3600),
+    };
+    let headers = PresignedHeaders {
+        content_type: Some(file.mime.clone()),
+        content_disposition: file.disposition.clone(),
+    };
+    state
+        .store
+        .presigned_get(&file.key, valid_for, &headers)
+        .await
+        .map_err(|e| ApiError::internal(&e))
+}
+
+fn cors(headers: &mut actix_web::http::header::HeaderMap) {
+    use actix_web::http::header::{HeaderName, HeaderValue};
+    for (name, value) in [
+        ("access-control-allow-origin", "*"),
+        (
+            "access-control-expose-headers",
+            "Content-Length, Content-Range, Accept-Ranges, ETag, Content-Disposition",
+        ),
+    ] {
+        headers.insert(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        );
+    }
+}
+
+/// CORS preflight: web players send `Range` and `Authorization`.
+pub async fn preflight() -> HttpResponse {
+    let mut response = HttpResponse::NoContent()
+        .insert_header(("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS"))
+        .insert_header((
+            "Access-Control-Allow-Headers",
+            "Authorization, Range, If-None-Match, If-Range",
+        ))
+        .insert_header(("Access-Control-Max-Age", "86400"))
+        .finish();
+    cors(response.headers_mut());
+    response
+}

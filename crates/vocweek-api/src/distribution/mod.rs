@@ -1,0 +1,89 @@
+//! What media partners use: the feed of approved items (JSON with a cursor, and Atom), media
+//! delivery under `/media` (API key or signed URL, ranges, CORS), webhook registration and
+//! the delivery log, with a request budget per partner.
+
+mod atom;
+mod caller;
+mod feed;
+pub mod feed_item;
+mod media;
+mod rate_limit;
+mod signing;
+mod webhooks;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::web;
+
+pub use feed::{__path_get_feed, FeedJson};
+pub use feed_item::FeedItemJson;
+pub use media::__path_get_media;
+pub use rate_limit::RateLimiter;
+pub use signing::MediaSigner;
+pub use webhooks::{
+    __path_create_webhook, __path_delete_webhook, __path_list_deliveries, __path_list_webhooks,
+    DeliveryJson, NewWebhookRequest, WebhookJson,
+};
+
+use crate::routes::resource;
+
+/// Operator settings of partner distribution.
+#[derive(Debug, Clone)]
+pub struct DistributionSettings {
+    /// How long a signed media URL handed out in the feed stays valid.
+    pub signed_url_ttl: Duration,
+    /// Answer media requests with a redirect to a presigned store URL (S3) instead of
+    /// proxying the bytes.
+    pub redirect_to_store: bool,
+    /// The longest `wait=` a feed request may ask for.
+    pub max_wait: Duration,
+}
+
+/// Shared by every worker thread of the HTTP server.
+pub struct Distribution {
+    pub settings: DistributionSettings,
+    pub signer: MediaSigner,
+    pub limiter: RateLimiter,
+    /// Woken when this node appends to the feed, so long-polls answer at once; other nodes'
+    /// events are found by polling once a second.
+    pub feed_changed: tokio::sync::Notify,
+}
+
+impl Distribution {
+    pub fn new(
+        settings: DistributionSettings,
+        signer: MediaSigner,
+        limiter: RateLimiter,
+    ) -> Arc<Self> {
+        Arc::new(Distribution {
+            settings,
+            signer,
+            limiter,
+            feed_changed: tokio::sync::Notify::new(),
+        })
+    }
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource("/api/v1/feed").route(web::get().to(feed::get_feed)))
+        .service(resource("/api/v1/feed.atom").route(web::get().to(atom::get_atom)))
+        .service(
+            resource("/api/v1/webhooks")
+                .route(web::post().to(webhooks::create_webhook))
+                .route(web::get().to(webhooks::list_webhooks)),
+        )
+        .service(
+            resource("/api/v1/webhooks/{id}").route(web::delete().to(webhooks::delete_webhook)),
+        )
+        .service(
+            resource("/api/v1/webhooks/{id}/deliveries")
+                .route(web::get().to(webhooks::list_deliveries)),
+        )
+        .service(
+            resource("/media/{asset}/{name:.+}")
+                .route(web::get().to(media::get_media))
+                .route(web::head().to(media::get_media))
+                .route(web::method(actix_web::http::Method::OPTIONS).to(media::preflight)),
+        );
+}
