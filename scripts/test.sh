@@ -21,13 +21,18 @@ command -v ffprobe >/dev/null 2>&1 || ensure_debian_packages ffmpeg
 command -v chromium >/dev/null 2>&1 || ensure_debian_packages chromium fonts-noto-cjk
 npm_ci_when_changed tests/browser
 ensure_web_vendor
-# tuspy (PyPI), the Python tus client of the resumable upload tests.
 command -v python3 >/dev/null 2>&1 || ensure_debian_packages python3 python3-pip
-if ! python3 -c 'import tusclient' 2>/dev/null; then
+pip_install_when_missing() {
+  local module="$1" requirement="$2"
+  python3 -c "import $module" 2>/dev/null && return 0
   # Debian's own Python refuses pip outside a venv (PEP 668); this project's machines have their own.
-  python3 -m pip install --quiet --disable-pip-version-check tuspy==1.1.0 ||
-    python3 -m pip install --quiet --disable-pip-version-check --break-system-packages tuspy==1.1.0
-fi
+  python3 -m pip install --quiet --disable-pip-version-check "$requirement" ||
+    python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "$requirement"
+}
+# tuspy, the Python tus client of the resumable upload tests; standardwebhooks, the reference
+# library the webhook tests' receiver verifies signatures with (both from PyPI).
+pip_install_when_missing tusclient tuspy==1.1.0
+pip_install_when_missing standardwebhooks standardwebhooks==1.0.0
 
 # The S3 backend's tests run against a real Garage server: a fresh one for this run, stopped
 # (and its data removed) however the run ends.
