@@ -12,6 +12,7 @@ pub mod entities;
 mod error;
 pub mod feed;
 mod installation;
+pub mod inventory;
 pub mod jobs;
 pub mod renditions;
 pub mod resumable_uploads;

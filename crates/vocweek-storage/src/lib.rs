@@ -69,6 +69,17 @@ pub trait BlobStore: Send + Sync + std::fmt::Debug {
         Ok(None)
     }
 
+    /// Multipart uploads begun and never completed nor aborted (S3; a killed process leaves
+    /// them): `(key, upload id)`. Their parts take space until aborted.
+    async fn incomplete_uploads(&self) -> Result<Vec<(String, String)>, StorageError> {
+        Ok(Vec::new())
+    }
+
+    /// Aborts one of `incomplete_uploads`.
+    async fn abort_upload(&self, _key: &str, _upload_id: &str) -> Result<(), StorageError> {
+        Ok(())
+    }
+
     /// Where the blobs are, for logs and command output (`files at …`, `s3://bucket/prefix`).
     fn describe(&self) -> String;
 

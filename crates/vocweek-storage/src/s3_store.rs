@@ -126,7 +126,7 @@ impl S3Store {
 
     /// Multipart uploads under this store's prefix that were neither completed nor aborted
     /// (a process killed mid-upload): `(key, upload id)`. Their parts cost space until aborted.
-    pub async fn incomplete_uploads(&self) -> Result<Vec<(String, String)>, StorageError> {
+    async fn list_incomplete_uploads(&self) -> Result<Vec<(String, String)>, StorageError> {
         let mut found = Vec::new();
         let mut marker: Option<(String, String)> = None;
         loop {
@@ -157,7 +157,11 @@ impl S3Store {
     }
 
     /// Aborts an incomplete multipart upload found by `incomplete_uploads`.
-    pub async fn abort_upload(&self, key: &str, upload_id: &str) -> Result<(), StorageError> {
+    async fn abort_incomplete_upload(
+        &self,
+        key: &str,
+        upload_id: &str,
+    ) -> Result<(), StorageError> {
         let object = self.object_key(key)?;
         self.client
             .abort_multipart_upload()
@@ -395,6 +399,14 @@ impl BlobStore for S3Store {
             .await
             .map_err(|e| remote("presign", key, e))?;
         Ok(Some(request.uri().to_owned()))
+    }
+
+    async fn incomplete_uploads(&self) -> Result<Vec<(String, String)>, StorageError> {
+        self.list_incomplete_uploads().await
+    }
+
+    async fn abort_upload(&self, key: &str, upload_id: &str) -> Result<(), StorageError> {
+        self.abort_incomplete_upload(key, upload_id).await
     }
 
     fn describe(&self) -> String {

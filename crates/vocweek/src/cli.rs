@@ -73,10 +73,37 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
+    /// Check the blob store against the database: originals re-hashed (BLAKE3), renditions
+    /// by size, orphan blobs and unfinished multipart uploads listed. Exit status 1 on any
+    /// problem.
+    Fsck {
+        /// Compare sizes only; do not re-read originals.
+        #[arg(long)]
+        quick: bool,
+        /// Delete orphan blobs and abort unfinished multipart uploads.
+        #[arg(long)]
+        delete_orphans: bool,
+    },
+    /// Work on the blob store.
+    Storage {
+        #[command(subcommand)]
+        command: StorageCommand,
+    },
     /// Manage tokens.
     Token {
         #[command(subcommand)]
         command: TokenCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StorageCommand {
+    /// Copy every blob to the store that FILE's `[storage]` section describes (filesystem → S3
+    /// or back), reading each copy back to verify it; blobs already there are skipped.
+    Copy {
+        /// A vocweek.toml naming the target store.
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
     },
 }
 

@@ -1,7 +1,9 @@
 //! One file per command group.
 
 mod accounts;
+mod fsck;
 mod serve;
+mod storage_copy;
 mod thumbnail;
 mod transcode;
 mod units;
@@ -9,7 +11,7 @@ mod units;
 use std::process::ExitCode;
 
 use crate::app::open_services;
-use crate::cli::{Command, PartnerCommand, TokenCommand, UnitCommand, UserCommand};
+use crate::cli::{Command, PartnerCommand, StorageCommand, TokenCommand, UnitCommand, UserCommand};
 use crate::config::Config;
 
 pub async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
@@ -50,6 +52,26 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
         } => {
             let services = open_services(&config).await?;
             accounts::add_partner(&services, &name).await
+        }
+        Command::Fsck {
+            quick,
+            delete_orphans,
+        } => {
+            let services = open_services(&config).await?;
+            fsck::run(
+                &services,
+                fsck::FsckOptions {
+                    quick,
+                    delete_orphans,
+                },
+            )
+            .await
+        }
+        Command::Storage {
+            command: StorageCommand::Copy { to },
+        } => {
+            let services = open_services(&config).await?;
+            storage_copy::run(&services, &to).await
         }
         Command::Token { command } => {
             let services = open_services(&config).await?;
