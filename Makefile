@@ -9,10 +9,12 @@ run:
 test:
 	./scripts/test.sh
 
-# Measure ingest and thumbnails against their peers and floors (see BENCHMARKS.md).
+# Measure ingest, thumbnails, the queue, video, resumable uploads and media delivery against
+# their peers and floors (see BENCHMARKS.md).
 bench:
 	./scripts/bench-ingest.sh
 	./scripts/bench-thumbnails.sh
 	./scripts/bench-queue.sh
 	./scripts/bench-video.sh
 	./scripts/bench-resumable.sh
+	./scripts/bench-media.sh

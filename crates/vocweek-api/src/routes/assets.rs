@@ -105,7 +105,10 @@ pub async fn get_hls_file(
         .insert_header(("Cache-Control", "private, max-age=86400"))
         .insert_header(("X-Content-Type-Options", "nosniff"))
         .no_chunking(size)
-        .streaming(tokio_util::io::ReaderStream::new(reader)))
+        .streaming(tokio_util::io::ReaderStream::with_capacity(
+            reader,
+            crate::ranged::STREAM_CHUNK,
+        )))
 }
 
 /// Only the names a transcode writes: letters, digits and `_`, then `.m3u8` or `.ts`.

@@ -63,8 +63,16 @@ impl JobHandler for DeliverWebhook {
         let Some((delivery, hook)) = ctx.db.delivery(payload.delivery_id).await? else {
             return finish(ctx, job, None).await;
         };
-        if delivery.state != PENDING || hook.disabled_at.is_some() {
+        if delivery.state != PENDING {
             return finish(ctx, job, None).await;
+        }
+        if hook.disabled_at.is_some() {
+            let removed = AttemptOutcome {
+                status: None,
+                error: Some("the webhook was removed before delivery".to_owned()),
+                state: FAILED,
+            };
+            return finish(ctx, job, Some((delivery.id, removed))).await;
         }
         let last_attempt = job.attempts >= job.max_attempts;
         let outcome = match self.attempt(&hook.url, &hook.secret, &delivery).await {

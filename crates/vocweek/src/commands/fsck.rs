@@ -8,7 +8,6 @@ use std::sync::Arc;
 
 use futures_util::{StreamExt, TryStreamExt};
 use indicatif::{ProgressBar, ProgressStyle};
-use tokio::io::AsyncReadExt;
 use vocweek_storage::{BlobStore, StorageError, original_key};
 
 use crate::app::Services;
@@ -175,16 +174,10 @@ async fn check_original(
         Err(StorageError::NotFound(_)) => return Ok(Some(Finding::MissingOriginal { asset, key })),
         Err(other) => return Err(other.into()),
     };
-    let mut hasher = blake3::Hasher::new();
-    let mut buffer = vec![0u8; 1 << 20];
-    loop {
-        let read = reader.read(&mut buffer).await?;
-        if read == 0 {
-            break;
-        }
-        hasher.update(&buffer[..read]);
-    }
-    let actual = hasher.finalize().to_hex().to_string();
+    let actual = super::storage_copy::copy_hashing(&mut reader, &mut tokio::io::sink())
+        .await?
+        .to_hex()
+        .to_string();
     Ok(
         (actual != expected.blake3).then(|| Finding::CorruptOriginal {
             asset,

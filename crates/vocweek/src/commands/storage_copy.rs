@@ -80,7 +80,8 @@ async fn copy_one(
     Ok(())
 }
 
-async fn copy_hashing(
+/// Copies `reader` into `writer` and returns the BLAKE3 of what passed (`sink()` to hash only).
+pub(super) async fn copy_hashing(
     reader: &mut (impl tokio::io::AsyncRead + Unpin + ?Sized),
     writer: &mut (impl tokio::io::AsyncWrite + Unpin),
 ) -> anyhow::Result<blake3::Hash> {
