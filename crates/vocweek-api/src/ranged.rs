@@ -125,10 +125,12 @@ pub async fn serve(
         .insert_header(("ETag", blob.etag))
         .insert_header(("Accept-Ranges", "bytes"))
         .no_chunking(len);
-    Ok(response.streaming(tokio_util::io::ReaderStream::with_capacity(
-        reader,
-        STREAM_CHUNK,
-    )))
+    Ok(
+        response.streaming(tokio_util::io::ReaderStream::with_capacity(
+            reader,
+            STREAM_CHUNK,
+        )),
+    )
 }
 
 #[cfg(test)]

@@ -38,7 +38,9 @@ async fn main() -> ExitCode {
         args.get(3),
         args.get(4).and_then(|s| s.parse::<u64>().ok()),
     ) else {
-        eprintln!("usage: media-load SECONDS CONCURRENCY TOKEN|- ORIGINAL_URL ORIGINAL_SIZE SEGMENT_URL...");
+        eprintln!(
+            "usage: media-load SECONDS CONCURRENCY TOKEN|- ORIGINAL_URL ORIGINAL_SIZE SEGMENT_URL..."
+        );
         return ExitCode::from(2);
     };
     let started = Instant::now();
