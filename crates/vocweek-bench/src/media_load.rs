@@ -91,7 +91,7 @@ async fn run(client: reqwest::Client, plan: Arc<Plan>, tally: Arc<Tally>, seed: 
     let mut turn = 0u64;
     while Instant::now() < plan.until {
         turn += 1;
-        let mut request = if turn % 2 == 0 || plan.segments.is_empty() {
+        let mut request = if turn.is_multiple_of(2) || plan.segments.is_empty() {
             let start = next() % plan.original_size.saturating_sub(RANGE).max(1);
             client
                 .get(&plan.original)
