@@ -309,6 +309,19 @@ impl Db {
         .await
     }
 
+    /// Several assets by id with one query (and one for their themes); missing ids are left
+    /// out, order is not kept.
+    pub async fn assets_by_ids(&self, ids: &[String]) -> DbResult<Vec<AssetRecord>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = asset::Entity::find()
+            .filter(asset::Column::Id.is_in(ids.iter().cloned()))
+            .all(self.conn())
+            .await?;
+        self.with_themes(rows).await
+    }
+
     async fn with_themes_one(&self, row: Option<asset::Model>) -> DbResult<Option<AssetRecord>> {
         Ok(match row {
             None => None,

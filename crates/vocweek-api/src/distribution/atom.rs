@@ -42,15 +42,19 @@ pub async fn get_atom(
     reader(&caller, &state)?;
     let base = base_url(&req);
     let events = state.db.feed_latest(ENTRIES).await?;
+    let ids: Vec<String> = events.iter().map(|e| e.asset_id.clone()).collect();
+    let records: std::collections::HashMap<String, _> = state
+        .db
+        .assets_by_ids(&ids)
+        .await?
+        .into_iter()
+        .filter(|r| AssetState::parse(&r.asset.state).is_ok_and(is_public))
+        .map(|r| (r.asset.id.clone(), r))
+        .collect();
     let mut entries = String::new();
     let mut updated = None;
     for event in &events {
-        let Some(record) = state
-            .db
-            .asset(&event.asset_id)
-            .await?
-            .filter(|r| AssetState::parse(&r.asset.state).is_ok_and(is_public))
-        else {
+        let Some(record) = records.get(&event.asset_id) else {
             continue;
         };
         let asset = &record.asset;

@@ -165,17 +165,18 @@ async fn items(
     events: &[feed_event::Model],
     base: &str,
 ) -> Result<Vec<FeedItemJson>, ApiError> {
-    let published: Vec<&str> = events
+    let published: Vec<String> = events
         .iter()
         .filter(|e| e.event == PUBLISHED)
-        .map(|e| e.asset_id.as_str())
+        .map(|e| e.asset_id.clone())
         .collect();
-    let mut records: HashMap<String, AssetRecord> = HashMap::new();
-    for id in &published {
-        if let Some(record) = state.db.asset(id).await? {
-            records.insert(record.asset.id.clone(), record);
-        }
-    }
+    let records: HashMap<String, AssetRecord> = state
+        .db
+        .assets_by_ids(&published)
+        .await?
+        .into_iter()
+        .map(|record| (record.asset.id.clone(), record))
+        .collect();
     let ids: Vec<String> = records.keys().cloned().collect();
     let renditions: HashMap<String, Vec<rendition::Model>> =
         state.db.renditions_of_many(&ids).await?;

@@ -103,7 +103,7 @@ pub async fn create_webhook(
         ));
     };
     let url = body.0.url.trim().to_owned();
-    let valid = reqwest_like_url(&url);
+    let valid = is_http_url(&url);
     if !valid {
         return Err(ApiError::bad_request(
             "invalid-url",
@@ -115,7 +115,7 @@ pub async fn create_webhook(
 }
 
 /// `http(s)://host…` with no spaces: the deliverer checks the address itself at send time.
-fn reqwest_like_url(url: &str) -> bool {
+fn is_http_url(url: &str) -> bool {
     let rest = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"));
