@@ -10,8 +10,9 @@ ensure_rust
 ensure_build_tools
 ensure_postgres
 drop_test_databases
-# Article tests convert documents with LibreOffice; nothing else needs it.
-command -v soffice >/dev/null 2>&1 || ensure_debian_packages libreoffice-writer-nogui
+# Article tests convert documents with LibreOffice Writer; the statistics export test reads
+# our Excel file back with LibreOffice Calc (soffice --convert-to csv).
+ensure_debian_packages libreoffice-writer-nogui libreoffice-calc-nogui
 # ImageMagick writes the AVIF test picture.
 command -v convert >/dev/null 2>&1 || ensure_debian_packages imagemagick
 # The ffmpeg and ffprobe CLIs make the video tests' inputs and check what we produce.

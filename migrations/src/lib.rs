@@ -15,6 +15,7 @@ mod m20261130_000005_review_note;
 mod m20261130_000006_batches;
 mod m20261130_000007_resumable_uploads;
 mod m20261130_000008_distribution;
+mod m20261130_000009_reporting;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000006_batches::Migration),
             Box::new(m20261130_000007_resumable_uploads::Migration),
             Box::new(m20261130_000008_distribution::Migration),
+            Box::new(m20261130_000009_reporting::Migration),
         ]
     }
 }

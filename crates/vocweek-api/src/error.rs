@@ -30,6 +30,24 @@ impl ApiError {
         self
     }
 
+    /// The error as a page of the web side (the message is the API's, for whoever helps).
+    pub fn page(&self) -> HttpResponse {
+        if self.status.is_server_error() {
+            tracing::error!(code = self.code, message = %self.message, "page failed");
+        }
+        let text = if self.status.is_server_error() {
+            "系统错误，请稍后重试。".to_owned()
+        } else {
+            format!("请求未能完成：{}", self.message)
+        };
+        HttpResponse::build(self.status)
+            .content_type("text/html; charset=utf-8")
+            .body(crate::web::page(
+                "出错了",
+                &format!("<p class=\"error\">{}</p>", crate::web::escape(&text)),
+            ))
+    }
+
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
         ApiError::new(StatusCode::BAD_REQUEST, code, message)
     }

@@ -9,6 +9,7 @@ mod json;
 mod middleware;
 mod openapi;
 mod ranged;
+pub mod reporting;
 mod routes;
 mod startup;
 mod state;

@@ -36,6 +36,7 @@ pub fn build_server(
             .wrap(from_fn(request_span))
             .configure(routes::configure)
             .configure(crate::distribution::configure)
+            .configure(crate::reporting::configure)
             .configure(crate::web::configure)
             .configure(move |cfg| {
                 if let Some(extra) = &extra {

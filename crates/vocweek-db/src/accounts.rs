@@ -59,6 +59,10 @@ impl Db {
             .await?)
     }
 
+    pub async fn unit(&self, id: i32) -> DbResult<Option<unit::Model>> {
+        Ok(unit::Entity::find_by_id(id).one(self.conn()).await?)
+    }
+
     pub async fn unit_by_name(&self, name: &str) -> DbResult<Option<unit::Model>> {
         Ok(unit::Entity::find()
             .filter(unit::Column::Name.eq(name.trim()))

@@ -98,9 +98,10 @@ impl Db {
     /// upload of the same bytes that wins the unique hash turns this one into a duplicate too.
     pub async fn record_upload(&self, new: NewAsset, job: NewJob<'_>) -> DbResult<Recorded> {
         let txn = self.conn().begin().await?;
-        match insert_asset(&txn, &new).await {
+        let now = self.clock().now();
+        match insert_asset(&txn, &new, now).await {
             Ok(created) => {
-                insert_submission(&txn, &new).await?;
+                insert_submission(&txn, &new, now).await?;
                 record(
                     &txn,
                     AuditEntry {
@@ -141,7 +142,7 @@ impl Db {
             id: existing.asset.id.clone(),
             ..new.clone()
         };
-        match insert_submission(&txn, &attempt).await {
+        match insert_submission(&txn, &attempt, self.clock().now()).await {
             Ok(()) => {
                 record(
                     &txn,
@@ -380,8 +381,12 @@ fn submitted_by(unit_id: i32) -> Expr {
     )
 }
 
-async fn insert_asset<C: ConnectionTrait>(conn: &C, new: &NewAsset) -> DbResult<AssetRecord> {
-    let now = Utc::now();
+/// `now` is the database's clock, so a test can place an upload on any day.
+async fn insert_asset<C: ConnectionTrait>(
+    conn: &C,
+    new: &NewAsset,
+    now: DateTime<Utc>,
+) -> DbResult<AssetRecord> {
     let saved = asset::ActiveModel {
         id: Set(new.id.clone()),
         campaign_id: Set(new.campaign_id),
@@ -427,13 +432,17 @@ async fn insert_asset<C: ConnectionTrait>(conn: &C, new: &NewAsset) -> DbResult<
     })
 }
 
-async fn insert_submission<C: ConnectionTrait>(conn: &C, new: &NewAsset) -> DbResult<()> {
+async fn insert_submission<C: ConnectionTrait>(
+    conn: &C,
+    new: &NewAsset,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
     submission::ActiveModel {
         asset_id: Set(new.id.clone()),
         unit_id: Set(new.unit_id),
         original_filename: Set(new.original_filename.clone()),
         title: Set(new.title.clone()),
-        created_at: Set(Utc::now()),
+        created_at: Set(now),
         ..Default::default()
     }
     .insert(conn)

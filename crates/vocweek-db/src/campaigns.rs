@@ -1,6 +1,7 @@
 //! Campaigns and their vocabularies: seeded from the domain's data files, read back per campaign
 //! so next year's week can bring its own themes without a code change.
 
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
     TransactionTrait,
@@ -70,7 +71,86 @@ impl Db {
     }
 }
 
-async fn insert_campaign<C: ConnectionTrait>(conn: &C, seed: &CampaignSeed) -> DbResult<()> {
+impl Db {
+    /// Every campaign, newest first.
+    pub async fn campaigns(&self) -> DbResult<Vec<campaign::Model>> {
+        Ok(campaign::Entity::find()
+            .order_by_desc(campaign::Column::Year)
+            .order_by_desc(campaign::Column::Id)
+            .all(self.conn())
+            .await?)
+    }
+
+    /// A campaign with its own vocabulary, by slug.
+    pub async fn campaign_by_slug(&self, slug: &str) -> DbResult<ActiveCampaign> {
+        let campaign = campaign::Entity::find()
+            .filter(campaign::Column::Slug.eq(slug))
+            .one(self.conn())
+            .await?
+            .ok_or_else(|| DbError::NotFound(format!("campaign '{slug}'")))?;
+        let terms = vocabulary_term::Entity::find()
+            .filter(vocabulary_term::Column::CampaignId.eq(campaign.id))
+            .order_by_asc(vocabulary_term::Column::Position)
+            .all(self.conn())
+            .await?;
+        Ok(ActiveCampaign {
+            vocabulary: vocabulary_from_terms(&terms)?,
+            campaign,
+        })
+    }
+
+    /// Adds a campaign (not active yet) with its own copy of the vocabulary.
+    pub async fn create_campaign(&self, seed: &CampaignSeed) -> DbResult<campaign::Model> {
+        let txn = self.conn().begin().await?;
+        let taken = campaign::Entity::find()
+            .filter(campaign::Column::Slug.eq(&seed.slug))
+            .one(&txn)
+            .await?
+            .is_some();
+        if taken {
+            return Err(DbError::AlreadyExists(format!("campaign '{}'", seed.slug)));
+        }
+        let created = insert_campaign(&txn, seed).await?;
+        txn.commit().await?;
+        Ok(created)
+    }
+
+    /// Makes `slug` the campaign new uploads and reports belong to; the previous one keeps its
+    /// assets and reports. Each node picks the change up within its refresh interval.
+    pub async fn activate_campaign(&self, slug: &str) -> DbResult<campaign::Model> {
+        let txn = self.conn().begin().await?;
+        // The write first, so SQLite takes its write lock before the read.
+        campaign::Entity::update_many()
+            .col_expr(campaign::Column::Active, Expr::value(false))
+            .filter(campaign::Column::Active.eq(true))
+            .exec(&txn)
+            .await?;
+        let target = campaign::Entity::find()
+            .filter(campaign::Column::Slug.eq(slug))
+            .one(&txn)
+            .await?
+            .ok_or_else(|| DbError::NotFound(format!("campaign '{slug}'")))?;
+        let mut active: campaign::ActiveModel = target.into();
+        active.active = Set(true);
+        let activated = active.update(&txn).await?;
+        txn.commit().await?;
+        Ok(activated)
+    }
+
+    /// The active campaign's id (a cheap check for a changed campaign).
+    pub async fn active_campaign_id(&self) -> DbResult<Option<i32>> {
+        Ok(campaign::Entity::find()
+            .filter(campaign::Column::Active.eq(true))
+            .one(self.conn())
+            .await?
+            .map(|c| c.id))
+    }
+}
+
+async fn insert_campaign<C: ConnectionTrait>(
+    conn: &C,
+    seed: &CampaignSeed,
+) -> DbResult<campaign::Model> {
     let saved = campaign::ActiveModel {
         slug: Set(seed.slug.clone()),
         year: Set(seed.year),
@@ -103,7 +183,7 @@ async fn insert_campaign<C: ConnectionTrait>(conn: &C, seed: &CampaignSeed) -> D
     vocabulary_term::Entity::insert_many(rows)
         .exec(conn)
         .await?;
-    Ok(())
+    Ok(saved)
 }
 
 /// Flattens a vocabulary into (facet, parent, term) rows, in display order.

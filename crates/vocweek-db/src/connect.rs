@@ -3,6 +3,7 @@ use std::time::Duration;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
 use sea_orm_migration::MigratorTrait;
+use vocweek_domain::Clock;
 use vocweek_migrations::Migrator;
 
 use crate::DbResult;
@@ -18,6 +19,8 @@ pub enum DbBackendKind {
 #[derive(Debug, Clone)]
 pub struct Db {
     conn: DatabaseConnection,
+    /// "Now" for submissions and reporting deadlines; tests pin it.
+    clock: Clock,
 }
 
 impl Db {
@@ -40,7 +43,15 @@ impl Db {
                     .synchronous(SqliteSynchronous::Normal)
             });
         let conn = Database::connect(options).await?;
-        Ok(Db { conn })
+        Ok(Db {
+            conn,
+            clock: Clock::system(),
+        })
+    }
+
+    /// The clock submissions are dated by; every clone of this `Db` shares it.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     pub fn conn(&self) -> &DatabaseConnection {

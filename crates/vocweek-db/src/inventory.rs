@@ -5,7 +5,7 @@ use sea_orm::{EntityTrait, QuerySelect};
 use crate::entities::{asset, rendition};
 use crate::{Db, DbResult};
 
-/// An original the store must hold.
+/// An original the store must hold (an asset's, or a unit's document).
 #[derive(Debug, Clone)]
 pub struct ExpectedOriginal {
     pub asset_id: String,
@@ -32,6 +32,9 @@ impl Db {
             .into_tuple()
             .all(self.conn())
             .await?;
+        // A unit's plan or summary report is stored like an original; it is named
+        // `document:<id>` in fsck's findings.
+        let documents = self.document_hashes().await?;
         Ok(rows
             .into_iter()
             .map(|(asset_id, blake3, size)| ExpectedOriginal {
@@ -39,6 +42,15 @@ impl Db {
                 blake3,
                 size,
             })
+            .chain(
+                documents
+                    .into_iter()
+                    .map(|(id, blake3, size)| ExpectedOriginal {
+                        asset_id: format!("document:{id}"),
+                        blake3,
+                        size,
+                    }),
+            )
             .collect())
     }
 

@@ -15,6 +15,7 @@ mod installation;
 pub mod inventory;
 pub mod jobs;
 pub mod renditions;
+pub mod reporting;
 pub mod resumable_uploads;
 pub mod review;
 pub mod secrets;

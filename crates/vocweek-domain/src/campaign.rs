@@ -69,6 +69,57 @@ impl CampaignSeed {
     }
 }
 
+impl CampaignSeed {
+    /// A new year's campaign made by an admin: its own slug, year, names, theme and dates, and a
+    /// copy of `vocabulary` (usually last year's), which it then owns.
+    pub fn checked(self) -> Result<Self, DomainError> {
+        let slug_ok = (3..=60).contains(&self.slug.len())
+            && self
+                .slug
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !slug_ok {
+            return Err(DomainError::InvalidValue(format!(
+                "slug: '{}' must be 3–60 characters of a–z, 0–9 and '-'",
+                self.slug
+            )));
+        }
+        if !(2000..=2100).contains(&self.year) {
+            return Err(DomainError::InvalidValue(format!(
+                "year: {} is not a campaign year",
+                self.year
+            )));
+        }
+        for (field, value) in [
+            ("name_zh", &self.name_zh),
+            ("name_en", &self.name_en),
+            ("theme_zh", &self.theme_zh),
+            ("theme_en", &self.theme_en),
+        ] {
+            if value.trim().is_empty() || value.chars().count() > 200 {
+                return Err(DomainError::InvalidValue(format!(
+                    "{field}: required, at most 200 characters"
+                )));
+            }
+        }
+        let order = |what: &str| Err(DomainError::InvalidValue(what.to_owned()));
+        if self.ends_on < self.starts_on {
+            return order("ends_on: the week ends before it starts");
+        }
+        if (self.ends_on - self.starts_on).num_days() > 60 {
+            return order("ends_on: a campaign lasts at most 60 days");
+        }
+        if self.plan_due_on > self.ends_on {
+            return order("plan_due_on: plans are due before the week ends");
+        }
+        if self.report_due_on < self.ends_on {
+            return order("report_due_on: the summary and statistics are due after the week");
+        }
+        self.vocabulary.check_consistency()?;
+        Ok(self)
+    }
+}
+
 /// The campaigns shipped with the project, oldest first; the last one is seeded as active.
 pub fn builtin_campaigns() -> Result<Vec<CampaignSeed>, DomainError> {
     [include_str!("../vocabularies/shandong-2021.toml")]

@@ -4,8 +4,10 @@
 mod asset_kind;
 mod asset_state;
 mod campaign;
+mod clock;
 mod error;
 mod local_time;
+pub mod reporting;
 mod review;
 mod role;
 mod tags;
@@ -15,6 +17,7 @@ mod vocabulary;
 pub use asset_kind::AssetKind;
 pub use asset_state::AssetState;
 pub use campaign::{CampaignSeed, builtin_campaigns};
+pub use clock::Clock;
 pub use error::DomainError;
 pub use local_time::{parse_date, parse_timestamp, today_in_shanghai};
 pub use review::ReviewAction;

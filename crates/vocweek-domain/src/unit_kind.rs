@@ -92,6 +92,40 @@ impl UnitKind {
             | UnitKind::Province => Desk::Edu,
         }
     }
+
+    /// The seed (四(二)): city education bureaus and higher vocational colleges send a plan, a
+    /// summary report and the statistics table (附件2) to the education department; a
+    /// secondary school is counted by its city bureau.
+    pub fn reports_statistics(self) -> bool {
+        matches!(
+            self,
+            UnitKind::CityBureau | UnitKind::HigherVocationalCollege
+        )
+    }
+
+    /// Who must send material every day of the week: the education side's bureaus and
+    /// colleges, and "按此要求" the HR side's city bureaus and provincial technical colleges.
+    pub fn reports_daily(self) -> bool {
+        matches!(
+            self,
+            UnitKind::CityBureau
+                | UnitKind::HigherVocationalCollege
+                | UnitKind::CityHrBureau
+                | UnitKind::TechnicalCollege
+        )
+    }
+
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            UnitKind::CityBureau => "市教育（教体）局",
+            UnitKind::HigherVocationalCollege => "高职院校",
+            UnitKind::SecondaryVocationalSchool => "中职学校",
+            UnitKind::TechnicalCollege => "省属技工院校",
+            UnitKind::CityHrBureau => "市人力资源社会保障局",
+            UnitKind::Enterprise => "行业企业",
+            UnitKind::Province => "省级单位",
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,10 +1,13 @@
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use vocweek_db::Db;
 use vocweek_db::assets::{AssetRecord, NewAsset, Recorded};
 use vocweek_db::campaigns::ActiveCampaign;
-use vocweek_domain::{AssetKind, Desk, TagInput, today_in_shanghai};
+use vocweek_db::entities::unit_document;
+use vocweek_db::reporting::NewDocument;
+use vocweek_domain::reporting::DocumentPurpose;
+use vocweek_domain::{AssetKind, Desk, TagInput};
 use vocweek_storage::{BlobStore, original_key};
 
 use crate::jobs::process_asset_job;
@@ -89,7 +92,8 @@ pub struct IngestOutcome {
 pub struct Ingestor {
     db: Db,
     store: Arc<dyn BlobStore>,
-    campaign: Arc<ActiveCampaign>,
+    /// Swapped when an admin activates another campaign (`refresh_campaign`).
+    campaign: Arc<RwLock<Arc<ActiveCampaign>>>,
     limits: UploadLimits,
     max_attempts: i32,
 }
@@ -105,14 +109,35 @@ impl Ingestor {
         Ingestor {
             db,
             store,
-            campaign,
+            campaign: Arc::new(RwLock::new(campaign)),
             limits,
             max_attempts,
         }
     }
 
-    pub fn campaign(&self) -> &ActiveCampaign {
-        &self.campaign
+    /// The campaign new uploads belong to, with its vocabulary.
+    pub fn campaign(&self) -> Arc<ActiveCampaign> {
+        match self.campaign.read() {
+            Ok(current) => current.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Reloads the active campaign when another one was activated (by this node or another);
+    /// returns whether it changed. Cheap when nothing changed: one indexed read.
+    pub async fn refresh_campaign(&self) -> Result<bool, vocweek_db::DbError> {
+        let current = self.campaign().campaign.id;
+        match self.db.active_campaign_id().await? {
+            Some(active) if active != current => {
+                let loaded = Arc::new(self.db.active_campaign().await?);
+                match self.campaign.write() {
+                    Ok(mut slot) => *slot = loaded,
+                    Err(poisoned) => *poisoned.into_inner() = loaded,
+                }
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
     }
 
     pub fn limits(&self) -> UploadLimits {
@@ -139,7 +164,7 @@ impl Ingestor {
         filename: &str,
     ) -> Result<(), IngestError> {
         title_for(form, kind.or(form.kind), filename)?;
-        self.campaign
+        self.campaign()
             .vocabulary
             .validate(&form.tags, &uploader.city)
             .map_err(IngestError::Tags)?;
@@ -166,8 +191,8 @@ impl Ingestor {
                 actual: staged.sniffed.kind,
             });
         }
-        let tags = self
-            .campaign
+        let campaign = self.campaign();
+        let tags = campaign
             .vocabulary
             .validate(&form.tags, &uploader.city)
             .map_err(IngestError::Tags)?;
@@ -175,7 +200,7 @@ impl Ingestor {
         let key = original_key(&staged.blake3)?;
         let new = NewAsset {
             id: uuid::Uuid::now_v7().to_string(),
-            campaign_id: self.campaign.campaign.id,
+            campaign_id: campaign.campaign.id,
             unit_id: uploader.unit_id,
             desk: uploader.desk,
             kind: staged.sniffed.kind,
@@ -187,7 +212,9 @@ impl Ingestor {
             description: form.description.unwrap_or_default().trim().to_owned(),
             tags,
             captured_at: form.captured_at,
-            activity_date: form.activity_date.unwrap_or_else(today_in_shanghai),
+            activity_date: form
+                .activity_date
+                .unwrap_or_else(|| self.db.clock().today_in_shanghai()),
             metadata: serde_json::json!({ "title_given": title_given }),
         };
         // Known bytes are not stored again: the staging file is dropped (removed) unused.
@@ -210,5 +237,41 @@ impl Ingestor {
                 duplicate: true,
             },
         })
+    }
+}
+
+impl Ingestor {
+    /// A unit's plan or summary report: the same staged, sniffed, size-limited bytes as any
+    /// upload, stored at their BLAKE3 address, but recorded as the unit's document instead of
+    /// an item for the editors' queue. Only documents (Word, PDF, text, HTML) are accepted.
+    pub async fn commit_document(
+        &self,
+        staged: StagedUpload,
+        campaign_id: i32,
+        uploader: &Uploader,
+        purpose: DocumentPurpose,
+    ) -> Result<unit_document::Model, IngestError> {
+        if staged.sniffed.kind != AssetKind::Article {
+            return Err(IngestError::KindMismatch {
+                declared: AssetKind::Article,
+                actual: staged.sniffed.kind,
+            });
+        }
+        let key = original_key(&staged.blake3)?;
+        let new = NewDocument {
+            campaign_id,
+            unit_id: uploader.unit_id,
+            purpose,
+            blake3: staged.blake3.clone(),
+            size: i64::try_from(staged.size).unwrap_or(i64::MAX),
+            mime: staged.sniffed.mime.to_owned(),
+            original_filename: staged.filename.clone(),
+        };
+        // Bytes already stored (the same file sent before, or as an item) are not written
+        // again; putting identical bytes at the same address would be harmless anyway.
+        if !self.store.exists(&key).await? {
+            self.store.put_file(&key, staged.staging).await?;
+        }
+        Ok(self.db.record_document(new).await?)
     }
 }

@@ -8,6 +8,7 @@ pub mod jobs;
 mod limits;
 mod metrics;
 mod staged_file;
+mod statistics_xlsx;
 mod upload;
 mod upload_sweep;
 pub mod webhooks;
@@ -21,6 +22,9 @@ pub use limits::{UploadLimits, parse_byte_size};
 pub use metrics::Metrics;
 pub use staged_file::{
     UPLOAD_HEAD_LEN, check_upload_head, hash_file, limit_from_head, stage_complete_file,
+};
+pub use statistics_xlsx::{
+    STATISTICS_NOTES, StatisticsRow, StatisticsWorkbook, StatusRow, statistics_xlsx, total_of,
 };
 pub use upload::{StagedUpload, UploadWriter};
 pub use upload_sweep::{run_upload_sweeper, sweep_expired_uploads};

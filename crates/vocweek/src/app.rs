@@ -115,6 +115,7 @@ pub struct RunningApp {
     server_task: JoinHandle<std::io::Result<()>>,
     stop_workers: watch::Sender<bool>,
     workers_task: Option<JoinHandle<()>>,
+    campaign_refresh: JoinHandle<()>,
 }
 
 impl RunningApp {
@@ -151,6 +152,7 @@ impl RunningApp {
             .workers
             .in_process
             .then(|| tokio::spawn(services.workers.clone().run(stopped)));
+        let campaign_refresh = tokio::spawn(refresh_campaign(services.ingestor.clone()));
         Ok(RunningApp {
             address,
             services,
@@ -158,12 +160,14 @@ impl RunningApp {
             server_task,
             stop_workers,
             workers_task,
+            campaign_refresh,
         })
     }
 
     /// Waits until the server stops (Ctrl-C or SIGTERM), then lets workers finish their job.
     pub async fn wait(self) -> anyhow::Result<()> {
         let served = self.server_task.await;
+        self.campaign_refresh.abort();
         let _ = self.stop_workers.send(true);
         if let Some(workers) = self.workers_task {
             let _ = workers.await;
@@ -175,10 +179,31 @@ impl RunningApp {
     /// Stops the server and the workers (tests).
     pub async fn stop(self) {
         self.server.stop(true).await;
+        self.campaign_refresh.abort();
         let _ = self.stop_workers.send(true);
         if let Some(workers) = self.workers_task {
             let _ = workers.await;
         }
         let _ = self.server_task.await;
+    }
+}
+
+/// How often a node checks whether an admin activated another campaign (on this node the
+/// switch is immediate; `vocweek campaign activate` and other nodes' switches arrive by this).
+const CAMPAIGN_REFRESH: Duration = Duration::from_secs(30);
+
+async fn refresh_campaign(ingestor: Ingestor) {
+    let mut ticks = tokio::time::interval(CAMPAIGN_REFRESH);
+    ticks.tick().await;
+    loop {
+        ticks.tick().await;
+        match ingestor.refresh_campaign().await {
+            Ok(true) => info!(
+                campaign = %ingestor.campaign().campaign.slug,
+                "switched to the newly activated campaign"
+            ),
+            Ok(false) => {}
+            Err(err) => tracing::warn!(error = %err, "checking the active campaign failed"),
+        }
     }
 }

@@ -43,6 +43,11 @@ pub enum Command {
         #[command(subcommand)]
         command: UnitCommand,
     },
+    /// Manage campaigns (a new year's week: dates, theme, vocabulary) without code changes.
+    Campaign {
+        #[command(subcommand)]
+        command: CampaignCommand,
+    },
     /// Manage editors and administrators.
     User {
         #[command(subcommand)]
@@ -126,6 +131,51 @@ pub enum UnitCommand {
     Import { file: PathBuf },
     /// List units with their live token prefixes.
     List,
+}
+
+// Parsed once per run: the size of the flags' variant costs nothing worth boxing for.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Subcommand)]
+pub enum CampaignCommand {
+    /// List campaigns, newest first; the active one is marked.
+    List,
+    /// Create a campaign (not active yet). Either from a campaign data file with its own
+    /// vocabulary (`--file`, the format of crates/vocweek-domain/vocabularies/*.toml), or from
+    /// the flags with a copy of an existing campaign's vocabulary.
+    Create {
+        /// A campaign data file; the other flags are then not used.
+        #[arg(long, value_name = "FILE")]
+        file: Option<PathBuf>,
+        #[arg(long, required_unless_present = "file")]
+        slug: Option<String>,
+        #[arg(long, required_unless_present = "file")]
+        year: Option<i32>,
+        #[arg(long, required_unless_present = "file")]
+        name_zh: Option<String>,
+        #[arg(long, required_unless_present = "file")]
+        name_en: Option<String>,
+        #[arg(long, required_unless_present = "file")]
+        theme_zh: Option<String>,
+        #[arg(long, required_unless_present = "file")]
+        theme_en: Option<String>,
+        /// First day of the week, YYYY-MM-DD.
+        #[arg(long, required_unless_present = "file")]
+        starts_on: Option<String>,
+        #[arg(long, required_unless_present = "file")]
+        ends_on: Option<String>,
+        /// Plans, websites and liaisons are due by the end of this day (Beijing time).
+        #[arg(long, required_unless_present = "file")]
+        plan_due_on: Option<String>,
+        /// Summary reports and statistics tables are due by the end of this day.
+        #[arg(long, required_unless_present = "file")]
+        report_due_on: Option<String>,
+        /// Copy the vocabulary of this campaign (default: the active one).
+        #[arg(long)]
+        vocabulary_from: Option<String>,
+    },
+    /// Make a campaign the active one: new uploads and reports belong to it. Running servers
+    /// pick it up within 30 seconds.
+    Activate { slug: String },
 }
 
 #[derive(Debug, Subcommand)]

@@ -63,7 +63,9 @@ pub async fn delete_asset(
             if let Err(err) = state.store.delete_prefix(&prefix).await {
                 warn!(error = %err, asset = %deleted.id, "renditions of a deleted asset remain");
             }
-            if let Err(err) = state.store.delete(&original).await {
+            // The same bytes may also be a unit's plan or summary report, which keeps them.
+            let kept_as_document = state.db.document_uses_blob(&deleted.blake3).await?;
+            if !kept_as_document && let Err(err) = state.store.delete(&original).await {
                 warn!(error = %err, asset = %deleted.id, "the original of a deleted asset remains");
             }
         }

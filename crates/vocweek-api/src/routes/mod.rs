@@ -11,7 +11,9 @@ pub(crate) use assets::TagFilters;
 pub(crate) use review::current_tags;
 mod session;
 mod upload;
-pub(crate) use upload::{TEXT_FIELDS as UPLOAD_TEXT_FIELDS, apply_field as apply_upload_field};
+pub(crate) use upload::{
+    TEXT_FIELDS as UPLOAD_TEXT_FIELDS, apply_field as apply_upload_field, malformed,
+};
 mod vocabularies;
 
 use actix_web::http::StatusCode;

@@ -95,7 +95,7 @@ pub async fn upload_asset(
     })
 }
 
-fn malformed(err: actix_multipart::MultipartError) -> ApiError {
+pub(crate) fn malformed(err: actix_multipart::MultipartError) -> ApiError {
     ApiError::bad_request(
         "malformed-multipart",
         format!("the upload is not a complete multipart/form-data body: {err}"),

@@ -100,4 +100,6 @@ header{background:#8b1a1a;padding:.6em 1em}header a{color:#fff;text-decoration:n
 main{padding:1em}.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:1em}\
 .card{border:1px solid #ddd;border-radius:6px;padding:.5em}.card img{width:100%;height:150px;object-fit:cover;background:#eee}.nopic{height:150px;display:flex;align-items:center;justify-content:center;background:#eee;color:#666}\
 .badge{display:inline-block;padding:0 .4em;border-radius:3px;background:#eee;font-size:.85em}\
-.error{color:#b00}.card.focused{outline:3px solid #8b1a1a}#help{position:fixed;right:1em;bottom:1em;background:#fff;border:1px solid #999;padding:1em}.filters label{margin-right:.6em}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.2em .5em}";
+.error{color:#b00}.card.focused{outline:3px solid #8b1a1a}#help{position:fixed;right:1em;bottom:1em;background:#fff;border:1px solid #999;padding:1em}.filters label{margin-right:.6em}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.2em .5em}\
+.badge.ok{background:#dff0d8}.badge.late{background:#fcf8e3;color:#8a6d3b}.badge.missing{background:#f2dede;color:#a94442}.badge.draft{background:#d9edf7}\
+.hint{color:#555;font-size:.9em}.nav a{margin-right:.3em}.problems li{color:#b00}";

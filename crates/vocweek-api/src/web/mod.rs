@@ -2,19 +2,23 @@
 //! same services as the JSON API. Sessions are cookies; every form carries a CSRF token.
 
 mod batches;
+mod campaigns_page;
 mod dashboard;
 mod form;
 mod layout;
 mod login;
 mod queue;
+mod report_page;
+mod reporting_pages;
 pub mod session_cookie;
 mod staff;
 mod throttle;
+mod tracker_page;
 mod upload_page;
 
 use actix_web::web;
 
-pub(crate) use layout::escape;
+pub(crate) use layout::{beijing, escape, page};
 pub use throttle::SignInThrottle;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -45,7 +49,25 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(resource("/static/hls.min.js").route(web::get().to(hls_script)))
     .service(resource("/static/tus.min.js").route(web::get().to(tus_script)))
     .service(resource("/static/upload.js").route(web::get().to(upload_script)))
-    .service(resource("/upload").route(web::get().to(upload_page::show)));
+    .service(resource("/upload").route(web::get().to(upload_page::show)))
+    .service(resource("/report").route(web::get().to(report_page::show)))
+    .service(resource("/static/report.js").route(web::get().to(report_script)))
+    .service(resource("/reporting").route(web::get().to(reporting_pages::overview)))
+    .service(resource("/reporting/statistics").route(web::get().to(reporting_pages::statistics)))
+    .service(resource("/tracker").route(web::get().to(tracker_page::show)))
+    .service(
+        resource("/campaigns")
+            .route(web::get().to(campaigns_page::list))
+            .route(web::post().to(campaigns_page::create)),
+    )
+    .service(
+        resource("/campaigns/{slug}/activate").route(web::post().to(campaigns_page::activate)),
+    );
+}
+
+/// The reporting page's script (ours).
+async fn report_script() -> actix_web::HttpResponse {
+    script(include_str!("../../static/report.js").as_bytes())
 }
 
 /// The upload page's script (ours).

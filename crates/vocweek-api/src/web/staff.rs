@@ -12,6 +12,7 @@ pub struct Staff {
     pub user_id: i32,
     pub username: String,
     pub scope: Scope,
+    pub role: Role,
     pub session: String,
 }
 
@@ -46,9 +47,20 @@ pub async fn signed_in(
                 (Role::Editor, Some(desk)) => Scope::Desk(desk),
                 _ => Scope::Everything,
             },
+            role,
             session,
         }),
         _ => Err(to_login()),
+    }
+}
+
+impl Staff {
+    /// The desk whose units this person sees; `None` is every desk.
+    pub fn desk(&self) -> Option<vocweek_domain::Desk> {
+        match self.scope {
+            Scope::Desk(desk) => Some(desk),
+            _ => None,
+        }
     }
 }
 

@@ -1,0 +1,129 @@
+//! Campaigns as data: next year's week is created by an admin (here, on the page or with
+//! `vocweek campaigns create`) with its own dates, theme and a copy of a vocabulary, then
+//! activated; no code changes.
+
+use actix_web::{HttpResponse, web};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use utoipa::ToSchema;
+use vocweek_db::tokens::Principal;
+use vocweek_domain::{CampaignSeed, Role};
+
+use super::unit_report::campaign_of;
+use super::view::CampaignJson;
+use crate::auth::Caller;
+use crate::{ApiError, AppState};
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct NewCampaignRequest {
+    pub slug: String,
+    pub year: i32,
+    pub name_zh: String,
+    pub name_en: String,
+    pub theme_zh: String,
+    pub theme_en: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub plan_due_on: NaiveDate,
+    pub report_due_on: NaiveDate,
+    /// The campaign whose vocabulary (cities, categories, themes) is copied; default the
+    /// active one. The copy belongs to the new campaign.
+    pub vocabulary_from: Option<String>,
+}
+
+pub fn require_admin(caller: &Caller) -> Result<(), ApiError> {
+    match caller.0 {
+        Principal::User {
+            role: Role::Admin, ..
+        } => Ok(()),
+        _ => Err(ApiError::forbidden(
+            "only an administrator manages campaigns",
+        )),
+    }
+}
+
+/// Checks and stores a new campaign (not active yet).
+pub async fn create_campaign(
+    state: &AppState,
+    request: NewCampaignRequest,
+) -> Result<CampaignJson, ApiError> {
+    let source = campaign_of(
+        state,
+        request.vocabulary_from.as_deref().unwrap_or("current"),
+    )
+    .await?;
+    let seed = CampaignSeed {
+        slug: request.slug.trim().to_owned(),
+        year: request.year,
+        name_zh: request.name_zh.trim().to_owned(),
+        name_en: request.name_en.trim().to_owned(),
+        theme_zh: request.theme_zh.trim().to_owned(),
+        theme_en: request.theme_en.trim().to_owned(),
+        starts_on: request.starts_on,
+        ends_on: request.ends_on,
+        plan_due_on: request.plan_due_on,
+        report_due_on: request.report_due_on,
+        vocabulary: source.vocabulary.clone(),
+    }
+    .checked()?;
+    let created = state.db.create_campaign(&seed).await?;
+    Ok(CampaignJson::from(&created))
+}
+
+/// Makes `slug` active and reloads this node's campaign at once (other nodes within their
+/// refresh interval).
+pub async fn activate_campaign(state: &AppState, slug: &str) -> Result<CampaignJson, ApiError> {
+    let activated = state.db.activate_campaign(slug).await?;
+    state.ingestor.refresh_campaign().await?;
+    Ok(CampaignJson::from(&activated))
+}
+
+/// `GET /api/v1/campaigns`: every campaign, newest first.
+pub async fn list(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let _ = caller;
+    let campaigns: Vec<CampaignJson> = state
+        .db
+        .campaigns()
+        .await?
+        .iter()
+        .map(CampaignJson::from)
+        .collect();
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "campaigns": campaigns })))
+}
+
+/// `POST /api/v1/campaigns` (admin).
+pub async fn create(
+    caller: Caller,
+    state: web::Data<AppState>,
+    body: web::Json<NewCampaignRequest>,
+) -> Result<HttpResponse, ApiError> {
+    require_admin(&caller)?;
+    let created = create_campaign(&state, body.into_inner()).await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/api/v1/campaigns/{}", created.slug)))
+        .json(created))
+}
+
+/// `GET /api/v1/campaigns/{campaign}` (`current` for the active one).
+pub async fn get(
+    caller: Caller,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let _ = caller;
+    let campaign = campaign_of(&state, &path.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "campaign": CampaignJson::from(&campaign.campaign),
+        "vocabulary": campaign.vocabulary,
+    })))
+}
+
+/// `POST /api/v1/campaigns/{campaign}/activate` (admin).
+pub async fn activate(
+    caller: Caller,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    require_admin(&caller)?;
+    Ok(HttpResponse::Ok().json(activate_campaign(&state, &path.into_inner()).await?))
+}

@@ -1,0 +1,208 @@
+//! 活动周管理: the campaigns, and for an admin a form for next year's week (dates, theme, a
+//! copy of a vocabulary) and the switch that makes it the active one.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use vocweek_domain::Role;
+
+use super::form::{field, form_pairs, stale_form};
+use super::layout::{escape, page_with};
+use super::reporting_pages::NAV;
+use super::session_cookie::{csrf_ok, csrf_token};
+use super::staff::{Staff, signed_in};
+use crate::AppState;
+use crate::reporting::campaigns::{NewCampaignRequest, activate_campaign, create_campaign};
+
+pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let staff = match signed_in(&req, &state).await {
+        Ok(staff) => staff,
+        Err(to_login) => return to_login,
+    };
+    render(&state, &staff, StatusCode::OK, "").await
+}
+
+async fn render(
+    state: &AppState,
+    staff: &Staff,
+    status: StatusCode,
+    message: &str,
+) -> HttpResponse {
+    let campaigns = match state.db.campaigns().await {
+        Ok(campaigns) => campaigns,
+        Err(err) => return crate::ApiError::from(err).page(),
+    };
+    let csrf = csrf_token(&staff.session);
+    let admin = staff.role == Role::Admin;
+    let rows: String = campaigns
+        .iter()
+        .map(|c| {
+            let action = if c.active {
+                "<strong>当前活动周</strong>".to_owned()
+            } else if admin {
+                format!(
+                    "<form method=\"post\" action=\"/campaigns/{slug}/activate\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><button>设为当前活动周</button></form>",
+                    slug = escape(&c.slug),
+                    csrf = escape(&csrf)
+                )
+            } else {
+                String::new()
+            };
+            format!(
+                "<tr data-slug=\"{slug}\"><td>{slug}</td><td>{year}</td><td>{name}</td><td>{theme}</td><td>{starts} 至 {ends}</td><td>{plan}</td><td>{report}</td><td>{action}</td></tr>",
+                slug = escape(&c.slug),
+                year = c.year,
+                name = escape(&c.name_zh),
+                theme = escape(&c.theme_zh),
+                starts = c.starts_on,
+                ends = c.ends_on,
+                plan = c.plan_due_on,
+                report = c.report_due_on,
+            )
+        })
+        .collect();
+    let options: String = campaigns
+        .iter()
+        .map(|c| {
+            format!(
+                "<option value=\"{slug}\"{selected}>{name}</option>",
+                slug = escape(&c.slug),
+                name = escape(&c.name_zh),
+                selected = if c.active { " selected" } else { "" }
+            )
+        })
+        .collect();
+    let form = if admin {
+        format!(
+            "<h2>新建活动周</h2><form method=\"post\" action=\"/campaigns\" id=\"new-campaign\">\
+             <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
+             <p><label>标识 <input name=\"slug\" required pattern=\"[a-z0-9-]{{3,60}}\" placeholder=\"shandong-2022\"></label>\
+             <label>年份 <input name=\"year\" type=\"number\" required min=\"2000\" max=\"2100\"></label></p>\
+             <p><label>名称 <input name=\"name_zh\" required size=\"40\"></label> <label>英文名称 <input name=\"name_en\" required size=\"40\"></label></p>\
+             <p><label>主题 <input name=\"theme_zh\" required size=\"30\"></label> <label>英文主题 <input name=\"theme_en\" required size=\"30\"></label></p>\
+             <p><label>开始日期 <input name=\"starts_on\" type=\"date\" required></label> <label>结束日期 <input name=\"ends_on\" type=\"date\" required></label></p>\
+             <p><label>方案等截止日期 <input name=\"plan_due_on\" type=\"date\" required></label> <label>总结与统计表截止日期 <input name=\"report_due_on\" type=\"date\" required></label></p>\
+             <p><label>沿用分类词表 <select name=\"vocabulary_from\">{options}</select></label></p>\
+             <p><button>创建</button></p></form>",
+            csrf = escape(&csrf)
+        )
+    } else {
+        "<p class=\"hint\">新建和切换活动周需要管理员账号。</p>".to_owned()
+    };
+    let message = if message.is_empty() {
+        String::new()
+    } else {
+        format!("<p class=\"error\" role=\"alert\">{}</p>", escape(message))
+    };
+    let body = format!(
+        "<h1>活动周管理</h1>{NAV}{message}<table id=\"campaigns\"><thead><tr><th>标识</th><th>年份</th><th>名称</th><th>主题</th><th>日期</th><th>方案截止</th><th>总结截止</th><th></th></tr></thead><tbody>{rows}</tbody></table>{form}"
+    );
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(page_with("活动周管理", &body, Some(&csrf)))
+}
+
+pub async fn create(req: HttpRequest, state: web::Data<AppState>, body: String) -> HttpResponse {
+    let staff = match signed_in(&req, &state).await {
+        Ok(staff) => staff,
+        Err(to_login) => return to_login,
+    };
+    let pairs = form_pairs(&body);
+    if !field(&pairs, "csrf").is_some_and(|c| csrf_ok(&staff.session, &c)) {
+        return stale_form();
+    }
+    if staff.role != Role::Admin {
+        return render(
+            &state,
+            &staff,
+            StatusCode::FORBIDDEN,
+            "只有管理员可以新建活动周。",
+        )
+        .await;
+    }
+    let get = |name: &str| field(&pairs, name).unwrap_or_default();
+    let date = |name: &str| vocweek_domain::parse_date("date", &get(name));
+    let parsed = (|| {
+        Ok::<_, vocweek_domain::DomainError>(NewCampaignRequest {
+            slug: get("slug"),
+            year: get("year").parse().map_err(|_| {
+                vocweek_domain::DomainError::InvalidValue("年份应为数字".to_owned())
+            })?,
+            name_zh: get("name_zh"),
+            name_en: get("name_en"),
+            theme_zh: get("theme_zh"),
+            theme_en: get("theme_en"),
+            starts_on: date("starts_on")?,
+            ends_on: date("ends_on")?,
+            plan_due_on: date("plan_due_on")?,
+            report_due_on: date("report_due_on")?,
+            vocabulary_from: field(&pairs, "vocabulary_from"),
+        })
+    })();
+    let request = match parsed {
+        Ok(request) => request,
+        Err(err) => {
+            return render(
+                &state,
+                &staff,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &format!("未能创建：{err}"),
+            )
+            .await;
+        }
+    };
+    match create_campaign(&state, request).await {
+        Ok(_) => redirect("/campaigns"),
+        Err(err) => {
+            render(
+                &state,
+                &staff,
+                err.status,
+                &format!("未能创建：{}", err.message),
+            )
+            .await
+        }
+    }
+}
+
+pub async fn activate(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    body: String,
+) -> HttpResponse {
+    let staff = match signed_in(&req, &state).await {
+        Ok(staff) => staff,
+        Err(to_login) => return to_login,
+    };
+    let pairs = form_pairs(&body);
+    if !field(&pairs, "csrf").is_some_and(|c| csrf_ok(&staff.session, &c)) {
+        return stale_form();
+    }
+    if staff.role != Role::Admin {
+        return render(
+            &state,
+            &staff,
+            StatusCode::FORBIDDEN,
+            "只有管理员可以切换活动周。",
+        )
+        .await;
+    }
+    match activate_campaign(&state, &slug).await {
+        Ok(_) => redirect("/campaigns"),
+        Err(err) => {
+            render(
+                &state,
+                &staff,
+                err.status,
+                &format!("未能切换：{}", err.message),
+            )
+            .await
+        }
+    }
+}
+
+fn redirect(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header(("Location", to))
+        .finish()
+}

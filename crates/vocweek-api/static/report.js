@@ -1,0 +1,190 @@
+// The units' reporting page: plan, website and liaison, the statistics table (drafts and the
+// final submission) and the summary report, all through the JSON API with the unit's token.
+// Whatever the server sends is set as text, never as HTML.
+(() => {
+  const $ = (id) => document.getElementById(id);
+  const STATUS = { missing: '未报送', draft: '草稿（未提交）', on_time: '已按时报送', late: '已报送（逾期）' };
+  const ERRORS = {
+    'unsupported-media-type': '文件类型不支持（请上传 Word、PDF、文本或网页文件）',
+    'kind-mismatch': '请上传文档（Word、PDF、文本或网页），不是图片或视频',
+    'payload-too-large': '文件超过大小上限',
+    'empty-file': '文件为空',
+    'version-conflict': '表格已被他人修改，请刷新后重试',
+    'already-submitted': '统计表已正式提交；如需更正，请修改后再次正式提交',
+    'not-a-reporting-unit': '本单位无需报送此项',
+    'invalid-token': '令牌无效',
+    'token-revoked': '令牌已吊销',
+    'token-expired': '令牌已过期',
+  };
+  let token = sessionStorage.getItem('vocweek-token');
+  let report = null;
+
+  const beijing = (iso) =>
+    new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
+
+  async function call(method, path, body) {
+    const init = { method, headers: { Authorization: `Bearer ${token}` } };
+    if (body instanceof FormData) {
+      init.body = body;
+    } else if (body !== undefined) {
+      init.headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(body);
+    }
+    const response = await fetch(path, init);
+    const answer = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      const error = new Error(
+        ERRORS[answer.error && answer.error.code] ||
+          (answer.error && answer.error.message) || `HTTP ${response.status}`,
+      );
+      error.status = response.status;
+      error.problems = (answer.error && answer.error.details && answer.error.details.problems) || [];
+      throw error;
+    }
+    return answer;
+  }
+
+  const base = () => `/api/v1/campaigns/current/units/me`;
+
+  function say(text, isError) {
+    $('status').textContent = text;
+    $('status').className = isError ? 'error' : '';
+  }
+
+  function badge(element, status) {
+    element.textContent = STATUS[status] || '';
+    element.className = `badge ${status === 'on_time' ? 'ok' : status}`;
+    element.dataset.status = status;
+  }
+
+  function showDocument(prefix, document) {
+    if (!document) return;
+    badge($(`${prefix}-status`), document.status);
+    const line = $(`${prefix}-current`);
+    line.textContent = document.current
+      ? `当前版本：${document.current.filename}（${beijing(document.current.submitted_at)}，共 ${document.versions} 版），截止 ${document.due_on}`
+      : `尚未上传，截止 ${document.due_on}`;
+  }
+
+  function render(answer) {
+    report = answer;
+    const c = answer.campaign;
+    $('unit-line').textContent = `${answer.unit.name} · ${c.name_zh}`;
+    $('deadlines').textContent =
+      `活动周 ${c.starts_on} 至 ${c.ends_on}。方案、专题网站、联络员截止 ${c.plan_due_on}；` +
+      `总结报告与统计表截止 ${c.report_due_on}（北京时间当日24时前为按时；逾期仍可提交，将标记为逾期）。`;
+    showDocument('plan', answer.plan);
+    const registration = answer.registration;
+    badge($('website-status'), registration.website_status);
+    badge($('liaison-status'), registration.liaison_status);
+    const form = $('registration-form');
+    form.website_url.value = registration.website_url || '';
+    if (registration.liaison) {
+      form.name.value = registration.liaison.name;
+      form.mobile.value = registration.liaison.mobile;
+      form.email.value = registration.liaison.email;
+    }
+    $('after-week').hidden = !answer.reports_statistics;
+    if (answer.statistics) {
+      badge($('statistics-status'), answer.statistics.status);
+      const figures = answer.statistics.figures;
+      const statistics = $('statistics-form');
+      for (const [name, value] of Object.entries(figures)) {
+        if (statistics.elements[name]) statistics.elements[name].value = value === null ? '' : value;
+      }
+    }
+    showDocument('summary', answer.summary_report);
+  }
+
+  function showProblems(list, problems) {
+    document.querySelectorAll('[data-problem]').forEach((e) => { e.textContent = ''; });
+    list.replaceChildren();
+    for (const problem of problems) {
+      const slot = document.querySelector(`[data-problem="${problem.field}"]`);
+      if (slot) slot.textContent = problem.message;
+      const item = document.createElement('li');
+      item.textContent = problem.message;
+      item.dataset.field = problem.field;
+      list.append(item);
+    }
+  }
+
+  async function load() {
+    try {
+      render(await call('GET', `${base()}/report`));
+      $('signin').hidden = true;
+      $('report').hidden = false;
+    } catch (error) {
+      sessionStorage.removeItem('vocweek-token');
+      $('signin').hidden = false;
+      $('report').hidden = true;
+      $('token-error').textContent = error.message;
+    }
+  }
+
+  $('token-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    token = $('token').value.trim();
+    sessionStorage.setItem('vocweek-token', token);
+    load();
+  });
+  $('sign-out').addEventListener('click', () => {
+    sessionStorage.removeItem('vocweek-token');
+    location.reload();
+  });
+
+  for (const id of ['plan-form', 'summary-form']) {
+    $(id).addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const form = event.target;
+      say('正在上传…');
+      try {
+        render(await call('POST', `${base()}/documents/${form.dataset.purpose}`, new FormData(form)));
+        form.reset();
+        say('已上传。');
+      } catch (error) {
+        say(`上传失败：${error.message}`, true);
+      }
+    });
+  }
+
+  $('registration-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const form = event.target;
+    const body = {};
+    if (form.website_url.value.trim()) body.website_url = form.website_url.value;
+    if (form.name.value.trim() || form.mobile.value.trim() || form.email.value.trim()) {
+      body.liaison = { name: form.name.value, mobile: form.mobile.value, email: form.email.value };
+    }
+    const list = document.querySelector('[data-for="registration"]');
+    try {
+      render(await call('PUT', `${base()}/registration`, body));
+      showProblems(list, []);
+      say('已保存。');
+    } catch (error) {
+      showProblems(list, error.problems);
+      say(`未保存：${error.problems.length ? '请按提示修改' : error.message}`, true);
+    }
+  });
+
+  $('statistics-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const form = event.target;
+    const submit = event.submitter && event.submitter.value === 'submit';
+    const body = { submit, revision: report && report.statistics ? report.statistics.revision : null };
+    for (const element of form.elements) {
+      if (element.name && element.name !== 'action') body[element.name] = element.value;
+    }
+    const list = document.querySelector('[data-for="statistics"]');
+    try {
+      render(await call('PUT', `${base()}/statistics`, body));
+      showProblems(list, []);
+      say(submit ? '统计表已正式提交。' : '草稿已保存。');
+    } catch (error) {
+      showProblems(list, error.problems);
+      say(`未保存：${error.problems.length ? '请按提示修改' : error.message}`, true);
+    }
+  });
+
+  if (token) load();
+})();

@@ -1,0 +1,12 @@
+//! Campaign reporting: registrations (website, liaison), documents (plan, summary report), the
+//! statistics table, and the daily submission counts the tracker reads. Every write is dated by
+//! the database's clock, so deadline tests can move time.
+
+mod documents;
+mod registrations;
+mod statistics;
+mod tracker;
+
+pub use documents::NewDocument;
+pub use statistics::{SaveStatistics, StatisticsStatus};
+pub use tracker::DailyCount;

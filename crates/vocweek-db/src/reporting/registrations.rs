@@ -1,0 +1,83 @@
+//! Before the week each unit registers its special website and a liaison (seed 四(二)). A
+//! registration is one row per campaign and unit; the first time each part was given is kept,
+//! since that is what a deadline is checked against.
+
+use sea_orm::{ActiveModelTrait, EntityTrait, Set, TransactionTrait};
+use vocweek_domain::reporting::Liaison;
+
+use crate::entities::unit_registration;
+use crate::{Db, DbResult};
+
+impl Db {
+    pub async fn registration(
+        &self,
+        campaign_id: i32,
+        unit_id: i32,
+    ) -> DbResult<Option<unit_registration::Model>> {
+        Ok(
+            unit_registration::Entity::find_by_id((campaign_id, unit_id))
+                .one(self.conn())
+                .await?,
+        )
+    }
+
+    pub async fn registrations(&self, campaign_id: i32) -> DbResult<Vec<unit_registration::Model>> {
+        use sea_orm::{ColumnTrait, QueryFilter};
+        Ok(unit_registration::Entity::find()
+            .filter(unit_registration::Column::CampaignId.eq(campaign_id))
+            .all(self.conn())
+            .await?)
+    }
+
+    /// Saves whichever of `website` and `liaison` is given (already checked and normalised).
+    pub async fn save_registration(
+        &self,
+        campaign_id: i32,
+        unit_id: i32,
+        website: Option<&str>,
+        liaison: Option<&Liaison>,
+    ) -> DbResult<unit_registration::Model> {
+        let now = self.clock().now();
+        let txn = self.conn().begin().await?;
+        let existing = unit_registration::Entity::find_by_id((campaign_id, unit_id))
+            .one(&txn)
+            .await?;
+        let is_new = existing.is_none();
+        let mut row: unit_registration::ActiveModel = match existing {
+            Some(row) => row.into(),
+            None => unit_registration::ActiveModel {
+                campaign_id: Set(campaign_id),
+                unit_id: Set(unit_id),
+                website_url: Set(None),
+                website_first_at: Set(None),
+                liaison_name: Set(None),
+                liaison_mobile: Set(None),
+                liaison_email: Set(None),
+                liaison_first_at: Set(None),
+                updated_at: Set(now),
+            },
+        };
+        if let Some(url) = website {
+            if row.website_first_at.as_ref().is_none() {
+                row.website_first_at = Set(Some(now));
+            }
+            row.website_url = Set(Some(url.to_owned()));
+        }
+        if let Some(liaison) = liaison {
+            if row.liaison_first_at.as_ref().is_none() {
+                row.liaison_first_at = Set(Some(now));
+            }
+            row.liaison_name = Set(Some(liaison.name.clone()));
+            row.liaison_mobile = Set(Some(liaison.mobile.clone()));
+            row.liaison_email = Set(Some(liaison.email.clone()));
+        }
+        row.updated_at = Set(now);
+        let saved = if is_new {
+            row.insert(&txn).await?
+        } else {
+            row.update(&txn).await?
+        };
+        txn.commit().await?;
+        Ok(saved)
+    }
+}

@@ -1,0 +1,288 @@
+//! The daily tracker and the desks' reporting pages: counts per unit and kind for a Beijing
+//! day (midnight to midnight on a pinned clock), duplicates credited to every unit that sent
+//! them, failed files not counted, the missing units of today, the export, and the pages.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use calamine::{Reader, Xlsx};
+use serde_json::Value;
+use vocweek_domain::{Desk, Role, UnitKind, parse_timestamp};
+use vocweek_tests::media::{jpeg_like, real_jpeg};
+use vocweek_tests::{Backend, TestApp, Upload, both_databases, spawn_app};
+
+fn at(app: &TestApp, beijing: &str) {
+    let instant = parse_timestamp("test clock", beijing).unwrap();
+    app.services.db.clock().pin(Some(instant));
+}
+
+fn sent_by<'a>(tracker: &'a Value, name: &str) -> Option<&'a Value> {
+    tracker["sent"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["unit"]["name"] == name)
+}
+
+fn missing_names(tracker: &Value) -> Vec<String> {
+    tracker["missing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn page(app: &TestApp, session: &str, path: &str) -> (u16, String) {
+    let response = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(app.url(path))
+        .header("cookie", format!("vw_session={session}"))
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+async fn who_sent_what_each_beijing_day(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, weifang) = app
+        .unit("潍坊职业学院", UnitKind::HigherVocationalCollege, "weifang")
+        .await;
+    let (_, bureau) = app
+        .unit("潍坊市教育局", UnitKind::CityBureau, "weifang")
+        .await;
+    let (_, silent) = app
+        .unit("菏泽职业学院", UnitKind::HigherVocationalCollege, "heze")
+        .await;
+    let (_, hr) = app
+        .unit("潍坊市人社局", UnitKind::CityHrBureau, "weifang")
+        .await;
+    let (_, school) = app
+        .unit(
+            "潍坊商业学校",
+            UnitKind::SecondaryVocationalSchool,
+            "weifang",
+        )
+        .await;
+    let _ = silent;
+    let editor = app.user_session("edu", Role::Editor, Some(Desk::Edu)).await;
+    let admin = app.user_session("admin", Role::Admin, None).await;
+    let photo = real_jpeg(7, 64, 48);
+
+    // The last second of 22 May in Beijing (15:59:59 UTC).
+    at(&app, "2021-05-22 23:59:59");
+    app.upload_id(&weifang, Upload::new("a.jpg", photo.clone()))
+        .await;
+    app.upload_id(&weifang, Upload::new("b.jpg", real_jpeg(8, 64, 48)))
+        .await;
+    // The first second of the 23rd: the bureau sends the same photo (a duplicate) and a text.
+    at(&app, "2021-05-23 00:00:00");
+    let (status, body) = app
+        .upload(&bureau, Upload::new("same.jpg", photo.clone()))
+        .await;
+    assert_eq!(
+        (status, body["duplicate"].as_bool()),
+        (200, Some(true)),
+        "{body}"
+    );
+    app.upload_id(
+        &bureau,
+        Upload::new("稿件.txt", "潍坊市活动周稿件".as_bytes().to_vec()),
+    )
+    .await;
+    // A fake JPEG fails processing: it is not material and does not count.
+    let fake = app
+        .upload_id(&hr, Upload::new("fake.jpg", jpeg_like(99, 4096)))
+        .await;
+    app.wait_for_state(&hr, &fake, "failed").await;
+    // A secondary school is not expected to report daily; what it sends still belongs to it.
+    app.upload_id(&school, Upload::new("c.jpg", real_jpeg(9, 64, 48)))
+        .await;
+
+    let (status, day22) = app
+        .get(&admin, "/api/v1/campaigns/current/tracker?day=2021-05-22")
+        .await;
+    assert_eq!(status, 200, "{day22}");
+    let w = sent_by(&day22, "潍坊职业学院").unwrap();
+    assert_eq!(
+        (w["counts"]["photo"].as_i64(), w["total"].as_i64()),
+        (Some(2), Some(2))
+    );
+    assert_eq!(
+        missing_names(&day22),
+        ["潍坊市教育局", "菏泽职业学院", "潍坊市人社局"]
+    );
+
+    // "Today" is the clock's Beijing day, and the default.
+    let (_, day23) = app.get(&admin, "/api/v1/campaigns/current/tracker").await;
+    assert_eq!(day23["day"], "2021-05-23");
+    assert_eq!(day23["today"], "2021-05-23");
+    assert_eq!(day23["campaign_days"].as_array().unwrap().len(), 7);
+    let b = sent_by(&day23, "潍坊市教育局").unwrap();
+    assert_eq!(
+        (
+            b["counts"]["photo"].as_i64(),
+            b["counts"]["article"].as_i64(),
+            b["total"].as_i64()
+        ),
+        (Some(1), Some(1), Some(2)),
+        "the duplicate is credited to the bureau too"
+    );
+    assert_eq!(
+        missing_names(&day23),
+        ["潍坊职业学院", "菏泽职业学院", "潍坊市人社局"]
+    );
+    assert!(sent_by(&day23, "潍坊商业学校").is_none());
+
+    // An editor sees the units of the desk only.
+    let (_, edu_view) = app
+        .get(&editor, "/api/v1/campaigns/current/tracker?day=2021-05-23")
+        .await;
+    assert_eq!(missing_names(&edu_view), ["潍坊职业学院", "菏泽职业学院"]);
+    // Outside the week the default is the nearest day of it; a bad day is refused.
+    at(&app, "2021-06-10 12:00:00");
+    let (_, after) = app.get(&admin, "/api/v1/campaigns/current/tracker").await;
+    assert_eq!(after["day"], "2021-05-28");
+    let (status, _) = app
+        .get(&admin, "/api/v1/campaigns/current/tracker?day=2021-02-30")
+        .await;
+    assert_eq!(status, 422);
+    let (status, _) = app.get(&weifang, "/api/v1/campaigns/current/tracker").await;
+    assert_eq!(status, 403, "units do not see the tracker");
+
+    // The export: every daily unit of the desk, with its counts.
+    let (status, mime, xlsx) = app
+        .fetch(
+            &editor,
+            "/api/v1/campaigns/current/tracker.xlsx?day=2021-05-23",
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(mime.contains("spreadsheetml"));
+    let mut workbook: Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).unwrap();
+    let sheet = workbook.worksheet_range("报送情况").unwrap();
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .skip(2)
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(rows.len(), 3);
+    let bureau_row = rows.iter().find(|r| r[0] == "潍坊市教育局").unwrap();
+    assert_eq!(bureau_row[3..], ["1", "0", "1", "2", "已报送"]);
+    assert!(
+        rows.iter()
+            .any(|r| r[0] == "菏泽职业学院" && r[7] == "未报送")
+    );
+
+    // The page: today's missing units and the chart of cities per day.
+    at(&app, "2021-05-23 21:00:00");
+    let (status, html) = page(&app, &editor, "/tracker").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("今日未报送单位"), "{html}");
+    assert!(html.contains("菏泽职业学院"));
+    assert!(html.contains("id=\"city-day-chart\""));
+    assert!(html.contains("data-city=\"weifang\" data-day=\"2021-05-22\" data-count=\"2\""));
+    assert!(html.contains("data-city=\"weifang\" data-day=\"2021-05-23\" data-count=\"2\""));
+    assert!(html.contains("data-city=\"heze\" data-day=\"2021-05-23\" data-count=\"0\""));
+    assert!(html.contains("tracker.xlsx?day=2021-05-23"));
+    let (status, _) = page(&app, "nobody", "/tracker").await;
+    assert_eq!(status, 303, "signed out: to the login page");
+    app.stop().await;
+}
+
+async fn the_desk_pages_show_readiness_and_the_table(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, college) = app
+        .unit("烟台职业学院", UnitKind::HigherVocationalCollege, "yantai")
+        .await;
+    let (_, _quiet) = app
+        .unit("威海职业学院", UnitKind::HigherVocationalCollege, "weihai")
+        .await;
+    let admin = app.user_session("admin", Role::Admin, None).await;
+    at(&app, "2021-05-21 10:00:00");
+    let response = app
+        .client
+        .put(app.url("/api/v1/campaigns/current/units/me/registration"))
+        .bearer_auth(&college)
+        .json(&serde_json::json!({ "website_url": "https://www.ytvc.com.cn/<week>" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+
+    let (status, html) = page(&app, &admin, "/reporting").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("报送情况"));
+    assert!(html.contains("烟台职业学院") && html.contains("威海职业学院"));
+    assert!(html.contains("data-status=\"on_time\""));
+    // The unit's URL is shown escaped.
+    assert!(
+        html.contains("https://www.ytvc.com.cn/%3Cweek%3E"),
+        "{html}"
+    );
+    assert!(!html.contains("<week>"));
+    let (status, html) = page(&app, &admin, "/reporting/statistics").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("2021年职业教育活动周情况统计表"));
+    assert!(html.contains("参与活动的职业院校学生参与覆盖率"));
+    assert!(html.contains("statistics.xlsx"));
+
+    // The campaigns page creates and activates a week through its forms (CSRF-checked).
+    let (status, html) = page(&app, &admin, "/campaigns").await;
+    assert_eq!(status, 200);
+    let start = html.find("name=\"csrf\" value=\"").unwrap() + "name=\"csrf\" value=\"".len();
+    let csrf = html[start..start + 64].to_owned();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("slug", "shandong-2022"),
+        ("year", "2022"),
+        ("name_zh", "山东省2022年职业教育活动周"),
+        ("name_en", "Shandong 2022"),
+        ("theme_zh", "技能：让生活更美好"),
+        ("theme_en", "Skills make life better"),
+        ("starts_on", "2022-05-08"),
+        ("ends_on", "2022-05-14"),
+        ("plan_due_on", "2022-05-06"),
+        ("report_due_on", "2022-05-25"),
+        ("vocabulary_from", "shandong-2021"),
+    ];
+    let without_csrf = client
+        .post(app.url("/campaigns"))
+        .header("cookie", format!("vw_session={admin}"))
+        .form(&form[1..])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(without_csrf.status(), 403);
+    let created = client
+        .post(app.url("/campaigns"))
+        .header("cookie", format!("vw_session={admin}"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 303);
+    let (_, html) = page(&app, &admin, "/campaigns").await;
+    assert!(html.contains("data-slug=\"shandong-2022\""));
+    let activated = client
+        .post(app.url("/campaigns/shandong-2022/activate"))
+        .header("cookie", format!("vw_session={admin}"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(activated.status(), 303);
+    assert_eq!(app.services.ingestor.campaign().campaign.year, 2022);
+    app.stop().await;
+}
+
+both_databases!(
+    who_sent_what_each_beijing_day,
+    the_desk_pages_show_readiness_and_the_table
+);
