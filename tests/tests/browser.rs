@@ -209,7 +209,37 @@ async fn a_unit_uploads_through_a_broken_network(backend: Backend) {
     app.stop().await;
 }
 
+async fn a_unit_fills_in_its_reports(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, token) = app
+        .unit(
+            "潍坊职业学院",
+            UnitKind::HigherVocationalCollege,
+            "weifang",
+        )
+        .await;
+    app.services.db.clock().pin(Some(
+        vocweek_domain::parse_timestamp("t", "2021-05-21 15:00:00").unwrap(),
+    ));
+    let plan = app.data_dir.join("活动周方案.html");
+    std::fs::write(
+        &plan,
+        "<html><body><h1>潍坊职业学院活动周方案</h1><p>开放校园。</p></body></html>",
+    )
+    .unwrap();
+    run_script("report.mjs", &[&app.base_url, &token, plan.to_str().unwrap()]).await;
+    let (_, report) = app
+        .get(&token, "/api/v1/campaigns/current/units/me/report")
+        .await;
+    assert_eq!(report["statistics"]["status"], "on_time");
+    assert_eq!(report["statistics"]["figures"]["participants"], 4000);
+    assert_eq!(report["registration"]["liaison"]["mobile"], "13812345678");
+    assert_eq!(report["plan"]["versions"], 1);
+    app.stop().await;
+}
+
 both_databases!(
+    a_unit_fills_in_its_reports,
     a_unit_uploads_through_a_broken_network,
     an_editor_approves_with_the_keyboard,
     an_editor_plays_a_video,

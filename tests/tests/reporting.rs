@@ -123,7 +123,8 @@ async fn a_new_years_campaign_is_data(backend: Backend) {
     assert_eq!(status, 409, "a slug is taken once");
     // The copy of the vocabulary belongs to the new campaign.
     let (_, copy) = app.get(&admin, "/api/v1/campaigns/shandong-2022").await;
-    assert_eq!(copy["vocabulary"]["cities"].as_array().unwrap().len(), 17);
+    assert_eq!(copy["cities"].as_array().unwrap().len(), 17);
+    assert_eq!(copy["campaign"]["year"], 2022);
 
     // Still 2021 until it is activated.
     let (_, report) = app.get(&unit, &format!("{UNIT}/report")).await;

@@ -77,7 +77,10 @@ pub async fn target_unit(
                 "not-your-unit",
                 "a unit sees and edits only its own reports",
             ),
-            _ => ApiError::forbidden("this unit reports to the other desk"),
+            Principal::Partner { .. } => {
+                ApiError::forbidden("partners read approved items, not units' reports")
+            }
+            Principal::User { .. } => ApiError::forbidden("this unit reports to the other desk"),
         });
     }
     Ok(TargetUnit {

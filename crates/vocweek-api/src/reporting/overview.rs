@@ -55,6 +55,9 @@ pub async fn campaign_overview(
 
 /// `GET /api/v1/campaigns/{campaign}/readiness`: every unit's reports (staff; an editor sees
 /// the units of its desk).
+#[utoipa::path(get, path = "/api/v1/campaigns/{campaign}/readiness", tag = "reporting", security(("bearer" = [])),
+    params(("campaign" = String, Path, description = "a campaign's slug, or `current`")),
+    responses((status = 200, description = "`units`: every unit's report"), (status = 403, body = crate::json::ErrorEnvelope)))]
 pub async fn get_readiness(
     caller: Caller,
     state: web::Data<AppState>,
@@ -118,6 +121,9 @@ fn submitted_rows(rows: &[StatisticsRowJson]) -> Vec<StatisticsRow> {
 }
 
 /// `GET /api/v1/campaigns/{campaign}/statistics`: the table of every reporting unit.
+#[utoipa::path(get, path = "/api/v1/campaigns/{campaign}/statistics", tag = "reporting", security(("bearer" = [])),
+    params(("campaign" = String, Path, description = "a campaign's slug, or `current`")),
+    responses((status = 200, body = StatisticsTableJson), (status = 403, body = crate::json::ErrorEnvelope)))]
 pub async fn get_statistics_table(
     caller: Caller,
     state: web::Data<AppState>,
@@ -187,6 +193,9 @@ pub async fn statistics_workbook(
 /// `GET /api/v1/campaigns/{campaign}/statistics.xlsx`: the table as the Ministry's Excel form,
 /// one row per unit that submitted, a total row and the seed's notes; a second sheet lists
 /// every reporting unit's status.
+#[utoipa::path(get, path = "/api/v1/campaigns/{campaign}/statistics.xlsx", tag = "reporting", security(("bearer" = [])),
+    params(("campaign" = String, Path, description = "a campaign's slug, or `current`")),
+    responses((status = 200, description = "The Excel form"), (status = 403, body = crate::json::ErrorEnvelope)))]
 pub async fn get_statistics_xlsx(
     caller: Caller,
     state: web::Data<AppState>,

@@ -145,6 +145,9 @@ pub struct TrackerQuery {
 
 /// `GET /api/v1/campaigns/{campaign}/tracker?day=YYYY-MM-DD`: who sent what that day and who
 /// sent nothing (default: today, Beijing time, within the week).
+#[utoipa::path(get, path = "/api/v1/campaigns/{campaign}/tracker", tag = "reporting", security(("bearer" = [])),
+    params(("campaign" = String, Path, description = "a campaign's slug, or `current`"), ("day" = Option<String>, Query, description = "YYYY-MM-DD; default today in Beijing, within the week")),
+    responses((status = 200, body = TrackerDayJson), (status = 403, body = crate::json::ErrorEnvelope), (status = 422, body = crate::json::ErrorEnvelope)))]
 pub async fn get_tracker(
     caller: Caller,
     state: web::Data<AppState>,
@@ -228,6 +231,9 @@ pub async fn tracker_workbook(
 }
 
 /// `GET /api/v1/campaigns/{campaign}/tracker.xlsx?day=`: the same day as a spreadsheet.
+#[utoipa::path(get, path = "/api/v1/campaigns/{campaign}/tracker.xlsx", tag = "reporting", security(("bearer" = [])),
+    params(("campaign" = String, Path, description = "a campaign's slug, or `current`"), ("day" = Option<String>, Query, description = "YYYY-MM-DD")),
+    responses((status = 200, description = "The day as a spreadsheet"), (status = 403, body = crate::json::ErrorEnvelope)))]
 pub async fn get_tracker_xlsx(
     caller: Caller,
     state: web::Data<AppState>,

@@ -78,6 +78,9 @@ pub async fn unit_report(
 
 /// `GET /api/v1/campaigns/{campaign}/units/{unit}/report`: everything the unit owes, with
 /// deadlines and late flags (`{unit}` may be `me` for a unit's own token).
+#[utoipa::path(get, path = "/api/v1/campaigns/{campaign}/units/{unit}/report", tag = "reporting", security(("bearer" = [])),
+    params(("campaign" = String, Path, description = "a campaign's slug, or `current`"), ("unit" = String, Path, description = "a unit id, or `me` for the calling unit")),
+    responses((status = 200, body = UnitReportJson), (status = 403, body = crate::json::ErrorEnvelope), (status = 404, body = crate::json::ErrorEnvelope)))]
 pub async fn get_report(
     caller: Caller,
     state: web::Data<AppState>,
@@ -99,6 +102,9 @@ pub struct RegistrationRequest {
 
 /// `PUT …/units/{unit}/registration`: the website and/or the liaison; each part given is
 /// checked (every problem listed at once) and replaces the previous value.
+#[utoipa::path(put, path = "/api/v1/campaigns/{campaign}/units/{unit}/registration", tag = "reporting", security(("bearer" = [])),
+    params(("campaign" = String, Path, description = "a campaign's slug, or `current`"), ("unit" = String, Path, description = "a unit id, or `me` for the calling unit")), request_body = RegistrationRequest,
+    responses((status = 200, body = UnitReportJson), (status = 403, body = crate::json::ErrorEnvelope), (status = 422, description = "`invalid-fields` with `details.problems`", body = crate::json::ErrorEnvelope)))]
 pub async fn put_registration(
     caller: Caller,
     state: web::Data<AppState>,
@@ -166,6 +172,9 @@ pub struct StatisticsRequest {
 }
 
 /// `PUT …/units/{unit}/statistics`: the statistics table (附件2).
+#[utoipa::path(put, path = "/api/v1/campaigns/{campaign}/units/{unit}/statistics", tag = "reporting", security(("bearer" = [])),
+    params(("campaign" = String, Path, description = "a campaign's slug, or `current`"), ("unit" = String, Path, description = "a unit id, or `me` for the calling unit")), request_body = StatisticsRequest,
+    responses((status = 200, body = UnitReportJson), (status = 403, body = crate::json::ErrorEnvelope), (status = 409, description = "`version-conflict` or `already-submitted`", body = crate::json::ErrorEnvelope), (status = 422, description = "`invalid-fields` with `details.problems`", body = crate::json::ErrorEnvelope)))]
 pub async fn put_statistics(
     caller: Caller,
     state: web::Data<AppState>,
@@ -206,6 +215,9 @@ pub async fn put_statistics(
 /// `POST …/units/{unit}/documents/{plan|summary_report}`: a Word, PDF, text or HTML file in
 /// the multipart field `file`, streamed through the normal ingest (size limit, type sniffing,
 /// BLAKE3). A new version replaces the current one; the first one dates the submission.
+#[utoipa::path(post, path = "/api/v1/campaigns/{campaign}/units/{unit}/documents/{purpose}", tag = "reporting", security(("bearer" = [])),
+    params(("campaign" = String, Path, description = "a campaign's slug, or `current`"), ("unit" = String, Path, description = "a unit id, or `me` for the calling unit"), ("purpose" = String, Path, description = "`plan` or `summary_report`")),
+    responses((status = 201, body = UnitReportJson), (status = 413, body = crate::json::ErrorEnvelope), (status = 415, body = crate::json::ErrorEnvelope), (status = 422, body = crate::json::ErrorEnvelope)))]
 pub async fn post_document(
     caller: Caller,
     state: web::Data<AppState>,
@@ -259,6 +271,9 @@ pub async fn post_document(
 }
 
 /// `GET …/units/{unit}/documents/{purpose}`: the current version, named as it was sent.
+#[utoipa::path(get, path = "/api/v1/campaigns/{campaign}/units/{unit}/documents/{purpose}", tag = "reporting", security(("bearer" = [])),
+    params(("campaign" = String, Path, description = "a campaign's slug, or `current`"), ("unit" = String, Path, description = "a unit id, or `me` for the calling unit"), ("purpose" = String, Path, description = "`plan` or `summary_report`")),
+    responses((status = 200, description = "The current version's bytes"), (status = 404, body = crate::json::ErrorEnvelope)))]
 pub async fn get_document(
     caller: Caller,
     state: web::Data<AppState>,
