@@ -212,11 +212,7 @@ async fn a_unit_uploads_through_a_broken_network(backend: Backend) {
 async fn a_unit_fills_in_its_reports(backend: Backend) {
     let app = spawn_app(backend).await;
     let (_, token) = app
-        .unit(
-            "潍坊职业学院",
-            UnitKind::HigherVocationalCollege,
-            "weifang",
-        )
+        .unit("潍坊职业学院", UnitKind::HigherVocationalCollege, "weifang")
         .await;
     app.services.db.clock().pin(Some(
         vocweek_domain::parse_timestamp("t", "2021-05-21 15:00:00").unwrap(),
@@ -227,7 +223,11 @@ async fn a_unit_fills_in_its_reports(backend: Backend) {
         "<html><body><h1>潍坊职业学院活动周方案</h1><p>开放校园。</p></body></html>",
     )
     .unwrap();
-    run_script("report.mjs", &[&app.base_url, &token, plan.to_str().unwrap()]).await;
+    run_script(
+        "report.mjs",
+        &[&app.base_url, &token, plan.to_str().unwrap()],
+    )
+    .await;
     let (_, report) = app
         .get(&token, "/api/v1/campaigns/current/units/me/report")
         .await;

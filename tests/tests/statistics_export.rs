@@ -116,7 +116,7 @@ async fn the_excel_table_reads_back_in_a_real_reader_and_in_libreoffice(backend:
             "dezhou",
         )
         .await;
-    let (_, _silent) = app
+    let (_, silent) = app
         .unit("聊城市教育局", UnitKind::CityBureau, "liaocheng")
         .await;
     let (_, _hr) = app
@@ -270,6 +270,35 @@ async fn the_excel_table_reads_back_in_a_real_reader_and_in_libreoffice(backend:
         ["合计", "24", "1000", "4000", "60.00%", "14", "6100", "22"]
     );
     assert!(rows[7][0].starts_with("注：1."));
+
+    // A unit downloads its own table: 统计单位 is the unit, its one row, no total row.
+    let (status, _, own) = app
+        .fetch(
+            &college,
+            "/api/v1/campaigns/current/units/me/statistics.xlsx",
+        )
+        .await;
+    assert_eq!(status, 200);
+    let mut own: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(own)).unwrap();
+    let sheet = own.worksheet_range("统计表").unwrap();
+    let text = |row: u32, column: u32| {
+        sheet
+            .get_value((row, column))
+            .map(|v| v.to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(text(1, 0), "统计单位：山东商业职业技术学院");
+    assert_eq!(text(3, 0), "山东商业职业技术学院");
+    assert_eq!(text(3, 3), "3000");
+    assert!(text(4, 0).is_empty(), "no total row for one unit");
+    assert!(text(5, 0).starts_with("注：1."));
+    let (status, _, _) = app
+        .fetch(
+            &silent,
+            "/api/v1/campaigns/current/units/me/statistics.xlsx",
+        )
+        .await;
+    assert_eq!(status, 404, "nothing filled in yet");
 
     // The JSON table agrees.
     let (_, json_table) = app

@@ -186,5 +186,21 @@
     }
   });
 
+  // The table as the Ministry's Excel form: fetched with the token, saved by the browser.
+  $('statistics-xlsx').addEventListener('click', async () => {
+    const response = await fetch(`${base()}/statistics.xlsx`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    if (!response.ok) {
+      say(response.status === 404 ? '尚未填写统计表' : `下载失败（HTTP ${response.status}）`, true);
+      return;
+    }
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(await response.blob());
+    link.download = `统计表-${report ? report.unit.name : ''}.xlsx`;
+    link.click();
+    URL.revokeObjectURL(link.href);
+  });
+
   if (token) load();
 })();

@@ -42,6 +42,8 @@ pub struct StatisticsWorkbook<'a> {
     pub reporting_unit: &'a str,
     pub rows: &'a [StatisticsRow],
     pub statuses: &'a [StatusRow],
+    /// A 合计 row (the desks' table); a unit's own copy has none.
+    pub with_total: bool,
 }
 
 /// The columns: 统计单位 (the unit's name), then the seed's nine.
@@ -107,11 +109,19 @@ fn write_table(sheet: &mut Worksheet, book: &StatisticsWorkbook<'_>) -> Result<(
         line += 1;
     }
 
-    let total = total_of(book.rows);
-    sheet.write_string_with_format(line, 0, "合计", &total_label)?;
-    write_figures(sheet, line, &total, &cell, &percent)?;
-    line += 2;
-    for note in STATISTICS_NOTES {
+    if book.with_total {
+        let total = total_of(book.rows);
+        sheet.write_string_with_format(line, 0, "合计", &total_label)?;
+        write_figures(sheet, line, &total, &cell, &percent)?;
+        line += 1;
+    }
+    line += 1;
+    let notes = if book.with_total {
+        &STATISTICS_NOTES[..]
+    } else {
+        &STATISTICS_NOTES[..3]
+    };
+    for note in notes {
         sheet.merge_range(line, 0, line, last, note, &plain)?;
         line += 1;
     }

@@ -55,6 +55,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::put().to(unit_report::put_statistics)),
     )
     .service(
+        resource("/api/v1/campaigns/{campaign}/units/{unit}/statistics.xlsx")
+            .route(web::get().to(unit_report::get_unit_statistics_xlsx)),
+    )
+    .service(
         resource("/api/v1/campaigns/{campaign}/units/{unit}/documents/{purpose}")
             .route(web::get().to(unit_report::get_document))
             .route(web::post().to(unit_report::post_document)),

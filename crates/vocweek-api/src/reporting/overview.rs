@@ -185,6 +185,7 @@ pub async fn statistics_workbook(
         reporting_unit,
         rows: &rows,
         statuses: &statuses,
+        with_total: true,
     })
     .map_err(|err| ApiError::internal(&err))?;
     Ok((bytes, format!("{title}.xlsx")))

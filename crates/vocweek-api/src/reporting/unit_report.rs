@@ -307,3 +307,61 @@ pub async fn get_document(
         .no_chunking(size)
         .streaming(stream))
 }
+
+/// `GET …/units/{unit}/statistics.xlsx`: the unit's own table as the Ministry's Excel form
+/// (统计单位 is the unit; a draft is marked so on the status sheet), to keep or to print.
+#[utoipa::path(get, path = "/api/v1/campaigns/{campaign}/units/{unit}/statistics.xlsx", tag = "reporting", security(("bearer" = [])),
+    params(("campaign" = String, Path, description = "a campaign's slug, or `current`"), ("unit" = String, Path, description = "a unit id, or `me` for the calling unit")),
+    responses((status = 200, description = "The Excel form with this unit's row"), (status = 403, body = crate::json::ErrorEnvelope), (status = 404, body = crate::json::ErrorEnvelope)))]
+pub async fn get_unit_statistics_xlsx(
+    caller: Caller,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (campaign, unit) = path.into_inner();
+    let campaign = campaign_of(&state, &campaign).await?;
+    let target = target_unit(&state, &caller, &unit).await?;
+    target.require_statistics_unit()?;
+    let report = unit_report(&state, &campaign, &target).await?;
+    let statistics = report
+        .statistics
+        .ok_or_else(|| ApiError::not_found("statistics table"))?;
+    if statistics.status == "missing" {
+        return Err(ApiError::not_found("statistics table"));
+    }
+    let title = format!("{}年职业教育活动周情况统计表", campaign.campaign.year);
+    let status = vocweek_pipeline::StatusRow {
+        unit_name: target.unit.name.clone(),
+        unit_kind_zh: target.kind.name_zh().to_owned(),
+        city_zh: campaign
+            .vocabulary
+            .city(&target.unit.city)
+            .map(|c| c.zh.clone())
+            .unwrap_or_else(|| target.unit.city.clone()),
+        status_zh: super::overview::status_zh(statistics.status).to_owned(),
+        first_submitted: statistics
+            .first_submitted_at
+            .map(crate::web::beijing)
+            .unwrap_or_default(),
+        last_submitted: statistics
+            .submitted_at
+            .map(crate::web::beijing)
+            .unwrap_or_default(),
+    };
+    let rows = [vocweek_pipeline::StatisticsRow {
+        unit_name: target.unit.name.clone(),
+        figures: statistics.figures,
+    }];
+    let bytes = vocweek_pipeline::statistics_xlsx(&vocweek_pipeline::StatisticsWorkbook {
+        title: &title,
+        reporting_unit: &target.unit.name,
+        rows: &rows,
+        statuses: std::slice::from_ref(&status),
+        with_total: false,
+    })
+    .map_err(|err| ApiError::internal(&err))?;
+    Ok(super::overview::xlsx_response(
+        bytes,
+        &format!("{title}-{}.xlsx", target.unit.name),
+    ))
+}

@@ -190,7 +190,7 @@ pub async fn list(
         nonempty(&query.kind),
     );
     let mut body = format!(
-        "<h1>审核队列</h1><p><a href=\"/dashboard\">数据看板</a> · <a href=\"/batches\">推荐批次</a> · {} · <form method=\"post\" action=\"/logout\" style=\"display:inline\">\
+        "<h1>审核队列</h1><p><a href=\"/dashboard\">数据看板</a> · <a href=\"/batches\">推荐批次</a> · <a href=\"/reporting\">报送情况</a> · <a href=\"/tracker\">每日报送跟踪</a> · {} · <form method=\"post\" action=\"/logout\" style=\"display:inline\">\
          <input type=\"hidden\" name=\"csrf\" value=\"{}\"><button>退出</button></form></p>\
          <form class=\"filters\" method=\"get\" action=\"/queue\">\
          <label>状态 <select name=\"state\">{states}</select></label>\

@@ -44,7 +44,8 @@ const HEAD: &str = r#"<h1>材料与统计报送</h1>
 
 const TAIL: &str = r#"    <ul class="problems" data-for="statistics"></ul>
     <p><button type="submit" name="action" value="draft">保存草稿</button>
-    <button type="submit" name="action" value="submit">正式提交</button></p>
+    <button type="submit" name="action" value="submit">正式提交</button>
+    <button type="button" id="statistics-xlsx">下载本单位统计表（Excel）</button></p>
   </form>
   <h2>总结报告 <span id="summary-status"></span></h2>
   <p id="summary-current"></p>

@@ -17,7 +17,7 @@ const BODY: &str = r#"<h1>素材报送</h1>
   </form>
 </section>
 <section id="uploader" hidden>
-  <p><span id="unit-line"></span> <button type="button" id="sign-out">退出</button></p>
+  <p><span id="unit-line"></span> · <a href="/report">材料与统计报送</a> <button type="button" id="sign-out">退出</button></p>
   <form id="upload-form">
     <p><label>文件（可多选） <input type="file" id="files" multiple required></label></p>
     <p><label>标题 <input id="title" size="40" maxlength="200" placeholder="留空则使用文件名"></label></p>
