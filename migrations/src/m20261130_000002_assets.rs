@@ -250,7 +250,7 @@ enum AssetThemes {
 }
 
 #[derive(DeriveIden)]
-enum Submissions {
+pub enum Submissions {
     Table,
     Id,
     AssetId,

@@ -5,6 +5,7 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
 use crate::m20261130_000001_accounts::{Campaigns, Units};
+use crate::m20261130_000002_assets::Submissions;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -12,6 +13,16 @@ pub struct Migration;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        // The daily tracker counts what units uploaded, not the pictures an article job took
+        // out of their documents.
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Submissions::Table)
+                    .add_column(boolean(SubmissionsExtracted::Extracted).default(false))
+                    .to_owned(),
+            )
+            .await?;
         manager
             .create_table(
                 Table::create()
@@ -138,8 +149,20 @@ impl MigrationTrait for Migration {
                 .drop_table(Table::drop().table(table).to_owned())
                 .await?;
         }
-        Ok(())
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Submissions::Table)
+                    .drop_column(SubmissionsExtracted::Extracted)
+                    .to_owned(),
+            )
+            .await
     }
+}
+
+#[derive(DeriveIden)]
+enum SubmissionsExtracted {
+    Extracted,
 }
 
 #[derive(DeriveIden)]

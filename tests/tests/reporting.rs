@@ -57,6 +57,20 @@ async fn a_new_years_campaign_is_data(backend: Backend) {
     let (_, unit) = app
         .unit("济南职业学院", UnitKind::HigherVocationalCollege, "jinan")
         .await;
+    let (_, other) = app
+        .unit(
+            "济南工程职业技术学院",
+            UnitKind::HigherVocationalCollege,
+            "jinan",
+        )
+        .await;
+    let old_photo = vocweek_tests::media::real_jpeg(11, 64, 48);
+    at(&app, "2021-05-22 10:00:00");
+    app.upload_id(
+        &unit,
+        vocweek_tests::Upload::new("2021.jpg", old_photo.clone()),
+    )
+    .await;
     let next = json!({
         "slug": "shandong-2022", "year": 2022,
         "name_zh": "山东省2022年职业教育活动周", "name_en": "Shandong Vocational Education Week 2022",
@@ -173,12 +187,49 @@ async fn a_new_years_campaign_is_data(backend: Backend) {
         ))
         .await;
     assert_eq!(campaign_of_asset, 1);
-    // 2021's reports are still reachable by slug.
+    // 2021's reports are still read by slug, no longer changed.
     let (status, old) = app
         .get(&unit, "/api/v1/campaigns/shandong-2021/units/me/report")
         .await;
     assert_eq!(status, 200);
     assert_eq!(old["campaign"]["year"], 2021);
+    let (status, body) = call(
+        &app,
+        &unit,
+        reqwest::Method::PUT,
+        "/api/v1/campaigns/shandong-2021/units/me/statistics",
+        Some(json!({ "teachers": 1 })),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (409, Some("campaign-closed"))
+    );
+    let (status, _) = call(
+        &app,
+        &unit,
+        reqwest::Method::PUT,
+        "/api/v1/campaigns/current/units/me/statistics",
+        Some(json!({ "teachers": 1 })),
+    )
+    .await;
+    assert_eq!(status, 200);
+
+    // Bytes first stored in 2021 and sent again during the 2022 week count for that day.
+    at(&app, "2022-05-09 10:00:00");
+    let (status, body) = app
+        .upload(&other, vocweek_tests::Upload::new("old.jpg", old_photo))
+        .await;
+    assert_eq!((status, body["duplicate"].as_bool()), (200, Some(true)));
+    let (_, tracker) = app.get(&admin, "/api/v1/campaigns/current/tracker").await;
+    assert_eq!(tracker["day"], "2022-05-09");
+    let sent: Vec<&str> = tracker["sent"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["unit"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(sent, ["济南工程职业技术学院"]);
     app.stop().await;
 }
 
@@ -672,13 +723,11 @@ async fn units_see_their_own_desks_see_their_units(backend: Backend) {
     .await;
     assert_eq!(status, 200);
     // A unit sees and edits only its own.
-    let (status, body) = app
+    // Another unit's id is as unknown to a unit as an id that does not exist.
+    let (status, _) = app
         .get(&other, &format!("{}/report", units(college_id)))
         .await;
-    assert_eq!(
-        (status, body["error"]["code"].as_str()),
-        (403, Some("not-your-unit"))
-    );
+    assert_eq!(status, 404);
     let (status, _) = call(
         &app,
         &other,
@@ -687,7 +736,7 @@ async fn units_see_their_own_desks_see_their_units(backend: Backend) {
         Some(json!({ "teachers": 1 })),
     )
     .await;
-    assert_eq!(status, 403);
+    assert_eq!(status, 404);
     let (status, own) = app
         .get(&other, &format!("{}/report", units(other_id)))
         .await;

@@ -140,6 +140,34 @@ async fn who_sent_what_each_beijing_day(backend: Backend) {
         .get(&editor, "/api/v1/campaigns/current/tracker?day=2021-05-23")
         .await;
     assert_eq!(missing_names(&edu_view), ["潍坊职业学院", "菏泽职业学院"]);
+    // Pictures an article job takes out of a Word file are not uploads of the unit.
+    at(&app, "2021-05-24 20:00:00");
+    let html = vocweek_tests::documents::article_html(
+        "潍坊市技能展示",
+        &["第一段。", "第二段。"],
+        Some(&vocweek_tests::documents::png(5, 320, 240)),
+    );
+    let docx = vocweek_tests::documents::libreoffice(&html, "docx");
+    let article = app.upload_id(&bureau, Upload::new("稿件.docx", docx)).await;
+    app.wait_for_state(&bureau, &article, "pending_review")
+        .await;
+    assert_eq!(
+        app.count("submissions WHERE extracted").await,
+        1,
+        "the article's picture was taken out"
+    );
+    let (_, day24) = app
+        .get(&admin, "/api/v1/campaigns/current/tracker?day=2021-05-24")
+        .await;
+    let b = sent_by(&day24, "潍坊市教育局").unwrap();
+    assert_eq!(
+        (
+            b["counts"]["article"].as_i64(),
+            b["counts"]["photo"].as_i64()
+        ),
+        (Some(1), Some(0))
+    );
+
     // Outside the week the default is the nearest day of it; a bad day is refused.
     at(&app, "2021-06-10 12:00:00");
     let (_, after) = app.get(&admin, "/api/v1/campaigns/current/tracker").await;
@@ -148,6 +176,16 @@ async fn who_sent_what_each_beijing_day(backend: Backend) {
         .get(&admin, "/api/v1/campaigns/current/tracker?day=2021-02-30")
         .await;
     assert_eq!(status, 422);
+    let (status, body) = app
+        .get(
+            &admin,
+            "/api/v1/campaigns/current/tracker?day=%2B262142-12-31",
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (422, Some("not-a-campaign-day"))
+    );
     let (status, _) = app.get(&weifang, "/api/v1/campaigns/current/tracker").await;
     assert_eq!(status, 403, "units do not see the tracker");
 

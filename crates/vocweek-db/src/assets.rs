@@ -443,6 +443,8 @@ async fn insert_submission<C: ConnectionTrait>(
         original_filename: Set(new.original_filename.clone()),
         title: Set(new.title.clone()),
         created_at: Set(now),
+        // The article job names the article a picture came from; uploads have no such field.
+        extracted: Set(new.metadata.get("article_id").is_some()),
         ..Default::default()
     }
     .insert(conn)

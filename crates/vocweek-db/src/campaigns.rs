@@ -1,7 +1,7 @@
 //! Campaigns and their vocabularies: seeded from the domain's data files, read back per campaign
 //! so next year's week can bring its own themes without a code change.
 
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
     TransactionTrait,
@@ -99,18 +99,18 @@ impl Db {
         })
     }
 
-    /// Adds a campaign (not active yet) with its own copy of the vocabulary.
+    /// Adds a campaign (not active yet) with its own copy of the vocabulary. The unique slug
+    /// decides between two creations at once; the transaction starts with its insert so SQLite
+    /// takes the write lock first.
     pub async fn create_campaign(&self, seed: &CampaignSeed) -> DbResult<campaign::Model> {
         let txn = self.conn().begin().await?;
-        let taken = campaign::Entity::find()
-            .filter(campaign::Column::Slug.eq(&seed.slug))
-            .one(&txn)
-            .await?
-            .is_some();
-        if taken {
-            return Err(DbError::AlreadyExists(format!("campaign '{}'", seed.slug)));
-        }
-        let created = insert_campaign(&txn, seed).await?;
+        let created = match insert_campaign(&txn, seed).await {
+            Ok(created) => created,
+            Err(DbError::Database(err)) if crate::error::is_unique_violation(&err) => {
+                return Err(DbError::AlreadyExists(format!("campaign '{}'", seed.slug)));
+            }
+            Err(err) => return Err(err),
+        };
         txn.commit().await?;
         Ok(created)
     }
@@ -118,23 +118,24 @@ impl Db {
     /// Makes `slug` the campaign new uploads and reports belong to; the previous one keeps its
     /// assets and reports. Each node picks the change up within its refresh interval.
     pub async fn activate_campaign(&self, slug: &str) -> DbResult<campaign::Model> {
-        let txn = self.conn().begin().await?;
-        // The write first, so SQLite takes its write lock before the read.
-        campaign::Entity::update_many()
-            .col_expr(campaign::Column::Active, Expr::value(false))
-            .filter(campaign::Column::Active.eq(true))
-            .exec(&txn)
-            .await?;
         let target = campaign::Entity::find()
             .filter(campaign::Column::Slug.eq(slug))
-            .one(&txn)
+            .one(self.conn())
             .await?
             .ok_or_else(|| DbError::NotFound(format!("campaign '{slug}'")))?;
-        let mut active: campaign::ActiveModel = target.into();
-        active.active = Set(true);
-        let activated = active.update(&txn).await?;
-        txn.commit().await?;
-        Ok(activated)
+        // One statement over every row: two activations at once end with exactly one active
+        // campaign (the later one), never two.
+        campaign::Entity::update_many()
+            .col_expr(
+                campaign::Column::Active,
+                Expr::col(campaign::Column::Id).eq(target.id),
+            )
+            .exec(self.conn())
+            .await?;
+        Ok(campaign::Model {
+            active: true,
+            ..target
+        })
     }
 
     /// The active campaign's id (a cheap check for a changed campaign).

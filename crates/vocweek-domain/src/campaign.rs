@@ -1,4 +1,4 @@
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
 use crate::{DomainError, Vocabulary};
@@ -78,7 +78,8 @@ impl CampaignSeed {
                 .slug
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-        if !slug_ok {
+        // `current` names the active campaign in every URL; it cannot be a campaign's own name.
+        if !slug_ok || self.slug == "current" {
             return Err(DomainError::InvalidValue(format!(
                 "slug: '{}' must be 3–60 characters of a–z, 0–9 and '-'",
                 self.slug
@@ -103,6 +104,15 @@ impl CampaignSeed {
             }
         }
         let order = |what: &str| Err(DomainError::InvalidValue(what.to_owned()));
+        let dates = [
+            self.starts_on,
+            self.ends_on,
+            self.plan_due_on,
+            self.report_due_on,
+        ];
+        if dates.iter().any(|d| (d.year() - self.year).abs() > 1) {
+            return order("dates: a campaign's dates lie within a year of its year");
+        }
         if self.ends_on < self.starts_on {
             return order("ends_on: the week ends before it starts");
         }
@@ -131,6 +141,43 @@ pub fn builtin_campaigns() -> Result<Vec<CampaignSeed>, DomainError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn next_year() -> CampaignSeed {
+        let mut seed = builtin_campaigns().unwrap().remove(0);
+        seed.slug = "shandong-2022".into();
+        seed.year = 2022;
+        for (date, text) in [
+            (&mut seed.starts_on, "2022-05-08"),
+            (&mut seed.ends_on, "2022-05-14"),
+            (&mut seed.plan_due_on, "2022-05-06"),
+            (&mut seed.report_due_on, "2022-05-25"),
+        ] {
+            *date = text.parse().unwrap();
+        }
+        seed
+    }
+
+    #[test]
+    fn a_new_campaign_is_checked() {
+        assert!(next_year().checked().is_ok());
+        let refused = |change: fn(&mut CampaignSeed)| {
+            let mut seed = next_year();
+            change(&mut seed);
+            seed.checked().unwrap_err().to_string()
+        };
+        assert!(refused(|s| s.slug = "current".into()).contains("slug"));
+        assert!(refused(|s| s.slug = "Shandong 2022".into()).contains("slug"));
+        assert!(refused(|s| s.year = 1999).contains("year"));
+        assert!(refused(|s| s.theme_zh = " ".into()).contains("theme_zh"));
+        assert!(refused(|s| s.ends_on = "2022-05-01".parse().unwrap()).contains("ends_on"));
+        assert!(refused(|s| s.plan_due_on = "2022-05-20".parse().unwrap()).contains("plan_due_on"));
+        assert!(
+            refused(|s| s.report_due_on = "2022-05-10".parse().unwrap()).contains("report_due_on")
+        );
+        // A typo of a year (or chrono's far years) is refused, not carried into every deadline.
+        assert!(refused(|s| s.report_due_on = "+262142-12-31".parse().unwrap()).contains("dates"));
+        assert!(refused(|s| s.starts_on = "2202-05-08".parse().unwrap()).contains("dates"));
+    }
 
     #[test]
     fn the_2021_campaign_parses_with_its_vocabularies() {

@@ -64,13 +64,15 @@ async fn campaign_commands(postgres: bool) {
     // A data file brings its own vocabulary (here: the shipped one with a new header).
     let shipped = include_str!("../../vocweek-domain/vocabularies/shandong-2021.toml");
     let file = env.data_dir.join("shandong-2024.toml");
-    std::fs::write(
-        &file,
-        shipped
-            .replacen("slug = \"shandong-2021\"", "slug = \"shandong-2024\"", 1)
-            .replacen("year = 2021", "year = 2024", 1),
-    )
-    .unwrap();
+    let renamed = shipped
+        .replacen("slug = \"shandong-2021\"", "slug = \"shandong-2024\"", 1)
+        .replacen("year = 2021", "year = 2024", 1);
+    // 2024's week with 2021's dates is a mistake, caught.
+    std::fs::write(&file, &renamed).unwrap();
+    let out = env.run(&["campaign", "create", "--file", file.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("dates"), "{}", stderr(&out));
+    std::fs::write(&file, renamed.replace("\"2021-", "\"2024-")).unwrap();
     let out = env.run(&["campaign", "create", "--file", file.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
 

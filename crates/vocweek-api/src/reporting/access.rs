@@ -70,13 +70,9 @@ pub async fn target_unit(
             _ => false,
         };
     if !may_read {
-        // A unit asking for another unit learns nothing about it.
         return Err(match caller.0 {
-            Principal::Unit { .. } => ApiError::new(
-                StatusCode::FORBIDDEN,
-                "not-your-unit",
-                "a unit sees and edits only its own reports",
-            ),
+            // A unit asking for another unit learns nothing, not even that it exists.
+            Principal::Unit { .. } => ApiError::not_found("unit"),
             Principal::Partner { .. } => {
                 ApiError::forbidden("partners read approved items, not units' reports")
             }

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use actix_web::{HttpResponse, web};
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use vocweek_db::campaigns::ActiveCampaign;
@@ -70,20 +70,15 @@ pub async fn daily_units(
         .collect())
 }
 
-/// Counts per unit for one Beijing day.
+/// Counts per unit for one Beijing day (of the campaign's week: the day says which campaign).
 pub async fn counts_for_day(
     state: &AppState,
-    campaign: &ActiveCampaign,
     day: NaiveDate,
 ) -> Result<BTreeMap<i32, KindCounts>, ApiError> {
     let from = beijing_day_start(day);
-    let to = beijing_day_start(day + Duration::days(1));
+    let to = beijing_day_start(day.succ_opt().unwrap_or(day));
     let mut per_unit: BTreeMap<i32, KindCounts> = BTreeMap::new();
-    for row in state
-        .db
-        .submission_counts(campaign.campaign.id, from, to)
-        .await?
-    {
+    for row in state.db.submission_counts(from, to).await? {
         let counts = per_unit.entry(row.unit_id).or_default();
         match row.kind.as_str() {
             "photo" => counts.photo += row.count,
@@ -94,17 +89,28 @@ pub async fn counts_for_day(
     Ok(per_unit)
 }
 
-/// The day asked for, or today clamped into the campaign's days.
+/// The day asked for, which must be a day of the week, or today clamped into the week.
 pub fn tracker_day(
     campaign: &ActiveCampaign,
     asked: Option<&str>,
     today: NaiveDate,
 ) -> Result<NaiveDate, ApiError> {
     let c = &campaign.campaign;
-    match asked.map(str::trim).filter(|d| !d.is_empty()) {
-        Some(text) => Ok(parse_date("day", text)?),
-        None => Ok(today.clamp(c.starts_on, c.ends_on)),
+    let Some(text) = asked.map(str::trim).filter(|d| !d.is_empty()) else {
+        return Ok(today.clamp(c.starts_on, c.ends_on));
+    };
+    let day = parse_date("day", text)?;
+    if day < c.starts_on || day > c.ends_on {
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "not-a-campaign-day",
+            format!(
+                "day: {day} is not a day of the week ({} to {})",
+                c.starts_on, c.ends_on
+            ),
+        ));
     }
+    Ok(day)
 }
 
 pub async fn tracker_for(
@@ -114,7 +120,7 @@ pub async fn tracker_for(
     day: NaiveDate,
 ) -> Result<TrackerDayJson, ApiError> {
     let units = daily_units(state, desk).await?;
-    let counts = counts_for_day(state, campaign, day).await?;
+    let counts = counts_for_day(state, day).await?;
     let mut sent: Vec<TrackerUnitJson> = Vec::new();
     let mut missing = Vec::new();
     for unit in &units {

@@ -31,6 +31,23 @@ pub async fn campaign_of(state: &AppState, slug: &str) -> Result<Arc<ActiveCampa
     Ok(Arc::new(state.db.campaign_by_slug(slug).await?))
 }
 
+/// Reports go to the active campaign only: an earlier week's are read, no longer changed (its
+/// totals were sent), and a week not yet active does not take reports yet.
+fn require_active(campaign: &ActiveCampaign) -> Result<(), ApiError> {
+    if campaign.campaign.active {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "campaign-closed",
+            format!(
+                "campaign '{}' is not the active one; its reports can be read, not changed",
+                campaign.campaign.slug
+            ),
+        ))
+    }
+}
+
 pub fn invalid_fields(problems: Vec<FieldProblem>) -> ApiError {
     let summary = problems
         .iter()
@@ -115,6 +132,7 @@ pub async fn put_registration(
     let campaign = campaign_of(&state, &campaign).await?;
     let target = target_unit(&state, &caller, &unit).await?;
     target.require_edit()?;
+    require_active(&campaign)?;
     target.require_daily_unit()?;
     let body = body.into_inner();
     if body.website_url.is_none() && body.liaison.is_none() {
@@ -185,6 +203,7 @@ pub async fn put_statistics(
     let campaign = campaign_of(&state, &campaign).await?;
     let target = target_unit(&state, &caller, &unit).await?;
     target.require_edit()?;
+    require_active(&campaign)?;
     target.require_statistics_unit()?;
     let body = body.into_inner();
     let figures = if body.submit {
@@ -229,6 +248,7 @@ pub async fn post_document(
     let campaign = campaign_of(&state, &campaign).await?;
     let target = target_unit(&state, &caller, &unit).await?;
     target.require_edit()?;
+    require_active(&campaign)?;
     match purpose {
         DocumentPurpose::Plan => target.require_daily_unit()?,
         DocumentPurpose::SummaryReport => target.require_statistics_unit()?,
@@ -304,6 +324,9 @@ pub async fn get_document(
             "Content-Disposition",
             content_disposition("attachment", &current.original_filename),
         ))
+        // An HTML plan may hold scripts: never run them on our origin.
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .insert_header(("Content-Security-Policy", "default-src 'none'; sandbox"))
         .no_chunking(size)
         .streaming(stream))
 }

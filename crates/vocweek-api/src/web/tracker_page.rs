@@ -47,7 +47,7 @@ pub async fn show(
     let city_of: BTreeMap<i32, String> = units.iter().map(|u| (u.id, u.city.clone())).collect();
     let mut grid: BTreeMap<(String, NaiveDate), i64> = BTreeMap::new();
     for d in &tracker.campaign_days {
-        let counts = match counts_for_day(&state, &campaign, *d).await {
+        let counts = match counts_for_day(&state, *d).await {
             Ok(counts) => counts,
             Err(err) => return err.page(),
         };

@@ -10,6 +10,8 @@ pub struct Model {
     pub original_filename: String,
     pub title: String,
     pub created_at: DateTimeUtc,
+    /// A picture taken out of an article by its job, not a file the unit uploaded.
+    pub extracted: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

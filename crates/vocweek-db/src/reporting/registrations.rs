@@ -2,11 +2,12 @@
 //! registration is one row per campaign and unit; the first time each part was given is kept,
 //! since that is what a deadline is checked against.
 
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveModelTrait, EntityTrait, Set, TransactionTrait};
 use vocweek_domain::reporting::Liaison;
 
 use crate::entities::unit_registration;
-use crate::{Db, DbResult};
+use crate::{Db, DbError, DbResult};
 
 impl Db {
     pub async fn registration(
@@ -39,24 +40,35 @@ impl Db {
     ) -> DbResult<unit_registration::Model> {
         let now = self.clock().now();
         let txn = self.conn().begin().await?;
+        // The row exists from the first statement on (a write, so SQLite takes its write lock
+        // before the read below, and two first saves of one unit cannot both insert).
+        let empty = unit_registration::ActiveModel {
+            campaign_id: Set(campaign_id),
+            unit_id: Set(unit_id),
+            website_url: Set(None),
+            website_first_at: Set(None),
+            liaison_name: Set(None),
+            liaison_mobile: Set(None),
+            liaison_email: Set(None),
+            liaison_first_at: Set(None),
+            updated_at: Set(now),
+        };
+        unit_registration::Entity::insert(empty)
+            .on_conflict(
+                OnConflict::columns([
+                    unit_registration::Column::CampaignId,
+                    unit_registration::Column::UnitId,
+                ])
+                .do_nothing()
+                .to_owned(),
+            )
+            .exec_without_returning(&txn)
+            .await?;
         let existing = unit_registration::Entity::find_by_id((campaign_id, unit_id))
             .one(&txn)
-            .await?;
-        let is_new = existing.is_none();
-        let mut row: unit_registration::ActiveModel = match existing {
-            Some(row) => row.into(),
-            None => unit_registration::ActiveModel {
-                campaign_id: Set(campaign_id),
-                unit_id: Set(unit_id),
-                website_url: Set(None),
-                website_first_at: Set(None),
-                liaison_name: Set(None),
-                liaison_mobile: Set(None),
-                liaison_email: Set(None),
-                liaison_first_at: Set(None),
-                updated_at: Set(now),
-            },
-        };
+            .await?
+            .ok_or_else(|| DbError::NotFound("registration".to_owned()))?;
+        let mut row: unit_registration::ActiveModel = existing.into();
         if let Some(url) = website {
             if row.website_first_at.as_ref().is_none() {
                 row.website_first_at = Set(Some(now));
@@ -72,11 +84,7 @@ impl Db {
             row.liaison_email = Set(Some(liaison.email.clone()));
         }
         row.updated_at = Set(now);
-        let saved = if is_new {
-            row.insert(&txn).await?
-        } else {
-            row.update(&txn).await?
-        };
+        let saved = row.update(&txn).await?;
         txn.commit().await?;
         Ok(saved)
     }

@@ -1,7 +1,9 @@
 //! The daily tracker's counts: what each unit sent during one Beijing day, by kind. A
 //! submission row exists for every unit that sent an asset's bytes, so a duplicate counts for
-//! every unit that sent it. Files that failed processing (a fake JPEG, a truncated video) are
-//! not material and do not count.
+//! every unit that sent it, on the day it sent it — even when the bytes were first stored in an
+//! earlier campaign. Pictures taken out of an article by its job are not uploads (`extracted`),
+//! and files that failed processing (a fake JPEG, a truncated video) are not material: neither
+//! counts.
 
 use chrono::{DateTime, Utc};
 use sea_orm::FromQueryResult;
@@ -18,10 +20,9 @@ pub struct DailyCount {
 }
 
 impl Db {
-    /// Submissions of `campaign_id` made in `[from, to)`, per unit and kind.
+    /// Submissions made in `[from, to)` (a day of a campaign's week), per unit and kind.
     pub async fn submission_counts(
         &self,
-        campaign_id: i32,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> DbResult<Vec<DailyCount>> {
@@ -44,7 +45,7 @@ impl Db {
                 Expr::col((asset::Entity, asset::Column::Id))
                     .equals((submission::Entity, submission::Column::AssetId)),
             )
-            .and_where(Expr::col((asset::Entity, asset::Column::CampaignId)).eq(campaign_id))
+            .and_where(Expr::col((submission::Entity, submission::Column::Extracted)).eq(false))
             .and_where(Expr::col((asset::Entity, asset::Column::State)).ne("failed"))
             .and_where(Expr::col((submission::Entity, submission::Column::CreatedAt)).gte(from))
             .and_where(Expr::col((submission::Entity, submission::Column::CreatedAt)).lt(to))

@@ -14,9 +14,12 @@ impl Deadline {
         Deadline { due_on }
     }
 
-    /// The first instant that is late.
+    /// The first instant that is late (the end of time for a date at chrono's limit).
     pub fn closes_at(self) -> DateTime<Utc> {
-        beijing_day_start(self.due_on + Duration::days(1))
+        self.due_on
+            .succ_opt()
+            .map(beijing_day_start)
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
 
     pub fn is_late(self, at: DateTime<Utc>) -> bool {
