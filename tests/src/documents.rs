@@ -44,34 +44,54 @@ pub fn article_html(heading: &str, paragraphs: &[&str], picture: Option<&[u8]>) 
 
 /// Converts HTML to `docx` or `pdf` with LibreOffice; panics with its output when it fails.
 pub fn libreoffice(html: &str, target: &str) -> Vec<u8> {
+    let filter = match target {
+        "docx" => "docx:MS Word 2007 XML",
+        _ => "pdf:writer_pdf_Export",
+    };
+    libreoffice_convert(
+        "article.html",
+        html.as_bytes(),
+        Some("HTML (StarWriter)"),
+        filter,
+        target,
+    )
+}
+
+/// Converts a file (`name`, `bytes`) with `soffice --headless --convert-to filter`, reading it
+/// with `infilter` when given, and returns the produced `.extension` file.
+pub fn libreoffice_convert(
+    name: &str,
+    bytes: &[u8],
+    infilter: Option<&str>,
+    filter: &str,
+    extension: &str,
+) -> Vec<u8> {
     let dir = std::env::temp_dir().join(format!("vocweek-lo-{}", uuid::Uuid::now_v7()));
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
-    let source = dir.join("article.html");
-    std::fs::write(&source, html).unwrap_or_else(|e| panic!("{e}"));
-    let (filter, import) = match target {
-        "docx" => ("docx:MS Word 2007 XML", "HTML (StarWriter)"),
-        _ => ("pdf:writer_pdf_Export", "HTML (StarWriter)"),
-    };
+    let source = dir.join(name);
+    std::fs::write(&source, bytes).unwrap_or_else(|e| panic!("{e}"));
     // A profile per run: LibreOffice locks its profile, so parallel tests need their own.
     let profile = format!(
         "-env:UserInstallation=file://{}",
         dir.join("profile").display()
     );
-    let output = Command::new("soffice")
-        .args([
-            &profile,
-            "--headless",
-            "--norestore",
-            &format!("--infilter={import}"),
-            "--convert-to",
-            filter,
-        ])
+    let mut command = Command::new("soffice");
+    command.args([&profile, "--headless", "--norestore"]);
+    if let Some(infilter) = infilter {
+        command.arg(format!("--infilter={infilter}"));
+    }
+    let output = command
+        .args(["--convert-to", filter])
         .arg(&source)
         .arg("--outdir")
         .arg(&dir)
         .output()
         .unwrap_or_else(|e| panic!("soffice is not installed (make test installs it): {e}"));
-    let produced = dir.join(format!("article.{target}"));
+    let stem = Path::new(name)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("out");
+    let produced = dir.join(format!("{stem}.{extension}"));
     let bytes = std::fs::read(&produced).unwrap_or_else(|e| {
         panic!(
             "LibreOffice made no {}: {e}\n{}{}",

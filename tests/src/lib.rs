@@ -305,6 +305,51 @@ impl TestApp {
         body["token"].as_str().unwrap_or_default().to_owned()
     }
 
+    /// Any request with a token and an optional JSON body: the status and the JSON answer.
+    pub async fn call(
+        &self,
+        token: &str,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let mut request = self
+            .client
+            .request(method, self.url(path))
+            .bearer_auth(token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{path} failed: {e}"));
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// A page as a signed-in browser gets it: the session cookie, redirects not followed.
+    pub async fn page(&self, session: &str, path: &str) -> (u16, String) {
+        let response = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"))
+            .get(self.url(path))
+            .header("cookie", format!("vw_session={session}"))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET {path} failed: {e}"));
+        let status = response.status().as_u16();
+        (status, response.text().await.unwrap_or_default())
+    }
+
+    /// Stops the app's clock at a Beijing wall-clock time, e.g. `2021-05-22 23:59:59`.
+    pub fn pin_clock(&self, beijing: &str) {
+        let instant = vocweek_domain::parse_timestamp("test clock", beijing)
+            .unwrap_or_else(|e| panic!("{e}"));
+        self.services.db.clock().pin(Some(instant));
+    }
+
     pub async fn upload(&self, token: &str, upload: Upload) -> (u16, Value) {
         let response = self
             .client

@@ -214,9 +214,7 @@ async fn a_unit_fills_in_its_reports(backend: Backend) {
     let (_, token) = app
         .unit("潍坊职业学院", UnitKind::HigherVocationalCollege, "weifang")
         .await;
-    app.services.db.clock().pin(Some(
-        vocweek_domain::parse_timestamp("t", "2021-05-21 15:00:00").unwrap(),
-    ));
+    app.pin_clock("2021-05-21 15:00:00");
     let plan = app.data_dir.join("活动周方案.html");
     std::fs::write(
         &plan,

@@ -4,30 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use serde_json::{Value, json};
-use vocweek_domain::{Desk, Role, UnitKind, parse_timestamp};
-use vocweek_tests::{Backend, TestApp, both_databases, spawn_app};
-
-async fn call(
-    app: &TestApp,
-    token: &str,
-    method: reqwest::Method,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut request = app.client.request(method, app.url(path)).bearer_auth(token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
-/// Pins the app's clock to a Beijing wall-clock time.
-fn at(app: &TestApp, beijing: &str) {
-    let instant = parse_timestamp("test clock", beijing).unwrap();
-    app.services.db.clock().pin(Some(instant));
-}
+use vocweek_domain::{Desk, Role, UnitKind};
+use vocweek_tests::{Backend, both_databases, spawn_app};
 
 fn problem_fields(body: &Value) -> Vec<String> {
     body["error"]["details"]["problems"]
@@ -65,7 +43,7 @@ async fn a_new_years_campaign_is_data(backend: Backend) {
         )
         .await;
     let old_photo = vocweek_tests::media::real_jpeg(11, 64, 48);
-    at(&app, "2021-05-22 10:00:00");
+    app.pin_clock("2021-05-22 10:00:00");
     app.upload_id(
         &unit,
         vocweek_tests::Upload::new("2021.jpg", old_photo.clone()),
@@ -78,25 +56,25 @@ async fn a_new_years_campaign_is_data(backend: Backend) {
         "starts_on": "2022-05-08", "ends_on": "2022-05-14",
         "plan_due_on": "2022-05-06", "report_due_on": "2022-05-25"
     });
-    let (status, _) = call(
-        &app,
-        &editor,
-        reqwest::Method::POST,
-        "/api/v1/campaigns",
-        Some(next.clone()),
-    )
-    .await;
+    let (status, _) = app
+        .call(
+            &editor,
+            reqwest::Method::POST,
+            "/api/v1/campaigns",
+            Some(next.clone()),
+        )
+        .await;
     assert_eq!(status, 403, "only an admin creates campaigns");
     let mut backwards = next.clone();
     backwards["ends_on"] = json!("2022-05-01");
-    let (status, body) = call(
-        &app,
-        &admin,
-        reqwest::Method::POST,
-        "/api/v1/campaigns",
-        Some(backwards),
-    )
-    .await;
+    let (status, body) = app
+        .call(
+            &admin,
+            reqwest::Method::POST,
+            "/api/v1/campaigns",
+            Some(backwards),
+        )
+        .await;
     assert_eq!(status, 422, "{body}");
     assert!(
         body["error"]["message"]
@@ -106,34 +84,34 @@ async fn a_new_years_campaign_is_data(backend: Backend) {
     );
     let mut unknown_source = next.clone();
     unknown_source["vocabulary_from"] = json!("shandong-1999");
-    let (status, _) = call(
-        &app,
-        &admin,
-        reqwest::Method::POST,
-        "/api/v1/campaigns",
-        Some(unknown_source),
-    )
-    .await;
+    let (status, _) = app
+        .call(
+            &admin,
+            reqwest::Method::POST,
+            "/api/v1/campaigns",
+            Some(unknown_source),
+        )
+        .await;
     assert_eq!(status, 404);
 
-    let (status, created) = call(
-        &app,
-        &admin,
-        reqwest::Method::POST,
-        "/api/v1/campaigns",
-        Some(next.clone()),
-    )
-    .await;
+    let (status, created) = app
+        .call(
+            &admin,
+            reqwest::Method::POST,
+            "/api/v1/campaigns",
+            Some(next.clone()),
+        )
+        .await;
     assert_eq!(status, 201, "{created}");
     assert_eq!(created["active"], false);
-    let (status, _) = call(
-        &app,
-        &admin,
-        reqwest::Method::POST,
-        "/api/v1/campaigns",
-        Some(next),
-    )
-    .await;
+    let (status, _) = app
+        .call(
+            &admin,
+            reqwest::Method::POST,
+            "/api/v1/campaigns",
+            Some(next),
+        )
+        .await;
     assert_eq!(status, 409, "a slug is taken once");
     // The copy of the vocabulary belongs to the new campaign.
     let (_, copy) = app.get(&admin, "/api/v1/campaigns/shandong-2022").await;
@@ -143,23 +121,23 @@ async fn a_new_years_campaign_is_data(backend: Backend) {
     // Still 2021 until it is activated.
     let (_, report) = app.get(&unit, &format!("{UNIT}/report")).await;
     assert_eq!(report["campaign"]["year"], 2021);
-    let (status, _) = call(
-        &app,
-        &editor,
-        reqwest::Method::POST,
-        "/api/v1/campaigns/shandong-2022/activate",
-        None,
-    )
-    .await;
+    let (status, _) = app
+        .call(
+            &editor,
+            reqwest::Method::POST,
+            "/api/v1/campaigns/shandong-2022/activate",
+            None,
+        )
+        .await;
     assert_eq!(status, 403);
-    let (status, activated) = call(
-        &app,
-        &admin,
-        reqwest::Method::POST,
-        "/api/v1/campaigns/shandong-2022/activate",
-        None,
-    )
-    .await;
+    let (status, activated) = app
+        .call(
+            &admin,
+            reqwest::Method::POST,
+            "/api/v1/campaigns/shandong-2022/activate",
+            None,
+        )
+        .await;
     assert_eq!(status, 200, "{activated}");
     let (_, report) = app.get(&unit, &format!("{UNIT}/report")).await;
     assert_eq!(report["campaign"]["year"], 2022);
@@ -193,30 +171,30 @@ async fn a_new_years_campaign_is_data(backend: Backend) {
         .await;
     assert_eq!(status, 200);
     assert_eq!(old["campaign"]["year"], 2021);
-    let (status, body) = call(
-        &app,
-        &unit,
-        reqwest::Method::PUT,
-        "/api/v1/campaigns/shandong-2021/units/me/statistics",
-        Some(json!({ "teachers": 1 })),
-    )
-    .await;
+    let (status, body) = app
+        .call(
+            &unit,
+            reqwest::Method::PUT,
+            "/api/v1/campaigns/shandong-2021/units/me/statistics",
+            Some(json!({ "teachers": 1 })),
+        )
+        .await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
         (409, Some("campaign-closed"))
     );
-    let (status, _) = call(
-        &app,
-        &unit,
-        reqwest::Method::PUT,
-        "/api/v1/campaigns/current/units/me/statistics",
-        Some(json!({ "teachers": 1 })),
-    )
-    .await;
+    let (status, _) = app
+        .call(
+            &unit,
+            reqwest::Method::PUT,
+            "/api/v1/campaigns/current/units/me/statistics",
+            Some(json!({ "teachers": 1 })),
+        )
+        .await;
     assert_eq!(status, 200);
 
     // Bytes first stored in 2021 and sent again during the 2022 week count for that day.
-    at(&app, "2022-05-09 10:00:00");
+    app.pin_clock("2022-05-09 10:00:00");
     let (status, body) = app
         .upload(&other, vocweek_tests::Upload::new("old.jpg", old_photo))
         .await;
@@ -243,18 +221,18 @@ async fn website_and_liaison_are_checked_and_dated(backend: Backend) {
         .unit("淄博工业学校", UnitKind::SecondaryVocationalSchool, "zibo")
         .await;
 
-    at(&app, "2021-05-20 09:00:00");
-    let (status, body) = call(
-        &app,
-        &early,
-        reqwest::Method::PUT,
-        &format!("{UNIT}/registration"),
-        Some(json!({
-            "website_url": "zibo.sdedu.gov.cn/week",
-            "liaison": { "name": " ", "mobile": "0533-1234567", "email": "nobody" }
-        })),
-    )
-    .await;
+    app.pin_clock("2021-05-20 09:00:00");
+    let (status, body) = app
+        .call(
+            &early,
+            reqwest::Method::PUT,
+            &format!("{UNIT}/registration"),
+            Some(json!({
+                "website_url": "zibo.sdedu.gov.cn/week",
+                "liaison": { "name": " ", "mobile": "0533-1234567", "email": "nobody" }
+            })),
+        )
+        .await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["error"]["code"], "invalid-fields");
     assert_eq!(
@@ -270,9 +248,7 @@ async fn website_and_liaison_are_checked_and_dated(backend: Backend) {
     let (_, report) = app.get(&early, &format!("{UNIT}/report")).await;
     assert_eq!(report["registration"]["website_status"], "missing");
 
-    let (status, report) = call(
-        &app,
-        &early,
+    let (status, report) = app.call(&early,
         reqwest::Method::PUT,
         &format!("{UNIT}/registration"),
         Some(json!({
@@ -288,71 +264,71 @@ async fn website_and_liaison_are_checked_and_dated(backend: Backend) {
     assert_eq!(registration["liaison"]["mobile"], "13905330000");
 
     // The last second of the due day (2021-05-22, Beijing) is on time; midnight is late.
-    at(&app, "2021-05-22 23:59:59");
-    let (_, report) = call(
-        &app,
-        &late,
-        reqwest::Method::PUT,
-        &format!("{UNIT}/registration"),
-        Some(json!({
-            "website_url": "https://www.sdwfvc.cn/zjz"
-        })),
-    )
-    .await;
+    app.pin_clock("2021-05-22 23:59:59");
+    let (_, report) = app
+        .call(
+            &late,
+            reqwest::Method::PUT,
+            &format!("{UNIT}/registration"),
+            Some(json!({
+                "website_url": "https://www.sdwfvc.cn/zjz"
+            })),
+        )
+        .await;
     assert_eq!(report["registration"]["website_status"], "on_time");
     assert_eq!(report["registration"]["liaison_status"], "missing");
-    at(&app, "2021-05-23 00:00:00");
-    let (status, report) = call(
-        &app,
-        &late,
-        reqwest::Method::PUT,
-        &format!("{UNIT}/registration"),
-        Some(json!({
-            "liaison": { "name": "李老师", "mobile": "13812345678", "email": "li@sdwfvc.cn" }
-        })),
-    )
-    .await;
+    app.pin_clock("2021-05-23 00:00:00");
+    let (status, report) = app
+        .call(
+            &late,
+            reqwest::Method::PUT,
+            &format!("{UNIT}/registration"),
+            Some(json!({
+                "liaison": { "name": "李老师", "mobile": "13812345678", "email": "li@sdwfvc.cn" }
+            })),
+        )
+        .await;
     assert_eq!(status, 200, "late is accepted");
     assert_eq!(report["registration"]["liaison_status"], "late");
     // Changing an on-time registration later does not make it late: the first time counts.
-    let (_, report) = call(
-        &app,
-        &early,
-        reqwest::Method::PUT,
-        &format!("{UNIT}/registration"),
-        Some(json!({
-            "website_url": "https://zibo.sdedu.gov.cn/week2021"
-        })),
-    )
-    .await;
+    let (_, report) = app
+        .call(
+            &early,
+            reqwest::Method::PUT,
+            &format!("{UNIT}/registration"),
+            Some(json!({
+                "website_url": "https://zibo.sdedu.gov.cn/week2021"
+            })),
+        )
+        .await;
     assert_eq!(report["registration"]["website_status"], "on_time");
     assert_eq!(
         report["registration"]["website_url"],
         "https://zibo.sdedu.gov.cn/week2021"
     );
 
-    let (status, body) = call(
-        &app,
-        &early,
-        reqwest::Method::PUT,
-        &format!("{UNIT}/registration"),
-        Some(json!({})),
-    )
-    .await;
+    let (status, body) = app
+        .call(
+            &early,
+            reqwest::Method::PUT,
+            &format!("{UNIT}/registration"),
+            Some(json!({})),
+        )
+        .await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
         (400, Some("nothing-to-save"))
     );
-    let (status, body) = call(
-        &app,
-        &school,
-        reqwest::Method::PUT,
-        &format!("{UNIT}/registration"),
-        Some(json!({
-            "website_url": "https://school.example.cn/"
-        })),
-    )
-    .await;
+    let (status, body) = app
+        .call(
+            &school,
+            reqwest::Method::PUT,
+            &format!("{UNIT}/registration"),
+            Some(json!({
+                "website_url": "https://school.example.cn/"
+            })),
+        )
+        .await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
         (422, Some("not-a-reporting-unit"))
@@ -376,34 +352,34 @@ async fn the_statistics_table_from_draft_to_late_correction(backend: Backend) {
         .unit("日照市人社局", UnitKind::CityHrBureau, "rizhao")
         .await;
     let path = format!("{UNIT}/statistics");
-    at(&app, "2021-05-30 10:00:00");
+    app.pin_clock("2021-05-30 10:00:00");
 
     // A draft may be incomplete; what is in it must be well-formed.
-    let (status, body) = call(
-        &app,
-        &college,
-        reqwest::Method::PUT,
-        &path,
-        Some(json!({
-            "teachers": -3, "student_coverage_percent": "120%"
-        })),
-    )
-    .await;
+    let (status, body) = app
+        .call(
+            &college,
+            reqwest::Method::PUT,
+            &path,
+            Some(json!({
+                "teachers": -3, "student_coverage_percent": "120%"
+            })),
+        )
+        .await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(
         problem_fields(&body),
         ["teachers", "student_coverage_percent"]
     );
-    let (status, report) = call(
-        &app,
-        &college,
-        reqwest::Method::PUT,
-        &path,
-        Some(json!({
-            "teachers": "120", "activity_forms": "开放校园"
-        })),
-    )
-    .await;
+    let (status, report) = app
+        .call(
+            &college,
+            reqwest::Method::PUT,
+            &path,
+            Some(json!({
+                "teachers": "120", "activity_forms": "开放校园"
+            })),
+        )
+        .await;
     assert_eq!(status, 200, "{report}");
     let statistics = &report["statistics"];
     assert_eq!(statistics["status"], "draft");
@@ -411,22 +387,24 @@ async fn the_statistics_table_from_draft_to_late_correction(backend: Backend) {
     assert_eq!(statistics["revision"], 1);
 
     // A final submission needs everything, and the rules between columns.
-    let (status, body) = call(
-        &app,
-        &college,
-        reqwest::Method::PUT,
-        &path,
-        Some(json!({
-            "teachers": 120, "submit": true, "revision": 1
-        })),
-    )
-    .await;
+    let (status, body) = app
+        .call(
+            &college,
+            reqwest::Method::PUT,
+            &path,
+            Some(json!({
+                "teachers": 120, "submit": true, "revision": 1
+            })),
+        )
+        .await;
     assert_eq!(status, 422);
     assert_eq!(problem_fields(&body).len(), 8);
     let mut wrong = complete_table(3);
     wrong["participants"] = json!(100);
     wrong["submit"] = json!(true);
-    let (status, body) = call(&app, &college, reqwest::Method::PUT, &path, Some(wrong)).await;
+    let (status, body) = app
+        .call(&college, reqwest::Method::PUT, &path, Some(wrong))
+        .await;
     assert_eq!(status, 422);
     assert_eq!(problem_fields(&body), ["participants", "schools"]);
     let codes: Vec<&str> = body["error"]["details"]["problems"]
@@ -444,27 +422,27 @@ async fn the_statistics_table_from_draft_to_late_correction(backend: Backend) {
     let mut final_table = complete_table(1);
     final_table["submit"] = json!(true);
     final_table["revision"] = json!(0);
-    let (status, body) = call(
-        &app,
-        &college,
-        reqwest::Method::PUT,
-        &path,
-        Some(final_table.clone()),
-    )
-    .await;
+    let (status, body) = app
+        .call(
+            &college,
+            reqwest::Method::PUT,
+            &path,
+            Some(final_table.clone()),
+        )
+        .await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
         (409, Some("version-conflict"))
     );
     final_table["revision"] = json!(1);
-    let (status, report) = call(
-        &app,
-        &college,
-        reqwest::Method::PUT,
-        &path,
-        Some(final_table.clone()),
-    )
-    .await;
+    let (status, report) = app
+        .call(
+            &college,
+            reqwest::Method::PUT,
+            &path,
+            Some(final_table.clone()),
+        )
+        .await;
     assert_eq!(status, 200, "{report}");
     let statistics = &report["statistics"];
     assert_eq!(statistics["status"], "on_time");
@@ -473,30 +451,25 @@ async fn the_statistics_table_from_draft_to_late_correction(backend: Backend) {
 
     // Once submitted, a draft would drop it from the totals: refused; a correction is a new
     // final submission, which keeps the first submission's date (and so its punctuality).
-    let (status, body) = call(
-        &app,
-        &college,
-        reqwest::Method::PUT,
-        &path,
-        Some(json!({ "teachers": 1 })),
-    )
-    .await;
+    let (status, body) = app
+        .call(
+            &college,
+            reqwest::Method::PUT,
+            &path,
+            Some(json!({ "teachers": 1 })),
+        )
+        .await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
         (409, Some("already-submitted"))
     );
-    at(&app, "2021-06-05 10:00:00");
+    app.pin_clock("2021-06-05 10:00:00");
     let mut correction = complete_table(1);
     correction["teachers"] = json!(130);
     correction["submit"] = json!(true);
-    let (status, report) = call(
-        &app,
-        &college,
-        reqwest::Method::PUT,
-        &path,
-        Some(correction),
-    )
-    .await;
+    let (status, report) = app
+        .call(&college, reqwest::Method::PUT, &path, Some(correction))
+        .await;
     assert_eq!(status, 200, "{report}");
     assert_eq!(report["statistics"]["status"], "on_time");
     assert_eq!(report["statistics"]["first_submitted_at"], first_submitted);
@@ -504,29 +477,19 @@ async fn the_statistics_table_from_draft_to_late_correction(backend: Backend) {
     assert_eq!(report["statistics"]["revision"], 3);
 
     // The deadline is the end of 2021-06-02 in Beijing: 23:59:59 on time, midnight late.
-    at(&app, "2021-06-03 00:00:00");
+    app.pin_clock("2021-06-03 00:00:00");
     let mut bureau_table = complete_table(23);
     bureau_table["submit"] = json!(true);
-    let (status, report) = call(
-        &app,
-        &bureau,
-        reqwest::Method::PUT,
-        &path,
-        Some(bureau_table),
-    )
-    .await;
+    let (status, report) = app
+        .call(&bureau, reqwest::Method::PUT, &path, Some(bureau_table))
+        .await;
     assert_eq!(status, 200, "late tables are accepted");
     assert_eq!(report["statistics"]["status"], "late");
 
     // Units that do not report the table are told so.
-    let (status, body) = call(
-        &app,
-        &hr,
-        reqwest::Method::PUT,
-        &path,
-        Some(complete_table(1)),
-    )
-    .await;
+    let (status, body) = app
+        .call(&hr, reqwest::Method::PUT, &path, Some(complete_table(1)))
+        .await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
         (422, Some("not-a-reporting-unit"))
@@ -570,7 +533,7 @@ async fn plans_and_summary_reports_go_through_ingest(backend: Backend) {
     let plan = "<html><body><h1>滨州职业学院活动周方案</h1><p>开放校园。</p></body></html>"
         .as_bytes()
         .to_vec();
-    at(&app, "2021-05-21 18:00:00");
+    app.pin_clock("2021-05-21 18:00:00");
     let (status, report) = send(unit.clone(), "plan", "活动周方案.html", plan.clone()).await;
     assert_eq!(status, 201, "{report}");
     assert_eq!(report["plan"]["status"], "on_time");
@@ -629,7 +592,7 @@ async fn plans_and_summary_reports_go_through_ingest(backend: Backend) {
     );
 
     // A later version replaces it; the first version still dates the submission.
-    at(&app, "2021-05-25 08:00:00");
+    app.pin_clock("2021-05-25 08:00:00");
     let (_, report) = send(
         unit.clone(),
         "plan",
@@ -642,7 +605,7 @@ async fn plans_and_summary_reports_go_through_ingest(backend: Backend) {
     assert_eq!(report["plan"]["current"]["filename"], "方案（修订）.txt");
 
     // The summary report, late after 2021-06-02 (Beijing).
-    at(&app, "2021-06-04 09:00:00");
+    app.pin_clock("2021-06-04 09:00:00");
     let (status, report) = send(
         unit.clone(),
         "summary_report",
@@ -674,14 +637,14 @@ async fn plans_and_summary_reports_go_through_ingest(backend: Backend) {
             vocweek_tests::Upload::new("方案（修订）.txt", "修订版方案".as_bytes().to_vec()),
         )
         .await;
-    let (status, _) = call(
-        &app,
-        &unit,
-        reqwest::Method::DELETE,
-        &format!("/api/v1/assets/{id}"),
-        None,
-    )
-    .await;
+    let (status, _) = app
+        .call(
+            &unit,
+            reqwest::Method::DELETE,
+            &format!("/api/v1/assets/{id}"),
+            None,
+        )
+        .await;
     assert_eq!(status, 204);
     let (status, _, bytes) = app.fetch(&unit, &format!("{UNIT}/documents/plan")).await;
     assert_eq!((status, bytes), (200, "修订版方案".as_bytes().to_vec()));
@@ -713,14 +676,14 @@ async fn units_see_their_own_desks_see_their_units(backend: Backend) {
     let (_, partner_key) = app.services.db.create_partner("大众网").await.unwrap();
     let units = |id: i32| format!("/api/v1/campaigns/current/units/{id}");
 
-    let (status, _) = call(
-        &app,
-        &college,
-        reqwest::Method::PUT,
-        &format!("{UNIT}/statistics"),
-        Some(json!({ "teachers": 5 })),
-    )
-    .await;
+    let (status, _) = app
+        .call(
+            &college,
+            reqwest::Method::PUT,
+            &format!("{UNIT}/statistics"),
+            Some(json!({ "teachers": 5 })),
+        )
+        .await;
     assert_eq!(status, 200);
     // A unit sees and edits only its own.
     // Another unit's id is as unknown to a unit as an id that does not exist.
@@ -728,14 +691,14 @@ async fn units_see_their_own_desks_see_their_units(backend: Backend) {
         .get(&other, &format!("{}/report", units(college_id)))
         .await;
     assert_eq!(status, 404);
-    let (status, _) = call(
-        &app,
-        &other,
-        reqwest::Method::PUT,
-        &format!("{}/statistics", units(college_id)),
-        Some(json!({ "teachers": 1 })),
-    )
-    .await;
+    let (status, _) = app
+        .call(
+            &other,
+            reqwest::Method::PUT,
+            &format!("{}/statistics", units(college_id)),
+            Some(json!({ "teachers": 1 })),
+        )
+        .await;
     assert_eq!(status, 404);
     let (status, own) = app
         .get(&other, &format!("{}/report", units(other_id)))
@@ -747,14 +710,14 @@ async fn units_see_their_own_desks_see_their_units(backend: Backend) {
         .await;
     assert_eq!(status, 200);
     assert_eq!(report["statistics"]["figures"]["teachers"], 5);
-    let (status, body) = call(
-        &app,
-        &edu,
-        reqwest::Method::PUT,
-        &format!("{}/statistics", units(college_id)),
-        Some(json!({ "teachers": 6 })),
-    )
-    .await;
+    let (status, body) = app
+        .call(
+            &edu,
+            reqwest::Method::PUT,
+            &format!("{}/statistics", units(college_id)),
+            Some(json!({ "teachers": 6 })),
+        )
+        .await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
         (403, Some("not-your-unit"))

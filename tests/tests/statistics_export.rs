@@ -4,11 +4,9 @@
 //! coverage weighted by students) and the seed's notes.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::process::Command;
-
 use calamine::{Data, Reader, Xlsx};
 use serde_json::{Value, json};
-use vocweek_domain::{Desk, Role, UnitKind, parse_timestamp};
+use vocweek_domain::{Desk, Role, UnitKind};
 use vocweek_tests::{Backend, TestApp, both_databases, spawn_app};
 
 async fn submit(app: &TestApp, token: &str, table: Value) {
@@ -34,36 +32,14 @@ fn table(schools: i64, teachers: i64, students: i64, coverage: &str, participant
 
 /// The first sheet as CSV, as LibreOffice Calc shows it (UTF-8, comma, quote).
 fn libreoffice_csv(xlsx: &[u8]) -> Vec<Vec<String>> {
-    let dir = std::env::temp_dir().join(format!("vocweek-xlsx-{}", uuid::Uuid::now_v7()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let source = dir.join("table.xlsx");
-    std::fs::write(&source, xlsx).unwrap();
-    let profile = format!(
-        "-env:UserInstallation=file://{}",
-        dir.join("profile").display()
+    let csv = vocweek_tests::documents::libreoffice_convert(
+        "table.xlsx",
+        xlsx,
+        None,
+        "csv:Text - txt - csv (StarCalc):44,34,76",
+        "csv",
     );
-    let output = Command::new("soffice")
-        .args([
-            &profile,
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "csv:Text - txt - csv (StarCalc):44,34,76",
-        ])
-        .arg(&source)
-        .arg("--outdir")
-        .arg(&dir)
-        .output()
-        .unwrap_or_else(|e| panic!("soffice is not installed (make test installs it): {e}"));
-    let csv = std::fs::read_to_string(dir.join("table.csv")).unwrap_or_else(|e| {
-        panic!(
-            "LibreOffice made no CSV: {e}\n{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    });
-    let _ = std::fs::remove_dir_all(&dir);
-    parse_csv(&csv)
+    parse_csv(&String::from_utf8(csv).unwrap())
 }
 
 /// RFC 4180 CSV: quoted fields may hold commas, quotes (doubled) and newlines.
@@ -124,16 +100,10 @@ async fn the_excel_table_reads_back_in_a_real_reader_and_in_libreoffice(backend:
         .await;
     let editor = app.user_session("edu", Role::Editor, Some(Desk::Edu)).await;
 
-    app.services
-        .db
-        .clock()
-        .pin(Some(parse_timestamp("t", "2021-06-01 10:00:00").unwrap()));
+    app.pin_clock("2021-06-01 10:00:00");
     // 1,000 students at 90 % and 3,000 at 50 %: the weighted coverage is 60 %, not 70 %.
     submit(&app, &jinan, table(23, 800, 1000, "90", 2500)).await;
-    app.services
-        .db
-        .clock()
-        .pin(Some(parse_timestamp("t", "2021-06-03 09:00:00").unwrap()));
+    app.pin_clock("2021-06-03 09:00:00");
     submit(&app, &college, table(1, 200, 3000, "50", 3600)).await;
     let mut draft = table(1, 5, 5, "1", 10);
     draft["submit"] = json!(false);

@@ -5,14 +5,9 @@
 
 use calamine::{Reader, Xlsx};
 use serde_json::Value;
-use vocweek_domain::{Desk, Role, UnitKind, parse_timestamp};
+use vocweek_domain::{Desk, Role, UnitKind};
 use vocweek_tests::media::{jpeg_like, real_jpeg};
-use vocweek_tests::{Backend, TestApp, Upload, both_databases, spawn_app};
-
-fn at(app: &TestApp, beijing: &str) {
-    let instant = parse_timestamp("test clock", beijing).unwrap();
-    app.services.db.clock().pin(Some(instant));
-}
+use vocweek_tests::{Backend, Upload, both_databases, spawn_app};
 
 fn sent_by<'a>(tracker: &'a Value, name: &str) -> Option<&'a Value> {
     tracker["sent"]
@@ -29,19 +24,6 @@ fn missing_names(tracker: &Value) -> Vec<String> {
         .iter()
         .map(|u| u["name"].as_str().unwrap().to_owned())
         .collect()
-}
-
-async fn page(app: &TestApp, session: &str, path: &str) -> (u16, String) {
-    let response = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-        .get(app.url(path))
-        .header("cookie", format!("vw_session={session}"))
-        .send()
-        .await
-        .unwrap();
-    (response.status().as_u16(), response.text().await.unwrap())
 }
 
 async fn who_sent_what_each_beijing_day(backend: Backend) {
@@ -71,13 +53,13 @@ async fn who_sent_what_each_beijing_day(backend: Backend) {
     let photo = real_jpeg(7, 64, 48);
 
     // The last second of 22 May in Beijing (15:59:59 UTC).
-    at(&app, "2021-05-22 23:59:59");
+    app.pin_clock("2021-05-22 23:59:59");
     app.upload_id(&weifang, Upload::new("a.jpg", photo.clone()))
         .await;
     app.upload_id(&weifang, Upload::new("b.jpg", real_jpeg(8, 64, 48)))
         .await;
     // The first second of the 23rd: the bureau sends the same photo (a duplicate) and a text.
-    at(&app, "2021-05-23 00:00:00");
+    app.pin_clock("2021-05-23 00:00:00");
     let (status, body) = app
         .upload(&bureau, Upload::new("same.jpg", photo.clone()))
         .await;
@@ -141,7 +123,7 @@ async fn who_sent_what_each_beijing_day(backend: Backend) {
         .await;
     assert_eq!(missing_names(&edu_view), ["潍坊职业学院", "菏泽职业学院"]);
     // Pictures an article job takes out of a Word file are not uploads of the unit.
-    at(&app, "2021-05-24 20:00:00");
+    app.pin_clock("2021-05-24 20:00:00");
     let html = vocweek_tests::documents::article_html(
         "潍坊市技能展示",
         &["第一段。", "第二段。"],
@@ -169,7 +151,7 @@ async fn who_sent_what_each_beijing_day(backend: Backend) {
     );
 
     // Outside the week the default is the nearest day of it; a bad day is refused.
-    at(&app, "2021-06-10 12:00:00");
+    app.pin_clock("2021-06-10 12:00:00");
     let (_, after) = app.get(&admin, "/api/v1/campaigns/current/tracker").await;
     assert_eq!(after["day"], "2021-05-28");
     let (status, _) = app
@@ -215,8 +197,8 @@ async fn who_sent_what_each_beijing_day(backend: Backend) {
     );
 
     // The page: today's missing units and the chart of cities per day.
-    at(&app, "2021-05-23 21:00:00");
-    let (status, html) = page(&app, &editor, "/tracker").await;
+    app.pin_clock("2021-05-23 21:00:00");
+    let (status, html) = app.page(&editor, "/tracker").await;
     assert_eq!(status, 200);
     assert!(html.contains("今日未报送单位"), "{html}");
     assert!(html.contains("菏泽职业学院"));
@@ -225,7 +207,7 @@ async fn who_sent_what_each_beijing_day(backend: Backend) {
     assert!(html.contains("data-city=\"weifang\" data-day=\"2021-05-23\" data-count=\"2\""));
     assert!(html.contains("data-city=\"heze\" data-day=\"2021-05-23\" data-count=\"0\""));
     assert!(html.contains("tracker.xlsx?day=2021-05-23"));
-    let (status, _) = page(&app, "nobody", "/tracker").await;
+    let (status, _) = app.page("nobody", "/tracker").await;
     assert_eq!(status, 303, "signed out: to the login page");
     app.stop().await;
 }
@@ -239,7 +221,7 @@ async fn the_desk_pages_show_readiness_and_the_table(backend: Backend) {
         .unit("威海职业学院", UnitKind::HigherVocationalCollege, "weihai")
         .await;
     let admin = app.user_session("admin", Role::Admin, None).await;
-    at(&app, "2021-05-21 10:00:00");
+    app.pin_clock("2021-05-21 10:00:00");
     let response = app
         .client
         .put(app.url("/api/v1/campaigns/current/units/me/registration"))
@@ -250,7 +232,7 @@ async fn the_desk_pages_show_readiness_and_the_table(backend: Backend) {
         .unwrap();
     assert_eq!(response.status(), 200);
 
-    let (status, html) = page(&app, &admin, "/reporting").await;
+    let (status, html) = app.page(&admin, "/reporting").await;
     assert_eq!(status, 200);
     assert!(html.contains("报送情况"));
     assert!(html.contains("烟台职业学院") && html.contains("威海职业学院"));
@@ -261,14 +243,14 @@ async fn the_desk_pages_show_readiness_and_the_table(backend: Backend) {
         "{html}"
     );
     assert!(!html.contains("<week>"));
-    let (status, html) = page(&app, &admin, "/reporting/statistics").await;
+    let (status, html) = app.page(&admin, "/reporting/statistics").await;
     assert_eq!(status, 200);
     assert!(html.contains("2021年职业教育活动周情况统计表"));
     assert!(html.contains("参与活动的职业院校学生参与覆盖率"));
     assert!(html.contains("statistics.xlsx"));
 
     // The campaigns page creates and activates a week through its forms (CSRF-checked).
-    let (status, html) = page(&app, &admin, "/campaigns").await;
+    let (status, html) = app.page(&admin, "/campaigns").await;
     assert_eq!(status, 200);
     let start = html.find("name=\"csrf\" value=\"").unwrap() + "name=\"csrf\" value=\"".len();
     let csrf = html[start..start + 64].to_owned();
@@ -306,7 +288,7 @@ async fn the_desk_pages_show_readiness_and_the_table(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(created.status(), 303);
-    let (_, html) = page(&app, &admin, "/campaigns").await;
+    let (_, html) = app.page(&admin, "/campaigns").await;
     assert!(html.contains("data-slug=\"shandong-2022\""));
     let activated = client
         .post(app.url("/campaigns/shandong-2022/activate"))

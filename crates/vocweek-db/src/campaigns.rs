@@ -59,6 +59,11 @@ impl Db {
             .one(self.conn())
             .await?
             .ok_or_else(|| DbError::NotFound("active campaign".to_owned()))?;
+        self.with_vocabulary(campaign).await
+    }
+
+    /// A campaign with the vocabulary it owns.
+    async fn with_vocabulary(&self, campaign: campaign::Model) -> DbResult<ActiveCampaign> {
         let terms = vocabulary_term::Entity::find()
             .filter(vocabulary_term::Column::CampaignId.eq(campaign.id))
             .order_by_asc(vocabulary_term::Column::Position)
@@ -88,15 +93,7 @@ impl Db {
             .one(self.conn())
             .await?
             .ok_or_else(|| DbError::NotFound(format!("campaign '{slug}'")))?;
-        let terms = vocabulary_term::Entity::find()
-            .filter(vocabulary_term::Column::CampaignId.eq(campaign.id))
-            .order_by_asc(vocabulary_term::Column::Position)
-            .all(self.conn())
-            .await?;
-        Ok(ActiveCampaign {
-            vocabulary: vocabulary_from_terms(&terms)?,
-            campaign,
-        })
+        self.with_vocabulary(campaign).await
     }
 
     /// Adds a campaign (not active yet) with its own copy of the vocabulary. The unique slug

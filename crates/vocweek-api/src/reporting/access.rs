@@ -1,7 +1,10 @@
 //! Who may see and change a unit's reports: the unit itself edits its own; an editor reads the
 //! units of its desk; an admin reads every unit. Partners see none of it.
 
+use std::sync::Arc;
+
 use actix_web::http::StatusCode;
+use vocweek_db::campaigns::ActiveCampaign;
 use vocweek_db::entities::unit;
 use vocweek_db::tokens::Principal;
 use vocweek_domain::{Desk, Role, UnitKind};
@@ -27,6 +30,19 @@ pub fn staff_desk(caller: &Caller) -> Result<Option<Desk>, ApiError> {
             "the reporting overview is for the provincial desks",
         )),
     }
+}
+
+/// The desk and campaign of a staff overview (`{campaign}` may be `current`).
+pub async fn staff_view(
+    state: &AppState,
+    caller: &Caller,
+    campaign: &str,
+) -> Result<(Option<Desk>, Arc<ActiveCampaign>), ApiError> {
+    let desk = staff_desk(caller)?;
+    Ok((
+        desk,
+        super::unit_report::campaign_of(state, campaign).await?,
+    ))
 }
 
 /// Resolves `{unit}` in a path: a unit id, or `me` for the calling unit.

@@ -10,8 +10,7 @@ use vocweek_domain::reporting::StatisticsFigures;
 use vocweek_domain::{Desk, UnitKind};
 use vocweek_pipeline::{StatisticsRow, StatisticsWorkbook, StatusRow, statistics_xlsx, total_of};
 
-use super::access::staff_desk;
-use super::unit_report::campaign_of;
+use super::access::staff_view;
 use super::view::{UnitRefJson, UnitReportJson, UnitRows};
 use crate::auth::Caller;
 use crate::disposition::content_disposition;
@@ -63,8 +62,7 @@ pub async fn get_readiness(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let desk = staff_desk(&caller)?;
-    let campaign = campaign_of(&state, &path.into_inner()).await?;
+    let (desk, campaign) = staff_view(&state, &caller, &path.into_inner()).await?;
     let units = campaign_overview(&state, &campaign, desk).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "units": units })))
 }
@@ -129,8 +127,7 @@ pub async fn get_statistics_table(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let desk = staff_desk(&caller)?;
-    let campaign = campaign_of(&state, &path.into_inner()).await?;
+    let (desk, campaign) = staff_view(&state, &caller, &path.into_inner()).await?;
     let units = campaign_overview(&state, &campaign, desk).await?;
     Ok(HttpResponse::Ok().json(statistics_table(units)))
 }
@@ -202,8 +199,7 @@ pub async fn get_statistics_xlsx(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let desk = staff_desk(&caller)?;
-    let campaign = campaign_of(&state, &path.into_inner()).await?;
+    let (desk, campaign) = staff_view(&state, &caller, &path.into_inner()).await?;
     let (bytes, filename) = statistics_workbook(&state, &campaign, desk).await?;
     Ok(xlsx_response(bytes, &filename))
 }

@@ -14,9 +14,8 @@ use vocweek_domain::reporting::{beijing_day_start, campaign_days};
 use vocweek_domain::{Desk, UnitKind, parse_date};
 use vocweek_pipeline::table_xlsx;
 
-use super::access::staff_desk;
+use super::access::staff_view;
 use super::overview::xlsx_response;
-use super::unit_report::campaign_of;
 use super::view::UnitRefJson;
 use crate::auth::Caller;
 use crate::{ApiError, AppState};
@@ -160,8 +159,7 @@ pub async fn get_tracker(
     path: web::Path<String>,
     query: web::Query<TrackerQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let desk = staff_desk(&caller)?;
-    let campaign = campaign_of(&state, &path.into_inner()).await?;
+    let (desk, campaign) = staff_view(&state, &caller, &path.into_inner()).await?;
     let today = state.db.clock().today_in_shanghai();
     let day = tracker_day(&campaign, query.day.as_deref(), today)?;
     Ok(HttpResponse::Ok().json(tracker_for(&state, &campaign, desk, day).await?))
@@ -246,8 +244,7 @@ pub async fn get_tracker_xlsx(
     path: web::Path<String>,
     query: web::Query<TrackerQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let desk = staff_desk(&caller)?;
-    let campaign = campaign_of(&state, &path.into_inner()).await?;
+    let (desk, campaign) = staff_view(&state, &caller, &path.into_inner()).await?;
     let today = state.db.clock().today_in_shanghai();
     let day = tracker_day(&campaign, query.day.as_deref(), today)?;
     let (bytes, filename) = tracker_workbook(&state, &campaign, desk, day).await?;

@@ -48,6 +48,20 @@ fn require_active(campaign: &ActiveCampaign) -> Result<(), ApiError> {
     }
 }
 
+/// The campaign and unit of a write: the unit itself, in the active campaign.
+async fn writable(
+    state: &AppState,
+    caller: &Caller,
+    campaign: &str,
+    unit: &str,
+) -> Result<(Arc<ActiveCampaign>, TargetUnit), ApiError> {
+    let campaign = campaign_of(state, campaign).await?;
+    let target = target_unit(state, caller, unit).await?;
+    target.require_edit()?;
+    require_active(&campaign)?;
+    Ok((campaign, target))
+}
+
 pub fn invalid_fields(problems: Vec<FieldProblem>) -> ApiError {
     let summary = problems
         .iter()
@@ -129,10 +143,7 @@ pub async fn put_registration(
     body: web::Json<RegistrationRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (campaign, unit) = path.into_inner();
-    let campaign = campaign_of(&state, &campaign).await?;
-    let target = target_unit(&state, &caller, &unit).await?;
-    target.require_edit()?;
-    require_active(&campaign)?;
+    let (campaign, target) = writable(&state, &caller, &campaign, &unit).await?;
     target.require_daily_unit()?;
     let body = body.into_inner();
     if body.website_url.is_none() && body.liaison.is_none() {
@@ -200,10 +211,7 @@ pub async fn put_statistics(
     body: web::Json<StatisticsRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (campaign, unit) = path.into_inner();
-    let campaign = campaign_of(&state, &campaign).await?;
-    let target = target_unit(&state, &caller, &unit).await?;
-    target.require_edit()?;
-    require_active(&campaign)?;
+    let (campaign, target) = writable(&state, &caller, &campaign, &unit).await?;
     target.require_statistics_unit()?;
     let body = body.into_inner();
     let figures = if body.submit {
@@ -245,10 +253,7 @@ pub async fn post_document(
 ) -> Result<HttpResponse, ApiError> {
     let (campaign, unit, purpose) = path.into_inner();
     let purpose = DocumentPurpose::parse(&purpose)?;
-    let campaign = campaign_of(&state, &campaign).await?;
-    let target = target_unit(&state, &caller, &unit).await?;
-    target.require_edit()?;
-    require_active(&campaign)?;
+    let (campaign, target) = writable(&state, &caller, &campaign, &unit).await?;
     match purpose {
         DocumentPurpose::Plan => target.require_daily_unit()?,
         DocumentPurpose::SummaryReport => target.require_statistics_unit()?,

@@ -101,24 +101,30 @@ async fn render(
         .body(page_with("活动周管理", &body, Some(&csrf)))
 }
 
-pub async fn create(req: HttpRequest, state: web::Data<AppState>, body: String) -> HttpResponse {
-    let staff = match signed_in(&req, &state).await {
-        Ok(staff) => staff,
-        Err(to_login) => return to_login,
-    };
-    let pairs = form_pairs(&body);
+/// A form of an admin: signed in, the page's CSRF token, the admin role; else the answer.
+async fn admin_form(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+    body: &str,
+    refusal: &str,
+) -> Result<(Staff, Vec<(String, String)>), HttpResponse> {
+    let staff = signed_in(req, state).await?;
+    let pairs = form_pairs(body);
     if !field(&pairs, "csrf").is_some_and(|c| csrf_ok(&staff.session, &c)) {
-        return stale_form();
+        return Err(stale_form());
     }
     if staff.role != Role::Admin {
-        return render(
-            &state,
-            &staff,
-            StatusCode::FORBIDDEN,
-            "只有管理员可以新建活动周。",
-        )
-        .await;
+        return Err(render(state, &staff, StatusCode::FORBIDDEN, refusal).await);
     }
+    Ok((staff, pairs))
+}
+
+pub async fn create(req: HttpRequest, state: web::Data<AppState>, body: String) -> HttpResponse {
+    let (staff, pairs) = match admin_form(&req, &state, &body, "只有管理员可以新建活动周。").await
+    {
+        Ok(admin) => admin,
+        Err(answer) => return answer,
+    };
     let get = |name: &str| field(&pairs, name).unwrap_or_default();
     let date = |name: &str| vocweek_domain::parse_date("date", &get(name));
     let parsed = (|| {
@@ -170,23 +176,11 @@ pub async fn activate(
     slug: web::Path<String>,
     body: String,
 ) -> HttpResponse {
-    let staff = match signed_in(&req, &state).await {
-        Ok(staff) => staff,
-        Err(to_login) => return to_login,
+    let (staff, _) = match admin_form(&req, &state, &body, "只有管理员可以切换活动周。").await
+    {
+        Ok(admin) => admin,
+        Err(answer) => return answer,
     };
-    let pairs = form_pairs(&body);
-    if !field(&pairs, "csrf").is_some_and(|c| csrf_ok(&staff.session, &c)) {
-        return stale_form();
-    }
-    if staff.role != Role::Admin {
-        return render(
-            &state,
-            &staff,
-            StatusCode::FORBIDDEN,
-            "只有管理员可以切换活动周。",
-        )
-        .await;
-    }
     match activate_campaign(&state, &slug).await {
         Ok(_) => redirect("/campaigns"),
         Err(err) => {
