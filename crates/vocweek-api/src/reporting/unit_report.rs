@@ -84,16 +84,7 @@ pub async fn unit_report(
     let campaign_id = campaign.campaign.id;
     let unit_id = target.unit.id;
     let registration = state.db.registration(campaign_id, unit_id).await?;
-    let mut documents = state
-        .db
-        .documents_of_unit(campaign_id, unit_id, DocumentPurpose::Plan)
-        .await?;
-    documents.extend(
-        state
-            .db
-            .documents_of_unit(campaign_id, unit_id, DocumentPurpose::SummaryReport)
-            .await?,
-    );
+    let documents = state.db.unit_documents(campaign_id, unit_id).await?;
     let statistics = state.db.statistics_report(campaign_id, unit_id).await?;
     Ok(UnitReportJson::new(
         campaign,

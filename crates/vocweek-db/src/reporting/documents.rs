@@ -54,6 +54,20 @@ impl Db {
             .await?)
     }
 
+    /// Every version of every document a unit sent for a campaign, oldest first.
+    pub async fn unit_documents(
+        &self,
+        campaign_id: i32,
+        unit_id: i32,
+    ) -> DbResult<Vec<unit_document::Model>> {
+        Ok(unit_document::Entity::find()
+            .filter(unit_document::Column::CampaignId.eq(campaign_id))
+            .filter(unit_document::Column::UnitId.eq(unit_id))
+            .order_by_asc(unit_document::Column::Id)
+            .all(self.conn())
+            .await?)
+    }
+
     /// Every document of a campaign, oldest first (for the desks' overview).
     pub async fn campaign_documents(
         &self,
