@@ -299,6 +299,48 @@ async fn the_desk_pages_show_readiness_and_the_table(backend: Backend) {
         .unwrap();
     assert_eq!(activated.status(), 303);
     assert_eq!(app.services.ingestor.campaign().campaign.year, 2022);
+
+    // A data file brings its own vocabulary: 2023 adds a theme that 2021 and 2022 do not have.
+    let file = include_str!("../../crates/vocweek-domain/vocabularies/shandong-2021.toml")
+        .replace("shandong-2021", "shandong-2023")
+        .replace("year = 2021", "year = 2023")
+        .replace("\"2021-", "\"2023-")
+        + "\n[[theme]]\nslug = \"digital_skills\"\nzh = \"数字技能\"\nen = \"Digital skills\"\n";
+    let post_file = |toml: String| {
+        let client = client.clone();
+        let url = app.url("/campaigns/file");
+        let (admin, csrf) = (admin.clone(), csrf.clone());
+        async move {
+            let response = client
+                .post(url)
+                .header("cookie", format!("vw_session={admin}"))
+                .form(&[("csrf", csrf.as_str()), ("toml", toml.as_str())])
+                .send()
+                .await
+                .unwrap();
+            (response.status().as_u16(), response.text().await.unwrap())
+        }
+    };
+    let (status, html) = post_file(file.replace("year = 2023", "year = 2031")).await;
+    assert_eq!(status, 422, "dates far from the year are refused");
+    assert!(html.contains("未能创建"), "{html}");
+    let (status, _) = post_file("[campaign]\nslug = 1".to_owned()).await;
+    assert_eq!(status, 422);
+    let (status, _) = post_file(file).await;
+    assert_eq!(status, 303);
+    let (_, v2023) = app.get(&admin, "/api/v1/campaigns/shandong-2023").await;
+    let themes = |v: &serde_json::Value| {
+        v["themes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["slug"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert!(themes(&v2023).contains(&"digital_skills".to_owned()));
+    let (_, v2021) = app.get(&admin, "/api/v1/campaigns/shandong-2021").await;
+    assert!(!themes(&v2021).contains(&"digital_skills".to_owned()));
+    assert_eq!(themes(&v2021).len() + 1, themes(&v2023).len());
     app.stop().await;
 }
 

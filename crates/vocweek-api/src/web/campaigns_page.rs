@@ -3,7 +3,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use vocweek_domain::Role;
+use vocweek_domain::{CampaignSeed, Role};
 
 use super::form::{field, form_pairs, stale_form};
 use super::layout::{escape, page_with};
@@ -82,6 +82,11 @@ async fn render(
              <p><label>开始日期 <input name=\"starts_on\" type=\"date\" required></label> <label>结束日期 <input name=\"ends_on\" type=\"date\" required></label></p>\
              <p><label>方案等截止日期 <input name=\"plan_due_on\" type=\"date\" required></label> <label>总结与统计表截止日期 <input name=\"report_due_on\" type=\"date\" required></label></p>\
              <p><label>沿用分类词表 <select name=\"vocabulary_from\">{options}</select></label></p>\
+             <p><button>创建</button></p></form>\
+             <h2>从数据文件创建</h2><form method=\"post\" action=\"/campaigns/file\" id=\"campaign-file\">\
+             <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
+             <p class=\"hint\">需要调整城市、活动类别或主题时使用：格式同项目中的 vocabularies/shandong-2021.toml（[campaign] 一节为年份、日期与主题，其后为词表）。</p>\
+             <p><textarea name=\"toml\" rows=\"14\" cols=\"90\" required></textarea></p>\
              <p><button>创建</button></p></form>",
             csrf = escape(&csrf)
         )
@@ -159,6 +164,46 @@ pub async fn create(req: HttpRequest, state: web::Data<AppState>, body: String) 
     match create_campaign(&state, request).await {
         Ok(_) => redirect("/campaigns"),
         Err(err) => {
+            render(
+                &state,
+                &staff,
+                err.status,
+                &format!("未能创建：{}", err.message),
+            )
+            .await
+        }
+    }
+}
+
+/// A campaign from a data file pasted into the page: its own dates, theme and vocabulary (a
+/// new theme for next year, say), exactly as `vocweek campaign create --file` takes it.
+pub async fn create_from_file(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: String,
+) -> HttpResponse {
+    let (staff, pairs) = match admin_form(&req, &state, &body, "只有管理员可以新建活动周。").await
+    {
+        Ok(admin) => admin,
+        Err(answer) => return answer,
+    };
+    let text = field(&pairs, "toml").unwrap_or_default();
+    let seed = match CampaignSeed::from_toml(&text).and_then(CampaignSeed::checked) {
+        Ok(seed) => seed,
+        Err(err) => {
+            return render(
+                &state,
+                &staff,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &format!("未能创建：{err}"),
+            )
+            .await;
+        }
+    };
+    match state.db.create_campaign(&seed).await {
+        Ok(_) => redirect("/campaigns"),
+        Err(err) => {
+            let err = crate::ApiError::from(err);
             render(
                 &state,
                 &staff,

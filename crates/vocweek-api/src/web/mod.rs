@@ -60,6 +60,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(campaigns_page::list))
             .route(web::post().to(campaigns_page::create)),
     )
+    .service(resource("/campaigns/file").route(web::post().to(campaigns_page::create_from_file)))
     .service(
         resource("/campaigns/{slug}/activate").route(web::post().to(campaigns_page::activate)),
     );
