@@ -225,7 +225,7 @@ async fn private_addresses_are_refused_by_default(backend: Backend) {
     .await;
     let receiver = Receiver::start(&app.data_dir, 0);
     let editor = app.user_session("chief", Role::Admin, None).await;
-    let key = app.services.db.create_partner("内网").await.unwrap().1;
+    let key = app.services.db.create_partner("内网<b>").await.unwrap().1;
     let hook = register(&app, &key, &receiver.url).await;
     let id = a_pending_photo(&app, 32).await;
     decide(&app, &editor, &id, "approve").await;
@@ -248,6 +248,26 @@ async fn private_addresses_are_refused_by_default(backend: Backend) {
         "{delivery}"
     );
     assert!(receiver.received().is_empty());
+
+    // The admins' delivery log page says the same, in Chinese, with the partner's name escaped.
+    let (status, html) = app.page(&editor, "/webhooks").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("内网&lt;b&gt;"), "{html}");
+    assert!(!html.contains("内网<b>"));
+    let (status, html) = app
+        .page(&editor, &format!("/webhooks/{}", hook["id"]))
+        .await;
+    assert_eq!(status, 200);
+    assert!(html.contains("data-state=\"failed\""), "{html}");
+    assert!(html.contains("asset.published") && html.contains("失败"));
+    assert!(html.contains("private or loopback"));
+    let desk = app
+        .user_session("desk", Role::Editor, Some(vocweek_domain::Desk::Edu))
+        .await;
+    let (status, _) = app.page(&desk, "/webhooks").await;
+    assert_eq!(status, 403, "editors do not see partners' webhooks");
+    let (status, _) = app.page(&editor, "/webhooks/99999").await;
+    assert_eq!(status, 404);
     app.stop().await;
 }
 

@@ -135,6 +135,14 @@ impl Db {
     }
 
     /// Creates a media partner and its API key (returned in clear, once).
+    /// Every media partner, in creation order.
+    pub async fn partners(&self) -> DbResult<Vec<partner::Model>> {
+        Ok(partner::Entity::find()
+            .order_by_asc(partner::Column::Id)
+            .all(self.conn())
+            .await?)
+    }
+
     pub async fn create_partner(&self, name: &str) -> DbResult<(partner::Model, String)> {
         let txn = self.conn().begin().await?;
         let partner = partner::ActiveModel {

@@ -15,6 +15,7 @@ mod staff;
 mod throttle;
 mod tracker_page;
 mod upload_page;
+mod webhooks_page;
 
 use actix_web::web;
 
@@ -55,6 +56,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(resource("/reporting").route(web::get().to(reporting_pages::overview)))
     .service(resource("/reporting/statistics").route(web::get().to(reporting_pages::statistics)))
     .service(resource("/tracker").route(web::get().to(tracker_page::show)))
+    .service(resource("/webhooks").route(web::get().to(webhooks_page::list)))
+    .service(resource("/webhooks/{id}").route(web::get().to(webhooks_page::show)))
     .service(
         resource("/campaigns")
             .route(web::get().to(campaigns_page::list))

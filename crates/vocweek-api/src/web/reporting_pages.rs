@@ -194,7 +194,7 @@ pub async fn statistics(req: HttpRequest, state: web::Data<AppState>) -> HttpRes
 }
 
 pub const NAV: &str = "<p class=\"nav\"><a href=\"/queue\">审核队列</a> · <a href=\"/reporting\">报送情况</a> · \
-<a href=\"/reporting/statistics\">统计表汇总</a> · <a href=\"/tracker\">每日报送跟踪</a> · <a href=\"/campaigns\">活动周管理</a></p>";
+<a href=\"/reporting/statistics\">统计表汇总</a> · <a href=\"/tracker\">每日报送跟踪</a> · <a href=\"/campaigns\">活动周管理</a> · <a href=\"/webhooks\">推送记录</a></p>";
 
 pub fn html_page(title: &str, body: &str, session: &str) -> HttpResponse {
     HttpResponse::Ok()
