@@ -305,7 +305,89 @@ async fn the_store_can_serve_the_bytes_itself(backend: Backend) {
     app.stop().await;
 }
 
+/// `/media` remembers a key's owner and a file's place for `partners.media_cache_seconds`: a
+/// withdrawn item is served for at most that long, then refused; with 0 it is refused at once.
+async fn a_withdrawn_item_is_refused_once_the_cache_lapses(backend: Backend) {
+    let app = spawn_app_with(
+        backend,
+        AppOptions {
+            configure: Some(|config| config.partners.media_cache_seconds = 2),
+            ..AppOptions::default()
+        },
+    )
+    .await;
+    let (id, _, key, _) = setup(&app).await;
+    let admin = app.user_session("admin2", Role::Admin, None).await;
+    let auth = format!("Bearer {key}");
+    let path = format!("/media/{id}/original");
+    assert_eq!(
+        get(&app, &path, &[("Authorization", &auth)]).await.status(),
+        200
+    );
+    let (_, asset) = app.get(&admin, &format!("/api/v1/assets/{id}")).await;
+    let (status, _) = app
+        .call(
+            &admin,
+            reqwest::Method::POST,
+            &format!("/api/v1/assets/{id}/review"),
+            Some(json!({ "action": "reopen", "version": asset["version"] })),
+        )
+        .await;
+    assert_eq!(status, 200);
+    // Remembered for a moment by this node…
+    assert_eq!(
+        get(&app, &path, &[("Authorization", &auth)]).await.status(),
+        200
+    );
+    // … and refused once the entry lapses.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let status = get(&app, &path, &[("Authorization", &auth)]).await.status();
+        if status == 404 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still served: {status}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    app.stop().await;
+
+    // Without the cache a withdrawal takes effect on the next request.
+    let app = spawn_app_with(
+        backend,
+        AppOptions {
+            configure: Some(|config| config.partners.media_cache_seconds = 0),
+            ..AppOptions::default()
+        },
+    )
+    .await;
+    let (id, _, key, _) = setup(&app).await;
+    let admin = app.user_session("admin2", Role::Admin, None).await;
+    let auth = format!("Bearer {key}");
+    let path = format!("/media/{id}/original");
+    assert_eq!(
+        get(&app, &path, &[("Authorization", &auth)]).await.status(),
+        200
+    );
+    let (_, asset) = app.get(&admin, &format!("/api/v1/assets/{id}")).await;
+    app.call(
+        &admin,
+        reqwest::Method::POST,
+        &format!("/api/v1/assets/{id}/review"),
+        Some(json!({ "action": "reopen", "version": asset["version"] })),
+    )
+    .await;
+    assert_eq!(
+        get(&app, &path, &[("Authorization", &auth)]).await.status(),
+        404
+    );
+    app.stop().await;
+}
+
 every_backend!(
+    a_withdrawn_item_is_refused_once_the_cache_lapses,
     a_partner_downloads_with_a_key_or_a_signed_url,
     a_signed_hls_stream_plays_without_a_key,
     the_store_can_serve_the_bytes_itself,

@@ -20,6 +20,10 @@ pub struct PartnersConfig {
     pub redirect_to_store: bool,
     /// The longest long-poll (`wait=`) of the feed.
     pub feed_max_wait_seconds: u64,
+    /// How long a node remembers a partner key's owner and an approved file's place for
+    /// `/media` (saves 2–4 queries per request); a revoked key or a withdrawn item is still
+    /// served for up to this long. 0 turns it off.
+    pub media_cache_seconds: u64,
 }
 
 impl Default for PartnersConfig {
@@ -30,6 +34,7 @@ impl Default for PartnersConfig {
             signed_url_hours: 24,
             redirect_to_store: false,
             feed_max_wait_seconds: 60,
+            media_cache_seconds: 5,
         }
     }
 }
@@ -40,6 +45,7 @@ impl PartnersConfig {
             signed_url_ttl: Duration::from_secs(self.signed_url_hours.clamp(1, 24 * 7) * 3600),
             redirect_to_store: self.redirect_to_store,
             max_wait: Duration::from_secs(self.feed_max_wait_seconds.min(300)),
+            media_cache: Duration::from_secs(self.media_cache_seconds.min(300)),
         }
     }
 }

@@ -6,6 +6,7 @@ mod atom;
 mod caller;
 mod feed;
 pub mod feed_item;
+mod lookup_cache;
 mod media;
 mod rate_limit;
 mod signing;
@@ -38,6 +39,8 @@ pub struct DistributionSettings {
     pub redirect_to_store: bool,
     /// The longest `wait=` a feed request may ask for.
     pub max_wait: Duration,
+    /// How long `/media` remembers a key's owner and a file's place (0: not at all).
+    pub media_cache: Duration,
 }
 
 /// Shared by every worker thread of the HTTP server.
@@ -48,6 +51,10 @@ pub struct Distribution {
     /// Woken when this node appends to the feed, so long-polls answer at once; other nodes'
     /// events are found by polling once a second.
     pub feed_changed: tokio::sync::Notify,
+    /// `/media`'s memory of who a key is (by the key's BLAKE3) …
+    pub(crate) media_callers: lookup_cache::LookupCache<[u8; 32], vocweek_db::tokens::Principal>,
+    /// … and where an approved item's file is (by asset and name).
+    pub(crate) media_files: lookup_cache::LookupCache<(String, String), media::File>,
 }
 
 impl Distribution {
@@ -57,6 +64,8 @@ impl Distribution {
         limiter: RateLimiter,
     ) -> Arc<Self> {
         Arc::new(Distribution {
+            media_callers: lookup_cache::LookupCache::new(settings.media_cache),
+            media_files: lookup_cache::LookupCache::new(settings.media_cache),
             settings,
             signer,
             limiter,
