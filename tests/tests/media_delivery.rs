@@ -305,23 +305,15 @@ async fn the_store_can_serve_the_bytes_itself(backend: Backend) {
     app.stop().await;
 }
 
-/// `/media` remembers a key's owner and a file's place for `partners.media_cache_seconds`: a
-/// withdrawn item is served for at most that long, then refused; with 0 it is refused at once.
-async fn a_withdrawn_item_is_refused_once_the_cache_lapses(backend: Backend) {
-    let app = spawn_app_with(
-        backend,
-        AppOptions {
-            configure: Some(|config| config.partners.media_cache_seconds = 2),
-            ..AppOptions::default()
-        },
-    )
-    .await;
-    let (id, _, key, _) = setup(&app).await;
+/// An approved photo fetched once with a partner key, then reopened (withdrawn) by an admin.
+/// Returns its original's path and the key's `Authorization` value.
+async fn served_then_withdrawn(app: &TestApp) -> (String, String) {
+    let (id, _, key, _) = setup(app).await;
     let admin = app.user_session("admin2", Role::Admin, None).await;
     let auth = format!("Bearer {key}");
     let path = format!("/media/{id}/original");
     assert_eq!(
-        get(&app, &path, &[("Authorization", &auth)]).await.status(),
+        get(app, &path, &[("Authorization", &auth)]).await.status(),
         200
     );
     let (_, asset) = app.get(&admin, &format!("/api/v1/assets/{id}")).await;
@@ -334,6 +326,21 @@ async fn a_withdrawn_item_is_refused_once_the_cache_lapses(backend: Backend) {
         )
         .await;
     assert_eq!(status, 200);
+    (path, auth)
+}
+
+/// `/media` remembers a key's owner and a file's place for `partners.media_cache_seconds`: a
+/// withdrawn item is served for at most that long, then refused; with 0 it is refused at once.
+async fn a_withdrawn_item_is_refused_once_the_cache_lapses(backend: Backend) {
+    let app = spawn_app_with(
+        backend,
+        AppOptions {
+            configure: Some(|config| config.partners.media_cache_seconds = 2),
+            ..AppOptions::default()
+        },
+    )
+    .await;
+    let (path, auth) = served_then_withdrawn(&app).await;
     // Remembered for a moment by this node…
     assert_eq!(
         get(&app, &path, &[("Authorization", &auth)]).await.status(),
@@ -363,22 +370,7 @@ async fn a_withdrawn_item_is_refused_once_the_cache_lapses(backend: Backend) {
         },
     )
     .await;
-    let (id, _, key, _) = setup(&app).await;
-    let admin = app.user_session("admin2", Role::Admin, None).await;
-    let auth = format!("Bearer {key}");
-    let path = format!("/media/{id}/original");
-    assert_eq!(
-        get(&app, &path, &[("Authorization", &auth)]).await.status(),
-        200
-    );
-    let (_, asset) = app.get(&admin, &format!("/api/v1/assets/{id}")).await;
-    app.call(
-        &admin,
-        reqwest::Method::POST,
-        &format!("/api/v1/assets/{id}/review"),
-        Some(json!({ "action": "reopen", "version": asset["version"] })),
-    )
-    .await;
+    let (path, auth) = served_then_withdrawn(&app).await;
     assert_eq!(
         get(&app, &path, &[("Authorization", &auth)]).await.status(),
         404

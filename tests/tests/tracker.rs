@@ -272,6 +272,18 @@ async fn the_desk_pages_show_readiness_and_the_table(backend: Backend) {
         ("report_due_on", "2022-05-25"),
         ("vocabulary_from", "shandong-2021"),
     ];
+    // A mistyped date is refused and named, so the admin knows which box to fix.
+    let mut bad_date = form.to_vec();
+    bad_date[7].1 = "2022-13-01";
+    let refused = client
+        .post(app.url("/campaigns"))
+        .header("cookie", format!("vw_session={admin}"))
+        .form(&bad_date)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.unwrap().contains("starts_on"));
     let without_csrf = client
         .post(app.url("/campaigns"))
         .header("cookie", format!("vw_session={admin}"))

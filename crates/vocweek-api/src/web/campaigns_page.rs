@@ -10,8 +10,8 @@ use super::layout::{escape, page_with};
 use super::reporting_pages::NAV;
 use super::session_cookie::{csrf_ok, csrf_token};
 use super::staff::{Staff, signed_in};
-use crate::AppState;
 use crate::reporting::campaigns::{NewCampaignRequest, activate_campaign, create_campaign};
+use crate::{ApiError, AppState};
 
 pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     let staff = match signed_in(&req, &state).await {
@@ -29,7 +29,7 @@ async fn render(
 ) -> HttpResponse {
     let campaigns = match state.db.campaigns().await {
         Ok(campaigns) => campaigns,
-        Err(err) => return crate::ApiError::from(err).page(),
+        Err(err) => return ApiError::from(err).page(),
     };
     let csrf = csrf_token(&staff.session);
     let admin = staff.role == Role::Admin;
@@ -131,12 +131,13 @@ pub async fn create(req: HttpRequest, state: web::Data<AppState>, body: String) 
         Err(answer) => return answer,
     };
     let get = |name: &str| field(&pairs, name).unwrap_or_default();
-    let date = |name: &str| vocweek_domain::parse_date("date", &get(name));
+    // Each date's error names its own field, so the admin knows which box to fix.
+    let date = |name: &'static str| vocweek_domain::parse_date(name, &get(name));
     let parsed = (|| {
         Ok::<_, vocweek_domain::DomainError>(NewCampaignRequest {
             slug: get("slug"),
             year: get("year").parse().map_err(|_| {
-                vocweek_domain::DomainError::InvalidValue("年份应为数字".to_owned())
+                vocweek_domain::DomainError::InvalidValue("year: 年份应为数字".to_owned())
             })?,
             name_zh: get("name_zh"),
             name_en: get("name_en"),
@@ -149,30 +150,11 @@ pub async fn create(req: HttpRequest, state: web::Data<AppState>, body: String) 
             vocabulary_from: field(&pairs, "vocabulary_from"),
         })
     })();
-    let request = match parsed {
-        Ok(request) => request,
-        Err(err) => {
-            return render(
-                &state,
-                &staff,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &format!("未能创建：{err}"),
-            )
-            .await;
-        }
+    let outcome = match parsed {
+        Ok(request) => create_campaign(&state, request).await.map(drop),
+        Err(err) => Err(ApiError::from(err)),
     };
-    match create_campaign(&state, request).await {
-        Ok(_) => redirect("/campaigns"),
-        Err(err) => {
-            render(
-                &state,
-                &staff,
-                err.status,
-                &format!("未能创建：{}", err.message),
-            )
-            .await
-        }
-    }
+    after_creation(&state, &staff, outcome).await
 }
 
 /// A campaign from a data file pasted into the page: its own dates, theme and vocabulary (a
@@ -188,25 +170,30 @@ pub async fn create_from_file(
         Err(answer) => return answer,
     };
     let text = field(&pairs, "toml").unwrap_or_default();
-    let seed = match CampaignSeed::from_toml(&text).and_then(CampaignSeed::checked) {
-        Ok(seed) => seed,
-        Err(err) => {
-            return render(
-                &state,
-                &staff,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &format!("未能创建：{err}"),
-            )
-            .await;
-        }
+    let outcome = match CampaignSeed::from_toml(&text).and_then(CampaignSeed::checked) {
+        Ok(seed) => state
+            .db
+            .create_campaign(&seed)
+            .await
+            .map(drop)
+            .map_err(ApiError::from),
+        Err(err) => Err(ApiError::from(err)),
     };
-    match state.db.create_campaign(&seed).await {
-        Ok(_) => redirect("/campaigns"),
+    after_creation(&state, &staff, outcome).await
+}
+
+/// Back to the list, or the page again with why the campaign was not created.
+async fn after_creation(
+    state: &AppState,
+    staff: &Staff,
+    outcome: Result<(), ApiError>,
+) -> HttpResponse {
+    match outcome {
+        Ok(()) => redirect("/campaigns"),
         Err(err) => {
-            let err = crate::ApiError::from(err);
             render(
-                &state,
-                &staff,
+                state,
+                staff,
                 err.status,
                 &format!("未能创建：{}", err.message),
             )
