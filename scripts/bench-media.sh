@@ -3,7 +3,9 @@
 # 1 GiB original and whole HLS segments, through vocweek's `/media` (release build, filesystem
 # store, a partner key, rate limit off) and through nginx (Debian's package) serving the very
 # same files from disk, with the same client (`media-load`), one run each after a warm-up.
-# Prints MB/s, the ratio and vocweek's peak RSS during the load.
+# vocweek is measured twice: on its media port (`partners.media_listen`, sendfile(2); what the
+# feed links to) and on the API port (actix, streamed).
+# Prints MB/s, the ratios and vocweek's peak RSS during the load.
 #   VOCWEEK_BENCH_SIZE_MB (default 1024), VOCWEEK_BENCH_SECONDS (default 30),
 #   VOCWEEK_BENCH_DIR (default /var/tmp)
 set -euo pipefail
@@ -56,9 +58,12 @@ with open(path, "ab") as f:
 PY
 bytes=$(stat -c %s "$work/video.mp4")
 
+port=$((20000 + RANDOM % 20000))
+media_port=$((port + 2))
 cat >"$work/vocweek.toml" <<TOML
 [partners]
 rate_limit_per_minute = 0
+media_listen = "127.0.0.1:$media_port"
 [video]
 preset = "ultrafast"
 TOML
@@ -66,8 +71,8 @@ voc() { "$bin/vocweek" --config "$work/vocweek.toml" --data-dir "$work/data" "$@
 unit=$(voc unit add --name bench --kind higher_vocational_college --city jinan 2>/dev/null | tail -n 1)
 password=$(voc user add --username bench --role admin 2>/dev/null | tail -n 1)
 key=$(voc partner add --name bench 2>/dev/null | tail -n 1)
-port=$((20000 + RANDOM % 20000))
 base="http://127.0.0.1:$port"
+media="http://127.0.0.1:$media_port"
 
 say "ingesting, transcoding and approving it"
 VOCWEEK_LOG_LEVEL=warn "$bin/vocweek" --config "$work/vocweek.toml" --data-dir "$work/data" \
@@ -96,6 +101,7 @@ VOCWEEK_WORKERS_IN_PROCESS=false VOCWEEK_LOG_LEVEL=warn \
   serve --listen "127.0.0.1:$port" >"$work/serve.out" 2>"$work/serve.err" &
 server_pid=$!
 wait_for "$base/healthz"
+wait_for "$media/healthz"
 
 nginx_port=$((port + 1))
 mkdir -p "$work/nginx"
@@ -129,9 +135,10 @@ wait_for "http://127.0.0.1:$nginx_port/"
 
 segments=$(cd "$work/data/blobs/renditions/$id/hls" && ls ./*.ts | sed 's|^\./||')
 original_key="originals/${hash:0:2}/${hash:2:2}/$hash"
-vocweek_segments=() nginx_segments=()
+vocweek_segments=() api_segments=() nginx_segments=()
 for s in $segments; do
-  vocweek_segments+=("$base/media/$id/hls/$s")
+  vocweek_segments+=("$media/media/$id/hls/$s")
+  api_segments+=("$base/media/$id/hls/$s")
   nginx_segments+=("http://127.0.0.1:$nginx_port/renditions/$id/hls/$s")
 done
 say "$(echo "$segments" | wc -l) HLS segments, a ${size_mb} MiB original; $clients clients, ${seconds} s each"
@@ -139,18 +146,26 @@ say "$(echo "$segments" | wc -l) HLS segments, a ${size_mb} MiB original; $clien
 load() { "$bin/media-load" "$1" "$clients" "$2" "$3" "$bytes" "${@:4}"; }
 # Warm-up: both servers then read the same files from the page cache.
 load 5 - "http://127.0.0.1:$nginx_port/$original_key" "${nginx_segments[@]}" >/dev/null
-vocweek_result=$(load "$seconds" "$key" "$base/media/$id/original" "${vocweek_segments[@]}")
-echo "vocweek: $vocweek_result" >&2
+vocweek_result=$(load "$seconds" "$key" "$media/media/$id/original" "${vocweek_segments[@]}")
+echo "vocweek (media port): $vocweek_result" >&2
 vocweek_rss=$(awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$server_pid/status")
+api_result=$(load "$seconds" "$key" "$base/media/$id/original" "${api_segments[@]}")
+echo "vocweek (API port): $api_result" >&2
+api_rss=$(awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$server_pid/status")
 nginx_result=$(load "$seconds" - "http://127.0.0.1:$nginx_port/$original_key" "${nginx_segments[@]}")
 
 read -r _ _ vocweek_mbs vocweek_requests vocweek_errors <<<"$vocweek_result"
+read -r _ _ api_mbs api_requests api_errors <<<"$api_result"
 read -r _ _ nginx_mbs nginx_requests nginx_errors <<<"$nginx_result"
 ratio=$(awk -v a="$vocweek_mbs" -v b="$nginx_mbs" 'BEGIN { printf "%.2f", a / b }')
+api_ratio=$(awk -v a="$api_mbs" -v b="$nginx_mbs" 'BEGIN { printf "%.2f", a / b }')
 echo
 echo "media delivery, $clients clients x ${seconds} s, 1 MiB ranges of a ${size_mb} MiB original + HLS segments"
-printf '  vocweek /media : %8.1f MB/s  (%s requests, %s errors), peak RSS %s MiB\n' \
+printf '  vocweek media port : %8.1f MB/s  (%s requests, %s errors), peak RSS %s MiB\n' \
   "$vocweek_mbs" "$vocweek_requests" "$vocweek_errors" "$vocweek_rss"
-printf '  nginx %-9s: %8.1f MB/s  (%s requests, %s errors)\n' \
+printf '  vocweek API port   : %8.1f MB/s  (%s requests, %s errors), peak RSS %s MiB (both runs)\n' \
+  "$api_mbs" "$api_requests" "$api_errors" "$api_rss"
+printf '  nginx %-13s: %8.1f MB/s  (%s requests, %s errors)\n' \
   "$(nginx -v 2>&1 | sed 's|.*/||')" "$nginx_mbs" "$nginx_requests" "$nginx_errors"
-echo "  vocweek / nginx = ${ratio}x (goal: >= 0.8x)"
+echo "  vocweek media port / nginx = ${ratio}x (goal: >= 0.8x)"
+echo "  vocweek API port / nginx   = ${api_ratio}x"

@@ -100,6 +100,9 @@ impl Default for AppOptions {
 /// A running application with its own data directory and database.
 pub struct TestApp {
     pub base_url: String,
+    /// The media port (`partners.media_listen`, on in every test app unless a test turns it
+    /// off): `/media` with sendfile, beside the same route on `base_url`.
+    pub media_base_url: Option<String>,
     pub client: reqwest::Client,
     pub config: Config,
     pub services: Services,
@@ -178,6 +181,7 @@ async fn try_spawn(backend: Backend, options: AppOptions) -> anyhow::Result<Test
     }
     // Webhook receivers in tests listen on loopback, which production refuses by default.
     config.webhooks.allow_private_addresses = true;
+    config.partners.media_listen = Some("127.0.0.1:0".to_owned());
     if let Some(configure) = options.configure {
         configure(&mut config);
     }
@@ -186,6 +190,7 @@ async fn try_spawn(backend: Backend, options: AppOptions) -> anyhow::Result<Test
     let running = RunningApp::start(&config, services.clone(), listener, options.extra_routes)?;
     Ok(TestApp {
         base_url: format!("http://{}", running.address),
+        media_base_url: running.media_address.map(|a| format!("http://{a}")),
         client: reqwest::Client::builder()
             .timeout(Duration::from_secs(60))
             .build()?,
@@ -257,6 +262,13 @@ impl Upload {
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
+    }
+
+    /// Where `/media` is served: the API's port and the media port.
+    pub fn media_front_ends(&self) -> Vec<String> {
+        std::iter::once(self.base_url.clone())
+            .chain(self.media_base_url.clone())
+            .collect()
     }
 
     /// Creates a unit and returns (unit id, upload token).
@@ -521,6 +533,7 @@ impl TestApp {
         let running = RunningApp::start(&self.config, services.clone(), listener, None)
             .unwrap_or_else(|e| panic!("restarting the app: {e:#}"));
         self.base_url = format!("http://{}", running.address);
+        self.media_base_url = running.media_address.map(|a| format!("http://{a}"));
         self.services = services;
         self.running = Some(running);
     }

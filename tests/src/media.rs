@@ -83,6 +83,24 @@ pub fn real_jpeg(seed: u64, width: u32, height: u32) -> Vec<u8> {
     bytes
 }
 
+/// A JPEG of per-pixel noise: megabytes for a few megapixels, where `real_jpeg`'s flat cells
+/// compress to kilobytes.
+pub fn noisy_jpeg(seed: u64, width: u32, height: u32) -> Vec<u8> {
+    let mut state = seed | 1;
+    let picture = image::RgbImage::from_fn(width, height, |_, _| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let [r, g, b, ..] = state.to_le_bytes();
+        image::Rgb([r, g, b])
+    });
+    let mut bytes = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 95)
+        .encode_image(&picture)
+        .unwrap_or_else(|e| panic!("encoding a test JPEG: {e}"));
+    bytes
+}
+
 /// A PNG declaring `width`×`height` with almost no data: a decompression bomb's header.
 pub fn png_bomb(width: u32, height: u32) -> Vec<u8> {
     let mut ihdr = width.to_be_bytes().to_vec();

@@ -47,8 +47,14 @@ async fn setup(app: &TestApp) -> (String, String, String, Vec<u8>) {
     (approved, pending, key, bytes)
 }
 
-async fn get(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
-    let mut request = app.client.get(app.url(path));
+/// `path` through one front end (`TestApp::media_front_ends`).
+async fn get(
+    app: &TestApp,
+    front: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut request = app.client.get(format!("{front}{path}"));
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
@@ -58,13 +64,37 @@ async fn get(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> reqwest::Re
 async fn a_partner_downloads_with_a_key_or_a_signed_url(backend: Backend) {
     let app = spawn_app(backend).await;
     let (id, pending, key, bytes) = setup(&app).await;
+    for front in app.media_front_ends() {
+        downloads_through(&app, &front, (&id, &pending), &key, &bytes).await;
+    }
+    // The feed links to the media port, where downloads cost the server least.
+    let (_, feed) = app.get(&key, "/api/v1/feed").await;
+    let media_port = app.media_base_url.clone().unwrap();
+    for name in ["original", "thumb", "preview"] {
+        let file = &feed["items"][0]["asset"]["files"][name];
+        for link in ["url", "signed_url"] {
+            let url = file[link].as_str().unwrap();
+            assert!(url.starts_with(&format!("{media_port}/media/")), "{url}");
+        }
+    }
+    app.stop().await;
+}
+
+/// Every check of a partner's downloads, through one front end.
+async fn downloads_through(
+    app: &TestApp,
+    front: &str,
+    (id, pending): (&str, &str),
+    key: &str,
+    bytes: &[u8],
+) {
     let bearer = format!("Bearer {key}");
     let auth = [("authorization", bearer.as_str())];
 
-    let whole = get(&app, &format!("/media/{id}/original"), &auth).await;
+    let whole = get(app, front, &format!("/media/{id}/original"), &auth).await;
     assert_eq!(whole.status(), 200);
     let headers = whole.headers().clone();
-    let blake3 = blake3::hash(&bytes).to_hex().to_string();
+    let blake3 = blake3::hash(bytes).to_hex().to_string();
     assert_eq!(headers["etag"], format!("\"{blake3}\"").as_str());
     assert_eq!(headers["content-type"], "image/jpeg");
     assert_eq!(headers["access-control-allow-origin"], "*");
@@ -76,7 +106,8 @@ async fn a_partner_downloads_with_a_key_or_a_signed_url(backend: Backend) {
     assert_eq!(whole.bytes().await.unwrap().to_vec(), bytes);
 
     let part = get(
-        &app,
+        app,
+        front,
         &format!("/media/{id}/original"),
         &[auth[0], ("range", "bytes=100-199")],
     )
@@ -88,7 +119,8 @@ async fn a_partner_downloads_with_a_key_or_a_signed_url(backend: Backend) {
     );
     assert_eq!(part.bytes().await.unwrap().to_vec(), bytes[100..200]);
     let past = get(
-        &app,
+        app,
+        front,
         &format!("/media/{id}/original"),
         &[auth[0], ("range", &format!("bytes={}-", bytes.len()))],
     )
@@ -96,19 +128,20 @@ async fn a_partner_downloads_with_a_key_or_a_signed_url(backend: Backend) {
     assert_eq!(past.status(), 416);
     let etag = format!("\"{blake3}\"");
     let unchanged = get(
-        &app,
+        app,
+        front,
         &format!("/media/{id}/original"),
         &[auth[0], ("if-none-match", &etag)],
     )
     .await;
     assert_eq!(unchanged.status(), 304);
 
-    let thumb = get(&app, &format!("/media/{id}/thumb"), &auth).await;
+    let thumb = get(app, front, &format!("/media/{id}/thumb"), &auth).await;
     assert_eq!(thumb.status(), 200);
     assert_eq!(thumb.headers()["content-type"], "image/webp");
 
     // The feed's signed URL works without a key, and only as it was signed.
-    let (_, feed) = app.get(&key, "/api/v1/feed").await;
+    let (_, feed) = app.get(key, "/api/v1/feed").await;
     let signed = feed["items"][0]["asset"]["files"]["preview"]["signed_url"]
         .as_str()
         .unwrap()
@@ -117,7 +150,7 @@ async fn a_partner_downloads_with_a_key_or_a_signed_url(backend: Backend) {
         .split_once("/media/")
         .map(|(_, p)| format!("/media/{p}"))
         .unwrap();
-    let anonymous = get(&app, &path, &[]).await;
+    let anonymous = get(app, front, &path, &[]).await;
     assert_eq!(anonymous.status(), 200);
     assert!(
         anonymous.headers()["cache-control"]
@@ -126,44 +159,50 @@ async fn a_partner_downloads_with_a_key_or_a_signed_url(backend: Backend) {
             .starts_with("public")
     );
     let tampered = path.replace("expires=", "expires=1");
-    let refused = get(&app, &tampered, &[]).await;
+    let refused = get(app, front, &tampered, &[]).await;
     assert_eq!(refused.status(), 403);
     let body: Value = refused.json().await.unwrap();
     assert_eq!(body["error"]["code"], "signature-invalid");
-    let other_asset = path.replace(&id, &pending);
-    assert_eq!(get(&app, &other_asset, &[]).await.status(), 403);
+    let other_asset = path.replace(id, pending);
+    assert_eq!(get(app, front, &other_asset, &[]).await.status(), 403);
     let past = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs() as i64
         - 10;
-    let expired_query = app.services.distribution.signer.query(&id, past);
-    let expired = get(&app, &format!("/media/{id}/preview?{expired_query}"), &[]).await;
+    let expired_query = app.services.distribution.signer.query(id, past);
+    let expired = get(
+        app,
+        front,
+        &format!("/media/{id}/preview?{expired_query}"),
+        &[],
+    )
+    .await;
     assert_eq!(expired.status(), 403);
     let body: Value = expired.json().await.unwrap();
     assert_eq!(body["error"]["code"], "url-expired");
 
     // Nothing unapproved, no key, no unit token, no unknown file.
     assert_eq!(
-        get(&app, &format!("/media/{pending}/original"), &auth)
+        get(app, front, &format!("/media/{pending}/original"), &auth)
             .await
             .status(),
         404
     );
     assert_eq!(
-        get(&app, &format!("/media/{id}/original"), &[])
+        get(app, front, &format!("/media/{id}/original"), &[])
             .await
             .status(),
         401
     );
     assert_eq!(
-        get(&app, &format!("/media/{id}/secret.txt"), &auth)
+        get(app, front, &format!("/media/{id}/secret.txt"), &auth)
             .await
             .status(),
         404
     );
     assert_eq!(
-        get(&app, &format!("/media/{id}/hls/../../x.m3u8"), &auth)
+        get(app, front, &format!("/media/{id}/hls/../../x.m3u8"), &auth)
             .await
             .status(),
         404
@@ -174,7 +213,7 @@ async fn a_partner_downloads_with_a_key_or_a_signed_url(backend: Backend) {
         .client
         .request(
             reqwest::Method::OPTIONS,
-            app.url(&format!("/media/{id}/original")),
+            format!("{front}/media/{id}/original"),
         )
         .header("origin", "https://player.example")
         .header("access-control-request-headers", "range")
@@ -188,7 +227,6 @@ async fn a_partner_downloads_with_a_key_or_a_signed_url(backend: Backend) {
             .unwrap()
             .contains("Range")
     );
-    app.stop().await;
 }
 
 /// A video's HLS stream through a signed URL: the playlists' links carry the signature, so a
@@ -223,15 +261,29 @@ async fn a_signed_hls_stream_plays_without_a_key(backend: Backend) {
             .map(|(_, p)| format!("/media/{p}"))
             .unwrap()
     };
-    let base = path(master).rsplit_once('/').unwrap().0.to_owned();
-    let playlist = get(&app, &path(master), &[]).await.text().await.unwrap();
+    for front in app.media_front_ends() {
+        plays_through(
+            &app,
+            &front,
+            &path(master),
+            &path(files["download"]["signed_url"].as_str().unwrap()),
+        )
+        .await;
+    }
+    app.stop().await;
+}
+
+/// The player's requests and the MP4 download, through one front end.
+async fn plays_through(app: &TestApp, front: &str, master: &str, download: &str) {
+    let base = master.rsplit_once('/').unwrap().0.to_owned();
+    let playlist = get(app, front, master, &[]).await.text().await.unwrap();
     let variant = playlist
         .lines()
         .find(|l| l.ends_with(|c: char| c.is_alphanumeric()) && !l.starts_with('#'))
         .unwrap()
         .to_owned();
     assert!(variant.contains("signature="), "{playlist}");
-    let variant_text = get(&app, &format!("{base}/{variant}"), &[])
+    let variant_text = get(app, front, &format!("{base}/{variant}"), &[])
         .await
         .text()
         .await
@@ -240,16 +292,11 @@ async fn a_signed_hls_stream_plays_without_a_key(backend: Backend) {
         .lines()
         .find(|l| !l.starts_with('#') && !l.is_empty())
         .unwrap();
-    let bytes = get(&app, &format!("{base}/{segment}"), &[]).await;
+    let bytes = get(app, front, &format!("{base}/{segment}"), &[]).await;
     assert_eq!(bytes.status(), 200);
     assert_eq!(bytes.headers()["content-type"], "video/mp2t");
     assert!(!bytes.bytes().await.unwrap().is_empty());
-    let download = get(
-        &app,
-        &path(files["download"]["signed_url"].as_str().unwrap()),
-        &[],
-    )
-    .await;
+    let download = get(app, front, download, &[]).await;
     assert_eq!(download.status(), 200);
     assert!(
         download.headers()["content-disposition"]
@@ -257,7 +304,6 @@ async fn a_signed_hls_stream_plays_without_a_key(backend: Backend) {
             .unwrap()
             .contains("filename*=UTF-8''%E6%AF%94%E8%B5%9B%20%E7%9B%B4%E6%92%AD.mp4")
     );
-    app.stop().await;
 }
 
 /// With `partners.redirect_to_store`, an S3 store answers with a presigned URL of the bucket
@@ -276,30 +322,32 @@ async fn the_store_can_serve_the_bytes_itself(backend: Backend) {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let response = no_redirects
-        .get(app.url(&format!("/media/{id}/original")))
-        .bearer_auth(&key)
-        .send()
-        .await
-        .unwrap();
-    match backend.storage {
-        Storage::Garage => {
-            assert_eq!(response.status(), 302);
-            let location = response.headers()["location"].to_str().unwrap().to_owned();
-            assert!(location.contains("X-Amz-Signature="), "{location}");
-            let direct = no_redirects.get(&location).send().await.unwrap();
-            assert_eq!(direct.status(), 200);
-            assert!(
-                direct.headers()["content-disposition"]
-                    .to_str()
-                    .unwrap()
-                    .contains("UTF-8''")
-            );
-            assert_eq!(direct.bytes().await.unwrap().to_vec(), bytes);
-        }
-        Storage::Files => {
-            assert_eq!(response.status(), 200);
-            assert_eq!(response.bytes().await.unwrap().to_vec(), bytes);
+    for front in app.media_front_ends() {
+        let response = no_redirects
+            .get(format!("{front}/media/{id}/original"))
+            .bearer_auth(&key)
+            .send()
+            .await
+            .unwrap();
+        match backend.storage {
+            Storage::Garage => {
+                assert_eq!(response.status(), 302);
+                let location = response.headers()["location"].to_str().unwrap().to_owned();
+                assert!(location.contains("X-Amz-Signature="), "{location}");
+                let direct = no_redirects.get(&location).send().await.unwrap();
+                assert_eq!(direct.status(), 200);
+                assert!(
+                    direct.headers()["content-disposition"]
+                        .to_str()
+                        .unwrap()
+                        .contains("UTF-8''")
+                );
+                assert_eq!(direct.bytes().await.unwrap().to_vec(), bytes);
+            }
+            Storage::Files => {
+                assert_eq!(response.status(), 200);
+                assert_eq!(response.bytes().await.unwrap().to_vec(), bytes);
+            }
         }
     }
     app.stop().await;
@@ -312,10 +360,10 @@ async fn served_then_withdrawn(app: &TestApp) -> (String, String) {
     let admin = app.user_session("admin2", Role::Admin, None).await;
     let auth = format!("Bearer {key}");
     let path = format!("/media/{id}/original");
-    assert_eq!(
-        get(app, &path, &[("Authorization", &auth)]).await.status(),
-        200
-    );
+    for front in app.media_front_ends() {
+        let served = get(app, &front, &path, &[("Authorization", &auth)]).await;
+        assert_eq!(served.status(), 200);
+    }
     let (_, asset) = app.get(&admin, &format!("/api/v1/assets/{id}")).await;
     let (status, _) = app
         .call(
@@ -341,18 +389,26 @@ async fn a_withdrawn_item_is_refused_once_the_cache_lapses(backend: Backend) {
     )
     .await;
     let (path, auth) = served_then_withdrawn(&app).await;
-    // Remembered for a moment by this node…
-    assert_eq!(
-        get(&app, &path, &[("Authorization", &auth)]).await.status(),
-        200
-    );
+    // Remembered for a moment by this node (both front ends share the memory)…
+    for front in app.media_front_ends() {
+        let served = get(&app, &front, &path, &[("Authorization", &auth)]).await;
+        assert_eq!(served.status(), 200);
+    }
     // … and refused once the entry lapses.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     loop {
-        let status = get(&app, &path, &[("Authorization", &auth)]).await.status();
-        if status == 404 {
+        let mut statuses = Vec::new();
+        for front in app.media_front_ends() {
+            statuses.push(
+                get(&app, &front, &path, &[("Authorization", &auth)])
+                    .await
+                    .status(),
+            );
+        }
+        if statuses.iter().all(|status| *status == 404) {
             break;
         }
+        let status = format!("{statuses:?}");
         assert!(
             std::time::Instant::now() < deadline,
             "still served: {status}"
@@ -371,10 +427,10 @@ async fn a_withdrawn_item_is_refused_once_the_cache_lapses(backend: Backend) {
     )
     .await;
     let (path, auth) = served_then_withdrawn(&app).await;
-    assert_eq!(
-        get(&app, &path, &[("Authorization", &auth)]).await.status(),
-        404
-    );
+    for front in app.media_front_ends() {
+        let refused = get(&app, &front, &path, &[("Authorization", &auth)]).await;
+        assert_eq!(refused.status(), 404);
+    }
     app.stop().await;
 }
 

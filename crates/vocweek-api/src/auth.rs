@@ -42,15 +42,10 @@ impl FromRequest for Caller {
             .map(str::to_owned);
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal(&"application state missing"))?;
-            let missing = || unauthorized("missing-token", "send 'Authorization: Bearer <token>'");
             let token = match (header, cookie) {
-                (Some(Ok(value)), _) => value
-                    .strip_prefix("Bearer ")
-                    .or_else(|| value.strip_prefix("bearer "))
-                    .map(str::trim)
-                    .filter(|t| !t.is_empty())
+                (Some(Ok(value)), _) => bearer_token(&value)
                     .map(str::to_owned)
-                    .ok_or_else(missing)?,
+                    .ok_or_else(missing_token)?,
                 (Some(Err(_)), _) => {
                     return Err(unauthorized("invalid-token", "the token is not valid"));
                 }
@@ -65,25 +60,43 @@ impl FromRequest for Caller {
                     }
                     session
                 }
-                (None, None) => return Err(missing()),
+                (None, None) => return Err(missing_token()),
             };
-            let token = token.as_str();
-            match state.db.authenticate(token).await? {
-                Ok(principal) => Ok(Caller(principal)),
-                Err(TokenRejection::Unknown) => {
-                    Err(unauthorized("invalid-token", "the token is not valid"))
-                }
-                Err(TokenRejection::Revoked) => Err(unauthorized(
-                    "token-revoked",
-                    "the token was revoked; ask the provincial office for a new one",
-                )),
-                Err(TokenRejection::Expired) => Err(unauthorized(
-                    "token-expired",
-                    "the session has expired; sign in again",
-                )),
-            }
+            principal(&state, &token).await.map(Caller)
         })
     }
+}
+
+/// The token of an `Authorization: Bearer <token>` header value.
+pub fn bearer_token(value: &str) -> Option<&str> {
+    value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+}
+
+/// Who holds `token`, or why it is refused (401 with a code saying which).
+pub async fn principal(state: &AppState, token: &str) -> Result<Principal, ApiError> {
+    match state.db.authenticate(token).await? {
+        Ok(principal) => Ok(principal),
+        Err(TokenRejection::Unknown) => {
+            Err(unauthorized("invalid-token", "the token is not valid"))
+        }
+        Err(TokenRejection::Revoked) => Err(unauthorized(
+            "token-revoked",
+            "the token was revoked; ask the provincial office for a new one",
+        )),
+        Err(TokenRejection::Expired) => Err(unauthorized(
+            "token-expired",
+            "the session has expired; sign in again",
+        )),
+    }
+}
+
+/// The answer to a request without a token.
+pub fn missing_token() -> ApiError {
+    unauthorized("missing-token", "send 'Authorization: Bearer <token>'")
 }
 
 impl Caller {

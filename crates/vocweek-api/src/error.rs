@@ -88,18 +88,34 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         let mut response = HttpResponse::build(self.status);
+        for header in self.headers() {
+            response.insert_header(header);
+        }
+        response.json(self.envelope())
+    }
+}
+
+impl ApiError {
+    /// The body every error is answered with.
+    pub fn envelope(&self) -> Value {
+        json!({
+            "error": { "code": self.code, "message": self.message, "details": self.details }
+        })
+    }
+
+    /// Headers that go with the status: how to authenticate, when to come back.
+    pub fn headers(&self) -> Vec<(&'static str, String)> {
+        let mut headers = Vec::new();
         if self.status == StatusCode::UNAUTHORIZED {
-            response.insert_header(("WWW-Authenticate", "Bearer"));
+            headers.push(("WWW-Authenticate", "Bearer".to_owned()));
         }
         // Throttled answers say when to come back, in the header clients and proxies read.
         if self.status == StatusCode::TOO_MANY_REQUESTS
             && let Some(seconds) = self.details["retry_after_seconds"].as_u64()
         {
-            response.insert_header(("Retry-After", seconds.to_string()));
+            headers.push(("Retry-After", seconds.to_string()));
         }
-        response.json(json!({
-            "error": { "code": self.code, "message": self.message, "details": self.details }
-        }))
+        headers
     }
 }
 

@@ -6,6 +6,7 @@ mod disposition;
 pub mod distribution;
 mod error;
 mod json;
+mod media_listener;
 mod middleware;
 mod openapi;
 mod ranged;
@@ -18,6 +19,7 @@ mod web;
 
 pub use distribution::{Distribution, DistributionSettings, MediaSigner, RateLimiter};
 pub use error::ApiError;
+pub use media_listener::MediaListener;
 pub use openapi::ApiDoc;
 pub use startup::{ExtraRoutes, build_server};
 pub use state::AppState;

@@ -63,11 +63,56 @@ pub fn wanted(range: Option<&str>, size: u64) -> Wanted {
     }
 }
 
-fn header<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
-    req.headers().get(name).and_then(|v| v.to_str().ok())
+/// The request headers that decide how much of a blob to send.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Conditions<'a> {
+    pub range: Option<&'a str>,
+    pub if_none_match: Option<&'a str>,
+    pub if_range: Option<&'a str>,
 }
 
-fn storage_error(err: StorageError) -> ApiError {
+impl<'a> Conditions<'a> {
+    pub fn of(req: &'a HttpRequest) -> Self {
+        let header = move |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+        Conditions {
+            range: header("Range"),
+            if_none_match: header("If-None-Match"),
+            if_range: header("If-Range"),
+        }
+    }
+}
+
+/// What to answer a request for a blob of `size` bytes whose validator is `etag`.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    NotModified,
+    Unsatisfiable,
+    Whole,
+    /// First and last byte, inclusive.
+    Part(u64, u64),
+}
+
+pub fn outcome(conditions: Conditions<'_>, size: u64, etag: &str) -> Outcome {
+    let matches_etag = conditions.if_none_match.is_some_and(|tags| {
+        tags.split(',')
+            .any(|tag| tag.trim() == "*" || tag.trim().trim_start_matches("W/") == etag)
+    });
+    if matches_etag {
+        return Outcome::NotModified;
+    }
+    // A range applies only to the version the client has (If-Range): otherwise, all of it.
+    let range = match conditions.if_range {
+        Some(validator) if validator.trim() != etag => None,
+        _ => conditions.range,
+    };
+    match wanted(range, size) {
+        Wanted::Whole => Outcome::Whole,
+        Wanted::Unsatisfiable => Outcome::Unsatisfiable,
+        Wanted::Part(first, last) => Outcome::Part(first, last),
+    }
+}
+
+pub fn storage_error(err: StorageError) -> ApiError {
     match err {
         StorageError::NotFound(_) => ApiError::not_found("file"),
         other => ApiError::internal(&other),
@@ -81,32 +126,23 @@ pub async fn serve(
     blob: Blob<'_>,
     headers: impl FnOnce(&mut HttpResponseBuilder),
 ) -> Result<HttpResponse, ApiError> {
-    let matches_etag = header(req, "If-None-Match").is_some_and(|tags| {
-        tags.split(',')
-            .any(|tag| tag.trim() == "*" || tag.trim().trim_start_matches("W/") == blob.etag)
-    });
-    if matches_etag {
-        return Ok(HttpResponse::NotModified()
-            .insert_header(("ETag", blob.etag))
-            .finish());
-    }
-    // A range applies only to the version the client has (If-Range): otherwise, all of it.
-    let range = match header(req, "If-Range") {
-        Some(validator) if validator.trim() != blob.etag => None,
-        _ => header(req, "Range"),
-    };
-    let (mut response, reader, len) = match wanted(range, blob.size) {
-        Wanted::Unsatisfiable => {
+    let (mut response, reader, len) = match outcome(Conditions::of(req), blob.size, &blob.etag) {
+        Outcome::NotModified => {
+            return Ok(HttpResponse::NotModified()
+                .insert_header(("ETag", blob.etag))
+                .finish());
+        }
+        Outcome::Unsatisfiable => {
             return Ok(HttpResponse::build(StatusCode::RANGE_NOT_SATISFIABLE)
                 .insert_header(("Content-Range", format!("bytes */{}", blob.size)))
                 .insert_header(("Accept-Ranges", "bytes"))
                 .finish());
         }
-        Wanted::Whole => {
+        Outcome::Whole => {
             let (reader, size) = store.open(blob.key).await.map_err(storage_error)?;
             (HttpResponse::Ok(), reader, size)
         }
-        Wanted::Part(first, last) => {
+        Outcome::Part(first, last) => {
             let len = last - first + 1;
             let reader = store
                 .open_range(blob.key, first, len)

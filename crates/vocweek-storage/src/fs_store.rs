@@ -182,6 +182,17 @@ impl BlobStore for FsStore {
         Ok(Box::pin(file.take(len)))
     }
 
+    async fn open_local(&self, key: &str) -> Result<Option<std::fs::File>, StorageError> {
+        let path = self.path_of(key)?;
+        match tokio::fs::File::open(&path).await {
+            Ok(file) => Ok(Some(file.into_std().await)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Err(StorageError::NotFound(key.to_owned()))
+            }
+            Err(e) => Err(StorageError::io(&path, e)),
+        }
+    }
+
     fn describe(&self) -> String {
         format!("files at {}", self.root.display())
     }

@@ -57,6 +57,13 @@ pub trait BlobStore: Send + Sync + std::fmt::Debug {
     async fn open_range(&self, key: &str, start: u64, len: u64)
     -> Result<BlobReader, StorageError>;
 
+    /// The blob as an open local file when the store keeps blobs on this machine's disk, so a
+    /// server can hand it to the kernel (sendfile(2)) instead of copying it through memory;
+    /// `None` from a remote store.
+    async fn open_local(&self, _key: &str) -> Result<Option<std::fs::File>, StorageError> {
+        Ok(None)
+    }
+
     /// A URL that lets anyone holding it read the blob directly from the store until it
     /// expires (an S3 presigned GET), answering with the given headers; `None` when the store
     /// cannot hand out such URLs (the filesystem store).

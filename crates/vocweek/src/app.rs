@@ -9,7 +9,8 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tracing::info;
 use vocweek_api::{
-    AppState, Distribution, ExtraRoutes, MediaSigner, RateLimiter, TusSettings, build_server,
+    AppState, Distribution, ExtraRoutes, MediaListener, MediaSigner, RateLimiter, TusSettings,
+    build_server,
 };
 use vocweek_db::Db;
 use vocweek_domain::builtin_campaigns;
@@ -110,7 +111,10 @@ pub async fn open_services(config: &Config) -> anyhow::Result<Services> {
 /// A running service: the HTTP server and, when configured, in-process workers.
 pub struct RunningApp {
     pub address: SocketAddr,
+    /// The media port (`partners.media_listen`), when configured.
+    pub media_address: Option<SocketAddr>,
     pub services: Services,
+    media: Option<MediaListener>,
     server: actix_web::dev::ServerHandle,
     server_task: JoinHandle<std::io::Result<()>>,
     stop_workers: watch::Sender<bool>,
@@ -144,6 +148,17 @@ impl RunningApp {
             0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
             n => n,
         };
+        let media = match &config.partners.media_listen {
+            Some(address) => {
+                let listener = TcpListener::bind(address).with_context(|| {
+                    format!("cannot listen on {address} (partners.media_listen)")
+                })?;
+                let media = MediaListener::start(listener, state.clone())?;
+                let _ = services.distribution.media_port.set(media.address.port());
+                Some(media)
+            }
+            None => None,
+        };
         let server = build_server(listener, state, http_workers, extra)?;
         let handle = server.handle();
         let server_task = tokio::spawn(server);
@@ -155,7 +170,9 @@ impl RunningApp {
         let campaign_refresh = tokio::spawn(refresh_campaign(services.ingestor.clone()));
         Ok(RunningApp {
             address,
+            media_address: media.as_ref().map(|m| m.address),
             services,
+            media,
             server: handle,
             server_task,
             stop_workers,
@@ -167,6 +184,9 @@ impl RunningApp {
     /// Waits until the server stops (Ctrl-C or SIGTERM), then lets workers finish their job.
     pub async fn wait(self) -> anyhow::Result<()> {
         let served = self.server_task.await;
+        if let Some(media) = &self.media {
+            media.stop();
+        }
         self.campaign_refresh.abort();
         let _ = self.stop_workers.send(true);
         if let Some(workers) = self.workers_task {
@@ -179,6 +199,9 @@ impl RunningApp {
     /// Stops the server and the workers (tests).
     pub async fn stop(self) {
         self.server.stop(true).await;
+        if let Some(media) = &self.media {
+            media.stop();
+        }
         self.campaign_refresh.abort();
         let _ = self.stop_workers.send(true);
         if let Some(workers) = self.workers_task {

@@ -268,7 +268,7 @@ impl Default for LogConfig {
 }
 
 /// Environment variables and the setting each overrides.
-pub const ENVIRONMENT: [(&str, &str, ValueType); 34] = [
+pub const ENVIRONMENT: [(&str, &str, ValueType); 36] = [
     ("VOCWEEK_DATA_DIR", "data_dir", ValueType::Text),
     ("VOCWEEK_DATABASE_URL", "database_url", ValueType::Text),
     (
@@ -380,6 +380,16 @@ pub const ENVIRONMENT: [(&str, &str, ValueType); 34] = [
         ValueType::Integer,
     ),
     (
+        "VOCWEEK_PARTNERS_MEDIA_LISTEN",
+        "partners.media_listen",
+        ValueType::Text,
+    ),
+    (
+        "VOCWEEK_PARTNERS_MEDIA_URL",
+        "partners.media_url",
+        ValueType::Text,
+    ),
+    (
         "VOCWEEK_PARTNERS_REDIRECT_TO_STORE",
         "partners.redirect_to_store",
         ValueType::Boolean,
@@ -451,6 +461,12 @@ impl Config {
                 "database_url must start with sqlite:// or postgres:// (got {})",
                 redact_url(url)
             );
+        }
+        if let Some(url) = &self.partners.media_url
+            && !url.trim().is_empty()
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            bail!("partners.media_url must start with http:// or https:// (got {url})");
         }
         if !matches!(self.log.format.as_str(), "text" | "json") {
             bail!("log.format must be 'text' or 'json'");

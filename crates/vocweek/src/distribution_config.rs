@@ -24,6 +24,13 @@ pub struct PartnersConfig {
     /// `/media` (saves 2–4 queries per request); a revoked key or a withdrawn item is still
     /// served for up to this long. 0 turns it off.
     pub media_cache_seconds: u64,
+    /// A second address serving only `/media`, with sendfile(2) from the filesystem store
+    /// (e.g. `0.0.0.0:8081`); the feed's links then point there. Unset: `/media` is served on
+    /// `listen` only.
+    pub media_listen: Option<String>,
+    /// The base URL partners reach the media port at (a proxy or CDN in front of it), for the
+    /// feed's links; unset: `http://<the host the client reached>:<media port>`.
+    pub media_url: Option<String>,
 }
 
 impl Default for PartnersConfig {
@@ -35,6 +42,8 @@ impl Default for PartnersConfig {
             redirect_to_store: false,
             feed_max_wait_seconds: 60,
             media_cache_seconds: 5,
+            media_listen: None,
+            media_url: None,
         }
     }
 }
@@ -46,6 +55,7 @@ impl PartnersConfig {
             redirect_to_store: self.redirect_to_store,
             max_wait: Duration::from_secs(self.feed_max_wait_seconds.min(300)),
             media_cache: Duration::from_secs(self.media_cache_seconds.min(300)),
+            media_url: self.media_url.clone().filter(|url| !url.trim().is_empty()),
         }
     }
 }

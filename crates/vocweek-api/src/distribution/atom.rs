@@ -9,7 +9,7 @@ use vocweek_db::tokens::TokenRejection;
 use vocweek_domain::AssetState;
 
 use super::caller::reader;
-use super::feed::base_url;
+use super::feed::{base_url, media_base_url};
 use crate::auth::Caller;
 use crate::web::escape;
 use crate::{ApiError, AppState};
@@ -41,6 +41,7 @@ pub async fn get_atom(
     };
     reader(&caller, &state)?;
     let base = base_url(&req);
+    let media = media_base_url(&req, &state);
     let events = state.db.feed_latest(ENTRIES).await?;
     let ids: Vec<String> = events.iter().map(|e| e.asset_id.clone()).collect();
     let records: std::collections::HashMap<String, _> = state
@@ -59,8 +60,8 @@ pub async fn get_atom(
         };
         let asset = &record.asset;
         updated = updated.max(Some(event.created_at));
-        let link = format!("{base}/media/{}/original", asset.id);
-        let thumb = format!("{base}/media/{}/thumb", asset.id);
+        let link = format!("{media}/media/{}/original", asset.id);
+        let thumb = format!("{media}/media/{}/thumb", asset.id);
         entries.push_str(&format!(
             "<entry><id>urn:vocweek:asset:{id}</id><title>{title}</title>\
              <updated>{at}</updated><published>{at}</published>\

@@ -83,7 +83,7 @@ pub async fn get_feed(
     }
     let has_more = events.len() as u64 > query.limit;
     events.truncate(query.limit as usize);
-    let base = base_url(&req);
+    let base = media_base_url(&req, &state);
     let items = items(&state, &events, &base).await?;
     let next_cursor = cursor_of(events.last().map_or(query.after, |e| e.id));
     Ok(HttpResponse::Ok()
@@ -157,6 +157,35 @@ pub(crate) fn base_url(req: &HttpRequest) -> String {
     format!("{}://{}", info.scheme(), info.host())
 }
 
+/// Where partners fetch `/media`: `partners.media_url` when set; else, when this node has a
+/// media port, plain HTTP on that port of the host the client reached; else this port.
+pub(crate) fn media_base_url(req: &HttpRequest, state: &AppState) -> String {
+    let distribution = &state.distribution;
+    if let Some(url) = &distribution.settings.media_url {
+        return url.trim_end_matches('/').to_owned();
+    }
+    match distribution.media_port.get() {
+        Some(port) => {
+            let info = req.connection_info();
+            format!("http://{}:{port}", host_without_port(info.host()))
+        }
+        None => base_url(req),
+    }
+}
+
+/// `example.org:8080` → `example.org`, `[::1]:8080` → `[::1]`.
+fn host_without_port(host: &str) -> &str {
+    match host.rsplit_once(':') {
+        Some((name, port))
+            if port.bytes().all(|b| b.is_ascii_digit())
+                && (!name.contains(':') || name.ends_with(']')) =>
+        {
+            name
+        }
+        _ => host,
+    }
+}
+
 /// Publications with their item; tombstones bare. A publication whose item is no longer
 /// public by the time it is read (its withdrawal is being committed) is shown as withdrawn:
 /// partners never see an item that is not approved.
@@ -210,4 +239,18 @@ async fn items(
             }
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_without_port;
+
+    #[test]
+    fn the_port_is_taken_off_a_host() {
+        assert_eq!(host_without_port("example.org:8080"), "example.org");
+        assert_eq!(host_without_port("example.org"), "example.org");
+        assert_eq!(host_without_port("[::1]:8080"), "[::1]");
+        assert_eq!(host_without_port("[::1]"), "[::1]");
+        assert_eq!(host_without_port("127.0.0.1:80"), "127.0.0.1");
+    }
 }

@@ -1,26 +1,30 @@
-//! `GET /media/{asset}/{name}`: an approved item's files for partners — `original`, `thumb`,
+//! `/media/{asset}/{name}`: an approved item's files for partners — `original`, `thumb`,
 //! `preview`, `poster`, `download` (MP4) and `hls/<playlist or segment>` — with an API key or
 //! a signed URL, one byte range, ETag/304, the original's file name, and CORS for web players.
 //! With an S3 store the answer can be a redirect to a presigned URL instead of the bytes.
+//!
+//! This is the answer only; `media_route` serves it through actix and `crate::media_listener`
+//! through the sendfile listener.
 
 use std::time::Duration;
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, web};
+use bytes::Bytes;
 use serde::Deserialize;
 use vocweek_db::assets::AssetRecord;
 use vocweek_db::feed::is_public;
 use vocweek_domain::AssetState;
 use vocweek_storage::{PresignedHeaders, StorageError};
 
+use super::media_answer::{MediaAnswer, MediaBody, MediaRequest};
 use super::signing::SignatureError;
 use crate::auth::Caller;
 use crate::disposition::content_disposition;
-use crate::ranged::{Blob, serve};
+use crate::ranged::{Outcome, outcome};
 use crate::{ApiError, AppState};
 
 #[derive(Debug, Deserialize)]
-pub struct SignedQuery {
+struct SignedQuery {
     expires: Option<i64>,
     signature: Option<String>,
 }
@@ -35,48 +39,26 @@ enum Access {
     Key,
 }
 
-/// A file of an approved item.
-#[utoipa::path(get, path = "/media/{asset}/{name}", tag = "distribution",
-    params(("asset" = String, Path, description = "Asset id"),
-           ("name" = String, Path, description = "`original`, `thumb`, `preview`, `poster`, `download`, `hls/master.m3u8`, `hls/<file>`"),
-           ("expires" = Option<i64>, Query, description = "Signed URL: expiry, Unix seconds"),
-           ("signature" = Option<String>, Query, description = "Signed URL: signature")),
-    security(("bearer" = []), ()),
-    responses((status = 200, description = "The file"),
-              (status = 206, description = "The requested range"),
-              (status = 302, description = "Redirect to the object store (media.redirect_to_store)"),
-              (status = 304, description = "Not modified"),
-              (status = 403, body = crate::json::ErrorEnvelope),
-              (status = 404, body = crate::json::ErrorEnvelope),
-              (status = 416, description = "Range past the end"),
-              (status = 429, body = crate::json::ErrorEnvelope)))]
-pub async fn get_media(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
-    signed: web::Query<SignedQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let (asset_id, name) = path.into_inner();
-    let result = answer(&req, &state, &asset_id, &name, signed.into_inner()).await;
-    // CORS on errors too, so a web player can read why.
-    Ok(match result {
-        Ok(response) => response,
-        Err(error) => actix_web::ResponseError::error_response(&error),
-    })
-    .map(|mut response| {
-        cors(response.headers_mut());
-        response
-    })
+/// The answer to `request`, errors included, always with CORS headers.
+pub async fn answer(state: &AppState, request: &MediaRequest<'_>) -> MediaAnswer {
+    match file_answer(state, request).await {
+        Ok(answer) => answer.with_cors(),
+        Err(error) => MediaAnswer::error(&error),
+    }
 }
 
-async fn answer(
-    req: &HttpRequest,
+async fn file_answer(
     state: &AppState,
-    asset_id: &str,
-    name: &str,
-    signed: SignedQuery,
-) -> Result<HttpResponse, ApiError> {
-    let access = access(req, state, asset_id, signed).await?;
+    request: &MediaRequest<'_>,
+) -> Result<MediaAnswer, ApiError> {
+    let (asset_id, name) = (request.asset, request.name);
+    let signed: SignedQuery = serde_urlencoded::from_str(request.query).map_err(|e| {
+        ApiError::bad_request(
+            "invalid-query",
+            format!("the query string is not valid: {e}"),
+        )
+    })?;
+    let access = access(state, request, signed).await?;
     let remembered = (asset_id.to_owned(), name.to_owned());
     let file = match state.distribution.media_files.get(&remembered) {
         Some(file) => file,
@@ -103,44 +85,55 @@ async fn answer(
         Access::Key => "private, max-age=3600".to_owned(),
     };
     if file.playlist {
-        return playlist(state, &file, &access, &cache).await;
+        return playlist(state, &file, &access, cache).await;
     }
     if state.distribution.settings.redirect_to_store
         && let Some(location) = presigned(state, &file, &access).await?
     {
-        return Ok(HttpResponse::Found()
-            .insert_header(("Location", location))
-            .insert_header(("Cache-Control", "no-store"))
-            .finish());
+        return Ok(MediaAnswer::new(StatusCode::FOUND)
+            .header("Location", location)
+            .header("Cache-Control", "no-store"));
     }
-    let blob = Blob {
-        key: &file.key,
-        size: file.size,
-        etag: file.etag.clone(),
+    let (status, start, len) = match outcome(request.conditions, file.size, &file.etag) {
+        Outcome::NotModified => {
+            return Ok(MediaAnswer::new(StatusCode::NOT_MODIFIED).header("ETag", file.etag));
+        }
+        Outcome::Unsatisfiable => {
+            return Ok(MediaAnswer::new(StatusCode::RANGE_NOT_SATISFIABLE)
+                .header("Content-Range", format!("bytes */{}", file.size))
+                .header("Accept-Ranges", "bytes"));
+        }
+        Outcome::Whole => (StatusCode::OK, 0, file.size),
+        Outcome::Part(first, last) => (StatusCode::PARTIAL_CONTENT, first, last - first + 1),
     };
-    serve(
-        req,
-        state.store.as_ref(),
-        blob,
-        |response: &mut HttpResponseBuilder| {
-            response
-                .content_type(file.mime.clone())
-                .insert_header(("Cache-Control", cache.clone()))
-                .insert_header(("X-Content-Type-Options", "nosniff"))
-                .insert_header(("Content-Security-Policy", "default-src 'none'; sandbox"));
-            if let Some(disposition) = &file.disposition {
-                response.insert_header(("Content-Disposition", disposition.clone()));
-            }
-        },
-    )
-    .await
+    let mut answer = MediaAnswer::new(status);
+    if status == StatusCode::PARTIAL_CONTENT {
+        answer = answer.header(
+            "Content-Range",
+            format!("bytes {start}-{}/{}", start + len - 1, file.size),
+        );
+    }
+    answer = answer
+        .header("Content-Type", file.mime.clone())
+        .header("Cache-Control", cache)
+        .header("X-Content-Type-Options", "nosniff")
+        .header("Content-Security-Policy", "default-src 'none'; sandbox")
+        .header("ETag", file.etag.clone())
+        .header("Accept-Ranges", "bytes");
+    if let Some(disposition) = &file.disposition {
+        answer = answer.header("Content-Disposition", disposition.clone());
+    }
+    Ok(answer.body(MediaBody::Blob {
+        key: file.key,
+        start,
+        len,
+    }))
 }
 
 /// A signed URL, or else an API key (partner, within budget; or an admin).
 async fn access(
-    req: &HttpRequest,
     state: &AppState,
-    asset_id: &str,
+    request: &MediaRequest<'_>,
     signed: SignedQuery,
 ) -> Result<Access, ApiError> {
     if let (Some(expires), Some(signature)) = (signed.expires, signed.signature) {
@@ -148,7 +141,7 @@ async fn access(
         return match state
             .distribution
             .signer
-            .verify(asset_id, expires, &signature, now)
+            .verify(request.asset, expires, &signature, now)
         {
             Ok(()) => Ok(Access::Signed {
                 expires,
@@ -168,27 +161,20 @@ async fn access(
     }
     // A key seen a moment ago is not looked up again (see `lookup_cache`); the request budget
     // is still counted on every request.
-    let bearer = req
-        .headers()
-        .get(actix_web::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(|token| *blake3::hash(token.trim().as_bytes()).as_bytes());
-    let remembered = bearer.and_then(|hash| state.distribution.media_callers.get(&hash));
-    let caller = match remembered {
-        Some(principal) => Caller(principal),
+    let token = request.token.ok_or_else(crate::auth::missing_token)?;
+    let hash = *blake3::hash(token.as_bytes()).as_bytes();
+    let principal = match state.distribution.media_callers.get(&hash) {
+        Some(principal) => principal,
         None => {
-            let caller = <Caller as actix_web::FromRequest>::extract(req).await?;
-            if let Some(hash) = bearer {
-                state
-                    .distribution
-                    .media_callers
-                    .insert(hash, caller.0.clone());
-            }
-            caller
+            let principal = crate::auth::principal(state, token).await?;
+            state
+                .distribution
+                .media_callers
+                .insert(hash, principal.clone());
+            principal
         }
     };
-    super::caller::reader(&caller, state)?;
+    super::caller::reader(&Caller(principal), state)?;
     Ok(Access::Key)
 }
 
@@ -283,8 +269,8 @@ async fn playlist(
     state: &AppState,
     file: &File,
     access: &Access,
-    cache: &str,
-) -> Result<HttpResponse, ApiError> {
+    cache: String,
+) -> Result<MediaAnswer, ApiError> {
     use tokio::io::AsyncReadExt;
     let (mut reader, _) = state.store.open(&file.key).await.map_err(|e| match e {
         StorageError::NotFound(_) => ApiError::not_found("file"),
@@ -311,11 +297,11 @@ async fn playlist(
         }
         Access::Key => text,
     };
-    Ok(HttpResponse::Ok()
-        .content_type(file.mime.clone())
-        .insert_header(("Cache-Control", cache.to_owned()))
-        .insert_header(("X-Content-Type-Options", "nosniff"))
-        .body(body))
+    Ok(MediaAnswer::new(StatusCode::OK)
+        .header("Content-Type", file.mime.clone())
+        .header("Cache-Control", cache)
+        .header("X-Content-Type-Options", "nosniff")
+        .body(MediaBody::Bytes(Bytes::from(body))))
 }
 
 /// A presigned store URL valid as long as the request's own access (an hour for a key).
@@ -339,34 +325,4 @@ async fn presigned(
         .presigned_get(&file.key, valid_for, &headers)
         .await
         .map_err(|e| ApiError::internal(&e))
-}
-
-fn cors(headers: &mut actix_web::http::header::HeaderMap) {
-    use actix_web::http::header::{HeaderName, HeaderValue};
-    for (name, value) in [
-        ("access-control-allow-origin", "*"),
-        (
-            "access-control-expose-headers",
-            "Content-Length, Content-Range, Accept-Ranges, ETag, Content-Disposition",
-        ),
-    ] {
-        headers.insert(
-            HeaderName::from_static(name),
-            HeaderValue::from_static(value),
-        );
-    }
-}
-
-/// CORS preflight: web players send `Range` and `Authorization`.
-pub async fn preflight() -> HttpResponse {
-    let mut response = HttpResponse::NoContent()
-        .insert_header(("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS"))
-        .insert_header((
-            "Access-Control-Allow-Headers",
-            "Authorization, Range, If-None-Match, If-Range",
-        ))
-        .insert_header(("Access-Control-Max-Age", "86400"))
-        .finish();
-    cors(response.headers_mut());
-    response
 }

@@ -8,6 +8,8 @@ mod feed;
 pub mod feed_item;
 mod lookup_cache;
 mod media;
+pub mod media_answer;
+mod media_route;
 mod rate_limit;
 mod signing;
 mod webhooks;
@@ -19,7 +21,8 @@ use actix_web::web;
 
 pub use feed::{__path_get_feed, FeedJson};
 pub use feed_item::FeedItemJson;
-pub use media::__path_get_media;
+pub use media::answer as media_answer_for;
+pub use media_route::__path_get_media;
 pub use rate_limit::RateLimiter;
 pub use signing::MediaSigner;
 pub use webhooks::{
@@ -41,6 +44,9 @@ pub struct DistributionSettings {
     pub max_wait: Duration,
     /// How long `/media` remembers a key's owner and a file's place (0: not at all).
     pub media_cache: Duration,
+    /// The base URL of `/media` links in the feed (`partners.media_url`), when partners reach
+    /// the media port through a proxy or CDN.
+    pub media_url: Option<String>,
 }
 
 /// Shared by every worker thread of the HTTP server.
@@ -55,6 +61,8 @@ pub struct Distribution {
     pub(crate) media_callers: lookup_cache::LookupCache<[u8; 32], vocweek_db::tokens::Principal>,
     /// … and where an approved item's file is (by asset and name).
     pub(crate) media_files: lookup_cache::LookupCache<(String, String), media::File>,
+    /// This node's media port (`partners.media_listen`), once it listens: the feed links there.
+    pub media_port: std::sync::OnceLock<u16>,
 }
 
 impl Distribution {
@@ -70,6 +78,7 @@ impl Distribution {
             signer,
             limiter,
             feed_changed: tokio::sync::Notify::new(),
+            media_port: std::sync::OnceLock::new(),
         })
     }
 }
@@ -91,8 +100,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .service(
             resource("/media/{asset}/{name:.+}")
-                .route(web::get().to(media::get_media))
-                .route(web::head().to(media::get_media))
-                .route(web::method(actix_web::http::Method::OPTIONS).to(media::preflight)),
+                .route(web::get().to(media_route::get_media))
+                .route(web::head().to(media_route::get_media))
+                .route(web::method(actix_web::http::Method::OPTIONS).to(media_route::preflight)),
         );
 }

@@ -18,6 +18,9 @@ pub async fn serve(config: &Config) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     let app = RunningApp::start(config, services, listener, None)?;
     println!("vocweek is serving on http://{}", app.address);
+    if let Some(media) = app.media_address {
+        println!("media partners' downloads (/media) also on http://{media}");
+    }
     info!(address = %app.address, in_process_workers = config.workers.in_process, "serving");
     app.wait().await?;
     Ok(ExitCode::SUCCESS)

@@ -1,0 +1,90 @@
+//! `/media` on the API's own port, through actix. Bodies are streamed from the store in
+//! `STREAM_CHUNK` steps; the sendfile listener (`crate::media_listener`) serves the same
+//! answers with fewer copies when an operator gives it a port.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::media::answer;
+use super::media_answer::{MediaAnswer, MediaBody, MediaRequest};
+use crate::AppState;
+use crate::auth::bearer_token;
+use crate::ranged::{Conditions, STREAM_CHUNK, storage_error};
+use crate::web::session_cookie;
+
+/// A file of an approved item.
+#[utoipa::path(get, path = "/media/{asset}/{name}", tag = "distribution",
+    params(("asset" = String, Path, description = "Asset id"),
+           ("name" = String, Path, description = "`original`, `thumb`, `preview`, `poster`, `download`, `hls/master.m3u8`, `hls/<file>`"),
+           ("expires" = Option<i64>, Query, description = "Signed URL: expiry, Unix seconds"),
+           ("signature" = Option<String>, Query, description = "Signed URL: signature")),
+    security(("bearer" = []), ()),
+    responses((status = 200, description = "The file"),
+              (status = 206, description = "The requested range"),
+              (status = 302, description = "Redirect to the object store (media.redirect_to_store)"),
+              (status = 304, description = "Not modified"),
+              (status = 403, body = crate::json::ErrorEnvelope),
+              (status = 404, body = crate::json::ErrorEnvelope),
+              (status = 416, description = "Range past the end"),
+              (status = 429, body = crate::json::ErrorEnvelope)))]
+pub async fn get_media(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> HttpResponse {
+    let (asset, name) = path.into_inner();
+    let authorization = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    // An admin checking what partners see may be signed in to the web queue instead.
+    let session = session_cookie::token(&req);
+    let token = match authorization {
+        Some(value) => bearer_token(value),
+        None => session.as_deref(),
+    };
+    let request = MediaRequest {
+        asset: &asset,
+        name: &name,
+        query: req.query_string(),
+        token,
+        conditions: Conditions::of(&req),
+    };
+    respond(&state, answer(&state, &request).await).await
+}
+
+/// A web player's CORS preflight.
+pub async fn preflight() -> HttpResponse {
+    respond_without_body(MediaAnswer::preflight())
+}
+
+async fn respond(state: &AppState, answer: MediaAnswer) -> HttpResponse {
+    let MediaBody::Blob { key, start, len } = &answer.body else {
+        return respond_without_body(answer);
+    };
+    let reader = match state.store.open_range(key, *start, *len).await {
+        Ok(reader) => reader,
+        Err(error) => return respond_without_body(MediaAnswer::error(&storage_error(error))),
+    };
+    let mut response = HttpResponse::build(answer.status);
+    for header in &answer.headers {
+        response.insert_header(header.clone());
+    }
+    response
+        .no_chunking(*len)
+        .streaming(tokio_util::io::ReaderStream::with_capacity(
+            reader,
+            STREAM_CHUNK,
+        ))
+}
+
+/// An answer whose body, if any, is in memory.
+fn respond_without_body(answer: MediaAnswer) -> HttpResponse {
+    let mut response = HttpResponse::build(answer.status);
+    for header in answer.headers {
+        response.insert_header(header);
+    }
+    match answer.body {
+        MediaBody::Bytes(bytes) => response.body(bytes),
+        MediaBody::Empty | MediaBody::Blob { .. } => response.finish(),
+    }
+}

@@ -1,0 +1,154 @@
+//! Writing a `MediaAnswer` on the connection: the head, then the body — a local blob by
+//! sendfile(2), a remote one (S3) streamed through a buffer, small bodies from memory.
+
+use std::fmt::Write as _;
+use std::io;
+
+use tokio::io::AsyncReadExt;
+use tokio::net::TcpStream;
+
+use super::socket_writes::{STALL, send_file, write_all};
+use crate::AppState;
+use crate::distribution::media_answer::{MediaAnswer, MediaBody};
+use crate::ranged::{STREAM_CHUNK, storage_error};
+
+/// Where the bytes of a blob answer come from, opened before the head is written so that a
+/// missing blob is still answered 404 rather than cut short.
+enum Source {
+    Local(std::fs::File),
+    Remote(vocweek_storage::BlobReader),
+}
+
+/// Writes `answer`; `head_only` for HEAD requests, `keep_alive` as the connection goes on.
+pub async fn write_answer(
+    stream: &TcpStream,
+    state: &AppState,
+    answer: MediaAnswer,
+    head_only: bool,
+    keep_alive: bool,
+) -> io::Result<()> {
+    let (answer, source) = match open(state, answer, head_only).await {
+        Ok(opened) => opened,
+        Err(failed) => (failed, None),
+    };
+    let head = head(&answer, keep_alive);
+    match (&answer.body, source) {
+        (MediaBody::Blob { start, len, .. }, Some(Source::Local(file))) => {
+            write_all(stream, head.as_bytes(), true).await?;
+            send_file(stream, &file, *start, *len).await
+        }
+        (MediaBody::Blob { len, .. }, Some(Source::Remote(reader))) => {
+            write_all(stream, head.as_bytes(), true).await?;
+            stream_reader(stream, reader, *len).await
+        }
+        (MediaBody::Bytes(bytes), _) if !head_only => {
+            let mut whole = head.into_bytes();
+            whole.extend_from_slice(bytes);
+            write_all(stream, &whole, false).await
+        }
+        _ => write_all(stream, head.as_bytes(), false).await,
+    }
+}
+
+/// Opens the blob a GET answer needs; a failure becomes the answer instead.
+async fn open(
+    state: &AppState,
+    answer: MediaAnswer,
+    head_only: bool,
+) -> Result<(MediaAnswer, Option<Source>), MediaAnswer> {
+    let MediaBody::Blob { key, start, len } = &answer.body else {
+        return Ok((answer, None));
+    };
+    if head_only {
+        return Ok((answer, None));
+    }
+    let failed = |error| MediaAnswer::error(&storage_error(error));
+    let source = match state.store.open_local(key).await.map_err(failed)? {
+        Some(file) => Source::Local(file),
+        None => Source::Remote(
+            state
+                .store
+                .open_range(key, *start, *len)
+                .await
+                .map_err(failed)?,
+        ),
+    };
+    Ok((answer, Some(source)))
+}
+
+/// The status line and headers, with `Content-Length` always (HEAD: what GET would send).
+fn head(answer: &MediaAnswer, keep_alive: bool) -> String {
+    let status = answer.status;
+    let mut head = format!(
+        "HTTP/1.1 {} {}\r\nDate: {}\r\n",
+        status.as_u16(),
+        status.canonical_reason().unwrap_or("Unknown"),
+        chrono::Utc::now().format("%a, %d %b %Y %H:%M:%S GMT")
+    );
+    let no_body = status.is_informational()
+        || status == actix_web::http::StatusCode::NO_CONTENT
+        || status == actix_web::http::StatusCode::NOT_MODIFIED;
+    if !no_body {
+        let _ = write!(head, "Content-Length: {}\r\n", answer.body.len());
+    }
+    for (name, value) in &answer.headers {
+        // Values come from our own code; a line break in one would split the answer.
+        if !value.contains(['\r', '\n']) {
+            let _ = write!(head, "{name}: {value}\r\n");
+        }
+    }
+    head.push_str(if keep_alive {
+        "Connection: keep-alive\r\n\r\n"
+    } else {
+        "Connection: close\r\n\r\n"
+    });
+    head
+}
+
+/// A remote blob passed through a buffer (S3 without `redirect_to_store`).
+async fn stream_reader(
+    stream: &TcpStream,
+    mut reader: vocweek_storage::BlobReader,
+    len: u64,
+) -> io::Result<()> {
+    let mut buffer = vec![0; STREAM_CHUNK];
+    let mut left = len;
+    while left > 0 {
+        let want = usize::try_from(left).map_or(buffer.len(), |left| left.min(buffer.len()));
+        let read = tokio::time::timeout(STALL, reader.read(&mut buffer[..want]))
+            .await
+            .map_err(|_| io::Error::new(io::ErrorKind::TimedOut, "the store stopped sending"))??;
+        if read == 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "the stored blob is shorter than its recorded size",
+            ));
+        }
+        write_all(stream, &buffer[..read], read < want).await?;
+        left -= read as u64;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::http::StatusCode;
+    use bytes::Bytes;
+
+    #[test]
+    fn heads_carry_the_length_and_the_connection() {
+        let answer = MediaAnswer::new(StatusCode::PARTIAL_CONTENT)
+            .header("Content-Range", "bytes 0-9/100")
+            .body(MediaBody::Bytes(Bytes::from_static(b"0123456789")));
+        let text = head(&answer, true);
+        assert!(text.starts_with("HTTP/1.1 206 Partial Content\r\nDate: "));
+        assert!(text.contains("\r\nContent-Length: 10\r\nContent-Range: bytes 0-9/100\r\n"));
+        assert!(text.ends_with("Connection: keep-alive\r\n\r\n"));
+        let not_modified = head(&MediaAnswer::new(StatusCode::NOT_MODIFIED), false);
+        assert!(!not_modified.contains("Content-Length"));
+        assert!(not_modified.ends_with("Connection: close\r\n\r\n"));
+        let smuggled = MediaAnswer::new(StatusCode::OK).header("X-A", "a\r\nX-B: b");
+        assert!(!head(&smuggled, true).contains("X-B"));
+    }
+}
