@@ -194,6 +194,26 @@ async fn the_media_port_speaks_http_1_1(backend: Backend) {
     assert_eq!((status, body.as_slice()), (200, b"ok\n".as_slice()));
     assert_eq!(header(&headers, "connection"), Some("close"));
     assert!(closed(&mut old).await);
+
+    // Counted with the API port's requests, under a route of their own.
+    let metrics = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics
+            .lines()
+            .any(|line| line.starts_with("vocweek_http_requests_total")
+                && line.contains("route=\"media port\"")
+                && line.contains("status=\"206\"")
+                && line.contains("method=\"HEAD\"")),
+        "{metrics}"
+    );
     app.stop().await;
 }
 

@@ -77,12 +77,36 @@ async fn requests(stream: &mut TcpStream, state: &AppState) -> io::Result<()> {
             }
         };
         let keep_alive = request.keep_alive() && !request.has_body();
+        let started = std::time::Instant::now();
         let answer = route(state, &request).await;
+        record(state, &request.method, answer.status, started);
         write_answer(stream, state, answer, request.method == "HEAD", keep_alive).await?;
         if !keep_alive {
             return Ok(());
         }
     }
+}
+
+/// The same counters as the API port's requests, under a route of their own; the latency is
+/// the time to the answer's head, as there.
+fn record(state: &AppState, method: &str, status: StatusCode, started: std::time::Instant) {
+    const ROUTE: &str = "media port";
+    // Any token is a method to the parser; only ours get a label of their own.
+    let method = match method {
+        "GET" | "HEAD" | "OPTIONS" => method,
+        _ => "other",
+    };
+    let status = status.as_u16().to_string();
+    state
+        .metrics
+        .http_requests
+        .with_label_values(&[ROUTE, method, status.as_str()])
+        .inc();
+    state
+        .metrics
+        .http_latency
+        .with_label_values(&[ROUTE, method])
+        .observe(started.elapsed().as_secs_f64());
 }
 
 async fn route(state: &AppState, request: &RequestHead) -> MediaAnswer {

@@ -33,12 +33,14 @@ pub async fn write_answer(
     };
     let head = head(&answer, keep_alive);
     match (&answer.body, source) {
+        // MSG_MORE only when bytes follow: a corked head with nothing after it would wait
+        // for the kernel's cork timer.
         (MediaBody::Blob { start, len, .. }, Some(Source::Local(file))) => {
-            write_all(stream, head.as_bytes(), true).await?;
+            write_all(stream, head.as_bytes(), *len > 0).await?;
             send_file(stream, &file, *start, *len).await
         }
         (MediaBody::Blob { len, .. }, Some(Source::Remote(reader))) => {
-            write_all(stream, head.as_bytes(), true).await?;
+            write_all(stream, head.as_bytes(), *len > 0).await?;
             stream_reader(stream, reader, *len).await
         }
         (MediaBody::Bytes(bytes), _) if !head_only => {
