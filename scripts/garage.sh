@@ -73,8 +73,22 @@ print_settings() {
   echo "export VOCWEEK_TEST_S3_SECRET_ACCESS_KEY=$(sed -n 2p "$state/key")"
 }
 
+# Virtual-host addressing (`bucket.host/key`) needs the bucket's host name to reach Garage,
+# whose root_domain is `.s3.garage.localhost`. glibc does not resolve `*.localhost` by itself,
+# so the names go into /etc/hosts (root only; the vhost test says what to add otherwise).
+ensure_virtual_host_names() {
+  local names="s3.garage.localhost $BUCKET.s3.garage.localhost"
+  getent hosts "$BUCKET.s3.garage.localhost" >/dev/null 2>&1 && return 0
+  if [ -w /etc/hosts ]; then
+    echo "127.0.0.1 $names" >>/etc/hosts
+  else
+    echo "note: add '127.0.0.1 $names' to /etc/hosts for the virtual-host test" >&2
+  fi
+}
+
 start() {
   ensure_garage
+  ensure_virtual_host_names
   choose_port
   if running && [ -s "$state/key" ]; then
     print_settings

@@ -131,6 +131,16 @@ pub fn s3_settings(staging: &Path, endpoint: Option<String>) -> anyhow::Result<S
     })
 }
 
+/// Garage's S3 endpoint by name (`http://s3.garage.localhost:port`), for virtual-host
+/// addressing: the bucket's host is `vocweek-test.s3.garage.localhost` (Garage's root_domain;
+/// `scripts/garage.sh` puts both names in /etc/hosts).
+pub fn virtual_host_endpoint() -> anyhow::Result<String> {
+    Ok(format!(
+        "http://s3.garage.localhost:{}",
+        s3_address()?.port()
+    ))
+}
+
 /// Garage's S3 address (`127.0.0.1:port`), for a proxy to forward to.
 pub fn s3_address() -> anyhow::Result<std::net::SocketAddr> {
     let endpoint = settings()?

@@ -198,3 +198,46 @@ async fn a_wrong_bucket_or_key_is_refused_at_start() {
     assert!(S3Store::connect(settings).await.is_err());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Virtual-host addressing (`storage.s3.path_style = false`): the bucket is the host name
+/// (`vocweek-test.s3.garage.localhost`), as AWS prefers. The same store calls work, multipart
+/// included, and a presigned URL names the bucket's host.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn virtual_host_addressing_reaches_the_bucket() {
+    let bucket_host = "vocweek-test.s3.garage.localhost:80";
+    assert!(
+        tokio::net::lookup_host(bucket_host).await.is_ok(),
+        "{bucket_host} does not resolve: add '127.0.0.1 s3.garage.localhost \
+         vocweek-test.s3.garage.localhost' to /etc/hosts (scripts/garage.sh does it as root)"
+    );
+    let dir = scratch();
+    let mut settings =
+        test_garage::s3_settings(&dir, Some(test_garage::virtual_host_endpoint().unwrap()))
+            .unwrap();
+    settings.path_style = false;
+    let store = S3Store::connect(settings).await.unwrap();
+    let bytes = random_bytes(6 * MIB + 3);
+    put(&store, "originals/ee/ff/vhost", &bytes).await.unwrap();
+    assert_eq!(read_all(&store, "originals/ee/ff/vhost").await, bytes);
+    let listed = store.list("originals/ee/").await.unwrap();
+    assert_eq!(listed.len(), 1);
+    let url = store
+        .presigned_get(
+            "originals/ee/ff/vhost",
+            std::time::Duration::from_secs(60),
+            &Default::default(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        url.starts_with("http://vocweek-test.s3.garage.localhost:"),
+        "{url}"
+    );
+    let fetched = reqwest::get(&url).await.unwrap();
+    assert_eq!(fetched.status(), 200);
+    assert_eq!(fetched.bytes().await.unwrap().to_vec(), bytes);
+    store.delete("originals/ee/ff/vhost").await.unwrap();
+    assert!(!store.exists("originals/ee/ff/vhost").await.unwrap());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
