@@ -317,6 +317,21 @@ impl TestApp {
         body["token"].as_str().unwrap_or_default().to_owned()
     }
 
+    /// An editorial decision (`approve`, `reopen`, …) on the asset's current version, which
+    /// must succeed.
+    pub async fn review(&self, editor: &str, id: &str, action: &str) {
+        let (_, asset) = self.get(editor, &format!("/api/v1/assets/{id}")).await;
+        let (status, answer) = self
+            .call(
+                editor,
+                reqwest::Method::POST,
+                &format!("/api/v1/assets/{id}/review"),
+                Some(serde_json::json!({ "action": action, "version": asset["version"] })),
+            )
+            .await;
+        assert_eq!(status, 200, "{action} {id}: {answer}");
+    }
+
     /// Any request with a token and an optional JSON body: the status and the JSON answer.
     pub async fn call(
         &self,

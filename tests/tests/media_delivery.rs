@@ -3,25 +3,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use serde_json::{Value, json};
+use serde_json::Value;
 use vocweek_domain::{Role, UnitKind};
 use vocweek_tests::media::{generated_video, real_jpeg};
 use vocweek_tests::{
     AppOptions, Backend, Storage, TestApp, Upload, every_backend, spawn_app, spawn_app_with,
 };
-
-async fn approve(app: &TestApp, editor: &str, id: &str) {
-    let (_, asset) = app.get(editor, &format!("/api/v1/assets/{id}")).await;
-    let response = app
-        .client
-        .post(app.url(&format!("/api/v1/assets/{id}/review")))
-        .bearer_auth(editor)
-        .json(&json!({ "action": "approve", "version": asset["version"] }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-}
 
 /// An approved photo named in Chinese, a pending one, and a partner key.
 async fn setup(app: &TestApp) -> (String, String, String, Vec<u8>) {
@@ -43,7 +30,7 @@ async fn setup(app: &TestApp) -> (String, String, String, Vec<u8>) {
         .await;
     app.wait_for_state(&unit, &approved, "pending_review").await;
     app.wait_for_state(&unit, &pending, "pending_review").await;
-    approve(app, &editor, &approved).await;
+    app.review(&editor, &approved, "approve").await;
     (approved, pending, key, bytes)
 }
 
@@ -252,7 +239,7 @@ async fn a_signed_hls_stream_plays_without_a_key(backend: Backend) {
         std::time::Duration::from_secs(120),
     )
     .await;
-    approve(&app, &editor, &id).await;
+    app.review(&editor, &id, "approve").await;
     let (_, feed) = app.get(&key, "/api/v1/feed").await;
     let files = &feed["items"][0]["asset"]["files"];
     let master = files["hls"]["signed_url"].as_str().unwrap();
@@ -364,16 +351,7 @@ async fn served_then_withdrawn(app: &TestApp) -> (String, String) {
         let served = get(app, &front, &path, &[("Authorization", &auth)]).await;
         assert_eq!(served.status(), 200);
     }
-    let (_, asset) = app.get(&admin, &format!("/api/v1/assets/{id}")).await;
-    let (status, _) = app
-        .call(
-            &admin,
-            reqwest::Method::POST,
-            &format!("/api/v1/assets/{id}/review"),
-            Some(json!({ "action": "reopen", "version": asset["version"] })),
-        )
-        .await;
-    assert_eq!(status, 200);
+    app.review(&admin, &id, "reopen").await;
     (path, auth)
 }
 

@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use vocweek_domain::{Role, UnitKind};
@@ -27,16 +27,7 @@ async fn approved_photo(app: &TestApp) -> (String, String, Vec<u8>) {
         .upload_id(&unit, Upload::new("实训 现场.jpg", bytes.clone()))
         .await;
     app.wait_for_state(&unit, &id, "pending_review").await;
-    let (_, asset) = app.get(&editor, &format!("/api/v1/assets/{id}")).await;
-    let (status, _) = app
-        .call(
-            &editor,
-            reqwest::Method::POST,
-            &format!("/api/v1/assets/{id}/review"),
-            Some(json!({ "action": "approve", "version": asset["version"] })),
-        )
-        .await;
-    assert_eq!(status, 200);
+    app.review(&editor, &id, "approve").await;
     (id, key, bytes)
 }
 

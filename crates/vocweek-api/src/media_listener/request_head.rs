@@ -74,6 +74,7 @@ pub async fn read_head(stream: &mut TcpStream, buffer: &mut BytesMut) -> std::io
                     return Ok(Head::Request(head));
                 }
                 Parsed::Invalid => return Ok(Head::Malformed),
+                Parsed::TooManyHeaders => return Ok(Head::TooLarge),
                 Parsed::Partial if buffer.len() >= MAX_HEAD => return Ok(Head::TooLarge),
                 Parsed::Partial => {}
             }
@@ -89,6 +90,7 @@ pub async fn read_head(stream: &mut TcpStream, buffer: &mut BytesMut) -> std::io
 enum Parsed {
     Complete(RequestHead, usize),
     Partial,
+    TooManyHeaders,
     Invalid,
 }
 
@@ -114,7 +116,7 @@ fn parse(bytes: &[u8]) -> Parsed {
         }
         Ok(httparse::Status::Partial) => Parsed::Partial,
         // Too many headers is a head too large for us, like one too long.
-        Err(httparse::Error::TooManyHeaders) => Parsed::Partial,
+        Err(httparse::Error::TooManyHeaders) => Parsed::TooManyHeaders,
         Err(_) => Parsed::Invalid,
     }
 }
@@ -148,5 +150,7 @@ mod tests {
         assert!(!head("GET / HTTP/1.1\r\nContent-Length: 0\r\n\r\n").has_body());
         assert!(matches!(parse(b"GET / HTTP/1.1\r\nHost"), Parsed::Partial));
         assert!(matches!(parse(b"GET / HTTP/9\r\n\r\n"), Parsed::Invalid));
+        let crowded = format!("GET / HTTP/1.1\r\n{}\r\n", "X-A: 1\r\n".repeat(65));
+        assert!(matches!(parse(crowded.as_bytes()), Parsed::TooManyHeaders));
     }
 }
