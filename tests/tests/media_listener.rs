@@ -12,7 +12,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use vocweek_domain::{Role, UnitKind};
 use vocweek_tests::media::noisy_jpeg;
-use vocweek_tests::{Backend, TestApp, Upload, every_backend, spawn_app};
+use vocweek_tests::{Backend, Storage, TestApp, Upload, every_backend, spawn_app};
 
 /// A big approved photo and a partner key.
 async fn approved_photo(app: &TestApp) -> (String, String, Vec<u8>) {
@@ -212,7 +212,7 @@ async fn the_media_port_speaks_http_1_1(backend: Backend) {
 /// port from serving the next client.
 async fn the_media_port_refuses_what_it_cannot_serve(backend: Backend) {
     let app = spawn_app(backend).await;
-    let cases: [(&[u8], u16, &str); 6] = [
+    let cases: [(&[u8], u16, &str); 7] = [
         (b"GARBAGE\r\n\r\n", 400, "malformed-request"),
         (
             b"GET /media/a/original HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc",
@@ -223,6 +223,11 @@ async fn the_media_port_refuses_what_it_cannot_serve(backend: Backend) {
             b"POST /media/a/original HTTP/1.1\r\nContent-Length: 0\r\n\r\n",
             405,
             "method-not-allowed",
+        ),
+        (
+            b"GET /media/a/original HTTP/1.1\r\nContent-Length: 0\r\nContent-Length: 5\r\n\r\nhello",
+            400,
+            "body-not-allowed",
         ),
         (b"GET /api/v1/feed HTTP/1.1\r\n\r\n", 404, "not-found"),
         (
@@ -277,7 +282,47 @@ async fn the_media_port_refuses_what_it_cannot_serve(backend: Backend) {
     app.stop().await;
 }
 
+/// A stored file that no longer matches its record (a rendition rewritten under a reader; here
+/// the original cut short on disk) is answered 503 `file-changed`, never a 200 with the wrong
+/// length; a missing one is a 404, for HEAD as for GET. Both ports.
+async fn a_changed_or_missing_file_is_never_sent_short(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (id, key, bytes) = approved_photo(&app).await;
+    let path = format!("/media/{id}/original");
+    let stored = vocweek_storage::original_key(&blake3::hash(&bytes).to_hex()).unwrap();
+    let status_of = |front: String, method: reqwest::Method| {
+        let request = app
+            .client
+            .request(method, format!("{front}{path}"))
+            .bearer_auth(&key);
+        async move { request.send().await.unwrap() }
+    };
+    if backend.storage == Storage::Files {
+        let on_disk = app.data_dir.join("blobs").join(&stored);
+        std::fs::write(&on_disk, &bytes[..1000]).unwrap();
+        for front in app.media_front_ends() {
+            for method in [reqwest::Method::GET, reqwest::Method::HEAD] {
+                let answer = status_of(front.clone(), method.clone()).await;
+                assert_eq!(answer.status(), 503, "{method} {front}");
+                assert_eq!(answer.headers()["retry-after"], "1");
+            }
+            let answer = status_of(front.clone(), reqwest::Method::GET).await;
+            let body: Value = answer.json().await.unwrap();
+            assert_eq!(body["error"]["code"], "file-changed");
+        }
+    }
+    app.services.store.delete(&stored).await.unwrap();
+    for front in app.media_front_ends() {
+        for method in [reqwest::Method::GET, reqwest::Method::HEAD] {
+            let answer = status_of(front.clone(), method.clone()).await;
+            assert_eq!(answer.status(), 404, "{method} {front}");
+        }
+    }
+    app.stop().await;
+}
+
 every_backend!(
     the_media_port_speaks_http_1_1,
     the_media_port_refuses_what_it_cannot_serve,
+    a_changed_or_missing_file_is_never_sent_short,
 );

@@ -110,8 +110,10 @@ impl ApiError {
             headers.push(("WWW-Authenticate", "Bearer".to_owned()));
         }
         // Throttled answers say when to come back, in the header clients and proxies read.
-        if self.status == StatusCode::TOO_MANY_REQUESTS
-            && let Some(seconds) = self.details["retry_after_seconds"].as_u64()
+        if matches!(
+            self.status,
+            StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
+        ) && let Some(seconds) = self.details["retry_after_seconds"].as_u64()
         {
             headers.push(("Retry-After", seconds.to_string()));
         }

@@ -158,18 +158,21 @@ pub(crate) fn base_url(req: &HttpRequest) -> String {
 }
 
 /// Where partners fetch `/media`: `partners.media_url` when set; else, when this node has a
-/// media port, plain HTTP on that port of the host the client reached; else this port.
+/// media port and the feed was asked for over plain HTTP, that port of the host the client
+/// reached; else this port. A feed read over HTTPS never links to plain HTTP: the key in a
+/// partner's `Authorization` header would cross the network in clear, and players on HTTPS
+/// pages would refuse the links.
 pub(crate) fn media_base_url(req: &HttpRequest, state: &AppState) -> String {
     let distribution = &state.distribution;
     if let Some(url) = &distribution.settings.media_url {
         return url.trim_end_matches('/').to_owned();
     }
+    let info = req.connection_info();
     match distribution.media_port.get() {
-        Some(port) => {
-            let info = req.connection_info();
+        Some(port) if info.scheme() == "http" => {
             format!("http://{}:{port}", host_without_port(info.host()))
         }
-        None => base_url(req),
+        _ => base_url(req),
     }
 }
 

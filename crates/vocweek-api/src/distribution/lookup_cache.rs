@@ -37,6 +37,13 @@ impl<K: Eq + Hash, V: Clone> LookupCache<K, V> {
             .map(|(_, value)| value.clone())
     }
 
+    /// Drops every entry whose value fails `keep`.
+    pub fn retain(&self, keep: impl Fn(&V) -> bool) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.retain(|_, (_, value)| keep(value));
+        }
+    }
+
     pub fn insert(&self, key: K, value: V) {
         if self.ttl.is_zero() {
             return;

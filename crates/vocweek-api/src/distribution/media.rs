@@ -127,7 +127,17 @@ async fn file_answer(
         key: file.key,
         start,
         len,
+        size: file.size,
     }))
+}
+
+/// Forgets where the blob at `key` was thought to be and how big: it changed (a rendition
+/// rewritten by a rerun), so the next request looks it up again.
+pub(crate) fn forget(state: &AppState, key: &str) {
+    state
+        .distribution
+        .media_files
+        .retain(|file| file.key != key);
 }
 
 /// A signed URL, or else an API key (partner, within budget; or an admin).

@@ -27,11 +27,13 @@ pub enum MediaBody {
     Empty,
     Bytes(Bytes),
     /// `len` bytes of a stored blob from `start`: streamed, or sent with sendfile(2) when the
-    /// blob is a local file.
+    /// blob is a local file. `size` is the whole blob's size the answer was worked out from
+    /// (`distribution::blob_source` checks it still holds).
     Blob {
         key: String,
         start: u64,
         len: u64,
+        size: u64,
     },
 }
 

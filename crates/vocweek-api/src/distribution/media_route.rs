@@ -4,12 +4,13 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
+use super::blob_source::{BlobSource, open_blob};
 use super::media::answer;
 use super::media_answer::{MediaAnswer, MediaBody, MediaRequest};
-use crate::AppState;
 use crate::auth::bearer_token;
-use crate::ranged::{Conditions, STREAM_CHUNK, storage_error};
+use crate::ranged::{Conditions, STREAM_CHUNK};
 use crate::web::session_cookie;
+use crate::{ApiError, AppState};
 
 /// A file of an approved item.
 #[utoipa::path(get, path = "/media/{asset}/{name}", tag = "distribution",
@@ -58,12 +59,22 @@ pub async fn preflight() -> HttpResponse {
 }
 
 async fn respond(state: &AppState, answer: MediaAnswer) -> HttpResponse {
-    let MediaBody::Blob { key, start, len } = &answer.body else {
+    let MediaBody::Blob {
+        key,
+        start,
+        len,
+        size,
+    } = &answer.body
+    else {
         return respond_without_body(answer);
     };
-    let reader = match state.store.open_range(key, *start, *len).await {
-        Ok(reader) => reader,
-        Err(error) => return respond_without_body(MediaAnswer::error(&storage_error(error))),
+    let reader = match open_blob(state, key, (*start, *len, *size)).await {
+        Ok(BlobSource::Remote(reader)) => reader,
+        Ok(BlobSource::Local(file)) => match range_of(file, *start, *len).await {
+            Ok(reader) => reader,
+            Err(error) => return respond_without_body(MediaAnswer::error(&error)),
+        },
+        Err(error) => return respond_without_body(MediaAnswer::error(&error)),
     };
     let mut response = HttpResponse::build(answer.status);
     for header in &answer.headers {
@@ -75,6 +86,20 @@ async fn respond(state: &AppState, answer: MediaAnswer) -> HttpResponse {
             reader,
             STREAM_CHUNK,
         ))
+}
+
+/// `len` bytes of an open local file from `start`, read on tokio's blocking threads.
+async fn range_of(
+    file: std::fs::File,
+    start: u64,
+    len: u64,
+) -> Result<vocweek_storage::BlobReader, ApiError> {
+    use tokio::io::{AsyncReadExt, AsyncSeekExt};
+    let mut file = tokio::fs::File::from_std(file);
+    file.seek(std::io::SeekFrom::Start(start))
+        .await
+        .map_err(|e| ApiError::internal(&e))?;
+    Ok(Box::pin(file.take(len)))
 }
 
 /// An answer whose body, if any, is in memory.

@@ -3,6 +3,7 @@
 //! the delivery log, with a request budget per partner.
 
 mod atom;
+pub mod blob_source;
 mod caller;
 mod feed;
 pub mod feed_item;

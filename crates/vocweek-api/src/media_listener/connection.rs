@@ -67,20 +67,26 @@ async fn requests(stream: &mut TcpStream, state: &AppState) -> io::Result<()> {
                 let error = ApiError::new(
                     StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
                     "head-too-large",
-                    "the request head is larger than 16 KiB",
+                    "the request head is over 16 KiB or 64 headers",
                 );
-                return write_answer(stream, state, MediaAnswer::error(&error), false, false).await;
+                return write_answer(stream, state, MediaAnswer::error(&error), false, false)
+                    .await
+                    .map(drop);
             }
             Head::Malformed => {
                 let error = ApiError::bad_request("malformed-request", "not an HTTP/1.x request");
-                return write_answer(stream, state, MediaAnswer::error(&error), false, false).await;
+                return write_answer(stream, state, MediaAnswer::error(&error), false, false)
+                    .await
+                    .map(drop);
             }
         };
         let keep_alive = request.keep_alive() && !request.has_body();
         let started = std::time::Instant::now();
         let answer = route(state, &request).await;
-        record(state, &request.method, answer.status, started);
-        write_answer(stream, state, answer, request.method == "HEAD", keep_alive).await?;
+        let took = started.elapsed();
+        let head_only = request.method == "HEAD";
+        let sent = write_answer(stream, state, answer, head_only, keep_alive).await?;
+        record(state, &request.method, sent, took);
         if !keep_alive {
             return Ok(());
         }
@@ -89,7 +95,7 @@ async fn requests(stream: &mut TcpStream, state: &AppState) -> io::Result<()> {
 
 /// The same counters as the API port's requests, under a route of their own; the latency is
 /// the time to the answer's head, as there.
-fn record(state: &AppState, method: &str, status: StatusCode, started: std::time::Instant) {
+fn record(state: &AppState, method: &str, status: StatusCode, took: Duration) {
     const ROUTE: &str = "media port";
     // Any token is a method to the parser; only ours get a label of their own.
     let method = match method {
@@ -106,7 +112,7 @@ fn record(state: &AppState, method: &str, status: StatusCode, started: std::time
         .metrics
         .http_latency
         .with_label_values(&[ROUTE, method])
-        .observe(started.elapsed().as_secs_f64());
+        .observe(took.as_secs_f64());
 }
 
 async fn route(state: &AppState, request: &RequestHead) -> MediaAnswer {

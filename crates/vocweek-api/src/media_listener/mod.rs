@@ -32,6 +32,7 @@ pub struct MediaListener {
 impl MediaListener {
     /// Serves `/media` on `listener` from now on (on the calling tokio runtime).
     pub fn start(listener: std::net::TcpListener, state: AppState) -> std::io::Result<Self> {
+        raise_open_file_limit();
         listener.set_nonblocking(true)?;
         let listener = TcpListener::from_std(listener)?;
         let address = listener.local_addr()?;
@@ -42,6 +43,26 @@ impl MediaListener {
     /// Stops taking connections; requests in flight finish on their own.
     pub fn stop(&self) {
         self.accept.abort();
+    }
+}
+
+impl Drop for MediaListener {
+    /// A listener whose server failed to start, or that is simply dropped, stops too.
+    fn drop(&mut self) {
+        self.accept.abort();
+    }
+}
+
+/// A download holds two descriptors (socket and file): raise the soft limit on open files to
+/// the hard one, as servers do, so `MAX_CONNECTIONS` downloads do not fail at the common
+/// default of 1,024.
+fn raise_open_file_limit() {
+    use nix::sys::resource::{Resource, getrlimit, setrlimit};
+    if let Ok((soft, hard)) = getrlimit(Resource::RLIMIT_NOFILE)
+        && soft < hard
+        && let Err(error) = setrlimit(Resource::RLIMIT_NOFILE, hard, hard)
+    {
+        tracing::warn!(%error, soft, "media listener: cannot raise the open-file limit");
     }
 }
 

@@ -19,6 +19,9 @@ pub struct RequestHead {
     pub http10: bool,
     /// Lower-case names, values as sent (non-UTF-8 values are dropped).
     headers: Vec<(String, String)>,
+    /// The head announces a body: any `Transfer-Encoding`, or a `Content-Length` other than a
+    /// single 0 (judged on the raw bytes, before non-UTF-8 values are dropped).
+    announces_body: bool,
 }
 
 impl RequestHead {
@@ -45,12 +48,10 @@ impl RequestHead {
     }
 
     /// A request body we would have to read past: `/media` takes none, and rather than guess
-    /// at its framing the connection is answered 400 and closed.
+    /// at its framing (a proxy in front might read two `Content-Length`s otherwise than we
+    /// do) the connection is answered 400 and closed.
     pub fn has_body(&self) -> bool {
-        self.header("transfer-encoding").is_some()
-            || self
-                .header("content-length")
-                .is_some_and(|length| length.trim() != "0")
+        self.announces_body
     }
 }
 
@@ -99,7 +100,20 @@ fn parse(bytes: &[u8]) -> Parsed {
     let mut request = httparse::Request::new(&mut headers);
     match request.parse(bytes) {
         Ok(httparse::Status::Complete(used)) => {
+            let named = |name: &'static str| {
+                request
+                    .headers
+                    .iter()
+                    .filter(move |h| h.name.eq_ignore_ascii_case(name))
+            };
+            let lengths: Vec<&[u8]> = named("content-length").map(|h| h.value).collect();
+            let announces_body = named("transfer-encoding").next().is_some()
+                || lengths.len() > 1
+                || lengths
+                    .first()
+                    .is_some_and(|value| value.trim_ascii() != b"0");
             let head = RequestHead {
+                announces_body,
                 method: request.method.unwrap_or_default().to_owned(),
                 target: request.path.unwrap_or_default().to_owned(),
                 http10: request.version == Some(0),
@@ -148,6 +162,8 @@ mod tests {
         assert!(head("GET / HTTP/1.1\r\nContent-Length: 3\r\n\r\n").has_body());
         assert!(head("GET / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n").has_body());
         assert!(!head("GET / HTTP/1.1\r\nContent-Length: 0\r\n\r\n").has_body());
+        let twice = "GET / HTTP/1.1\r\nContent-Length: 0\r\ncontent-length: 0\r\n\r\n";
+        assert!(head(twice).has_body());
         assert!(matches!(parse(b"GET / HTTP/1.1\r\nHost"), Parsed::Partial));
         assert!(matches!(parse(b"GET / HTTP/9\r\n\r\n"), Parsed::Invalid));
         let crowded = format!("GET / HTTP/1.1\r\n{}\r\n", "X-A: 1\r\n".repeat(65));

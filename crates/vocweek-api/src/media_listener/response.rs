@@ -4,78 +4,62 @@
 use std::fmt::Write as _;
 use std::io;
 
+use actix_web::http::StatusCode;
 use tokio::io::AsyncReadExt;
 use tokio::net::TcpStream;
 
 use super::socket_writes::{STALL, send_file, write_all};
 use crate::AppState;
+use crate::distribution::blob_source::{BlobSource, open_blob};
 use crate::distribution::media_answer::{MediaAnswer, MediaBody};
-use crate::ranged::{STREAM_CHUNK, storage_error};
-
-/// Where the bytes of a blob answer come from, opened before the head is written so that a
-/// missing blob is still answered 404 rather than cut short.
-enum Source {
-    Local(std::fs::File),
-    Remote(vocweek_storage::BlobReader),
-}
+use crate::ranged::STREAM_CHUNK;
 
 /// Writes `answer`; `head_only` for HEAD requests, `keep_alive` as the connection goes on.
+/// Returns the status that went out (a blob that cannot be opened turns the answer into an
+/// error).
 pub async fn write_answer(
     stream: &TcpStream,
     state: &AppState,
     answer: MediaAnswer,
     head_only: bool,
     keep_alive: bool,
-) -> io::Result<()> {
-    let (answer, source) = match open(state, answer, head_only).await {
-        Ok(opened) => opened,
-        Err(failed) => (failed, None),
+) -> io::Result<StatusCode> {
+    // The blob is opened before the head is written, for HEAD too, so a missing or changed
+    // blob is an error answer rather than a promise the body cannot keep.
+    let (answer, source) = match &answer.body {
+        MediaBody::Blob {
+            key,
+            start,
+            len,
+            size,
+        } => match open_blob(state, key, (*start, *len, *size)).await {
+            Ok(source) => (answer, Some(source)),
+            Err(error) => (MediaAnswer::error(&error), None),
+        },
+        _ => (answer, None),
     };
+    let status = answer.status;
     let head = head(&answer, keep_alive);
     match (&answer.body, source) {
+        _ if head_only => write_all(stream, head.as_bytes(), false).await?,
         // MSG_MORE only when bytes follow: a corked head with nothing after it would wait
         // for the kernel's cork timer.
-        (MediaBody::Blob { start, len, .. }, Some(Source::Local(file))) => {
+        (MediaBody::Blob { start, len, .. }, Some(BlobSource::Local(file))) => {
             write_all(stream, head.as_bytes(), *len > 0).await?;
-            send_file(stream, &file, *start, *len).await
+            send_file(stream, &file, *start, *len).await?;
         }
-        (MediaBody::Blob { len, .. }, Some(Source::Remote(reader))) => {
+        (MediaBody::Blob { len, .. }, Some(BlobSource::Remote(reader))) => {
             write_all(stream, head.as_bytes(), *len > 0).await?;
-            stream_reader(stream, reader, *len).await
+            stream_reader(stream, reader, *len).await?;
         }
-        (MediaBody::Bytes(bytes), _) if !head_only => {
+        (MediaBody::Bytes(bytes), _) => {
             let mut whole = head.into_bytes();
             whole.extend_from_slice(bytes);
-            write_all(stream, &whole, false).await
+            write_all(stream, &whole, false).await?;
         }
-        _ => write_all(stream, head.as_bytes(), false).await,
+        _ => write_all(stream, head.as_bytes(), false).await?,
     }
-}
-
-/// Opens the blob a GET answer needs; a failure becomes the answer instead.
-async fn open(
-    state: &AppState,
-    answer: MediaAnswer,
-    head_only: bool,
-) -> Result<(MediaAnswer, Option<Source>), MediaAnswer> {
-    let MediaBody::Blob { key, start, len } = &answer.body else {
-        return Ok((answer, None));
-    };
-    if head_only {
-        return Ok((answer, None));
-    }
-    let failed = |error| MediaAnswer::error(&storage_error(error));
-    let source = match state.store.open_local(key).await.map_err(failed)? {
-        Some(file) => Source::Local(file),
-        None => Source::Remote(
-            state
-                .store
-                .open_range(key, *start, *len)
-                .await
-                .map_err(failed)?,
-        ),
-    };
-    Ok((answer, Some(source)))
+    Ok(status)
 }
 
 /// The status line and headers, with `Content-Length` always (HEAD: what GET would send).
@@ -135,7 +119,6 @@ async fn stream_reader(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use actix_web::http::StatusCode;
     use bytes::Bytes;
 
     #[test]

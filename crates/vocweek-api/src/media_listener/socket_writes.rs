@@ -14,8 +14,10 @@ use tokio::net::TcpStream;
 /// How long a client may accept no bytes at all before the connection is dropped.
 pub const STALL: Duration = Duration::from_secs(60);
 
-/// The most one sendfile(2) call is asked for; it sends what the socket buffer takes anyway.
-const SENDFILE_STEP: usize = 1 << 30;
+/// The most one sendfile(2) call is asked for (nginx's `sendfile_max_chunk` default): against
+/// a fast client one call would otherwise go on as long as the socket takes bytes, holding a
+/// runtime thread from every other connection.
+const SENDFILE_STEP: usize = 2 << 20;
 
 async fn writable(stream: &TcpStream) -> io::Result<()> {
     tokio::time::timeout(STALL, stream.writable())
@@ -74,7 +76,9 @@ pub async fn send_file(
                     "the stored file is shorter than its recorded size",
                 ));
             }
-            Ok(_) => {}
+            // Socket readiness does not count against tokio's budget: without this a download
+            // that never blocks would never let other tasks run on its thread.
+            Ok(_) => tokio::task::coop::consume_budget().await,
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
             Err(e) => return Err(e),
         }
