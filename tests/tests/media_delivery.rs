@@ -182,6 +182,21 @@ async fn downloads_through(
             .status(),
         401
     );
+    // A header that is not a bearer token, or not text at all, is a 401 too.
+    let unreadable = reqwest::header::HeaderValue::from_bytes(b"Bearer \xff\xfe").unwrap();
+    for value in [
+        reqwest::header::HeaderValue::from_static("Basic YTpi"),
+        unreadable,
+    ] {
+        let refused = app
+            .client
+            .get(format!("{front}/media/{id}/original"))
+            .header("authorization", value)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 401);
+    }
     assert_eq!(
         get(app, front, &format!("/media/{id}/secret.txt"), &auth)
             .await

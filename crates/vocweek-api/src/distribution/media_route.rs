@@ -33,14 +33,11 @@ pub async fn get_media(
     path: web::Path<(String, String)>,
 ) -> HttpResponse {
     let (asset, name) = path.into_inner();
-    let authorization = req
-        .headers()
-        .get(actix_web::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
-    // An admin checking what partners see may be signed in to the web queue instead.
+    // An admin checking what partners see may be signed in to the web queue instead; a
+    // header that is there but unreadable is not replaced by the cookie (it answers 401).
     let session = session_cookie::token(&req);
-    let token = match authorization {
-        Some(value) => bearer_token(value),
+    let token = match req.headers().get(actix_web::http::header::AUTHORIZATION) {
+        Some(value) => value.to_str().ok().and_then(bearer_token),
         None => session.as_deref(),
     };
     let request = MediaRequest {
