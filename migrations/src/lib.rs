@@ -16,6 +16,7 @@ mod m20261130_000006_batches;
 mod m20261130_000007_resumable_uploads;
 mod m20261130_000008_distribution;
 mod m20261130_000009_reporting;
+mod m20261201_000010_media_verdicts;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000007_resumable_uploads::Migration),
             Box::new(m20261130_000008_distribution::Migration),
             Box::new(m20261130_000009_reporting::Migration),
+            Box::new(m20261201_000010_media_verdicts::Migration),
         ]
     }
 }

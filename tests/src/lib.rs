@@ -11,6 +11,7 @@
 pub mod documents;
 pub mod flaky_network;
 pub mod garage;
+pub mod hostile;
 pub mod media;
 
 use std::net::TcpListener;
@@ -154,6 +155,27 @@ pub async fn spawn_app_with(backend: Backend, options: AppOptions) -> TestApp {
     }
 }
 
+/// The harness's media child (`src/bin/media_child.rs`): Cargo builds a package's programs
+/// before its integration tests, into the directory above theirs (`target/debug/deps/..`).
+pub fn media_child_program() -> anyhow::Result<vocweek_sandbox::MediaProgram> {
+    let test_binary = std::env::current_exe()?;
+    let path = test_binary
+        .parent()
+        .and_then(Path::parent)
+        .map(|dir| dir.join("vocweek-media-child"))
+        .filter(|path| path.is_file())
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "vocweek-media-child is not built beside {}; run the tests with cargo test",
+                test_binary.display()
+            )
+        })?;
+    Ok(vocweek_sandbox::MediaProgram {
+        path,
+        args: Vec::new(),
+    })
+}
+
 async fn try_spawn(backend: Backend, options: AppOptions) -> anyhow::Result<TestApp> {
     let (url, data_dir) = fresh_database(backend).await?;
     let mut config = Config::load(Some(Path::new("/dev/null")), |_| None)?;
@@ -182,6 +204,7 @@ async fn try_spawn(backend: Backend, options: AppOptions) -> anyhow::Result<Test
     // Webhook receivers in tests listen on loopback, which production refuses by default.
     config.webhooks.allow_private_addresses = true;
     config.partners.media_listen = Some("127.0.0.1:0".to_owned());
+    config.media.program = Some(media_child_program()?);
     if let Some(configure) = options.configure {
         configure(&mut config);
     }

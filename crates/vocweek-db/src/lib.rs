@@ -14,6 +14,7 @@ pub mod feed;
 mod installation;
 pub mod inventory;
 pub mod jobs;
+pub mod media_verdicts;
 pub mod renditions;
 pub mod reporting;
 pub mod resumable_uploads;

@@ -23,6 +23,20 @@ pub enum MediaError {
         max_pixels: u64,
         max_side: u32,
     },
+    /// Decoding would hold more memory than `photos.max_decoded` (estimated from the
+    /// header: a 16-bit RGBA picture takes 8 bytes a pixel before its RGB copy). Same stable code
+    /// as `ImageTooLarge`.
+    #[error(
+        "decoding this {width}×{height} image needs {} MiB; the limit is {} MiB (photos.max_decoded)",
+        .needed.div_ceil(1 << 20),
+        .limit / (1 << 20)
+    )]
+    ImageDecodeBudget {
+        width: u32,
+        height: u32,
+        needed: u64,
+        limit: u64,
+    },
     #[error("{0}")]
     ImageCorrupt(String),
     #[error("{0}")]
@@ -70,7 +84,9 @@ impl MediaError {
             MediaError::Unsupported(_) => "unsupported-media-type",
             MediaError::Changed(_) => "media-changed",
             MediaError::Unreadable(_) => "media-unreadable",
-            MediaError::ImageTooLarge { .. } => "image-too-large",
+            MediaError::ImageTooLarge { .. } | MediaError::ImageDecodeBudget { .. } => {
+                "image-too-large"
+            }
             MediaError::ImageCorrupt(_) => "image-corrupt",
             MediaError::ImageTruncated(_) => "image-truncated",
             MediaError::ImageUnsupported(_) => "image-unsupported",

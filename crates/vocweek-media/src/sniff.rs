@@ -169,7 +169,13 @@ fn text_type(head: &[u8], filename: &str) -> Result<Sniffed, MediaError> {
             )
         })?;
     let start = text.trim_start().to_ascii_lowercase();
-    let start = &start[..start.len().min(2048)];
+    // The first 2 KiB decide; the cut moves back to a character boundary (Chinese text has
+    // three-byte characters, and a cut inside one would panic).
+    let mut cut = start.len().min(2048);
+    while !start.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let start = &start[..cut];
     if start.contains("<svg") {
         return Err(MediaError::Svg);
     }
@@ -240,6 +246,19 @@ fn utf16(bytes: &[u8], read: fn([u8; 2]) -> u16) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chinese_text_cut_inside_a_character_at_2_kib_is_still_text() {
+        for pad in 0..3 {
+            let mut text = "a".repeat(2046 + pad);
+            text.push_str(&"职业教育活动周".repeat(3000));
+            let head = &text.as_bytes()[..SNIFF_LEN.min(text.len())];
+            assert_eq!(sniff(head, "文章.txt").unwrap().mime, "text/plain");
+            let html = format!("<html><body>{text}");
+            let head = &html.as_bytes()[..SNIFF_LEN.min(html.len())];
+            assert_eq!(sniff(head, "文章.html").unwrap().mime, "text/html");
+        }
+    }
 
     fn ftyp(major: &[u8; 4], compatible: &[&[u8; 4]]) -> Vec<u8> {
         let len = 16 + 4 * compatible.len();

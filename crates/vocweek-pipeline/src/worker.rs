@@ -18,7 +18,8 @@ use vocweek_domain::AssetState;
 use vocweek_storage::{BlobStore, PartialUploads};
 
 use crate::Metrics;
-use crate::jobs::{JobContext, JobError, JobHandler, MediaLimits, default_handlers};
+use crate::jobs::{ChildBudgets, JobContext, JobError, JobHandler, MediaLimits, default_handlers};
+use vocweek_sandbox::MediaProgram;
 
 /// How workers behave; see the `[workers]` section of the configuration.
 #[derive(Debug, Clone)]
@@ -36,10 +37,17 @@ pub struct WorkerConfig {
     pub media_timeout: Duration,
     /// Attempts of the jobs workers enqueue themselves.
     pub max_attempts: i32,
+    /// The program media children run; `None` is this binary's `media-run`.
+    pub media_program: Option<MediaProgram>,
+    /// Each kind of media child's memory, CPU and file-size limits.
+    pub children: ChildBudgets,
     /// Photo renditions, limits and near-duplicate distance.
     pub photo: vocweek_media::photo::PhotoSettings,
-    pub photo_concurrency: usize,
+    /// Bytes of decoded pictures this process's photo children may hold at once.
+    pub decode_budget_bytes: u64,
     pub similar_distance: u32,
+    /// Caps on what one document may cost (zip entries, inflated bytes, PDF nesting…).
+    pub article: vocweek_media::article::ArticleLimits,
     /// The video ladder, how many transcodes run at once, and their time limit.
     pub video: vocweek_media::video::VideoSettings,
     pub video_concurrency: usize,
@@ -56,9 +64,12 @@ impl Default for WorkerConfig {
             backoff_max: Duration::from_secs(600),
             media_timeout: Duration::from_secs(3600),
             max_attempts: 5,
+            media_program: None,
+            children: ChildBudgets::default(),
             photo: vocweek_media::photo::PhotoSettings::default(),
-            photo_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            decode_budget_bytes: 2 * 1024 * 1024 * 1024,
             similar_distance: 6,
+            article: vocweek_media::article::ArticleLimits::default(),
             video: vocweek_media::video::VideoSettings::default(),
             video_concurrency: 1,
             video_time_limit: crate::jobs::TimeLimit::default(),
@@ -81,21 +92,34 @@ pub struct WorkerPool {
 }
 
 impl WorkerPool {
-    pub fn new(db: Db, store: Arc<dyn BlobStore>, config: WorkerConfig, metrics: Metrics) -> Self {
+    /// A pool whose media children run `config.media_program`, or this binary when unset
+    /// (an error only if the running executable cannot be found).
+    pub fn new(
+        db: Db,
+        store: Arc<dyn BlobStore>,
+        config: WorkerConfig,
+        metrics: Metrics,
+    ) -> std::io::Result<Self> {
         let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "local".to_owned());
+        let program = match config.media_program.clone() {
+            Some(program) => program,
+            None => MediaProgram::this_binary()?,
+        };
         let media = Arc::new(
             MediaLimits::new(
+                program,
                 config.photo.clone(),
-                config.photo_concurrency,
+                config.decode_budget_bytes,
                 config.similar_distance,
             )
             .with_video(
                 config.video.clone(),
                 config.video_concurrency,
                 config.video_time_limit,
-            ),
+            )
+            .with_children(config.children, config.article.clone()),
         );
-        WorkerPool {
+        Ok(WorkerPool {
             db,
             store,
             media,
@@ -104,7 +128,7 @@ impl WorkerPool {
             handlers: Arc::new(default_handlers()),
             name: format!("{host}:{}:{}", std::process::id(), uuid::Uuid::now_v7()),
             upload_sweep: None,
-        }
+        })
     }
 
     /// Also expires abandoned resumable uploads, every `interval`.

@@ -74,9 +74,10 @@ pub async fn open_services(config: &Config) -> anyhow::Result<Services> {
     let workers = WorkerPool::new(
         db.clone(),
         store.clone(),
-        config.worker_config(),
+        config.worker_config()?,
         metrics.clone(),
     )
+    .context("cannot find this program to run media work in child processes")?
     .with_upload_sweep(
         partials.clone(),
         Duration::from_secs(config.resumable.sweep_interval_seconds.max(1)),

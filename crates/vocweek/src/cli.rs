@@ -225,6 +225,14 @@ pub enum TokenCommand {
 
 /// Parses the command line, loads the configuration and runs the command.
 pub fn main() -> ExitCode {
+    // `vocweek media-run …` is a media child started by the workers (see vocweek-sandbox):
+    // it reads no configuration and starts no runtime, so it begins work in milliseconds.
+    let args: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    if args.get(1).map(String::as_str) == Some("media-run") {
+        return vocweek_sandbox::child_main(args.get(2..).unwrap_or_default());
+    }
     let cli = Cli::parse();
     let config = match load_config(&cli) {
         Ok(config) => config,

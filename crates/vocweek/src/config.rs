@@ -10,6 +10,7 @@ use vocweek_media::video::VideoSettings;
 use vocweek_pipeline::{UploadLimits, WorkerConfig, parse_byte_size};
 
 pub use crate::distribution_config::{PartnersConfig, WebhooksConfig};
+pub use crate::media_config::{ArticlesConfig, MediaConfig};
 pub use crate::storage::{S3Config, StorageConfig};
 
 /// The configuration file read from the working directory when `--config` is not given.
@@ -31,6 +32,8 @@ pub struct Config {
     pub workers: WorkersConfig,
     pub photos: PhotosConfig,
     pub video: VideoConfig,
+    pub articles: ArticlesConfig,
+    pub media: MediaConfig,
     pub resumable: ResumableConfig,
     pub partners: PartnersConfig,
     pub webhooks: WebhooksConfig,
@@ -141,8 +144,16 @@ pub struct PhotosConfig {
     /// Largest photo accepted, checked from the header before decoding.
     pub max_pixels: u64,
     pub max_side: u32,
-    /// Photos decoded at once in this process.
+    /// Photos the `thumbnail` command processes at once (the service admits photo decodes by
+    /// `decode_budget` instead).
     pub concurrency: usize,
+    /// Bytes of decoded pictures held at once by one process's photo children.
+    pub decode_budget: String,
+    /// The most one photo's decode may hold (its pixels in their own format, then as RGB),
+    /// read from the header before any pixel is decoded.
+    pub max_decoded: String,
+    /// Embedded ICC/EXIF/XMP/text beyond this is ignored (the photo is still processed).
+    pub max_metadata: String,
     /// Hamming distance (0–7) within which a stored photo is listed as `similar_to`.
     pub similar_distance: u32,
 }
@@ -158,14 +169,20 @@ impl Default for PhotosConfig {
             max_pixels: defaults.max_pixels,
             max_side: defaults.max_side,
             concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            decode_budget: "2GiB".to_owned(),
+            max_decoded: format!("{}MiB", defaults.max_decoded_bytes / (1024 * 1024)),
+            max_metadata: format!("{}MiB", defaults.max_metadata_bytes / (1024 * 1024)),
             similar_distance: 6,
         }
     }
 }
 
 impl PhotosConfig {
-    pub fn settings(&self) -> PhotoSettings {
-        PhotoSettings {
+    pub fn settings(&self) -> anyhow::Result<PhotoSettings> {
+        let size = |key: &str, text: &str| {
+            parse_byte_size(text).map_err(|e| anyhow::anyhow!("photos.{key}: {e}"))
+        };
+        Ok(PhotoSettings {
             thumb: Target {
                 long_edge: self.thumb_size,
                 quality: self.thumb_quality,
@@ -176,7 +193,23 @@ impl PhotosConfig {
             },
             max_pixels: self.max_pixels,
             max_side: self.max_side,
+            max_decoded_bytes: size("max_decoded", &self.max_decoded)?,
+            max_metadata_bytes: size("max_metadata", &self.max_metadata)?,
+        })
+    }
+
+    pub fn decode_budget_bytes(&self) -> anyhow::Result<u64> {
+        let budget = parse_byte_size(&self.decode_budget)
+            .map_err(|e| anyhow::anyhow!("photos.decode_budget: {e}"))?;
+        let one = self.settings()?.max_decoded_bytes;
+        if budget < one {
+            bail!(
+                "photos.decode_budget ({}) must hold at least one photo's photos.max_decoded ({})",
+                self.decode_budget,
+                self.max_decoded
+            );
         }
+        Ok(budget)
     }
 }
 
@@ -224,6 +257,8 @@ impl Default for Config {
             workers: WorkersConfig::default(),
             photos: PhotosConfig::default(),
             video: VideoConfig::default(),
+            articles: ArticlesConfig::default(),
+            media: MediaConfig::default(),
             resumable: ResumableConfig::default(),
             partners: PartnersConfig::default(),
             webhooks: WebhooksConfig::default(),
@@ -521,6 +556,8 @@ impl Config {
         if video.time_limit_factor < 0.5 {
             bail!("video.time_limit_factor must be at least 0.5");
         }
+        // The byte sizes of [photos], [articles] and [media] parse and fit together.
+        self.worker_config()?;
         Ok(())
     }
 
@@ -548,9 +585,9 @@ impl Config {
         })
     }
 
-    pub fn worker_config(&self) -> WorkerConfig {
+    pub fn worker_config(&self) -> anyhow::Result<WorkerConfig> {
         let w = &self.workers;
-        WorkerConfig {
+        Ok(WorkerConfig {
             concurrency: w.concurrency.max(1),
             lease: Duration::from_secs(w.lease_seconds.max(1)),
             poll_interval: Duration::from_millis(w.poll_interval_ms.max(10)),
@@ -558,16 +595,19 @@ impl Config {
             backoff_max: Duration::from_secs(w.backoff_max_seconds),
             media_timeout: Duration::from_secs(w.media_timeout_seconds.max(1)),
             max_attempts: w.max_attempts,
-            photo: self.photos.settings(),
-            photo_concurrency: self.photos.concurrency.max(1),
+            media_program: self.media.program.clone(),
+            children: self.media.budgets()?,
+            photo: self.photos.settings()?,
+            decode_budget_bytes: self.photos.decode_budget_bytes()?,
             similar_distance: self.photos.similar_distance,
+            article: self.articles.limits()?,
             video: self.video.settings(&self.photos),
             video_concurrency: self.video.concurrency.max(1),
             video_time_limit: vocweek_pipeline::jobs::TimeLimit {
                 factor: self.video.time_limit_factor,
                 minimum: Duration::from_secs(self.video.time_limit_min_seconds),
             },
-        }
+        })
     }
 }
 

@@ -7,4 +7,5 @@ mod commands;
 pub mod config;
 pub mod distribution_config;
 pub mod logging;
+pub mod media_config;
 pub mod storage;

@@ -9,6 +9,7 @@ pub mod campaign;
 pub mod feed_event;
 pub mod installation_secret;
 pub mod job;
+pub mod media_verdict;
 pub mod partner;
 pub mod photo_hash;
 pub mod photo_hash_band;

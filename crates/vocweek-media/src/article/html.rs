@@ -1,9 +1,9 @@
 //! HTML articles: sanitised for the preview (ammonia), rendered to text for reading and counting.
 
-use super::{Block, Document, MAX_TEXT_BYTES, sanitize, text};
+use super::{ArticleLimits, Block, Document, MAX_TEXT_BYTES, html_guard, sanitize, text};
 use crate::MediaError;
 
-pub fn extract(bytes: &[u8]) -> Result<Document, MediaError> {
+pub fn extract(bytes: &[u8], limits: &ArticleLimits) -> Result<Document, MediaError> {
     if bytes.len() as u64 > MAX_TEXT_BYTES {
         return Err(MediaError::ArticleTooLarge(format!(
             "HTML articles are limited to {MAX_TEXT_BYTES} bytes"
@@ -12,6 +12,7 @@ pub fn extract(bytes: &[u8]) -> Result<Document, MediaError> {
     let (source, encoding) = text::decode(bytes).ok_or_else(|| {
         MediaError::ArticleCorrupt("the HTML is neither UTF-8 nor GB18030".to_owned())
     })?;
+    html_guard::check_depth(&source, limits.max_html_depth)?;
     let safe = sanitize(&source);
     let rendered = html2text::from_read(safe.as_bytes(), 100_000)
         .map_err(|e| MediaError::ArticleCorrupt(format!("the HTML cannot be read: {e}")))?;
@@ -49,6 +50,7 @@ mod tests {
     fn scripts_and_handlers_are_removed() {
         let doc = extract(
             b"<html><body><h1>Title</h1><p onclick=\"x()\">Hello <b>there</b></p><script>evil()</script></body></html>",
+            &ArticleLimits::default(),
         )
         .unwrap();
         let html = doc.html.unwrap();

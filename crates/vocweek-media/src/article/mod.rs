@@ -4,17 +4,62 @@
 
 mod docx;
 mod html;
+mod html_guard;
 mod pdf;
+mod pdf_guard;
 mod text;
 
 use serde::Serialize;
 
 use crate::MediaError;
 
-/// Limits that keep a hostile document (a zip bomb, a huge text) from exhausting memory.
+/// The largest text or HTML article, and the default of [`ArticleLimits::max_text_bytes`].
 pub const MAX_TEXT_BYTES: u64 = 64 * 1024 * 1024;
-pub const MAX_IMAGES: usize = 200;
-pub const MAX_IMAGE_BYTES: u64 = 50 * 1024 * 1024;
+
+/// Caps that keep a hostile document (a zip bomb, a flate bomb, arrays nested a hundred thousand
+/// deep) from exhausting memory or the stack; see `[articles]` in the configuration. A refusal
+/// names the cap it hit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct ArticleLimits {
+    /// Largest Word `document.xml` (or its relationships), in bytes once inflated.
+    pub max_text_bytes: u64,
+    /// Pictures kept from one Word document; the rest are ignored.
+    pub max_images: usize,
+    /// Largest picture in a Word document, in bytes once inflated.
+    pub max_image_bytes: u64,
+    /// Parts (zip entries) a Word document may have.
+    pub max_zip_entries: usize,
+    /// Bytes all the parts read from one Word document may inflate to, together.
+    pub max_inflated_bytes: u64,
+    /// How deep a PDF may nest arrays and dictionaries (pdf-extract parses them recursively).
+    pub max_pdf_depth: u32,
+    /// Indirect objects one PDF may have.
+    pub max_pdf_objects: u64,
+    /// Bytes all the compressed streams of one PDF may inflate to, together.
+    pub max_pdf_inflated_bytes: u64,
+    /// Text kept from a PDF; what is beyond is cut (at a character boundary), not refused.
+    pub max_extracted_text_bytes: u64,
+    /// How deep HTML (and Markdown's HTML) may nest elements.
+    pub max_html_depth: u32,
+}
+
+impl Default for ArticleLimits {
+    fn default() -> Self {
+        ArticleLimits {
+            max_text_bytes: MAX_TEXT_BYTES,
+            max_images: 200,
+            max_image_bytes: 50 * 1024 * 1024,
+            max_zip_entries: 10_000,
+            max_inflated_bytes: 256 * 1024 * 1024,
+            max_pdf_depth: 256,
+            max_pdf_objects: 1_000_000,
+            max_pdf_inflated_bytes: 256 * 1024 * 1024,
+            max_extracted_text_bytes: 16 * 1024 * 1024,
+            max_html_depth: 512,
+        }
+    }
+}
 
 /// A picture found inside a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,15 +94,20 @@ pub struct ArticleFacts {
     pub images: usize,
 }
 
-/// Extracts an article. `mime` is the sniffed type. Blocking; run it off the async executor.
-pub fn process_article(bytes: &[u8], mime: &str) -> Result<ArticleOutput, MediaError> {
+/// Extracts an article. `mime` is the sniffed type; `limits` bound what a Word document or a
+/// PDF may cost. Blocking; run it off the async executor.
+pub fn process_article(
+    bytes: &[u8],
+    mime: &str,
+    limits: &ArticleLimits,
+) -> Result<ArticleOutput, MediaError> {
     let document = match mime {
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => {
-            docx::extract(bytes)?
+            docx::extract(bytes, limits)?
         }
-        "application/pdf" => pdf::extract(bytes)?,
-        "text/html" => html::extract(bytes)?,
-        "text/markdown" => text::extract_markdown(bytes)?,
+        "application/pdf" => pdf::extract(bytes, limits)?,
+        "text/html" => html::extract(bytes, limits)?,
+        "text/markdown" => text::extract_markdown(bytes, limits)?,
         "text/plain" => text::extract_plain(bytes)?,
         other => {
             return Err(MediaError::ArticleUnsupported(format!(
@@ -164,6 +214,7 @@ mod tests {
         let out = process_article(
             "技能：让生活更美好\n\n职业教育 活动周".as_bytes(),
             "text/plain",
+            &ArticleLimits::default(),
         )
         .unwrap();
         assert_eq!(out.facts.characters, 16, "9 + 4 + 3, spaces not counted");

@@ -4,7 +4,7 @@
 use encoding_rs::{GB18030, UTF_16BE, UTF_16LE};
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
-use super::{Block, Document, MAX_TEXT_BYTES, sanitize};
+use super::{ArticleLimits, Block, Document, MAX_TEXT_BYTES, sanitize};
 use crate::MediaError;
 
 /// Decodes text bytes; `None` when they are none of the accepted encodings.
@@ -67,10 +67,12 @@ pub fn extract_plain(bytes: &[u8]) -> Result<Document, MediaError> {
     })
 }
 
-pub fn extract_markdown(bytes: &[u8]) -> Result<Document, MediaError> {
+pub fn extract_markdown(bytes: &[u8], limits: &ArticleLimits) -> Result<Document, MediaError> {
     let (text, encoding) = decoded(bytes)?;
     let mut rendered = String::new();
     pulldown_cmark::html::push_html(&mut rendered, Parser::new(&text));
+    // Nested quotes and lists become nested elements for the sanitiser.
+    super::html_guard::check_depth(&rendered, limits.max_html_depth)?;
     let mut blocks = Vec::new();
     let mut current = String::new();
     let mut heading: Option<u8> = None;
@@ -130,7 +132,11 @@ mod tests {
 
     #[test]
     fn markdown_headings_and_html_are_kept_safe() {
-        let doc = extract_markdown("# 开幕式\n\n正文<script>alert(1)</script>".as_bytes()).unwrap();
+        let doc = extract_markdown(
+            "# 开幕式\n\n正文<script>alert(1)</script>".as_bytes(),
+            &ArticleLimits::default(),
+        )
+        .unwrap();
         assert_eq!(doc.blocks[0], Block::Heading(1, "开幕式".to_owned()));
         let html = doc.html.unwrap();
         assert!(html.contains("<h1>开幕式</h1>"));

@@ -25,20 +25,28 @@ pub use dhash::hamming_distance;
 use crate::MediaError;
 
 /// One rendition's target: the long edge in pixels and the encoder quality.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Target {
     pub long_edge: u32,
     pub quality: u8,
 }
 
 /// How photos are processed; see `[photos]` in the configuration.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct PhotoSettings {
     pub thumb: Target,
     pub preview: Target,
     /// Largest accepted image, checked from the header before decoding.
     pub max_pixels: u64,
     pub max_side: u32,
+    /// Most memory one decode may hold, in bytes (`photos.max_decoded`): the estimate of
+    /// [`decoded_bytes_needed`], checked from the header before any pixel is decoded. A legal
+    /// 10000×10000 16-bit RGBA PNG needs 1.2 GB; a 12 MP JPEG about 33 MB.
+    pub max_decoded_bytes: u64,
+    /// Largest metadata block kept, in bytes once inflated (`photos.max_metadata`): an
+    /// ICC profile or EXIF block over it is ignored (the photo is processed without it), and a
+    /// PNG's compressed chunks cannot inflate to much more than a few times this.
+    pub max_metadata_bytes: u64,
 }
 
 impl Default for PhotoSettings {
@@ -54,6 +62,8 @@ impl Default for PhotoSettings {
             },
             max_pixels: 100_000_000,
             max_side: 30_000,
+            max_decoded_bytes: 1 << 30,
+            max_metadata_bytes: 4 << 20,
         }
     }
 }
@@ -104,6 +114,21 @@ pub fn process_photo(path: &Path, settings: &PhotoSettings) -> Result<PhotoOutpu
     process_photo_bytes(bytes, settings)
 }
 
+/// The most memory, in bytes, that processing this photo will hold at once, read from its header
+/// alone (cheap: no pixel is decoded), so that decodes can be admitted by budget: the decoder's
+/// buffer in its native format (8 bytes a pixel for 16-bit RGBA) beside the RGB8 picture made
+/// from it, or the RGB8 picture beside the resize to the preview, whichever is larger. JPEGs
+/// count the shrunk-on-load size they are decoded at (plus, when progressive, libjpeg-turbo's
+/// full-size coefficients). The file's own bytes are not counted.
+///
+/// A file [`process_photo_bytes`] would refuse from its header gets the same error here: not a
+/// photo format, an unreadable header, over `max_pixels`/`max_side` (`image-too-large`), or an
+/// estimate over `max_decoded_bytes` (`MediaError::ImageDecodeBudget`, also `image-too-large`);
+/// `process_photo_bytes` refuses with this very estimate.
+pub fn decoded_bytes_needed(bytes: &[u8], settings: &PhotoSettings) -> Result<u64, MediaError> {
+    decode::decoded_bytes_needed(bytes, settings)
+}
+
 /// Processes a photo held in memory (the original is at most the photo size limit).
 /// Takes the bytes by value to free them right after decoding (peak memory).
 pub fn process_photo_bytes(
@@ -111,8 +136,7 @@ pub fn process_photo_bytes(
     settings: &PhotoSettings,
 ) -> Result<PhotoOutput, MediaError> {
     let mut clock = StageClock::start();
-    let largest = settings.preview.long_edge.max(settings.thumb.long_edge);
-    let decoded = decode::decode(&bytes, settings, largest.saturating_mul(2))?;
+    let decoded = decode::decode(&bytes, settings)?;
     drop(bytes);
     clock.lap("decode");
     let facts_exif = decoded

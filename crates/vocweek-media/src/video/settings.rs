@@ -2,7 +2,7 @@
 
 use crate::photo::Target;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VideoSettings {
     /// The ladder's rungs, as the short side in pixels (1080 = 1080p, also for portrait video).
     pub rungs: Vec<u32>,

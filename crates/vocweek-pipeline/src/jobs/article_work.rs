@@ -1,16 +1,21 @@
-//! The article part of processing: text, sanitised HTML preview and character count, stored as
-//! renditions; pictures embedded in a Word document become photo assets of their own (same
-//! unit, same tags), each going through the photo pipeline, listed in the article's metadata.
+//! The article part of processing: text, sanitised HTML preview and character count, made by
+//! an article child and stored as renditions; pictures embedded in a Word document become
+//! photo assets of their own (same unit, same tags), each going through the photo pipeline,
+//! listed in the article's metadata. The pictures come back as files: this process only
+//! sniffs their first bytes and hashes them.
 
-use std::path::PathBuf;
+use std::io::Read;
+use std::path::Path;
 
 use serde_json::{Value, json};
 use vocweek_db::assets::{AssetRecord, NewAsset, Recorded};
+use vocweek_db::entities::job;
 use vocweek_domain::{AssetKind, Desk, Tags};
-use vocweek_media::article::{ArticleOutput, EmbeddedImage, process_article};
+use vocweek_sandbox::{Done, ImageFile, Work};
 use vocweek_storage::{StagingFile, original_key};
 
-use super::rendition_store::{RenditionBytes, StoredRendition, store};
+use super::media_child::{self, ChildOutcome, Scratch};
+use super::rendition_store::{StoredRendition, scratch_file, store_files};
 use super::{JobContext, JobError, process_asset_job};
 
 /// What article processing produced.
@@ -25,63 +30,71 @@ pub struct ArticleDone {
 
 pub async fn process(
     ctx: &JobContext,
+    job: &job::Model,
     record: &AssetRecord,
-    path: PathBuf,
+    input: &Path,
 ) -> Result<ArticleDone, JobError> {
-    let mime = record.asset.mime.clone();
-    let work = tokio::task::spawn_blocking(move || {
-        let bytes = std::fs::read(&path)
-            .map_err(|e| vocweek_media::MediaError::Unreadable(e.to_string()))?;
-        process_article(&bytes, &mime)
-    });
-    let output: ArticleOutput = tokio::time::timeout(ctx.media_timeout, work)
-        .await
-        .map_err(|_| JobError::Transient("article extraction timed out".to_owned()))?
-        .map_err(|e| super::blocking_failure(e, "article"))?
-        .map_err(|e| JobError::Permanent {
-            code: e.code().to_owned(),
-            reason: e.to_string(),
-        })?;
     let asset_id = record.asset.id.as_str();
-    let mut renditions = Vec::new();
-    for (name, file, mime, bytes) in [
-        (
-            "text",
-            "text.txt",
-            "text/plain; charset=utf-8",
-            output.text.as_bytes(),
-        ),
-        (
-            "html",
-            "preview.html",
-            "text/html; charset=utf-8",
-            output.html.as_bytes(),
-        ),
-    ] {
-        let rendition = RenditionBytes {
-            name,
-            file,
-            mime,
-            bytes,
-            dimensions: None,
-        };
-        renditions.push(store(ctx, asset_id, rendition).await?);
-    }
+    let scratch = Scratch::new(ctx.store.staging_dir())?;
+    let work = Work::Article {
+        mime: record.asset.mime.clone(),
+        limits: ctx.media.article.clone(),
+    };
+    let outcome = media_child::run(ctx, job, asset_id, input, &scratch, work).await?;
+    let ChildOutcome::Done(Done::Article {
+        facts,
+        first_heading,
+        files,
+        images,
+    }) = outcome
+    else {
+        return Err(super::wrong_answer("article"));
+    };
+    let renditions = store_files(ctx, asset_id, &scratch, &files).await?;
     let mut image_assets = Vec::new();
     let mut skipped_images = Vec::new();
-    for (index, image) in output.images.iter().enumerate() {
-        match record_image(ctx, record, index, image).await? {
+    for (index, image) in images.iter().enumerate() {
+        let path = scratch_file(&scratch, &image.file)?;
+        match record_image(ctx, record, index, image, &path).await? {
             Some(id) => image_assets.push(id),
             None => skipped_images.push(image.name.clone()),
         }
     }
     Ok(ArticleDone {
-        facts: json!(output.facts),
-        first_heading: output.facts.first_heading.clone(),
+        facts,
+        first_heading,
         renditions,
         image_assets,
         skipped_images,
     })
+}
+
+/// The first bytes (for sniffing), the BLAKE3 and the size of a file, read in one pass.
+async fn sniff_and_hash(path: &Path) -> Result<(Vec<u8>, String, u64), JobError> {
+    let path = path.to_path_buf();
+    tokio::task::spawn_blocking(move || -> std::io::Result<(Vec<u8>, String, u64)> {
+        let mut file = std::fs::File::open(&path)?;
+        let mut head = Vec::with_capacity(vocweek_media::SNIFF_LEN);
+        (&mut file)
+            .take(vocweek_media::SNIFF_LEN as u64)
+            .read_to_end(&mut head)?;
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(&head);
+        let mut size = head.len() as u64;
+        let mut buffer = vec![0u8; 256 * 1024];
+        loop {
+            let read = file.read(&mut buffer)?;
+            if read == 0 {
+                break;
+            }
+            hasher.update(&buffer[..read]);
+            size += read as u64;
+        }
+        Ok((head, hasher.finalize().to_hex().to_string(), size))
+    })
+    .await
+    .map_err(|e| JobError::Transient(format!("hashing an embedded picture: {e}")))?
+    .map_err(|e| JobError::Transient(format!("hashing an embedded picture: {e}")))
 }
 
 /// Stores an embedded picture as a photo asset of the article's unit (deduplicated by content
@@ -90,9 +103,11 @@ async fn record_image(
     ctx: &JobContext,
     article: &AssetRecord,
     index: usize,
-    image: &EmbeddedImage,
+    image: &ImageFile,
+    path: &Path,
 ) -> Result<Option<String>, JobError> {
-    let sniffed = match vocweek_media::sniff(&image.bytes, &image.name) {
+    let (head, blake3, size) = sniff_and_hash(path).await?;
+    let sniffed = match vocweek_media::sniff(&head, &image.name) {
         Ok(sniffed) if sniffed.kind == AssetKind::Photo => sniffed,
         _ => return Ok(None),
     };
@@ -104,8 +119,8 @@ async fn record_image(
         unit_id: parent.unit_id,
         desk,
         kind: AssetKind::Photo,
-        blake3: blake3::hash(&image.bytes).to_hex().to_string(),
-        size: i64::try_from(image.bytes.len()).unwrap_or(i64::MAX),
+        blake3,
+        size: i64::try_from(size).unwrap_or(i64::MAX),
         mime: sniffed.mime.to_owned(),
         original_filename: image.name.rsplit('/').next().unwrap_or("image").to_owned(),
         title: format!("{} · 图 {}", parent.title, index + 1),
@@ -124,9 +139,9 @@ async fn record_image(
         Some(existing) => ctx.db.record_duplicate(existing, &new).await?,
         None => {
             let staged = StagingFile::new_in(ctx.store.staging_dir());
-            tokio::fs::write(staged.path(), &image.bytes)
+            tokio::fs::rename(path, staged.path())
                 .await
-                .map_err(|e| JobError::Transient(format!("writing an embedded picture: {e}")))?;
+                .map_err(|e| JobError::Transient(format!("moving an embedded picture: {e}")))?;
             ctx.store
                 .put_file(&original_key(&new.blake3)?, staged)
                 .await?;

@@ -2,6 +2,7 @@
 //! a second run finds its work done (or redoes it onto the same keys).
 
 mod article_work;
+mod media_child;
 mod photo_work;
 mod process_asset;
 mod rendition_store;
@@ -13,6 +14,8 @@ use std::sync::Arc;
 use vocweek_db::entities::job;
 use vocweek_db::jobs::NewJob;
 use vocweek_db::{Db, DbError};
+use vocweek_media::article::ArticleLimits;
+use vocweek_sandbox::{ChildLimits, MediaProgram, Work};
 use vocweek_storage::{BlobStore, StorageError};
 
 pub use process_asset::{PROCESS_ASSET, ProcessAsset, process_asset_job};
@@ -43,26 +46,14 @@ impl From<StorageError> for JobError {
     }
 }
 
-/// A blocking media task that did not return: a panic inside a decoder is the file's fault
-/// (permanent, the asset fails with a code); a cancelled task is ours (retried).
-pub(crate) fn blocking_failure(err: tokio::task::JoinError, what: &str) -> JobError {
-    if err.is_panic() {
-        JobError::Permanent {
-            code: "media-decoder-crashed".to_owned(),
-            reason: format!("the {what} decoder crashed on this file"),
-        }
-    } else {
-        JobError::Transient(format!("the {what} task was cancelled"))
-    }
-}
-
 /// What a handler gets besides its job.
 #[derive(Clone)]
 pub struct JobContext {
     pub db: Db,
     pub store: Arc<dyn BlobStore>,
     pub worker_id: String,
-    /// The longest a blocking media step may run before the job is given up as timed out.
+    /// The longest a media child may run (a video's own time limit replaces it once its
+    /// duration is known).
     pub media_timeout: std::time::Duration,
     pub media: Arc<MediaLimits>,
     /// Attempts given to jobs this job enqueues (pictures found in an article).
@@ -71,15 +62,66 @@ pub struct JobContext {
 
 /// Media settings shared by every job of a process.
 pub struct MediaLimits {
+    /// The program media children run (this binary's `media-run`).
+    pub program: MediaProgram,
+    /// Each kind of child's memory, CPU and file-size limits.
+    pub children: ChildBudgets,
     pub photo: vocweek_media::photo::PhotoSettings,
-    /// Photos decoded at the same time (each holds a full-size decode in memory).
-    pub photo_permits: Arc<tokio::sync::Semaphore>,
+    /// Bytes of decoded pictures held at once by this process's photo children, in MiB
+    /// permits: a 12 MP photo takes ~70, a 100 MP one ~600, so many small photos decode
+    /// side by side while a huge one waits for room.
+    pub decode_budget: Arc<tokio::sync::Semaphore>,
+    decode_budget_mib: u32,
     /// Largest Hamming distance at which a stored photo counts as a near-duplicate.
     pub similar_distance: u32,
+    pub article: vocweek_media::article::ArticleLimits,
     pub video: vocweek_media::video::VideoSettings,
     /// Transcodes at the same time (each keeps every core busy).
     pub video_permits: Arc<tokio::sync::Semaphore>,
     pub video_time_limit: TimeLimit,
+}
+
+/// The limits of each kind of media child.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChildBudgets {
+    pub photo: ChildLimits,
+    pub article: ChildLimits,
+    pub video: ChildLimits,
+}
+
+impl ChildBudgets {
+    pub fn for_work(&self, work: &Work) -> ChildLimits {
+        match work {
+            Work::Photo { .. } => self.photo,
+            Work::Article { .. } => self.article,
+            Work::Video { .. } => self.video,
+        }
+    }
+}
+
+impl Default for ChildBudgets {
+    fn default() -> Self {
+        const MIB: u64 = 1024 * 1024;
+        ChildBudgets {
+            // The decode budget of one photo (1 GiB) and the libraries around it.
+            photo: ChildLimits {
+                memory_bytes: 1536 * MIB,
+                cpu_seconds: 60,
+                file_size_bytes: 256 * MIB,
+            },
+            article: ChildLimits {
+                memory_bytes: 1024 * MIB,
+                cpu_seconds: 60,
+                file_size_bytes: 256 * MIB,
+            },
+            // A 4K ladder's decoder, filter graph, four x264 encoders and their threads.
+            video: ChildLimits {
+                memory_bytes: 3072 * MIB,
+                cpu_seconds: 24 * 3600,
+                file_size_bytes: 64 * 1024 * MIB,
+            },
+        }
+    }
 }
 
 /// How long a transcode may run: `factor` × the video's duration, at least `minimum`.
@@ -110,14 +152,21 @@ impl TimeLimit {
 
 impl MediaLimits {
     pub fn new(
+        program: MediaProgram,
         photo: vocweek_media::photo::PhotoSettings,
-        photo_concurrency: usize,
+        decode_budget_bytes: u64,
         similar_distance: u32,
     ) -> Self {
+        let decode_budget_mib =
+            u32::try_from((decode_budget_bytes / (1024 * 1024)).max(1)).unwrap_or(u32::MAX);
         MediaLimits {
+            program,
+            children: ChildBudgets::default(),
             photo,
-            photo_permits: Arc::new(tokio::sync::Semaphore::new(photo_concurrency.max(1))),
+            decode_budget: Arc::new(tokio::sync::Semaphore::new(decode_budget_mib as usize)),
+            decode_budget_mib,
             similar_distance: similar_distance.min(vocweek_db::similar::MAX_GUARANTEED_DISTANCE),
+            article: vocweek_media::article::ArticleLimits::default(),
             video: vocweek_media::video::VideoSettings::default(),
             video_permits: Arc::new(tokio::sync::Semaphore::new(1)),
             video_time_limit: TimeLimit::default(),
@@ -134,6 +183,28 @@ impl MediaLimits {
         self.video_permits = Arc::new(tokio::sync::Semaphore::new(concurrency.max(1)));
         self.video_time_limit = time_limit;
         self
+    }
+
+    pub fn with_children(mut self, children: ChildBudgets, article: ArticleLimits) -> Self {
+        self.children = children;
+        self.article = article;
+        self
+    }
+
+    /// Waits until a decode holding `bytes` fits in the budget. A decode larger than the whole
+    /// budget (the child refuses those beyond its own cap first) waits for all of it.
+    pub async fn admit_decode(
+        &self,
+        bytes: u64,
+    ) -> Result<tokio::sync::OwnedSemaphorePermit, JobError> {
+        let mib = u32::try_from(bytes.div_ceil(1024 * 1024))
+            .unwrap_or(u32::MAX)
+            .clamp(1, self.decode_budget_mib);
+        self.decode_budget
+            .clone()
+            .acquire_many_owned(mib)
+            .await
+            .map_err(|_| JobError::Transient("the photo decode budget is closed".to_owned()))
     }
 }
 
@@ -158,5 +229,14 @@ pub(crate) fn new_job<'a>(kind: &'a str, asset_id: &'a str, max_attempts: i32) -
         asset_id: Some(asset_id),
         payload: serde_json::json!({ "asset_id": asset_id }),
         max_attempts,
+    }
+}
+
+/// A child that answered with another kind of result than it was asked for: its answer is
+/// not to be trusted, and neither are the bytes that made it so.
+pub(crate) fn wrong_answer(kind: &str) -> JobError {
+    JobError::Permanent {
+        code: "media-process-crashed".to_owned(),
+        reason: format!("the {kind} media process gave an answer of another kind"),
     }
 }

@@ -2,15 +2,19 @@
 //! do the kind's work (photos: renditions, facts, near-duplicates), and hand the asset to the
 //! editors — the result, the renditions and the state change in one transaction.
 
+use std::path::Path;
+
 use serde_json::{Value, json};
 use vocweek_db::assets::{AssetRecord, StateChange, set_captured_at_if_missing, set_title};
 use vocweek_db::audit::Actor;
 use vocweek_db::entities::job;
 use vocweek_db::jobs::{NewJob, complete};
+use vocweek_db::media_verdicts::MediaVerdict;
 use vocweek_db::renditions::record_rendition;
 use vocweek_db::similar::store_photo_hash;
 use vocweek_db::{Db, DbError, TransactionTrait};
 use vocweek_domain::{AssetKind, AssetState};
+use vocweek_sandbox::VERDICT_CODES;
 use vocweek_storage::original_key;
 
 use super::article_work;
@@ -49,62 +53,35 @@ impl JobHandler for ProcessAsset {
             code: "asset-invalid".to_owned(),
             reason: e.to_string(),
         })?;
-        let local = ctx
-            .store
-            .local_copy(&original_key(&record.asset.blake3)?)
-            .await?;
+        let blake3 = record.asset.blake3.clone();
+        if let Some(verdict) = ctx.db.media_verdict(&blake3).await? {
+            // These bytes killed a media process before: they would again.
+            return Err(JobError::Permanent {
+                code: verdict.code,
+                reason: format!("{} (recorded earlier for the same bytes)", verdict.reason),
+            });
+        }
+        let local = ctx.store.local_copy(&original_key(&blake3)?).await?;
         let path = local.path().to_path_buf();
         let checked_mime = inspect(ctx, &record, kind, path.clone()).await?;
         let mut metadata = record.asset.metadata.clone();
         set(&mut metadata, "checked_mime", json!(checked_mime));
-        let mut results = Results::default();
-        match kind {
-            AssetKind::Photo => {
-                let photo = photo_work::process(ctx, asset_id, path).await?;
-                set(&mut metadata, "photo", photo.facts.clone());
-                set(
-                    &mut metadata,
-                    "perceptual_hash",
-                    json!(format!("{:016x}", photo.perceptual_hash)),
-                );
-                let (similar, _) = ctx
-                    .db
-                    .similar_photos(photo.perceptual_hash, ctx.media.similar_distance, asset_id)
-                    .await?;
-                let similar: Vec<Value> = similar
-                    .into_iter()
-                    .take(SIMILAR_SHOWN)
-                    .map(|s| json!({ "asset_id": s.asset_id, "distance": s.distance }))
-                    .collect();
-                set(&mut metadata, "similar_to", Value::Array(similar));
-                results.perceptual_hash = Some(photo.perceptual_hash);
-                results.captured_at = photo.captured_at;
-                results.renditions = photo.renditions;
+        let results = match media_work(ctx, job, &record, kind, &path, &mut metadata).await {
+            Err(JobError::Permanent { code, reason }) if VERDICT_CODES.contains(&code.as_str()) => {
+                let verdict = MediaVerdict { code, reason };
+                ctx.db.record_media_verdict(&blake3, &verdict).await?;
+                return Err(JobError::Permanent {
+                    code: verdict.code,
+                    reason: verdict.reason,
+                });
             }
-            AssetKind::Article => {
-                let article = article_work::process(ctx, &record, path).await?;
-                let mut facts = article.facts.clone();
-                set(&mut facts, "image_assets", json!(article.image_assets));
-                set(&mut facts, "skipped_images", json!(article.skipped_images));
-                set(&mut metadata, "article", facts);
-                let title_given = record.asset.metadata.get("title_given") != Some(&json!(false));
-                if !title_given {
-                    results.title = article.first_heading.map(|h| h.chars().take(200).collect());
-                }
-                results.renditions = article.renditions;
-            }
-            AssetKind::Video => match video_work::process(ctx, job, asset_id, path).await? {
-                video_work::VideoOutcome::Done(video) => {
-                    set(&mut metadata, "video", video.facts);
-                    results.renditions = video.renditions;
-                }
-                video_work::VideoOutcome::AssetGone => {
-                    drop(local);
-                    return finish(ctx, job, None, Results::default()).await;
-                }
-            },
-        }
+            other => other?,
+        };
         drop(local);
+        let Some(results) = results else {
+            // The asset was deleted while its video was transcoded.
+            return finish(ctx, job, None, Results::default()).await;
+        };
 
         let change = StateChange {
             asset_id,
@@ -119,6 +96,64 @@ impl JobHandler for ProcessAsset {
         };
         finish(ctx, job, Some(change), results).await
     }
+}
+
+/// The kind's work in a media child, its facts added to `metadata`. `None` when the asset
+/// went away meanwhile.
+async fn media_work(
+    ctx: &JobContext,
+    job: &job::Model,
+    record: &AssetRecord,
+    kind: AssetKind,
+    path: &Path,
+    metadata: &mut Value,
+) -> Result<Option<Results>, JobError> {
+    let asset_id = record.asset.id.as_str();
+    let mut results = Results::default();
+    match kind {
+        AssetKind::Photo => {
+            let photo = photo_work::process(ctx, job, asset_id, path).await?;
+            set(metadata, "photo", photo.facts.clone());
+            set(
+                metadata,
+                "perceptual_hash",
+                json!(format!("{:016x}", photo.perceptual_hash)),
+            );
+            let (similar, _) = ctx
+                .db
+                .similar_photos(photo.perceptual_hash, ctx.media.similar_distance, asset_id)
+                .await?;
+            let similar: Vec<Value> = similar
+                .into_iter()
+                .take(SIMILAR_SHOWN)
+                .map(|s| json!({ "asset_id": s.asset_id, "distance": s.distance }))
+                .collect();
+            set(metadata, "similar_to", Value::Array(similar));
+            results.perceptual_hash = Some(photo.perceptual_hash);
+            results.captured_at = photo.captured_at;
+            results.renditions = photo.renditions;
+        }
+        AssetKind::Article => {
+            let article = article_work::process(ctx, job, record, path).await?;
+            let mut facts = article.facts.clone();
+            set(&mut facts, "image_assets", json!(article.image_assets));
+            set(&mut facts, "skipped_images", json!(article.skipped_images));
+            set(metadata, "article", facts);
+            let title_given = record.asset.metadata.get("title_given") != Some(&json!(false));
+            if !title_given {
+                results.title = article.first_heading.map(|h| h.chars().take(200).collect());
+            }
+            results.renditions = article.renditions;
+        }
+        AssetKind::Video => match video_work::process(ctx, job, asset_id, path).await? {
+            video_work::VideoOutcome::Done(video) => {
+                set(metadata, "video", video.facts);
+                results.renditions = video.renditions;
+            }
+            video_work::VideoOutcome::AssetGone => return Ok(None),
+        },
+    }
+    Ok(Some(results))
 }
 
 /// What processing found, committed with the state change.
@@ -154,7 +189,7 @@ async fn inspect(
     )
     .await
     .map_err(|_| JobError::Transient("inspecting the original timed out".to_owned()))?
-    .map_err(|e| super::blocking_failure(e, "inspection"))?
+    .map_err(|e| JobError::Transient(format!("inspecting the original: {e}")))?
     .map_err(|e| JobError::Permanent {
         code: e.code().to_owned(),
         reason: e.to_string(),

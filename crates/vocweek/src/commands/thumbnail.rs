@@ -18,7 +18,7 @@ pub fn run(
     jobs: Option<usize>,
 ) -> anyhow::Result<ExitCode> {
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    let settings = config.photos.settings();
+    let settings = config.photos.settings()?;
     let threads = jobs.unwrap_or(config.photos.concurrency).max(1);
     let next = Mutex::new(files.iter());
     let failures = Mutex::new(0usize);

@@ -1,0 +1,146 @@
+//! Runs one asset's media work in a child process and waits for it: admits a photo's decode
+//! against the decoded-bytes budget, gives a video its time limit once its duration is known,
+//! records a transcode's progress, kills the child when the asset is deleted or the time is
+//! up, and turns how it ended into the job's result.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use tracing::{info, warn};
+use vocweek_db::entities::job;
+use vocweek_sandbox::{Done, Event, Failure, KillReason, MediaChild, Task, Work};
+
+use super::{JobContext, JobError};
+
+/// How often a video's progress is recorded and the asset's existence checked.
+const TICK: Duration = Duration::from_secs(2);
+const MIB: u64 = 1024 * 1024;
+
+pub enum ChildOutcome {
+    Done(Done),
+    /// The asset was deleted while its video was transcoded: nothing to keep.
+    AssetGone,
+}
+
+/// Runs `work` on `input` in a child writing into `scratch`.
+pub async fn run(
+    ctx: &JobContext,
+    job: &job::Model,
+    asset_id: &str,
+    input: &Path,
+    scratch: &Scratch,
+    work: Work,
+) -> Result<ChildOutcome, JobError> {
+    let media = &ctx.media;
+    let is_video = matches!(work, Work::Video { .. });
+    let kind = work.name();
+    let limits = media.children.for_work(&work);
+    let task = Task {
+        input: input.to_path_buf(),
+        out_dir: scratch.path.clone(),
+        work,
+    };
+    let mut child = MediaChild::spawn(&media.program, limits, &task)
+        .await
+        .map_err(|e| JobError::Transient(format!("starting the {kind} media process: {e}")))?;
+    let mut started = Instant::now();
+    // A photo or an article that waits rather than computes (a stall) still ends: twice its
+    // CPU allowance in wall time. A video gets its own limit once its duration is known.
+    let mut limit = if is_video {
+        ctx.media_timeout
+    } else {
+        ctx.media_timeout
+            .min(Duration::from_secs(limits.cpu_seconds.saturating_mul(2)))
+    };
+    let mut ticker = tokio::time::interval(TICK);
+    let mut progress = 0.0;
+    // Held until the child ends: the decoded picture lives as long as the child.
+    let mut _admitted = None;
+    let ended = loop {
+        tokio::select! {
+            event = child.next() => match event {
+                Event::Admit(bytes) => {
+                    _admitted = Some(media.admit_decode(bytes).await?);
+                    // Waiting for room in the budget is not the file's time.
+                    started = Instant::now();
+                    if let Err(err) = child.admit().await {
+                        warn!(error = %err, "the photo child went away before its admission");
+                    }
+                }
+                Event::Probed { declared_duration_seconds } => {
+                    limit = media.video_time_limit.for_duration(declared_duration_seconds);
+                }
+                Event::Progress(fraction) => progress = fraction,
+                Event::Finished(result) => break result,
+            },
+            _ = ticker.tick() => {
+                if started.elapsed() > limit {
+                    child.kill(KillReason::TimedOut { limit_seconds: limit.as_secs() });
+                } else if is_video && asset_gone(ctx, job, asset_id, progress).await {
+                    child.kill(KillReason::Cancelled);
+                }
+            }
+        }
+    };
+    match ended {
+        Ok(finished) => {
+            info!(
+                kind,
+                seconds = started.elapsed().as_secs_f64(),
+                peak_rss_mib = finished.peak_rss_bytes / MIB,
+                "media child done"
+            );
+            Ok(ChildOutcome::Done(finished.done))
+        }
+        Err(Failure::Cancelled(_)) => Ok(ChildOutcome::AssetGone),
+        Err(Failure::Transient(reason)) => Err(JobError::Transient(reason)),
+        Err(failure) => Err(JobError::Permanent {
+            code: failure.code().to_owned(),
+            reason: failure.to_string(),
+        }),
+    }
+}
+
+/// Records a transcode's progress and tells whether its asset was deleted. A database
+/// hiccup must not abandon a running transcode: it counts as "still there".
+async fn asset_gone(ctx: &JobContext, job: &job::Model, asset_id: &str, progress: f64) -> bool {
+    if let Err(err) = ctx
+        .db
+        .record_progress(job.id, &ctx.worker_id, progress)
+        .await
+    {
+        warn!(error = %err, "could not record the transcode's progress");
+    }
+    match ctx.db.asset(asset_id).await {
+        Ok(found) => found.is_none(),
+        Err(err) => {
+            warn!(error = %err, "could not check whether the asset still exists");
+            false
+        }
+    }
+}
+
+/// A child's working directory beside the staging files (the same filesystem, so storing
+/// its files is a rename), removed with whatever is left in it.
+pub struct Scratch {
+    pub path: PathBuf,
+}
+
+impl Scratch {
+    pub fn new(staging: &Path) -> Result<Self, JobError> {
+        let path = staging.join(format!("media-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&path)
+            .map_err(|e| JobError::Transient(format!("creating {}: {e}", path.display())))?;
+        Ok(Scratch { path })
+    }
+
+    pub fn file(&self, name: &str) -> PathBuf {
+        self.path.join(name)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}

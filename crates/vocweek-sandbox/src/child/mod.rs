@@ -1,0 +1,144 @@
+//! The child side: `vocweek media-run` (hidden). It limits itself, confines itself, reads one
+//! task from stdin, does it and answers on stdout. Whatever a file does to it — a stack
+//! overflow, an abort in a C decoder, memory it may not have — ends this process only.
+
+mod article;
+mod confine;
+mod output;
+mod photo;
+mod video;
+
+use std::io::BufRead;
+use std::process::ExitCode;
+
+use vocweek_media::MediaError;
+
+use crate::limits::ChildLimits;
+use crate::protocol::{Message, Task, Work};
+use output::Reporter;
+
+/// Stack of the thread that does the work: twice the main thread's, since some parsers
+/// recurse (the PDF guard keeps their depth bounded); it counts in the memory limit.
+const WORK_STACK_BYTES: usize = 16 * 1024 * 1024;
+
+/// Runs a media child with the arguments after `media-run`. Exit code 0 whenever an answer
+/// (done or refused) was written; 2 for a bad invocation or an unreadable task.
+pub fn child_main(args: &[String]) -> ExitCode {
+    let limits = match parse_args(args) {
+        Ok(limits) => limits,
+        Err(message) => {
+            eprintln!("media-run: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Err(err) = confine::before_reading(limits) {
+        eprintln!("media-run: cannot limit this process: {err}");
+        return ExitCode::from(2);
+    }
+    let mut line = String::new();
+    let stdin = std::io::stdin();
+    if stdin.lock().read_line(&mut line).is_err() {
+        eprintln!("media-run: cannot read the task");
+        return ExitCode::from(2);
+    }
+    let task: Task = match serde_json::from_str(&line) {
+        Ok(task) => task,
+        Err(err) => {
+            eprintln!("media-run: the task is not valid: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    confine::to_out_dir(&task.out_dir);
+    let reporter = Reporter::new();
+    let work = {
+        let reporter = reporter.clone();
+        std::thread::Builder::new()
+            .name(format!("media-{}", task.work.name()))
+            .stack_size(WORK_STACK_BYTES)
+            .spawn(move || run(&task, &reporter))
+    };
+    let outcome = match work {
+        Ok(handle) => handle.join(),
+        Err(err) => {
+            eprintln!("media-run: cannot start the work thread: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    match outcome {
+        Ok(Ok(result)) => reporter.send(&Message::Done {
+            result,
+            peak_rss_bytes: output::peak_rss_bytes(),
+        }),
+        Ok(Err(err)) => reporter.send(&refusal(&err)),
+        // A panic already printed its message on stderr; the parent reads it there and
+        // records a crash: end like one.
+        Err(_) => return ExitCode::from(101),
+    }
+    ExitCode::SUCCESS
+}
+
+fn run(task: &Task, reporter: &Reporter) -> Result<crate::protocol::Done, MediaError> {
+    match &task.work {
+        Work::Photo { settings } => photo::run(&task.input, &task.out_dir, settings, reporter),
+        Work::Article { mime, limits } => article::run(&task.input, &task.out_dir, mime, limits),
+        Work::Video { settings } => video::run(&task.input, &task.out_dir, settings, reporter),
+    }
+}
+
+/// A media error as the parent must see it: the file's fault (permanent, with its code) or a
+/// read that failed around it (transient).
+fn refusal(err: &MediaError) -> Message {
+    Message::Refused {
+        code: err.code().to_owned(),
+        reason: err.to_string(),
+        transient: matches!(err, MediaError::Unreadable(_) | MediaError::Internal(_)),
+    }
+}
+
+fn parse_args(args: &[String]) -> Result<ChildLimits, String> {
+    let mut limits = ChildLimits {
+        memory_bytes: 0,
+        cpu_seconds: 0,
+        file_size_bytes: 0,
+    };
+    let mut rest = args.iter();
+    while let Some(flag) = rest.next() {
+        let value = rest
+            .next()
+            .ok_or_else(|| format!("{flag} needs a value"))?
+            .parse::<u64>()
+            .map_err(|e| format!("{flag}: {e}"))?;
+        match flag.as_str() {
+            "--memory-bytes" => limits.memory_bytes = value,
+            "--cpu-seconds" => limits.cpu_seconds = value,
+            "--file-size-bytes" => limits.file_size_bytes = value,
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    if limits.memory_bytes == 0 || limits.cpu_seconds == 0 || limits.file_size_bytes == 0 {
+        return Err("--memory-bytes, --cpu-seconds and --file-size-bytes are required".to_owned());
+    }
+    Ok(limits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_round_trip_through_the_command_line() {
+        let limits = ChildLimits {
+            memory_bytes: 1 << 30,
+            cpu_seconds: 60,
+            file_size_bytes: 1 << 20,
+        };
+        let args: Vec<String> = limits
+            .to_args()
+            .into_iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(parse_args(&args).unwrap(), limits);
+        assert!(parse_args(&["--memory-bytes".to_owned()]).is_err());
+        assert!(parse_args(&[]).is_err());
+    }
+}

@@ -1,0 +1,156 @@
+//! What the parent and a media child say to each other: one task in, then JSON lines out.
+//!
+//! The parent writes one [`Task`] as a JSON line on the child's stdin. The child answers with
+//! [`Message`] lines on stdout; bulky results (renditions, extracted pictures, HLS segments)
+//! are files it writes into the task's `out_dir`, named in the final [`Done`]. A photo child
+//! stops once after reading the header to ask for admission ([`Message::Admit`]) and goes on
+//! when the parent writes [`GO`].
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use vocweek_media::article::ArticleLimits;
+use vocweek_media::photo::PhotoSettings;
+use vocweek_media::video::VideoSettings;
+
+/// The line the parent writes when a photo's decode is admitted.
+pub const GO: &str = "go";
+
+/// Every message line starts with this, so that a library printing to stdout by mistake
+/// cannot be taken for an answer.
+pub const MESSAGE_PREFIX: &str = "vocweek-media ";
+
+/// One piece of media work on one local file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Task {
+    pub input: PathBuf,
+    /// Where the child writes its files; the only directory it may write to.
+    pub out_dir: PathBuf,
+    pub work: Work,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Work {
+    Photo { settings: PhotoSettings },
+    Article { mime: String, limits: ArticleLimits },
+    Video { settings: VideoSettings },
+}
+
+impl Work {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Work::Photo { .. } => "photo",
+            Work::Article { .. } => "article",
+            Work::Video { .. } => "video",
+        }
+    }
+}
+
+/// A line from the child.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "message", rename_all = "snake_case")]
+pub enum Message {
+    /// A photo's header was read: its decode will hold about `bytes`; wait for [`GO`].
+    Admit { bytes: u64 },
+    /// A video's header was read; the parent sets the transcode's time limit from it.
+    Probed {
+        declared_duration_seconds: Option<f64>,
+    },
+    /// Fraction of a transcode done, 0.0–1.0.
+    Progress { fraction: f64 },
+    /// The work is done; its files are in `out_dir`.
+    Done {
+        result: Done,
+        /// The child's peak resident memory, for the logs and the benchmarks.
+        peak_rss_bytes: u64,
+    },
+    /// The file is not what it should be (`code` is the stable media code), or — when
+    /// `transient` — something around the file failed (it could not be read).
+    Refused {
+        code: String,
+        reason: String,
+        transient: bool,
+    },
+}
+
+impl Message {
+    pub fn to_line(&self) -> String {
+        // Serialising these plain structs cannot fail; an empty object would be refused
+        // by the parent as a protocol error rather than taken for a result.
+        let json = serde_json::to_string(self).unwrap_or_else(|_| "{}".to_owned());
+        format!("{MESSAGE_PREFIX}{json}\n")
+    }
+
+    /// `None` for a line that is not a message (library chatter on stdout).
+    pub fn from_line(line: &str) -> Option<Result<Message, serde_json::Error>> {
+        line.strip_prefix(MESSAGE_PREFIX).map(serde_json::from_str)
+    }
+}
+
+/// What a finished task produced.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Done {
+    Photo {
+        facts: Value,
+        captured_at: Option<String>,
+        perceptual_hash: u64,
+        files: Vec<OutputFile>,
+    },
+    Article {
+        facts: Value,
+        first_heading: Option<String>,
+        files: Vec<OutputFile>,
+        /// Pictures found in the document, in order, each a file in `out_dir`.
+        images: Vec<ImageFile>,
+    },
+    Video {
+        facts: Value,
+        files: Vec<OutputFile>,
+    },
+}
+
+/// A file in `out_dir` to store under the asset's renditions.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OutputFile {
+    /// Its name in `out_dir`.
+    pub file: String,
+    /// Its place under `renditions/<asset>/` (`thumb.webp`, `hls/360p_00001.ts`).
+    pub key: String,
+    /// Recorded as this named rendition (`thumb`, `hls`…); `None` for the files a rendition
+    /// refers to (playlists' segments).
+    pub rendition: Option<String>,
+    pub mime: String,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+}
+
+/// A picture taken out of a document.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ImageFile {
+    /// Its name inside the document (`media/image1.png`).
+    pub name: String,
+    /// Its file in `out_dir`.
+    pub file: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_message_survives_its_line_and_chatter_is_not_a_message() {
+        let line = Message::Admit { bytes: 42 }.to_line();
+        assert!(line.ends_with('\n'));
+        let back = Message::from_line(line.trim_end()).unwrap().unwrap();
+        assert!(matches!(back, Message::Admit { bytes: 42 }));
+        assert!(Message::from_line("x264 [info]: profile High").is_none());
+        assert!(
+            Message::from_line("vocweek-media {not json")
+                .unwrap()
+                .is_err()
+        );
+    }
+}

@@ -1,0 +1,220 @@
+//! The parent side: start a media child, hand it its task, read its messages, and when it
+//! ends say what happened — an answer, a refusal, or how it died.
+
+use std::collections::VecDeque;
+use std::ffi::OsString;
+use std::os::unix::process::ExitStatusExt;
+use std::path::PathBuf;
+use std::process::{ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
+
+use nix::sys::signal::{Signal, killpg};
+use nix::unistd::Pid;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
+use tokio::process::{Child, ChildStdin, ChildStdout, Command};
+use tokio::task::JoinHandle;
+
+use crate::failure::{Failure, KillReason, classify};
+use crate::limits::ChildLimits;
+use crate::protocol::{Done, GO, Message, Task};
+
+/// Lines of a child's stderr kept to explain its death (a panic's message, an allocation
+/// failure).
+const STDERR_TAIL_LINES: usize = 20;
+
+/// The program a media child runs: this binary's hidden `media-run` subcommand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaProgram {
+    pub path: PathBuf,
+    pub args: Vec<OsString>,
+}
+
+impl MediaProgram {
+    /// `<this executable> media-run`.
+    pub fn this_binary() -> std::io::Result<Self> {
+        Ok(MediaProgram {
+            path: std::env::current_exe()?,
+            args: vec!["media-run".into()],
+        })
+    }
+}
+
+/// Something a running child said or did.
+#[derive(Debug)]
+pub enum Event {
+    /// It read a photo's header: admit a decode holding this many bytes, then call `admit`.
+    Admit(u64),
+    Probed {
+        declared_duration_seconds: Option<f64>,
+    },
+    Progress(f64),
+    /// It ended. The child is gone; `next` must not be called again.
+    Finished(Result<Finished, Failure>),
+}
+
+/// A child's successful end.
+#[derive(Debug)]
+pub struct Finished {
+    pub done: Done,
+    pub peak_rss_bytes: u64,
+}
+
+/// A running media child in its own process group.
+pub struct MediaChild {
+    child: Child,
+    group: Option<Pid>,
+    stdin: Option<ChildStdin>,
+    stdout: Lines<BufReader<ChildStdout>>,
+    stderr: Option<JoinHandle<()>>,
+    stderr_tail: Arc<Mutex<VecDeque<String>>>,
+    answer: Option<Message>,
+    protocol_error: Option<String>,
+    killed_for: Option<KillReason>,
+    limits: ChildLimits,
+}
+
+impl MediaChild {
+    /// Starts a child with `limits` and hands it `task`.
+    pub async fn spawn(
+        program: &MediaProgram,
+        limits: ChildLimits,
+        task: &Task,
+    ) -> std::io::Result<MediaChild> {
+        let mut child = Command::new(&program.path)
+            .args(&program.args)
+            .args(limits.to_args())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            // Its own group, so a kill reaches anything it started and a terminal's ^C
+            // does not reach it through ours.
+            .process_group(0)
+            .kill_on_drop(true)
+            .spawn()?;
+        let group = child
+            .id()
+            .and_then(|id| i32::try_from(id).ok())
+            .map(Pid::from_raw);
+        let (Some(mut stdin), Some(stdout), Some(stderr)) =
+            (child.stdin.take(), child.stdout.take(), child.stderr.take())
+        else {
+            return Err(std::io::Error::other("the child's pipes were not opened"));
+        };
+        let stderr_tail = Arc::new(Mutex::new(VecDeque::new()));
+        let stderr = tokio::spawn(keep_stderr(stderr, stderr_tail.clone(), group));
+        let line = serde_json::to_string(task).map_err(std::io::Error::other)?;
+        stdin.write_all(format!("{line}\n").as_bytes()).await?;
+        stdin.flush().await?;
+        Ok(MediaChild {
+            child,
+            group,
+            stdin: Some(stdin),
+            stdout: BufReader::new(stdout).lines(),
+            stderr: Some(stderr),
+            stderr_tail,
+            answer: None,
+            protocol_error: None,
+            killed_for: None,
+            limits,
+        })
+    }
+
+    /// The child's process id, while it runs.
+    pub fn id(&self) -> Option<u32> {
+        self.child.id()
+    }
+
+    /// Lets a photo child go on with the decode it asked admission for.
+    pub async fn admit(&mut self) -> std::io::Result<()> {
+        let Some(stdin) = self.stdin.as_mut() else {
+            return Err(std::io::Error::other("the child's stdin is closed"));
+        };
+        stdin.write_all(format!("{GO}\n").as_bytes()).await?;
+        stdin.flush().await
+    }
+
+    /// Kills the child's whole process group; the next `next` reports `reason`.
+    pub fn kill(&mut self, reason: KillReason) {
+        self.killed_for.get_or_insert(reason);
+        if let Some(group) = self.group {
+            // Already gone is fine: the exit status says so.
+            let _ = killpg(group, Signal::SIGKILL);
+        }
+    }
+
+    /// The next thing the child says, or how it ended. Cancel-safe: dropping the future
+    /// loses no message.
+    pub async fn next(&mut self) -> Event {
+        loop {
+            match self.stdout.next_line().await {
+                Ok(Some(line)) => match Message::from_line(&line) {
+                    None => tracing::debug!(child = ?self.group, line, "media child stdout"),
+                    Some(Err(err)) => {
+                        self.protocol_error
+                            .get_or_insert_with(|| format!("an unreadable message: {err}"));
+                    }
+                    Some(Ok(Message::Admit { bytes })) => return Event::Admit(bytes),
+                    Some(Ok(Message::Probed {
+                        declared_duration_seconds,
+                    })) => {
+                        return Event::Probed {
+                            declared_duration_seconds,
+                        };
+                    }
+                    Some(Ok(Message::Progress { fraction })) => return Event::Progress(fraction),
+                    Some(Ok(answer)) => {
+                        self.answer = Some(answer);
+                    }
+                },
+                Ok(None) | Err(_) => return Event::Finished(self.finish().await),
+            }
+        }
+    }
+
+    async fn finish(&mut self) -> Result<Finished, Failure> {
+        self.stdin = None;
+        let status = self.child.wait().await;
+        if let Some(stderr) = self.stderr.take() {
+            let _ = stderr.await;
+        }
+        let status: ExitStatus = match status {
+            Ok(status) => status,
+            Err(err) => return Err(Failure::Transient(format!("waiting for the child: {err}"))),
+        };
+        let tail: Vec<String> = self
+            .stderr_tail
+            .lock()
+            .map(|t| t.iter().cloned().collect())
+            .unwrap_or_default();
+        if let Some(error) = &self.protocol_error {
+            tracing::warn!(error, "a media child sent an unreadable message");
+        }
+        classify(
+            status.code(),
+            status.signal(),
+            self.answer.take(),
+            self.killed_for,
+            &tail,
+            &self.limits,
+        )
+    }
+}
+
+/// Forwards a child's stderr to our log at debug level and keeps its last lines.
+async fn keep_stderr(
+    stderr: tokio::process::ChildStderr,
+    tail: Arc<Mutex<VecDeque<String>>>,
+    group: Option<Pid>,
+) {
+    let mut lines = BufReader::new(stderr).lines();
+    while let Ok(Some(line)) = lines.next_line().await {
+        tracing::debug!(child = ?group, line, "media child stderr");
+        if let Ok(mut tail) = tail.lock() {
+            if tail.len() == STDERR_TAIL_LINES {
+                tail.pop_front();
+            }
+            // A line can be as long as a library pleases; a few hundred characters explain.
+            tail.push_back(line.chars().take(500).collect());
+        }
+    }
+}
