@@ -1,5 +1,5 @@
 # The project's commands. Each script installs what it needs when it is missing.
-.PHONY: run test bench
+.PHONY: run test bench chaos
 
 # Run the service on its embedded default (SQLite + local files, workers in-process).
 run:
@@ -9,8 +9,8 @@ run:
 test:
 	./scripts/test.sh
 
-# Measure ingest, thumbnails, the queue, video, resumable uploads and media delivery against
-# their peers and floors (see BENCHMARKS.md).
+# Measure ingest, thumbnails, the queue, video, resumable uploads, media delivery and the cost of
+# media isolation against their peers and floors (see BENCHMARKS.md).
 bench:
 	./scripts/bench-ingest.sh
 	./scripts/bench-thumbnails.sh
@@ -18,3 +18,9 @@ bench:
 	./scripts/bench-video.sh
 	./scripts/bench-resumable.sh
 	./scripts/bench-media.sh
+	./scripts/bench-isolation.sh
+
+# The long fault-injection run: hostile files, kill -9, full disk, PostgreSQL restart, load
+# (see RELIABILITY.md). `make test` runs a short version of the same tests.
+chaos:
+	./scripts/chaos.sh

@@ -144,6 +144,24 @@ pub fn hostile_files() -> Vec<HostileFile> {
             Failed(&["video-unreadable", "video-corrupt"]),
         ),
         case(
+            "mov-16000-square",
+            "square-16000.mov",
+            mov_16000_square(true),
+            Failed(&["video-too-large"]),
+        ),
+        // The container says 64×64, every frame 16000×16000: only a decoder finds out.
+        case(
+            "mov-frames-16000",
+            "frames-16000.mov",
+            mov_16000_square(false),
+            Failed(&[
+                "media-unprocessable",
+                "video-corrupt",
+                "video-too-large",
+                "media-out-of-memory",
+            ]),
+        ),
+        case(
             "mp4-header-random-tail",
             "random-tail.mp4",
             mp4_header_random_tail(&video),
@@ -705,6 +723,44 @@ fn sample_mp4() -> Vec<u8> {
         "-f lavfi -i testsrc2=size=640x360:rate=25 -t 2 -c:v libx264 -preset ultrafast -pix_fmt yuv420p",
         "mp4",
     )
+}
+
+/// Attacks the prober's first decode: a real Motion-JPEG MOV whose container (`tkhd`, the
+/// `stsd` sample entry) and whose JPEG frames (SOF) all declare 16000×16000. Opening it the
+/// usual way decodes a first frame of that size (≈ 768 MB) before any check could refuse it.
+fn mov_16000_square(patch_container: bool) -> Vec<u8> {
+    let mut video = generated_video(
+        "-f lavfi -i color=c=gray:size=64x64:rate=5 -t 1 -c:v mjpeg -q:v 5 -pix_fmt yuvj420p",
+        "mov",
+    );
+    let side = 16_000u32;
+    // Every SOF0 frame header: FF C0, length, precision, height, width.
+    let mut at = 0;
+    while let Some(found) = video[at..]
+        .windows(5)
+        .position(|w| w[0] == 0xFF && w[1] == 0xC0 && w[4] == 8)
+    {
+        let sof = at + found;
+        video[sof + 5..sof + 7].copy_from_slice(&(side as u16).to_be_bytes());
+        video[sof + 7..sof + 9].copy_from_slice(&(side as u16).to_be_bytes());
+        at = sof + 9;
+    }
+    if !patch_container {
+        return video;
+    }
+    // tkhd: width and height are its last two 16.16 fields.
+    let tkhd = video.windows(4).position(|w| w == b"tkhd").unwrap() - 4;
+    let size = u32::from_be_bytes(video[tkhd..tkhd + 4].try_into().unwrap()) as usize;
+    let end = tkhd + size;
+    video[end - 8..end - 4].copy_from_slice(&(side << 16).to_be_bytes());
+    video[end - 4..end].copy_from_slice(&(side << 16).to_be_bytes());
+    // stsd: the visual sample entry's 16-bit width and height.
+    let stsd = video.windows(4).position(|w| w == b"stsd").unwrap() - 4;
+    let entry = stsd + 8 + 8;
+    let fields = entry + 8;
+    video[fields + 24..fields + 26].copy_from_slice(&(side as u16).to_be_bytes());
+    video[fields + 26..fields + 28].copy_from_slice(&(side as u16).to_be_bytes());
+    video
 }
 
 /// An upload that stopped early: the first 30 % of the MP4, which lacks its index.

@@ -231,7 +231,7 @@ async fn the_time_limit_stops_a_transcode(backend: Backend) {
     let asset = app
         .wait_for_state_within(&token, &id, "failed", PATIENCE)
         .await;
-    assert_eq!(asset["failure"]["code"], "video-timed-out", "{asset}");
+    assert_eq!(asset["failure"]["code"], "media-timed-out", "{asset}");
     assert!(
         asset["failure"]["reason"]
             .as_str()

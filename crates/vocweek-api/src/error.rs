@@ -150,7 +150,55 @@ impl From<DbError> for ApiError {
             DbError::Invalid(message) => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message)
             }
+            other if other.is_unavailable() => {
+                tracing::warn!(error = %other, "database unavailable");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "database-unavailable",
+                    "the database is unavailable for a moment; try again shortly",
+                )
+                .with_details(json!({ "retry_after_seconds": 5 }))
+            }
             other => ApiError::internal(&other),
+        }
+    }
+}
+
+impl ApiError {
+    /// A full disk: nothing was kept, the client may try again later.
+    pub fn insufficient_storage() -> Self {
+        tracing::warn!("a write failed: the disk is full");
+        ApiError::new(
+            StatusCode::INSUFFICIENT_STORAGE,
+            "insufficient-storage",
+            "the server's disk is full; nothing of this request was kept; try again later",
+        )
+    }
+
+    /// A local write failed: full disk (507) or ours (500).
+    pub fn from_io(err: &std::io::Error) -> Self {
+        if vocweek_storage::is_full(err) {
+            ApiError::insufficient_storage()
+        } else {
+            ApiError::internal(err)
+        }
+    }
+}
+
+impl From<vocweek_storage::StorageError> for ApiError {
+    fn from(err: vocweek_storage::StorageError) -> Self {
+        if err.is_full() {
+            ApiError::insufficient_storage()
+        } else if err.is_unavailable() {
+            tracing::warn!(error = %err, "object store unavailable");
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "storage-unavailable",
+                "the file store is unavailable for a moment; try again shortly",
+            )
+            .with_details(json!({ "retry_after_seconds": 10 }))
+        } else {
+            ApiError::internal(&err)
         }
     }
 }
@@ -160,14 +208,49 @@ impl From<IngestError> for ApiError {
         if err.is_internal() {
             return ApiError::internal(&err);
         }
-        let status = match err {
-            IngestError::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            IngestError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            IngestError::Media(_) | IngestError::KindMismatch { .. } => {
-                StatusCode::UNSUPPORTED_MEDIA_TYPE
+        let status = match err.code() {
+            "insufficient-storage" => StatusCode::INSUFFICIENT_STORAGE,
+            "database-unavailable" | "storage-unavailable" => {
+                tracing::warn!(error = %err, "upload refused during an outage");
+                StatusCode::SERVICE_UNAVAILABLE
             }
-            _ => StatusCode::UNPROCESSABLE_ENTITY,
+            _ => match err {
+                IngestError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+                IngestError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+                IngestError::Media(_) | IngestError::KindMismatch { .. } => {
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE
+                }
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            },
         };
         ApiError::new(status, err.code(), err.to_string()).with_details(err.details())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outages_are_503_with_retry_after_and_a_full_disk_is_507() {
+        let full = IngestError::Staging(std::io::Error::from_raw_os_error(28));
+        let answer = ApiError::from(full);
+        assert_eq!(answer.status, StatusCode::INSUFFICIENT_STORAGE);
+        assert_eq!(answer.code, "insufficient-storage");
+
+        let store_down = IngestError::Storage(vocweek_storage::StorageError::Remote {
+            operation: "put",
+            key: "originals/x".to_owned(),
+            detail: "connection refused".to_owned(),
+        });
+        let answer = ApiError::from(store_down);
+        assert_eq!(answer.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(answer.headers().contains(&("Retry-After", "10".to_owned())));
+
+        let bug = DbError::Corrupt("a bad row".to_owned());
+        assert_eq!(
+            ApiError::from(bug).status,
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
     }
 }

@@ -1,4 +1,4 @@
-use sea_orm::{DbErr, SqlErr};
+use sea_orm::{DbErr, RuntimeErr, SqlErr};
 
 /// Everything the data layer can report; the API maps each variant to a status and a code.
 #[derive(Debug, thiserror::Error)]
@@ -30,7 +30,63 @@ pub enum DbError {
 
 pub type DbResult<T> = Result<T, DbError>;
 
+impl DbError {
+    /// The database could not be reached, is restarting, or is too busy: the same request
+    /// may succeed in a moment (the API answers 503 with `Retry-After`, workers retry).
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            DbError::Database(DbErr::ConnectionAcquire(_) | DbErr::Conn(_)) => true,
+            DbError::Database(
+                DbErr::Exec(RuntimeErr::SqlxError(err)) | DbErr::Query(RuntimeErr::SqlxError(err)),
+            ) => sqlx_unavailable(err),
+            _ => false,
+        }
+    }
+}
+
+fn sqlx_unavailable(err: &sea_orm::SqlxError) -> bool {
+    use sea_orm::sqlx::Error;
+    match err {
+        Error::Io(_)
+        | Error::Tls(_)
+        | Error::Protocol(_)
+        | Error::PoolTimedOut
+        | Error::PoolClosed
+        | Error::WorkerCrashed => true,
+        // PostgreSQL: class 08 (connection exception), 57 (operator intervention: shutting
+        // down, starting up), 53300 (too many connections). SQLite: 5 (busy), 6 (locked).
+        Error::Database(db) => db.code().is_some_and(|code| {
+            code.starts_with("08")
+                || code.starts_with("57")
+                || code == "53300"
+                || code == "5"
+                || code == "6"
+        }),
+        _ => false,
+    }
+}
+
 /// Whether a sea-orm error is a unique-constraint violation, on either backend.
 pub(crate) fn is_unique_violation(err: &DbErr) -> bool {
     matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unreachable_database_is_unavailable_and_a_bug_is_not() {
+        let timeout = DbError::Database(DbErr::ConnectionAcquire(
+            sea_orm::error::ConnAcquireErr::Timeout,
+        ));
+        assert!(timeout.is_unavailable());
+        let io = DbError::Database(DbErr::Query(RuntimeErr::SqlxError(std::sync::Arc::new(
+            sea_orm::sqlx::Error::Io(std::io::Error::from(std::io::ErrorKind::ConnectionReset)),
+        ))));
+        assert!(io.is_unavailable());
+        let syntax = DbError::Database(DbErr::Custom("syntax error".to_owned()));
+        assert!(!syntax.is_unavailable());
+        assert!(!DbError::Corrupt("x".to_owned()).is_unavailable());
+    }
 }

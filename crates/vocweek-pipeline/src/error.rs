@@ -44,6 +44,10 @@ impl IngestError {
             IngestError::KindMismatch { .. } => "kind-mismatch",
             IngestError::Tags(DomainError::UnknownValue { .. }) => "unknown-tag",
             IngestError::Tags(_) => "invalid-tags",
+            IngestError::Staging(err) if vocweek_storage::is_full(err) => "insufficient-storage",
+            IngestError::Storage(err) if err.is_full() => "insufficient-storage",
+            IngestError::Storage(err) if err.is_unavailable() => "storage-unavailable",
+            IngestError::Database(err) if err.is_unavailable() => "database-unavailable",
             IngestError::Storage(_) | IngestError::Database(_) | IngestError::Staging(_) => {
                 "internal"
             }
@@ -61,7 +65,20 @@ impl IngestError {
                 serde_json::json!({ "declared": declared, "actual": actual })
             }
             IngestError::Tags(err) => err.details(),
+            _ if self.retry_after_seconds().is_some() => {
+                serde_json::json!({ "retry_after_seconds": self.retry_after_seconds() })
+            }
             _ => serde_json::Value::Null,
+        }
+    }
+
+    /// For an outage of the database or the object store: when to try again. Nothing of the
+    /// upload was kept, so sending it again is safe.
+    pub fn retry_after_seconds(&self) -> Option<u64> {
+        match self.code() {
+            "database-unavailable" => Some(5),
+            "storage-unavailable" => Some(10),
+            _ => None,
         }
     }
 

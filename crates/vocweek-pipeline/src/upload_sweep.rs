@@ -33,12 +33,26 @@ pub async fn sweep_expired_uploads(db: &Db, partials: &PartialUploads) -> DbResu
 pub async fn run_upload_sweeper(
     db: Db,
     partials: PartialUploads,
+    staging: std::path::PathBuf,
     interval: Duration,
     mut shutdown: watch::Receiver<bool>,
 ) {
     while !*shutdown.borrow() {
         if let Err(err) = sweep_expired_uploads(&db, &partials).await {
             warn!(error = %err, "sweeping expired uploads failed");
+        }
+        // What killed processes left in the staging directory (uploads being received,
+        // media scratch directories).
+        let dir = staging.clone();
+        match tokio::task::spawn_blocking(move || {
+            vocweek_storage::staging_owner::sweep_orphans(&dir)
+        })
+        .await
+        {
+            Ok(Ok(0)) => {}
+            Ok(Ok(removed)) => tracing::info!(removed, "removed staging entries of dead processes"),
+            Ok(Err(err)) => warn!(error = %err, "sweeping the staging directory failed"),
+            Err(err) => warn!(error = %err, "the staging sweep did not finish"),
         }
         tokio::select! {
             _ = tokio::time::sleep(interval) => {}

@@ -153,7 +153,10 @@ impl WorkerPool {
         }
         if let Some((partials, interval)) = self.upload_sweep.clone() {
             let db = self.db.clone();
-            loops.spawn(crate::run_upload_sweeper(db, partials, interval, shutdown));
+            let staging = self.store.staging_dir().to_path_buf();
+            loops.spawn(crate::run_upload_sweeper(
+                db, partials, staging, interval, shutdown,
+            ));
         }
         while loops.join_next().await.is_some() {}
     }

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::process::{Child, ChildStdin, ChildStdout, Command};
 use tokio::task::JoinHandle;
 
@@ -21,6 +21,9 @@ use crate::protocol::{Done, GO, Message, Task};
 /// Lines of a child's stderr kept to explain its death (a panic's message, an allocation
 /// failure).
 const STDERR_TAIL_LINES: usize = 20;
+/// The longest message line taken from a child. A three-hour replay's answer names ~7,000
+/// files (~1 MB); a child that sends more is not speaking the protocol.
+const MAX_LINE_BYTES: usize = 64 * 1024 * 1024;
 
 /// The program a media child runs: this binary's hidden `media-run` subcommand.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,7 +67,9 @@ pub struct MediaChild {
     child: Child,
     group: Option<Pid>,
     stdin: Option<ChildStdin>,
-    stdout: Lines<BufReader<ChildStdout>>,
+    stdout: BufReader<ChildStdout>,
+    /// A line read in part (kept across a cancelled `next`).
+    partial: Vec<u8>,
     stderr: Option<JoinHandle<()>>,
     stderr_tail: Arc<Mutex<VecDeque<String>>>,
     answer: Option<Message>,
@@ -109,7 +114,8 @@ impl MediaChild {
             child,
             group,
             stdin: Some(stdin),
-            stdout: BufReader::new(stdout).lines(),
+            stdout: BufReader::new(stdout),
+            partial: Vec::new(),
             stderr: Some(stderr),
             stderr_tail,
             answer: None,
@@ -146,7 +152,7 @@ impl MediaChild {
     /// loses no message.
     pub async fn next(&mut self) -> Event {
         loop {
-            match self.stdout.next_line().await {
+            match self.next_line().await {
                 Ok(Some(line)) => match Message::from_line(&line) {
                     None => tracing::debug!(child = ?self.group, line, "media child stdout"),
                     Some(Err(err)) => {
@@ -166,8 +172,53 @@ impl MediaChild {
                         self.answer = Some(answer);
                     }
                 },
-                Ok(None) | Err(_) => return Event::Finished(self.finish().await),
+                Ok(None) => return Event::Finished(self.finish().await),
+                Err(err) => {
+                    self.protocol_error.get_or_insert_with(|| err.to_string());
+                    self.kill_unasked();
+                    return Event::Finished(self.finish().await);
+                }
             }
+        }
+    }
+
+    /// The next line of stdout, at most `MAX_LINE_BYTES`; `None` at its end. Cancel-safe: a
+    /// line read in part stays in `partial`.
+    async fn next_line(&mut self) -> std::io::Result<Option<String>> {
+        loop {
+            let available = self.stdout.fill_buf().await?;
+            if available.is_empty() {
+                if self.partial.is_empty() {
+                    return Ok(None);
+                }
+                let line = String::from_utf8_lossy(&self.partial).into_owned();
+                self.partial.clear();
+                return Ok(Some(line));
+            }
+            let newline = available.iter().position(|b| *b == b'\n');
+            let take = newline.unwrap_or(available.len());
+            if self.partial.len() + take > MAX_LINE_BYTES {
+                return Err(std::io::Error::other(format!(
+                    "it sent a line longer than {MAX_LINE_BYTES} bytes"
+                )));
+            }
+            self.partial.extend_from_slice(&available[..take]);
+            match newline {
+                Some(at) => {
+                    self.stdout.consume(at + 1);
+                    let line = String::from_utf8_lossy(&self.partial).into_owned();
+                    self.partial.clear();
+                    return Ok(Some(line));
+                }
+                None => self.stdout.consume(take),
+            }
+        }
+    }
+
+    /// Kills a child that broke the protocol; it ends as a crash, not as our timeout.
+    fn kill_unasked(&mut self) {
+        if let Some(group) = self.group {
+            let _ = killpg(group, Signal::SIGKILL);
         }
     }
 
@@ -186,17 +237,23 @@ impl MediaChild {
             .lock()
             .map(|t| t.iter().cloned().collect())
             .unwrap_or_default();
-        if let Some(error) = &self.protocol_error {
-            tracing::warn!(error, "a media child sent an unreadable message");
-        }
-        classify(
+        let ended = classify(
             status.code(),
             status.signal(),
             self.answer.take(),
             self.killed_for,
             &tail,
             &self.limits,
-        )
+        );
+        match (&self.protocol_error, ended) {
+            // A child that broke the protocol (and that we killed for it) crashed, whatever
+            // its exit looks like; our own timeout or cancellation still says so.
+            (Some(error), Err(Failure::OutOfMemory { .. } | Failure::Crashed(_))) => {
+                tracing::warn!(error, "a media child broke the protocol");
+                Err(Failure::Crashed(format!("it broke the protocol: {error}")))
+            }
+            (_, ended) => ended,
+        }
     }
 }
 

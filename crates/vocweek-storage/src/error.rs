@@ -24,10 +24,28 @@ pub enum StorageError {
 }
 
 impl StorageError {
+    /// The disk (staging or the filesystem store) is full or over quota.
+    pub fn is_full(&self) -> bool {
+        matches!(self, StorageError::Io { source, .. } if is_full(source))
+    }
+
+    /// The object store could not be reached or failed after its retries.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, StorageError::Remote { .. })
+    }
+
     pub(crate) fn io(path: &std::path::Path, source: std::io::Error) -> Self {
         StorageError::Io {
             path: path.display().to_string(),
             source,
         }
     }
+}
+
+/// ENOSPC or EDQUOT.
+pub fn is_full(err: &std::io::Error) -> bool {
+    matches!(
+        err.kind(),
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+    )
 }

@@ -13,11 +13,12 @@ mod s3_multipart;
 mod s3_settings;
 mod s3_store;
 mod staging;
+pub mod staging_owner;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-pub use error::StorageError;
+pub use error::{StorageError, is_full};
 pub use fs_store::FsStore;
 pub use keys::{original_key, rendition_key};
 pub use partial::PartialUploads;

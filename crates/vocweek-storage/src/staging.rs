@@ -14,7 +14,7 @@ impl StagingFile {
     /// A fresh, unique path in `dir` (the file itself is created by the writer).
     pub fn new_in(dir: &Path) -> Self {
         StagingFile {
-            path: dir.join(format!("upload-{}.part", uuid::Uuid::now_v7())),
+            path: dir.join(crate::staging_owner::entry_name("upload", ".part")),
             armed: true,
         }
     }

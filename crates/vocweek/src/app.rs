@@ -60,6 +60,18 @@ pub async fn open_services(config: &Config) -> anyhow::Result<Services> {
     let campaign = Arc::new(db.active_campaign().await?);
     let store = crate::storage::open_store(&config.storage, &config.data_dir).await?;
     info!(store = %store.describe(), "blob store open");
+    // This process owns what it stages from now on; what dead processes left goes.
+    let staging = store.staging_dir().to_path_buf();
+    vocweek_storage::staging_owner::claim(&staging)
+        .context("cannot claim the staging directory")?;
+    let removed = tokio::task::spawn_blocking(move || {
+        vocweek_storage::staging_owner::sweep_orphans(&staging)
+    })
+    .await
+    .context("the staging sweep did not finish")??;
+    if removed > 0 {
+        info!(removed, "removed staging entries of dead processes");
+    }
     let metrics = Metrics::new()?;
     let ingestor = Ingestor::new(
         db.clone(),

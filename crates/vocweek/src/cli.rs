@@ -69,6 +69,9 @@ pub enum Command {
         /// Photos processed at once (default: photos.concurrency).
         #[arg(long)]
         jobs: Option<usize>,
+        /// Each photo in a media child process under the `[media]` limits, as the service does.
+        #[arg(long)]
+        isolated: bool,
     },
     /// Transcode a local video with the job's own code: `master.m3u8`, the rendition playlists
     /// and segments, `download.mp4`, `poster.jpg` and `thumb.webp` in DIR; facts as JSON on
@@ -77,6 +80,9 @@ pub enum Command {
         file: PathBuf,
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        /// In a media child process under the `[media]` limits, as the service does.
+        #[arg(long)]
+        isolated: bool,
     },
     /// Check the blob store against the database: originals re-hashed (BLAKE3), renditions
     /// by size, orphan blobs and unfinished multipart uploads listed. Exit status 1 on any

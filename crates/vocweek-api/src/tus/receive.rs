@@ -197,9 +197,9 @@ async fn record(state: &web::Data<AppState>, lease: &Lease, received: u64) -> Re
 }
 
 fn io(err: std::io::Error) -> ApiError {
-    ApiError::internal(&err)
+    ApiError::from_io(&err)
 }
 
 pub fn storage(err: vocweek_storage::StorageError) -> ApiError {
-    ApiError::internal(&err)
+    err.into()
 }

@@ -7,6 +7,7 @@
 //! fMP4's smaller overhead matters for HEVC/AV1 ladders, which we do not produce.
 
 mod control;
+mod declared_size;
 mod ladder;
 mod master;
 mod outputs;

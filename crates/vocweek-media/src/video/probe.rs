@@ -59,6 +59,7 @@ pub struct AudioFacts {
 /// Probes a file, refusing what is not a playable video before any work is done on it.
 pub fn probe_file(path: &Path, settings: &VideoSettings) -> Result<VideoProbe, MediaError> {
     super::init()?;
+    check_declared_size(path, settings)?;
     let input = open_input(path)?;
     read_probe(&input, settings)
 }
@@ -101,6 +102,15 @@ pub(crate) fn read_probe(
         video,
         audio,
     })
+}
+
+/// Refuses a picture size the container declares past the limits before FFmpeg opens the
+/// file (its probing would decode a first frame of that size).
+pub(crate) fn check_declared_size(path: &Path, settings: &VideoSettings) -> Result<(), MediaError> {
+    match super::declared_size::declared_size(path) {
+        Some((width, height)) => check_size(width, height, settings),
+        None => Ok(()),
+    }
 }
 
 fn check_size(width: u32, height: u32, settings: &VideoSettings) -> Result<(), MediaError> {

@@ -84,6 +84,7 @@ pub fn transcode(
     super::init()?;
     std::fs::create_dir_all(out_dir)
         .map_err(|e| MediaError::Internal(format!("creating {}: {e}", out_dir.display())))?;
+    super::probe::check_declared_size(input, settings)?;
     let mut context = open_input(input)?;
     let probe = read_probe(&context, settings)?;
     let mut run = Run::new(&context, &probe, out_dir, settings)?;

@@ -128,7 +128,7 @@ pub struct Scratch {
 
 impl Scratch {
     pub fn new(staging: &Path) -> Result<Self, JobError> {
-        let path = staging.join(format!("media-{}", uuid::Uuid::now_v7()));
+        let path = staging.join(vocweek_storage::staging_owner::entry_name("media", ""));
         std::fs::create_dir_all(&path)
             .map_err(|e| JobError::Transient(format!("creating {}: {e}", path.display())))?;
         Ok(Scratch { path })

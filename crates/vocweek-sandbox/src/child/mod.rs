@@ -86,12 +86,22 @@ fn run(task: &Task, reporter: &Reporter) -> Result<crate::protocol::Done, MediaE
 }
 
 /// A media error as the parent must see it: the file's fault (permanent, with its code) or a
-/// read that failed around it (transient).
+/// failure around it (transient: the file could not be read, an output could not be written —
+/// errors that come from the operating system). A library's "internal" error on a file that
+/// was read fine is that file's doing (FFmpeg refusing a graph for a frame that lies about its
+/// size): permanent, as `media-unprocessable`, never five retries across the fleet.
 fn refusal(err: &MediaError) -> Message {
+    let from_the_system = err.to_string().contains("os error");
+    let (code, transient) = match err {
+        MediaError::Unreadable(_) => (err.code(), true),
+        MediaError::Internal(_) if from_the_system => (err.code(), true),
+        MediaError::Internal(_) => ("media-unprocessable", false),
+        _ => (err.code(), false),
+    };
     Message::Refused {
-        code: err.code().to_owned(),
+        code: code.to_owned(),
         reason: err.to_string(),
-        transient: matches!(err, MediaError::Unreadable(_) | MediaError::Internal(_)),
+        transient,
     }
 }
 
@@ -140,5 +150,31 @@ mod tests {
         assert_eq!(parse_args(&args).unwrap(), limits);
         assert!(parse_args(&["--memory-bytes".to_owned()]).is_err());
         assert!(parse_args(&[]).is_err());
+    }
+
+    #[test]
+    fn only_the_system_makes_an_error_worth_retrying() {
+        let transient = |err: MediaError| match refusal(&err) {
+            Message::Refused {
+                transient, code, ..
+            } => (transient, code),
+            _ => unreachable!(),
+        };
+        assert_eq!(
+            transient(MediaError::Unreadable("gone".to_owned())),
+            (true, "media-unreadable".to_owned())
+        );
+        let full = std::io::Error::from_raw_os_error(28);
+        assert!(transient(MediaError::Internal(format!("writing thumb.webp: {full}"))).0);
+        assert_eq!(
+            transient(MediaError::Internal(
+                "video filter buffer: Invalid argument".to_owned()
+            )),
+            (false, "media-unprocessable".to_owned())
+        );
+        assert_eq!(
+            transient(MediaError::ImageCorrupt("bad".to_owned())),
+            (false, "image-corrupt".to_owned())
+        );
     }
 }

@@ -3,6 +3,7 @@
 mod accounts;
 mod campaigns;
 mod fsck;
+mod isolated;
 mod serve;
 mod storage_copy;
 mod thumbnail;
@@ -22,8 +23,28 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
     match command {
         Command::Serve { .. } => serve::serve(&config).await,
         Command::Worker => serve::worker(&config).await,
-        Command::Thumbnail { files, out, jobs } => thumbnail::run(&config, &files, &out, jobs),
-        Command::Transcode { file, out } => transcode::run(&config, &file, &out),
+        Command::Thumbnail {
+            files,
+            out,
+            jobs,
+            isolated: false,
+        } => thumbnail::run(&config, &files, &out, jobs),
+        Command::Thumbnail {
+            files,
+            out,
+            jobs,
+            isolated: true,
+        } => isolated::thumbnails(&config, &files, &out, jobs).await,
+        Command::Transcode {
+            file,
+            out,
+            isolated: false,
+        } => transcode::run(&config, &file, &out),
+        Command::Transcode {
+            file,
+            out,
+            isolated: true,
+        } => isolated::transcode(&config, &file, &out).await,
         Command::Migrate => {
             open_services(&config).await?;
             println!("migrations applied; campaigns seeded");

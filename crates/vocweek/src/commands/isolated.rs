@@ -1,0 +1,158 @@
+//! `thumbnail --isolated` and `transcode --isolated`: the same work as the service does it, in
+//! `media-run` children under the `[media]` limits — how the cost of isolation is measured
+//! (BENCHMARKS.md), and a safe way to try a suspicious file by hand.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use vocweek_sandbox::{ChildLimits, Done, Event, MediaChild, MediaProgram, Task, Work};
+
+use crate::config::Config;
+
+/// Photo renditions of local files, each in its own child, `jobs` at a time.
+pub async fn thumbnails(
+    config: &Config,
+    files: &[std::path::PathBuf],
+    out: &Path,
+    jobs: Option<usize>,
+) -> anyhow::Result<ExitCode> {
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let program = Arc::new(MediaProgram::this_binary()?);
+    let limits = config.media.budgets()?.photo;
+    let settings = config.photos.settings()?;
+    let permits = Arc::new(tokio::sync::Semaphore::new(
+        jobs.unwrap_or(config.photos.concurrency).max(1),
+    ));
+    let mut running = tokio::task::JoinSet::new();
+    for file in files {
+        let permit = permits.clone().acquire_owned().await?;
+        let (program, file, out) = (program.clone(), file.clone(), out.to_path_buf());
+        let work = Work::Photo {
+            settings: settings.clone(),
+        };
+        running.spawn(async move {
+            let result = one_photo(&program, limits, &file, &out, work).await;
+            drop(permit);
+            if let Err(err) = &result {
+                eprintln!("{}: {err:#}", file.display());
+            }
+            result.is_ok()
+        });
+    }
+    let mut failed = 0;
+    while let Some(ok) = running.join_next().await {
+        if !ok.unwrap_or(false) {
+            failed += 1;
+        }
+    }
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+async fn one_photo(
+    program: &MediaProgram,
+    limits: ChildLimits,
+    file: &Path,
+    out: &Path,
+    work: Work,
+) -> anyhow::Result<()> {
+    let scratch = out.join(vocweek_storage::staging_owner::entry_name("media", ""));
+    std::fs::create_dir_all(&scratch)?;
+    let task = Task {
+        input: std::fs::canonicalize(file)?,
+        out_dir: scratch.clone(),
+        work,
+    };
+    let result = run_child(program, limits, &task, |_| {}).await;
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "photo".to_owned());
+    let moved = match result {
+        Ok(Done::Photo {
+            facts,
+            perceptual_hash,
+            files,
+            ..
+        }) => {
+            for output in &files {
+                let target = out.join(format!("{stem}.{}", output.file));
+                std::fs::rename(scratch.join(&output.file), &target)
+                    .with_context(|| format!("cannot write {}", target.display()))?;
+            }
+            let line = serde_json::json!({
+                "file": file.display().to_string(),
+                "facts": facts,
+                "perceptual_hash": format!("{perceptual_hash:016x}"),
+            });
+            println!("{line}");
+            Ok(())
+        }
+        Ok(_) => Err(anyhow::anyhow!(
+            "the media process answered another kind of work"
+        )),
+        Err(err) => Err(err),
+    };
+    let _ = std::fs::remove_dir_all(&scratch);
+    moved
+}
+
+/// A video transcoded by one child into `out`, its progress on standard error.
+pub async fn transcode(config: &Config, file: &Path, out: &Path) -> anyhow::Result<ExitCode> {
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let program = MediaProgram::this_binary()?;
+    let task = Task {
+        input: std::fs::canonicalize(file)?,
+        out_dir: std::fs::canonicalize(out)?,
+        work: Work::Video {
+            settings: config.video.settings(&config.photos),
+        },
+    };
+    let limits = config.media.budgets()?.video;
+    let result = run_child(&program, limits, &task, |fraction| {
+        eprint!("\r{:5.1} %", fraction * 100.0);
+    })
+    .await;
+    eprintln!();
+    match result {
+        Ok(Done::Video { facts, .. }) => {
+            println!("{}", serde_json::to_string_pretty(&facts)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Ok(_) => Err(anyhow::anyhow!(
+            "the media process answered another kind of work"
+        )),
+        Err(err) => {
+            eprintln!("{}: {err:#}", file.display());
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+/// Runs one child to its end, admitting a photo's decode at once.
+async fn run_child(
+    program: &MediaProgram,
+    limits: ChildLimits,
+    task: &Task,
+    mut progress: impl FnMut(f64),
+) -> anyhow::Result<Done> {
+    let mut child = MediaChild::spawn(program, limits, task)
+        .await
+        .context("cannot start the media process")?;
+    loop {
+        match child.next().await {
+            Event::Admit(_) => child.admit().await?,
+            Event::Probed { .. } => {}
+            Event::Progress(fraction) => progress(fraction),
+            Event::Finished(Ok(finished)) => return Ok(finished.done),
+            Event::Finished(Err(failure)) => {
+                return Err(anyhow::anyhow!("{failure} ({})", failure.code()));
+            }
+        }
+    }
+}
