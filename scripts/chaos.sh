@@ -2,7 +2,8 @@
 # The long fault-injection run (`make chaos`): the hostile-file set, then kill -9 of the API and
 # of a worker for VOCWEEK_CHAOS_ROUNDS rounds (default 20) of VOCWEEK_CHAOS_UPLOADS uploads
 # (default 50, multipart and tus), a full staging disk, PostgreSQL restarted mid-run, and
-# VOCWEEK_CHAOS_LOAD_SECONDS (default 60) of load, on SQLite and PostgreSQL. Everything runs on
+# VOCWEEK_CHAOS_LOAD_SECONDS (default 60) of load by VOCWEEK_CHAOS_UPLOADERS (default 50)
+# uploaders and 200 reads/s, on SQLite and PostgreSQL, against the release binary. Everything runs on
 # 127.0.0.1; the PostgreSQL case restarts the local server. Prints the summary table that
 # RELIABILITY.md keeps. `make test` runs the same tests with short settings.
 set -euo pipefail
@@ -13,6 +14,10 @@ ensure_rust
 ensure_build_tools
 ensure_postgres
 command -v ffprobe >/dev/null 2>&1 || ensure_debian_packages ffmpeg
+say "building the release binary (the processes under test)"
+cargo build --release --locked -p vocweek
+export VOCWEEK_TEST_BIN="$CARGO_TARGET_DIR/release/vocweek"
+export VOCWEEK_CHAOS_UPLOADERS=${VOCWEEK_CHAOS_UPLOADERS:-50}
 export VOCWEEK_CHAOS_ROUNDS=${VOCWEEK_CHAOS_ROUNDS:-20}
 export VOCWEEK_CHAOS_UPLOADS=${VOCWEEK_CHAOS_UPLOADS:-50}
 export VOCWEEK_CHAOS_LOAD_SECONDS=${VOCWEEK_CHAOS_LOAD_SECONDS:-60}

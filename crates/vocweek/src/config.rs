@@ -557,7 +557,15 @@ impl Config {
             bail!("video.time_limit_factor must be at least 0.5");
         }
         // The byte sizes of [photos], [articles] and [media] parse and fit together.
-        self.worker_config()?;
+        let workers = self.worker_config()?;
+        if workers.children.photo.memory_bytes <= workers.photo.max_decoded_bytes {
+            bail!(
+                "media.photo_memory ({}) must be larger than photos.max_decoded ({}): a photo \
+                 child holds the decode and the libraries around it",
+                self.media.photo_memory,
+                self.photos.max_decoded
+            );
+        }
         Ok(())
     }
 

@@ -811,7 +811,10 @@ fn postgres_cluster() -> Option<String> {
 async fn load(postgres: bool) {
     let _one = ONE_CASE.lock().await;
     let seconds = setting("VOCWEEK_CHAOS_LOAD_SECONDS", 10);
-    let uploaders = setting("VOCWEEK_CHAOS_UPLOADERS", 50);
+    // 10 in the short run: a debug build on two cores, with this test's own clients and the
+    // photo children beside it, saturates past that (see RELIABILITY.md); `make chaos` runs
+    // 50 against the release build.
+    let uploaders = setting("VOCWEEK_CHAOS_UPLOADERS", 10);
     let mut cluster = Cluster::new(postgres, "").await;
     if std::env::var("VOCWEEK_CHAOS_NO_WORKER").is_ok() {
         cluster.kill_worker();

@@ -248,7 +248,13 @@ async fn a_child_killed_for_memory_is_a_verdict_on_its_bytes() {
     let env = Env::new(false).await;
     std::fs::create_dir_all(&env.data_dir).unwrap();
     let config = env.data_dir.join("small-children.toml");
-    std::fs::write(&config, "[media]\nphoto_memory = \"96MiB\"\n").unwrap();
+    // The decode estimate (a shrink-on-load JPEG decode) stays under `max_decoded`; the child's
+    // memory, which also holds the file's bytes and the decoder's buffers, does not.
+    std::fs::write(
+        &config,
+        "[photos]\nmax_decoded = \"80MiB\"\n[media]\nphoto_memory = \"96MiB\"\n",
+    )
+    .unwrap();
     let out = env.run(&[
         "unit",
         "add",

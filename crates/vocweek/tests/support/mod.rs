@@ -38,7 +38,10 @@ impl Env {
     }
 
     pub fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_vocweek"));
+        // `VOCWEEK_TEST_BIN` runs the tests against another build (`make chaos`: release).
+        let program = std::env::var("VOCWEEK_TEST_BIN")
+            .unwrap_or_else(|_| env!("CARGO_BIN_EXE_vocweek").to_owned());
+        let mut command = Command::new(program);
         command
             .arg("--data-dir")
             .arg(&self.data_dir)
