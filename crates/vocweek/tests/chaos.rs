@@ -524,6 +524,33 @@ fn staging_leftovers(staging: &Path) -> Vec<String> {
     left
 }
 
+/// Leftovers that are orphans: a resumable upload's file is not one when the server still
+/// knows the upload (a client that lost the answer to its creation in a kill created another;
+/// the first waits for its client until `resumable.expire_hours`). Returns the orphans and
+/// the count of such known uploads.
+async fn orphans(client: &Client, leftovers: Vec<String>) -> (Vec<String>, usize) {
+    let mut orphans = Vec::new();
+    let mut known = 0;
+    for entry in leftovers {
+        let id = entry
+            .strip_prefix("resumable/")
+            .and_then(|name| name.strip_suffix(".part"));
+        let recorded = match id {
+            Some(id) => client
+                .tus_offset(&format!("{}/api/v1/uploads/{id}", client.base))
+                .await
+                .is_some(),
+            None => false,
+        };
+        if recorded {
+            known += 1;
+        } else {
+            orphans.push(entry);
+        }
+    }
+    (orphans, known)
+}
+
 fn row(case: &str, runs: u64, verdict: &Verdict, crashes: u64, rss_kib: u64, extra: &str) {
     println!(
         "| {case} | {runs} | {} | {} | {} | {crashes} | {} MiB | {extra} |",
@@ -573,7 +600,7 @@ async fn kill_nine(postgres: bool) {
     cluster.observe();
     // The running processes swept at start; once more after the last work.
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let leftovers = staging_leftovers(&cluster.staging());
+    let (leftovers, unfinished) = orphans(&client, staging_leftovers(&cluster.staging())).await;
     let fsck = cluster.run(&["fsck"]);
     let backend = if postgres { "PostgreSQL" } else { "SQLite" };
     row(
@@ -583,7 +610,9 @@ async fn kill_nine(postgres: bool) {
         cluster.unexpected_exits,
         cluster.max_api_rss_kib,
         &format!(
-            "{per_round} uploads a round, half tus; {} requests sent again after a kill",
+            "{per_round} uploads a round, half tus; {} requests sent again after a kill; \
+             {unfinished} tus uploads created but never written (answer lost in a kill; \
+             they expire)",
             RETRIED.swap(0, Ordering::Relaxed)
         ),
     );
