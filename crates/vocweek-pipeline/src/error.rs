@@ -82,6 +82,15 @@ impl IngestError {
         }
     }
 
+    /// Whether the failure is around the upload, not in it (the database, the disk, the
+    /// store — down, full or broken): the bytes are fine and a later attempt may succeed.
+    pub fn is_ours(&self) -> bool {
+        matches!(
+            self,
+            IngestError::Storage(_) | IngestError::Database(_) | IngestError::Staging(_)
+        )
+    }
+
     /// Whether the failure is ours (logged as an error, answered 500 without internals).
     pub fn is_internal(&self) -> bool {
         self.code() == "internal"

@@ -56,6 +56,8 @@ struct Cluster {
     api: Option<Server>,
     worker: Option<Child>,
     token: String,
+    /// `VOCWEEK_STORAGE_*` for a Garage bucket, when the case runs on S3.
+    storage: Vec<(String, String)>,
     /// Times a process ended without being killed by us.
     unexpected_exits: u64,
     max_api_rss_kib: u64,
@@ -81,6 +83,14 @@ fn rss_kib(pid: u32) -> u64 {
 
 impl Cluster {
     async fn new(postgres: bool, extra_config: &str) -> Cluster {
+        Cluster::with_storage(postgres, extra_config, Vec::new()).await
+    }
+
+    async fn with_storage(
+        postgres: bool,
+        extra_config: &str,
+        storage: Vec<(String, String)>,
+    ) -> Cluster {
         let env = Env::new(postgres).await;
         std::fs::create_dir_all(&env.data_dir).unwrap();
         let config = env.data_dir.join("chaos.toml");
@@ -94,6 +104,7 @@ impl Cluster {
             api: None,
             worker: None,
             token: String::new(),
+            storage,
             unexpected_exits: 0,
             max_api_rss_kib: 0,
         };
@@ -117,7 +128,11 @@ impl Cluster {
     fn command(&self, args: &[&str]) -> std::process::Command {
         let mut full = vec!["--config", self.config.to_str().unwrap()];
         full.extend_from_slice(args);
-        self.env.command(&full)
+        let mut command = self.env.command(&full);
+        for (name, value) in &self.storage {
+            command.env(name, value);
+        }
+        command
     }
 
     fn run(&self, args: &[&str]) -> std::process::Output {
@@ -807,6 +822,62 @@ async fn postgres_restarted_mid_run() {
     let verdict = verify(&client, &accepted, Duration::from_secs(120)).await;
     row(
         "PostgreSQL stopped for 3 s mid-run",
+        1,
+        &verdict,
+        cluster.unexpected_exits,
+        cluster.max_api_rss_kib,
+        &format!(
+            "{per_round} uploads; {} requests sent again, {} of them answered 503 + Retry-After",
+            RETRIED.swap(0, Ordering::Relaxed),
+            ANSWERED_503.swap(0, Ordering::Relaxed)
+        ),
+    );
+    assert_eq!(verdict.accepted as u64, per_round);
+    assert_eq!(verdict.lost, 0);
+    assert_eq!(verdict.stuck, 0);
+    assert_eq!(cluster.unexpected_exits, 0);
+}
+
+/// The S3 store (Garage) stopped for `VOCWEEK_CHAOS_STORE_OUTAGE_SECONDS` (5 s short, 30 s
+/// in `make chaos`) while uploads run: uploads get 503 `storage-unavailable` with Retry-After
+/// (the client sends them again) or are held until the store is back; nothing accepted is
+/// lost, and the worker resumes by itself.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_object_store_stopped_mid_run() {
+    let _one = ONE_CASE.lock().await;
+    let outage = setting("VOCWEEK_CHAOS_STORE_OUTAGE_SECONDS", 5);
+    let per_round = setting("VOCWEEK_CHAOS_UPLOADS", 12);
+    let storage =
+        vocweek_tests::garage::storage_environment(&format!("chaos-{}", uuid::Uuid::now_v7()))
+            .unwrap();
+    let mut cluster = Cluster::with_storage(false, "", storage).await;
+    let client = Client::new(&cluster);
+    let deadline = Instant::now() + Duration::from_secs(outage + 180);
+    let stagger = Duration::from_millis((outage * 1000 + 2000) / per_round.max(1));
+    let uploads = start_uploads(&client, 11, per_round, stagger, deadline);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let garage = |action: &str| {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/garage.sh");
+        let done = std::process::Command::new(script)
+            .arg(action)
+            .stdout(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(done.success(), "garage.sh {action}");
+    };
+    garage("stop");
+    tokio::time::sleep(Duration::from_secs(outage)).await;
+    garage("start");
+    let mut accepted = Vec::new();
+    for upload in uploads {
+        if let Some(done) = upload.await.unwrap() {
+            accepted.push(done);
+        }
+        cluster.observe();
+    }
+    let verdict = verify(&client, &accepted, Duration::from_secs(180)).await;
+    row(
+        &format!("S3 store (Garage) stopped for {outage} s mid-run"),
         1,
         &verdict,
         cluster.unexpected_exits,

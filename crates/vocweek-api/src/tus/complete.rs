@@ -58,8 +58,9 @@ pub async fn finish(
                 duplicate: outcome.duplicate,
             })
         }
-        // Ours (database, disk): the bytes stay and the next HEAD tries again.
-        Err(err) if err.is_internal() => Err(err.into()),
+        // Ours (database, disk, store — down, full or broken): the bytes stay and the next
+        // HEAD tries again; the client hears 503/507/500, never that its file was refused.
+        Err(err) if err.is_ours() => Err(err.into()),
         Err(err) => Err(refuse(state, &upload.id, err).await),
     }
 }
