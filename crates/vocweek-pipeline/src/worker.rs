@@ -117,7 +117,8 @@ impl WorkerPool {
                 config.video_concurrency,
                 config.video_time_limit,
             )
-            .with_children(config.children, config.article.clone()),
+            .with_children(config.children, config.article.clone())
+            .with_pools(store.staging_dir()),
         );
         Ok(WorkerPool {
             db,

@@ -10,17 +10,20 @@
 //! - [`protocol`]: the task and the message lines;
 //! - [`limits`]: the rlimits, as arguments and as applied by the child;
 //! - [`runner`]: the parent side ([`MediaChild`]);
+//! - [`pool`]: children kept for the next photo or article ([`ChildPool`]);
 //! - [`failure`]: what an end means ([`Failure`], [`classify`]);
 //! - `child`: the child side ([`child_main`]).
 
 mod child;
 pub mod failure;
 pub mod limits;
+pub mod pool;
 pub mod protocol;
 pub mod runner;
 
 pub use child::child_main;
 pub use failure::{Failure, KillReason, VERDICT_CODES, classify};
 pub use limits::ChildLimits;
+pub use pool::ChildPool;
 pub use protocol::{Done, ImageFile, OutputFile, Task, Work};
 pub use runner::{Event, Finished, MediaChild, MediaProgram};

@@ -72,22 +72,47 @@ pub struct MediaChild {
     partial: Vec<u8>,
     stderr: Option<JoinHandle<()>>,
     stderr_tail: Arc<Mutex<VecDeque<String>>>,
-    answer: Option<Message>,
     protocol_error: Option<String>,
     killed_for: Option<KillReason>,
     limits: ChildLimits,
+    /// Tasks handed to this child so far.
+    tasks: u32,
+    /// The child's peak memory as its last answer reported it.
+    peak_rss_bytes: u64,
 }
 
 impl MediaChild {
-    /// Starts a child with `limits` and hands it `task`.
+    /// Starts a child with `limits` and hands it `task`, its only one.
     pub async fn spawn(
         program: &MediaProgram,
         limits: ChildLimits,
         task: &Task,
     ) -> std::io::Result<MediaChild> {
+        let mut child = MediaChild::launch(program, limits, &[]).await?;
+        child.send(task).await?;
+        Ok(child)
+    }
+
+    /// Starts a pooled child: confined to `pool_dir`, it does one task after another (each
+    /// given by `send`, each in a directory below `pool_dir`) until it is dropped.
+    pub async fn spawn_pooled(
+        program: &MediaProgram,
+        limits: ChildLimits,
+        pool_dir: &std::path::Path,
+    ) -> std::io::Result<MediaChild> {
+        let dir: OsString = pool_dir.as_os_str().to_owned();
+        MediaChild::launch(program, limits, &["--pool-dir".into(), dir]).await
+    }
+
+    async fn launch(
+        program: &MediaProgram,
+        limits: ChildLimits,
+        extra: &[OsString],
+    ) -> std::io::Result<MediaChild> {
         let mut child = Command::new(&program.path)
             .args(&program.args)
             .args(limits.to_args())
+            .args(extra)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -100,16 +125,13 @@ impl MediaChild {
             .id()
             .and_then(|id| i32::try_from(id).ok())
             .map(Pid::from_raw);
-        let (Some(mut stdin), Some(stdout), Some(stderr)) =
+        let (Some(stdin), Some(stdout), Some(stderr)) =
             (child.stdin.take(), child.stdout.take(), child.stderr.take())
         else {
             return Err(std::io::Error::other("the child's pipes were not opened"));
         };
         let stderr_tail = Arc::new(Mutex::new(VecDeque::new()));
         let stderr = tokio::spawn(keep_stderr(stderr, stderr_tail.clone(), group));
-        let line = serde_json::to_string(task).map_err(std::io::Error::other)?;
-        stdin.write_all(format!("{line}\n").as_bytes()).await?;
-        stdin.flush().await?;
         Ok(MediaChild {
             child,
             group,
@@ -118,11 +140,35 @@ impl MediaChild {
             partial: Vec::new(),
             stderr: Some(stderr),
             stderr_tail,
-            answer: None,
             protocol_error: None,
             killed_for: None,
             limits,
+            tasks: 0,
+            peak_rss_bytes: 0,
         })
+    }
+
+    /// Hands the child its next task.
+    pub async fn send(&mut self, task: &Task) -> std::io::Result<()> {
+        let Some(stdin) = self.stdin.as_mut() else {
+            return Err(std::io::Error::other("the child's stdin is closed"));
+        };
+        let line = serde_json::to_string(task).map_err(std::io::Error::other)?;
+        stdin.write_all(format!("{line}\n").as_bytes()).await?;
+        stdin.flush().await?;
+        self.killed_for = None;
+        self.tasks += 1;
+        Ok(())
+    }
+
+    /// Tasks handed to this child so far.
+    pub fn tasks(&self) -> u32 {
+        self.tasks
+    }
+
+    /// The child's peak resident memory as of its last answer.
+    pub fn peak_rss_bytes(&self) -> u64 {
+        self.peak_rss_bytes
     }
 
     /// The child's process id, while it runs.
@@ -168,8 +214,27 @@ impl MediaChild {
                         };
                     }
                     Some(Ok(Message::Progress { fraction })) => return Event::Progress(fraction),
-                    Some(Ok(answer)) => {
-                        self.answer = Some(answer);
+                    // The task's answer ends it; a pooled child then waits for the next.
+                    Some(Ok(Message::Done {
+                        result,
+                        peak_rss_bytes,
+                    })) => {
+                        self.peak_rss_bytes = peak_rss_bytes;
+                        return Event::Finished(Ok(Finished {
+                            done: result,
+                            peak_rss_bytes,
+                        }));
+                    }
+                    Some(Ok(Message::Refused {
+                        code,
+                        reason,
+                        transient,
+                    })) => {
+                        return Event::Finished(Err(if transient {
+                            Failure::Transient(reason)
+                        } else {
+                            Failure::Refused { code, reason }
+                        }));
                     }
                 },
                 Ok(None) => return Event::Finished(self.finish().await),
@@ -240,7 +305,8 @@ impl MediaChild {
         let ended = classify(
             status.code(),
             status.signal(),
-            self.answer.take(),
+            // An answer ends a task before its child's end: here there was none.
+            None,
             self.killed_for,
             &tail,
             &self.limits,

@@ -520,8 +520,14 @@ fn staging_leftovers(staging: &Path) -> Vec<String> {
         .map(|entries| {
             entries
                 .flatten()
+                .filter(|e| {
+                    let name = e.file_name();
+                    // A live worker's (empty) pool directory is not a leftover.
+                    let empty_dir =
+                        std::fs::read_dir(e.path()).is_ok_and(|mut d| d.next().is_none());
+                    name != ".owners" && name != "resumable" && !empty_dir
+                })
                 .map(|e| e.file_name().to_string_lossy().into_owned())
-                .filter(|name| name != ".owners" && name != "resumable")
                 .collect()
         })
         .unwrap_or_default();

@@ -35,11 +35,11 @@ pub async fn process(
     input: &Path,
 ) -> Result<ArticleDone, JobError> {
     let asset_id = record.asset.id.as_str();
-    let scratch = Scratch::new(ctx.store.staging_dir())?;
     let work = Work::Article {
         mime: record.asset.mime.clone(),
         limits: ctx.media.article.clone(),
     };
+    let scratch = Scratch::new(media_child::scratch_parent(ctx, &work))?;
     let outcome = media_child::run(ctx, job, asset_id, input, &scratch, work).await?;
     let ChildOutcome::Done(Done::Article {
         facts,

@@ -40,7 +40,8 @@ pub async fn run(
         out_dir: scratch.path.clone(),
         work,
     };
-    let mut child = MediaChild::spawn(&media.program, limits, &task)
+    let pool = media.pool_for(&task.work);
+    let mut child = start(media, pool, limits, &task)
         .await
         .map_err(|e| JobError::Transient(format!("starting the {kind} media process: {e}")))?;
     let mut started = Instant::now();
@@ -82,6 +83,15 @@ pub async fn run(
             }
         }
     };
+    // A clean answer (done or refused) leaves a pooled child ready for the next task.
+    if let Some(pool) = pool
+        && matches!(
+            ended,
+            Ok(_) | Err(Failure::Refused { .. } | Failure::Transient(_))
+        )
+    {
+        pool.give_back(child);
+    }
     match ended {
         Ok(finished) => {
             info!(
@@ -98,6 +108,36 @@ pub async fn run(
             code: failure.code().to_owned(),
             reason: failure.to_string(),
         }),
+    }
+}
+
+/// A child with the task in hand: a pooled one (an idle child that died meanwhile is replaced)
+/// or one of its own.
+async fn start(
+    media: &super::MediaLimits,
+    pool: Option<&vocweek_sandbox::ChildPool>,
+    limits: vocweek_sandbox::ChildLimits,
+    task: &Task,
+) -> std::io::Result<MediaChild> {
+    let Some(pool) = pool else {
+        return MediaChild::spawn(&media.program, limits, task).await;
+    };
+    let mut last = None;
+    for _ in 0..3 {
+        let mut child = pool.take().await?;
+        match child.send(task).await {
+            Ok(()) => return Ok(child),
+            Err(err) => last = Some(err),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other("no media child could take the task")))
+}
+
+/// The directory a task's scratch directory goes in: its pool's, or the staging directory.
+pub fn scratch_parent<'a>(ctx: &'a JobContext, work: &Work) -> &'a Path {
+    match ctx.media.pool_for(work) {
+        Some(pool) => pool.dir(),
+        None => ctx.store.staging_dir(),
     }
 }
 
@@ -127,8 +167,8 @@ pub struct Scratch {
 }
 
 impl Scratch {
-    pub fn new(staging: &Path) -> Result<Self, JobError> {
-        let path = staging.join(vocweek_storage::staging_owner::entry_name("media", ""));
+    pub fn new(parent: &Path) -> Result<Self, JobError> {
+        let path = parent.join(vocweek_storage::staging_owner::entry_name("media", ""));
         std::fs::create_dir_all(&path)
             .map_err(|e| JobError::Transient(format!("creating {}: {e}", path.display())))?;
         Ok(Scratch { path })

@@ -15,7 +15,7 @@ use vocweek_db::entities::job;
 use vocweek_db::jobs::NewJob;
 use vocweek_db::{Db, DbError};
 use vocweek_media::article::ArticleLimits;
-use vocweek_sandbox::{ChildLimits, MediaProgram, Work};
+use vocweek_sandbox::{ChildLimits, ChildPool, MediaProgram, Work};
 use vocweek_storage::{BlobStore, StorageError};
 
 pub use process_asset::{PROCESS_ASSET, ProcessAsset, process_asset_job};
@@ -79,7 +79,15 @@ pub struct MediaLimits {
     /// Transcodes at the same time (each keeps every core busy).
     pub video_permits: Arc<tokio::sync::Semaphore>,
     pub video_time_limit: TimeLimit,
+    /// Photo and article children kept between jobs (set by `with_pools`).
+    pools: Option<(ChildPool, ChildPool)>,
 }
+
+/// Tasks a pooled child does before it is replaced (what a long life could accumulate —
+/// fragmentation, a subverted decoder's state — ends with it).
+const POOL_TASKS: u32 = 32;
+/// A pooled child whose peak memory passed this is replaced rather than kept.
+const POOL_REUSE_BELOW: u64 = 512 * 1024 * 1024;
 
 /// The limits of each kind of media child.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -170,6 +178,33 @@ impl MediaLimits {
             video: vocweek_media::video::VideoSettings::default(),
             video_permits: Arc::new(tokio::sync::Semaphore::new(1)),
             video_time_limit: TimeLimit::default(),
+            pools: None,
+        }
+    }
+
+    /// Keeps photo and article children between jobs, in a directory of their own under
+    /// `staging` (named for this process, so the staging sweep removes it after a crash).
+    pub fn with_pools(mut self, staging: &std::path::Path) -> Self {
+        let pool = |limits: ChildLimits| {
+            let dir = staging.join(vocweek_storage::staging_owner::entry_name("media", "-pool"));
+            ChildPool::new(
+                self.program.clone(),
+                limits,
+                dir,
+                POOL_TASKS,
+                POOL_REUSE_BELOW,
+            )
+        };
+        self.pools = Some((pool(self.children.photo), pool(self.children.article)));
+        self
+    }
+
+    /// The pool for this kind of work, if it is pooled.
+    pub fn pool_for(&self, work: &Work) -> Option<&ChildPool> {
+        match (work, &self.pools) {
+            (Work::Photo { .. }, Some((photo, _))) => Some(photo),
+            (Work::Article { .. }, Some((_, article))) => Some(article),
+            _ => None,
         }
     }
 

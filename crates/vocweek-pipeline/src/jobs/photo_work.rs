@@ -25,10 +25,10 @@ pub async fn process(
     asset_id: &str,
     input: &Path,
 ) -> Result<PhotoDone, JobError> {
-    let scratch = Scratch::new(ctx.store.staging_dir())?;
     let work = Work::Photo {
         settings: ctx.media.photo.clone(),
     };
+    let scratch = Scratch::new(media_child::scratch_parent(ctx, &work))?;
     let outcome = media_child::run(ctx, job, asset_id, input, &scratch, work).await?;
     let ChildOutcome::Done(Done::Photo {
         facts,

@@ -21,11 +21,14 @@ use output::Reporter;
 /// recurse (the PDF guard keeps their depth bounded); it counts in the memory limit.
 const WORK_STACK_BYTES: usize = 16 * 1024 * 1024;
 
-/// Runs a media child with the arguments after `media-run`. Exit code 0 whenever an answer
-/// (done or refused) was written; 2 for a bad invocation or an unreadable task.
+/// Runs a media child with the arguments after `media-run`. Without `--pool-dir` it does one
+/// task and confines itself to that task's directory; with it (a pooled child) it confines
+/// itself to that directory and does the tasks it is given, each in a directory below it,
+/// until its stdin ends. Exit code 0 after its last answer; 2 for a bad invocation or an
+/// unreadable task; 101 when the work panicked.
 pub fn child_main(args: &[String]) -> ExitCode {
-    let limits = match parse_args(args) {
-        Ok(limits) => limits,
+    let (limits, pool_dir) = match parse_args(args) {
+        Ok(parsed) => parsed,
         Err(message) => {
             eprintln!("media-run: {message}");
             return ExitCode::from(2);
@@ -35,21 +38,48 @@ pub fn child_main(args: &[String]) -> ExitCode {
         eprintln!("media-run: cannot limit this process: {err}");
         return ExitCode::from(2);
     }
-    let mut line = String::new();
-    let stdin = std::io::stdin();
-    if stdin.lock().read_line(&mut line).is_err() {
-        eprintln!("media-run: cannot read the task");
-        return ExitCode::from(2);
+    if let Some(dir) = &pool_dir {
+        confine::to_out_dir(dir);
     }
-    let task: Task = match serde_json::from_str(&line) {
-        Ok(task) => task,
-        Err(err) => {
-            eprintln!("media-run: the task is not valid: {err}");
-            return ExitCode::from(2);
-        }
-    };
-    confine::to_out_dir(&task.out_dir);
     let reporter = Reporter::new();
+    loop {
+        let mut line = String::new();
+        match std::io::stdin().lock().read_line(&mut line) {
+            Ok(0) => return ExitCode::SUCCESS,
+            Ok(_) => {}
+            Err(_) => {
+                eprintln!("media-run: cannot read the task");
+                return ExitCode::from(2);
+            }
+        }
+        let task: Task = match serde_json::from_str(&line) {
+            Ok(task) => task,
+            Err(err) => {
+                eprintln!("media-run: the task is not valid: {err}");
+                return ExitCode::from(2);
+            }
+        };
+        match &pool_dir {
+            Some(dir) if !task.out_dir.starts_with(dir) => {
+                eprintln!("media-run: a task outside the pool's directory");
+                return ExitCode::from(2);
+            }
+            Some(_) => {}
+            None => confine::to_out_dir(&task.out_dir),
+        }
+        match run_on_work_thread(task, &reporter) {
+            Ok(()) => {}
+            Err(code) => return code,
+        }
+        if pool_dir.is_none() {
+            return ExitCode::SUCCESS;
+        }
+    }
+}
+
+/// Does one task on a thread with a large stack and answers. A panic ends the process (the
+/// parent reads the message on stderr and records a crash).
+fn run_on_work_thread(task: Task, reporter: &Reporter) -> Result<(), ExitCode> {
     let work = {
         let reporter = reporter.clone();
         std::thread::Builder::new()
@@ -61,7 +91,7 @@ pub fn child_main(args: &[String]) -> ExitCode {
         Ok(handle) => handle.join(),
         Err(err) => {
             eprintln!("media-run: cannot start the work thread: {err}");
-            return ExitCode::from(2);
+            return Err(ExitCode::from(2));
         }
     };
     match outcome {
@@ -70,11 +100,9 @@ pub fn child_main(args: &[String]) -> ExitCode {
             peak_rss_bytes: output::peak_rss_bytes(),
         }),
         Ok(Err(err)) => reporter.send(&refusal(&err)),
-        // A panic already printed its message on stderr; the parent reads it there and
-        // records a crash: end like one.
-        Err(_) => return ExitCode::from(101),
+        Err(_) => return Err(ExitCode::from(101)),
     }
-    ExitCode::SUCCESS
+    Ok(())
 }
 
 fn run(task: &Task, reporter: &Reporter) -> Result<crate::protocol::Done, MediaError> {
@@ -105,19 +133,21 @@ fn refusal(err: &MediaError) -> Message {
     }
 }
 
-fn parse_args(args: &[String]) -> Result<ChildLimits, String> {
+fn parse_args(args: &[String]) -> Result<(ChildLimits, Option<std::path::PathBuf>), String> {
     let mut limits = ChildLimits {
         memory_bytes: 0,
         cpu_seconds: 0,
         file_size_bytes: 0,
     };
+    let mut pool_dir = None;
     let mut rest = args.iter();
     while let Some(flag) = rest.next() {
-        let value = rest
-            .next()
-            .ok_or_else(|| format!("{flag} needs a value"))?
-            .parse::<u64>()
-            .map_err(|e| format!("{flag}: {e}"))?;
+        let text = rest.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        if flag == "--pool-dir" {
+            pool_dir = Some(std::path::PathBuf::from(text));
+            continue;
+        }
+        let value = text.parse::<u64>().map_err(|e| format!("{flag}: {e}"))?;
         match flag.as_str() {
             "--memory-bytes" => limits.memory_bytes = value,
             "--cpu-seconds" => limits.cpu_seconds = value,
@@ -128,7 +158,7 @@ fn parse_args(args: &[String]) -> Result<ChildLimits, String> {
     if limits.memory_bytes == 0 || limits.cpu_seconds == 0 || limits.file_size_bytes == 0 {
         return Err("--memory-bytes, --cpu-seconds and --file-size-bytes are required".to_owned());
     }
-    Ok(limits)
+    Ok((limits, pool_dir))
 }
 
 #[cfg(test)]
@@ -147,7 +177,13 @@ mod tests {
             .into_iter()
             .map(|a| a.to_string_lossy().into_owned())
             .collect();
-        assert_eq!(parse_args(&args).unwrap(), limits);
+        assert_eq!(parse_args(&args).unwrap(), (limits, None));
+        let mut pooled = args.clone();
+        pooled.extend(["--pool-dir".to_owned(), "/tmp/pool".to_owned()]);
+        assert_eq!(
+            parse_args(&pooled).unwrap(),
+            (limits, Some("/tmp/pool".into()))
+        );
         assert!(parse_args(&["--memory-bytes".to_owned()]).is_err());
         assert!(parse_args(&[]).is_err());
     }

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
-use vocweek_sandbox::{ChildLimits, Done, Event, MediaChild, MediaProgram, Task, Work};
+use vocweek_sandbox::{ChildPool, Done, Event, MediaChild, MediaProgram, Task, Work};
 
 use crate::config::Config;
 
@@ -19,8 +19,16 @@ pub async fn thumbnails(
     jobs: Option<usize>,
 ) -> anyhow::Result<ExitCode> {
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    let program = Arc::new(MediaProgram::this_binary()?);
     let limits = config.media.budgets()?.photo;
+    // Children kept from photo to photo, as the service keeps them.
+    let pool_dir = out.join(vocweek_storage::staging_owner::entry_name("media", "-pool"));
+    let pool = Arc::new(ChildPool::new(
+        MediaProgram::this_binary()?,
+        limits,
+        pool_dir.clone(),
+        32,
+        512 * 1024 * 1024,
+    ));
     let settings = config.photos.settings()?;
     let permits = Arc::new(tokio::sync::Semaphore::new(
         jobs.unwrap_or(config.photos.concurrency).max(1),
@@ -28,12 +36,12 @@ pub async fn thumbnails(
     let mut running = tokio::task::JoinSet::new();
     for file in files {
         let permit = permits.clone().acquire_owned().await?;
-        let (program, file, out) = (program.clone(), file.clone(), out.to_path_buf());
+        let (pool, file, out) = (pool.clone(), file.clone(), out.to_path_buf());
         let work = Work::Photo {
             settings: settings.clone(),
         };
         running.spawn(async move {
-            let result = one_photo(&program, limits, &file, &out, work).await;
+            let result = one_photo(&pool, &file, &out, work).await;
             drop(permit);
             if let Err(err) = &result {
                 eprintln!("{}: {err:#}", file.display());
@@ -47,6 +55,8 @@ pub async fn thumbnails(
             failed += 1;
         }
     }
+    drop(pool);
+    let _ = std::fs::remove_dir_all(&pool_dir);
     Ok(if failed == 0 {
         ExitCode::SUCCESS
     } else {
@@ -54,21 +64,26 @@ pub async fn thumbnails(
     })
 }
 
-async fn one_photo(
-    program: &MediaProgram,
-    limits: ChildLimits,
-    file: &Path,
-    out: &Path,
-    work: Work,
-) -> anyhow::Result<()> {
-    let scratch = out.join(vocweek_storage::staging_owner::entry_name("media", ""));
+async fn one_photo(pool: &ChildPool, file: &Path, out: &Path, work: Work) -> anyhow::Result<()> {
+    std::fs::create_dir_all(pool.dir())?;
+    let scratch = pool
+        .dir()
+        .join(vocweek_storage::staging_owner::entry_name("media", ""));
     std::fs::create_dir_all(&scratch)?;
     let task = Task {
         input: std::fs::canonicalize(file)?,
         out_dir: scratch.clone(),
         work,
     };
-    let result = run_child(program, limits, &task, |_| {}).await;
+    let mut child = pool
+        .take()
+        .await
+        .context("cannot start the media process")?;
+    child.send(&task).await?;
+    let result = finish(&mut child, |_| {}).await;
+    if result.is_ok() {
+        pool.give_back(child);
+    }
     let stem = file
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -114,7 +129,10 @@ pub async fn transcode(config: &Config, file: &Path, out: &Path) -> anyhow::Resu
         },
     };
     let limits = config.media.budgets()?.video;
-    let result = run_child(&program, limits, &task, |fraction| {
+    let mut child = MediaChild::spawn(&program, limits, &task)
+        .await
+        .context("cannot start the media process")?;
+    let result = finish(&mut child, |fraction| {
         eprint!("\r{:5.1} %", fraction * 100.0);
     })
     .await;
@@ -134,16 +152,8 @@ pub async fn transcode(config: &Config, file: &Path, out: &Path) -> anyhow::Resu
     }
 }
 
-/// Runs one child to its end, admitting a photo's decode at once.
-async fn run_child(
-    program: &MediaProgram,
-    limits: ChildLimits,
-    task: &Task,
-    mut progress: impl FnMut(f64),
-) -> anyhow::Result<Done> {
-    let mut child = MediaChild::spawn(program, limits, task)
-        .await
-        .context("cannot start the media process")?;
+/// Follows a child to the end of its task, admitting a photo's decode at once.
+async fn finish(child: &mut MediaChild, mut progress: impl FnMut(f64)) -> anyhow::Result<Done> {
     loop {
         match child.next().await {
             Event::Admit(_) => child.admit().await?,
