@@ -54,7 +54,8 @@ ffmpeg -hide_banner -nostdin -loglevel error -y \
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 
 # measure RUNS COMMAND...: prints "<median seconds> <largest peak KiB>"; the peak is of the
-# process and of its largest waited child (GNU time's %M covers both).
+# vocweek process itself (GNU time's %M), so with --isolated it leaves the children out: it
+# shows what the server process saves, not the total.
 measure() {
   local runs=$1; shift
   : > "$work/times"
