@@ -15,6 +15,8 @@ drop_test_databases
 ensure_debian_packages libreoffice-writer-nogui libreoffice-calc-nogui
 # ImageMagick writes the AVIF test picture.
 command -v convert >/dev/null 2>&1 || ensure_debian_packages imagemagick
+# qpdf encrypts the test PDFs (owner-only AES-128/256, a user password).
+command -v qpdf >/dev/null 2>&1 || ensure_debian_packages qpdf
 # The ffmpeg and ffprobe CLIs make the video tests' inputs and check what we produce.
 command -v ffprobe >/dev/null 2>&1 || ensure_debian_packages ffmpeg
 # Browser tests: Debian's Chromium driven by playwright-core; tus-js-client for the resumable

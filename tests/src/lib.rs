@@ -8,6 +8,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod conformance_corpus;
 pub mod documents;
 pub mod flaky_network;
 pub mod garage;

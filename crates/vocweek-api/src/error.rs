@@ -3,6 +3,7 @@ use actix_web::{HttpResponse, ResponseError};
 use serde_json::{Value, json};
 use vocweek_db::DbError;
 use vocweek_domain::DomainError;
+use vocweek_messages::{Arg, Lang};
 use vocweek_pipeline::IngestError;
 
 /// Every error the API answers with: `{"error":{"code","message","details"}}`.
@@ -30,16 +31,43 @@ impl ApiError {
         self
     }
 
-    /// The error as a page of the web side (the message is the API's, for whoever helps).
+    /// The same error told in `lang` from the message catalog (code, status and details
+    /// unchanged). English keeps the API's own, more specific message.
+    pub fn told_in(&self, lang: Lang) -> ApiError {
+        if lang == Lang::En {
+            return self.clone();
+        }
+        let mut told = self.clone();
+        told.message = self.sentence(lang);
+        told
+    }
+
+    /// The catalog's sentence for this error: its code's (with the details' figures), or for a
+    /// refused file the reason's, or a general one that names the code.
+    fn sentence(&self, lang: Lang) -> String {
+        let details = &self.details;
+        let mut args: Vec<(&str, Arg)> = Vec::new();
+        if let Some(limit) = details["limit_bytes"].as_u64() {
+            args.push(("limit_mib", Arg::from(limit.div_ceil(1 << 20))));
+        }
+        if let Some(seconds) = details["retry_after_seconds"].as_u64() {
+            args.push(("retry_after_seconds", Arg::from(seconds)));
+        }
+        let reason = details["reason"]
+            .as_str()
+            .filter(|_| self.code == "unsupported-media-type");
+        vocweek_messages::error(lang, self.code, &args)
+            .or_else(|| reason.map(|reason| vocweek_messages::failure(lang, reason)))
+            .or_else(|| vocweek_messages::error(lang, "other", &[("code", Arg::from(self.code))]))
+            .unwrap_or_else(|| self.message.clone())
+    }
+
+    /// The error as a page of the web side, in Chinese (the code stays for whoever helps).
     pub fn page(&self) -> HttpResponse {
         if self.status.is_server_error() {
             tracing::error!(code = self.code, message = %self.message, "page failed");
         }
-        let text = if self.status.is_server_error() {
-            "系统错误，请稍后重试。".to_owned()
-        } else {
-            format!("请求未能完成：{}", self.message)
-        };
+        let text = self.sentence(Lang::ZhCn);
         HttpResponse::build(self.status)
             .content_type("text/html; charset=utf-8")
             .body(crate::web::page(
@@ -230,6 +258,25 @@ impl From<IngestError> for ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errors_are_told_in_chinese_from_the_catalog() {
+        let too_large = IngestError::TooLarge {
+            kind: "photo",
+            limit: 50 << 20,
+        };
+        let told = ApiError::from(too_large).told_in(Lang::ZhCn);
+        assert_eq!(told.code, "payload-too-large");
+        assert_eq!(told.message, "文件超过该类素材的大小上限（50 MiB）。");
+        let doc = ApiError::from(IngestError::Media(vocweek_media::MediaError::LegacyOffice));
+        assert!(doc.told_in(Lang::ZhCn).message.contains(".docx"), "{doc:?}");
+        assert!(doc.told_in(Lang::En).message.contains("old Office"));
+        let odd = ApiError::bad_request("head-too-large", "x");
+        assert_eq!(
+            odd.told_in(Lang::ZhCn).message,
+            "请求未能完成（代码 head-too-large）。"
+        );
+    }
 
     #[test]
     fn outages_are_503_with_retry_after_and_a_full_disk_is_507() {

@@ -88,8 +88,12 @@ pub enum Audience {
 /// Why processing failed.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FailureJson {
+    /// Stable, for programs (`image-too-large`).
     pub code: String,
+    /// The technical detail, in English (what exactly was wrong with the file).
     pub reason: String,
+    /// For people, in Chinese (the campaign's language): what happened and what to do.
+    pub message: String,
 }
 
 impl AssetJson {
@@ -126,6 +130,7 @@ impl AssetJson {
             })
             .collect();
         let failure = asset.failure_code.map(|code| FailureJson {
+            message: vocweek_messages::failure(vocweek_messages::Lang::ZhCn, &code),
             code,
             reason: asset.failure_reason.unwrap_or_default(),
         });

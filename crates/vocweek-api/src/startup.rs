@@ -6,7 +6,7 @@ use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpRequest, HttpServer, web};
 
-use crate::middleware::{catch_panic, record_metrics, request_span};
+use crate::middleware::{catch_panic, localize_errors, record_metrics, request_span};
 use crate::{ApiError, AppState, routes};
 
 /// Extra routes mounted next to the API (the web queue in a later issue; tests use it too).
@@ -32,6 +32,7 @@ pub fn build_server(
             .app_data(web::QueryConfig::default().error_handler(query_error))
             .app_data(web::PathConfig::default().error_handler(path_error))
             .wrap(from_fn(catch_panic))
+            .wrap(from_fn(localize_errors))
             .wrap(from_fn(record_metrics))
             .wrap(from_fn(request_span))
             .configure(routes::configure)

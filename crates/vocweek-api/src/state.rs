@@ -32,4 +32,30 @@ impl AppState {
         }
         decided
     }
+
+    /// An editor chooses picture `number` of an article into the queue (see
+    /// `vocweek_pipeline::jobs::article_pictures`); answers the photo item's id.
+    pub async fn choose_picture(
+        &self,
+        article: &vocweek_db::assets::AssetRecord,
+        number: usize,
+        actor: vocweek_db::audit::Actor,
+    ) -> Result<String, crate::ApiError> {
+        use vocweek_pipeline::jobs::article_pictures::{PromoteError, promote_picture};
+        let chosen = promote_picture(
+            &self.db,
+            self.store.as_ref(),
+            article,
+            number,
+            actor,
+            self.ingestor.max_attempts(),
+        )
+        .await;
+        match chosen {
+            Ok(id) => Ok(id),
+            Err(PromoteError::NoSuchPicture(_)) => Err(crate::ApiError::not_found("picture")),
+            Err(PromoteError::Database(err)) => Err(err.into()),
+            Err(PromoteError::Job(err)) => Err(crate::ApiError::internal(&err)),
+        }
+    }
 }

@@ -4,22 +4,8 @@
 (() => {
   const $ = (id) => document.getElementById(id);
   const STATUS = { missing: '未报送', draft: '草稿（未提交）', on_time: '已按时报送', late: '已报送（逾期）' };
-  const ERRORS = {
-    'unsupported-media-type': '文件类型不支持（请上传 Word、PDF、文本或网页文件）',
-    'kind-mismatch': '请上传文档（Word、PDF、文本或网页），不是图片或视频',
-    'payload-too-large': '文件超过大小上限',
-    'empty-file': '文件为空',
-    'version-conflict': '表格已被他人修改，请刷新后重试',
-    'already-submitted': '统计表已正式提交；如需更正，请修改后再次正式提交',
-    'not-a-reporting-unit': '本单位无需报送此项',
-    'campaign-closed': '该届活动周的报送已关闭',
-    'nothing-to-save': '请填写专题网站或联络员信息',
-    'multiple-files': '每次只能上传一个文件',
-    'missing-file': '请选择文件',
-    'invalid-token': '令牌无效',
-    'token-revoked': '令牌已吊销',
-    'token-expired': '令牌已过期',
-  };
+  // Refusals are told in Chinese by the server's message catalog when asked in Chinese.
+  const CHINESE = { 'Accept-Language': 'zh-CN' };
   let token = sessionStorage.getItem('vocweek-token');
   let report = null;
 
@@ -27,7 +13,7 @@
     new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
 
   async function call(method, path, body) {
-    const init = { method, headers: { Authorization: `Bearer ${token}` } };
+    const init = { method, headers: { ...CHINESE, Authorization: `Bearer ${token}` } };
     if (body instanceof FormData) {
       init.body = body;
     } else if (body !== undefined) {
@@ -38,8 +24,7 @@
     const answer = await response.json().catch(() => ({}));
     if (!response.ok) {
       const error = new Error(
-        ERRORS[answer.error && answer.error.code] ||
-          (answer.error && answer.error.message) || `HTTP ${response.status}`,
+        (answer.error && answer.error.message) || `HTTP ${response.status}`,
       );
       error.status = response.status;
       error.problems = (answer.error && answer.error.details && answer.error.details.problems) || [];

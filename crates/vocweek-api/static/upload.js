@@ -8,25 +8,12 @@
     returned: '已退回', recommended: '已推荐', failed: '处理失败',
   };
   const KINDS = { photo: '图片', video: '视频', article: '文章' };
-  // The API's stable error codes, said in Chinese; the server's English message is the fallback.
-  const ERRORS = {
-    'unsupported-media-type': '文件类型不支持（请上传图片、视频或文章）',
-    'kind-mismatch': '文件内容与声明的类型不符',
-    'payload-too-large': '文件超过大小上限',
-    'empty-file': '文件为空',
-    'unknown-tag': '标签不在本届活动周的词表中',
-    'missing-title': '缺少标题',
-    'title-too-long': '标题超过 200 字',
-    'upload-expired': '上传已过期，请重新选择文件',
-    'upload-refused': '文件未被接收',
-    'invalid-token': '令牌无效',
-    'token-revoked': '令牌已吊销',
-    'token-expired': '令牌已过期',
-  };
+  // Refusals are told in Chinese by the server's message catalog when asked in Chinese.
+  const CHINESE = { 'Accept-Language': 'zh-CN' };
   let token = sessionStorage.getItem('vocweek-token');
 
   const api = async (path) => {
-    const response = await fetch(path, { headers: { Authorization: `Bearer ${token}` } });
+    const response = await fetch(path, { headers: { ...CHINESE, Authorization: `Bearer ${token}` } });
     if (!response.ok) {
       const body = await response.json().catch(() => ({}));
       const error = new Error((body.error && body.error.message) || `HTTP ${response.status}`);
@@ -77,7 +64,7 @@
       row.dataset.id = item.id;
       const state = item.state === 'processing' && item.progress != null
         ? `处理中 ${Math.round(item.progress)}%` : (STATES[item.state] || item.state);
-      const note = item.state === 'failed' && item.failure ? item.failure.reason : (item.review_note || '');
+      const note = item.state === 'failed' && item.failure ? item.failure.message : (item.review_note || '');
       for (const text of [item.title, KINDS[item.kind] || item.kind, state, note, beijingTime(item.created_at)]) {
         const cell = document.createElement('td');
         cell.textContent = text;
@@ -126,7 +113,7 @@
       endpoint: '/api/v1/uploads/',
       chunkSize: 8 * 1024 * 1024,
       retryDelays: [0, 1000, 3000, 5000, 10000, 20000, 30000, 60000],
-      headers: { Authorization: `Bearer ${token}` },
+      headers: { ...CHINESE, Authorization: `Bearer ${token}` },
       metadata,
       // Same file, same unit: pick up an interrupted upload even after the page was closed.
       storeFingerprintForResuming: true,
@@ -147,7 +134,7 @@
         let message = '上传失败';
         try {
           const body = JSON.parse(error.originalResponse.getBody());
-          message = `上传失败：${ERRORS[body.error.code] || body.error.message}`;
+          message = `上传失败：${body.error.message}`;
         } catch (_) { /* a network error has no body */ }
         row.item.classList.add('failed');
         row.status.textContent = ` ${message}`;

@@ -2,6 +2,7 @@
 //! The same code runs on SQLite (the embedded default) and PostgreSQL.
 
 pub mod accounts;
+mod article_pictures;
 pub mod assets;
 pub mod audit;
 pub mod batches;

@@ -20,7 +20,7 @@ pub use campaign::{CampaignSeed, builtin_campaigns};
 pub use clock::Clock;
 pub use error::DomainError;
 pub use local_time::{parse_date, parse_timestamp, today_in_shanghai};
-pub use review::ReviewAction;
+pub use review::{HISTORY_ACTIONS, ReviewAction};
 pub use role::Role;
 pub use tags::{TagChange, TagInput, Tags};
 pub use unit_kind::{Desk, UnitKind};

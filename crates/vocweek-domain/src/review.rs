@@ -62,6 +62,20 @@ impl ReviewAction {
     }
 }
 
+/// The entries of an asset's history besides the editors' decisions ([`ReviewAction`]):
+/// what the pipeline and the units did. Stored as these strings; shown through the catalog.
+pub const HISTORY_ACTIONS: [&str; 9] = [
+    "uploaded",
+    "duplicate_submitted",
+    "processed",
+    "processing_failed",
+    "edited",
+    "resubmitted",
+    "deleted",
+    "sent_to_ministry",
+    "picture_chosen",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,6 +10,12 @@ pub enum MediaError {
     Svg,
     #[error("unsupported file type: {0}")]
     Unsupported(String),
+    /// An old binary Office or WPS document (OLE2 compound file): a frequent upload from
+    /// units whose computers still save `.doc`, told apart so the reason can say what to do.
+    #[error(
+        "old Office/WPS files (.doc, .wps, .xls, .ppt) are not accepted; save the document as .docx or PDF"
+    )]
+    LegacyOffice,
     #[error("the file no longer matches what was uploaded: {0}")]
     Changed(String),
     #[error("cannot read the file: {0}")]
@@ -49,6 +55,10 @@ pub enum MediaError {
     ArticleTooLarge(String),
     #[error("{0}")]
     ArticleUnsupported(String),
+    /// An encrypted PDF that the empty user password does not open (one that only restricts
+    /// editing or printing opens with it, as in any reader, and is accepted).
+    #[error("the PDF needs a password to open; send it without a password")]
+    ArticlePasswordProtected,
     /// The container cannot be opened or parsed (an MP4 cut before its index, not a video).
     #[error("{0}")]
     VideoUnreadable(String),
@@ -76,12 +86,88 @@ pub enum MediaError {
 }
 
 impl MediaError {
+    /// One error of each kind, for tests that walk every code (the message catalog's).
+    pub fn one_of_each() -> Vec<MediaError> {
+        let text = String::new;
+        let each = vec![
+            MediaError::Empty,
+            MediaError::Executable,
+            MediaError::Svg,
+            MediaError::Unsupported(text()),
+            MediaError::LegacyOffice,
+            MediaError::Changed(text()),
+            MediaError::Unreadable(text()),
+            MediaError::ImageTooLarge {
+                width: 0,
+                height: 0,
+                max_pixels: 0,
+                max_side: 0,
+            },
+            MediaError::ImageDecodeBudget {
+                width: 0,
+                height: 0,
+                needed: 0,
+                limit: 0,
+            },
+            MediaError::ImageCorrupt(text()),
+            MediaError::ImageTruncated(text()),
+            MediaError::ImageUnsupported(text()),
+            MediaError::ArticleCorrupt(text()),
+            MediaError::ArticleTooLarge(text()),
+            MediaError::ArticleUnsupported(text()),
+            MediaError::ArticlePasswordProtected,
+            MediaError::VideoUnreadable(text()),
+            MediaError::VideoNoStreams(text()),
+            MediaError::VideoUnsupportedCodec(text()),
+            MediaError::VideoTooLarge {
+                width: 0,
+                height: 0,
+                max_pixels: 0,
+                max_side: 0,
+            },
+            MediaError::VideoCorrupt(text()),
+            MediaError::Cancelled,
+            MediaError::Internal(text()),
+        ];
+        // Written without a wildcard, so that a new variant fails to compile here until it
+        // is in the list above too.
+        for error in &each {
+            match error {
+                MediaError::Empty
+                | MediaError::Executable
+                | MediaError::Svg
+                | MediaError::Unsupported(_)
+                | MediaError::LegacyOffice
+                | MediaError::Changed(_)
+                | MediaError::Unreadable(_)
+                | MediaError::ImageTooLarge { .. }
+                | MediaError::ImageDecodeBudget { .. }
+                | MediaError::ImageCorrupt(_)
+                | MediaError::ImageTruncated(_)
+                | MediaError::ImageUnsupported(_)
+                | MediaError::ArticleCorrupt(_)
+                | MediaError::ArticleTooLarge(_)
+                | MediaError::ArticleUnsupported(_)
+                | MediaError::ArticlePasswordProtected
+                | MediaError::VideoUnreadable(_)
+                | MediaError::VideoNoStreams(_)
+                | MediaError::VideoUnsupportedCodec(_)
+                | MediaError::VideoTooLarge { .. }
+                | MediaError::VideoCorrupt(_)
+                | MediaError::Cancelled
+                | MediaError::Internal(_) => {}
+            }
+        }
+        each
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             MediaError::Empty => "empty-file",
             MediaError::Executable => "executable-refused",
             MediaError::Svg => "svg-refused",
             MediaError::Unsupported(_) => "unsupported-media-type",
+            MediaError::LegacyOffice => "legacy-office-file",
             MediaError::Changed(_) => "media-changed",
             MediaError::Unreadable(_) => "media-unreadable",
             MediaError::ImageTooLarge { .. } | MediaError::ImageDecodeBudget { .. } => {
@@ -93,6 +179,7 @@ impl MediaError {
             MediaError::ArticleCorrupt(_) => "article-corrupt",
             MediaError::ArticleTooLarge(_) => "article-too-large",
             MediaError::ArticleUnsupported(_) => "article-unsupported",
+            MediaError::ArticlePasswordProtected => "article-password-protected",
             MediaError::VideoUnreadable(_) => "video-unreadable",
             MediaError::VideoNoStreams(_) => "video-no-streams",
             MediaError::VideoUnsupportedCodec(_) => "video-unsupported-codec",

@@ -29,6 +29,12 @@ const fn video(mime: &'static str) -> Sniffed {
     }
 }
 
+/// Sound alone goes the video way: an audio-only HLS rung and a download (an interview, a
+/// speech at the opening ceremony, a broadcast's sound track).
+const fn sound(mime: &'static str) -> Sniffed {
+    video(mime)
+}
+
 const fn article(mime: &'static str) -> Sniffed {
     Sniffed {
         kind: AssetKind::Article,
@@ -60,6 +66,30 @@ fn binary_signature(head: &[u8]) -> Result<Option<Sniffed>, MediaError> {
         photo("image/webp")
     } else if at(0, b"RIFF") && at(8, b"AVI ") {
         video("video/x-msvideo")
+    } else if at(0, b"RIFF") && at(8, b"WAVE") {
+        sound("audio/wav")
+    } else if at(0, b"FORM") && (at(8, b"AIFF") || at(8, b"AIFC")) {
+        sound("audio/aiff")
+    } else if at(0, b"fLaC") {
+        sound("audio/flac")
+    } else if at(0, b"OggS") {
+        if contains(&head[..head.len().min(128)], b"theora") {
+            video("video/ogg")
+        } else {
+            sound("audio/ogg")
+        }
+    } else if at(0, b"ID3") {
+        // An ID3v2 tag leads most MP3 files (title, artist, cover picture).
+        sound("audio/mpeg")
+    } else if at(0, b"#!AMR") {
+        // Before the executable check: phone voice recordings start with "#!".
+        sound("audio/amr")
+    } else if at(0, &ASF_GUID) {
+        video("video/x-ms-asf")
+    } else if let Some(found) = mpeg_audio(head) {
+        found
+    } else if at(0, &OLE2_COMPOUND_FILE) {
+        return Err(MediaError::LegacyOffice);
     } else if at(0, b"II*\0") || at(0, b"MM\0*") {
         photo("image/tiff")
     } else if at(4, b"ftyp") {
@@ -120,6 +150,9 @@ fn iso_media(head: &[u8]) -> Result<Sniffed, MediaError> {
     if has(&[b"mif1", b"msf1"]) {
         return Ok(photo("image/heif"));
     }
+    if has(&[b"M4A ", b"M4B ", b"M4P ", b"F4A "]) && !has(&[b"M4V ", b"avc1"]) {
+        return Ok(sound("audio/mp4"));
+    }
     if major == b"qt  " {
         return Ok(video("video/quicktime"));
     }
@@ -134,6 +167,42 @@ fn iso_media(head: &[u8]) -> Result<Sniffed, MediaError> {
         "ISO media with brand '{}'",
         String::from_utf8_lossy(major)
     )))
+}
+
+/// Windows Media (WMV, WMA): the ASF header object's GUID.
+const ASF_GUID: [u8; 16] = [
+    0x30, 0x26, 0xB2, 0x75, 0x8E, 0x66, 0xCF, 0x11, 0xA6, 0xD9, 0x00, 0xAA, 0x00, 0x62, 0xCE, 0x6C,
+];
+
+/// Old binary Office and WPS documents (.doc, .xls, .ppt, .wps) are OLE2 compound files.
+const OLE2_COMPOUND_FILE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// A bare MPEG audio frame (MP3 without a tag) or an AAC ADTS frame: an 11-bit sync word,
+/// then fields whose reserved values are checked so that random bytes rarely pass. Two
+/// frames in a row are required when the head holds more than one.
+fn mpeg_audio(head: &[u8]) -> Option<Sniffed> {
+    let header = head.get(0..4)?;
+    // FF FE is also UTF-16 LE's byte-order mark (a Chinese text starting with 全 reads as a
+    // layer I frame header): text with a BOM is never taken for sound.
+    if header[0] != 0xFF || header[1] & 0xE0 != 0xE0 || header[1] == 0xFE {
+        return None;
+    }
+    let layer = (header[1] >> 1) & 0b11;
+    if layer == 0 {
+        // ADTS: MPEG version bits any, layer 00, sampling index below 13.
+        let sampling = (header[2] >> 2) & 0b1111;
+        let length = (usize::from(header[3] & 0b11) << 11)
+            | (usize::from(*head.get(4)?) << 3)
+            | usize::from(head.get(5)? >> 5);
+        let next_ok =
+            head.len() < length + 2 || (head[length] == 0xFF && head[length + 1] & 0xF6 == 0xF0);
+        return (sampling < 13 && length > 7 && next_ok).then_some(sound("audio/aac"));
+    }
+    let version = (header[1] >> 3) & 0b11;
+    let bitrate = header[2] >> 4;
+    let sampling = (header[2] >> 2) & 0b11;
+    (version != 0b01 && bitrate != 0 && bitrate != 0b1111 && sampling != 0b11)
+        .then_some(sound("audio/mpeg"))
 }
 
 /// MPEG transport stream: a 0x47 sync byte every 188 bytes.
@@ -176,7 +245,10 @@ fn text_type(head: &[u8], filename: &str) -> Result<Sniffed, MediaError> {
         cut -= 1;
     }
     let start = &start[..cut];
-    if start.contains("<svg") {
+    // An SVG document of its own (which can carry scripts) is refused, whatever it holds
+    // (`<foreignObject><body>` inside one must not make it a page). An HTML page may hold
+    // inline SVG (charts, icons): the article extractor drops it.
+    if first_element(start).is_some_and(|name| name == "svg" || name.ends_with(":svg")) {
         return Err(MediaError::Svg);
     }
     if start.starts_with("<!doctype html")
@@ -191,6 +263,22 @@ fn text_type(head: &[u8], filename: &str) -> Result<Sniffed, MediaError> {
         return Ok(article("text/markdown"));
     }
     Ok(article("text/plain"))
+}
+
+/// The first element's name (lower-cased text), past `<?…?>`, `<!…>` and comments.
+fn first_element(text: &str) -> Option<&str> {
+    let mut rest = text;
+    loop {
+        rest = &rest[rest.find('<')? + 1..];
+        if let Some(after) = rest.strip_prefix("!--") {
+            rest = after.split_once("-->").map_or("", |(_, after)| after);
+        } else if rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            let end = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, ':' | '-' | '_')))
+                .unwrap_or(rest.len());
+            return Some(&rest[..end]);
+        }
+    }
 }
 
 fn decode_text(head: &[u8]) -> Option<String> {
@@ -359,6 +447,62 @@ mod tests {
     fn gbk_text_is_an_article() {
         let (gbk, _, _) = encoding_rs::GB18030.encode("山东省2021年职业教育活动周实施方案");
         assert_eq!(sniff(&gbk, "plan.txt").unwrap().mime, "text/plain");
+    }
+
+    #[test]
+    fn sound_by_signature() {
+        let sound = |head: &[u8]| sniff(head, "a.bin").map(|found| (found.kind, found.mime));
+        assert_eq!(
+            sound(b"RIFF\0\0\0\0WAVEfmt "),
+            Ok((AssetKind::Video, "audio/wav"))
+        );
+        assert_eq!(sound(b"fLaC\0\0\0\x22").unwrap().1, "audio/flac");
+        assert_eq!(sound(b"ID3\x04\0\0\0\0\0\0").unwrap().1, "audio/mpeg");
+        assert_eq!(sound(b"OggS\0\x02....\x01vorbis").unwrap().1, "audio/ogg");
+        assert_eq!(sound(b"#!AMR\n").unwrap().1, "audio/amr");
+        // MPEG-1 layer III, 128 kbit/s, 44.1 kHz: a bare MP3 frame header.
+        assert_eq!(
+            sound(&[0xFF, 0xFB, 0x90, 0x64, 0, 0]).unwrap().1,
+            "audio/mpeg"
+        );
+        // AAC ADTS: a 7-byte header announcing a 20-byte frame, then the next frame.
+        let mut adts = vec![0xFF, 0xF1, 0x50, 0x80, 0x02, 0x80, 0xFC];
+        adts.resize(20, 0);
+        adts.extend_from_slice(&[0xFF, 0xF1, 0x50, 0x80]);
+        assert_eq!(sound(&adts).unwrap().1, "audio/aac");
+        // UTF-16 LE text with its BOM is not an audio frame.
+        let text: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("全省职业教育".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert_eq!(sound(&text).unwrap().1, "text/plain");
+        // A JPEG's FF D8 is not an audio frame.
+        assert_eq!(sound(&[0xFF, 0xD8, 0xFF, 0xE0]).unwrap().1, "image/jpeg");
+        let mut m4a = ftyp(b"M4A ", &[b"M4A ", b"mp42", b"isom"]);
+        m4a.extend_from_slice(&[0; 8]);
+        assert_eq!(sound(&m4a).unwrap().1, "audio/mp4");
+    }
+
+    #[test]
+    fn html_with_inline_svg_is_an_article_but_an_svg_file_is_refused() {
+        let html = "<html><body><p>图表</p><svg><script>alert(1)</script></svg></body></html>";
+        assert_eq!(sniff(html.as_bytes(), "a.html").unwrap().mime, "text/html");
+        assert_eq!(
+            sniff(b"<svg xmlns=\"x\"></svg>", "a.svg"),
+            Err(MediaError::Svg)
+        );
+        let smuggled =
+            b"<svg xmlns=\"x\"><foreignObject><body><p>x</p></body></foreignObject></svg>";
+        assert_eq!(sniff(smuggled, "a.html"), Err(MediaError::Svg));
+        let with_doctype =
+            b"<?xml version=\"1.0\"?><!-- a --><!DOCTYPE svg [<!ENTITY a \"b\">]><svg>";
+        assert_eq!(sniff(with_doctype, "a.txt"), Err(MediaError::Svg));
+    }
+
+    #[test]
+    fn old_office_files_are_named() {
+        let doc = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0];
+        assert_eq!(sniff(&doc, "方案.doc"), Err(MediaError::LegacyOffice));
     }
 
     #[test]

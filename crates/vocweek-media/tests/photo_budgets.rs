@@ -12,25 +12,9 @@ use std::time::{Duration, Instant};
 use vocweek_media::MediaError;
 use vocweek_media::photo::{PhotoSettings, decoded_bytes_needed, process_photo_bytes};
 
-/// A PNG chunk with its CRC.
-fn chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
-    let mut crc = 0xFFFF_FFFFu32;
-    for byte in kind.iter().chain(data) {
-        crc ^= u32::from(*byte);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    let mut out = (data.len() as u32).to_be_bytes().to_vec();
-    out.extend_from_slice(kind);
-    out.extend_from_slice(data);
-    out.extend_from_slice(&(!crc).to_be_bytes());
-    out
-}
+mod common;
+
+use common::{png_chunk, small_png, with_chunks};
 
 /// A zlib stream that inflates to `length` zero bytes, about a thousandth of that in size: one
 /// deflated MiB of zeros, ending on a sync flush (so on a byte boundary, not final), repeated;
@@ -75,28 +59,9 @@ fn png_of_zeros(
     let raw = u64::from(height) * (1 + u64::from(width) * pixel_bytes);
     [
         b"\x89PNG\r\n\x1a\n".to_vec(),
-        chunk(b"IHDR", &ihdr),
-        chunk(b"IDAT", &zlib_zeros(raw)),
-        chunk(b"IEND", &[]),
-    ]
-    .concat()
-}
-
-fn small_png() -> Vec<u8> {
-    let mut png = Vec::new();
-    image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 4, y as u8 * 5, 90]))
-        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-        .unwrap();
-    png
-}
-
-/// `png` with `chunks` inserted right after its IHDR chunk.
-fn with_chunks(png: &[u8], chunks: &[Vec<u8>]) -> Vec<u8> {
-    let after_ihdr = 8 + 12 + 13;
-    [
-        &png[..after_ihdr],
-        chunks.concat().as_slice(),
-        &png[after_ihdr..],
+        png_chunk(b"IHDR", &ihdr),
+        png_chunk(b"IDAT", &zlib_zeros(raw)),
+        png_chunk(b"IEND", &[]),
     ]
     .concat()
 }
@@ -141,7 +106,7 @@ fn an_iccp_bomb_is_ignored_and_the_photo_still_processes() {
     let mut iccp = b"bomb\0\0".to_vec();
     iccp.extend_from_slice(&zlib_zeros(1 << 30));
     assert!(iccp.len() < 4 << 20, "{} bytes", iccp.len());
-    let png = with_chunks(&small_png(), &[chunk(b"iCCP", &iccp)]);
+    let png = with_chunks(&small_png(), &[png_chunk(b"iCCP", &iccp)]);
     let settings = PhotoSettings::default();
     let started = Instant::now();
     let needed = decoded_bytes_needed(&png, &settings).unwrap();
@@ -163,7 +128,7 @@ fn ztxt_and_itxt_bombs_are_ignored() {
     itxt.extend_from_slice(&bomb);
     let png = with_chunks(
         &small_png(),
-        &[chunk(b"zTXt", &ztxt), chunk(b"iTXt", &itxt)],
+        &[png_chunk(b"zTXt", &ztxt), png_chunk(b"iTXt", &itxt)],
     );
     let started = Instant::now();
     let output = process_photo_bytes(png, &PhotoSettings::default()).unwrap();
@@ -179,7 +144,10 @@ fn oversized_metadata_is_ignored_not_fatal() {
     text.resize(5 << 20, b'x');
     let png = with_chunks(
         &small_png(),
-        &[chunk(b"tEXt", &text), chunk(b"eXIf", &vec![0u8; 5 << 20])],
+        &[
+            png_chunk(b"tEXt", &text),
+            png_chunk(b"eXIf", &vec![0u8; 5 << 20]),
+        ],
     );
     let output = process_photo_bytes(png, &PhotoSettings::default()).unwrap();
     assert_eq!(output.facts.orientation, 1);
@@ -191,7 +159,7 @@ fn oversized_metadata_is_ignored_not_fatal() {
     };
     let png = with_chunks(
         &small_png(),
-        &[chunk(b"tEXt", b"Software\0vocweek photo budgets")],
+        &[png_chunk(b"tEXt", b"Software\0vocweek photo budgets")],
     );
     let output = process_photo_bytes(png, &tiny).unwrap();
     assert_eq!((output.facts.width, output.facts.height), (64, 48));

@@ -6,8 +6,13 @@ use std::path::PathBuf;
 
 use vocweek_media::MediaError;
 use vocweek_media::photo::{
-    PhotoOutput, PhotoSettings, hamming_distance, process_photo, process_photo_bytes,
+    PhotoOutput, PhotoSettings, decoded_bytes_needed, hamming_distance, process_photo,
+    process_photo_bytes,
 };
+
+mod common;
+
+use common::{png_with_size, small_png};
 
 fn corpus() -> Option<PathBuf> {
     let dir = std::env::var_os("VOCWEEK_CORPUS_DIR")
@@ -204,39 +209,6 @@ fn code(result: Result<PhotoOutput, MediaError>) -> &'static str {
     }
 }
 
-/// A PNG chunk with its CRC.
-fn chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
-    let mut crc = 0xFFFF_FFFFu32;
-    for byte in kind.iter().chain(data) {
-        crc ^= u32::from(*byte);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    let mut out = (data.len() as u32).to_be_bytes().to_vec();
-    out.extend_from_slice(kind);
-    out.extend_from_slice(data);
-    out.extend_from_slice(&(!crc).to_be_bytes());
-    out
-}
-
-fn png_with_size(width: u32, height: u32, idat: &[u8]) -> Vec<u8> {
-    let mut ihdr = width.to_be_bytes().to_vec();
-    ihdr.extend_from_slice(&height.to_be_bytes());
-    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
-    [
-        b"\x89PNG\r\n\x1a\n".to_vec(),
-        chunk(b"IHDR", &ihdr),
-        chunk(b"IDAT", idat),
-        chunk(b"IEND", &[]),
-    ]
-    .concat()
-}
-
 #[test]
 fn hostile_and_broken_files_get_stable_codes() {
     let settings = PhotoSettings::default();
@@ -257,13 +229,7 @@ fn hostile_and_broken_files_get_stable_codes() {
         "image-too-large"
     );
     // A valid small PNG, then the same with one data byte flipped (CRC mismatch).
-    let mut good = Vec::new();
-    image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 4, y as u8 * 5, 90]))
-        .write_to(
-            &mut std::io::Cursor::new(&mut good),
-            image::ImageFormat::Png,
-        )
-        .unwrap();
+    let good = small_png();
     assert_eq!(code(process_photo_bytes(good.clone(), &settings)), "ok");
     let mut corrupt = good.clone();
     let idat = corrupt.windows(4).position(|w| w == b"IDAT").unwrap();
@@ -292,6 +258,146 @@ fn hostile_and_broken_files_get_stable_codes() {
         )),
         "image-truncated" | "image-corrupt"
     ));
+}
+
+/// Where a JPEG's baseline frame header (SOF0) starts, walking its segments.
+fn sof0_offset(jpeg: &[u8]) -> usize {
+    let mut at = 2;
+    loop {
+        assert_eq!(jpeg[at], 0xFF, "a segment starts at {at}");
+        if jpeg[at + 1] == 0xC0 {
+            return at;
+        }
+        at += 2 + usize::from(u16::from_be_bytes([jpeg[at + 2], jpeg[at + 3]]));
+    }
+}
+
+#[test]
+fn an_oversized_header_is_refused_with_its_real_size() {
+    let settings = PhotoSettings::default();
+    // A small JPEG whose frame header then claims 50,000 × 50,000.
+    let pixels = vec![128u8; 16 * 16 * 3];
+    let image = turbojpeg::Image {
+        pixels: pixels.as_slice(),
+        width: 16,
+        pitch: 16 * 3,
+        height: 16,
+        format: turbojpeg::PixelFormat::RGB,
+    };
+    let mut jpeg = turbojpeg::compress(image, 80, turbojpeg::Subsamp::Sub2x2)
+        .unwrap()
+        .to_vec();
+    // Marker (2 bytes), length (2), precision (1), then height and width, big-endian.
+    let sof = sof0_offset(&jpeg);
+    jpeg[sof + 5..sof + 7].copy_from_slice(&50_000u16.to_be_bytes());
+    jpeg[sof + 7..sof + 9].copy_from_slice(&50_000u16.to_be_bytes());
+    for (what, bytes) in [("PNG", png_with_size(50_000, 50_000, b"x")), ("JPEG", jpeg)] {
+        for err in [
+            decoded_bytes_needed(&bytes, &settings).unwrap_err(),
+            process_photo_bytes(bytes.clone(), &settings).unwrap_err(),
+        ] {
+            assert!(
+                matches!(
+                    err,
+                    MediaError::ImageTooLarge {
+                        width: 50_000,
+                        height: 50_000,
+                        ..
+                    }
+                ),
+                "{what}: {err:?}"
+            );
+            assert!(err.to_string().contains("50000×50000"), "{what}: {err}");
+        }
+    }
+}
+
+/// An uncompressed little-endian TIFF of 32-bit floating-point samples in one strip, every
+/// pixel `pixel`: one sample is grey, three are RGB.
+fn float_tiff(width: u32, height: u32, pixel: &[f32]) -> Vec<u8> {
+    const SHORT: u16 = 3;
+    const LONG: u16 = 4;
+    let samples = pixel.len() as u32;
+    let data: Vec<u8> = (0..width * height)
+        .flat_map(|_| pixel.iter().flat_map(|value| value.to_le_bytes()))
+        .collect();
+    let entry_count: u32 = 11;
+    let directory_end = 8 + 2 + 12 * entry_count + 4;
+    // BitsPerSample and SampleFormat hold one SHORT a sample: a single one fits in its entry,
+    // three go after the directory.
+    let per_sample_len = if samples == 1 { 0 } else { 2 * samples };
+    let per_sample = |value: u32, at: u32| if samples == 1 { value } else { at };
+    let entries: [(u16, u16, u32, u32); 11] = [
+        (256, LONG, 1, width),
+        (257, LONG, 1, height),
+        (258, SHORT, samples, per_sample(32, directory_end)),
+        // No compression.
+        (259, SHORT, 1, 1),
+        // BlackIsZero or RGB.
+        (262, SHORT, 1, if samples == 1 { 1 } else { 2 }),
+        // StripOffsets.
+        (273, LONG, 1, directory_end + 2 * per_sample_len),
+        (277, SHORT, 1, samples),
+        // RowsPerStrip, StripByteCounts.
+        (278, LONG, 1, height),
+        (279, LONG, 1, data.len() as u32),
+        // Chunky (interleaved) samples.
+        (284, SHORT, 1, 1),
+        // SampleFormat: IEEE floating point.
+        (
+            339,
+            SHORT,
+            samples,
+            per_sample(3, directory_end + per_sample_len),
+        ),
+    ];
+    let mut tiff = b"II*\0\x08\0\0\0".to_vec();
+    tiff.extend_from_slice(&(entry_count as u16).to_le_bytes());
+    for (tag, kind, count, value) in entries {
+        tiff.extend_from_slice(&tag.to_le_bytes());
+        tiff.extend_from_slice(&kind.to_le_bytes());
+        tiff.extend_from_slice(&count.to_le_bytes());
+        // A SHORT in the entry takes its first two bytes: little-endian, the same as a LONG.
+        tiff.extend_from_slice(&value.to_le_bytes());
+    }
+    tiff.extend_from_slice(&[0; 4]);
+    if samples > 1 {
+        for value in [32u16, 3] {
+            for _ in 0..samples {
+                tiff.extend_from_slice(&value.to_le_bytes());
+            }
+        }
+    }
+    assert_eq!(tiff.len() as u32, directory_end + 2 * per_sample_len);
+    tiff.extend_from_slice(&data);
+    tiff
+}
+
+#[test]
+fn floating_point_tiffs_are_converted_or_refused_in_plain_words() {
+    let settings = PhotoSettings::default();
+    // 32-bit floating-point RGB: the image crate decodes it, and it is converted to 8 bits.
+    let output = process_photo_bytes(float_tiff(64, 48, &[1.0, 0.5, 0.0]), &settings).unwrap();
+    assert_eq!((output.facts.width, output.facts.height), (64, 48));
+    assert_eq!(output.facts.format, "tiff");
+    let [r, g, b] = pixels(&output.preview.bytes).get_pixel(32, 24).0;
+    assert!(
+        r > 240 && (110..150).contains(&g) && b < 20,
+        "({r}, {g}, {b}) for (255, 128, 0)"
+    );
+    // 32-bit floating-point grey: refused, saying what the file holds and what to do, not
+    // "color type Unknown(32)".
+    let grey = float_tiff(64, 48, &[0.5]);
+    let err = process_photo_bytes(grey.clone(), &settings).unwrap_err();
+    assert_eq!(err.code(), "image-unsupported");
+    let message = err.to_string();
+    assert!(
+        message.contains("32-bit floating-point TIFF samples are not supported"),
+        "{message}"
+    );
+    assert!(message.contains("export as 8- or 16-bit"), "{message}");
+    assert!(!message.contains("Unknown"), "{message}");
+    assert_eq!(decoded_bytes_needed(&grey, &settings).unwrap_err(), err);
 }
 
 #[test]

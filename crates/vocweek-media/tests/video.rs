@@ -3,113 +3,16 @@
 //! checked with `ffprobe`: the ladder, playlists, segments, keyframe alignment, durations,
 //! A/V start, rotation, odd sources, and every kind of bad input.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use vocweek_media::MediaError;
-use vocweek_media::video::{Control, TranscodeOutput, VideoSettings, probe_file, transcode};
+use vocweek_media::video::{Control, probe_file, transcode};
 
-fn settings() -> VideoSettings {
-    // The same code as production; the fastest preset keeps the suite quick on two cores.
-    VideoSettings {
-        preset: "ultrafast".to_owned(),
-        ..VideoSettings::default()
-    }
-}
-
-struct Case {
-    dir: PathBuf,
-}
-
-impl Case {
-    fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("vocweek-video-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Case { dir }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.join(name)
-    }
-
-    /// Runs the ffmpeg CLI to make an input; `args` go between `-y` and the output file.
-    fn generate(&self, name: &str, args: &str) -> PathBuf {
-        let out = self.path(name);
-        let status = Command::new("ffmpeg")
-            .args(["-v", "error", "-y"])
-            .args(args.split_whitespace())
-            .arg(&out)
-            .status()
-            .expect("ffmpeg CLI installed");
-        assert!(status.success(), "ffmpeg {args}");
-        out
-    }
-
-    fn transcode(&self, input: &Path) -> Result<TranscodeOutput, MediaError> {
-        transcode(input, &self.path("out"), &settings(), &Control::new())
-    }
-
-    fn out(&self, file: &str) -> PathBuf {
-        self.path("out").join(file)
-    }
-}
-
-impl Drop for Case {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-fn ffprobe(args: &[&str], file: &Path) -> String {
-    let output = Command::new("ffprobe")
-        .args(["-v", "error"])
-        .args(args)
-        .arg(file)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "ffprobe {args:?} {}: {}",
-        file.display(),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
-}
-
-fn probe_value(file: &Path, stream: &str, entry: &str) -> String {
-    ffprobe(
-        &[
-            "-select_streams",
-            stream,
-            "-show_entries",
-            entry,
-            "-of",
-            "default=nw=1:nk=1",
-        ],
-        file,
-    )
-    .lines()
-    .next()
-    .unwrap_or_default()
-    .trim()
-    .to_owned()
-}
-
-fn source_duration(file: &Path) -> f64 {
-    ffprobe(
-        &[
-            "-show_entries",
-            "format=duration",
-            "-of",
-            "default=nw=1:nk=1",
-        ],
-        file,
-    )
-    .trim()
-    .parse()
-    .unwrap()
-}
+mod video_support;
+use video_support::{
+    Case, decodes_cleanly, ffprobe, probe_value, segments, settings, source_duration,
+};
 
 /// `(attributes, uri)` of every variant in a master playlist.
 fn variants(master: &str) -> Vec<(String, String)> {
@@ -141,23 +44,6 @@ fn attribute(attributes: &str, name: &str) -> Option<String> {
         .find_map(|p| p.strip_prefix(&format!("{name}=")).map(str::to_owned))
 }
 
-/// Every segment of a media playlist with its EXTINF duration.
-fn segments(playlist: &Path) -> Vec<(PathBuf, f64)> {
-    let text = std::fs::read_to_string(playlist).unwrap();
-    let dir = playlist.parent().unwrap();
-    let mut out = Vec::new();
-    let mut duration = None;
-    for line in text.lines() {
-        if let Some(rest) = line.strip_prefix("#EXTINF:") {
-            duration = rest.split(',').next().and_then(|d| d.parse().ok());
-        } else if !line.starts_with('#') && !line.is_empty() {
-            out.push((dir.join(line), duration.take().unwrap()));
-        }
-    }
-    assert!(text.contains("#EXT-X-ENDLIST"), "a VOD playlist ends");
-    out
-}
-
 /// Timestamps of the keyframes of a rendition (through its playlist).
 fn keyframes(playlist: &Path) -> Vec<String> {
     ffprobe(
@@ -175,21 +61,6 @@ fn keyframes(playlist: &Path) -> Vec<String> {
     .filter(|l| l.contains('K'))
     .map(|l| l.split(',').next().unwrap().to_owned())
     .collect()
-}
-
-fn decodes_cleanly(file: &Path) {
-    let output = Command::new("ffmpeg")
-        .args(["-v", "error", "-i"])
-        .arg(file)
-        .args(["-f", "null", "-"])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success() && output.stderr.is_empty(),
-        "{} decodes: {}",
-        file.display(),
-        String::from_utf8_lossy(&output.stderr)
-    );
 }
 
 #[test]

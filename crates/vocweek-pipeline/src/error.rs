@@ -1,6 +1,16 @@
 use vocweek_domain::{AssetKind, DomainError};
 use vocweek_media::MediaError;
 
+/// The failure codes the worker gives by itself (beside the media codes and the media
+/// child's verdicts): a job that could not run, or ran out of attempts.
+pub const WORKER_FAILURE_CODES: [&str; 5] = [
+    "worker-lost",
+    "job-kind-unknown",
+    "processing-failed",
+    "job-invalid",
+    "asset-invalid",
+];
+
 /// Why an upload was refused. Each variant has a stable code; the API picks the status.
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {

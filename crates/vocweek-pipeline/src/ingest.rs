@@ -115,6 +115,11 @@ impl Ingestor {
         }
     }
 
+    /// Attempts given to the processing jobs of new items.
+    pub fn max_attempts(&self) -> i32 {
+        self.max_attempts
+    }
+
     /// The campaign new uploads belong to, with its vocabulary.
     pub fn campaign(&self) -> Arc<ActiveCampaign> {
         match self.campaign.read() {

@@ -16,7 +16,7 @@ mod worker;
 mod xlsx;
 
 pub use batch_export::{ExportError, export_batch};
-pub use error::IngestError;
+pub use error::{IngestError, WORKER_FAILURE_CODES};
 pub use ingest::{IngestOutcome, Ingestor, UploadForm, Uploader};
 pub use limits::{UploadLimits, parse_byte_size};
 pub use metrics::Metrics;

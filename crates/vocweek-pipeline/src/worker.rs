@@ -48,6 +48,8 @@ pub struct WorkerConfig {
     pub similar_distance: u32,
     /// Caps on what one document may cost (zip entries, inflated bytes, PDF nesting…).
     pub article: vocweek_media::article::ArticleLimits,
+    /// What becomes of the pictures inside an article (`articles.embedded_pictures`).
+    pub embedded_pictures: crate::jobs::article_pictures::EmbeddedPictures,
     /// The video ladder, how many transcodes run at once, and their time limit.
     pub video: vocweek_media::video::VideoSettings,
     pub video_concurrency: usize,
@@ -70,6 +72,7 @@ impl Default for WorkerConfig {
             decode_budget_bytes: 2 * 1024 * 1024 * 1024,
             similar_distance: 6,
             article: vocweek_media::article::ArticleLimits::default(),
+            embedded_pictures: crate::jobs::article_pictures::EmbeddedPictures::default(),
             video: vocweek_media::video::VideoSettings::default(),
             video_concurrency: 1,
             video_time_limit: crate::jobs::TimeLimit::default(),
@@ -118,6 +121,7 @@ impl WorkerPool {
                 config.video_time_limit,
             )
             .with_children(config.children, config.article.clone())
+            .with_embedded_pictures(config.embedded_pictures)
             .with_pools(store.staging_dir()),
         );
         Ok(WorkerPool {

@@ -609,6 +609,7 @@ impl Config {
             decode_budget_bytes: self.photos.decode_budget_bytes()?,
             similar_distance: self.photos.similar_distance,
             article: self.articles.limits()?,
+            embedded_pictures: self.articles.embedded_pictures()?,
             video: self.video.settings(&self.photos),
             video_concurrency: self.video.concurrency.max(1),
             video_time_limit: vocweek_pipeline::jobs::TimeLimit {

@@ -5,6 +5,7 @@ use anyhow::{Context, bail};
 use serde::Deserialize;
 use vocweek_media::article::ArticleLimits;
 use vocweek_pipeline::jobs::ChildBudgets;
+use vocweek_pipeline::jobs::article_pictures::EmbeddedPictures;
 use vocweek_pipeline::parse_byte_size;
 use vocweek_sandbox::{ChildLimits, MediaProgram};
 
@@ -102,6 +103,9 @@ pub struct ArticlesConfig {
     pub max_images: usize,
     pub max_image: String,
     pub max_html_depth: u32,
+    /// `attach` (the default): a document's pictures stay with the article, and an editor
+    /// chooses which go to the queue; `queue`: each becomes a photo item at once.
+    pub embedded_pictures: String,
 }
 
 impl Default for ArticlesConfig {
@@ -118,11 +122,21 @@ impl Default for ArticlesConfig {
             max_images: defaults.max_images,
             max_image: mib(defaults.max_image_bytes),
             max_html_depth: defaults.max_html_depth,
+            embedded_pictures: "attach".to_owned(),
         }
     }
 }
 
 impl ArticlesConfig {
+    pub fn embedded_pictures(&self) -> anyhow::Result<EmbeddedPictures> {
+        EmbeddedPictures::parse(&self.embedded_pictures).ok_or_else(|| {
+            anyhow::anyhow!(
+                "articles.embedded_pictures must be \"attach\" or \"queue\", not {:?}",
+                self.embedded_pictures
+            )
+        })
+    }
+
     pub fn limits(&self) -> anyhow::Result<ArticleLimits> {
         if self.max_pdf_depth < 8 {
             bail!("articles.max_pdf_depth must be at least 8 (real PDFs nest a few levels)");

@@ -35,8 +35,8 @@ pub use batches::{
 pub use health::{__path_healthz, __path_readyz};
 pub use metrics::__path_metrics;
 pub use review::{
-    __path_audit_trail, __path_edit_asset, __path_review_asset, AuditEventJson, EditRequest,
-    ReviewRequest,
+    __path_audit_trail, __path_choose_picture, __path_edit_asset, __path_review_asset,
+    AuditEventJson, ChosenPicture, EditRequest, ReviewRequest,
 };
 pub use session::__path_sign_in;
 pub use upload::__path_upload_asset;
@@ -62,6 +62,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::delete().to(asset_delete::delete_asset)),
         )
         .service(resource("/api/v1/assets/{id}/review").route(web::post().to(review::review_asset)))
+        .service(
+            resource("/api/v1/assets/{id}/pictures/{number}/choose")
+                .route(web::post().to(review::choose_picture)),
+        )
         .service(resource("/api/v1/assets/{id}/audit").route(web::get().to(review::audit_trail)))
         .service(resource("/api/v1/audit/export").route(web::get().to(audit_export::export_audit)))
         .service(

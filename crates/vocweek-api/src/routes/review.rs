@@ -133,6 +133,40 @@ pub async fn review_asset(
     }
 }
 
+/// The photo item made from a picture of an article.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChosenPicture {
+    pub asset_id: String,
+}
+
+/// Chooses picture `number` (1-based, as listed in the article's `metadata.article.pictures`)
+/// of an article into the review queue as a photo item of its own, processed like an upload.
+/// Choosing the same picture again answers the same item.
+#[utoipa::path(post, path = "/api/v1/assets/{id}/pictures/{number}/choose", tag = "review",
+    params(("id" = String, Path, description = "The article's id"),
+           ("number" = usize, Path, description = "The picture's number, from 1")),
+    security(("bearer" = [])),
+    responses((status = 200, body = ChosenPicture),
+              (status = 403, body = crate::json::ErrorEnvelope),
+              (status = 404, description = "no such article or picture", body = crate::json::ErrorEnvelope)))]
+pub async fn choose_picture(
+    caller: Caller,
+    state: web::Data<AppState>,
+    path: web::Path<(String, usize)>,
+) -> Result<HttpResponse, ApiError> {
+    if caller.audience() != crate::json::Audience::Staff {
+        return Err(ApiError::forbidden(
+            "only editors and admins choose pictures",
+        ));
+    }
+    let (id, number) = path.into_inner();
+    let article = visible_asset(&caller, &state, &id).await?;
+    let asset_id = state
+        .choose_picture(&article, number, actor_of(&caller))
+        .await?;
+    Ok(HttpResponse::Ok().json(ChosenPicture { asset_id }))
+}
+
 /// Edits title, description and tags. Editors and admins edit any decided or pending item of
 /// their desk; a unit corrects its own *returned* item, which goes back to review.
 #[utoipa::path(patch, path = "/api/v1/assets/{id}", tag = "review", request_body = EditRequest,

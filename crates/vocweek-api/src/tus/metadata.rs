@@ -44,17 +44,53 @@ pub fn parse(header: &str) -> Result<UploadMetadata, ApiError> {
     if metadata.filename.is_empty() {
         metadata.filename = "upload".to_owned();
     }
-    metadata.kind_hint = metadata.form.kind.or_else(|| {
-        let mime = mime?;
-        if mime.starts_with("image/") {
-            Some(AssetKind::Photo)
-        } else if mime.starts_with("video/") || mime.starts_with("audio/") {
-            Some(AssetKind::Video)
-        } else {
-            None
-        }
-    });
+    metadata.kind_hint = metadata
+        .form
+        .kind
+        .or_else(|| mime.as_deref().and_then(kind_of_mime))
+        .or_else(|| kind_of_name(&metadata.filename));
     Ok(metadata)
+}
+
+/// The kind a MIME type implies (a hint for the size limit at creation; the bytes decide
+/// once they arrive).
+fn kind_of_mime(mime: &str) -> Option<AssetKind> {
+    let mime = mime.trim().to_ascii_lowercase();
+    if mime.starts_with("image/") {
+        Some(AssetKind::Photo)
+    } else if mime.starts_with("video/") || mime.starts_with("audio/") {
+        Some(AssetKind::Video)
+    } else if mime.starts_with("text/")
+        || mime == "application/pdf"
+        || mime == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    {
+        Some(AssetKind::Article)
+    } else {
+        None
+    }
+}
+
+/// The kind a file name's extension implies, when the client sent no useful MIME type.
+fn kind_of_name(name: &str) -> Option<AssetKind> {
+    let extension = name.rsplit_once('.')?.1.to_ascii_lowercase();
+    const PHOTO: [&str; 10] = [
+        "jpg", "jpeg", "png", "gif", "webp", "tif", "tiff", "heic", "heif", "avif",
+    ];
+    const VIDEO: [&str; 19] = [
+        "mp4", "m4v", "mov", "mkv", "webm", "avi", "ts", "flv", "wmv", "mp3", "wav", "flac", "aac",
+        "m4a", "ogg", "opus", "amr", "wma", "aiff",
+    ];
+    const ARTICLE: [&str; 6] = ["pdf", "docx", "txt", "md", "html", "htm"];
+    let is = |list: &[&str]| list.contains(&extension.as_str());
+    if is(&PHOTO) {
+        Some(AssetKind::Photo)
+    } else if is(&VIDEO) {
+        Some(AssetKind::Video)
+    } else if is(&ARTICLE) {
+        Some(AssetKind::Article)
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
@@ -80,6 +116,24 @@ mod tests {
         assert_eq!(parsed.form.title.as_deref(), Some("数控车决赛"));
         assert_eq!(parsed.form.tags.themes.len(), 2);
         assert_eq!(parsed.kind_hint, Some(AssetKind::Video));
+    }
+
+    #[test]
+    fn articles_and_names_hint_at_the_kind() {
+        let pdf = parse(&format!("filetype {}", b64("application/pdf"))).unwrap();
+        assert_eq!(pdf.kind_hint, Some(AssetKind::Article));
+        let text = parse(&format!("filetype {}", b64("text/plain"))).unwrap();
+        assert_eq!(text.kind_hint, Some(AssetKind::Article));
+        let named = parse(&format!(
+            "filename {},filetype {}",
+            b64("总结.DOCX"),
+            b64("application/octet-stream")
+        ))
+        .unwrap();
+        assert_eq!(named.kind_hint, Some(AssetKind::Article));
+        let sound = parse(&format!("filename {}", b64("采访.mp3"))).unwrap();
+        assert_eq!(sound.kind_hint, Some(AssetKind::Video));
+        assert_eq!(parse("").unwrap().kind_hint, None);
     }
 
     #[test]

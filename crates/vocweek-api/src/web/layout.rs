@@ -102,4 +102,5 @@ main{padding:1em}.grid{display:grid;grid-template-columns:repeat(auto-fill,minma
 .badge{display:inline-block;padding:0 .4em;border-radius:3px;background:#eee;font-size:.85em}\
 .error{color:#b00}.card.focused{outline:3px solid #8b1a1a}#help{position:fixed;right:1em;bottom:1em;background:#fff;border:1px solid #999;padding:1em}.filters label{margin-right:.6em}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.2em .5em}\
 .badge.ok{background:#dff0d8}.badge.late{background:#fcf8e3;color:#8a6d3b}.badge.missing{background:#f2dede;color:#a94442}.badge.draft{background:#d9edf7}\
+.pictures{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:1em}.picture{margin:0}.picture img{width:100%;max-height:220px;object-fit:contain;background:#eee}.picture form{display:inline}\
 .hint{color:#555;font-size:.9em}.nav a{margin-right:.3em}.problems li{color:#b00}";

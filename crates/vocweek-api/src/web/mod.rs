@@ -1,6 +1,7 @@
 //! The editors' web queue: server-rendered pages in Chinese (times in Asia/Shanghai) on the
 //! same services as the JSON API. Sessions are cookies; every form carries a CSRF token.
 
+mod article_pictures;
 mod batches;
 mod campaigns_page;
 mod dashboard;
@@ -36,6 +37,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(resource("/queue/{id}").route(web::get().to(queue::detail)))
     .service(resource("/queue/{id}/review").route(web::post().to(queue::decide)))
     .service(resource("/queue/{id}/edit").route(web::post().to(queue::edit)))
+    .service(
+        resource("/queue/{id}/pictures/{number}").route(web::post().to(article_pictures::choose)),
+    )
     .service(resource("/dashboard").route(web::get().to(dashboard::show)))
     .service(
         resource("/batches")

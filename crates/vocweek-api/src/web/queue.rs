@@ -9,6 +9,7 @@ use vocweek_db::assets::{AssetFilter, Scope};
 use vocweek_db::audit::Actor;
 use vocweek_db::review::Decision;
 use vocweek_domain::{AssetKind, AssetState, ReviewAction, TagChange, UnitKind, parse_date};
+use vocweek_messages::Lang;
 
 use super::form::{field, form_pairs, stale_form};
 use super::layout::{beijing, escape, kind_zh, page, page_with, state_zh};
@@ -31,7 +32,7 @@ fn staff_html(title: &str, body: &str, csrf: &str) -> HttpResponse {
 
 /// The item if it exists and belongs to the staff member's desk; otherwise the 404 page (an
 /// item of the other desk is answered as if it did not exist).
-async fn visible_record(
+pub(super) async fn visible_record(
     state: &AppState,
     staff: &super::staff::Staff,
     id: &str,
@@ -277,9 +278,14 @@ pub async fn list(
             })
             .unwrap_or_default();
         let failure = asset
-            .failure_reason
+            .failure_code
             .as_deref()
-            .map(|r| format!("<p class=\"error\">{}</p>", escape(r)))
+            .map(|code| {
+                format!(
+                    "<p class=\"error\">{}</p>",
+                    escape(&vocweek_messages::failure(Lang::ZhCn, code))
+                )
+            })
             .unwrap_or_default();
         let progress = if asset.state == AssetState::Processing.as_str() {
             let percent = progress.get(&asset.id).copied().unwrap_or(0.0) * 100.0;
@@ -354,7 +360,11 @@ pub async fn detail(
     let asset = &record.asset;
     let trail = state.db.audit_trail(&asset.id).await.unwrap_or_default();
     let csrf = csrf_token(&staff.session);
-    let media = media_section(asset);
+    let media = format!(
+        "{}{}",
+        media_section(asset),
+        super::article_pictures::section(asset, &staff)
+    );
     let error = req
         .query_string()
         .split('&')
@@ -398,7 +408,7 @@ pub async fn detail(
             format!(
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 beijing(event.created_at),
-                escape(&event.action),
+                escape(&vocweek_messages::action(Lang::ZhCn, &event.action)),
                 escape(event.from_state.as_deref().map(state_zh).unwrap_or("")),
                 escape(event.to_state.as_deref().map(state_zh).unwrap_or("")),
                 escape(
@@ -412,9 +422,19 @@ pub async fn detail(
         })
         .collect();
     let edit = edit_form(&state, &record, &csrf);
+    let failure = asset
+        .failure_code
+        .as_deref()
+        .map(|code| {
+            format!(
+                "<p class=\"error\" id=\"failure\">处理失败：{}</p>",
+                escape(&vocweek_messages::failure(Lang::ZhCn, code))
+            )
+        })
+        .unwrap_or_default();
     let body = format!(
         "<p><a href=\"/queue\">← 返回队列</a></p><h1>{title}</h1>{error}<p><span class=\"badge\">{kind}</span> \
-         <span class=\"badge\" id=\"state\">{state}</span> 上传于 {uploaded}</p>{media}<p>{description}</p>\
+         <span class=\"badge\" id=\"state\">{state}</span> 上传于 {uploaded}</p>{failure}{media}<p>{description}</p>\
          <section>{actions}</section>{edit}<h2>处理记录</h2><table><tr><th>时间</th><th>操作</th><th>原状态</th>\
          <th>新状态</th><th>说明</th></tr>{history}</table>",
         title = escape(&asset.title),
@@ -504,6 +524,7 @@ fn media_section(asset: &vocweek_db::entities::asset::Model) -> String {
         "video" => video_player(asset),
         _ => String::new(),
     };
+    // Pictures an older setting (`articles.embedded_pictures = "queue"`) made items at once.
     let pictures: String = asset
         .metadata
         .pointer("/article/image_assets")

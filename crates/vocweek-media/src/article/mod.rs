@@ -6,7 +6,10 @@ mod docx;
 mod html;
 mod html_guard;
 mod pdf;
+mod pdf_crypt;
 mod pdf_guard;
+mod pdf_objects;
+mod pdf_text;
 mod text;
 
 use serde::Serialize;

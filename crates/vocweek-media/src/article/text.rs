@@ -1,7 +1,9 @@
-//! Plain text and Markdown: UTF-8 (BOM or not), UTF-16 with a BOM, or GB18030/GBK (what Chinese
-//! Windows saves), converted to UTF-8.
+//! Plain text and Markdown: UTF-8 (BOM or not), UTF-16 with a BOM, GB18030/GBK (what Chinese
+//! Windows saves) or Big5 (Taiwan and Hong Kong), converted to UTF-8.
 
-use encoding_rs::{GB18030, UTF_16BE, UTF_16LE};
+mod legacy_chinese;
+
+use encoding_rs::{BIG5, Encoding, GB18030, GBK, UTF_8};
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
 use super::{ArticleLimits, Block, Document, MAX_TEXT_BYTES, sanitize};
@@ -9,25 +11,62 @@ use crate::MediaError;
 
 /// Decodes text bytes; `None` when they are none of the accepted encodings.
 pub fn decode(bytes: &[u8]) -> Option<(String, &'static str)> {
-    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return std::str::from_utf8(rest)
-            .ok()
-            .map(|t| (t.to_owned(), "utf-8"));
+    decode_declared(bytes, None)
+}
+
+/// As [`decode`], trying the encoding a document declares (an HTML page's `<meta charset>`)
+/// before telling GB18030 from Big5 by the text. A byte order mark, or bytes that are valid
+/// UTF-8, win over the declaration: pages converted to UTF-8 often keep their old
+/// `<meta charset=gbk>`.
+pub fn decode_declared(
+    bytes: &[u8],
+    declared: Option<&'static Encoding>,
+) -> Option<(String, &'static str)> {
+    // A file cut in transfer may end inside a character (up to 3 bytes of one): the text
+    // before it is still the text, so the cut character is dropped rather than the file
+    // refused or read in a wrong encoding.
+    (0..4).find_map(|cut| decode_whole(bytes.get(..bytes.len().checked_sub(cut)?)?, declared))
+}
+
+fn decode_whole(
+    bytes: &[u8],
+    declared: Option<&'static Encoding>,
+) -> Option<(String, &'static str)> {
+    if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
+        let (text, malformed) = encoding.decode_without_bom_handling(bytes.get(bom_len..)?);
+        return (!malformed).then(|| (text.into_owned(), name(encoding)));
     }
-    if bytes.starts_with(&[0xFF, 0xFE]) {
-        let (text, _, bad) = UTF_16LE.decode(bytes);
-        return (!bad).then(|| (text.into_owned(), "utf-16"));
+    match std::str::from_utf8(bytes) {
+        Ok(text) => return Some((text.to_owned(), "utf-8")),
+        // Valid UTF-8 up to a character the end cut short (not GB18030 to guess at).
+        Err(e) if e.error_len().is_none() => {
+            let text = std::str::from_utf8(bytes.get(..e.valid_up_to())?).ok()?;
+            return Some((text.to_owned(), "utf-8"));
+        }
+        Err(_) => {}
     }
-    if bytes.starts_with(&[0xFE, 0xFF]) {
-        let (text, _, bad) = UTF_16BE.decode(bytes);
-        return (!bad).then(|| (text.into_owned(), "utf-16"));
+    // A declared UTF-8 or UTF-16 was just disproved (UTF-16 is never declared in earnest).
+    if let Some(encoding) = declared.filter(|encoding| encoding.output_encoding() != UTF_8)
+        && let Some(text) = encoding.decode_without_bom_handling_and_without_replacement(bytes)
+    {
+        return Some((text.into_owned(), name(encoding)));
     }
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        return Some((text.to_owned(), "utf-8"));
+    legacy_chinese::decode(bytes)
+}
+
+/// The name in `ArticleFacts::encoding`. GBK is decoded as GB18030, which contains it.
+fn name(encoding: &'static Encoding) -> &'static str {
+    if encoding == UTF_8 {
+        "utf-8"
+    } else if encoding == GB18030 || encoding == GBK {
+        "gb18030"
+    } else if encoding == BIG5 {
+        "big5"
+    } else if encoding.output_encoding() == UTF_8 {
+        "utf-16"
+    } else {
+        encoding.name()
     }
-    GB18030
-        .decode_without_bom_handling_and_without_replacement(bytes)
-        .map(|text| (text.into_owned(), "gb18030"))
 }
 
 fn decoded(bytes: &[u8]) -> Result<(String, &'static str), MediaError> {
@@ -37,7 +76,9 @@ fn decoded(bytes: &[u8]) -> Result<(String, &'static str), MediaError> {
         )));
     }
     decode(bytes).ok_or_else(|| {
-        MediaError::ArticleCorrupt("the text is neither UTF-8, UTF-16 nor GB18030/GBK".to_owned())
+        MediaError::ArticleCorrupt(
+            "the text is neither UTF-8, UTF-16, GB18030/GBK nor Big5".to_owned(),
+        )
     })
 }
 
@@ -128,6 +169,24 @@ mod tests {
         assert_eq!(text, "山东省职业教育活动周");
         assert_eq!(encoding, "gb18030");
         assert_eq!(decode("技能".as_bytes()).unwrap().1, "utf-8");
+    }
+
+    #[test]
+    fn a_character_cut_by_the_end_of_the_file_is_dropped() {
+        let utf8 = "职业教育活动周".as_bytes();
+        for cut in 1..3 {
+            let (text, encoding) = decode(&utf8[..utf8.len() - cut]).unwrap();
+            assert_eq!((text.as_str(), encoding), ("职业教育活动", "utf-8"));
+        }
+        let (gbk, _, _) = GB18030.encode("职业教育活动周");
+        let (text, encoding) = decode(&gbk[..gbk.len() - 1]).unwrap();
+        assert_eq!((text.as_str(), encoding), ("职业教育活动", "gb18030"));
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("职业教育活动周".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let (text, encoding) = decode(&utf16[..utf16.len() - 1]).unwrap();
+        assert_eq!((text.as_str(), encoding), ("职业教育活动", "utf-16"));
     }
 
     #[test]

@@ -8,12 +8,26 @@
 
 mod color;
 mod decode;
+mod decode_budget;
 mod dhash;
 mod encode;
 mod exif_facts;
+mod flatten;
+mod header_size;
+mod heif_decode;
+mod image_crate;
+mod image_error;
+mod jpeg_decode;
 mod jpeg_markers;
+mod metadata_cap;
 mod orient;
+mod orientation_exif;
+mod png_metadata;
 mod resize;
+mod riff;
+#[cfg(test)]
+mod test_png;
+mod tiff_header;
 
 use std::path::Path;
 
@@ -135,6 +149,10 @@ pub fn process_photo_bytes(
     bytes: Vec<u8>,
     settings: &PhotoSettings,
 ) -> Result<PhotoOutput, MediaError> {
+    // The same code as an upload's: a zero-byte file is empty, not an unknown format.
+    if bytes.is_empty() {
+        return Err(MediaError::Empty);
+    }
     let mut clock = StageClock::start();
     let decoded = decode::decode(&bytes, settings)?;
     drop(bytes);

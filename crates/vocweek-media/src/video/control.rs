@@ -34,3 +34,18 @@ impl Control {
         self.cancelled.load(Ordering::Relaxed)
     }
 }
+
+/// Progress as seconds of output over the expected duration (none when the container declares
+/// none: nothing to measure against).
+pub(crate) struct Progress<'a> {
+    pub control: &'a Control,
+    pub total: Option<f64>,
+}
+
+impl Progress<'_> {
+    pub fn at(&self, seconds: f64) {
+        if let Some(total) = self.total.filter(|t| *t > 0.0) {
+            self.control.set_progress(seconds / total);
+        }
+    }
+}

@@ -4,77 +4,19 @@
 //! MP4/MOV (`tkhd` and the visual sample entry of `stsd`) and AVI (`avih`, `strf`) are read;
 //! other containers are left to the probe and to the child's memory limit.
 
-use std::fs::File;
-use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
-/// The most of a `moov` box that is read to find the sizes (a three-hour recording's index
-/// is tens of MB; beyond this the check is skipped, not failed).
-const MAX_MOOV_BYTES: u64 = 256 * 1024 * 1024;
-/// The AVI header list is small; this bounds a lying one.
-const MAX_AVI_HEADER_BYTES: u64 = 1024 * 1024;
+use super::header::{Header, be16, be32, le32, read_header};
 
 /// The largest width and height any video track of the file declares, when its container is
 /// one this reads and it declares one.
 pub fn declared_size(path: &Path) -> Option<(u32, u32)> {
-    let mut file = File::open(path).ok()?;
-    let mut head = [0u8; 12];
-    file.read_exact(&mut head).ok()?;
-    if &head[0..4] == b"RIFF" && &head[8..12] == b"AVI " {
-        avi(&mut file)
-    } else if &head[4..8] == b"ftyp" || &head[4..8] == b"moov" || &head[4..8] == b"mdat" {
-        mp4(&mut file)
-    } else {
-        None
+    let mut largest = None;
+    match read_header(path)? {
+        Header::Mp4(moov) => walk_boxes(&moov, 0, &mut largest),
+        Header::Avi(hdrl) => avi_chunks(&hdrl, 0, &mut largest),
     }
-}
-
-fn be32(bytes: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_be_bytes(bytes.get(at..at + 4)?.try_into().ok()?))
-}
-
-fn le32(bytes: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?))
-}
-
-fn be16(bytes: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_be_bytes(bytes.get(at..at + 2)?.try_into().ok()?))
-}
-
-/// Finds the top-level `moov` box by its headers alone, reads it, and walks its tracks.
-fn mp4(file: &mut File) -> Option<(u32, u32)> {
-    let length = file.metadata().ok()?.len();
-    let mut at = 0u64;
-    while at + 8 <= length {
-        file.seek(SeekFrom::Start(at)).ok()?;
-        let mut header = [0u8; 16];
-        file.read_exact(&mut header[..8]).ok()?;
-        let mut size = u64::from(be32(&header, 0)?);
-        let mut body = 8u64;
-        if size == 1 {
-            file.read_exact(&mut header[8..16]).ok()?;
-            size = u64::from_be_bytes(header[8..16].try_into().ok()?);
-            body = 16;
-        } else if size == 0 {
-            size = length - at;
-        }
-        if size < body {
-            return None;
-        }
-        if &header[4..8] == b"moov" {
-            let content = size - body;
-            if content > MAX_MOOV_BYTES {
-                return None;
-            }
-            let mut moov = vec![0u8; usize::try_from(content).ok()?];
-            file.read_exact(&mut moov).ok()?;
-            let mut largest = None;
-            walk_boxes(&moov, 0, &mut largest);
-            return largest;
-        }
-        at = at.checked_add(size)?;
-    }
-    None
+    largest
 }
 
 /// Visits the container boxes on the way to the sizes, keeping the largest declared.
@@ -135,21 +77,6 @@ fn keep(largest: &mut Option<(u32, u32)>, width: Option<u32>, height: Option<u32
 }
 
 /// `hdrl`'s `avih` (the main header) and every stream's `strf` bitmap header.
-fn avi(file: &mut File) -> Option<(u32, u32)> {
-    file.seek(SeekFrom::Start(12)).ok()?;
-    let mut chunk = [0u8; 12];
-    file.read_exact(&mut chunk).ok()?;
-    if &chunk[0..4] != b"LIST" || &chunk[8..12] != b"hdrl" {
-        return None;
-    }
-    let size = u64::from(le32(&chunk, 4)?).min(MAX_AVI_HEADER_BYTES);
-    let mut hdrl = vec![0u8; usize::try_from(size.saturating_sub(4)).ok()?];
-    file.read_exact(&mut hdrl).ok()?;
-    let mut largest = None;
-    avi_chunks(&hdrl, 0, &mut largest);
-    largest
-}
-
 fn avi_chunks(data: &[u8], depth: u32, largest: &mut Option<(u32, u32)>) {
     if depth > 4 {
         return;

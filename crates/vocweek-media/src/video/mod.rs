@@ -6,8 +6,13 @@
 //! CDN debugging simple, and every browser we target plays it (hls.js on MSE, Safari natively).
 //! fMP4's smaller overhead matters for HEVC/AV1 ladders, which we do not produce.
 
+mod audio_path;
+mod cleanup;
+mod conform;
 mod control;
 mod declared_size;
+mod fourcc;
+mod header;
 mod ladder;
 mod master;
 mod outputs;
@@ -15,7 +20,9 @@ mod pipeline;
 mod poster;
 mod probe;
 mod settings;
+mod stream_end;
 mod transcode;
+mod video_path;
 
 pub use control::Control;
 pub use ladder::{Rung, choose_rungs};

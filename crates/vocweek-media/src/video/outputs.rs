@@ -131,3 +131,37 @@ impl Output {
         Ok(self.path)
     }
 }
+
+/// Every output of a transcode: one HLS rendition per rung (or one for sound only) and the
+/// download, which carries the pictures of one rung.
+pub(crate) struct Outputs {
+    pub hls: Vec<Output>,
+    pub download: Option<Output>,
+    pub download_rung: usize,
+}
+
+impl Outputs {
+    /// A packet of rung `rung`'s encoder: to its rendition, and to the download for its rung.
+    pub fn write_video(&mut self, rung: usize, packet: &Packet) -> Result<(), MediaError> {
+        if let Some(output) = self.hls.get_mut(rung) {
+            output.write_video(packet)?;
+        }
+        if rung == self.download_rung
+            && let Some(output) = self.download.as_mut()
+        {
+            output.write_video(packet)?;
+        }
+        Ok(())
+    }
+
+    /// A sound packet: every output carries the one sound track.
+    pub fn write_audio(&mut self, packet: &Packet) -> Result<(), MediaError> {
+        for output in &mut self.hls {
+            output.write_audio(packet)?;
+        }
+        if let Some(output) = self.download.as_mut() {
+            output.write_audio(packet)?;
+        }
+        Ok(())
+    }
+}

@@ -3,9 +3,10 @@
 //! rung) into one H.264 encoder per rung; one audio decoder through a resampler into one AAC
 //! encoder whose packets every output shares.
 
-use ff::{codec, decoder, encoder, filter, format};
+use ff::{codec, decoder, encoder, filter, format, frame};
 use ffmpeg_next as ff;
 
+use super::conform::PictureFormat;
 use super::ladder::Rung;
 use super::settings::VideoSettings;
 use crate::MediaError;
@@ -16,6 +17,20 @@ const AUDIO_RATE: i32 = 48_000;
 
 pub(crate) fn internal(what: &str) -> impl Fn(ff::Error) -> MediaError + '_ {
     move |e| MediaError::Internal(format!("{what}: {e}"))
+}
+
+/// The "try again after the next input" answer of decoders, encoders and sinks.
+pub(crate) fn is_again(error: &ff::Error) -> bool {
+    matches!(error, ff::Error::Other { errno } if *errno == ff::util::error::EAGAIN)
+}
+
+pub(crate) fn seconds_to_ts(seconds: f64, time_base: ff::Rational) -> i64 {
+    let base = f64::from(time_base);
+    if base > 0.0 {
+        (seconds / base).round() as i64
+    } else {
+        0
+    }
 }
 
 pub(crate) fn video_decoder(
@@ -82,7 +97,11 @@ pub(crate) struct VideoGraph {
 }
 
 pub(crate) struct VideoGraphSpec<'a> {
-    pub decoder: &'a decoder::Video,
+    /// The pictures that will come in: the first decoded one's size and pixel format (the
+    /// decoder may not know them before it has decoded a picture).
+    pub input: PictureFormat,
+    /// Their pixel aspect ratio.
+    pub aspect: ff::Rational,
     pub time_base: ff::Rational,
     pub rotation: u32,
     pub frame_rate: ff::Rational,
@@ -91,8 +110,8 @@ pub(crate) struct VideoGraphSpec<'a> {
 
 impl VideoGraph {
     pub fn new(spec: &VideoGraphSpec<'_>) -> Result<Self, MediaError> {
-        let decoder = spec.decoder;
-        let sar = decoder.aspect_ratio();
+        let input = spec.input;
+        let sar = spec.aspect;
         let sar = if sar.numerator() > 0 && sar.denominator() > 0 {
             sar
         } else {
@@ -100,9 +119,9 @@ impl VideoGraph {
         };
         let args = format!(
             "video_size={}x{}:pix_fmt={}:time_base={}/{}:pixel_aspect={}/{}",
-            decoder.width(),
-            decoder.height(),
-            ff::ffi::AVPixelFormat::from(decoder.format()) as i32,
+            input.width,
+            input.height,
+            ff::ffi::AVPixelFormat::from(input.format) as i32,
             spec.time_base.numerator(),
             spec.time_base.denominator(),
             sar.numerator(),
@@ -110,7 +129,10 @@ impl VideoGraph {
         );
         let mut graph = filter::Graph::new();
         // Built filter by filter: ffmpeg-next's graph parser keeps only two named sinks.
-        let mut last = add(&mut graph, "buffer", "in", &args)?;
+        let buffer = filter::find("buffer").ok_or_else(|| missing("buffer"))?;
+        let mut last = graph
+            .add(&buffer, "in", &args)
+            .map_err(|e| unusable_pictures(input, &e))?;
         let then = |graph: &mut filter::Graph,
                     last: &mut filter::Context,
                     name: &str,
@@ -174,9 +196,26 @@ impl VideoGraph {
             then(&mut graph, &mut rung_last, "buffersink", &name, "")?;
             sinks.push(name);
         }
-        graph.validate().map_err(internal("video graph"))?;
+        // The filters are fixed; what can make the graph fail is the pictures it is built for.
+        graph.validate().map_err(|e| unusable_pictures(input, &e))?;
         Ok(VideoGraph { graph, sinks })
     }
+
+    /// The time base pictures come out of the sinks in (the constant rate's frame).
+    pub fn sink_time_base(&mut self) -> Option<ff::Rational> {
+        let name = self.sinks.first()?.clone();
+        let mut sink = self.graph.get(&name)?;
+        Some(sink.sink().time_base())
+    }
+}
+
+/// Decoded pictures the filters refuse (a size or pixel format they cannot take).
+fn unusable_pictures(input: PictureFormat, error: &ff::Error) -> MediaError {
+    let format = input.format.descriptor().map_or("unknown", |d| d.name());
+    MediaError::VideoUnsupportedCodec(format!(
+        "the decoded pictures ({}×{}, pixel format {format}) cannot be converted ({error})",
+        input.width, input.height
+    ))
 }
 
 /// One rung's H.264 encoder: fixed GOP (a keyframe every `gop_seconds`, never at scene cuts,
@@ -224,32 +263,60 @@ pub(crate) fn gop_frames(frame_rate: ff::Rational, seconds: f64) -> u32 {
     ((f64::from(frame_rate) * seconds).round() as u32).max(1)
 }
 
+/// What an audio graph is built for: the decoded sound's sample format, rate and channels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SoundFormat {
+    format: format::Sample,
+    rate: u32,
+    /// The channel layout's mask: the decoder's, else the usual one for the channel count.
+    layout: u64,
+}
+
+impl SoundFormat {
+    /// `None` for a frame that names no usable format, rate or channels.
+    pub fn of(frame: &frame::Audio) -> Option<Self> {
+        let layout = frame.channel_layout();
+        let layout = if layout.bits() == 0 {
+            ff::ChannelLayout::default(i32::from(frame.channels()))
+        } else {
+            layout
+        };
+        let (format, rate, layout) = (frame.format(), frame.rate(), layout.bits());
+        let usable = format != format::Sample::None && rate > 0 && layout != 0;
+        usable.then_some(SoundFormat {
+            format,
+            rate,
+            layout,
+        })
+    }
+}
+
 /// The audio graph: resample to 48 kHz stereo float planes, fill gaps and trim overlaps by
-/// timestamp (`async`) so sound stays in sync with the picture, in 1024-sample frames.
+/// timestamp (`async`) so sound stays in sync with the picture, in 1024-sample frames. Its
+/// output starts at `first_pts` (in 1/48000 s): 0, or where a previous graph's output ended.
 pub(crate) fn audio_graph(
-    decoder: &decoder::Audio,
+    input: &SoundFormat,
     time_base: ff::Rational,
+    first_pts: i64,
 ) -> Result<filter::Graph, MediaError> {
-    let layout = decoder.channel_layout();
-    let layout = if layout.bits() == 0 {
-        ff::ChannelLayout::default(i32::from(decoder.channels()))
-    } else {
-        layout
-    };
     let args = format!(
         "time_base={}/{}:sample_rate={}:sample_fmt={}:channel_layout=0x{:x}",
         time_base.numerator(),
         time_base.denominator(),
-        decoder.rate(),
-        decoder.format().name(),
-        layout.bits()
+        input.rate,
+        input.format.name(),
+        input.layout
     );
+    // The filters are fixed; what can make the graph fail is the sound it is built for.
+    let unusable = |e: ff::Error| {
+        MediaError::VideoUnsupportedCodec(format!(
+            "the decoded sound ({args}) cannot be converted ({e})"
+        ))
+    };
     let mut graph = filter::Graph::new();
     let source = filter::find("abuffer").ok_or_else(|| missing("abuffer"))?;
     let sink = filter::find("abuffersink").ok_or_else(|| missing("abuffersink"))?;
-    graph
-        .add(&source, "ain", &args)
-        .map_err(|e| MediaError::Internal(format!("audio source {args}: {e}")))?;
+    graph.add(&source, "ain", &args).map_err(unusable)?;
     graph
         .add(&sink, "aout", "")
         .map_err(internal("audio sink"))?;
@@ -258,13 +325,11 @@ pub(crate) fn audio_graph(
         .and_then(|p| p.input("aout", 0))
         .and_then(|p| {
             p.parse(&format!(
-                "[ain]aresample=async=1:first_pts=0,aformat=sample_fmts=fltp:sample_rates={AUDIO_RATE}:channel_layouts=stereo[aout]"
+                "[ain]aresample=async=1:first_pts={first_pts},aformat=sample_fmts=fltp:sample_rates={AUDIO_RATE}:channel_layouts=stereo[aout]"
             ))
         })
         .map_err(|e| MediaError::Internal(format!("audio graph from {args}: {e}")))?;
-    graph
-        .validate()
-        .map_err(|e| MediaError::Internal(format!("audio graph from {args}: {e}")))?;
+    graph.validate().map_err(unusable)?;
     if let Some(mut out) = graph.get("aout") {
         out.sink().set_frame_size(AAC_FRAME);
     }

@@ -10,6 +10,7 @@ use ff::media::Type as MediaType;
 use ffmpeg_next as ff;
 use serde::Serialize;
 
+use super::fourcc::{TrackKind, codec_tag};
 use super::settings::VideoSettings;
 use crate::MediaError;
 
@@ -61,7 +62,7 @@ pub fn probe_file(path: &Path, settings: &VideoSettings) -> Result<VideoProbe, M
     super::init()?;
     check_declared_size(path, settings)?;
     let input = open_input(path)?;
-    read_probe(&input, settings)
+    read_probe(&input, path, settings)
 }
 
 pub(crate) fn open_input(path: &Path) -> Result<ff::format::context::Input, MediaError> {
@@ -79,14 +80,17 @@ pub(crate) fn open_input(path: &Path) -> Result<ff::format::context::Input, Medi
     })
 }
 
+/// `path` is the file `input` was opened from: an unknown codec is named by the tag its
+/// container gives it, read from there.
 pub(crate) fn read_probe(
     input: &ff::format::context::Input,
+    path: &Path,
     settings: &VideoSettings,
 ) -> Result<VideoProbe, MediaError> {
     let duration = input.duration();
     let declared_duration_seconds = (duration > 0).then(|| duration as f64 / 1_000_000.0);
-    let video = best_video(input, settings)?;
-    let audio = best_audio(input)?;
+    let video = best_video(input, path, settings)?;
+    let audio = best_audio(input, path)?;
     if video.is_none() && audio.is_none() {
         return Err(MediaError::VideoNoStreams(
             "the file has neither a picture nor a sound track".to_owned(),
@@ -135,6 +139,7 @@ fn check_size(width: u32, height: u32, settings: &VideoSettings) -> Result<(), M
 
 fn best_video(
     input: &ff::format::context::Input,
+    path: &Path,
     settings: &VideoSettings,
 ) -> Result<Option<VideoFacts>, MediaError> {
     // Cover art in a music file is a "video" stream of one picture: not a video.
@@ -157,12 +162,7 @@ fn best_video(
     check_size(declared.0, declared.1, settings)?;
     let decoder = ff::codec::context::Context::from_parameters(stream.parameters())
         .and_then(|c| c.decoder().video())
-        .map_err(|e| {
-            MediaError::VideoUnsupportedCodec(format!(
-                "no decoder for the video codec {} ({e})",
-                codec.name()
-            ))
-        })?;
+        .map_err(|e| unsupported_codec(path, &stream, TrackKind::Video, &e))?;
     let (width, height) = (decoder.width(), decoder.height());
     let rotation = rotation(&stream);
     let sar = decoder.aspect_ratio();
@@ -203,25 +203,50 @@ fn best_video(
     }))
 }
 
-fn best_audio(input: &ff::format::context::Input) -> Result<Option<AudioFacts>, MediaError> {
+fn best_audio(
+    input: &ff::format::context::Input,
+    path: &Path,
+) -> Result<Option<AudioFacts>, MediaError> {
     let Some(stream) = input.streams().best(MediaType::Audio) else {
         return Ok(None);
     };
     let codec = stream.parameters().id();
     let decoder = ff::codec::context::Context::from_parameters(stream.parameters())
         .and_then(|c| c.decoder().audio())
-        .map_err(|e| {
-            MediaError::VideoUnsupportedCodec(format!(
-                "no decoder for the audio codec {} ({e})",
-                codec.name()
-            ))
-        })?;
+        .map_err(|e| unsupported_codec(path, &stream, TrackKind::Audio, &e))?;
     Ok(Some(AudioFacts {
         stream_index: stream.index(),
         codec: codec.name().to_owned(),
         channels: decoder.channels(),
         sample_rate: decoder.rate(),
     }))
+}
+
+/// Names the codec of a stream this FFmpeg cannot decode: by FFmpeg's name when it knows the
+/// codec, else (FFmpeg's name would be `none`) by the tag the container gives it.
+fn unsupported_codec(
+    path: &Path,
+    stream: &ff::format::stream::Stream,
+    kind: TrackKind,
+    error: &ff::Error,
+) -> MediaError {
+    let what = match kind {
+        TrackKind::Video => "video",
+        TrackKind::Audio => "audio",
+    };
+    let id = stream.parameters().id();
+    let reason = if id != ff::codec::Id::None {
+        format!("the {what} codec {} is not supported ({error})", id.name())
+    } else {
+        match codec_tag(path, stream.index(), kind) {
+            Some(tag) => format!("the {what} codec {tag} is not supported"),
+            None => format!(
+                "the {what} codec is not supported: FFmpeg knows none by the tag this file \
+                 gives it"
+            ),
+        }
+    };
+    MediaError::VideoUnsupportedCodec(reason)
 }
 
 fn rate(r: ff::Rational) -> Option<f64> {

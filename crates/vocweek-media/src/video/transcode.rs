@@ -5,21 +5,20 @@
 
 use std::path::Path;
 
-use ff::{Packet, decoder, encoder, filter, frame};
+use ff::Packet;
 use ffmpeg_next as ff;
 use serde::Serialize;
 
-use super::control::Control;
-use super::ladder::{Rung, choose_rungs, download_rung};
-use super::master::{AAC_LC, RenditionStats, avc1_codec, master_playlist, measure_playlist};
-use super::outputs::{Output, Streams};
-use super::pipeline::{
-    VideoGraph, VideoGraphSpec, audio_decoder, audio_encoder, audio_graph, internal,
-    output_frame_rate, video_decoder, video_encoder,
-};
+use super::audio_path::AudioPath;
+use super::cleanup::Before;
+use super::control::{Control, Progress};
+use super::ladder::download_rung;
+use super::master::{AAC_LC, RenditionStats, master_playlist, measure_playlist};
+use super::outputs::{Output, Outputs, Streams};
 use super::poster::PosterPicker;
 use super::probe::{VideoProbe, open_input, read_probe};
 use super::settings::VideoSettings;
+use super::video_path::VideoPath;
 use crate::MediaError;
 use crate::photo::{Encoded, poster_renditions};
 
@@ -74,8 +73,28 @@ impl TranscodeOutput {
 
 /// Transcodes `input` into `out_dir` (created if needed): the HLS ladder, the master playlist,
 /// the download and the poster. Blocking and CPU-heavy; `control` reports progress and can
-/// cancel it from another thread.
+/// cancel it from another thread. On failure (cancellation included) `out_dir` is left as it
+/// was found: what this transcode wrote there is removed.
 pub fn transcode(
+    input: &Path,
+    out_dir: &Path,
+    settings: &VideoSettings,
+    control: &Control,
+) -> Result<TranscodeOutput, MediaError> {
+    // The same code as an upload's: a zero-byte file is empty, not an unreadable video.
+    if std::fs::metadata(input).is_ok_and(|meta| meta.len() == 0) {
+        return Err(MediaError::Empty);
+    }
+    let before = Before::note(out_dir);
+    // Every muxer has been dropped (its files closed) by the time this returns.
+    let result = transcode_into(input, out_dir, settings, control);
+    if result.is_err() {
+        before.restore();
+    }
+    result
+}
+
+fn transcode_into(
     input: &Path,
     out_dir: &Path,
     settings: &VideoSettings,
@@ -86,48 +105,20 @@ pub fn transcode(
         .map_err(|e| MediaError::Internal(format!("creating {}: {e}", out_dir.display())))?;
     super::probe::check_declared_size(input, settings)?;
     let mut context = open_input(input)?;
-    let probe = read_probe(&context, settings)?;
+    let probe = read_probe(&context, input, settings)?;
     let mut run = Run::new(&context, &probe, out_dir, settings)?;
     run.read_all(&mut context, control)?;
     run.finish(probe, out_dir, settings)
 }
 
-struct VideoPath {
-    stream: usize,
-    decoder: decoder::Video,
-    /// Subtracted from every timestamp so the earliest stream starts at zero.
-    offset: i64,
-    graph: VideoGraph,
-    rungs: Vec<Rung>,
-    encoders: Vec<encoder::Video>,
-    codecs: Vec<Option<String>>,
-    frame_rate: ff::Rational,
-    /// The top rung's sink time base, for progress and the poster.
-    time_base: ff::Rational,
-    frames: u64,
-}
-
-struct AudioPath {
-    stream: usize,
-    decoder: decoder::Audio,
-    offset: i64,
-    graph: filter::Graph,
-    encoder: encoder::Audio,
-    time_base: ff::Rational,
-    frames: u64,
-}
-
 struct Run {
     video: Option<VideoPath>,
     audio: Option<AudioPath>,
-    /// One HLS output per rung (or one for sound only), in rung order.
-    hls: Vec<Output>,
-    download: Option<Output>,
-    download_rung: usize,
+    outputs: Outputs,
     poster: PosterPicker,
     duration: Option<f64>,
-    interlaced: bool,
-    damaged: u64,
+    /// Packets the demuxer could not read, or read flagged corrupt.
+    unread: u64,
 }
 
 impl Run {
@@ -143,47 +134,13 @@ impl Run {
                 let stream = context
                     .stream(facts.stream_index)
                     .ok_or_else(|| MediaError::Internal("the video stream vanished".to_owned()))?;
-                let decoder = video_decoder(&stream)?;
-                let rungs = choose_rungs(
-                    facts.display_width,
-                    facts.display_height,
-                    &settings.rungs,
-                    settings.download_rung,
-                );
-                // Variable rate: keep the fast passages' rate (not the average) unless the
-                // base rate is a timestamp granularity rather than a frame rate.
-                let target = if facts.variable_frame_rate
-                    && facts.base_frame_rate <= facts.frame_rate * 2.0
-                {
-                    facts.base_frame_rate
-                } else {
-                    facts.frame_rate
-                };
-                let frame_rate = output_frame_rate(target, settings.max_frame_rate);
-                let mut graph = VideoGraph::new(&VideoGraphSpec {
-                    decoder: &decoder,
-                    time_base: stream.time_base(),
-                    rotation: facts.rotation,
-                    frame_rate,
-                    rungs: &rungs,
-                })?;
-                let time_base = sink_time_base(&mut graph.graph, &graph.sinks[0]);
-                let encoders = rungs
-                    .iter()
-                    .map(|rung| video_encoder(rung, frame_rate, time_base, settings))
-                    .collect::<Result<Vec<_>, _>>()?;
-                Some(VideoPath {
-                    stream: facts.stream_index,
-                    offset: seconds_to_ts(start, stream.time_base()),
-                    decoder,
-                    codecs: vec![None; rungs.len()],
-                    graph,
-                    rungs,
-                    encoders,
-                    frame_rate,
-                    time_base,
-                    frames: 0,
-                })
+                Some(VideoPath::new(
+                    &stream,
+                    facts,
+                    start,
+                    probe.declared_duration_seconds,
+                    settings,
+                )?)
             }
             None => None,
         };
@@ -192,28 +149,15 @@ impl Run {
                 let stream = context
                     .stream(facts.stream_index)
                     .ok_or_else(|| MediaError::Internal("the audio stream vanished".to_owned()))?;
-                let decoder = audio_decoder(&stream)?;
-                let graph = audio_graph(&decoder, stream.time_base())?;
-                let encoder = audio_encoder(settings.audio_bitrate)?;
-                Some(AudioPath {
-                    stream: facts.stream_index,
-                    offset: seconds_to_ts(start, stream.time_base()),
-                    time_base: stream.time_base(),
-                    decoder,
-                    graph,
-                    encoder,
-                    frames: 0,
-                })
+                Some(AudioPath::new(&stream, start, settings.audio_bitrate)?)
             }
             None => None,
         };
-        let audio_encoder = audio.as_ref().map(|a| &a.encoder);
+        let audio_encoder = audio.as_ref().map(AudioPath::encoder);
         let mut hls = Vec::new();
-        let download;
-        let mut download_index = 0;
-        match &video {
+        let outputs = match &video {
             Some(v) => {
-                for (rung, encoder) in v.rungs.iter().zip(&v.encoders) {
+                for (rung, encoder) in v.rungs.iter().zip(v.encoders()) {
                     let streams = Streams {
                         video: Some(encoder),
                         audio: audio_encoder,
@@ -225,12 +169,16 @@ impl Run {
                         streams,
                     )?);
                 }
-                download_index = download_rung(&v.rungs, settings.download_rung);
+                let download_index = download_rung(&v.rungs, settings.download_rung);
                 let streams = Streams {
-                    video: v.encoders.get(download_index),
+                    video: v.encoders().get(download_index),
                     audio: audio_encoder,
                 };
-                download = Some(Output::mp4(out_dir.join("download.mp4"), streams)?);
+                Outputs {
+                    hls,
+                    download: Some(Output::mp4(out_dir.join("download.mp4"), streams)?),
+                    download_rung: download_index,
+                }
             }
             None => {
                 let streams = || Streams {
@@ -243,19 +191,20 @@ impl Run {
                     settings.segment_seconds,
                     streams(),
                 )?);
-                download = Some(Output::mp4(out_dir.join("download.m4a"), streams())?);
+                Outputs {
+                    hls,
+                    download: Some(Output::mp4(out_dir.join("download.m4a"), streams())?),
+                    download_rung: 0,
+                }
             }
-        }
+        };
         Ok(Run {
             video,
             audio,
-            hls,
-            download,
-            download_rung: download_index,
+            outputs,
             poster: PosterPicker::new(probe.declared_duration_seconds),
             duration: probe.declared_duration_seconds,
-            interlaced: false,
-            damaged: 0,
+            unread: 0,
         })
     }
 
@@ -264,6 +213,12 @@ impl Run {
         context: &mut ff::format::context::Input,
         control: &Control,
     ) -> Result<(), MediaError> {
+        let progress = Progress {
+            control,
+            total: self.duration,
+        };
+        // Sound alone: its timestamps measure progress.
+        let sound_progress = self.video.is_none().then_some(&progress);
         let mut errors_in_a_row = 0;
         loop {
             if control.is_cancelled() {
@@ -275,7 +230,7 @@ impl Run {
                 Ok(()) => errors_in_a_row = 0,
                 Err(ff::Error::Eof) => break,
                 Err(_) => {
-                    self.damaged += 1;
+                    self.unread += 1;
                     errors_in_a_row += 1;
                     if errors_in_a_row >= MAX_READ_ERRORS_IN_A_ROW {
                         break;
@@ -284,201 +239,25 @@ impl Run {
                 }
             }
             if packet.is_corrupt() {
-                self.damaged += 1;
+                self.unread += 1;
             }
             let index = packet.stream();
-            if self.video.as_ref().is_some_and(|v| v.stream == index) {
-                self.decode_video(Some(&packet), control)?;
-            } else if self.audio.as_ref().is_some_and(|a| a.stream == index) {
-                self.decode_audio(Some(&packet), control)?;
-            }
-        }
-        self.decode_video(None, control)?;
-        self.decode_audio(None, control)?;
-        Ok(())
-    }
-
-    /// Sends a packet (or, with `None`, the end) to the video decoder and pushes every frame
-    /// it returns through the graph.
-    fn decode_video(
-        &mut self,
-        packet: Option<&Packet>,
-        control: &Control,
-    ) -> Result<(), MediaError> {
-        let Some(video) = self.video.as_mut() else {
-            return Ok(());
-        };
-        let sent = match packet {
-            Some(packet) => video.decoder.send_packet(packet),
-            None => video.decoder.send_eof(),
-        };
-        if sent.is_err() {
-            self.damaged += 1;
-        }
-        let mut decoded = frame::Video::empty();
-        loop {
-            let Some(video) = self.video.as_mut() else {
-                return Ok(());
-            };
-            match video.decoder.receive_frame(&mut decoded) {
-                Ok(()) => {}
-                Err(e) if is_again(&e) || e == ff::Error::Eof => break,
-                Err(_) => {
-                    self.damaged += 1;
-                    break;
-                }
-            }
-            let Some(timestamp) = decoded.timestamp() else {
-                self.damaged += 1;
-                continue;
-            };
-            self.interlaced |= decoded.is_interlaced();
-            decoded.set_pts(Some(timestamp - video.offset));
-            let mut source = video.graph.graph.get("in").ok_or_else(|| {
-                MediaError::Internal("the video graph lost its source".to_owned())
-            })?;
-            source
-                .source()
-                .add(&decoded)
-                .map_err(internal("filtering a picture"))?;
-            self.drain_video_graph(control)?;
-        }
-        if packet.is_none() {
-            self.flush_video(control)?;
-        }
-        Ok(())
-    }
-
-    /// Takes every filtered picture out of every rung's sink and encodes it.
-    fn drain_video_graph(&mut self, control: &Control) -> Result<(), MediaError> {
-        let Some(video) = self.video.as_mut() else {
-            return Ok(());
-        };
-        for rung in 0..video.rungs.len() {
-            loop {
-                // A fresh frame each time: the sink moves its frame in without releasing what
-                // the target held, so reusing one would keep every picture alive.
-                let mut filtered = frame::Video::empty();
-                let Some(mut sink) = video.graph.graph.get(&video.graph.sinks[rung]) else {
-                    break;
-                };
-                match sink.sink().frame(&mut filtered) {
-                    Ok(()) => {}
-                    Err(e) if is_again(&e) || e == ff::Error::Eof => break,
-                    Err(e) => return Err(MediaError::Internal(format!("filtering: {e}"))),
-                }
-                if rung == 0 {
-                    video.frames += 1;
-                    let seconds = filtered.pts().unwrap_or(0) as f64 * f64::from(video.time_base);
-                    self.poster.offer(&filtered, seconds);
-                    if let Some(total) = self.duration.filter(|d| *d > 0.0) {
-                        control.set_progress(seconds / total);
-                    }
-                }
-                filtered.set_kind(ff::picture::Type::None);
-                video.encoders[rung]
-                    .send_frame(&filtered)
-                    .map_err(internal("encoding a picture"))?;
-                drain_video_encoder(
-                    video,
-                    rung,
-                    &mut self.hls,
-                    &mut self.download,
-                    self.download_rung,
+            if let Some(video) = self.video.as_mut().filter(|v| v.stream == index) {
+                video.send(
+                    Some(&packet),
+                    &mut self.outputs,
+                    &mut self.poster,
+                    &progress,
                 )?;
+            } else if let Some(audio) = self.audio.as_mut().filter(|a| a.stream == index) {
+                audio.send(Some(&packet), &mut self.outputs, sound_progress)?;
             }
         }
-        Ok(())
-    }
-
-    fn flush_video(&mut self, control: &Control) -> Result<(), MediaError> {
-        let Some(video) = self.video.as_mut() else {
-            return Ok(());
-        };
-        if let Some(mut source) = video.graph.graph.get("in") {
-            source
-                .source()
-                .flush()
-                .map_err(internal("flushing the video graph"))?;
+        if let Some(video) = self.video.as_mut() {
+            video.send(None, &mut self.outputs, &mut self.poster, &progress)?;
         }
-        self.drain_video_graph(control)?;
-        let Some(video) = self.video.as_mut() else {
-            return Ok(());
-        };
-        for rung in 0..video.encoders.len() {
-            video.encoders[rung]
-                .send_eof()
-                .map_err(internal("flushing an encoder"))?;
-            drain_video_encoder(
-                video,
-                rung,
-                &mut self.hls,
-                &mut self.download,
-                self.download_rung,
-            )?;
-        }
-        Ok(())
-    }
-
-    fn decode_audio(
-        &mut self,
-        packet: Option<&Packet>,
-        control: &Control,
-    ) -> Result<(), MediaError> {
-        let Some(audio) = self.audio.as_mut() else {
-            return Ok(());
-        };
-        let sent = match packet {
-            Some(packet) => audio.decoder.send_packet(packet),
-            None => audio.decoder.send_eof(),
-        };
-        if sent.is_err() {
-            self.damaged += 1;
-        }
-        let mut decoded = frame::Audio::empty();
-        loop {
-            match audio.decoder.receive_frame(&mut decoded) {
-                Ok(()) => {}
-                Err(e) if is_again(&e) || e == ff::Error::Eof => break,
-                Err(_) => {
-                    self.damaged += 1;
-                    break;
-                }
-            }
-            let Some(timestamp) = decoded.timestamp() else {
-                self.damaged += 1;
-                continue;
-            };
-            decoded.set_pts(Some(timestamp - audio.offset));
-            // Sound alone: its timestamps measure progress.
-            if self.video.is_none()
-                && let Some(total) = self.duration.filter(|d| *d > 0.0)
-            {
-                let seconds = (timestamp - audio.offset) as f64 * f64::from(audio.time_base);
-                control.set_progress(seconds / total);
-            }
-            let mut source = audio.graph.get("ain").ok_or_else(|| {
-                MediaError::Internal("the audio graph lost its source".to_owned())
-            })?;
-            source
-                .source()
-                .add(&decoded)
-                .map_err(internal("resampling sound"))?;
-            drain_audio(audio, &mut self.hls, &mut self.download)?;
-        }
-        if packet.is_none() {
-            if let Some(mut source) = audio.graph.get("ain") {
-                source
-                    .source()
-                    .flush()
-                    .map_err(internal("flushing the audio graph"))?;
-            }
-            drain_audio(audio, &mut self.hls, &mut self.download)?;
-            audio
-                .encoder
-                .send_eof()
-                .map_err(internal("flushing the AAC encoder"))?;
-            drain_audio_encoder(audio, &mut self.hls, &mut self.download)?;
+        if let Some(audio) = self.audio.as_mut() {
+            audio.send(None, &mut self.outputs, sound_progress)?;
         }
         Ok(())
     }
@@ -489,12 +268,14 @@ impl Run {
         out_dir: &Path,
         settings: &VideoSettings,
     ) -> Result<TranscodeOutput, MediaError> {
+        let damaged = self.unread
+            + self.video.as_ref().map_or(0, |v| v.damaged)
+            + self.audio.as_ref().map_or(0, |a| a.damaged);
         let pictures = self.video.as_ref().map_or(0, |v| v.frames);
         let sounds = self.audio.as_ref().map_or(0, |a| a.frames);
         if self.video.is_some() && pictures == 0 {
             return Err(MediaError::VideoCorrupt(format!(
-                "not one picture of the video could be decoded ({} damaged packets)",
-                self.damaged
+                "not one picture of the video could be decoded ({damaged} damaged packets)"
             )));
         }
         if self.video.is_none() && sounds == 0 {
@@ -514,10 +295,12 @@ impl Run {
             None => vec![("audio".to_owned(), None, None)],
         };
         let frame_rate = self.video.as_ref().map(|v| f64::from(v.frame_rate));
-        for output in self.hls {
+        let interlaced = self.video.as_ref().is_some_and(|v| v.interlaced);
+        let download_rung = self.outputs.download_rung;
+        for output in self.outputs.hls {
             output.finish()?;
         }
-        let download_path = match self.download {
+        let download_path = match self.outputs.download {
             Some(output) => Some(output.finish()?),
             None => None,
         };
@@ -544,7 +327,7 @@ impl Run {
         }
         let master = "master.m3u8".to_owned();
         let first = if frame_rate.is_some() {
-            self.download_rung
+            download_rung
         } else {
             0
         };
@@ -552,7 +335,7 @@ impl Run {
             .map_err(|e| MediaError::Internal(format!("writing the master playlist: {e}")))?;
         let download = download_path.map(|path| {
             let rung = renditions
-                .get(self.download_rung)
+                .get(download_rung)
                 .filter(|_| frame_rate.is_some());
             DownloadFile {
                 file: file_name(&path),
@@ -580,8 +363,8 @@ impl Run {
             probe,
             duration_seconds,
             frame_rate,
-            interlaced: self.interlaced,
-            damaged_packets: self.damaged,
+            interlaced,
+            damaged_packets: damaged,
             master,
             renditions,
             download,
@@ -589,83 +372,6 @@ impl Run {
             thumb,
         })
     }
-}
-
-fn drain_video_encoder(
-    video: &mut VideoPath,
-    rung: usize,
-    hls: &mut [Output],
-    download: &mut Option<Output>,
-    download_rung: usize,
-) -> Result<(), MediaError> {
-    let mut packet = Packet::empty();
-    while video.encoders[rung].receive_packet(&mut packet).is_ok() {
-        if video.codecs[rung].is_none() && packet.is_key() {
-            video.codecs[rung] = packet.data().and_then(avc1_codec);
-        }
-        if let Some(output) = hls.get_mut(rung) {
-            output.write_video(&packet)?;
-        }
-        if rung == download_rung
-            && let Some(output) = download.as_mut()
-        {
-            output.write_video(&packet)?;
-        }
-    }
-    Ok(())
-}
-
-fn drain_audio(
-    audio: &mut AudioPath,
-    hls: &mut [Output],
-    download: &mut Option<Output>,
-) -> Result<(), MediaError> {
-    loop {
-        // Fresh each time, as for pictures: the sink would leak a reused frame's samples.
-        let mut resampled = frame::Audio::empty();
-        let Some(mut sink) = audio.graph.get("aout") else {
-            return Ok(());
-        };
-        match sink.sink().frame(&mut resampled) {
-            Ok(()) => {}
-            Err(e) if is_again(&e) || e == ff::Error::Eof => return Ok(()),
-            Err(e) => return Err(MediaError::Internal(format!("resampling: {e}"))),
-        }
-        audio.frames += 1;
-        audio
-            .encoder
-            .send_frame(&resampled)
-            .map_err(internal("encoding sound"))?;
-        drain_audio_encoder(audio, hls, download)?;
-    }
-}
-
-fn drain_audio_encoder(
-    audio: &mut AudioPath,
-    hls: &mut [Output],
-    download: &mut Option<Output>,
-) -> Result<(), MediaError> {
-    let mut packet = Packet::empty();
-    while audio.encoder.receive_packet(&mut packet).is_ok() {
-        for output in hls.iter_mut() {
-            output.write_audio(&packet)?;
-        }
-        if let Some(output) = download.as_mut() {
-            output.write_audio(&packet)?;
-        }
-    }
-    Ok(())
-}
-
-fn is_again(error: &ff::Error) -> bool {
-    matches!(error, ff::Error::Other { errno } if *errno == ff::util::error::EAGAIN)
-}
-
-fn sink_time_base(graph: &mut filter::Graph, name: &str) -> ff::Rational {
-    graph
-        .get(name)
-        .map(|mut sink| sink.sink().time_base())
-        .unwrap_or(ff::Rational::new(1, 30))
 }
 
 /// The earliest start among the streams we use, in seconds (the common zero).
@@ -683,15 +389,6 @@ fn start_seconds(context: &ff::format::context::Input, probe: &VideoProbe) -> f6
             Some(min.map_or(t, |m| m.min(t)))
         })
         .unwrap_or(0.0)
-}
-
-fn seconds_to_ts(seconds: f64, time_base: ff::Rational) -> i64 {
-    let base = f64::from(time_base);
-    if base > 0.0 {
-        (seconds / base).round() as i64
-    } else {
-        0
-    }
 }
 
 fn file_name(path: &Path) -> String {

@@ -1,6 +1,7 @@
 //! Job kinds and their handlers. A handler is idempotent: it may run again after a crash, and
 //! a second run finds its work done (or redoes it onto the same keys).
 
+pub mod article_pictures;
 mod article_work;
 mod media_child;
 mod photo_work;
@@ -75,6 +76,8 @@ pub struct MediaLimits {
     /// Largest Hamming distance at which a stored photo counts as a near-duplicate.
     pub similar_distance: u32,
     pub article: vocweek_media::article::ArticleLimits,
+    /// What becomes of the pictures inside an article.
+    pub embedded_pictures: article_pictures::EmbeddedPictures,
     pub video: vocweek_media::video::VideoSettings,
     /// Transcodes at the same time (each keeps every core busy).
     pub video_permits: Arc<tokio::sync::Semaphore>,
@@ -175,11 +178,20 @@ impl MediaLimits {
             decode_budget_mib,
             similar_distance: similar_distance.min(vocweek_db::similar::MAX_GUARANTEED_DISTANCE),
             article: vocweek_media::article::ArticleLimits::default(),
+            embedded_pictures: article_pictures::EmbeddedPictures::default(),
             video: vocweek_media::video::VideoSettings::default(),
             video_permits: Arc::new(tokio::sync::Semaphore::new(1)),
             video_time_limit: TimeLimit::default(),
             pools: None,
         }
+    }
+
+    pub fn with_embedded_pictures(
+        mut self,
+        embedded_pictures: article_pictures::EmbeddedPictures,
+    ) -> Self {
+        self.embedded_pictures = embedded_pictures;
+        self
     }
 
     /// Keeps photo and article children between jobs, in a directory of their own under

@@ -136,6 +136,7 @@ async fn media_work(
         AssetKind::Article => {
             let article = article_work::process(ctx, job, record, path).await?;
             let mut facts = article.facts.clone();
+            set(&mut facts, "pictures", json!(article.pictures));
             set(&mut facts, "image_assets", json!(article.image_assets));
             set(&mut facts, "skipped_images", json!(article.skipped_images));
             set(metadata, "article", facts);

@@ -1,0 +1,332 @@
+//! The picture half of a transcode: one decoder; one filter graph, built on the first decoded
+//! picture for its size and pixel format; one H.264 encoder per rung, whose packets go to the
+//! rung's rendition and, for one rung, to the download.
+
+use ff::{Packet, Rescale, decoder, encoder, frame};
+use ffmpeg_next as ff;
+
+use super::conform::{Conform, PictureFormat};
+use super::control::Progress;
+use super::ladder::{Rung, choose_rungs};
+use super::master::avc1_codec;
+use super::outputs::Outputs;
+use super::pipeline::{
+    VideoGraph, VideoGraphSpec, internal, is_again, output_frame_rate, seconds_to_ts,
+    video_decoder, video_encoder,
+};
+use super::poster::PosterPicker;
+use super::probe::VideoFacts;
+use super::settings::VideoSettings;
+use super::stream_end::StreamEnd;
+use crate::MediaError;
+
+/// The last picture is held at most as long as the container's declared duration, or this many
+/// seconds when that is shorter or unknown (see `StreamEnd`): a still shown over a whole sound
+/// track is held that long, a duration that only its own packet claims is not believed.
+const LONGEST_LAST_PICTURE: f64 = 10.0;
+
+pub(crate) struct VideoPath {
+    pub stream: usize,
+    decoder: decoder::Video,
+    /// Subtracted from every timestamp so the earliest stream starts at zero.
+    offset: i64,
+    /// The stream's time base, which decoded pictures and the graph's source count in.
+    input_time_base: ff::Rational,
+    rotation: u32,
+    /// Built on the first decoded picture: before one is decoded FFmpeg may not know the pixel
+    /// format (a stream whose first packets are damaged), and the graph is made for one.
+    filtering: Option<Filtering>,
+    pub rungs: Vec<Rung>,
+    encoders: Vec<encoder::Video>,
+    /// Each rung's RFC 6381 codec string, read from its first keyframe.
+    pub codecs: Vec<Option<String>>,
+    pub frame_rate: ff::Rational,
+    /// The encoders' time base: one frame at `frame_rate`.
+    time_base: ff::Rational,
+    end: StreamEnd,
+    /// Pictures out of the top rung's sink.
+    pub frames: u64,
+    /// Some pictures were flagged interlaced (and were deinterlaced).
+    pub interlaced: bool,
+    /// Packets the decoder refused and pictures that could not be used.
+    pub damaged: u64,
+}
+
+struct Filtering {
+    graph: VideoGraph,
+    conform: Conform,
+    /// The sinks' time base (the encoders' value, perhaps written as another fraction).
+    time_base: ff::Rational,
+}
+
+impl VideoPath {
+    /// `start` is the common zero of the streams used, `declared` the container's duration,
+    /// both in seconds.
+    pub fn new(
+        stream: &ff::format::stream::Stream,
+        facts: &VideoFacts,
+        start: f64,
+        declared: Option<f64>,
+        settings: &VideoSettings,
+    ) -> Result<Self, MediaError> {
+        let decoder = video_decoder(stream)?;
+        let rungs = choose_rungs(
+            facts.display_width,
+            facts.display_height,
+            &settings.rungs,
+            settings.download_rung,
+        );
+        // Variable rate: keep the fast passages' rate (not the average) unless the base rate
+        // is a timestamp granularity rather than a frame rate.
+        let target = if facts.variable_frame_rate && facts.base_frame_rate <= facts.frame_rate * 2.0
+        {
+            facts.base_frame_rate
+        } else {
+            facts.frame_rate
+        };
+        let frame_rate = output_frame_rate(target, settings.max_frame_rate);
+        // The encoders exist before the graph (the outputs are opened from them); the `fps`
+        // filter's output time base is one frame as a reduced fraction, so this is its value.
+        let time_base = frame_rate.reduce().invert();
+        let encoders = rungs
+            .iter()
+            .map(|rung| video_encoder(rung, frame_rate, time_base, settings))
+            .collect::<Result<Vec<_>, _>>()?;
+        let input_time_base = stream.time_base();
+        let end = StreamEnd::new(
+            frame_duration(stream, frame_rate),
+            seconds_to_ts(
+                declared.unwrap_or(0.0).max(LONGEST_LAST_PICTURE),
+                input_time_base,
+            ),
+        );
+        Ok(VideoPath {
+            stream: stream.index(),
+            decoder,
+            offset: seconds_to_ts(start, input_time_base),
+            input_time_base,
+            rotation: facts.rotation,
+            filtering: None,
+            codecs: vec![None; rungs.len()],
+            rungs,
+            encoders,
+            frame_rate,
+            time_base,
+            end,
+            frames: 0,
+            interlaced: false,
+            damaged: 0,
+        })
+    }
+
+    /// The encoders, one per rung, for the outputs to take their streams from.
+    pub fn encoders(&self) -> &[encoder::Video] {
+        &self.encoders
+    }
+
+    /// Sends a packet (or, with `None`, the end) to the decoder, and every picture it returns
+    /// through the graph to the encoders and outputs.
+    pub fn send(
+        &mut self,
+        packet: Option<&Packet>,
+        out: &mut Outputs,
+        poster: &mut PosterPicker,
+        progress: &Progress<'_>,
+    ) -> Result<(), MediaError> {
+        let sent = match packet {
+            Some(packet) => self.decoder.send_packet(packet),
+            None => self.decoder.send_eof(),
+        };
+        if sent.is_err() {
+            self.damaged += 1;
+        }
+        let mut decoded = frame::Video::empty();
+        loop {
+            match self.decoder.receive_frame(&mut decoded) {
+                Ok(()) => {}
+                Err(e) if is_again(&e) || e == ff::Error::Eof => break,
+                Err(_) => {
+                    self.damaged += 1;
+                    break;
+                }
+            }
+            let Some(timestamp) = decoded.timestamp() else {
+                self.damaged += 1;
+                continue;
+            };
+            self.interlaced |= decoded.is_interlaced();
+            decoded.set_pts(Some(timestamp.saturating_sub(self.offset)));
+            self.filter(&decoded)?;
+            self.drain(out, poster, progress)?;
+        }
+        if packet.is_none() {
+            self.finish(out, poster, progress)?;
+        }
+        Ok(())
+    }
+
+    /// Pushes one decoded picture into the graph, building the graph on the first.
+    fn filter(&mut self, decoded: &frame::Video) -> Result<(), MediaError> {
+        if self.filtering.is_none() {
+            let filtering = self.build(decoded)?;
+            self.filtering = Some(filtering);
+        }
+        let Some(filtering) = self.filtering.as_mut() else {
+            return Ok(());
+        };
+        let converted;
+        let picture = if PictureFormat::of(decoded) == filtering.conform.target() {
+            decoded
+        } else {
+            match filtering.conform.convert(decoded) {
+                Some(picture) => {
+                    converted = picture;
+                    &converted
+                }
+                None => {
+                    self.damaged += 1;
+                    return Ok(());
+                }
+            }
+        };
+        // Noted before the picture goes in: adding it moves its contents into the graph
+        // (`av_buffersrc_add_frame` resets the frame), timestamps included.
+        self.end
+            .saw(decoded.pts().unwrap_or(0), decoded.packet().duration);
+        let mut source =
+            filtering.graph.graph.get("in").ok_or_else(|| {
+                MediaError::Internal("the video graph lost its source".to_owned())
+            })?;
+        source
+            .source()
+            .add(picture)
+            .map_err(internal("filtering a picture"))?;
+        Ok(())
+    }
+
+    /// The graph for pictures like `first`.
+    fn build(&self, first: &frame::Video) -> Result<Filtering, MediaError> {
+        let input = PictureFormat::of(first);
+        let mut graph = VideoGraph::new(&VideoGraphSpec {
+            input,
+            aspect: first.aspect_ratio(),
+            time_base: self.input_time_base,
+            rotation: self.rotation,
+            frame_rate: self.frame_rate,
+            rungs: &self.rungs,
+        })?;
+        let time_base = graph.sink_time_base().unwrap_or(self.time_base);
+        Ok(Filtering {
+            graph,
+            conform: Conform::new(input),
+            time_base,
+        })
+    }
+
+    /// Takes every filtered picture out of every rung's sink, encodes it and writes the
+    /// packets.
+    fn drain(
+        &mut self,
+        out: &mut Outputs,
+        poster: &mut PosterPicker,
+        progress: &Progress<'_>,
+    ) -> Result<(), MediaError> {
+        let Some(filtering) = self.filtering.as_mut() else {
+            return Ok(());
+        };
+        for rung in 0..self.rungs.len() {
+            loop {
+                // A fresh frame each time: the sink moves its frame in without releasing what
+                // the target held, so reusing one would keep every picture alive.
+                let mut filtered = frame::Video::empty();
+                let Some(mut sink) = filtering.graph.graph.get(&filtering.graph.sinks[rung]) else {
+                    break;
+                };
+                match sink.sink().frame(&mut filtered) {
+                    Ok(()) => {}
+                    Err(e) if is_again(&e) || e == ff::Error::Eof => break,
+                    Err(e) => return Err(MediaError::Internal(format!("filtering: {e}"))),
+                }
+                if filtering.time_base != self.time_base {
+                    let pts = filtered.pts();
+                    filtered.set_pts(pts.map(|p| p.rescale(filtering.time_base, self.time_base)));
+                }
+                if rung == 0 {
+                    self.frames += 1;
+                    let seconds = filtered.pts().unwrap_or(0) as f64 * f64::from(self.time_base);
+                    poster.offer(&filtered, seconds);
+                    progress.at(seconds);
+                }
+                filtered.set_kind(ff::picture::Type::None);
+                self.encoders[rung]
+                    .send_frame(&filtered)
+                    .map_err(internal("encoding a picture"))?;
+                write_packets(&mut self.encoders[rung], &mut self.codecs[rung], rung, out)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Ends the graph at the last picture's end, then drains the graph and the encoders.
+    fn finish(
+        &mut self,
+        out: &mut Outputs,
+        poster: &mut PosterPicker,
+        progress: &Progress<'_>,
+    ) -> Result<(), MediaError> {
+        if let Some(filtering) = self.filtering.as_mut() {
+            let mut source = filtering.graph.graph.get("in").ok_or_else(|| {
+                MediaError::Internal("the video graph lost its source".to_owned())
+            })?;
+            self.end
+                .close(&mut source)
+                .map_err(internal("closing the video graph"))?;
+        }
+        self.drain(out, poster, progress)?;
+        for rung in 0..self.encoders.len() {
+            self.encoders[rung]
+                .send_eof()
+                .map_err(internal("flushing an encoder"))?;
+            write_packets(&mut self.encoders[rung], &mut self.codecs[rung], rung, out)?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes every packet a rung's encoder has ready; the first keyframe names the codec.
+fn write_packets(
+    encoder: &mut encoder::Video,
+    codec: &mut Option<String>,
+    rung: usize,
+    out: &mut Outputs,
+) -> Result<(), MediaError> {
+    let mut packet = Packet::empty();
+    while encoder.receive_packet(&mut packet).is_ok() {
+        if codec.is_none() && packet.is_key() {
+            *codec = packet.data().and_then(avc1_codec);
+        }
+        // The encoder's time base is one frame (the rate is constant): a packet without a
+        // duration lasts one. The MP4 muxer's edit list ends at the last packet's end, so a
+        // last packet of no duration would be cut from the download when played.
+        if packet.duration() <= 0 {
+            packet.set_duration(1);
+        }
+        out.write_video(rung, &packet)?;
+    }
+    Ok(())
+}
+
+/// One frame of the source in its time base, for a picture without a duration: at the
+/// stream's average rate, else its base rate, else the output's.
+fn frame_duration(stream: &ff::format::stream::Stream, output: ff::Rational) -> i64 {
+    let usable = |r: &ff::Rational| r.numerator() > 0 && r.denominator() > 0;
+    let rate = [stream.avg_frame_rate(), stream.rate()]
+        .into_iter()
+        .find(usable)
+        .unwrap_or(output);
+    let time_base = stream.time_base();
+    if !usable(&time_base) {
+        return 1;
+    }
+    1i64.rescale(rate.invert(), time_base).max(1)
+}
