@@ -414,6 +414,21 @@ impl TestApp {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
+    /// An upload sent as a browser set to Chinese sends it (`Accept-Language: zh-CN`).
+    pub async fn upload_in_chinese(&self, token: &str, upload: Upload) -> (u16, Value) {
+        let response = self
+            .client
+            .post(self.url("/api/v1/assets"))
+            .bearer_auth(token)
+            .header("Accept-Language", "zh-CN,zh;q=0.9,en;q=0.8")
+            .multipart(upload.into_form())
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("upload request failed: {e}"));
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
     /// Uploads and returns the new asset's id (the upload must succeed).
     pub async fn upload_id(&self, token: &str, upload: Upload) -> String {
         let (status, body) = self.upload(token, upload).await;

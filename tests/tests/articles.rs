@@ -1,5 +1,6 @@
 //! Articles end to end, on documents LibreOffice made: text, headings, sanitised HTML,
-//! character counts, pictures becoming photo assets, GBK text, and corrupt files.
+//! character counts, pictures kept with the article and chosen into the queue by an editor,
+//! GBK text, and corrupt files.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -75,15 +76,84 @@ async fn a_word_document_becomes_text_and_its_pictures_photos(backend: Backend) 
     assert!(preview.contains("<h1>技能大赛开幕</h1>"), "{preview}");
     assert!(preview.contains("[图 1]"));
 
-    let pictures = article["image_assets"].as_array().unwrap();
+    // The picture stays with the article: one upload, one queue item.
+    assert_eq!(article["image_assets"], serde_json::json!([]), "{article}");
+    let pictures = article["pictures"].as_array().unwrap();
     assert_eq!(pictures.len(), 1, "{article}");
-    let photo_id = pictures[0].as_str().unwrap();
-    let photo = app.wait_for_state(&token, photo_id, "pending_review").await;
+    assert_eq!(pictures[0]["rendition"], "picture-1");
+    assert_eq!(pictures[0]["mime"], "image/png");
+    assert!(pictures[0]["asset_id"].is_null());
+    let (status, _, bytes) = app
+        .fetch(&token, &format!("/api/v1/assets/{id}/renditions/picture-1"))
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        bytes.starts_with(b"\x89PNG"),
+        "the picture as it was in the document"
+    );
+    assert_eq!(
+        app.count("assets").await,
+        1,
+        "no photo item until an editor chooses"
+    );
+
+    // A unit may not choose; an editor chooses the picture into the queue, once.
+    let choose = format!("/api/v1/assets/{id}/pictures/1/choose");
+    let (status, _) = app.call(&token, reqwest::Method::POST, &choose, None).await;
+    assert_eq!(status, 403);
+    let editor = app
+        .user_session(
+            "picture-editor",
+            vocweek_domain::Role::Editor,
+            Some(vocweek_domain::Desk::Edu),
+        )
+        .await;
+    let (status, missing) = app
+        .call(
+            &editor,
+            reqwest::Method::POST,
+            &format!("/api/v1/assets/{id}/pictures/2/choose"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, missing["error"]["code"].as_str()),
+        (404, Some("not-found"))
+    );
+    let (status, chosen) = app
+        .call(&editor, reqwest::Method::POST, &choose, None)
+        .await;
+    assert_eq!(status, 200, "{chosen}");
+    let photo_id = chosen["asset_id"].as_str().unwrap().to_owned();
+    let (_, again) = app
+        .call(&editor, reqwest::Method::POST, &choose, None)
+        .await;
+    assert_eq!(
+        again["asset_id"],
+        photo_id.as_str(),
+        "choosing again answers the same item"
+    );
+    let photo = app
+        .wait_for_state(&token, &photo_id, "pending_review")
+        .await;
     assert_eq!(photo["kind"], "photo");
     assert_eq!(photo["metadata"]["article_id"], id);
+    assert_eq!(photo["title"], "技能大赛开幕 · 图 1");
     assert_eq!(photo["tags"]["category"], "national_event");
     assert_eq!(photo["tags"]["themes"], serde_json::json!(["achievements"]));
     assert_eq!(photo["renditions"].as_array().map(Vec::len), Some(2));
+    let (_, article_now) = app.get(&editor, &format!("/api/v1/assets/{id}")).await;
+    assert_eq!(
+        article_now["metadata"]["article"]["pictures"][0]["asset_id"],
+        photo_id.as_str()
+    );
+    let (_, history) = app
+        .get(&editor, &format!("/api/v1/assets/{id}/audit"))
+        .await;
+    assert!(
+        history.to_string().contains("picture_chosen"),
+        "the article's history records the choice: {history}"
+    );
     app.stop().await;
 }
 

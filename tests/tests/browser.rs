@@ -209,6 +209,63 @@ async fn a_unit_uploads_through_a_broken_network(backend: Backend) {
     app.stop().await;
 }
 
+/// The pages an editor and a unit read say everything in Chinese: a failed item's reason, a
+/// returned item's note and the history's actions come from the message catalog.
+async fn pages_speak_chinese_only(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, token) = app
+        .unit("菏泽职业学院", UnitKind::HigherVocationalCollege, "heze")
+        .await;
+    let jpeg = real_jpeg(11, 320, 240);
+    let cut = jpeg[..jpeg.len() / 2].to_vec();
+    let failed = app
+        .upload_id(
+            &token,
+            Upload::new("cut.jpg", cut).field("title", "半张照片"),
+        )
+        .await;
+    app.wait_for_state(&token, &failed, "failed").await;
+    let returned = app
+        .upload_id(
+            &token,
+            Upload::new("whole.jpg", jpeg).field("title", "技能展示"),
+        )
+        .await;
+    app.wait_for_state(&token, &returned, "pending_review")
+        .await;
+    app.create_editor().await;
+    let editor = app
+        .user_session("returner", Role::Editor, Some(Desk::Edu))
+        .await;
+    let (_, asset) = app
+        .get(&editor, &format!("/api/v1/assets/{returned}"))
+        .await;
+    let (status, answer) = app
+        .call(
+            &editor,
+            reqwest::Method::POST,
+            &format!("/api/v1/assets/{returned}/review"),
+            Some(serde_json::json!({
+                "action": "return", "note": "请补充活动说明", "version": asset["version"]
+            })),
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    run_script(
+        "chinese.mjs",
+        &[
+            app.base_url.as_str(),
+            "editor",
+            "a long editor password",
+            &token,
+            &failed,
+            &returned,
+        ],
+    )
+    .await;
+    app.stop().await;
+}
+
 async fn a_unit_fills_in_its_reports(backend: Backend) {
     let app = spawn_app(backend).await;
     let (_, token) = app
@@ -237,6 +294,7 @@ async fn a_unit_fills_in_its_reports(backend: Backend) {
 }
 
 both_databases!(
+    pages_speak_chinese_only,
     a_unit_fills_in_its_reports,
     a_unit_uploads_through_a_broken_network,
     an_editor_approves_with_the_keyboard,

@@ -465,7 +465,52 @@ async fn a_dropped_connection_leaves_nothing(backend: Backend) {
     app.stop().await;
 }
 
+/// Refusals speak the client's language from the one catalog: Chinese when asked (the upload
+/// page asks), English otherwise; the code and details stay the same for programs.
+async fn refusals_are_told_in_the_language_asked_for(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, token) = app
+        .unit("潍坊职业学院", UnitKind::HigherVocationalCollege, "weifang")
+        .await;
+    // An old Word document: an OLE2 compound file.
+    let mut doc = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    doc.resize(4096, 0);
+    let (status, chinese) = app
+        .upload_in_chinese(&token, Upload::new("实施方案.doc", doc.clone()))
+        .await;
+    assert_eq!(status, 415, "{chinese}");
+    assert_eq!(chinese["error"]["code"], "unsupported-media-type");
+    assert_eq!(chinese["error"]["details"]["reason"], "legacy-office-file");
+    let message = chinese["error"]["message"].as_str().unwrap();
+    assert!(message.contains("另存为 .docx"), "{message}");
+    let (status, english) = app.upload(&token, Upload::new("实施方案.doc", doc)).await;
+    assert_eq!(status, 415);
+    assert!(
+        english["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("old Office"),
+        "{english}"
+    );
+    let (status, empty) = app
+        .upload_in_chinese(&token, Upload::new("空.jpg", Vec::new()))
+        .await;
+    assert_eq!(
+        (status, empty["error"]["code"].as_str()),
+        (415, Some("empty-file"))
+    );
+    assert!(
+        empty["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("0 字节"),
+        "{empty}"
+    );
+    app.stop().await;
+}
+
 every_backend!(
+    refusals_are_told_in_the_language_asked_for,
     uploads_each_kind_and_processes_it,
     duplicates_are_stored_once,
     concurrent_identical_uploads_make_one_asset,

@@ -267,7 +267,53 @@ async fn bad_videos_fail_with_codes(backend: Backend) {
     app.stop().await;
 }
 
+/// Sound alone (an interview, a speech) uploads like a video and comes out as an audio-only
+/// stream and a download; MP3 and WAV used to be refused as "unrecognised binary data".
+async fn sound_files_upload_and_play(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, token) = app
+        .unit("淄博职业学院", UnitKind::HigherVocationalCollege, "zibo")
+        .await;
+    let sine = "-f lavfi -i sine=frequency=440:duration=3";
+    for (name, codec, extension) in [
+        ("采访.mp3", "-c:a libmp3lame -b:a 96k", "mp3"),
+        ("讲话.wav", "-c:a pcm_s16le", "wav"),
+        ("朗诵.flac", "-c:a flac", "flac"),
+    ] {
+        let sound = generated_video(&format!("{sine} {codec}"), extension);
+        let (status, body) = app.upload(&token, Upload::new(name, sound)).await;
+        assert_eq!(status, 201, "{name}: {body}");
+        assert_eq!(body["kind"], "video", "{name}");
+        let id = body["id"].as_str().unwrap();
+        let asset = app
+            .wait_for_state_within(&token, id, "pending_review", PATIENCE)
+            .await;
+        let facts = &asset["metadata"]["video"];
+        assert!(facts["video"].is_null(), "{name}: sound only: {facts}");
+        let duration = facts["duration_seconds"].as_f64().unwrap();
+        assert!((duration - 3.0).abs() < 0.15, "{name}: {facts}");
+        let master_url = rendition(&asset, "hls")["url"].as_str().unwrap().to_owned();
+        let (status, _, master) = app.fetch(&token, &master_url).await;
+        assert_eq!(status, 200, "{name}");
+        let master = String::from_utf8(master).unwrap();
+        assert!(
+            master.contains("mp4a.40.2"),
+            "{name}: an AAC stream: {master}"
+        );
+        assert!(
+            !master.contains("RESOLUTION"),
+            "{name}: no picture: {master}"
+        );
+        let download = rendition(&asset, "download");
+        let (status, _, bytes) = app.fetch(&token, download["url"].as_str().unwrap()).await;
+        assert_eq!(status, 200, "{name}");
+        assert!(bytes.len() > 10_000, "{name}: three seconds of sound");
+    }
+    app.stop().await;
+}
+
 every_backend!(
+    sound_files_upload_and_play,
     a_video_is_served_as_hls_with_poster_and_download,
     progress_shows_and_deleting_cancels_the_transcode,
     the_time_limit_stops_a_transcode,

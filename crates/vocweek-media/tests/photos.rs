@@ -503,3 +503,20 @@ fn png_webp_tiff_gif_and_avif_decode() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_cut_gif_or_webp_is_truncated_not_corrupt() {
+    let picture =
+        image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 4, y as u8 * 5, 90]));
+    for format in [image::ImageFormat::Gif, image::ImageFormat::WebP] {
+        let mut bytes = std::io::Cursor::new(Vec::new());
+        image::DynamicImage::ImageRgb8(picture.clone())
+            .write_to(&mut bytes, format)
+            .unwrap();
+        let bytes = bytes.into_inner();
+        let cut = bytes[..bytes.len() * 6 / 10].to_vec();
+        let err =
+            vocweek_media::photo::process_photo_bytes(cut, &PhotoSettings::default()).unwrap_err();
+        assert_eq!(err.code(), "image-truncated", "{format:?}: {err}");
+    }
+}

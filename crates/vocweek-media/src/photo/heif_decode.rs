@@ -21,6 +21,26 @@ fn heif_corrupt(e: libheif_rs::HeifError) -> MediaError {
     MediaError::ImageCorrupt(format!("the HEIF file cannot be read: {}", e.message))
 }
 
+/// A failed decode, by libheif's error code: a file cut short is truncated (sent again, it
+/// may work), damaged content is corrupt, and only what libheif says it cannot do (a codec or
+/// feature this build lacks) is unsupported.
+fn heif_decode_error(e: libheif_rs::HeifError) -> MediaError {
+    use libheif_rs::{HeifErrorCode, HeifErrorSubCode};
+    match (e.code, e.sub_code) {
+        (_, HeifErrorSubCode::EndOfData) => MediaError::ImageTruncated(format!(
+            "the HEIF file ends before its picture does: {}",
+            e.message
+        )),
+        (HeifErrorCode::InvalidInput | HeifErrorCode::DecoderPluginError, _) => {
+            MediaError::ImageCorrupt(format!("the HEIF picture is damaged: {}", e.message))
+        }
+        _ => MediaError::ImageUnsupported(format!(
+            "the HEIF picture cannot be decoded here: {}",
+            e.message
+        )),
+    }
+}
+
 fn heif_context<'a>(
     bytes: &'a [u8],
     settings: &PhotoSettings,
@@ -103,12 +123,7 @@ pub fn decode(
     };
     let image = LibHeif::new()
         .decode(&handle, ColorSpace::Rgb(RgbChroma::Rgb), Some(options))
-        .map_err(|e| {
-            MediaError::ImageUnsupported(format!(
-                "the HEIF picture cannot be decoded here: {}",
-                e.message
-            ))
-        })?;
+        .map_err(heif_decode_error)?;
     let planes = image.planes();
     let plane = planes
         .interleaved

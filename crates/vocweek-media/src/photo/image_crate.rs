@@ -76,8 +76,9 @@ pub fn decode(
             (icc, exif)
         }
     };
-    let image = DynamicImage::from_decoder(decoder)
-        .map_err(|e| image_error(e, settings, Some((width, height))))?;
+    let image = DynamicImage::from_decoder(decoder).map_err(|e| {
+        cut_short(bytes, format).unwrap_or_else(|| image_error(e, settings, Some((width, height))))
+    })?;
     let pixels = flatten_onto_white(image);
     Ok(Decoded {
         format,
@@ -145,7 +146,24 @@ fn open_error(
     {
         return refusal;
     }
-    image_error(err, settings, header_size(bytes, format))
+    cut_short(bytes, format)
+        .unwrap_or_else(|| image_error(err, settings, header_size(bytes, format)))
+}
+
+/// A picture that failed to decode because its file stops early, told from its structure
+/// (the image crate's errors do not say): a WebP shorter than its RIFF header declares, a GIF
+/// without its trailer byte. Such a file was cut in transfer, and sending it again may work.
+fn cut_short(bytes: &[u8], format: PhotoFormat) -> Option<MediaError> {
+    let truncated = match format {
+        PhotoFormat::Webp => bytes
+            .get(4..8)
+            .and_then(|size| <[u8; 4]>::try_from(size).ok())
+            .is_some_and(|size| u64::from(u32::from_le_bytes(size)) + 8 > bytes.len() as u64),
+        PhotoFormat::Gif => bytes.last() != Some(&0x3B),
+        _ => false,
+    };
+    truncated
+        .then(|| MediaError::ImageTruncated("the file ends before the picture does".to_owned()))
 }
 
 /// Reads the header. `max_alloc` bounds what the decoder allocates besides the picture it
