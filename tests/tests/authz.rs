@@ -203,4 +203,42 @@ async fn every_route_checks_role_and_desk(backend: Backend) {
     app.stop().await;
 }
 
-both_databases!(every_route_checks_role_and_desk);
+/// `/logout` ends the caller's own session only. It used to revoke by prefix when the cookie
+/// was short, and the prefixes of unit tokens are listed by `unit list`: anyone could revoke
+/// any unit's upload token without a secret.
+async fn logout_ends_only_a_full_session(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, unit_token) = app
+        .unit(
+            "聊城职业技术学院",
+            UnitKind::HigherVocationalCollege,
+            "liaocheng",
+        )
+        .await;
+    let prefix: String = unit_token.chars().take(12).collect();
+    let editor = app
+        .user_session("leaver", Role::Editor, Some(Desk::Edu))
+        .await;
+    let db = &app.services.db;
+    assert_eq!(
+        db.revoke_session(&prefix).await.unwrap(),
+        0,
+        "a prefix is no session"
+    );
+    assert_eq!(
+        db.revoke_session(&unit_token).await.unwrap(),
+        0,
+        "an upload token is no session"
+    );
+    let (status, _) = app.get(&unit_token, "/api/v1/assets").await;
+    assert_eq!(status, 200, "the unit's token still works");
+    assert_eq!(db.revoke_session(&editor).await.unwrap(), 1);
+    let (status, _) = app.get(&editor, "/api/v1/assets").await;
+    assert_eq!(status, 401, "the session ended");
+    app.stop().await;
+}
+
+both_databases!(
+    every_route_checks_role_and_desk,
+    logout_ends_only_a_full_session
+);

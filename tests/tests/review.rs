@@ -220,6 +220,34 @@ async fn a_returned_item_is_corrected_by_its_unit(backend: Backend) {
     let (_, page) = app.get(&unit, "/api/v1/assets?state=returned").await;
     assert_eq!(page["items"][0]["review_note"], note, "the unit sees why");
 
+    // Another unit that sent the same bytes is a submitter, not the item's owner: it may not
+    // correct (and resubmit) the first unit's returned item.
+    let (_, other) = app
+        .unit(
+            "济南工程职业技术学院",
+            UnitKind::HigherVocationalCollege,
+            "jinan",
+        )
+        .await;
+    let (status, duplicate) = app
+        .upload(&other, Upload::new("same.jpg", real_jpeg(3, 64, 48)))
+        .await;
+    assert_eq!(
+        (status, duplicate["duplicate"].as_bool()),
+        (200, Some(true)),
+        "{duplicate}"
+    );
+    let (status, refused) = send(
+        &app,
+        Some(&other),
+        "PATCH",
+        &format!("/api/v1/assets/{id}"),
+        json!({"version": 3, "title": "被别的单位改了"}),
+    )
+    .await;
+    assert_eq!(status, 403, "{refused}");
+    assert_eq!(refused["error"]["code"], "not-your-unit");
+
     let edit = json!({"version": 3, "title": "开幕式（济南，5月22日）", "themes": ["annual_theme", "achievements"]});
     let (status, body) = send(
         &app,

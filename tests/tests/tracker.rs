@@ -135,8 +135,28 @@ async fn who_sent_what_each_beijing_day(backend: Backend) {
         .await;
     assert_eq!(
         app.count("submissions WHERE extracted").await,
+        0,
+        "the article's picture stays with it until an editor chooses it"
+    );
+    let (status, chosen) = app
+        .call(
+            &admin,
+            reqwest::Method::POST,
+            &format!("/api/v1/assets/{article}/pictures/1/choose"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{chosen}");
+    app.wait_for_state(
+        &admin,
+        chosen["asset_id"].as_str().unwrap(),
+        "pending_review",
+    )
+    .await;
+    assert_eq!(
+        app.count("submissions WHERE extracted").await,
         1,
-        "the article's picture was taken out"
+        "the chosen picture is taken out of the article, not sent by the unit"
     );
     let (_, day24) = app
         .get(&admin, "/api/v1/campaigns/current/tracker?day=2021-05-24")

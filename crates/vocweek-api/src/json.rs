@@ -85,6 +85,37 @@ pub enum Audience {
     Staff,
 }
 
+/// The asset's metadata as `audience` may see it. The perceptual hash and the near-duplicate
+/// list name other units' and unapproved items, so they are for the editorial staff only.
+pub fn metadata_for(mut metadata: serde_json::Value, audience: Audience) -> serde_json::Value {
+    if audience != Audience::Staff
+        && let Some(fields) = metadata.as_object_mut()
+    {
+        fields.remove("similar_to");
+        fields.remove("perceptual_hash");
+    }
+    metadata
+}
+
+/// The asset's metadata as a media partner sees it: what units may see, without the links to
+/// items the partner cannot see (the article a picture came from, the items an article's
+/// pictures became), which may not be approved.
+pub fn partner_metadata(metadata: serde_json::Value) -> serde_json::Value {
+    let mut metadata = metadata_for(metadata, Audience::Unit);
+    if let Some(fields) = metadata.as_object_mut() {
+        fields.remove("article_id");
+    }
+    if let Some(article) = metadata.get_mut("article").and_then(|a| a.as_object_mut()) {
+        article.remove("image_assets");
+        if let Some(pictures) = article.get_mut("pictures").and_then(|p| p.as_array_mut()) {
+            for picture in pictures.iter_mut().filter_map(|p| p.as_object_mut()) {
+                picture.remove("asset_id");
+            }
+        }
+    }
+    metadata
+}
+
 /// Why processing failed.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FailureJson {
@@ -154,7 +185,7 @@ impl AssetJson {
             activity_date: asset.activity_date,
             desk: asset.desk,
             unit_id: asset.unit_id,
-            metadata: asset.metadata,
+            metadata: metadata_for(asset.metadata, audience),
             failure,
             progress: None,
             review_note: asset.review_note,
@@ -259,4 +290,28 @@ pub struct UploadFormSchema {
     pub captured_at: Option<String>,
     /// `YYYY-MM-DD`; defaults to today in Beijing time.
     pub activity_date: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn units_and_partners_do_not_see_other_items() {
+        let metadata = serde_json::json!({
+            "photo": { "width": 10 },
+            "perceptual_hash": "00ff00ff00ff00ff",
+            "similar_to": [{ "asset_id": "other-units-item", "distance": 2 }],
+            "article_id": "an-unapproved-article",
+        });
+        let staff = metadata_for(metadata.clone(), Audience::Staff);
+        assert_eq!(staff, metadata);
+        let unit = metadata_for(metadata.clone(), Audience::Unit);
+        assert!(unit.get("similar_to").is_none() && unit.get("perceptual_hash").is_none());
+        assert_eq!(unit["photo"]["width"], 10);
+        let partner = partner_metadata(metadata);
+        assert!(!partner.to_string().contains("other-units-item"));
+        assert!(!partner.to_string().contains("an-unapproved-article"));
+        assert!(!partner.to_string().contains("00ff00ff"));
+    }
 }

@@ -10,6 +10,10 @@ use vocweek_domain::{Desk, Role, UnitKind};
 use crate::entities::{partner, unit, user};
 use crate::error::is_unique_violation;
 use crate::secrets::{hash_password, verify_password};
+
+/// A password hash no user has, verified against when the username is unknown.
+static NO_ONES_HASH: std::sync::LazyLock<Option<String>> =
+    std::sync::LazyLock::new(|| hash_password("vocweek: a password for no one").ok());
 use crate::tokens::{TokenKind, TokenOwner, issue};
 use crate::{Db, DbError, DbResult};
 
@@ -113,17 +117,27 @@ impl Db {
     }
 
     /// Checks a username and password and opens a session; `None` when either is wrong.
+    ///
+    /// An unknown username costs the same Argon2 verification as a known one (against a hash
+    /// made once for no one), so the answer's time does not tell which usernames exist. The
+    /// verification runs on the blocking pool: tens of milliseconds of CPU must not stall the
+    /// requests that share this thread.
     pub async fn sign_in(&self, username: &str, password: &str) -> DbResult<Option<String>> {
-        let Some(user) = user::Entity::find()
+        let user = user::Entity::find()
             .filter(user::Column::Username.eq(username.trim()))
             .one(self.conn())
-            .await?
-        else {
+            .await?;
+        let stored = match &user {
+            Some(user) => user.password_hash.clone(),
+            None => NO_ONES_HASH.clone().unwrap_or_default(),
+        };
+        let password = password.to_owned();
+        let matches = tokio::task::spawn_blocking(move || verify_password(&password, &stored))
+            .await
+            .unwrap_or(false);
+        let Some(user) = user.filter(|_| matches) else {
             return Ok(None);
         };
-        if !verify_password(password, &user.password_hash) {
-            return Ok(None);
-        }
         let token = issue(
             self.conn(),
             TokenKind::Session,

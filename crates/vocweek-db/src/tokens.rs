@@ -186,6 +186,19 @@ impl Db {
         Ok(result.rows_affected)
     }
 
+    /// Ends a sign-in session given in full (`/logout`). Only that session: never a token
+    /// matched by prefix, never an upload token or an API key, whatever the cookie holds.
+    pub async fn revoke_session(&self, session: &str) -> DbResult<u64> {
+        let result = token::Entity::update_many()
+            .col_expr(token::Column::RevokedAt, Expr::value(Some(Utc::now())))
+            .filter(token::Column::Hash.eq(token_hash(session.trim())))
+            .filter(token::Column::Kind.eq(TokenKind::Session.as_str()))
+            .filter(token::Column::RevokedAt.is_null())
+            .exec(self.conn())
+            .await?;
+        Ok(result.rows_affected)
+    }
+
     /// Revokes every live token of a unit (a lost laptop, a departed media officer).
     pub async fn revoke_unit_tokens(&self, unit_id: i32) -> DbResult<u64> {
         let result = token::Entity::update_many()

@@ -27,6 +27,6 @@ pub use statistics_xlsx::{
     STATISTICS_NOTES, StatisticsRow, StatisticsWorkbook, StatusRow, statistics_xlsx, total_of,
 };
 pub use upload::{StagedUpload, UploadWriter};
-pub use upload_sweep::{run_upload_sweeper, sweep_expired_uploads};
+pub use upload_sweep::{run_upload_sweeper, sweep_expired_uploads, sweep_finished_parts};
 pub use worker::{WorkerConfig, WorkerPool};
 pub use xlsx::table_xlsx;

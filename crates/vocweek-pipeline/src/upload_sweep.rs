@@ -29,6 +29,40 @@ pub async fn sweep_expired_uploads(db: &Db, partials: &PartialUploads) -> DbResu
     Ok(removed)
 }
 
+/// Removes the bytes of uploads that no longer need them: finished (their asset holds the
+/// bytes now) or refused, which a process killed between recording the end and removing the
+/// file left behind; and files of no known upload once an hour old (a creation whose row was
+/// never written). Returns how many went.
+pub async fn sweep_finished_parts(db: &Db, partials: &PartialUploads) -> DbResult<usize> {
+    const UNKNOWN_AFTER: Duration = Duration::from_secs(3600);
+    let listed = match partials.listed().await {
+        Ok(listed) => listed,
+        Err(err) => {
+            warn!(error = %err, "listing resumable uploads' files failed");
+            return Ok(0);
+        }
+    };
+    let mut removed = 0;
+    for (id, modified) in listed {
+        let stale = match db.resumable(&id).await? {
+            Some(upload) => upload.state != vocweek_db::resumable_uploads::RECEIVING,
+            None => modified.elapsed().is_ok_and(|age| age > UNKNOWN_AFTER),
+        };
+        if stale {
+            match partials.remove(&id).await {
+                Ok(()) => removed += 1,
+                Err(err) => {
+                    warn!(upload = %id, error = %err, "removing a finished upload's bytes failed")
+                }
+            }
+        }
+    }
+    if removed > 0 {
+        info!(removed, "bytes of finished resumable uploads removed");
+    }
+    Ok(removed)
+}
+
 /// Sweeps every `interval` until `shutdown` turns true.
 pub async fn run_upload_sweeper(
     db: Db,
@@ -40,6 +74,9 @@ pub async fn run_upload_sweeper(
     while !*shutdown.borrow() {
         if let Err(err) = sweep_expired_uploads(&db, &partials).await {
             warn!(error = %err, "sweeping expired uploads failed");
+        }
+        if let Err(err) = sweep_finished_parts(&db, &partials).await {
+            warn!(error = %err, "sweeping finished uploads' bytes failed");
         }
         // What killed processes left in the staging directory (uploads being received,
         // media scratch directories).

@@ -144,6 +144,33 @@ impl PartialUploads {
         Ok(staging)
     }
 
+    /// The uploads that have a file here, with the time each was last written.
+    pub async fn listed(&self) -> Result<Vec<(String, std::time::SystemTime)>, StorageError> {
+        let mut entries = match tokio::fs::read_dir(&self.dir).await {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(StorageError::io(&self.dir, e)),
+        };
+        let mut listed = Vec::new();
+        while let Some(entry) = entries
+            .next_entry()
+            .await
+            .map_err(|e| StorageError::io(&self.dir, e))?
+        {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Some(id) = name.strip_suffix(".part") else {
+                continue;
+            };
+            let modified = entry
+                .metadata()
+                .await
+                .and_then(|meta| meta.modified())
+                .unwrap_or_else(|_| std::time::SystemTime::now());
+            listed.push((id.to_owned(), modified));
+        }
+        Ok(listed)
+    }
+
     /// Removes the file; one that is already gone is fine.
     pub async fn remove(&self, id: &str) -> Result<(), StorageError> {
         let path = self.path_of(id)?;

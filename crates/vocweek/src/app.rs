@@ -83,6 +83,11 @@ pub async fn open_services(config: &Config) -> anyhow::Result<Services> {
     // Partial uploads beside the staging area: on the store's filesystem, so a finished one
     // becomes the stored original by a rename.
     let partials = PartialUploads::new(&store.staging_dir().join("resumable"));
+    // A process killed between finishing an upload and removing its bytes left them.
+    let finished = vocweek_pipeline::sweep_finished_parts(&db, &partials).await?;
+    if finished > 0 {
+        info!(finished, "removed the bytes of finished resumable uploads");
+    }
     let workers = WorkerPool::new(
         db.clone(),
         store.clone(),

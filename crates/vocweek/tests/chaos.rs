@@ -514,6 +514,22 @@ async fn verify(client: &Client, accepted: &[Accepted], within: Duration) -> Ver
     verdict
 }
 
+/// A media pool directory (`media-<owner>-<uuid>-pool`) whose owner still holds its lock
+/// file: a photo being processed at that moment has its scratch directory in it.
+fn live_pool(staging: &Path, name: &str) -> bool {
+    let Some(owner) = name
+        .strip_suffix("-pool")
+        .and_then(|rest| rest.strip_prefix("media-"))
+        .and_then(|rest| rest.split('-').next())
+    else {
+        return false;
+    };
+    staging
+        .join(".owners")
+        .join(format!("{owner}.lock"))
+        .exists()
+}
+
 /// Staging entries that are neither the owners' locks nor resumable uploads in progress.
 fn staging_leftovers(staging: &Path) -> Vec<String> {
     let mut left: Vec<String> = std::fs::read_dir(staging)
@@ -525,7 +541,10 @@ fn staging_leftovers(staging: &Path) -> Vec<String> {
                     // A live worker's (empty) pool directory is not a leftover.
                     let empty_dir =
                         std::fs::read_dir(e.path()).is_ok_and(|mut d| d.next().is_none());
-                    name != ".owners" && name != "resumable" && !empty_dir
+                    name != ".owners"
+                        && name != "resumable"
+                        && !empty_dir
+                        && !live_pool(staging, &name.to_string_lossy())
                 })
                 .map(|e| e.file_name().to_string_lossy().into_owned())
                 .collect()

@@ -21,6 +21,18 @@ pub struct AtomQuery {
     key: Option<String>,
 }
 
+/// Text for the feed: escaped, and without the characters XML 1.0 forbids (controls other
+/// than tab, newline and carriage return): one `\x01` in a unit's title would otherwise make
+/// the whole feed ill-formed for every reader.
+fn xml_text(text: &str) -> String {
+    let allowed: String = text
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
+        .filter(|c| !matches!(c, '\u{FFFE}' | '\u{FFFF}'))
+        .collect();
+    escape(&allowed)
+}
+
 pub async fn get_atom(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -69,16 +81,16 @@ pub async fn get_atom(
              <link rel=\"related\" href=\"{thumb}\"/>\
              <category term=\"{kind}\"/><category term=\"{city}\"/>\
              <summary>{summary}</summary></entry>",
-            id = escape(&asset.id),
-            title = escape(&asset.title),
+            id = xml_text(&asset.id),
+            title = xml_text(&asset.title),
             at = event.created_at.to_rfc3339(),
-            mime = escape(&asset.mime),
+            mime = xml_text(&asset.mime),
             size = asset.size,
             link = escape(&link),
             thumb = escape(&thumb),
-            kind = escape(&asset.kind),
-            city = escape(&asset.city),
-            summary = escape(&asset.description),
+            kind = xml_text(&asset.kind),
+            city = xml_text(&asset.city),
+            summary = xml_text(&asset.description),
         ));
     }
     let updated = updated.unwrap_or_else(chrono::Utc::now).to_rfc3339();
@@ -94,4 +106,16 @@ pub async fn get_atom(
         .content_type("application/atom+xml; charset=utf-8")
         .insert_header(("Cache-Control", "no-store"))
         .body(body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::xml_text;
+
+    #[test]
+    fn control_characters_never_reach_the_feed() {
+        assert_eq!(xml_text("技能\u{1}大赛\u{b}\u{c}"), "技能大赛");
+        assert_eq!(xml_text("a\tb\nc"), "a\tb\nc");
+        assert_eq!(xml_text("<b>&\"\u{FFFF}"), "&lt;b&gt;&amp;&quot;");
+    }
 }

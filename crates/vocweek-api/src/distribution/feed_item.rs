@@ -170,7 +170,7 @@ fn partner_asset(
         captured_at: asset.captured_at,
         recommended: asset.state == "recommended",
         blake3: asset.blake3.clone(),
-        metadata: asset.metadata.clone(),
+        metadata: crate::json::partner_metadata(asset.metadata.clone()),
         files,
     }
 }

@@ -31,8 +31,16 @@ const HEADERS: [&str; 9] = [
     "修改内容",
 ];
 
+/// One quoted CSV cell. Titles and notes come from units and editors: a cell a spreadsheet
+/// would read as a formula (`=HYPERLINK(…)`, `@SUM(…)`, `+`, `-`, or a leading tab or carriage
+/// return) is prefixed with an apostrophe, which Excel and LibreOffice show as text.
 fn cell(value: &str) -> String {
-    format!("\"{}\"", value.replace('"', "\"\""))
+    let neutral = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    };
+    format!("\"{}\"", neutral.replace('"', "\"\""))
 }
 
 /// Every decision and edit of the day on the caller's desk: 时间（北京时间）, 素材ID, 标题,
@@ -131,4 +139,22 @@ pub async fn export_audit(
             format!("attachment; filename=\"audit-{day}.csv\""),
         ))
         .body(csv))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell;
+
+    #[test]
+    fn formulas_from_titles_are_neutralised() {
+        assert_eq!(
+            cell("=HYPERLINK(\"http://x\")"),
+            "\"'=HYPERLINK(\"\"http://x\"\")\""
+        );
+        assert_eq!(cell("@SUM(A1)"), "\"'@SUM(A1)\"");
+        assert_eq!(cell("+1"), "\"'+1\"");
+        assert_eq!(cell("-2"), "\"'-2\"");
+        assert_eq!(cell("\tx"), "\"'\tx\"");
+        assert_eq!(cell("技能大赛 = 好"), "\"技能大赛 = 好\"");
+    }
 }

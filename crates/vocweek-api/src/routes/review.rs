@@ -184,6 +184,17 @@ pub async fn edit_asset(
     let record = visible_asset(&caller, &state, &id).await?;
     let current = AssetState::parse(&record.asset.state)?;
     let is_unit = caller.audience() != crate::json::Audience::Staff;
+    // Only the unit that sent the item corrects it: a unit that later sent the same bytes is
+    // recorded as a submitter and may see it, but the item and its review are not its own.
+    if let Principal::Unit { id: unit, .. } = &caller.0
+        && *unit != record.asset.unit_id
+    {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "not-your-unit",
+            "only the unit that sent the item may correct it",
+        ));
+    }
     if is_unit && current != AssetState::Returned {
         return Err(ApiError::new(
             StatusCode::CONFLICT,

@@ -13,25 +13,24 @@ pub async fn sign_in(
     state: web::Data<AppState>,
     body: web::Json<SignInRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    if let Some(seconds) = state.sign_in_throttle.locked_for(&body.username) {
-        return Err(too_many_attempts(seconds));
-    }
-    match state.db.sign_in(&body.username, &body.password).await? {
-        Some(token) => {
-            state.sign_in_throttle.succeeded(&body.username);
-            Ok(HttpResponse::Ok().json(SessionJson {
-                token,
-                expires_in_seconds: SESSION_HOURS * 3600,
-            }))
-        }
-        None => {
-            state.sign_in_throttle.failed(&body.username);
-            Err(ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "invalid-credentials",
-                "wrong username or password",
-            ))
-        }
+    let attempt = state
+        .sign_in_throttle
+        .begin(&body.username)
+        .map_err(too_many_attempts)?;
+    let signed_in = state.db.sign_in(&body.username, &body.password).await;
+    state
+        .sign_in_throttle
+        .finish(attempt, signed_in.as_ref().ok().map(Option::is_some));
+    match signed_in? {
+        Some(token) => Ok(HttpResponse::Ok().json(SessionJson {
+            token,
+            expires_in_seconds: SESSION_HOURS * 3600,
+        })),
+        None => Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid-credentials",
+            "wrong username or password",
+        )),
     }
 }
 

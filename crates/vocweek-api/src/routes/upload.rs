@@ -12,6 +12,12 @@ use crate::{ApiError, AppState};
 
 /// Longest text field accepted: a description is not a novel.
 const TEXT_FIELD_MAX: usize = 64 * 1024;
+/// All the text fields of one upload together, and how many there may be: the form has
+/// nine, and a client repeating `themes` ten thousand times is not filling in a form.
+const TEXT_TOTAL_MAX: usize = 128 * 1024;
+const TEXT_FIELDS_MAX: usize = 64;
+/// Themes one item may carry (the campaign's vocabulary has a dozen).
+const THEMES_MAX: usize = 32;
 
 /// The text fields of an upload, in the form and in a resumable upload's metadata alike.
 pub(crate) const TEXT_FIELDS: [&str; 9] = [
@@ -48,6 +54,7 @@ pub async fn upload_asset(
     let uploader = caller.uploader()?;
     let mut form = UploadForm::default();
     let mut staged = None;
+    let (mut text_fields, mut text_bytes) = (0, 0);
 
     while let Some(mut field) = form_data.try_next().await.map_err(malformed)? {
         let name = field.name().unwrap_or_default().to_owned();
@@ -71,7 +78,18 @@ pub async fn upload_asset(
                 staged = Some(open.finish().await?);
             }
             _ => {
-                let value = read_text(&mut field, &name).await?;
+                text_fields += 1;
+                if text_fields > TEXT_FIELDS_MAX {
+                    return Err(ApiError::bad_request(
+                        "too-many-fields",
+                        format!("an upload has at most {TEXT_FIELDS_MAX} text fields"),
+                    ));
+                }
+                let budget = TEXT_TOTAL_MAX
+                    .saturating_sub(text_bytes)
+                    .min(TEXT_FIELD_MAX);
+                let value = read_text(&mut field, &name, budget).await?;
+                text_bytes += value.len();
                 apply_field(&mut form, &name, value)?;
             }
         }
@@ -102,13 +120,16 @@ pub(crate) fn malformed(err: actix_multipart::MultipartError) -> ApiError {
     )
 }
 
-async fn read_text(field: &mut Field, name: &str) -> Result<String, ApiError> {
+/// A text field of at most `max` bytes (what is left of the form's budget).
+async fn read_text(field: &mut Field, name: &str, max: usize) -> Result<String, ApiError> {
     let mut bytes = Vec::new();
     while let Some(chunk) = field.try_next().await.map_err(malformed)? {
-        if bytes.len() + chunk.len() > TEXT_FIELD_MAX {
+        if bytes.len() + chunk.len() > max {
             return Err(ApiError::bad_request(
                 "field-too-large",
-                format!("the field '{name}' is longer than {TEXT_FIELD_MAX} bytes"),
+                format!(
+                    "the field '{name}' is too long: one field may hold {TEXT_FIELD_MAX} bytes, the form's text fields {TEXT_TOTAL_MAX} together"
+                ),
             ));
         }
         bytes.extend_from_slice(&chunk);
@@ -139,7 +160,15 @@ pub(crate) fn apply_field(
         "city" => form.tags.city = present(),
         "category" => form.tags.category = present(),
         "subcategory" => form.tags.subcategory = present(),
-        "themes" | "themes[]" | "theme" => form.tags.push_themes(&value),
+        "themes" | "themes[]" | "theme" => {
+            form.tags.push_themes(&value);
+            if form.tags.themes.len() > THEMES_MAX {
+                return Err(ApiError::bad_request(
+                    "too-many-themes",
+                    format!("an item carries at most {THEMES_MAX} themes"),
+                ));
+            }
+        }
         "captured_at" => {
             form.captured_at = present()
                 .map(|v| parse_timestamp("captured_at", &v))

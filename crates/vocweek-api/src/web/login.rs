@@ -48,22 +48,23 @@ pub async fn submit(
     form: web::Form<LoginForm>,
 ) -> HttpResponse {
     let next = safe_next(form.next.as_deref());
-    if let Some(seconds) = state.sign_in_throttle.locked_for(&form.username) {
-        let message = format!("登录失败次数过多，请 {seconds} 秒后再试。");
-        return login_page(StatusCode::TOO_MANY_REQUESTS, &next, Some(&message));
-    }
-    match state.db.sign_in(&form.username, &form.password).await {
-        Ok(Some(session)) => {
-            state.sign_in_throttle.succeeded(&form.username);
-            HttpResponse::SeeOther()
-                .cookie(session_cookie(&req, &session))
-                .insert_header(("Location", next))
-                .finish()
+    let attempt = match state.sign_in_throttle.begin(&form.username) {
+        Ok(attempt) => attempt,
+        Err(seconds) => {
+            let message = format!("登录失败次数过多，请 {seconds} 秒后再试。");
+            return login_page(StatusCode::TOO_MANY_REQUESTS, &next, Some(&message));
         }
-        Ok(None) => {
-            state.sign_in_throttle.failed(&form.username);
-            login_page(StatusCode::UNAUTHORIZED, &next, Some("用户名或密码错误。"))
-        }
+    };
+    let signed_in = state.db.sign_in(&form.username, &form.password).await;
+    state
+        .sign_in_throttle
+        .finish(attempt, signed_in.as_ref().ok().map(Option::is_some));
+    match signed_in {
+        Ok(Some(session)) => HttpResponse::SeeOther()
+            .cookie(session_cookie(&req, &session))
+            .insert_header(("Location", next))
+            .finish(),
+        Ok(None) => login_page(StatusCode::UNAUTHORIZED, &next, Some("用户名或密码错误。")),
         Err(err) => {
             tracing::error!(error = %err, "sign-in failed");
             login_page(
@@ -89,7 +90,7 @@ pub async fn logout(
         if !csrf_ok(&session, &form.csrf) {
             return HttpResponse::Forbidden().body("CSRF");
         }
-        if let Err(err) = state.db.revoke_token(&session).await {
+        if let Err(err) = state.db.revoke_session(&session).await {
             tracing::error!(error = %err, "revoking a session failed");
         }
     }

@@ -53,10 +53,17 @@ pub fn cleared_cookie(req: &HttpRequest) -> Cookie<'static> {
     cookie
 }
 
-/// A post-login target that stays on this site (no open redirect).
+/// A post-login target that stays on this site (no open redirect): a path starting with one
+/// `/`, holding no backslash and no control character or whitespace at all — browsers drop
+/// tabs and newlines from URLs, so `/\t/evil.example` would become `//evil.example`.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.contains('\\')
+                && !path.chars().any(|c| c.is_control() || c.is_whitespace()) =>
+        {
             path.to_owned()
         }
         _ => "/queue".to_owned(),
@@ -73,6 +80,11 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), "/queue");
         assert_eq!(safe_next(Some("https://evil.example")), "/queue");
         assert_eq!(safe_next(Some("/\\evil")), "/queue");
+        // Browsers drop tabs and newlines: these would become //evil.example.
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/queue");
+        assert_eq!(safe_next(Some("/\n/evil.example")), "/queue");
+        assert_eq!(safe_next(Some("/\r/evil.example")), "/queue");
+        assert_eq!(safe_next(Some("/ /evil.example")), "/queue");
         assert_eq!(safe_next(None), "/queue");
     }
 
