@@ -216,6 +216,8 @@ async fn try_spawn(backend: Backend, options: AppOptions) -> anyhow::Result<Test
         base_url: format!("http://{}", running.address),
         media_base_url: running.media_address.map(|a| format!("http://{a}")),
         client: reqwest::Client::builder()
+            // Below the server's keep-alive: a pooled connection is never reused as it closes.
+            .pool_idle_timeout(std::time::Duration::from_secs(30))
             .timeout(Duration::from_secs(60))
             .build()?,
         config,
@@ -382,6 +384,8 @@ impl TestApp {
     /// A page as a signed-in browser gets it: the session cookie, redirects not followed.
     pub async fn page(&self, session: &str, path: &str) -> (u16, String) {
         let response = reqwest::Client::builder()
+            // Below the server's keep-alive: a pooled connection is never reused as it closes.
+            .pool_idle_timeout(std::time::Duration::from_secs(30))
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap_or_else(|e| panic!("{e}"))

@@ -9,6 +9,9 @@ use actix_web::{App, HttpRequest, HttpServer, web};
 use crate::middleware::{catch_panic, localize_errors, record_metrics, request_span};
 use crate::{ApiError, AppState, routes};
 
+/// How long an idle keep-alive connection stays open.
+pub const KEEP_ALIVE_SECONDS: u64 = 75;
+
 /// Extra routes mounted next to the API (the web queue in a later issue; tests use it too).
 pub type ExtraRoutes = Arc<dyn Fn(&mut web::ServiceConfig) + Send + Sync>;
 
@@ -47,6 +50,10 @@ pub fn build_server(
             .default_service(web::to(routes::not_found))
     })
     .workers(http_workers.max(1))
+    // Idle connections stay open longer than actix's 5 s default: a client that reuses one
+    // just as the server closes it gets a transport error on a request it cannot know was
+    // not received (most HTTP clients keep idle connections 60–90 s; nginx's default is 75).
+    .keep_alive(std::time::Duration::from_secs(KEEP_ALIVE_SECONDS))
     .listen(listener)?
     .run();
     Ok(server)

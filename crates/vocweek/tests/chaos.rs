@@ -224,6 +224,8 @@ impl Client {
     fn new(cluster: &Cluster) -> Client {
         Client {
             http: reqwest::Client::builder()
+                // Below the server's keep-alive: a pooled connection is never reused as it closes.
+                .pool_idle_timeout(std::time::Duration::from_secs(30))
                 .timeout(Duration::from_secs(30))
                 // Below the server's 5 s keep-alive, so an idle connection is never reused
                 // just as the server closes it (a client-side race, not a server error).

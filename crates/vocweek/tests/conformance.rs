@@ -403,6 +403,8 @@ async fn start(env: &Env) -> (Server, App) {
         base,
         token,
         client: reqwest::Client::builder()
+            // Below the server's keep-alive: a pooled connection is never reused as it closes.
+            .pool_idle_timeout(std::time::Duration::from_secs(30))
             .timeout(Duration::from_secs(60))
             .build()
             .unwrap(),

@@ -62,6 +62,8 @@ async fn start(env: &Env) -> Running {
         base,
         token,
         client: reqwest::Client::builder()
+            // Below the server's keep-alive: a pooled connection is never reused as it closes.
+            .pool_idle_timeout(std::time::Duration::from_secs(30))
             .timeout(Duration::from_secs(60))
             .build()
             .unwrap(),
@@ -122,6 +124,8 @@ impl Running {
 fn watch_health(base: String, stop: Arc<AtomicBool>, failures: Arc<AtomicU64>) {
     tokio::spawn(async move {
         let client = reqwest::Client::builder()
+            // Below the server's keep-alive: a pooled connection is never reused as it closes.
+            .pool_idle_timeout(std::time::Duration::from_secs(30))
             .timeout(Duration::from_secs(2))
             .build()
             .unwrap();
