@@ -406,26 +406,30 @@ impl TestApp {
     }
 
     pub async fn upload(&self, token: &str, upload: Upload) -> (u16, Value) {
-        let response = self
-            .client
-            .post(self.url("/api/v1/assets"))
-            .bearer_auth(token)
-            .multipart(upload.into_form())
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("upload request failed: {e}"));
-        let status = response.status().as_u16();
-        (status, response.json().await.unwrap_or(Value::Null))
+        self.upload_with_language(token, upload, None).await
     }
 
     /// An upload sent as a browser set to Chinese sends it (`Accept-Language: zh-CN`).
     pub async fn upload_in_chinese(&self, token: &str, upload: Upload) -> (u16, Value) {
-        let response = self
+        self.upload_with_language(token, upload, Some("zh-CN,zh;q=0.9,en;q=0.8"))
+            .await
+    }
+
+    async fn upload_with_language(
+        &self,
+        token: &str,
+        upload: Upload,
+        accept_language: Option<&str>,
+    ) -> (u16, Value) {
+        let mut request = self
             .client
             .post(self.url("/api/v1/assets"))
             .bearer_auth(token)
-            .header("Accept-Language", "zh-CN,zh;q=0.9,en;q=0.8")
-            .multipart(upload.into_form())
+            .multipart(upload.into_form());
+        if let Some(language) = accept_language {
+            request = request.header("Accept-Language", language);
+        }
+        let response = request
             .send()
             .await
             .unwrap_or_else(|e| panic!("upload request failed: {e}"));

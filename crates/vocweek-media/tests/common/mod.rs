@@ -1,42 +1,12 @@
 //! Files the integration tests make: PNG chunks with their CRC, and small or header-only PNGs.
 //! Each test crate includes this with `mod common;` and uses only some of it.
 
-#![allow(dead_code, clippy::unwrap_used)]
+#![allow(dead_code, unused_imports, clippy::unwrap_used)]
 
-/// A PNG chunk with its CRC.
-pub fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
-    let mut crc = 0xFFFF_FFFFu32;
-    for byte in kind.iter().chain(data) {
-        crc ^= u32::from(*byte);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    let mut out = (data.len() as u32).to_be_bytes().to_vec();
-    out.extend_from_slice(kind);
-    out.extend_from_slice(data);
-    out.extend_from_slice(&(!crc).to_be_bytes());
-    out
-}
-
-/// A PNG whose IHDR declares `width`×`height` 8-bit RGB, with `idat` as its only data chunk:
-/// a header that claims any size in a few bytes.
-pub fn png_with_size(width: u32, height: u32, idat: &[u8]) -> Vec<u8> {
-    let mut ihdr = width.to_be_bytes().to_vec();
-    ihdr.extend_from_slice(&height.to_be_bytes());
-    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
-    [
-        b"\x89PNG\r\n\x1a\n".to_vec(),
-        png_chunk(b"IHDR", &ihdr),
-        png_chunk(b"IDAT", idat),
-        png_chunk(b"IEND", &[]),
-    ]
-    .concat()
-}
+// The chunk writer is the unit tests' own (one copy of the CRC and the header layout).
+#[path = "../../src/photo/test_png.rs"]
+mod test_png;
+pub use test_png::{png_chunk, png_with_size, with_chunks};
 
 /// A valid 64×48 RGB gradient PNG, written by the image crate.
 pub fn small_png() -> Vec<u8> {
@@ -45,15 +15,4 @@ pub fn small_png() -> Vec<u8> {
         .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
         .unwrap();
     png
-}
-
-/// `png` with `chunks` inserted right after its IHDR chunk.
-pub fn with_chunks(png: &[u8], chunks: &[Vec<u8>]) -> Vec<u8> {
-    let after_ihdr = 8 + 12 + 13;
-    [
-        &png[..after_ihdr],
-        chunks.concat().as_slice(),
-        &png[after_ihdr..],
-    ]
-    .concat()
 }
