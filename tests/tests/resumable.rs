@@ -719,7 +719,32 @@ async fn a_file_shorter_than_its_offset_rewinds(backend: Backend) {
     app.stop().await;
 }
 
+/// A refusal told in Chinese keeps the protocol's and CORS headers: a browser on another
+/// origin must still be able to read why.
+async fn a_refusal_in_chinese_keeps_the_protocol_headers(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let token = unit_token(&app).await;
+    let response = app
+        .client
+        .post(app.url(UPLOADS))
+        .bearer_auth(&token)
+        .header("Tus-Resumable", "1.0.0")
+        .header("Accept-Language", "zh-CN")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    assert_eq!(header(&response, "Tus-Resumable"), "1.0.0");
+    assert_eq!(header(&response, "Access-Control-Allow-Origin"), "*");
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "missing-upload-length");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(message.contains("请求未能完成"), "{message}");
+    app.stop().await;
+}
+
 every_backend!(
+    a_refusal_in_chinese_keeps_the_protocol_headers,
     a_deferred_photo_stops_at_the_photo_limit,
     a_file_shorter_than_its_offset_rewinds,
     options_advertise_the_protocol,

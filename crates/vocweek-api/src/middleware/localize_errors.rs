@@ -1,6 +1,6 @@
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::ACCEPT_LANGUAGE;
+use actix_web::http::header::{ACCEPT_LANGUAGE, CONTENT_LENGTH, CONTENT_TYPE};
 use actix_web::middleware::Next;
 use actix_web::{Error, ResponseError};
 use vocweek_messages::Lang;
@@ -34,7 +34,18 @@ pub async fn localize_errors(
                 .and_then(|error| error.as_error::<ApiError>())
                 .map(|error| error.told_in(lang));
             Ok(match told {
-                Some(told) => answer.into_response(told.error_response()),
+                Some(told) => {
+                    let mut response = told.error_response();
+                    // What the handler or inner layers added (Tus-Resumable, CORS, cookies)
+                    // stays; only the body and what describes it are new.
+                    let own: Vec<_> = response.headers().keys().cloned().collect();
+                    for (name, value) in answer.response().headers() {
+                        if !own.contains(name) && name != CONTENT_LENGTH && name != CONTENT_TYPE {
+                            response.headers_mut().append(name.clone(), value.clone());
+                        }
+                    }
+                    answer.into_response(response)
+                }
                 None => answer.map_into_boxed_body(),
             })
         }
