@@ -47,7 +47,11 @@ impl UploadWriter {
         limits: UploadLimits,
     ) -> Result<Self, IngestError> {
         let staging = StagingFile::new_in(dir);
-        let file = tokio::fs::File::create(staging.path()).await?;
+        // Created here, not on the blocking pool: a client that drops the connection makes
+        // actix drop this future, and a creation still pending on the pool would then make
+        // the file after `staging` was dropped, an orphan nobody removes while this process
+        // lives. Creating an empty file is one short system call.
+        let file = tokio::fs::File::from_std(std::fs::File::create(staging.path())?);
         Ok(UploadWriter {
             staging,
             file: tokio::io::BufWriter::with_capacity(WRITE_BUFFER, file),
