@@ -69,7 +69,9 @@ preset = "ultrafast"
 TOML
 voc() { "$bin/vocweek" --config "$work/vocweek.toml" --data-dir "$work/data" "$@"; }
 unit=$(voc unit add --name bench --kind higher_vocational_college --city jinan 2>/dev/null | tail -n 1)
-password=$(voc user add --username bench --role admin 2>/dev/null | tail -n 1)
+# A chosen password: a generated one must be changed before the API answers anything else.
+password="a long bench password"
+echo "$password" | voc user add --username bench --role admin --password-stdin >/dev/null 2>&1
 key=$(voc partner add --name bench 2>/dev/null | tail -n 1)
 base="http://127.0.0.1:$port"
 media="http://127.0.0.1:$media_port"

@@ -572,6 +572,65 @@ async fn a_file_of_the_wrong_type_is_refused_at_its_first_bytes(backend: Backend
     app.stop().await;
 }
 
+/// Security review, hole 12: a 30 MB body of a refused type was stored whole before its 415.
+/// The answer now comes as soon as the first 64 KiB are in, while the client is still sending
+/// (before the fix the server waited for the body's end or a minute of silence).
+async fn a_refused_type_is_answered_before_the_rest_of_its_body(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let token = unit_token(&app).await;
+    let meta = metadata(&[
+        ("filename", "决赛.mp4"),
+        ("title", "决赛"),
+        ("filetype", "video/mp4"),
+    ]);
+    let mut program = b"MZ\x90\x00\x03\x00\x00\x00".to_vec();
+    program.resize(200_000, 0x5A);
+
+    // In one body that stays open after its first 70,000 bytes.
+    let path = create(&app, &token, 100_000_000, &meta).await;
+    let (send, body) = controlled_body();
+    let patching = tokio::spawn(
+        tus(&app, Method::PATCH, &path, &token)
+            .header("Content-Type", OFFSET_STREAM)
+            .header("Upload-Offset", "0")
+            .body(body)
+            .send(),
+    );
+    send.send(Ok(program[..70_000].to_vec())).await.unwrap();
+    let response = tokio::time::timeout(Duration::from_secs(15), patching)
+        .await
+        .expect("refused while the body is still open")
+        .unwrap()
+        .unwrap();
+    assert_eq!(response.status(), 415);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "unsupported-media-type");
+    drop(send);
+    let head = tus(&app, Method::HEAD, &path, &token).send().await.unwrap();
+    assert_eq!(head.status(), 410);
+    assert_eq!(
+        count_partials(&app),
+        0,
+        "nothing of the refused file is kept"
+    );
+
+    // Across two bodies: the first 30,000 bytes tell nothing yet and are kept; the second body
+    // completes the head (read back from the file) and is refused there.
+    let path = create(&app, &token, 100_000_000, &meta).await;
+    assert_eq!(
+        patch(&app, &token, &path, 0, &program[..30_000])
+            .await
+            .status(),
+        204
+    );
+    let response = patch(&app, &token, &path, 30_000, &program[30_000..]).await;
+    assert_eq!(response.status(), 415);
+    let head = tus(&app, Method::HEAD, &path, &token).send().await.unwrap();
+    assert_eq!(head.status(), 410);
+    assert_eq!(count_partials(&app), 0);
+    app.stop().await;
+}
+
 /// A request body fed through a channel, so a test decides when bytes go and when the
 /// connection breaks (send an `Err`).
 fn controlled_body() -> (
@@ -754,6 +813,7 @@ every_backend!(
     a_deferred_length_is_told_later,
     termination_and_expiry_remove_the_bytes,
     a_file_of_the_wrong_type_is_refused_at_its_first_bytes,
+    a_refused_type_is_answered_before_the_rest_of_its_body,
     a_dropped_connection_keeps_what_arrived_even_across_a_restart,
     a_second_writer_is_locked_out,
 );

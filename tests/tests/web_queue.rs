@@ -14,19 +14,32 @@ fn client() -> reqwest::Client {
         .unwrap()
 }
 
-/// Signs in through the form; returns (status, Location, the session cookie's value, its header).
+/// Signs in through the form as a browser does: loads it (its login CSRF cookie and token),
+/// then posts it; returns (status, Location, the session cookie's value, its header).
 async fn login(
     app: &TestApp,
     username: &str,
     password: &str,
     next: &str,
 ) -> (u16, String, Option<String>, String) {
+    let form = client().get(app.url("/login")).send().await.unwrap();
+    let presession = form
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok()?.split(';').next())
+        .find(|pair| pair.starts_with("vw_login="))
+        .unwrap()
+        .to_owned();
+    let token = csrf_of(&form.text().await.unwrap());
     let response = client()
         .post(app.url("/login"))
+        .header("cookie", presession)
         .form(&[
             ("username", username),
             ("password", password),
             ("next", next),
+            ("csrf", token.as_str()),
         ])
         .send()
         .await
@@ -39,8 +52,10 @@ async fn login(
         .unwrap_or_default();
     let set_cookie = response
         .headers()
-        .get("set-cookie")
+        .get_all("set-cookie")
+        .iter()
         .map(|v| v.to_str().unwrap().to_owned())
+        .find(|v| v.starts_with("vw_session="))
         .unwrap_or_default();
     let session = set_cookie
         .split(';')

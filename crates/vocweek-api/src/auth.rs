@@ -26,45 +26,72 @@ impl FromRequest for Caller {
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        let header = req
-            .headers()
-            .get(actix_web::http::header::AUTHORIZATION)
-            .map(|value| value.to_str().map(str::to_owned));
-        // The web queue's pages authenticate with the session cookie. A state-changing request
-        // made with the cookie must also carry the session's CSRF token in a header.
-        let cookie = session_cookie::token(req);
-        let safe_method = matches!(req.method().as_str(), "GET" | "HEAD" | "OPTIONS");
-        let csrf = req
-            .headers()
-            .get(session_cookie::CSRF_HEADER)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+        let presented = presented_token(req);
         Box::pin(async move {
-            let state = state.ok_or_else(|| ApiError::internal(&"application state missing"))?;
-            let token = match (header, cookie) {
-                (Some(Ok(value)), _) => bearer_token(&value)
-                    .map(str::to_owned)
-                    .ok_or_else(missing_token)?,
-                (Some(Err(_)), _) => {
-                    return Err(unauthorized("invalid-token", "the token is not valid"));
-                }
-                (None, Some(session)) => {
-                    let csrf_valid = csrf.is_some_and(|c| session_cookie::csrf_ok(&session, &c));
-                    if !safe_method && !csrf_valid {
-                        return Err(ApiError::new(
-                            StatusCode::FORBIDDEN,
-                            "csrf-failed",
-                            "this request needs the page's CSRF token; reload the page",
-                        ));
-                    }
-                    session
-                }
-                (None, None) => return Err(missing_token()),
-            };
+            let (state, token) = presented?;
             principal(&state, &token).await.map(Caller)
         })
     }
+}
+
+/// The caller of `POST /api/v1/session/password`: like [`Caller`], but a user who must change
+/// their password is let through too — changing it is what they are sent to do.
+#[derive(Debug, Clone)]
+pub struct PasswordOwner(pub Principal);
+
+impl FromRequest for PasswordOwner {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let presented = presented_token(req);
+        Box::pin(async move {
+            let (state, token) = presented?;
+            principal_even_if_password_must_change(&state, &token)
+                .await
+                .map(PasswordOwner)
+        })
+    }
+}
+
+/// The token a request presents: its bearer header, or else the web queue's session cookie.
+/// A state-changing request made with the cookie must also carry the session's CSRF token in
+/// a header.
+fn presented_token(req: &HttpRequest) -> Result<(web::Data<AppState>, String), ApiError> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| ApiError::internal(&"application state missing"))?;
+    let header = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .map(|value| value.to_str().map(str::to_owned));
+    let token = match (header, session_cookie::token(req)) {
+        (Some(Ok(value)), _) => bearer_token(&value)
+            .map(str::to_owned)
+            .ok_or_else(missing_token)?,
+        (Some(Err(_)), _) => {
+            return Err(unauthorized("invalid-token", "the token is not valid"));
+        }
+        (None, Some(session)) => {
+            let safe_method = matches!(req.method().as_str(), "GET" | "HEAD" | "OPTIONS");
+            let csrf_valid = req
+                .headers()
+                .get(session_cookie::CSRF_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|c| session_cookie::csrf_ok(&session, c));
+            if !safe_method && !csrf_valid {
+                return Err(ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "csrf-failed",
+                    "this request needs the page's CSRF token; reload the page",
+                ));
+            }
+            session
+        }
+        (None, None) => return Err(missing_token()),
+    };
+    Ok((state, token))
 }
 
 /// The token of an `Authorization: Bearer <token>` header value.
@@ -76,9 +103,40 @@ pub fn bearer_token(value: &str) -> Option<&str> {
         .filter(|t| !t.is_empty())
 }
 
-/// Who holds `token`, or why it is refused (401 with a code saying which).
+/// Who holds `token`, or why it is refused (401 with a code saying which). A user who signed
+/// in with a generated password is refused (403 `password-change-required`) until they choose
+/// their own: only [`PasswordOwner`] lets them through, to change it.
 pub async fn principal(state: &AppState, token: &str) -> Result<Principal, ApiError> {
+    let principal = principal_even_if_password_must_change(state, token).await?;
+    if principal.must_change_password() {
+        return Err(password_change_required());
+    }
+    Ok(principal)
+}
+
+/// The answer to a user who must change their password first, on every route but that one.
+pub fn password_change_required() -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "password-change-required",
+        "sign-in with a generated password: change it first (POST /api/v1/session/password)",
+    )
+}
+
+async fn principal_even_if_password_must_change(
+    state: &AppState,
+    token: &str,
+) -> Result<Principal, ApiError> {
     match state.db.authenticate(token).await? {
+        // An editor is scoped by its desk; one without a desk (a row edited by hand: the command
+        // line refuses to make one) would otherwise read as if it saw everything.
+        Ok(Principal::User {
+            role: Role::Editor,
+            desk: None,
+            ..
+        }) => Err(ApiError::forbidden(
+            "this editor account has no desk; an admin must give it one",
+        )),
         Ok(principal) => Ok(principal),
         Err(TokenRejection::Unknown) => {
             Err(unauthorized("invalid-token", "the token is not valid"))

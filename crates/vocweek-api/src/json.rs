@@ -250,7 +250,8 @@ pub struct ErrorJson {
     /// Stable, kebab-case: `missing-title`, `unknown-tag`, `payload-too-large`…
     pub code: String,
     pub message: String,
-    #[schema(value_type = Object)]
+    /// Facts about the error (e.g. `offset`, `reason`), or null.
+    #[schema(value_type = Object, nullable)]
     pub details: serde_json::Value,
 }
 

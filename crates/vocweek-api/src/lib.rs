@@ -9,6 +9,8 @@ mod json;
 mod media_listener;
 mod middleware;
 mod openapi;
+mod openapi_answers;
+mod origin;
 mod ranged;
 pub mod reporting;
 mod routes;
@@ -21,6 +23,8 @@ pub use distribution::{Distribution, DistributionSettings, MediaSigner, RateLimi
 pub use error::ApiError;
 pub use media_listener::MediaListener;
 pub use openapi::ApiDoc;
+pub use origin::{Origin, PublicOrigin, SettingError};
+pub use routes::registered_paths;
 pub use startup::{ExtraRoutes, build_server};
 pub use state::AppState;
 pub use tus::TusSettings;

@@ -9,6 +9,7 @@ use crate::json::{
     AssetJson, AssetPageJson, ErrorEnvelope, ErrorJson, FailureJson, RenditionJson, SessionJson,
     SignInRequest, SimilarJson, UploadFormSchema,
 };
+use crate::openapi_answers::CommonAnswers;
 use crate::reporting;
 use crate::routes::*;
 use crate::tus;
@@ -17,14 +18,14 @@ use crate::tus;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "vocweek", description = "Media pipeline of the Vocational Education Activity Week"),
-    paths(healthz, readyz, metrics, vocabularies, sign_in, upload_asset, list_assets, get_asset, get_original, get_rendition, get_hls_file, delete_asset, review_asset, choose_picture, edit_asset, audit_trail, export_audit, create_batch, list_batches, get_batch, set_items, send_batch, export_batch, openapi_json, tus::create, tus::options, tus::patch, tus::head, tus::terminate, distribution::get_feed, distribution::get_media, distribution::create_webhook, distribution::list_webhooks, distribution::delete_webhook, distribution::list_deliveries, reporting::campaigns::list, reporting::campaigns::create, reporting::campaigns::get, reporting::campaigns::activate, reporting::unit_report::get_report, reporting::unit_report::put_registration, reporting::unit_report::put_statistics, reporting::unit_report::post_document, reporting::unit_report::get_document, reporting::unit_report::get_unit_statistics_xlsx, reporting::overview::get_readiness, reporting::overview::get_statistics_table, reporting::overview::get_statistics_xlsx, reporting::tracker::get_tracker, reporting::tracker::get_tracker_xlsx),
+    paths(healthz, readyz, metrics, vocabularies, sign_in, change_own_password, reset_password, upload_asset, list_assets, get_asset, get_original, get_rendition, get_hls_file, delete_asset, review_asset, choose_picture, edit_asset, audit_trail, export_audit, create_batch, list_batches, get_batch, set_items, send_batch, export_batch, openapi_json, tus::create, tus::options, tus::patch, tus::head, tus::terminate, distribution::get_feed, distribution::get_atom, distribution::get_media, distribution::preflight, distribution::create_webhook, distribution::list_webhooks, distribution::delete_webhook, distribution::list_deliveries, reporting::campaigns::list, reporting::campaigns::create, reporting::campaigns::get, reporting::campaigns::activate, reporting::unit_report::get_report, reporting::unit_report::put_registration, reporting::unit_report::put_statistics, reporting::unit_report::post_document, reporting::unit_report::get_document, reporting::unit_report::get_unit_statistics_xlsx, reporting::overview::get_readiness, reporting::overview::get_statistics_table, reporting::overview::get_statistics_xlsx, reporting::tracker::get_tracker, reporting::tracker::get_tracker_xlsx),
     components(schemas(
         AssetJson, AssetPageJson, ErrorEnvelope, ErrorJson, FailureJson, SessionJson, RenditionJson, SimilarJson,
-        SignInRequest, UploadFormSchema, ReviewRequest, ChosenPicture, EditRequest, AuditEventJson, NewBatchRequest, BatchItemsRequest, BatchJson, vocweek_domain::Tags, vocweek_domain::Vocabulary,
+        SignInRequest, PasswordChangeRequest, PasswordResetJson, UploadFormSchema, ReviewRequest, ChosenPicture, EditRequest, AuditEventJson, NewBatchRequest, BatchItemsRequest, BatchJson, vocweek_domain::Tags, vocweek_domain::Vocabulary,
         vocweek_domain::Term, vocweek_domain::Category, FeedJson, FeedItemJson, distribution::feed_item::PartnerAssetJson, distribution::feed_item::MediaFileJson, NewWebhookRequest, WebhookJson, DeliveryJson,
-        reporting::view::UnitReportJson, reporting::view::CampaignJson, reporting::campaigns::NewCampaignRequest, reporting::unit_report::RegistrationRequest, reporting::unit_report::StatisticsRequest, reporting::overview::StatisticsTableJson, reporting::tracker::TrackerDayJson
+        reporting::view::UnitReportJson, reporting::view::CampaignJson, reporting::view::CampaignVocabularyJson, reporting::view::CampaignListJson, reporting::campaigns::NewCampaignRequest, reporting::unit_report::RegistrationRequest, reporting::unit_report::StatisticsRequest, reporting::unit_report::DocumentFormSchema, reporting::overview::StatisticsTableJson, reporting::tracker::TrackerDayJson
     )),
-    modifiers(&BearerAuth)
+    modifiers(&BearerAuth, &CommonAnswers)
 )]
 pub struct ApiDoc;
 

@@ -6,11 +6,16 @@ use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpRequest, HttpServer, web};
 
-use crate::middleware::{catch_panic, localize_errors, record_metrics, request_span};
+use crate::middleware::{
+    catch_panic, localize_errors, record_metrics, request_span, security_headers,
+};
 use crate::{ApiError, AppState, routes};
 
 /// How long an idle keep-alive connection stays open.
 pub const KEEP_ALIVE_SECONDS: u64 = 75;
+
+/// How long a client may take to send a request's head.
+pub const CLIENT_REQUEST_TIMEOUT_SECONDS: u64 = 30;
 
 /// Extra routes mounted next to the API (the web queue in a later issue; tests use it too).
 pub type ExtraRoutes = Arc<dyn Fn(&mut web::ServiceConfig) + Send + Sync>;
@@ -38,6 +43,8 @@ pub fn build_server(
             .wrap(from_fn(localize_errors))
             .wrap(from_fn(record_metrics))
             .wrap(from_fn(request_span))
+            // Outermost, so every answer gets the headers, the panic and localized ones too.
+            .wrap(from_fn(security_headers))
             .configure(routes::configure)
             .configure(crate::distribution::configure)
             .configure(crate::reporting::configure)
@@ -54,6 +61,12 @@ pub fn build_server(
     // just as the server closes it gets a transport error on a request it cannot know was
     // not received (most HTTP clients keep idle connections 60–90 s; nginx's default is 75).
     .keep_alive(std::time::Duration::from_secs(KEEP_ALIVE_SECONDS))
+    // A request's head may take up to 30 s to arrive instead of actix's 5 s: with fifty units
+    // uploading and both cores busy, heads from slow school networks were answered 408 (the
+    // 50-uploader load run, RELIABILITY.md). A slow client holds only a connection, not a thread.
+    .client_request_timeout(std::time::Duration::from_secs(
+        CLIENT_REQUEST_TIMEOUT_SECONDS,
+    ))
     .listen(listener)?
     .run();
     Ok(server)

@@ -17,6 +17,8 @@ pub struct AppState {
     pub distribution: Arc<crate::Distribution>,
     /// Failed sign-ins per username (API and web).
     pub sign_in_throttle: Arc<crate::web::SignInThrottle>,
+    /// Where links point (`public_url`) and whose forwarded headers count (`trusted_proxies`).
+    pub origin: Arc<crate::PublicOrigin>,
 }
 
 impl AppState {

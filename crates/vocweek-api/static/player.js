@@ -13,7 +13,9 @@
     video.insertAdjacentElement('afterend', note);
   };
   if (window.Hls && window.Hls.isSupported()) {
-    // No worker: it would need a blob: script, and the page is light enough without.
+    // No worker: hls.js would start it from a blob: script, which the pages'
+    // Content-Security-Policy refuses (worker-src 'none') rather than allow blob: scripts;
+    // transmuxing these clips on the page's own thread is light enough.
     const hls = new window.Hls({ enableWorker: false });
     hls.on(window.Hls.Events.ERROR, (_event, data) => {
       if (data.fatal) complain('视频无法播放（' + data.details + '），请下载 MP4 观看。');

@@ -41,21 +41,45 @@ async fn run(
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| e.to_string())?;
+    // The form works only with the login CSRF cookie and token of a page loaded first.
+    let form = client
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let presession = form
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok()?.split(';').next())
+        .find(|pair| pair.starts_with("vw_login="))
+        .ok_or("the login page set no vw_login cookie")?
+        .to_owned();
+    let html = form.text().await.map_err(|e| e.to_string())?;
+    let marker = "name=\"csrf\" value=\"";
+    let token: String = html
+        .split_once(marker)
+        .map(|(_, rest)| rest.chars().take_while(|c| *c != '"').collect())
+        .ok_or("the login page has no CSRF token")?;
     let login = client
         .post(format!("{base}/login"))
+        .header("cookie", presession)
         .form(&[
             ("username", username),
             ("password", password),
             ("next", "/queue"),
+            ("csrf", token.as_str()),
         ])
         .send()
         .await
         .map_err(|e| e.to_string())?;
+    // A refused form is shown again with a login cookie: only a session cookie is a sign-in.
     let cookie = login
         .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok()?.split(';').next())
+        .find(|pair| pair.starts_with("vw_session="))
         .ok_or("sign-in failed")?
         .to_owned();
     let variants = [

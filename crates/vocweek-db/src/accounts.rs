@@ -138,14 +138,19 @@ impl Db {
         let Some(user) = user.filter(|_| matches) else {
             return Ok(None);
         };
-        let token = issue(
+        self.start_session(user.id).await.map(Some)
+    }
+
+    /// A new session for a user whose identity is already established: after a sign-in, and
+    /// after a password change, which ends every session but the browser's own new one.
+    pub async fn start_session(&self, user_id: i32) -> DbResult<String> {
+        issue(
             self.conn(),
             TokenKind::Session,
-            TokenOwner::User(user.id),
+            TokenOwner::User(user_id),
             Some(Duration::hours(SESSION_HOURS)),
         )
-        .await?;
-        Ok(Some(token))
+        .await
     }
 
     /// Creates a media partner and its API key (returned in clear, once).

@@ -16,6 +16,7 @@ mod installation;
 pub mod inventory;
 pub mod jobs;
 pub mod media_verdicts;
+pub mod passwords;
 pub mod renditions;
 pub mod reporting;
 pub mod resumable_uploads;

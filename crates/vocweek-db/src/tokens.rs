@@ -60,11 +60,27 @@ pub enum Principal {
         role: Role,
         /// `None`: an admin, who sees both desks.
         desk: Option<Desk>,
+        /// Signed in with a generated password (first start, `user add`, a reset): until they
+        /// choose their own, the pages and the API only let them change it.
+        must_change_password: bool,
     },
     Partner {
         id: i32,
         name: String,
     },
+}
+
+impl Principal {
+    /// A user who must choose a password before doing anything else.
+    pub fn must_change_password(&self) -> bool {
+        matches!(
+            self,
+            Principal::User {
+                must_change_password: true,
+                ..
+            }
+        )
+    }
 }
 
 /// Why a presented token does not authenticate; each becomes a distinct 401 code.
@@ -104,6 +120,22 @@ pub async fn issue<C: ConnectionTrait>(
     .insert(conn)
     .await?;
     Ok(value)
+}
+
+/// Ends every session of a user, on `conn` (the password change's transaction): whoever
+/// signed in with the old password, or holds a stolen session, must sign in again.
+pub(crate) async fn revoke_user_sessions<C: ConnectionTrait>(
+    conn: &C,
+    user_id: i32,
+) -> DbResult<u64> {
+    let result = token::Entity::update_many()
+        .col_expr(token::Column::RevokedAt, Expr::value(Some(Utc::now())))
+        .filter(token::Column::UserId.eq(user_id))
+        .filter(token::Column::Kind.eq(TokenKind::Session.as_str()))
+        .filter(token::Column::RevokedAt.is_null())
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected)
 }
 
 impl Db {
@@ -153,6 +185,7 @@ impl Db {
                 id: user.id,
                 role: Role::parse(&user.role)?,
                 desk: user.desk.as_deref().map(Desk::parse).transpose()?,
+                must_change_password: user.must_change_password,
                 username: user.username,
             });
         }

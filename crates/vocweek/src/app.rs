@@ -149,6 +149,16 @@ impl RunningApp {
         extra: Option<ExtraRoutes>,
     ) -> anyhow::Result<Self> {
         let address = listener.local_addr()?;
+        let origin = config.public_origin()?;
+        if origin.public_url().is_none() {
+            // Fine on one machine; behind a proxy or on a network, the links the service hands
+            // out (tus Location, the partner feed) follow whatever Host a client sends.
+            tracing::warn!(
+                "public_url is not set: links in tus Location headers and the partner feed \
+                 follow the Host header each client sends; set public_url (VOCWEEK_PUBLIC_URL) \
+                 to the address users reach"
+            );
+        }
         let state = AppState {
             db: services.db.clone(),
             ingestor: services.ingestor.clone(),
@@ -161,6 +171,7 @@ impl RunningApp {
             )),
             distribution: services.distribution.clone(),
             sign_in_throttle: Default::default(),
+            origin: Arc::new(origin),
         };
         let http_workers = match config.http_workers {
             0 => std::thread::available_parallelism().map_or(2, |n| n.get()),

@@ -200,6 +200,16 @@ pub enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Set a user's password and end all of the user's sessions. A generated one-time password
+    /// is printed alone on the last line; the user must change it at the next sign-in.
+    Password {
+        #[arg(long)]
+        username: String,
+        /// Read the password from standard input instead of generating one (at least 10
+        /// characters, not the username, not the current password; not to be changed).
+        #[arg(long)]
+        password_stdin: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

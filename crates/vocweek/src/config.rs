@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use serde::Deserialize;
+use vocweek_api::PublicOrigin;
 use vocweek_media::photo::{PhotoSettings, Target};
 use vocweek_media::video::VideoSettings;
 use vocweek_pipeline::{UploadLimits, WorkerConfig, parse_byte_size};
@@ -27,6 +28,12 @@ pub struct Config {
     pub listen: String,
     /// HTTP worker threads; 0 means one per core.
     pub http_workers: usize,
+    /// The address users and partners reach the service at (`https://host[:port]`): the
+    /// origin of links it hands out (tus `Location`, the feed). Unset: the client's `Host`.
+    pub public_url: Option<String>,
+    /// Addresses or CIDR networks of the proxies in front of the service: only their
+    /// `Forwarded` / `X-Forwarded-Proto` / `X-Forwarded-Host` are believed.
+    pub trusted_proxies: Vec<String>,
     pub storage: StorageConfig,
     pub limits: LimitsConfig,
     pub workers: WorkersConfig,
@@ -252,6 +259,8 @@ impl Default for Config {
             database_max_connections: 10,
             listen: "127.0.0.1:8080".to_owned(),
             http_workers: 0,
+            public_url: None,
+            trusted_proxies: Vec::new(),
             storage: StorageConfig::default(),
             limits: LimitsConfig::default(),
             workers: WorkersConfig::default(),
@@ -303,7 +312,7 @@ impl Default for LogConfig {
 }
 
 /// Environment variables and the setting each overrides.
-pub const ENVIRONMENT: [(&str, &str, ValueType); 36] = [
+pub const ENVIRONMENT: [(&str, &str, ValueType); 38] = [
     ("VOCWEEK_DATA_DIR", "data_dir", ValueType::Text),
     ("VOCWEEK_DATABASE_URL", "database_url", ValueType::Text),
     (
@@ -313,6 +322,12 @@ pub const ENVIRONMENT: [(&str, &str, ValueType); 36] = [
     ),
     ("VOCWEEK_LISTEN", "listen", ValueType::Text),
     ("VOCWEEK_HTTP_WORKERS", "http_workers", ValueType::Integer),
+    ("VOCWEEK_PUBLIC_URL", "public_url", ValueType::Text),
+    (
+        "VOCWEEK_TRUSTED_PROXIES",
+        "trusted_proxies",
+        ValueType::List,
+    ),
     (
         "VOCWEEK_STORAGE_BACKEND",
         "storage.backend",
@@ -443,6 +458,8 @@ pub enum ValueType {
     Text,
     Integer,
     Boolean,
+    /// Comma-separated text, e.g. `10.0.0.0/8, 192.168.1.5`.
+    List,
 }
 
 impl Config {
@@ -473,6 +490,13 @@ impl Config {
                         parse_bool(&raw)
                             .with_context(|| format!("{variable}={raw} is not true/false"))?,
                     ),
+                    ValueType::List => toml::Value::Array(
+                        raw.split(',')
+                            .map(str::trim)
+                            .filter(|item| !item.is_empty())
+                            .map(|item| toml::Value::String(item.to_owned()))
+                            .collect(),
+                    ),
                 };
                 set_path(&mut table, key, value);
             }
@@ -486,6 +510,7 @@ impl Config {
 
     fn check(&self) -> anyhow::Result<()> {
         self.upload_limits()?;
+        self.public_origin()?;
         self.storage.check()?;
         if let Some(url) = &self.database_url
             && !(url.starts_with("sqlite:")
@@ -573,6 +598,14 @@ impl Config {
         self.database_url
             .clone()
             .unwrap_or_else(|| vocweek_db::Db::sqlite_url(&self.data_dir.join("vocweek.db")))
+    }
+
+    /// `public_url` and `trusted_proxies`, checked (a blank `public_url` is none).
+    pub fn public_origin(&self) -> anyhow::Result<PublicOrigin> {
+        Ok(PublicOrigin::new(
+            self.public_url.as_deref(),
+            &self.trusted_proxies,
+        )?)
     }
 
     pub fn storage_path(&self) -> PathBuf {
@@ -713,6 +746,35 @@ mod tests {
         assert!(Config::load(None, env).is_err());
         assert!(Config::load(Some(&dir.join("missing.toml")), |_| None).is_err());
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn links_follow_public_url_and_trusted_proxies() {
+        let env = |name: &str| match name {
+            "VOCWEEK_PUBLIC_URL" => Some("https://vocweek.example.gov.cn/".to_owned()),
+            "VOCWEEK_TRUSTED_PROXIES" => Some(" 10.0.0.0/8, ,::1 ".to_owned()),
+            _ => None,
+        };
+        let config = Config::load(None, env).unwrap();
+        assert_eq!(config.trusted_proxies, ["10.0.0.0/8", "::1"]);
+        let origin = config.public_origin().unwrap();
+        assert_eq!(
+            origin.public_url().unwrap().to_string(),
+            "https://vocweek.example.gov.cn"
+        );
+        // Docker passes unset settings as empty variables: no URL, no proxies.
+        let empty = |name: &str| {
+            matches!(name, "VOCWEEK_PUBLIC_URL" | "VOCWEEK_TRUSTED_PROXIES").then(String::new)
+        };
+        let config = Config::load(None, empty).unwrap();
+        assert!(config.trusted_proxies.is_empty());
+        assert!(config.public_origin().unwrap().public_url().is_none());
+        let bad_url =
+            |name: &str| (name == "VOCWEEK_PUBLIC_URL").then(|| "https://x.example/app".to_owned());
+        assert!(Config::load(None, bad_url).is_err());
+        let bad_proxy =
+            |name: &str| (name == "VOCWEEK_TRUSTED_PROXIES").then(|| "proxy.example".to_owned());
+        assert!(Config::load(None, bad_proxy).is_err());
     }
 
     #[test]

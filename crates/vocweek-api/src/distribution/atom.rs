@@ -5,7 +5,6 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use vocweek_db::feed::is_public;
-use vocweek_db::tokens::TokenRejection;
 use vocweek_domain::AssetState;
 
 use super::caller::reader;
@@ -33,22 +32,25 @@ fn xml_text(text: &str) -> String {
     escape(&allowed)
 }
 
+/// The newest approved items (50 at most) as an Atom feed (RFC 4287), for feed readers. The
+/// partner key goes in `Authorization: Bearer`, or in `?key=` for readers that send no headers
+/// (it then appears in access logs).
+#[utoipa::path(get, path = "/api/v1/feed.atom", tag = "distribution",
+    params(("key" = Option<String>, Query, description = "The partner's API key, for feed readers that cannot send `Authorization`")),
+    security(("bearer" = []), ()),
+    responses((status = 200, description = "The Atom feed", content_type = "application/atom+xml"),
+              (status = 401, description = "No valid key: `missing-token`, `invalid-token`, `token-revoked`, `token-expired`", body = crate::json::ErrorEnvelope),
+              (status = 403, description = "A key that is neither a partner's nor an admin's; `password-change-required`", body = crate::json::ErrorEnvelope),
+              (status = 429, description = "`rate-limited`: the partner key's request budget is spent; `Retry-After`", body = crate::json::ErrorEnvelope)))]
 pub async fn get_atom(
     req: HttpRequest,
     state: web::Data<AppState>,
     query: web::Query<AtomQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    // A key in the query answers as the same key in a header would (one check for both: a
+    // staff session that must change its password is refused here too).
     let caller = match query.into_inner().key {
-        Some(key) => match state.db.authenticate(&key).await? {
-            Ok(principal) => Caller(principal),
-            Err(TokenRejection::Unknown | TokenRejection::Revoked | TokenRejection::Expired) => {
-                return Err(ApiError::new(
-                    actix_web::http::StatusCode::UNAUTHORIZED,
-                    "invalid-token",
-                    "the key is not valid",
-                ));
-            }
-        },
+        Some(key) => Caller(crate::auth::principal(&state, &key).await?),
         None => <Caller as actix_web::FromRequest>::extract(&req).await?,
     };
     reader(&caller, &state)?;

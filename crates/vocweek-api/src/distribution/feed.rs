@@ -151,15 +151,15 @@ fn parse_since(text: &str) -> Result<DateTime<Utc>, ApiError> {
     Ok(parse_timestamp("since", text)?)
 }
 
-/// `scheme://host` as the client reached us (X-Forwarded-* when behind a proxy).
+/// `scheme://host` of this service for links: `public_url`, or what a trusted proxy says, never
+/// an untrusted client's `X-Forwarded-*` (see `crate::origin`).
 pub(crate) fn base_url(req: &HttpRequest) -> String {
-    let info = req.connection_info();
-    format!("{}://{}", info.scheme(), info.host())
+    crate::origin::of(req).to_string()
 }
 
 /// Where partners fetch `/media`: `partners.media_url` when set; else, when this node has a
-/// media port and the feed was asked for over plain HTTP, that port of the host the client
-/// reached; else this port. A feed read over HTTPS never links to plain HTTP: the key in a
+/// media port and the feed's origin (`crate::origin`) is plain HTTP, that port of its host;
+/// else the origin itself. A feed read over HTTPS never links to plain HTTP: the key in a
 /// partner's `Authorization` header would cross the network in clear, and players on HTTPS
 /// pages would refuse the links.
 pub(crate) fn media_base_url(req: &HttpRequest, state: &AppState) -> String {
@@ -167,12 +167,12 @@ pub(crate) fn media_base_url(req: &HttpRequest, state: &AppState) -> String {
     if let Some(url) = &distribution.settings.media_url {
         return url.trim_end_matches('/').to_owned();
     }
-    let info = req.connection_info();
+    let origin = state.origin.of(req);
     match distribution.media_port.get() {
-        Some(port) if info.scheme() == "http" => {
-            format!("http://{}:{port}", host_without_port(info.host()))
+        Some(port) if !origin.is_https() => {
+            format!("http://{}:{port}", host_without_port(&origin.host))
         }
-        _ => base_url(req),
+        _ => origin.to_string(),
     }
 }
 

@@ -23,7 +23,9 @@ use crate::{ApiError, AppState};
               (status = 206, description = "The requested range"),
               (status = 302, description = "Redirect to the object store (media.redirect_to_store)"),
               (status = 304, description = "Not modified"),
-              (status = 403, body = crate::json::ErrorEnvelope),
+              (status = 400, description = "`invalid-query`: `expires` or `signature` does not parse", body = crate::json::ErrorEnvelope),
+              (status = 401, description = "No signed URL and no valid key: `missing-token`, `invalid-token`, `token-revoked`, `token-expired`", body = crate::json::ErrorEnvelope),
+              (status = 403, description = "`url-expired` or `signature-invalid` (signed URL); `forbidden` (a key that is neither a partner's nor an admin's); `password-change-required`", body = crate::json::ErrorEnvelope),
               (status = 404, body = crate::json::ErrorEnvelope),
               (status = 416, description = "Range past the end"),
               (status = 429, body = crate::json::ErrorEnvelope)))]
@@ -50,7 +52,11 @@ pub async fn get_media(
     respond(&state, answer(&state, &request).await).await
 }
 
-/// A web player's CORS preflight.
+/// A web player's CORS preflight (no key needed).
+#[utoipa::path(options, path = "/media/{asset}/{name}", tag = "distribution",
+    params(("asset" = String, Path, description = "Asset id"),
+           ("name" = String, Path, description = "`original`, `thumb`, `preview`, `poster`, `download`, `hls/master.m3u8`, `hls/<file>`")),
+    responses((status = 204, description = "`Access-Control-Allow-Origin: *`, `Access-Control-Allow-Methods`, `Access-Control-Allow-Headers`, `Access-Control-Max-Age`")))]
 pub async fn preflight() -> HttpResponse {
     respond_without_body(MediaAnswer::preflight())
 }

@@ -20,10 +20,11 @@ use std::time::Duration;
 
 use actix_web::web;
 
+pub use atom::__path_get_atom;
 pub use feed::{__path_get_feed, FeedJson};
 pub use feed_item::FeedItemJson;
 pub use media::answer as media_answer_for;
-pub use media_route::__path_get_media;
+pub use media_route::{__path_get_media, __path_preflight};
 pub use rate_limit::RateLimiter;
 pub use signing::MediaSigner;
 pub use webhooks::{

@@ -91,7 +91,8 @@ async fn visible(state: &AppState, who: &Reader, id: i32) -> Result<webhook::Mod
     security(("bearer" = [])),
     responses((status = 201, body = WebhookJson),
               (status = 400, body = crate::json::ErrorEnvelope),
-              (status = 403, body = crate::json::ErrorEnvelope)))]
+              (status = 403, body = crate::json::ErrorEnvelope),
+              (status = 429, description = "`rate-limited`: the partner key's request budget is spent; `Retry-After`", body = crate::json::ErrorEnvelope)))]
 pub async fn create_webhook(
     caller: Caller,
     state: web::Data<AppState>,
@@ -131,7 +132,8 @@ fn is_http_url(url: &str) -> bool {
 /// The calling partner's webhooks (all of them for an admin).
 #[utoipa::path(get, path = "/api/v1/webhooks", tag = "distribution",
     security(("bearer" = [])),
-    responses((status = 200, body = Vec<WebhookJson>)))]
+    responses((status = 200, body = Vec<WebhookJson>),
+              (status = 429, description = "`rate-limited`: the partner key's request budget is spent; `Retry-After`", body = crate::json::ErrorEnvelope)))]
 pub async fn list_webhooks(
     caller: Caller,
     state: web::Data<AppState>,
@@ -150,7 +152,8 @@ pub async fn list_webhooks(
     params(("id" = i32, Path, description = "Webhook id")),
     security(("bearer" = [])),
     responses((status = 204, description = "Stopped"),
-              (status = 404, body = crate::json::ErrorEnvelope)))]
+              (status = 404, body = crate::json::ErrorEnvelope),
+              (status = 429, description = "`rate-limited`: the partner key's request budget is spent; `Retry-After`", body = crate::json::ErrorEnvelope)))]
 pub async fn delete_webhook(
     caller: Caller,
     state: web::Data<AppState>,
@@ -167,7 +170,8 @@ pub async fn delete_webhook(
     params(("id" = i32, Path, description = "Webhook id")),
     security(("bearer" = [])),
     responses((status = 200, body = Vec<DeliveryJson>),
-              (status = 404, body = crate::json::ErrorEnvelope)))]
+              (status = 404, body = crate::json::ErrorEnvelope),
+              (status = 429, description = "`rate-limited`: the partner key's request budget is spent; `Retry-After`", body = crate::json::ErrorEnvelope)))]
 pub async fn list_deliveries(
     caller: Caller,
     state: web::Data<AppState>,

@@ -80,7 +80,7 @@ pub async fn activate_campaign(state: &AppState, slug: &str) -> Result<CampaignJ
 
 /// `GET /api/v1/campaigns`: every campaign, newest first.
 #[utoipa::path(get, path = "/api/v1/campaigns", tag = "reporting", security(("bearer" = [])),
-    responses((status = 200, description = "Campaigns, newest first")))]
+    responses((status = 200, description = "Campaigns, newest first", body = crate::reporting::view::CampaignListJson)))]
 pub async fn list(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let _ = caller;
     let campaigns: Vec<CampaignJson> = state
@@ -90,13 +90,13 @@ pub async fn list(caller: Caller, state: web::Data<AppState>) -> Result<HttpResp
         .iter()
         .map(CampaignJson::from)
         .collect();
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "campaigns": campaigns })))
+    Ok(HttpResponse::Ok().json(crate::reporting::view::CampaignListJson { campaigns }))
 }
 
 /// `POST /api/v1/campaigns` (admin).
 #[utoipa::path(post, path = "/api/v1/campaigns", tag = "reporting", security(("bearer" = [])),
     request_body = NewCampaignRequest,
-    responses((status = 201, body = CampaignJson), (status = 403, body = crate::json::ErrorEnvelope), (status = 409, description = "Slug taken", body = crate::json::ErrorEnvelope), (status = 422, description = "Dates or names refused", body = crate::json::ErrorEnvelope)))]
+    responses((status = 201, body = CampaignJson), (status = 403, body = crate::json::ErrorEnvelope), (status = 404, description = "`vocabulary_from` names no campaign", body = crate::json::ErrorEnvelope), (status = 409, description = "Slug taken", body = crate::json::ErrorEnvelope), (status = 422, description = "Dates or names refused", body = crate::json::ErrorEnvelope)))]
 pub async fn create(
     caller: Caller,
     state: web::Data<AppState>,
@@ -112,7 +112,7 @@ pub async fn create(
 /// `GET /api/v1/campaigns/{campaign}` (`current` for the active one).
 #[utoipa::path(get, path = "/api/v1/campaigns/{campaign}", tag = "reporting", security(("bearer" = [])),
     params(("campaign" = String, Path, description = "a campaign's slug, or `current`")),
-    responses((status = 200, description = "The campaign and its vocabulary"), (status = 404, body = crate::json::ErrorEnvelope)))]
+    responses((status = 200, description = "The campaign and its vocabulary", body = crate::reporting::view::CampaignVocabularyJson), (status = 404, body = crate::json::ErrorEnvelope)))]
 pub async fn get(
     caller: Caller,
     state: web::Data<AppState>,
@@ -120,13 +120,11 @@ pub async fn get(
 ) -> Result<HttpResponse, ApiError> {
     let _ = caller;
     let campaign = campaign_of(&state, &path.into_inner()).await?;
-    // The vocabulary as `/api/v1/vocabularies` shows it (plural keys, not the data file's).
-    Ok(HttpResponse::Ok().json(serde_json::json!({
-        "campaign": CampaignJson::from(&campaign.campaign),
-        "cities": campaign.vocabulary.cities,
-        "categories": campaign.vocabulary.categories,
-        "themes": campaign.vocabulary.themes,
-    })))
+    Ok(
+        HttpResponse::Ok().json(crate::reporting::view::CampaignVocabularyJson::from(
+            campaign.as_ref(),
+        )),
+    )
 }
 
 /// `POST /api/v1/campaigns/{campaign}/activate` (admin).

@@ -56,7 +56,7 @@ pub async fn campaign_overview(
 /// the units of its desk).
 #[utoipa::path(get, path = "/api/v1/campaigns/{campaign}/readiness", tag = "reporting", security(("bearer" = [])),
     params(("campaign" = String, Path, description = "a campaign's slug, or `current`")),
-    responses((status = 200, description = "`units`: every unit's report"), (status = 403, body = crate::json::ErrorEnvelope)))]
+    responses((status = 200, description = "`units`: every unit's report"), (status = 403, body = crate::json::ErrorEnvelope), (status = 404, description = "No such campaign", body = crate::json::ErrorEnvelope)))]
 pub async fn get_readiness(
     caller: Caller,
     state: web::Data<AppState>,
@@ -121,7 +121,7 @@ fn submitted_rows(rows: &[StatisticsRowJson]) -> Vec<StatisticsRow> {
 /// `GET /api/v1/campaigns/{campaign}/statistics`: the table of every reporting unit.
 #[utoipa::path(get, path = "/api/v1/campaigns/{campaign}/statistics", tag = "reporting", security(("bearer" = [])),
     params(("campaign" = String, Path, description = "a campaign's slug, or `current`")),
-    responses((status = 200, body = StatisticsTableJson), (status = 403, body = crate::json::ErrorEnvelope)))]
+    responses((status = 200, body = StatisticsTableJson), (status = 403, body = crate::json::ErrorEnvelope), (status = 404, description = "No such campaign", body = crate::json::ErrorEnvelope)))]
 pub async fn get_statistics_table(
     caller: Caller,
     state: web::Data<AppState>,
@@ -193,7 +193,7 @@ pub async fn statistics_workbook(
 /// every reporting unit's status.
 #[utoipa::path(get, path = "/api/v1/campaigns/{campaign}/statistics.xlsx", tag = "reporting", security(("bearer" = [])),
     params(("campaign" = String, Path, description = "a campaign's slug, or `current`")),
-    responses((status = 200, description = "The Excel form"), (status = 403, body = crate::json::ErrorEnvelope)))]
+    responses((status = 200, description = "The Excel form", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 403, body = crate::json::ErrorEnvelope), (status = 404, description = "No such campaign", body = crate::json::ErrorEnvelope)))]
 pub async fn get_statistics_xlsx(
     caller: Caller,
     state: web::Data<AppState>,

@@ -152,7 +152,7 @@ pub struct TrackerQuery {
 /// sent nothing (default: today, Beijing time, within the week).
 #[utoipa::path(get, path = "/api/v1/campaigns/{campaign}/tracker", tag = "reporting", security(("bearer" = [])),
     params(("campaign" = String, Path, description = "a campaign's slug, or `current`"), ("day" = Option<String>, Query, description = "YYYY-MM-DD; default today in Beijing, within the week")),
-    responses((status = 200, body = TrackerDayJson), (status = 403, body = crate::json::ErrorEnvelope), (status = 422, body = crate::json::ErrorEnvelope)))]
+    responses((status = 200, body = TrackerDayJson), (status = 403, body = crate::json::ErrorEnvelope), (status = 404, description = "No such campaign", body = crate::json::ErrorEnvelope), (status = 422, description = "`invalid-value`: `day` is not YYYY-MM-DD; `not-a-campaign-day`", body = crate::json::ErrorEnvelope)))]
 pub async fn get_tracker(
     caller: Caller,
     state: web::Data<AppState>,
@@ -237,7 +237,7 @@ pub async fn tracker_workbook(
 /// `GET /api/v1/campaigns/{campaign}/tracker.xlsx?day=`: the same day as a spreadsheet.
 #[utoipa::path(get, path = "/api/v1/campaigns/{campaign}/tracker.xlsx", tag = "reporting", security(("bearer" = [])),
     params(("campaign" = String, Path, description = "a campaign's slug, or `current`"), ("day" = Option<String>, Query, description = "YYYY-MM-DD")),
-    responses((status = 200, description = "The day as a spreadsheet"), (status = 403, body = crate::json::ErrorEnvelope)))]
+    responses((status = 200, description = "The day as a spreadsheet", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 403, body = crate::json::ErrorEnvelope), (status = 404, description = "No such campaign", body = crate::json::ErrorEnvelope), (status = 422, description = "`invalid-value`: `day` is not YYYY-MM-DD; `not-a-campaign-day`", body = crate::json::ErrorEnvelope)))]
 pub async fn get_tracker_xlsx(
     caller: Caller,
     state: web::Data<AppState>,

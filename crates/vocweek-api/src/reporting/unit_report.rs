@@ -126,7 +126,7 @@ pub struct RegistrationRequest {
 /// checked (every problem listed at once) and replaces the previous value.
 #[utoipa::path(put, path = "/api/v1/campaigns/{campaign}/units/{unit}/registration", tag = "reporting", security(("bearer" = [])),
     params(("campaign" = String, Path, description = "a campaign's slug, or `current`"), ("unit" = String, Path, description = "a unit id, or `me` for the calling unit")), request_body = RegistrationRequest,
-    responses((status = 200, body = UnitReportJson), (status = 403, body = crate::json::ErrorEnvelope), (status = 422, description = "`invalid-fields` with `details.problems`", body = crate::json::ErrorEnvelope)))]
+    responses((status = 200, body = UnitReportJson), (status = 400, description = "`nothing-to-save`; `not-a-unit` (`me` from a staff session)", body = crate::json::ErrorEnvelope), (status = 403, body = crate::json::ErrorEnvelope), (status = 404, description = "No such campaign or unit", body = crate::json::ErrorEnvelope), (status = 409, description = "`campaign-closed`: not the active campaign", body = crate::json::ErrorEnvelope), (status = 422, description = "`invalid-fields` with `details.problems`; `not-a-reporting-unit`", body = crate::json::ErrorEnvelope)))]
 pub async fn put_registration(
     caller: Caller,
     state: web::Data<AppState>,
@@ -194,7 +194,7 @@ pub struct StatisticsRequest {
 /// `PUT …/units/{unit}/statistics`: the statistics table (附件2).
 #[utoipa::path(put, path = "/api/v1/campaigns/{campaign}/units/{unit}/statistics", tag = "reporting", security(("bearer" = [])),
     params(("campaign" = String, Path, description = "a campaign's slug, or `current`"), ("unit" = String, Path, description = "a unit id, or `me` for the calling unit")), request_body = StatisticsRequest,
-    responses((status = 200, body = UnitReportJson), (status = 403, body = crate::json::ErrorEnvelope), (status = 409, description = "`version-conflict` or `already-submitted`", body = crate::json::ErrorEnvelope), (status = 422, description = "`invalid-fields` with `details.problems`", body = crate::json::ErrorEnvelope)))]
+    responses((status = 200, body = UnitReportJson), (status = 400, description = "`not-a-unit` (`me` from a staff session)", body = crate::json::ErrorEnvelope), (status = 403, body = crate::json::ErrorEnvelope), (status = 404, description = "No such campaign or unit", body = crate::json::ErrorEnvelope), (status = 409, description = "`version-conflict`, `already-submitted` or `campaign-closed`", body = crate::json::ErrorEnvelope), (status = 422, description = "`invalid-fields` with `details.problems`; `not-a-reporting-unit`", body = crate::json::ErrorEnvelope)))]
 pub async fn put_statistics(
     caller: Caller,
     state: web::Data<AppState>,
@@ -230,12 +230,22 @@ pub async fn put_statistics(
     Ok(HttpResponse::Ok().json(unit_report(&state, &campaign, &target).await?))
 }
 
+/// The multipart form of a document (for the OpenAPI document): other fields are ignored.
+#[allow(dead_code)]
+#[derive(ToSchema)]
+pub struct DocumentFormSchema {
+    /// The plan or summary report: Word (`.docx`), PDF, text or HTML.
+    #[schema(format = Binary, value_type = String)]
+    pub file: Vec<u8>,
+}
+
 /// `POST …/units/{unit}/documents/{plan|summary_report}`: a Word, PDF, text or HTML file in
 /// the multipart field `file`, streamed through the normal ingest (size limit, type sniffing,
 /// BLAKE3). A new version replaces the current one; the first one dates the submission.
 #[utoipa::path(post, path = "/api/v1/campaigns/{campaign}/units/{unit}/documents/{purpose}", tag = "reporting", security(("bearer" = [])),
     params(("campaign" = String, Path, description = "a campaign's slug, or `current`"), ("unit" = String, Path, description = "a unit id, or `me` for the calling unit"), ("purpose" = String, Path, description = "`plan` or `summary_report`")),
-    responses((status = 201, body = UnitReportJson), (status = 413, body = crate::json::ErrorEnvelope), (status = 415, body = crate::json::ErrorEnvelope), (status = 422, body = crate::json::ErrorEnvelope)))]
+    request_body(content = DocumentFormSchema, content_type = "multipart/form-data"),
+    responses((status = 201, body = UnitReportJson), (status = 400, description = "`malformed-multipart`, `missing-file`, `multiple-files`; `not-a-unit` (`me` from a staff session)", body = crate::json::ErrorEnvelope), (status = 403, description = "`not-your-unit`: only the unit itself sends its documents; `forbidden`: a partner, or staff of the other desk", body = crate::json::ErrorEnvelope), (status = 404, description = "No such campaign or unit", body = crate::json::ErrorEnvelope), (status = 409, description = "`campaign-closed`: not the active campaign", body = crate::json::ErrorEnvelope), (status = 413, body = crate::json::ErrorEnvelope), (status = 415, description = "Not a Word, PDF, text or HTML file", body = crate::json::ErrorEnvelope), (status = 422, description = "`unknown-value` (purpose); `not-a-reporting-unit`", body = crate::json::ErrorEnvelope)))]
 pub async fn post_document(
     caller: Caller,
     state: web::Data<AppState>,
@@ -289,7 +299,7 @@ pub async fn post_document(
 /// `GET …/units/{unit}/documents/{purpose}`: the current version, named as it was sent.
 #[utoipa::path(get, path = "/api/v1/campaigns/{campaign}/units/{unit}/documents/{purpose}", tag = "reporting", security(("bearer" = [])),
     params(("campaign" = String, Path, description = "a campaign's slug, or `current`"), ("unit" = String, Path, description = "a unit id, or `me` for the calling unit"), ("purpose" = String, Path, description = "`plan` or `summary_report`")),
-    responses((status = 200, description = "The current version's bytes"), (status = 404, body = crate::json::ErrorEnvelope)))]
+    responses((status = 200, description = "The current version's bytes"), (status = 404, body = crate::json::ErrorEnvelope), (status = 422, description = "`unknown-value`: not `plan` or `summary_report`", body = crate::json::ErrorEnvelope)))]
 pub async fn get_document(
     caller: Caller,
     state: web::Data<AppState>,
@@ -331,7 +341,7 @@ pub async fn get_document(
 /// (统计单位 is the unit; a draft is marked so on the status sheet), to keep or to print.
 #[utoipa::path(get, path = "/api/v1/campaigns/{campaign}/units/{unit}/statistics.xlsx", tag = "reporting", security(("bearer" = [])),
     params(("campaign" = String, Path, description = "a campaign's slug, or `current`"), ("unit" = String, Path, description = "a unit id, or `me` for the calling unit")),
-    responses((status = 200, description = "The Excel form with this unit's row"), (status = 403, body = crate::json::ErrorEnvelope), (status = 404, body = crate::json::ErrorEnvelope)))]
+    responses((status = 200, description = "The Excel form with this unit's row", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 403, body = crate::json::ErrorEnvelope), (status = 404, body = crate::json::ErrorEnvelope), (status = 422, description = "`not-a-reporting-unit`: the unit sends no statistics table", body = crate::json::ErrorEnvelope)))]
 pub async fn get_unit_statistics_xlsx(
     caller: Caller,
     state: web::Data<AppState>,

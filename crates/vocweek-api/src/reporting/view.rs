@@ -37,6 +37,35 @@ impl From<&unit::Model> for UnitRefJson {
     }
 }
 
+/// A campaign with its tag vocabularies (plural keys, not the data file's), as
+/// `/api/v1/vocabularies` and `/api/v1/campaigns/{campaign}` answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CampaignVocabularyJson {
+    pub campaign: CampaignJson,
+    pub cities: Vec<vocweek_domain::Term>,
+    /// Activity categories, each with its subcategories.
+    pub categories: Vec<vocweek_domain::Category>,
+    pub themes: Vec<vocweek_domain::Term>,
+}
+
+impl From<&ActiveCampaign> for CampaignVocabularyJson {
+    fn from(active: &ActiveCampaign) -> Self {
+        CampaignVocabularyJson {
+            campaign: CampaignJson::from(&active.campaign),
+            cities: active.vocabulary.cities.clone(),
+            categories: active.vocabulary.categories.clone(),
+            themes: active.vocabulary.themes.clone(),
+        }
+    }
+}
+
+/// `GET /api/v1/campaigns`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CampaignListJson {
+    /// Newest first.
+    pub campaigns: Vec<CampaignJson>,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CampaignJson {
     pub slug: String,

@@ -38,8 +38,12 @@ pub async fn get_asset(
 #[utoipa::path(get, path = "/api/v1/assets/{id}/renditions/{name}", tag = "assets",
     params(("id" = String, Path, description = "Asset id"), ("name" = String, Path, description = "Rendition name")),
     security(("bearer" = [])),
-    responses((status = 200, description = "The file", content_type = "application/octet-stream"),
-              (status = 404, body = crate::json::ErrorEnvelope)))]
+    responses((status = 200, description = "The file, in the rendition's own type: `thumb`, `preview` and `poster` WebP or JPEG; `picture-<n>` (an article's embedded picture) the picture's type; `text` plain text and `html` the sanitised preview of an article; `download` a video's MP4 (`audio/mp4` for sound only); `hls` the master playlist",
+                  content(("image/webp"), ("image/jpeg"), ("image/*"), ("text/plain"), ("text/html"), ("video/mp4"), ("audio/mp4"), ("application/vnd.apple.mpegurl"))),
+              (status = 206, description = "The requested byte range (`Range`), with `Content-Range`"),
+              (status = 304, description = "Not modified (`If-None-Match` names the current `ETag`)"),
+              (status = 404, body = crate::json::ErrorEnvelope),
+              (status = 416, description = "The range starts past the end (`Content-Range: bytes */<size>`)")))]
 pub async fn get_rendition(
     req: HttpRequest,
     caller: Caller,
@@ -84,7 +88,8 @@ pub async fn get_rendition(
 #[utoipa::path(get, path = "/api/v1/assets/{id}/hls/{file}", tag = "assets",
     params(("id" = String, Path, description = "Asset id"), ("file" = String, Path, description = "`master.m3u8`, `720p.m3u8`, `720p_00000.ts`…")),
     security(("bearer" = [])),
-    responses((status = 200, description = "The playlist or segment"),
+    responses((status = 200, description = "The playlist or segment",
+                  content(("application/vnd.apple.mpegurl"), ("video/mp2t"))),
               (status = 404, body = crate::json::ErrorEnvelope)))]
 pub async fn get_hls_file(
     caller: Caller,
@@ -143,7 +148,11 @@ pub(crate) async fn visible_asset(
 /// The original file as uploaded (same visibility as the asset).
 #[utoipa::path(get, path = "/api/v1/assets/{id}/original", tag = "assets",
     params(("id" = String, Path, description = "Asset id")), security(("bearer" = [])),
-    responses((status = 200, description = "The original bytes"), (status = 404, body = crate::json::ErrorEnvelope)))]
+    responses((status = 200, description = "The original bytes, in the type they were sent as, as a download"),
+              (status = 206, description = "The requested byte range (`Range`), with `Content-Range`"),
+              (status = 304, description = "Not modified (`If-None-Match` names the current `ETag`)"),
+              (status = 404, body = crate::json::ErrorEnvelope),
+              (status = 416, description = "The range starts past the end (`Content-Range: bytes */<size>`)")))]
 pub async fn get_original(
     req: HttpRequest,
     caller: Caller,

@@ -46,7 +46,10 @@ fn cell(value: &str) -> String {
 /// Every decision and edit of the day on the caller's desk: 时间（北京时间）, 素材ID, 标题,
 /// 操作, 原状态, 新状态, 操作者, 说明, 修改内容.
 #[utoipa::path(get, path = "/api/v1/audit/export", tag = "review", params(ExportQuery),
-    security(("bearer" = [])), responses((status = 200, description = "CSV", content_type = "text/csv")))]
+    security(("bearer" = [])),
+    responses((status = 200, description = "CSV (UTF-8 with BOM), or with `format=xlsx` the Excel workbook",
+                  content(("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+              (status = 422, description = "`invalid-value`: `day` is not YYYY-MM-DD", body = crate::json::ErrorEnvelope)))]
 pub async fn export_audit(
     caller: Caller,
     state: web::Data<AppState>,

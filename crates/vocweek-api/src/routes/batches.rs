@@ -84,7 +84,8 @@ async fn own_batch(state: &AppState, caller: &Caller, id: i32) -> Result<BatchRe
 }
 
 #[utoipa::path(post, path = "/api/v1/batches", tag = "batches", request_body = NewBatchRequest,
-    security(("bearer" = [])), responses((status = 201, body = BatchJson), (status = 403, body = crate::json::ErrorEnvelope)))]
+    security(("bearer" = [])), responses((status = 201, body = BatchJson), (status = 400, description = "`invalid-field`: no title, or an admin named no desk", body = crate::json::ErrorEnvelope), (status = 403, body = crate::json::ErrorEnvelope),
+              (status = 422, description = "`unknown-value`: not a desk", body = crate::json::ErrorEnvelope)))]
 pub async fn create_batch(
     caller: Caller,
     state: web::Data<AppState>,
@@ -154,7 +155,8 @@ pub async fn get_batch(
 /// Sets the batch's items (recommended items of its desk), in order. Only while it is a draft.
 #[utoipa::path(put, path = "/api/v1/batches/{id}/items", tag = "batches", params(("id" = i32, Path)),
     request_body = BatchItemsRequest, security(("bearer" = [])),
-    responses((status = 200, body = BatchJson), (status = 409, description = "batch-sent", body = crate::json::ErrorEnvelope),
+    responses((status = 200, body = BatchJson), (status = 404, description = "No such batch of the caller's desk, or no such asset", body = crate::json::ErrorEnvelope),
+              (status = 409, description = "batch-sent", body = crate::json::ErrorEnvelope),
               (status = 422, description = "an item that is not recommended", body = crate::json::ErrorEnvelope)))]
 pub async fn set_items(
     caller: Caller,
@@ -169,7 +171,9 @@ pub async fn set_items(
 
 /// Marks the batch sent (draft → sent); each item's history records it.
 #[utoipa::path(post, path = "/api/v1/batches/{id}/send", tag = "batches", params(("id" = i32, Path)),
-    security(("bearer" = [])), responses((status = 200, body = BatchJson), (status = 409, body = crate::json::ErrorEnvelope)))]
+    security(("bearer" = [])), responses((status = 200, body = BatchJson), (status = 404, description = "No such batch of the caller's desk", body = crate::json::ErrorEnvelope),
+              (status = 409, description = "batch-sent", body = crate::json::ErrorEnvelope),
+              (status = 422, description = "`invalid`: an empty batch cannot be sent", body = crate::json::ErrorEnvelope)))]
 pub async fn send_batch(
     caller: Caller,
     state: web::Data<AppState>,
@@ -187,7 +191,8 @@ pub async fn send_batch(
 /// The batch as one zip, streamed: `清单.xlsx` (序号, 标题, 类型, 报送单位, 城市, 活动类别,
 /// 主题, 活动日期, 文件名, BLAKE3, 说明), `manifest.json`, `originals/`, `previews/`.
 #[utoipa::path(get, path = "/api/v1/batches/{id}/export", tag = "batches", params(("id" = i32, Path)),
-    security(("bearer" = [])), responses((status = 200, description = "application/zip", content_type = "application/zip")))]
+    security(("bearer" = [])), responses((status = 200, description = "application/zip", content_type = "application/zip"),
+              (status = 404, description = "No such batch of the caller's desk", body = crate::json::ErrorEnvelope)))]
 pub async fn export_batch(
     caller: Caller,
     state: web::Data<AppState>,

@@ -12,7 +12,7 @@ pub async fn healthz() -> HttpResponse {
 
 /// Readiness: the database answers.
 #[utoipa::path(get, path = "/readyz", tag = "operations",
-    responses((status = 200, description = "Ready"), (status = 503, description = "Database unreachable")))]
+    responses((status = 200, description = "Ready"), (status = 503, description = "Database unreachable", body = crate::json::ErrorEnvelope)))]
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     if state.db.ping().await {
         HttpResponse::Ok().json(json!({ "status": "ready" }))

@@ -6,6 +6,8 @@ mod audit_export;
 mod batches;
 mod health;
 mod metrics;
+mod passwords;
+pub(crate) use passwords::proven as password_proven;
 mod review;
 pub(crate) use assets::TagFilters;
 pub(crate) use review::current_tags;
@@ -15,6 +17,9 @@ pub(crate) use upload::{
     TEXT_FIELDS as UPLOAD_TEXT_FIELDS, apply_field as apply_upload_field, malformed,
 };
 mod vocabularies;
+
+use std::collections::BTreeSet;
+use std::sync::{Mutex, PoisonError};
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, Resource, ResponseError, web};
@@ -34,6 +39,9 @@ pub use batches::{
 };
 pub use health::{__path_healthz, __path_readyz};
 pub use metrics::__path_metrics;
+pub use passwords::{
+    __path_change_own_password, __path_reset_password, PasswordChangeRequest, PasswordResetJson,
+};
 pub use review::{
     __path_audit_trail, __path_choose_picture, __path_edit_asset, __path_review_asset,
     AuditEventJson, ChosenPicture, EditRequest, ReviewRequest,
@@ -49,6 +57,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/api/v1/openapi.json").route(web::get().to(openapi::openapi_json)))
         .service(resource("/api/v1/vocabularies").route(web::get().to(vocabularies::vocabularies)))
         .service(resource("/api/v1/session").route(web::post().to(session::sign_in)))
+        .service(
+            resource("/api/v1/session/password")
+                .route(web::post().to(passwords::change_own_password)),
+        )
+        .service(
+            resource("/api/v1/users/{username}/password")
+                .route(web::post().to(passwords::reset_password)),
+        )
         .configure(crate::tus::configure)
         .service(
             resource("/api/v1/assets")
@@ -91,9 +107,31 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         );
 }
 
+/// Every path given to [`resource`], in every app built by this process. The authorization
+/// matrix test (`tests/tests/authz_matrix.rs`) enumerates the router from it instead of a list
+/// kept by hand, so a route added without a row in its table fails that test.
+static REGISTERED: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
+
 /// A resource whose unknown methods get a JSON 405 instead of an empty one.
 pub fn resource(path: &str) -> Resource {
+    // A panic elsewhere while the set was held leaves it whole (an insert cannot half-happen):
+    // a poisoned lock is used as it is rather than losing the route.
+    REGISTERED
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .insert(path.to_owned());
     web::resource(path).default_service(web::to(method_not_allowed))
+}
+
+/// The paths registered through [`resource`] so far (after an app was built: they are
+/// recorded as the app's routes are configured), sorted.
+pub fn registered_paths() -> Vec<String> {
+    REGISTERED
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .iter()
+        .cloned()
+        .collect()
 }
 
 async fn method_not_allowed(req: HttpRequest) -> HttpResponse {

@@ -173,7 +173,7 @@ pub async fn choose_picture(
     params(("id" = String, Path, description = "Asset id")), security(("bearer" = [])),
     responses((status = 200, body = AssetJson),
               (status = 404, body = crate::json::ErrorEnvelope),
-              (status = 409, description = "version-conflict, or not-returned for a unit", body = crate::json::ErrorEnvelope),
+              (status = 409, description = "version-conflict; not-returned for a unit; still-processing", body = crate::json::ErrorEnvelope),
               (status = 422, description = "unknown tag", body = crate::json::ErrorEnvelope)))]
 pub async fn edit_asset(
     caller: Caller,

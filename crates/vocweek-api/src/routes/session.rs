@@ -8,7 +8,8 @@ use crate::{ApiError, AppState};
 /// Signs an editor or admin in; the token goes in `Authorization: Bearer`.
 #[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = SignInRequest,
     responses((status = 200, body = SessionJson),
-              (status = 401, description = "invalid-credentials", body = crate::json::ErrorEnvelope)))]
+              (status = 401, description = "invalid-credentials", body = crate::json::ErrorEnvelope),
+              (status = 429, description = "`too-many-attempts`: too many failed sign-ins for this username; `details.retry_after_seconds` and `Retry-After` say when to try again", body = crate::json::ErrorEnvelope)))]
 pub async fn sign_in(
     state: web::Data<AppState>,
     body: web::Json<SignInRequest>,

@@ -29,7 +29,9 @@ use crate::{ApiError, AppState};
         (status = 400, description = "Missing or invalid header or metadata", body = crate::json::ErrorEnvelope),
         (status = 412, description = "Not tus 1.0.0", body = crate::json::ErrorEnvelope),
         (status = 413, description = "Over the largest accepted size", body = crate::json::ErrorEnvelope),
-        (status = 422, description = "Unknown tag in the metadata", body = crate::json::ErrorEnvelope)))]
+        (status = 415, description = "creation-with-upload: the first bytes show a file type that is refused, or a kind contradicting the metadata", body = crate::json::ErrorEnvelope),
+        (status = 422, description = "Unknown tag in the metadata", body = crate::json::ErrorEnvelope),
+        (status = 423, description = "creation-with-upload: the request stalled so long that it lost the upload's lease", body = crate::json::ErrorEnvelope)))]
 pub async fn create(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -85,10 +87,9 @@ pub async fn create(
             expires_at: state.tus.expiry_from_now(),
         })
         .await?;
-    let location = {
-        let info = req.connection_info();
-        format!("{}://{}/api/v1/uploads/{id}", info.scheme(), info.host())
-    };
+    // Never the client's Host or X-Forwarded-Host as such: the client would send its bytes
+    // wherever this points (see `crate::origin`).
+    let location = format!("{}/api/v1/uploads/{id}", state.origin.of(&req));
     tracing::info!(upload = %id, unit = uploader.unit_id, length = ?length, "resumable upload created");
 
     let mut response = HttpResponse::Created();

@@ -5,6 +5,7 @@
 mod checksum;
 mod complete;
 mod create;
+mod head_gate;
 mod lease;
 mod metadata;
 mod options;

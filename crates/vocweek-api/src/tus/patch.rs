@@ -28,10 +28,14 @@ use crate::{ApiError, AppState};
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Stored: `Upload-Offset`, `Upload-Expires`; after the last byte `Vocweek-Asset-Id` and `Vocweek-Duplicate`"),
+        (status = 400, description = "Missing or invalid `Upload-Offset`, `Upload-Length` or `Upload-Checksum`; a length already fixed; metadata or form refused (e.g. `missing-title`)", body = crate::json::ErrorEnvelope),
+        (status = 404, description = "No such upload of this unit", body = crate::json::ErrorEnvelope),
         (status = 409, description = "Wrong offset (`details.offset`), or the upload is complete", body = crate::json::ErrorEnvelope),
         (status = 410, description = "Expired, or refused after its last byte", body = crate::json::ErrorEnvelope),
         (status = 412, description = "Not tus 1.0.0", body = crate::json::ErrorEnvelope),
+        (status = 413, description = "Past the upload's length (`upload-length-exceeded`), or a deferred length over the largest accepted size, or over the size limit of the file's type", body = crate::json::ErrorEnvelope),
         (status = 415, description = "Not application/offset+octet-stream, or a file type refused at its first bytes", body = crate::json::ErrorEnvelope),
+        (status = 422, description = "The upload's tags were refused when it became an asset", body = crate::json::ErrorEnvelope),
         (status = 423, description = "Another request is writing to this upload", body = crate::json::ErrorEnvelope),
         (status = 460, description = "Checksum mismatch: the chunk was discarded", body = crate::json::ErrorEnvelope)))]
 pub async fn patch(

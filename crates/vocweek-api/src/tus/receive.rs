@@ -18,7 +18,11 @@ use actix_web::web;
 use futures_util::StreamExt;
 use tokio::io::AsyncWriteExt;
 
+use vocweek_pipeline::IngestError;
+
 use super::checksum::ChunkDigest;
+use super::complete::refuse;
+use super::head_gate::HeadGate;
 use super::lease::Lease;
 use super::protocol::{checksum_mismatch, locked};
 use crate::{ApiError, AppState};
@@ -59,11 +63,14 @@ fn too_long(limit: u64) -> ApiError {
     .with_details(serde_json::json!({ "length": limit }))
 }
 
-/// Appends the body; returns the new acknowledged offset.
+/// Appends the body; returns the new acknowledged offset. A body that brings an upload's first
+/// bytes has them checked as soon as they are all there, before the rest of the
+/// body is taken: a refused type costs the server 64 KiB, however long the body.
 pub async fn append(
     state: &web::Data<AppState>,
     lease: &Lease,
     append: Append,
+    gate: &HeadGate<'_>,
     mut body: web::Payload,
 ) -> Result<u64, ApiError> {
     let tus = &state.tus;
@@ -73,10 +80,19 @@ pub async fn append(
         .append_at(id, append.start)
         .await
         .map_err(storage)?;
-    let mut file = tokio::io::BufWriter::with_capacity(WRITE_BUFFER, file);
-    let mut digest = append.digest;
-    let mut hasher = tus.hashes.take(id, append.start);
-    let mut written = append.start;
+    let mut sink = Sink {
+        file: tokio::io::BufWriter::with_capacity(WRITE_BUFFER, file),
+        digest: append.digest,
+        hasher: tus.hashes.take(id, append.start),
+        written: append.start,
+    };
+    // The upload's first bytes, gathered while the type is not yet checked.
+    let mut head = if append.start < gate.len() {
+        let before = tus.partials.head(id, append.start as usize).await;
+        Some(before.map_err(storage)?)
+    } else {
+        None
+    };
     let mut synced_at = Instant::now();
     let mut end = End::Complete;
     let mut last_chunk_at = Instant::now();
@@ -84,7 +100,7 @@ pub async fn append(
         // Wake up at the next sync even when no bytes come: a slow or stalled client still gets
         // what it sent synced and recorded, and the lease stays alive while it is connected.
         let until_sync = SYNC_INTERVAL.saturating_sub(synced_at.elapsed());
-        let chunk = match tokio::time::timeout(until_sync, body.next()).await {
+        let mut chunk = match tokio::time::timeout(until_sync, body.next()).await {
             Ok(Some(Ok(chunk))) => chunk,
             Ok(None) => break,
             // A dropped connection: keep what arrived.
@@ -97,30 +113,48 @@ pub async fn append(
                 break;
             }
             Err(_) => {
-                let acknowledged = acknowledged(&digest, append.start, written);
-                sync_and_record(state, lease, &mut file, acknowledged).await?;
+                let acknowledged = acknowledged(&sink.digest, append.start, sink.written);
+                sync_and_record(state, lease, &mut sink.file, acknowledged).await?;
                 synced_at = Instant::now();
                 continue;
             }
         };
         last_chunk_at = Instant::now();
-        if written + chunk.len() as u64 > append.limit {
+        if sink.written + chunk.len() as u64 > append.limit {
             end = End::TooLong;
             break;
         }
-        file.write_all(&chunk).await.map_err(io)?;
-        if let Some(digest) = digest.as_mut() {
-            digest.update(&chunk);
+        if let Some(gathered) = head.as_mut() {
+            let wanted = (gate.len() as usize).saturating_sub(gathered.len());
+            let first = chunk.split_to(wanted.min(chunk.len()));
+            gathered.extend_from_slice(&first);
+            sink.put(&first).await?;
+            if gathered.len() as u64 >= gate.len() {
+                if let Err(refusal) = gate.check(gathered) {
+                    end = End::Refused(refusal);
+                    break;
+                }
+                head = None;
+            }
         }
-        if let Some(hasher) = hasher.as_mut() {
-            hasher.update(&chunk);
-        }
-        written += chunk.len() as u64;
+        sink.put(&chunk).await?;
         if synced_at.elapsed() >= SYNC_INTERVAL {
-            let acknowledged = acknowledged(&digest, append.start, written);
-            sync_and_record(state, lease, &mut file, acknowledged).await?;
+            let acknowledged = acknowledged(&sink.digest, append.start, sink.written);
+            sync_and_record(state, lease, &mut sink.file, acknowledged).await?;
             synced_at = Instant::now();
         }
+    }
+    let Sink {
+        mut file,
+        digest,
+        hasher,
+        written,
+    } = sink;
+    if let End::Refused(refusal) = end {
+        // Refused for good: recorded on the upload, its bytes removed; the rest of the body is
+        // never read (the connection closes after the answer).
+        drop(file);
+        return Err(refuse(state, id, refusal).await);
     }
     // A body checked by a checksum counts only when it arrived whole and matches.
     let keep = match (&end, digest) {
@@ -148,7 +182,32 @@ pub async fn append(
     match end {
         End::TooLong => Err(too_long(append.limit)),
         // A dropped client reads no answer; what arrived is kept for its resume.
-        End::Complete | End::Dropped => Ok(written),
+        _ => Ok(written),
+    }
+}
+
+/// Where the bytes of a body go: the file, the chunk's checksum, the upload's running hash.
+struct Sink {
+    file: tokio::io::BufWriter<tokio::fs::File>,
+    digest: Option<ChunkDigest>,
+    hasher: Option<blake3::Hasher>,
+    written: u64,
+}
+
+impl Sink {
+    async fn put(&mut self, bytes: &[u8]) -> Result<(), ApiError> {
+        if bytes.is_empty() {
+            return Ok(());
+        }
+        self.file.write_all(bytes).await.map_err(io)?;
+        if let Some(digest) = self.digest.as_mut() {
+            digest.update(bytes);
+        }
+        if let Some(hasher) = self.hasher.as_mut() {
+            hasher.update(bytes);
+        }
+        self.written += bytes.len() as u64;
+        Ok(())
     }
 }
 
@@ -158,6 +217,8 @@ enum End {
     Dropped,
     /// The body went past the upload's length.
     TooLong,
+    /// The first bytes showed a file that is refused (type, size limit, form).
+    Refused(IngestError),
 }
 
 /// What a sync may acknowledge: bytes under a checksum wait for the whole body to match (they

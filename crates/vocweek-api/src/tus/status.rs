@@ -19,7 +19,11 @@ use crate::{ApiError, AppState};
     responses(
         (status = 200, description = "`Upload-Offset`, `Upload-Length` or `Upload-Defer-Length`, `Upload-Metadata`, `Upload-Expires`, `Cache-Control: no-store`; when complete `Vocweek-Asset-Id`, `Vocweek-Duplicate`"),
         (status = 404, description = "No such upload of this unit"),
-        (status = 410, description = "Expired, or refused")))]
+        (status = 410, description = "Expired, or refused"),
+        (status = 412, description = "Not tus 1.0.0", body = crate::json::ErrorEnvelope),
+        (status = 413, description = "Every byte had arrived but no asset was made yet: HEAD makes it, and the file is over its type's size limit", body = crate::json::ErrorEnvelope),
+        (status = 415, description = "Every byte had arrived but no asset was made yet: HEAD makes it, and the file's type is refused or contradicts its kind", body = crate::json::ErrorEnvelope),
+        (status = 422, description = "Every byte had arrived but no asset was made yet: HEAD makes it, and its tags are refused", body = crate::json::ErrorEnvelope)))]
 pub async fn head(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -78,6 +82,8 @@ pub async fn head(
     responses(
         (status = 204, description = "Removed"),
         (status = 404, description = "No such upload of this unit", body = crate::json::ErrorEnvelope),
+        (status = 410, description = "`upload-expired`", body = crate::json::ErrorEnvelope),
+        (status = 412, description = "Not tus 1.0.0", body = crate::json::ErrorEnvelope),
         (status = 423, description = "A request is writing to it", body = crate::json::ErrorEnvelope)))]
 pub async fn terminate(
     req: HttpRequest,

@@ -73,20 +73,25 @@ pub fn page_with(title: &str, body: &str, csrf: Option<&str>) -> String {
         ),
         None => (String::new(), String::new()),
     };
-    document(
-        title,
-        &format!("{body}{script}"),
-        &meta,
-        "<a href=\"/queue\">职业教育活动周 · 素材审核</a>",
-    )
+    // A page with a CSRF token is a signed-in staff member's: it offers 修改密码.
+    let header = match csrf {
+        Some(_) => STAFF_HEADER,
+        None => "<a href=\"/queue\">职业教育活动周 · 素材审核</a>",
+    };
+    document(title, &format!("{body}{script}"), &meta, header)
 }
 
+const STAFF_HEADER: &str = "<a href=\"/queue\">职业教育活动周 · 素材审核</a> · \
+<a id=\"change-password\" href=\"/account/password\">修改密码</a>";
+
 /// The HTML document around a page: `head_extra` and `header` are markup of ours, `title` text.
+/// The style sheet is a file (`/static/site.css`), never a `<style>` block or a `style=`
+/// attribute: the pages' Content-Security-Policy allows styles from this site's files only.
 fn document(title: &str, body: &str, head_extra: &str, header: &str) -> String {
     format!(
         "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">{head_extra}\
-         <title>{} · 职业教育活动周</title><style>{STYLE}</style></head>\
+         <title>{} · 职业教育活动周</title><link rel=\"stylesheet\" href=\"/static/site.css\"></head>\
          <body><header>{header}</header><main>{body}</main></body></html>",
         escape(title)
     )
@@ -94,13 +99,3 @@ fn document(title: &str, body: &str, head_extra: &str, header: &str) -> String {
 
 const HELP: &str = "<div id=\"help\" hidden><h2>快捷键</h2><ul><li>j / k：下一项 / 上一项</li>\
 <li>Enter：打开</li><li>a：通过</li><li>r：不通过（填写原因）</li><li>s：推荐</li><li>?：显示或隐藏本帮助</li></ul></div>";
-
-const STYLE: &str = "body{font-family:system-ui,'Noto Sans CJK SC',sans-serif;margin:0;color:#222}\
-header{background:#8b1a1a;padding:.6em 1em}header a{color:#fff;text-decoration:none;font-weight:bold}\
-main{padding:1em}.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:1em}\
-.card{border:1px solid #ddd;border-radius:6px;padding:.5em}.card img{width:100%;height:150px;object-fit:cover;background:#eee}.nopic{height:150px;display:flex;align-items:center;justify-content:center;background:#eee;color:#666}\
-.badge{display:inline-block;padding:0 .4em;border-radius:3px;background:#eee;font-size:.85em}\
-.error{color:#b00}.card.focused{outline:3px solid #8b1a1a}#help{position:fixed;right:1em;bottom:1em;background:#fff;border:1px solid #999;padding:1em}.filters label{margin-right:.6em}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.2em .5em}\
-.badge.ok{background:#dff0d8}.badge.late{background:#fcf8e3;color:#8a6d3b}.badge.missing{background:#f2dede;color:#a94442}.badge.draft{background:#d9edf7}\
-.pictures{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:1em}.picture{margin:0}.picture img{width:100%;max-height:220px;object-fit:contain;background:#eee}.picture form{display:inline}\
-.hint{color:#555;font-size:.9em}.nav a{margin-right:.3em}.problems li{color:#b00}";

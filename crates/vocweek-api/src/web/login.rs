@@ -1,11 +1,14 @@
-//! 登录 / 退出: the sign-in form, with throttling, a fresh session id on every sign-in, and no
-//! open redirect afterwards.
+//! 登录 / 退出: the sign-in form, with throttling, a fresh session id on every sign-in, no
+//! open redirect afterwards, and a form that only works in the browser that loaded it
+//! (`login_csrf`).
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
+use vocweek_messages::Lang;
 
 use super::layout::{escape, page};
+use super::login_csrf;
 use super::session_cookie::{cleared_cookie, csrf_ok, safe_next, session_cookie, token};
 use crate::AppState;
 
@@ -19,27 +22,44 @@ pub struct LoginForm {
     username: String,
     password: String,
     next: Option<String>,
+    /// The form's login CSRF token; missing is refused like a wrong one.
+    csrf: Option<String>,
 }
 
-fn login_page(status: StatusCode, next: &str, message: Option<&str>) -> HttpResponse {
+/// The sign-in form, with this browser's login CSRF cookie (renewed) and the token bound to it.
+fn login_page(
+    req: &HttpRequest,
+    status: StatusCode,
+    next: &str,
+    message: Option<&str>,
+) -> HttpResponse {
     let error = message
         .map(|m| format!("<p class=\"error\" role=\"alert\">{}</p>", escape(m)))
         .unwrap_or_default();
+    let presession = login_csrf::for_form(req);
     let body = format!(
         "<h1>登录</h1>{error}<form method=\"post\" action=\"/login\">\
+         <input type=\"hidden\" name=\"csrf\" value=\"{}\">\
          <input type=\"hidden\" name=\"next\" value=\"{}\">\
          <p><label>用户名 <input name=\"username\" autocomplete=\"username\" required autofocus></label></p>\
          <p><label>密码 <input name=\"password\" type=\"password\" autocomplete=\"current-password\" required></label></p>\
          <p><button type=\"submit\">登录</button></p></form>",
+        escape(&login_csrf::token(&presession)),
         escape(next)
     );
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
+        .cookie(login_csrf::cookie(req, &presession))
         .body(page("登录", &body))
 }
 
-pub async fn form(query: web::Query<NextQuery>) -> HttpResponse {
-    login_page(StatusCode::OK, &safe_next(query.next.as_deref()), None)
+pub async fn form(req: HttpRequest, query: web::Query<NextQuery>) -> HttpResponse {
+    login_page(
+        &req,
+        StatusCode::OK,
+        &safe_next(query.next.as_deref()),
+        None,
+    )
 }
 
 pub async fn submit(
@@ -48,11 +68,16 @@ pub async fn submit(
     form: web::Form<LoginForm>,
 ) -> HttpResponse {
     let next = safe_next(form.next.as_deref());
+    // Before the throttle: a forged post must not spend the account's attempts either.
+    if !login_csrf::form_ok(&req, form.csrf.as_deref()) {
+        let message = vocweek_messages::error(Lang::ZhCn, "login-form-expired", &[]);
+        return login_page(&req, StatusCode::FORBIDDEN, &next, message.as_deref());
+    }
     let attempt = match state.sign_in_throttle.begin(&form.username) {
         Ok(attempt) => attempt,
         Err(seconds) => {
             let message = format!("登录失败次数过多，请 {seconds} 秒后再试。");
-            return login_page(StatusCode::TOO_MANY_REQUESTS, &next, Some(&message));
+            return login_page(&req, StatusCode::TOO_MANY_REQUESTS, &next, Some(&message));
         }
     };
     let signed_in = state.db.sign_in(&form.username, &form.password).await;
@@ -64,10 +89,16 @@ pub async fn submit(
             .cookie(session_cookie(&req, &session))
             .insert_header(("Location", next))
             .finish(),
-        Ok(None) => login_page(StatusCode::UNAUTHORIZED, &next, Some("用户名或密码错误。")),
+        Ok(None) => login_page(
+            &req,
+            StatusCode::UNAUTHORIZED,
+            &next,
+            Some("用户名或密码错误。"),
+        ),
         Err(err) => {
             tracing::error!(error = %err, "sign-in failed");
             login_page(
+                &req,
                 StatusCode::INTERNAL_SERVER_ERROR,
                 &next,
                 Some("系统错误，请稍后再试。"),

@@ -191,7 +191,7 @@ pub async fn list(
         nonempty(&query.kind),
     );
     let mut body = format!(
-        "<h1>审核队列</h1><p><a href=\"/dashboard\">数据看板</a> · <a href=\"/batches\">推荐批次</a> · <a href=\"/reporting\">报送情况</a> · <a href=\"/tracker\">每日报送跟踪</a> · {} · <form method=\"post\" action=\"/logout\" style=\"display:inline\">\
+        "<h1>审核队列</h1><p><a href=\"/dashboard\">数据看板</a> · <a href=\"/batches\">推荐批次</a> · <a href=\"/reporting\">报送情况</a> · <a href=\"/tracker\">每日报送跟踪</a> · {} · <form method=\"post\" action=\"/logout\" class=\"inline\">\
          <input type=\"hidden\" name=\"csrf\" value=\"{}\"><button>退出</button></form></p>\
          <form class=\"filters\" method=\"get\" action=\"/queue\">\
          <label>状态 <select name=\"state\">{states}</select></label>\
@@ -387,7 +387,7 @@ pub async fn detail(
             ""
         };
         format!(
-            "<form method=\"post\" action=\"/queue/{id}/review\" style=\"display:inline-block;margin-right:1em\">\
+            "<form method=\"post\" action=\"/queue/{id}/review\" class=\"decision\">\
              <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><input type=\"hidden\" name=\"version\" value=\"{version}\">\
              <input type=\"hidden\" name=\"action\" value=\"{value}\">{note}<button data-action=\"{value}\">{label}</button></form>",
             id = escape(&asset.id),
@@ -518,7 +518,7 @@ fn media_section(asset: &vocweek_db::entities::asset::Model) -> String {
     let id = escape(&asset.id);
     let main = match asset.kind.as_str() {
         "photo" => format!(
-            "<img alt=\"\" style=\"max-width:100%\" src=\"/api/v1/assets/{id}/renditions/preview\">"
+            "<img alt=\"\" class=\"preview\" src=\"/api/v1/assets/{id}/renditions/preview\">"
         ),
         "article" => format!("<p><a href=\"/api/v1/assets/{id}/renditions/html\">阅读正文</a></p>"),
         "video" => video_player(asset),
@@ -595,7 +595,7 @@ fn video_player(asset: &vocweek_db::entities::asset::Model) -> String {
         String::new()
     };
     format!(
-        "<video id=\"player\" controls preload=\"metadata\" playsinline style=\"max-width:100%;max-height:70vh\"{poster} \
+        "<video id=\"player\" controls preload=\"metadata\" playsinline class=\"player\"{poster} \
          data-hls=\"/api/v1/assets/{id}/hls/master.m3u8\"></video>\
          <p>时长 {duration} · <a href=\"/api/v1/assets/{id}/renditions/download\">下载 MP4</a></p>\
          <script src=\"/static/hls.min.js\" defer></script><script src=\"/static/player.js\" defer></script>"
@@ -798,7 +798,7 @@ fn bulk_notice(req: &HttpRequest) -> String {
             };
             format!("<p role=\"status\">已处理 {done} 项{extra}。</p>")
         }
-        _ => String::new(),
+        _ => super::password_page::changed_notice(req),
     }
 }
 

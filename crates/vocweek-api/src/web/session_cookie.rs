@@ -1,5 +1,6 @@
 //! The browser's session: the same session token as the API's bearer, in an HttpOnly,
-//! SameSite=Lax cookie (Secure behind TLS), and a CSRF token derived from it.
+//! SameSite=Lax cookie (Secure when the site is reached over HTTPS), and a CSRF token derived
+//! from it.
 
 use actix_web::HttpRequest;
 use actix_web::cookie::{Cookie, SameSite};
@@ -33,9 +34,10 @@ pub fn csrf_ok(session: &str, presented: &str) -> bool {
             == 0
 }
 
-/// Behind a TLS-terminating proxy the cookie must be Secure.
-fn is_https(req: &HttpRequest) -> bool {
-    req.connection_info().scheme() == "https"
+/// Secure when the site is reached over HTTPS (a TLS-terminating proxy): as `public_url` or a
+/// trusted proxy says, never because a client sent `X-Forwarded-Proto` (see `crate::origin`).
+pub(super) fn is_https(req: &HttpRequest) -> bool {
+    crate::origin::is_https(req)
 }
 
 pub fn session_cookie(req: &HttpRequest, token: &str) -> Cookie<'static> {

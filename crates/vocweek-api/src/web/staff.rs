@@ -14,10 +14,31 @@ pub struct Staff {
     pub scope: Scope,
     pub role: Role,
     pub session: String,
+    /// Signed in with a generated password, not changed yet.
+    pub must_change_password: bool,
 }
 
-/// The staff member, or the redirect to the login page (with a way back).
+/// Where a staff member who must change their password is sent, from every other page.
+pub const PASSWORD_PAGE: &str = "/account/password";
+
+/// The staff member, or the redirect to the login page (with a way back). One who signed in
+/// with a generated password is sent to 修改密码 until they have chosen their own.
 pub async fn signed_in(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+) -> Result<Staff, HttpResponse> {
+    let staff = signed_in_even_if_password_must_change(req, state).await?;
+    if staff.must_change_password {
+        return Err(HttpResponse::SeeOther()
+            .insert_header(("Location", PASSWORD_PAGE))
+            .finish());
+    }
+    Ok(staff)
+}
+
+/// The staff member, whether or not they must change their password: only for the 修改密码
+/// page itself.
+pub async fn signed_in_even_if_password_must_change(
     req: &HttpRequest,
     state: &web::Data<AppState>,
 ) -> Result<Staff, HttpResponse> {
@@ -35,20 +56,28 @@ pub async fn signed_in(
         return Err(to_login());
     };
     match state.db.authenticate(&session).await {
+        // An editor without a desk (a row edited by hand) sees nothing rather than everything.
+        Ok(Ok(Principal::User {
+            role: Role::Editor,
+            desk: None,
+            ..
+        })) => Err(to_login()),
         Ok(Ok(Principal::User {
             id,
             username,
             role,
             desk,
+            must_change_password,
         })) => Ok(Staff {
             user_id: id,
             username,
-            scope: match (role, desk) {
-                (Role::Editor, Some(desk)) => Scope::Desk(desk),
+            scope: match desk {
+                Some(desk) if role == Role::Editor => Scope::Desk(desk),
                 _ => Scope::Everything,
             },
             role,
             session,
+            must_change_password,
         }),
         _ => Err(to_login()),
     }

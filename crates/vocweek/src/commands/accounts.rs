@@ -2,6 +2,7 @@ use std::io::Read;
 use std::process::ExitCode;
 
 use anyhow::bail;
+use vocweek_db::passwords::{Account, check_new_password};
 use vocweek_db::secrets::new_password;
 use vocweek_domain::{Desk, Role};
 
@@ -24,11 +25,9 @@ pub async fn add_user(
         bail!("--username must not be empty");
     }
     let (password, generated) = if password_stdin {
-        let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text)?;
-        let password = text.trim_end_matches(['\r', '\n']).to_owned();
-        if password.chars().count() < 10 {
-            bail!("the password must have at least 10 characters");
+        let password = password_from_stdin()?;
+        if let Err(refusal) = check_new_password(username, &password) {
+            bail!("{}", refusal.explanation());
         }
         (password, false)
     } else {
@@ -49,6 +48,45 @@ pub async fn add_user(
         println!("{password}");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `vocweek user password`: a generated one-time password, printed once, which the user must
+/// change at the next sign-in; or, with `--password-stdin`, the operator's choice (the same
+/// rule as everywhere), kept as it is. Either way every session of the user ends.
+pub async fn set_password(
+    services: &Services,
+    username: &str,
+    password_stdin: bool,
+) -> anyhow::Result<ExitCode> {
+    let (password, generated) = if password_stdin {
+        (password_from_stdin()?, false)
+    } else {
+        (new_password(), true)
+    };
+    let changed = match services
+        .db
+        .change_password(Account::Username(username), &password, generated)
+        .await?
+    {
+        Ok(changed) => changed,
+        Err(refusal) => bail!("{}", refusal.explanation()),
+    };
+    println!(
+        "changed the password of '{}'; ended {} session(s)",
+        changed.username, changed.sessions_ended
+    );
+    if generated {
+        println!("one-time password (shown only now; to be changed at the next sign-in):");
+        println!("{password}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The password piped in, without the line ending `echo` or a here-string adds.
+fn password_from_stdin() -> anyhow::Result<String> {
+    let mut text = String::new();
+    std::io::stdin().read_to_string(&mut text)?;
+    Ok(text.trim_end_matches(['\r', '\n']).to_owned())
 }
 
 /// `vocweek partner add`.

@@ -102,17 +102,23 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        Command::User {
-            command:
+        Command::User { command } => {
+            let services = open_services(&config).await?;
+            match command {
                 UserCommand::Add {
                     username,
                     role,
                     desk,
                     password_stdin,
-                },
-        } => {
-            let services = open_services(&config).await?;
-            accounts::add_user(&services, &username, &role, desk.as_deref(), password_stdin).await
+                } => {
+                    accounts::add_user(&services, &username, &role, desk.as_deref(), password_stdin)
+                        .await
+                }
+                UserCommand::Password {
+                    username,
+                    password_stdin,
+                } => accounts::set_password(&services, &username, password_stdin).await,
+            }
         }
         Command::Partner {
             command: PartnerCommand::Add { name },
