@@ -178,6 +178,10 @@ impl From<DbError> for ApiError {
             DbError::Invalid(message) => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message)
             }
+            other if other.is_invalid_text() => ApiError::bad_request(
+                "invalid-text",
+                "the text contains a character that cannot be stored (the NUL character U+0000)",
+            ),
             other if other.is_unavailable() => {
                 tracing::warn!(error = %other, "database unavailable");
                 ApiError::new(

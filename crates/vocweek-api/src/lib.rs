@@ -11,6 +11,7 @@ mod middleware;
 mod openapi;
 mod openapi_answers;
 mod origin;
+mod plain_text;
 mod ranged;
 pub mod reporting;
 mod routes;

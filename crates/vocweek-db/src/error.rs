@@ -44,6 +44,24 @@ impl DbError {
     }
 }
 
+impl DbError {
+    /// Text the database cannot store: PostgreSQL refuses the NUL character (U+0000) in text
+    /// (SQLSTATE 22021) and characters its encoding lacks (22P05). The request is at fault, not
+    /// the server: the API answers 400, never 500.
+    pub fn is_invalid_text(&self) -> bool {
+        match self {
+            DbError::Database(
+                DbErr::Exec(RuntimeErr::SqlxError(err)) | DbErr::Query(RuntimeErr::SqlxError(err)),
+            ) => matches!(
+                err.as_ref(),
+                sea_orm::sqlx::Error::Database(db)
+                    if db.code().is_some_and(|code| code == "22021" || code == "22P05")
+            ),
+            _ => false,
+        }
+    }
+}
+
 fn sqlx_unavailable(err: &sea_orm::SqlxError) -> bool {
     use sea_orm::sqlx::Error;
     match err {

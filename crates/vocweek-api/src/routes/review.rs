@@ -181,6 +181,11 @@ pub async fn edit_asset(
     id: web::Path<String>,
     body: web::Json<EditRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    for (field, text) in [("title", &body.title), ("description", &body.description)] {
+        if let Some(text) = text {
+            crate::plain_text::refuse_control_characters(field, text)?;
+        }
+    }
     let record = visible_asset(&caller, &state, &id).await?;
     let current = AssetState::parse(&record.asset.state)?;
     let is_unit = caller.audience() != crate::json::Audience::Staff;

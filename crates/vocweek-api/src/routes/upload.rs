@@ -147,6 +147,7 @@ pub(crate) fn apply_field(
     name: &str,
     value: String,
 ) -> Result<(), ApiError> {
+    crate::plain_text::refuse_control_characters(name, &value)?;
     let present = || Some(value.trim().to_owned()).filter(|v| !v.is_empty());
     match name {
         "title" => form.title = Some(value.clone()),
