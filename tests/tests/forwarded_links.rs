@@ -1,7 +1,7 @@
 //! The links the service hands out — the tus `Location`, the Atom and JSON feeds — and the
 //! session cookie's `Secure` never follow `X-Forwarded-*` from a client that is not a trusted
-//! proxy: they follow `public_url` when it is set, and a trusted proxy's word when the client
-//! is one. Every request here carries the forged `X-Forwarded-Host: evil.example` and
+//! proxy: they follow `public_url` when it is set, and without it a trusted proxy's word when
+//! the client is one. Every request here carries the forged `X-Forwarded-Host: evil.example` and
 //! `X-Forwarded-Proto: https`, and comes from 127.0.0.1.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -216,8 +216,40 @@ async fn public_url_makes_the_links(backend: Backend) {
     app.stop().await;
 }
 
-/// A trusted proxy's forwarded headers are believed, over `public_url` too.
-async fn a_trusted_proxy_is_believed(backend: Backend) {
+/// A trusted proxy's forwarded headers are believed when no `public_url` is set; with one, it
+/// makes every link even for a trusted proxy (a proxy that passes a client's X-Forwarded-Host
+/// through would otherwise let the client choose where its uploader sends the file).
+async fn a_trusted_proxy_is_believed_unless_public_url_is_set(backend: Backend) {
+    let app = spawn_app_with(
+        backend,
+        options(|config| {
+            config.trusted_proxies = vec!["127.0.0.1/32".to_owned()];
+        }),
+    )
+    .await;
+    let trusted = links(&app).await;
+    let forwarded = format!("https://{EVIL}");
+    assert!(
+        trusted
+            .location
+            .starts_with(&format!("{forwarded}/api/v1/uploads/")),
+        "{}",
+        trusted.location
+    );
+    assert!(
+        trusted.atom.contains(&format!(
+            "<link rel=\"self\" href=\"{forwarded}/api/v1/feed.atom\"/>"
+        )),
+        "{}",
+        trusted.atom
+    );
+    assert_eq!(
+        trusted.original,
+        format!("{forwarded}/media/{}/original", trusted.id)
+    );
+    assert!(trusted.secure_cookie);
+    app.stop().await;
+
     let app = spawn_app_with(
         backend,
         options(|config| {
@@ -226,32 +258,21 @@ async fn a_trusted_proxy_is_believed(backend: Backend) {
         }),
     )
     .await;
-    let links = links(&app).await;
-    let forwarded = format!("https://{EVIL}");
+    let public = links(&app).await;
     assert!(
-        links
+        public
             .location
-            .starts_with(&format!("{forwarded}/api/v1/uploads/")),
+            .starts_with(&format!("{PUBLIC_URL}/api/v1/uploads/")),
         "{}",
-        links.location
+        public.location
     );
-    assert!(
-        links.atom.contains(&format!(
-            "<link rel=\"self\" href=\"{forwarded}/api/v1/feed.atom\"/>"
-        )),
-        "{}",
-        links.atom
-    );
-    assert_eq!(
-        links.original,
-        format!("{forwarded}/media/{}/original", links.id)
-    );
-    assert!(links.secure_cookie);
+    assert!(!public.atom.contains(EVIL), "{}", public.atom);
+    assert!(public.secure_cookie);
     app.stop().await;
 }
 
 every_backend!(
     forwarded_headers_from_anyone_are_ignored,
     public_url_makes_the_links,
-    a_trusted_proxy_is_believed,
+    a_trusted_proxy_is_believed_unless_public_url_is_set,
 );

@@ -5,6 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use base64::Engine;
 use reqwest::Method;
 use serde_json::json;
 use vocweek_domain::{Desk, Role, UnitKind};
@@ -41,6 +42,36 @@ async fn nul_in_text_is_a_client_error(backend: Backend) {
         assert_eq!(body["error"]["code"], "invalid-field");
         assert_eq!(body["error"]["details"]["field"], "title");
     }
+    let (status, body) = app
+        .upload(
+            &unit,
+            Upload::new("报告\u{1}.jpg", real_jpeg(3, 64, 48))
+                .without("title")
+                .field("title", "实训"),
+        )
+        .await;
+    assert_eq!(status, 400, "a file name with a control character: {body}");
+    // actix's multipart parser refuses such a name itself; the tus metadata is ours to check.
+    assert_eq!(body["error"]["code"], "malformed-multipart", "{body}");
+    let metadata = format!(
+        "filename {},title {}",
+        base64::engine::general_purpose::STANDARD.encode("报告\u{1}.docx"),
+        base64::engine::general_purpose::STANDARD.encode("报告"),
+    );
+    let created = app
+        .client
+        .post(app.url("/api/v1/uploads/"))
+        .bearer_auth(&unit)
+        .header("Tus-Resumable", "1.0.0")
+        .header("Upload-Length", "1000")
+        .header("Upload-Metadata", metadata)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 400);
+    let body: serde_json::Value = created.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "invalid-field", "{body}");
+    assert_eq!(body["error"]["details"]["field"], "filename", "{body}");
     let (status, body) = app
         .upload(
             &unit,

@@ -491,6 +491,21 @@ async fn a_deferred_photo_stops_at_the_photo_limit(backend: Backend) {
     assert_eq!(over.status(), 413);
     let body: serde_json::Value = over.json().await.unwrap();
     assert_eq!(body["error"]["details"]["length"], 100_000);
+
+    // In one body: the limit drops to the photo's as soon as the first 64 KiB tell the type
+    // (before, the rest of that body could grow to the largest limit, a video's).
+    let response = tus(&app, Method::POST, UPLOADS, &token)
+        .header("Upload-Defer-Length", "1")
+        .header("Upload-Metadata", photo_metadata("一次发完"))
+        .send()
+        .await
+        .unwrap();
+    let path = header(&response, "Location")[app.base_url.len()..].to_owned();
+    let over = patch(&app, &token, &path, 0, &bytes).await;
+    assert_eq!(over.status(), 413);
+    let body: serde_json::Value = over.json().await.unwrap();
+    assert_eq!(body["error"]["details"]["length"], 100_000);
+    assert!(offset_of(&app, &token, &path).await <= 100_000);
     app.stop().await;
 }
 
@@ -603,6 +618,8 @@ async fn a_refused_type_is_answered_before_the_rest_of_its_body(backend: Backend
         .unwrap()
         .unwrap();
     assert_eq!(response.status(), 415);
+    // Closed after the answer: the rest of the body is not read and thrown away either.
+    assert_eq!(header(&response, "connection"), "close");
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["error"]["code"], "unsupported-media-type");
     drop(send);
@@ -612,6 +629,28 @@ async fn a_refused_type_is_answered_before_the_rest_of_its_body(backend: Backend
         count_partials(&app),
         0,
         "nothing of the refused file is kept"
+    );
+
+    // With a checksum the bytes are not verified when the type is judged: the body is
+    // refused, but the upload is not (a bit flipped on the way must not end it for good).
+    let path = create(&app, &token, 100_000_000, &meta).await;
+    let checksum = format!(
+        "sha1 {}",
+        base64::engine::general_purpose::STANDARD.encode(sha1::Sha1::digest(&program[..70_000]))
+    );
+    let response = tus(&app, Method::PATCH, &path, &token)
+        .header("Content-Type", OFFSET_STREAM)
+        .header("Upload-Offset", "0")
+        .header("Upload-Checksum", checksum)
+        .body(program[..70_000].to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 415);
+    assert_eq!(
+        offset_of(&app, &token, &path).await,
+        0,
+        "nothing of it kept"
     );
 
     // Across two bodies: the first 30,000 bytes tell nothing yet and are kept; the second body
@@ -627,7 +666,11 @@ async fn a_refused_type_is_answered_before_the_rest_of_its_body(backend: Backend
     assert_eq!(response.status(), 415);
     let head = tus(&app, Method::HEAD, &path, &token).send().await.unwrap();
     assert_eq!(head.status(), 410);
-    assert_eq!(count_partials(&app), 0);
+    assert_eq!(
+        count_partials(&app),
+        1,
+        "only the checksummed upload's file is left, open and empty"
+    );
     app.stop().await;
 }
 

@@ -14,6 +14,9 @@ pub struct ApiError {
     pub code: &'static str,
     pub message: String,
     pub details: Value,
+    /// Close the connection after this answer instead of reading the rest of the request's
+    /// body (a refused upload's remaining gigabytes).
+    pub close_connection: bool,
 }
 
 impl ApiError {
@@ -23,7 +26,14 @@ impl ApiError {
             code,
             message: message.into(),
             details: Value::Null,
+            close_connection: false,
         }
+    }
+
+    /// The same error, answered on a connection that then closes.
+    pub fn closing_connection(mut self) -> Self {
+        self.close_connection = true;
+        self
     }
 
     pub fn with_details(mut self, details: Value) -> Self {
@@ -118,6 +128,9 @@ impl ResponseError for ApiError {
         let mut response = HttpResponse::build(self.status);
         for header in self.headers() {
             response.insert_header(header);
+        }
+        if self.close_connection {
+            response.force_close();
         }
         response.json(self.envelope())
     }
@@ -242,6 +255,7 @@ impl From<IngestError> for ApiError {
         }
         let status = match err.code() {
             "insufficient-storage" => StatusCode::INSUFFICIENT_STORAGE,
+            "invalid-text" => StatusCode::BAD_REQUEST,
             "database-unavailable" | "storage-unavailable" => {
                 tracing::warn!(error = %err, "upload refused during an outage");
                 StatusCode::SERVICE_UNAVAILABLE

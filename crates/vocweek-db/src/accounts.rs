@@ -3,7 +3,7 @@
 use chrono::{Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
+    TransactionTrait, sea_query::Expr,
 };
 use vocweek_domain::{Desk, Role, UnitKind};
 
@@ -138,7 +138,32 @@ impl Db {
         let Some(user) = user.filter(|_| matches) else {
             return Ok(None);
         };
-        self.start_session(user.id).await.map(Some)
+        // The session is opened only over the hash just verified, with the user's row locked:
+        // a password change that commits while the check ran makes this sign-in fail, and one
+        // that starts after it waits for this session to exist and then ends it. Without the
+        // lock a sign-in begun before a change could open a session the change never saw.
+        let txn = self.conn().begin().await?;
+        let still_current = user::Entity::update_many()
+            .col_expr(
+                user::Column::PasswordHash,
+                Expr::col(user::Column::PasswordHash),
+            )
+            .filter(user::Column::Id.eq(user.id))
+            .filter(user::Column::PasswordHash.eq(user.password_hash.as_str()))
+            .exec(&txn)
+            .await?;
+        if still_current.rows_affected == 0 {
+            return Ok(None);
+        }
+        let session = issue(
+            &txn,
+            TokenKind::Session,
+            TokenOwner::User(user.id),
+            Some(Duration::hours(SESSION_HOURS)),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(Some(session))
     }
 
     /// A new session for a user whose identity is already established: after a sign-in, and

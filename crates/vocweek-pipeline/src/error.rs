@@ -58,6 +58,7 @@ impl IngestError {
             IngestError::Storage(err) if err.is_full() => "insufficient-storage",
             IngestError::Storage(err) if err.is_unavailable() => "storage-unavailable",
             IngestError::Database(err) if err.is_unavailable() => "database-unavailable",
+            IngestError::Database(err) if err.is_invalid_text() => "invalid-text",
             IngestError::Storage(_) | IngestError::Database(_) | IngestError::Staging(_) => {
                 "internal"
             }
@@ -95,10 +96,12 @@ impl IngestError {
     /// Whether the failure is around the upload, not in it (the database, the disk, the
     /// store — down, full or broken): the bytes are fine and a later attempt may succeed.
     pub fn is_ours(&self) -> bool {
-        matches!(
-            self,
-            IngestError::Storage(_) | IngestError::Database(_) | IngestError::Staging(_)
-        )
+        match self {
+            // Text the database cannot store is the request's fault, not an outage.
+            IngestError::Database(err) => !err.is_invalid_text(),
+            IngestError::Storage(_) | IngestError::Staging(_) => true,
+            _ => false,
+        }
     }
 
     /// Whether the failure is ours (logged as an error, answered 500 without internals).

@@ -2,8 +2,8 @@
 //! `Location`, the partner feed's links — and whether the client reached it over HTTPS (the
 //! session cookie's `Secure`). `Host` and `X-Forwarded-*` are written by whoever connects:
 //! believed as they come, anyone could make the service hand out links to a host of theirs (an
-//! upload's bytes sent there, a cached feed poisoned). So forwarded headers count only from
-//! `trusted_proxies`, and `public_url` answers otherwise.
+//! upload's bytes sent there, a cached feed poisoned). So `public_url`, when set, is the origin
+//! of every link; without it forwarded headers count only from `trusted_proxies`.
 
 mod authority;
 mod forwarded;
@@ -69,19 +69,24 @@ impl PublicOrigin {
         self.public_url.as_ref()
     }
 
-    /// The origin for links in an answer to `req`. From a trusted proxy, what its `Forwarded`
-    /// or `X-Forwarded-Proto`/`-Host` say; what they leave out (and everything, from anyone
-    /// else) comes from `public_url`, or — only when it is unset — from the request itself: its
-    /// `Host` header over plain HTTP (vocweek does not terminate TLS).
+    /// The origin for links in an answer to `req`: `public_url` whenever it is set (nothing a
+    /// request carries can change it: a proxy that passes a client's `X-Forwarded-Host` or
+    /// `Forwarded` through untouched would otherwise hand the client the links); without it,
+    /// from a trusted proxy what its `Forwarded` or `X-Forwarded-Proto`/`-Host` say, and
+    /// otherwise the request itself: its `Host` header over plain HTTP (vocweek does not
+    /// terminate TLS).
     pub fn of(&self, req: &HttpRequest) -> Origin {
+        if let Some(public_url) = &self.public_url {
+            return public_url.clone();
+        }
         let forwarded = match req.peer_addr() {
             Some(peer) if self.trusted_proxies.contains(peer.ip()) => forwarded::read(req),
             _ => forwarded::Forwarded::default(),
         };
-        let fallback = self.public_url.clone().unwrap_or_else(|| own(req));
+        let own = own(req);
         Origin {
-            scheme: forwarded.scheme.unwrap_or(fallback.scheme),
-            host: forwarded.host.unwrap_or(fallback.host),
+            scheme: forwarded.scheme.unwrap_or(own.scheme),
+            host: forwarded.host.unwrap_or(own.host),
         }
     }
 
@@ -198,61 +203,63 @@ mod tests {
     }
 
     #[test]
-    fn a_trusted_proxy_is_believed() {
-        for public_url in [None, Some("https://vocweek.example.gov.cn")] {
-            let trusting = settings(public_url, &["10.0.0.0/8", "fd00::/8", "127.0.0.1"]);
-            for peer in [
-                "10.2.3.4:5000",
-                "[fd00::7]:5000",
-                "127.0.0.1:5000",
-                "[::ffff:10.0.0.1]:5000",
-            ] {
-                assert_eq!(
-                    origin(&trusting, peer, &EVIL),
-                    "https://evil.example",
-                    "{peer}"
-                );
-                assert_eq!(
-                    origin(
-                        &trusting,
-                        peer,
-                        &[("Forwarded", "proto=https;host=\"b.example:8443\"")]
-                    ),
-                    "https://b.example:8443"
-                );
-            }
+    fn a_trusted_proxy_is_believed_when_no_public_url_is_set() {
+        let trusting = settings(None, &["10.0.0.0/8", "fd00::/8", "127.0.0.1"]);
+        for peer in [
+            "10.2.3.4:5000",
+            "[fd00::7]:5000",
+            "127.0.0.1:5000",
+            "[::ffff:10.0.0.1]:5000",
+        ] {
+            assert_eq!(
+                origin(&trusting, peer, &EVIL),
+                "https://evil.example",
+                "{peer}"
+            );
+            assert_eq!(
+                origin(
+                    &trusting,
+                    peer,
+                    &[("Forwarded", "proto=https;host=\"b.example:8443\"")]
+                ),
+                "https://b.example:8443"
+            );
         }
     }
 
     #[test]
-    fn what_a_trusted_proxy_leaves_out_comes_from_the_settings() {
+    fn public_url_wins_over_a_trusted_proxy_too() {
+        // A proxy that passes the client's X-Forwarded-Host through would otherwise let the
+        // client choose the host of the tus Location its own uploader then sends the file to.
+        let public = settings(Some("https://vocweek.example.gov.cn"), &["10.0.0.0/8"]);
+        for headers in [
+            &EVIL[..],
+            &[("Forwarded", "proto=http;host=evil.example")][..],
+            &[][..],
+        ] {
+            assert_eq!(
+                origin(&public, "10.0.0.1:5000", headers),
+                "https://vocweek.example.gov.cn"
+            );
+        }
+    }
+
+    #[test]
+    fn what_a_trusted_proxy_leaves_out_comes_from_the_request() {
         let bare = settings(None, &["10.0.0.0/8"]);
         assert_eq!(origin(&bare, "10.0.0.1:5000", &[]), "http://app.local:8080");
         assert_eq!(
             origin(&bare, "10.0.0.1:5000", &[("X-Forwarded-Proto", "https")]),
             "https://app.local:8080"
         );
-        let public = settings(Some("https://vocweek.example.gov.cn"), &["10.0.0.0/8"]);
-        assert_eq!(
-            origin(&public, "10.0.0.1:5000", &[]),
-            "https://vocweek.example.gov.cn"
-        );
-        assert_eq!(
-            origin(
-                &public,
-                "10.0.0.1:5000",
-                &[("X-Forwarded-Host", "b.example")]
-            ),
-            "https://b.example"
-        );
         // Nonsense from a trusted proxy is not copied into links.
         assert_eq!(
             origin(
-                &public,
+                &bare,
                 "10.0.0.1:5000",
                 &[("X-Forwarded-Host", "b.example/x\"")]
             ),
-            "https://vocweek.example.gov.cn"
+            "http://app.local:8080"
         );
     }
 

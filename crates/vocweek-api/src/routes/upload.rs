@@ -71,6 +71,7 @@ pub async fn upload_asset(
                     .and_then(|cd| cd.get_filename())
                     .unwrap_or("upload")
                     .to_owned();
+                crate::plain_text::refuse_control_characters("filename", &filename)?;
                 let mut open = state.ingestor.start_upload(&filename, form.kind).await?;
                 while let Some(chunk) = field.try_next().await.map_err(malformed)? {
                     open.write(&chunk).await?;

@@ -38,8 +38,9 @@ impl<'a> HeadGate<'a> {
     }
 
     /// The type the head shows, its size limit, and what of the form depends on the type (a
-    /// photo or a video needs a title; only an article may go without).
-    pub fn check(&self, head: &[u8]) -> Result<(), IngestError> {
+    /// photo or a video needs a title; only an article may go without). Answers the type's size
+    /// limit: an upload of deferred length may grow no further than that from here on.
+    pub fn check(&self, head: &[u8]) -> Result<u64, IngestError> {
         let size = self.length.unwrap_or(head.len() as u64);
         let limits = self.state.ingestor.limits();
         let filename = &self.metadata.filename;
@@ -49,6 +50,7 @@ impl<'a> HeadGate<'a> {
             self.uploader,
             Some(sniffed.kind),
             filename,
-        )
+        )?;
+        Ok(limits.for_kind(sniffed.kind))
     }
 }

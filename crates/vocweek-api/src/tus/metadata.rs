@@ -33,7 +33,10 @@ pub fn parse(header: &str) -> Result<UploadMetadata, ApiError> {
         let value = String::from_utf8(bytes)
             .map_err(|_| malformed(format!("the value of '{key}' is not UTF-8 text")))?;
         match key {
-            "filename" | "name" if metadata.filename.is_empty() => metadata.filename = value,
+            "filename" | "name" if metadata.filename.is_empty() => {
+                crate::plain_text::refuse_control_characters("filename", &value)?;
+                metadata.filename = value
+            }
             "filetype" | "type" => mime = Some(value),
             key if UPLOAD_TEXT_FIELDS.contains(&key) => {
                 apply_upload_field(&mut metadata.form, key, value)?

@@ -93,6 +93,7 @@ pub async fn append(
     } else {
         None
     };
+    let mut limit = append.limit;
     let mut synced_at = Instant::now();
     let mut end = End::Complete;
     let mut last_chunk_at = Instant::now();
@@ -120,7 +121,7 @@ pub async fn append(
             }
         };
         last_chunk_at = Instant::now();
-        if sink.written + chunk.len() as u64 > append.limit {
+        if sink.written + chunk.len() as u64 > limit {
             end = End::TooLong;
             break;
         }
@@ -130,12 +131,21 @@ pub async fn append(
             gathered.extend_from_slice(&first);
             sink.put(&first).await?;
             if gathered.len() as u64 >= gate.len() {
-                if let Err(refusal) = gate.check(gathered) {
-                    end = End::Refused(refusal);
-                    break;
+                match gate.check(gathered) {
+                    // A "photo" of deferred length stops at the photo limit within this very
+                    // body, not at the largest limit it was allowed before its type was known.
+                    Ok(type_limit) => limit = limit.min(type_limit),
+                    Err(refusal) => {
+                        end = End::Refused(refusal);
+                        break;
+                    }
                 }
                 head = None;
             }
+        }
+        if sink.written + chunk.len() as u64 > limit {
+            end = End::TooLong;
+            break;
         }
         sink.put(&chunk).await?;
         if synced_at.elapsed() >= SYNC_INTERVAL {
@@ -151,10 +161,22 @@ pub async fn append(
         written,
     } = sink;
     if let End::Refused(refusal) = end {
-        // Refused for good: recorded on the upload, its bytes removed; the rest of the body is
-        // never read (the connection closes after the answer).
         drop(file);
-        return Err(refuse(state, id, refusal).await);
+        // The rest of the body is never read: the connection closes after the answer (actix
+        // would otherwise read and discard a chunked body to its end).
+        if digest.is_some() {
+            // Bytes under a checksum are not verified yet: a bit flipped on the way must not
+            // end the upload for good. This body is dropped, the upload stays where it was,
+            // and the same bytes sent again get the same answer.
+            tus.partials
+                .truncate(id, append.start)
+                .await
+                .map_err(storage)?;
+            record(state, lease, append.start).await?;
+            return Err(ApiError::from(refusal).closing_connection());
+        }
+        // Refused for good: recorded on the upload, its bytes removed.
+        return Err(refuse(state, id, refusal).await.closing_connection());
     }
     // A body checked by a checksum counts only when it arrived whole and matches.
     let keep = match (&end, digest) {
@@ -170,7 +192,7 @@ pub async fn append(
             .map_err(storage)?;
         record(state, lease, append.start).await?;
         return Err(match end {
-            End::TooLong => too_long(append.limit),
+            End::TooLong => too_long(limit),
             _ => checksum_mismatch(),
         });
     }
@@ -180,7 +202,7 @@ pub async fn append(
         tus.hashes.keep(id, written, hasher);
     }
     match end {
-        End::TooLong => Err(too_long(append.limit)),
+        End::TooLong => Err(too_long(limit)),
         // A dropped client reads no answer; what arrived is kept for its resume.
         _ => Ok(written),
     }

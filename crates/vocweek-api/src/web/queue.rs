@@ -375,6 +375,7 @@ pub async fn detail(
                 "note" => "不通过或退回时必须填写原因。",
                 "tags" => "标签不在本届活动的词表中，请重新选择。",
                 "title" => "标题需要 1 到 200 个字。",
+                "control" => "标题和说明中不能含有不可见的控制字符。",
                 _ => "当前状态下不能执行该操作。",
             };
             format!("<p class=\"error\" role=\"alert\">{message}</p>")
@@ -708,6 +709,13 @@ pub async fn edit(
     let title = field("title").unwrap_or_default();
     if title.is_empty() || title.chars().count() > 200 {
         return back("title");
+    }
+    let description = field("description").unwrap_or_default();
+    if [&title, &description]
+        .iter()
+        .any(|text| crate::plain_text::refuse_control_characters("title", text).is_err())
+    {
+        return back("control");
     }
     let input = vocweek_domain::TagInput {
         city: field("city"),
