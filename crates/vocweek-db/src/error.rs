@@ -72,13 +72,17 @@ fn sqlx_unavailable(err: &sea_orm::SqlxError) -> bool {
         | Error::PoolClosed
         | Error::WorkerCrashed => true,
         // PostgreSQL: class 08 (connection exception), 57 (operator intervention: shutting
-        // down, starting up), 53300 (too many connections). SQLite: 5 (busy), 6 (locked).
+        // down, starting up), 53300 (too many connections). SQLite: 5 (busy), 6 (locked) and
+        // their extended codes (the low byte is the primary one): 517 BUSY_SNAPSHOT is what a
+        // transaction that read and then writes gets when another writer committed between
+        // (WAL; the busy timeout does not wait for it), 261 BUSY_RECOVERY, 262 LOCKED_SHAREDCACHE.
         Error::Database(db) => db.code().is_some_and(|code| {
             code.starts_with("08")
                 || code.starts_with("57")
                 || code == "53300"
-                || code == "5"
-                || code == "6"
+                || code
+                    .parse::<u32>()
+                    .is_ok_and(|sqlite| matches!(sqlite & 0xff, 5 | 6))
         }),
         _ => false,
     }
@@ -104,6 +108,10 @@ mod tests {
         ))));
         assert!(io.is_unavailable());
         let syntax = DbError::Database(DbErr::Custom("syntax error".to_owned()));
+        assert!(
+            !DbError::Database(DbErr::Custom("5".to_owned())).is_unavailable(),
+            "only a database's own code counts"
+        );
         assert!(!syntax.is_unavailable());
         assert!(!DbError::Corrupt("x".to_owned()).is_unavailable());
     }
