@@ -3,7 +3,7 @@
 use chrono::{Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait, sea_query::Expr,
+    sea_query::Expr,
 };
 use vocweek_domain::{Desk, Role, UnitKind};
 
@@ -28,7 +28,7 @@ impl Db {
         kind: UnitKind,
         city: &str,
     ) -> DbResult<(unit::Model, String)> {
-        let txn = self.conn().begin().await?;
+        let txn = self.begin().await?;
         let unit = unit::ActiveModel {
             name: Set(name.trim().to_owned()),
             kind: Set(kind.as_str().to_owned()),
@@ -142,7 +142,7 @@ impl Db {
         // a password change that commits while the check ran makes this sign-in fail, and one
         // that starts after it waits for this session to exist and then ends it. Without the
         // lock a sign-in begun before a change could open a session the change never saw.
-        let txn = self.conn().begin().await?;
+        let txn = self.begin().await?;
         let still_current = user::Entity::update_many()
             .col_expr(
                 user::Column::PasswordHash,
@@ -188,7 +188,7 @@ impl Db {
     }
 
     pub async fn create_partner(&self, name: &str) -> DbResult<(partner::Model, String)> {
-        let txn = self.conn().begin().await?;
+        let txn = self.begin().await?;
         let partner = partner::ActiveModel {
             name: Set(name.trim().to_owned()),
             created_at: Set(Utc::now()),

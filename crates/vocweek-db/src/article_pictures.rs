@@ -2,7 +2,7 @@
 //! on the article (its metadata names the photo item) with an entry in its history.
 
 use chrono::Utc;
-use sea_orm::{EntityTrait, Set, TransactionTrait};
+use sea_orm::{EntityTrait, Set};
 use serde_json::{Value, json};
 
 use crate::audit::{Actor, AuditEntry, record};
@@ -19,7 +19,7 @@ impl Db {
         photo_id: &str,
         actor: Actor,
     ) -> DbResult<()> {
-        let txn = self.conn().begin().await?;
+        let txn = self.begin().await?;
         let article = asset::Entity::find_by_id(article_id.to_owned())
             .one(&txn)
             .await?

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set,
     sea_query::{Expr, ExprTrait, Query},
 };
 use serde_json::{Value, json};
@@ -97,7 +97,7 @@ impl Db {
     /// whether to store the blob) and call `record_duplicate` for known bytes; a concurrent
     /// upload of the same bytes that wins the unique hash turns this one into a duplicate too.
     pub async fn record_upload(&self, new: NewAsset, job: NewJob<'_>) -> DbResult<Recorded> {
-        let txn = self.conn().begin().await?;
+        let txn = self.begin().await?;
         let now = self.clock().now();
         match insert_asset(&txn, &new, now).await {
             Ok(created) => {
@@ -137,7 +137,7 @@ impl Db {
         existing: AssetRecord,
         new: &NewAsset,
     ) -> DbResult<Recorded> {
-        let txn = self.conn().begin().await?;
+        let txn = self.begin().await?;
         let attempt = NewAsset {
             id: existing.asset.id.clone(),
             ..new.clone()

@@ -1,9 +1,7 @@
 //! Recommendation batches: a desk's ordered selection of recommended items for the Ministry.
 
 use chrono::Utc;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::json;
 use vocweek_domain::{AssetState, Desk};
 
@@ -102,7 +100,7 @@ impl Db {
                 )));
             }
         }
-        let txn = self.conn().begin().await?;
+        let txn = self.begin().await?;
         batch_item::Entity::delete_many()
             .filter(batch_item::Column::BatchId.eq(id))
             .exec(&txn)
@@ -134,7 +132,7 @@ impl Db {
         if current.items.is_empty() {
             return Err(DbError::Invalid("an empty batch cannot be sent".to_owned()));
         }
-        let txn = self.conn().begin().await?;
+        let txn = self.begin().await?;
         let mut sent: batch::ActiveModel = current.batch.clone().into();
         sent.state = Set(SENT.to_owned());
         sent.sent_at = Set(Some(Utc::now()));

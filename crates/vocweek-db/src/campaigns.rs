@@ -4,7 +4,6 @@
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use vocweek_domain::{CampaignSeed, Category, Term, Vocabulary};
 
@@ -22,7 +21,7 @@ impl Db {
     /// Inserts the shipped campaigns that are not in the database yet. The newest becomes active
     /// when no campaign is. Returns how many were inserted; running it again inserts nothing.
     pub async fn seed_campaigns(&self, seeds: &[CampaignSeed]) -> DbResult<usize> {
-        let txn = self.conn().begin().await?;
+        let txn = self.begin().await?;
         let mut inserted = 0;
         for seed in seeds {
             let exists = campaign::Entity::find()
@@ -100,7 +99,7 @@ impl Db {
     /// decides between two creations at once; the transaction starts with its insert so SQLite
     /// takes the write lock first.
     pub async fn create_campaign(&self, seed: &CampaignSeed) -> DbResult<campaign::Model> {
-        let txn = self.conn().begin().await?;
+        let txn = self.begin().await?;
         let created = match insert_campaign(&txn, seed).await {
             Ok(created) => created,
             Err(DbError::Database(err)) if crate::error::is_unique_violation(&err) => {

@@ -1,7 +1,10 @@
 use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
 use sea_orm_migration::MigratorTrait;
 use vocweek_domain::Clock;
 use vocweek_migrations::Migrator;
@@ -56,6 +59,18 @@ impl Db {
 
     pub fn conn(&self) -> &DatabaseConnection {
         &self.conn
+    }
+
+    /// A transaction that may write. On SQLite it takes the write lock at `BEGIN IMMEDIATE`:
+    /// a deferred one that reads and then writes fails at once (BUSY_SNAPSHOT) when another
+    /// writer — a worker finishing an item — committed in between, and the busy timeout does not
+    /// wait for that; an immediate one waits its turn. PostgreSQL ignores the mode.
+    pub async fn begin(&self) -> DbResult<DatabaseTransaction> {
+        let options = TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        };
+        Ok(self.conn.begin_with_options(options).await?)
     }
 
     pub fn backend(&self) -> DbBackendKind {

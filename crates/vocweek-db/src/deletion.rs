@@ -3,7 +3,7 @@
 //! The audit trail keeps the asset's id, hash and title; the blobs are removed by the caller
 //! after the commit, and a running job notices the asset is gone and stops.
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait, sea_query::Expr};
+use sea_orm::EntityTrait;
 use serde_json::json;
 
 use crate::audit::{Actor, AuditEntry, record};
@@ -25,15 +25,7 @@ impl Db {
         asset_id: &str,
         actor: Actor,
     ) -> DbResult<Option<DeletedAsset>> {
-        let txn = self.conn().begin().await?;
-        // Write first: on SQLite a transaction that reads and then writes fails at once
-        // (BUSY_SNAPSHOT) when a worker committed in between — seen as a 500 on a withdrawal
-        // while the item was being processed; one that starts by writing waits its turn.
-        asset::Entity::update_many()
-            .col_expr(asset::Column::State, Expr::col(asset::Column::State))
-            .filter(asset::Column::Id.eq(asset_id))
-            .exec(&txn)
-            .await?;
+        let txn = self.begin().await?;
         let Some(found) = asset::Entity::find_by_id(asset_id).one(&txn).await? else {
             txn.rollback().await?;
             return Ok(None);

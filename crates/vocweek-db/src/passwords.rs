@@ -2,7 +2,7 @@
 //! the API all call it), and the change itself, which ends every session of the user in the
 //! same transaction: whoever signed in with the old password, or stole a session, is out.
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait, sea_query::Expr};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
 
 use crate::entities::user;
 use crate::secrets::{hash_password, verify_password};
@@ -173,7 +173,7 @@ impl Db {
     ) -> DbResult<PasswordChanged> {
         let password = new_password.to_owned();
         let hash = off_the_runtime(move || hash_password(&password)).await??;
-        let txn = self.conn().begin().await?;
+        let txn = self.begin().await?;
         // Only over the hash that was checked: two changes at once must not both succeed, the
         // second one having verified a current password that is no longer current.
         let updated = user::Entity::update_many()

@@ -4,7 +4,7 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set,
     sea_query::{Expr, ExprTrait},
 };
 use serde_json::{Map, Value, json};
@@ -49,7 +49,7 @@ impl Db {
         let from = AssetState::parse(&current.asset.state)?;
         let to = decision.action.target(from)?;
         let note = decision.note.map(str::trim).filter(|n| !n.is_empty());
-        let txn = self.conn().begin().await?;
+        let txn = self.begin().await?;
         Db::change_state(
             &txn,
             StateChange {
@@ -95,7 +95,7 @@ impl Db {
             .await?
             .ok_or_else(|| DbError::NotFound(format!("asset {asset_id}")))?;
         let changed = changes(&current, &edit);
-        let txn = self.conn().begin().await?;
+        let txn = self.begin().await?;
         let mut update = asset::Entity::update_many()
             .col_expr(
                 asset::Column::Version,

@@ -13,7 +13,7 @@ use vocweek_db::assets::StateChange;
 use vocweek_db::audit::Actor;
 use vocweek_db::entities::job;
 use vocweek_db::jobs::{bury, retry_later};
-use vocweek_db::{Db, DbError, TransactionTrait, now_millis};
+use vocweek_db::{Db, DbError, now_millis};
 use vocweek_domain::AssetState;
 use vocweek_storage::{BlobStore, PartialUploads};
 
@@ -323,7 +323,7 @@ impl WorkerPool {
         code: &str,
         reason: &str,
     ) -> Result<(), DbError> {
-        let txn = self.db.conn().begin().await?;
+        let txn = self.db.begin().await?;
         if !bury(&txn, job.id, worker_id, &format!("{code}: {reason}")).await? {
             txn.rollback().await?;
             return Ok(());

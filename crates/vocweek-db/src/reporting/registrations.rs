@@ -3,7 +3,7 @@
 //! since that is what a deadline is checked against.
 
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveModelTrait, EntityTrait, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use vocweek_domain::reporting::Liaison;
 
 use crate::entities::unit_registration;
@@ -39,7 +39,7 @@ impl Db {
         liaison: Option<&Liaison>,
     ) -> DbResult<unit_registration::Model> {
         let now = self.clock().now();
-        let txn = self.conn().begin().await?;
+        let txn = self.begin().await?;
         // The row exists from the first statement on (a write, so SQLite takes its write lock
         // before the read below, and two first saves of one unit cannot both insert).
         let empty = unit_registration::ActiveModel {

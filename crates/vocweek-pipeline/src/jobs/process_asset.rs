@@ -12,7 +12,7 @@ use vocweek_db::jobs::{NewJob, complete};
 use vocweek_db::media_verdicts::MediaVerdict;
 use vocweek_db::renditions::record_rendition;
 use vocweek_db::similar::store_photo_hash;
-use vocweek_db::{Db, DbError, TransactionTrait};
+use vocweek_db::{Db, DbError};
 use vocweek_domain::{AssetKind, AssetState};
 use vocweek_sandbox::VERDICT_CODES;
 use vocweek_storage::original_key;
@@ -206,7 +206,7 @@ async fn finish(
     change: Option<StateChange<'_>>,
     results: Results,
 ) -> Result<(), JobError> {
-    let txn = ctx.db.conn().begin().await.map_err(DbError::from)?;
+    let txn = ctx.db.begin().await?;
     if !complete(&txn, job.id, &ctx.worker_id).await? {
         txn.rollback().await.map_err(DbError::from)?;
         return Err(JobError::LeaseLost);
