@@ -75,7 +75,9 @@ pub async fn create(
     }
 
     let id = uuid::Uuid::now_v7().to_string();
-    state.tus.partials.create(&id).await.map_err(storage)?;
+    // The row before the file: a process killed between the two leaves a row that HEAD answers
+    // with offset 0 and the expiry sweep ends, never a file no node knows (another node may be
+    // between these two steps, so the sweep can only guess such a file's fate by its age).
     let upload = state
         .db
         .create_resumable(NewResumable {
@@ -87,6 +89,7 @@ pub async fn create(
             expires_at: state.tus.expiry_from_now(),
         })
         .await?;
+    state.tus.partials.create(&id).await.map_err(storage)?;
     // Never the client's Host or X-Forwarded-Host as such: the client would send its bytes
     // wherever this points (see `crate::origin`).
     let location = format!("{}/api/v1/uploads/{id}", state.origin.of(&req));
