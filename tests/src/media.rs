@@ -59,6 +59,22 @@ pub fn mp4_like(seed: u64) -> Vec<u8> {
     bytes
 }
 
+/// `jpeg` with a comment segment (`COM`) naming `serial` right after its start marker: the same
+/// picture in distinct bytes (a distinct BLAKE3), made in microseconds, so a load test's clients
+/// spend the cores on sending, not on encoding.
+pub fn jpeg_with_serial(jpeg: &[u8], serial: u64) -> Vec<u8> {
+    assert!(jpeg.starts_with(&[0xFF, 0xD8]), "not a JPEG");
+    let text = format!("vocweek test serial {serial}");
+    let segment_len = u16::try_from(text.len() + 2).unwrap_or_else(|_| panic!("comment too long"));
+    let mut out = Vec::with_capacity(jpeg.len() + text.len() + 4);
+    out.extend_from_slice(&jpeg[..2]);
+    out.extend_from_slice(&[0xFF, 0xFE]);
+    out.extend_from_slice(&segment_len.to_be_bytes());
+    out.extend_from_slice(text.as_bytes());
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
 /// A real, decodable JPEG: an 8×8 grid of grey levels chosen by `seed`, scaled to
 /// `width`×`height`. Different seeds look different to the perceptual hash.
 pub fn real_jpeg(seed: u64, width: u32, height: u32) -> Vec<u8> {
