@@ -63,7 +63,7 @@ npm_ci_when_changed() {
 }
 
 ensure_web_vendor() {
-  npm_ci_when_changed crates/vocweek-api/vendor
+  npm_ci_when_changed crates/vocweek-web/vendor
 }
 
 # docker/compose.yaml validated without a Docker engine (none runs on CI): `config` resolves

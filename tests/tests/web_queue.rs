@@ -127,7 +127,7 @@ async fn the_queue_in_a_browser_session(backend: Backend) {
     assert_eq!(status, 200);
     assert!(html.contains("审核队列") && html.contains("lang=\"zh-CN\""));
     assert!(
-        html.contains("&lt;script&gt;alert(1)&lt;/script&gt;开幕"),
+        html.contains("&#60;script&#62;alert(1)&#60;/script&#62;开幕"),
         "the title is escaped"
     );
     assert!(

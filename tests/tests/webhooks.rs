@@ -252,7 +252,7 @@ async fn private_addresses_are_refused_by_default(backend: Backend) {
     // The admins' delivery log page says the same, in Chinese, with the partner's name escaped.
     let (status, html) = app.page(&editor, "/webhooks").await;
     assert_eq!(status, 200);
-    assert!(html.contains("内网&lt;b&gt;"), "{html}");
+    assert!(html.contains("内网&#60;b&#62;"), "{html}");
     assert!(!html.contains("内网<b>"));
     let (status, html) = app
         .page(&editor, &format!("/webhooks/{}", hook["id"]))

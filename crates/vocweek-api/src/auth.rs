@@ -10,7 +10,7 @@ use vocweek_db::tokens::{Principal, TokenRejection};
 use vocweek_domain::Role;
 use vocweek_pipeline::Uploader;
 
-use crate::web::session_cookie;
+use crate::session_cookie;
 use crate::{ApiError, AppState};
 
 /// The authenticated caller of a request.

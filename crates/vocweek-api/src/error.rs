@@ -54,7 +54,7 @@ impl ApiError {
 
     /// The catalog's sentence for this error: its code's (with the details' figures), or for a
     /// refused file the reason's, or a general one that names the code.
-    fn sentence(&self, lang: Lang) -> String {
+    pub fn sentence(&self, lang: Lang) -> String {
         let details = &self.details;
         let mut args: Vec<(&str, Arg)> = Vec::new();
         if let Some(limit) = details["limit_bytes"].as_u64() {
@@ -70,20 +70,6 @@ impl ApiError {
             .or_else(|| reason.map(|reason| vocweek_messages::failure(lang, reason)))
             .or_else(|| vocweek_messages::error(lang, "other", &[("code", Arg::from(self.code))]))
             .unwrap_or_else(|| self.message.clone())
-    }
-
-    /// The error as a page of the web side, in Chinese (the code stays for whoever helps).
-    pub fn page(&self) -> HttpResponse {
-        if self.status.is_server_error() {
-            tracing::error!(code = self.code, message = %self.message, "page failed");
-        }
-        let text = self.sentence(Lang::ZhCn);
-        HttpResponse::build(self.status)
-            .content_type("text/html; charset=utf-8")
-            .body(crate::web::page(
-                "出错了",
-                &format!("<p class=\"error\">{}</p>", crate::web::escape(&text)),
-            ))
     }
 
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {

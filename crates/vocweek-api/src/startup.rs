@@ -17,7 +17,7 @@ pub const KEEP_ALIVE_SECONDS: u64 = 75;
 /// How long a client may take to send a request's head.
 pub const CLIENT_REQUEST_TIMEOUT_SECONDS: u64 = 30;
 
-/// Extra routes mounted next to the API (the web queue in a later issue; tests use it too).
+/// Routes mounted next to the API: the web pages (`vocweek-web`), and tests' own.
 pub type ExtraRoutes = Arc<dyn Fn(&mut web::ServiceConfig) + Send + Sync>;
 
 /// Builds the HTTP server on an already bound listener, so tests can bind port 0.
@@ -48,7 +48,6 @@ pub fn build_server(
             .configure(routes::configure)
             .configure(crate::distribution::configure)
             .configure(crate::reporting::configure)
-            .configure(crate::web::configure)
             .configure(move |cfg| {
                 if let Some(extra) = &extra {
                     extra(cfg);

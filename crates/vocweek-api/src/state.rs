@@ -16,7 +16,7 @@ pub struct AppState {
     /// Partner distribution: signing, rate limits, long-poll wake-ups.
     pub distribution: Arc<crate::Distribution>,
     /// Failed sign-ins per username (API and web).
-    pub sign_in_throttle: Arc<crate::web::SignInThrottle>,
+    pub sign_in_throttle: Arc<crate::SignInThrottle>,
     /// Where links point (`public_url`) and whose forwarded headers count (`trusted_proxies`).
     pub origin: Arc<crate::PublicOrigin>,
 }

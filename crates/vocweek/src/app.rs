@@ -188,7 +188,14 @@ impl RunningApp {
             }
             None => None,
         };
-        let server = build_server(listener, state, http_workers, extra)?;
+        // The web pages beside the API, then whatever the caller adds (tests).
+        let routes: ExtraRoutes = Arc::new(move |cfg: &mut actix_web::web::ServiceConfig| {
+            vocweek_web::configure(cfg);
+            if let Some(extra) = &extra {
+                extra(cfg);
+            }
+        });
+        let server = build_server(listener, state, http_workers, Some(routes))?;
         let handle = server.handle();
         let server_task = tokio::spawn(server);
         let (stop_workers, stopped) = watch::channel(false);

@@ -10,10 +10,25 @@ use vocweek_domain::AssetState;
 use super::caller::reader;
 use super::feed::{base_url, media_base_url};
 use crate::auth::Caller;
-use crate::web::escape;
 use crate::{ApiError, AppState};
 
 const ENTRIES: u64 = 50;
+
+/// XML's five predefined entities, for text and attribute values alike.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            other => out.push(other),
+        }
+    }
+    out
+}
 
 #[derive(Deserialize)]
 pub struct AtomQuery {

@@ -9,7 +9,7 @@ use super::media::answer;
 use super::media_answer::{MediaAnswer, MediaBody, MediaRequest};
 use crate::auth::bearer_token;
 use crate::ranged::{Conditions, STREAM_CHUNK};
-use crate::web::session_cookie;
+use crate::session_cookie;
 use crate::{ApiError, AppState};
 
 /// A file of an approved item.

@@ -14,7 +14,7 @@ use super::access::staff_view;
 use super::view::{UnitRefJson, UnitReportJson, UnitRows};
 use crate::auth::Caller;
 use crate::disposition::content_disposition;
-use crate::web::beijing;
+use crate::shanghai_time::beijing;
 use crate::{ApiError, AppState};
 
 /// Every unit of `desk` (all when `None`) that owes the province something, with its reports.

@@ -370,11 +370,11 @@ pub async fn get_unit_statistics_xlsx(
         status_zh: super::overview::status_zh(statistics.status).to_owned(),
         first_submitted: statistics
             .first_submitted_at
-            .map(crate::web::beijing)
+            .map(crate::shanghai_time::beijing)
             .unwrap_or_default(),
         last_submitted: statistics
             .submitted_at
-            .map(crate::web::beijing)
+            .map(crate::shanghai_time::beijing)
             .unwrap_or_default(),
     };
     let rows = [vocweek_pipeline::StatisticsRow {

@@ -7,10 +7,10 @@ mod batches;
 mod health;
 mod metrics;
 mod passwords;
-pub(crate) use passwords::proven as password_proven;
+pub use passwords::proven as password_proven;
 mod review;
 pub(crate) use assets::TagFilters;
-pub(crate) use review::current_tags;
+pub use review::current_tags;
 mod session;
 mod upload;
 pub(crate) use upload::{

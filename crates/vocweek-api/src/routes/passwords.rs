@@ -46,7 +46,7 @@ fn refused(refusal: PasswordRefusal) -> ApiError {
 
 /// How a password change ends for the sign-in throttle: the current password was proven (even
 /// if the new one is refused), was wrong, or could not be checked (`None`: the database).
-pub(crate) fn proven(changed: &DbResult<Result<PasswordChanged, PasswordRefusal>>) -> Option<bool> {
+pub fn proven(changed: &DbResult<Result<PasswordChanged, PasswordRefusal>>) -> Option<bool> {
     changed
         .as_ref()
         .ok()

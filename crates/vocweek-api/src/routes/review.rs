@@ -265,7 +265,7 @@ pub async fn edit_asset(
 }
 
 /// An asset's tags as stored.
-pub(crate) fn current_tags(record: &vocweek_db::assets::AssetRecord) -> Tags {
+pub fn current_tags(record: &vocweek_db::assets::AssetRecord) -> Tags {
     Tags {
         city: record.asset.city.clone(),
         category: record.asset.category.clone(),

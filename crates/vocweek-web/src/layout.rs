@@ -1,0 +1,129 @@
+//! The frame every page shares (`templates/base.html`) and the one way a page becomes an
+//! answer. Page text lives in the templates, which escape every value unless told otherwise.
+
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use askama::Template;
+
+pub use vocweek_api::shanghai_time::beijing;
+
+/// Whose page it is: decides the header, and whether the queue's keyboard script loads.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    /// Signed out (login, errors before sign-in).
+    Public,
+    /// A signed-in editor or admin: header with 修改密码, the CSRF token for scripts.
+    Staff,
+    /// A unit's pages (素材报送).
+    Unit,
+}
+
+/// The frame's values: the title (text) and, on a staff page, the session's CSRF token.
+pub struct Frame {
+    pub title: String,
+    pub csrf: Option<String>,
+    side: Side,
+}
+
+impl Frame {
+    /// A page anyone may see.
+    pub fn public(title: impl Into<String>) -> Frame {
+        Frame {
+            title: title.into(),
+            csrf: None,
+            side: Side::Public,
+        }
+    }
+
+    /// A signed-in staff member's page; `csrf` is the token of their session.
+    pub fn staff(title: impl Into<String>, csrf: String) -> Frame {
+        Frame {
+            title: title.into(),
+            csrf: Some(csrf),
+            side: Side::Staff,
+        }
+    }
+
+    /// A page of the units' side: its own header, nothing of the editors' queue.
+    pub fn unit(title: impl Into<String>) -> Frame {
+        Frame {
+            title: title.into(),
+            csrf: None,
+            side: Side::Unit,
+        }
+    }
+
+    pub fn is_staff(&self) -> bool {
+        self.side == Side::Staff
+    }
+
+    pub fn is_unit(&self) -> bool {
+        self.side == Side::Unit
+    }
+}
+
+/// A page with one sentence: `class` is `error` or `notice` (see `site.css`).
+#[derive(Template)]
+#[template(path = "message.html")]
+pub struct MessagePage {
+    pub frame: Frame,
+    pub class: &'static str,
+    pub text: String,
+}
+
+/// `page` rendered as the answer with `status`. A template that fails to render (a value whose
+/// `Display` failed) is our bug: logged, answered 500 without internals.
+pub fn html(status: StatusCode, page: &impl Template) -> HttpResponse {
+    match page.render() {
+        Ok(body) => HttpResponse::build(status)
+            .content_type("text/html; charset=utf-8")
+            .body(body),
+        Err(err) => {
+            tracing::error!(error = %err, "rendering a page failed");
+            HttpResponse::InternalServerError()
+                .content_type("text/plain; charset=utf-8")
+                .body("系统错误")
+        }
+    }
+}
+
+/// `page` answered 200.
+pub fn ok(page: &impl Template) -> HttpResponse {
+    html(StatusCode::OK, page)
+}
+
+/// A one-sentence error page for anyone.
+pub fn error_message(status: StatusCode, title: &str, text: impl Into<String>) -> HttpResponse {
+    html(
+        status,
+        &MessagePage {
+            frame: Frame::public(title),
+            class: "error",
+            text: text.into(),
+        },
+    )
+}
+
+/// The Chinese word for an asset state.
+pub fn state_zh(state: &str) -> &'static str {
+    match state {
+        "processing" => "处理中",
+        "pending_review" => "待审核",
+        "approved" => "已通过",
+        "rejected" => "未通过",
+        "returned" => "已退回",
+        "recommended" => "已推荐",
+        "failed" => "处理失败",
+        _ => "未知",
+    }
+}
+
+/// The Chinese word for an asset kind.
+pub fn kind_zh(kind: &str) -> &'static str {
+    match kind {
+        "photo" => "照片",
+        "video" => "视频",
+        "article" => "稿件",
+        _ => "其他",
+    }
+}

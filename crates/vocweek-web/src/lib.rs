@@ -1,0 +1,147 @@
+//! The web side: the editors' queue and the units' pages, server-rendered in Chinese (times in
+//! Asia/Shanghai) from compile-checked templates (`templates/`, askama: escaped by default) on
+//! the same services as the JSON API. Sessions are cookies; every form carries a CSRF token,
+//! checked by the `StaffForm` extractor before a handler runs.
+
+mod article_pictures;
+mod batches;
+mod campaigns_page;
+mod dashboard;
+mod error_page;
+mod form;
+mod layout;
+mod login;
+mod login_csrf;
+mod password_page;
+mod queue;
+mod report_page;
+mod reporting_pages;
+mod staff;
+mod tracker_page;
+mod upload_page;
+mod webhooks_page;
+
+use actix_web::web;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    use vocweek_api::resource;
+    cfg.service(
+        resource("/login")
+            .route(web::get().to(login::form))
+            .route(web::post().to(login::submit)),
+    )
+    .service(resource("/logout").route(web::post().to(login::logout)))
+    .service(
+        resource("/account/password")
+            .route(web::get().to(password_page::form))
+            .route(web::post().to(password_page::change)),
+    )
+    .service(resource("/").route(web::get().to(queue::home)))
+    .service(resource("/queue").route(web::get().to(queue::list)))
+    .service(resource("/queue/bulk").route(web::post().to(queue::bulk)))
+    .service(resource("/queue/{id}").route(web::get().to(queue::detail)))
+    .service(resource("/queue/{id}/review").route(web::post().to(queue::decide)))
+    .service(resource("/queue/{id}/edit").route(web::post().to(queue::edit)))
+    .service(
+        resource("/queue/{id}/pictures/{number}").route(web::post().to(article_pictures::choose)),
+    )
+    .service(resource("/dashboard").route(web::get().to(dashboard::show)))
+    .service(
+        resource("/batches")
+            .route(web::get().to(batches::list))
+            .route(web::post().to(batches::create)),
+    )
+    .service(resource("/batches/{id}").route(web::get().to(batches::show)))
+    .service(resource("/batches/{id}/items").route(web::post().to(batches::save_items)))
+    .service(resource("/batches/{id}/send").route(web::post().to(batches::send)))
+    .service(resource("/static/site.css").route(web::get().to(style_sheet)))
+    .service(resource("/static/queue.js").route(web::get().to(queue_script)))
+    .service(resource("/static/player.js").route(web::get().to(player_script)))
+    .service(resource("/static/hls.min.js").route(web::get().to(hls_script)))
+    .service(resource("/static/tus.min.js").route(web::get().to(tus_script)))
+    .service(resource("/static/upload.js").route(web::get().to(upload_script)))
+    .service(resource("/upload").route(web::get().to(upload_page::show)))
+    .service(resource("/report").route(web::get().to(report_page::show)))
+    .service(resource("/static/report.js").route(web::get().to(report_script)))
+    .service(resource("/reporting").route(web::get().to(reporting_pages::overview)))
+    .service(resource("/reporting/statistics").route(web::get().to(reporting_pages::statistics)))
+    .service(resource("/tracker").route(web::get().to(tracker_page::show)))
+    .service(resource("/webhooks").route(web::get().to(webhooks_page::list)))
+    .service(resource("/webhooks/{id}").route(web::get().to(webhooks_page::show)))
+    .service(
+        resource("/campaigns")
+            .route(web::get().to(campaigns_page::list))
+            .route(web::post().to(campaigns_page::create)),
+    )
+    .service(resource("/campaigns/file").route(web::post().to(campaigns_page::create_from_file)))
+    .service(
+        resource("/campaigns/{slug}/activate").route(web::post().to(campaigns_page::activate)),
+    );
+}
+
+/// Every page's style sheet: a file rather than a `<style>` block, so the pages'
+/// Content-Security-Policy needs no `'unsafe-inline'` for styles.
+async fn style_sheet() -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .body(include_str!("../static/site.css"))
+}
+
+/// The reporting page's script (ours).
+async fn report_script() -> actix_web::HttpResponse {
+    script(include_str!("../static/report.js").as_bytes())
+}
+
+/// The upload page's script (ours).
+async fn upload_script() -> actix_web::HttpResponse {
+    script(include_str!("../static/upload.js").as_bytes())
+}
+
+/// The item page's video player glue (ours).
+async fn player_script() -> actix_web::HttpResponse {
+    script(include_str!("../static/player.js").as_bytes())
+}
+
+/// hls.js from the npm registry, embedded by build.rs.
+async fn hls_script() -> actix_web::HttpResponse {
+    vendored(
+        include_bytes!(concat!(env!("OUT_DIR"), "/hls.light.min.js")),
+        "hls.js",
+    )
+}
+
+/// tus-js-client from the npm registry, embedded by build.rs.
+async fn tus_script() -> actix_web::HttpResponse {
+    vendored(
+        include_bytes!(concat!(env!("OUT_DIR"), "/tus.min.js")),
+        "tus-js-client",
+    )
+}
+
+/// A library embedded by build.rs; 404 when the build had no npm packages.
+fn vendored(body: &'static [u8], name: &str) -> actix_web::HttpResponse {
+    if body.is_empty() {
+        return actix_web::HttpResponse::NotFound()
+            .content_type("text/javascript; charset=utf-8")
+            .body(format!(
+                "// {name} was not installed when vocweek was built\n"
+            ));
+    }
+    script(body)
+}
+
+fn script(body: &'static [u8]) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .body(body)
+}
+
+/// The queue's keyboard script, compiled into the binary (it is ours, not a library).
+async fn queue_script() -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .body(include_str!("../static/queue.js"))
+}

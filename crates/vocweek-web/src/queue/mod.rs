@@ -1,0 +1,137 @@
+//! 审核队列: the desk's items with filters and keyset pages, an item's detail with its
+//! history, and the decision forms (same service as `POST /api/v1/assets/{id}/review`).
+//! The pages' markup is in `templates/queue/`.
+
+mod bulk;
+mod cards;
+mod decide;
+mod detail;
+mod edit;
+mod edit_form;
+mod filters;
+mod list;
+mod media_view;
+
+pub use bulk::bulk;
+pub use decide::decide;
+pub use detail::detail;
+pub use edit::edit;
+pub use list::list;
+
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use askama::Template;
+use vocweek_api::{ApiError, AppState};
+use vocweek_db::DbError;
+use vocweek_db::assets::{AssetRecord, Scope};
+
+use crate::error_page::ErrorPage;
+use crate::layout::{Frame, html};
+use crate::staff::{Staff, urlencode};
+
+pub async fn home() -> HttpResponse {
+    see_other("/queue")
+}
+
+/// The item if it exists and `scope` may see it; `None` for either, so that an item of the
+/// other desk is answered as if it did not exist.
+async fn find_visible(
+    state: &AppState,
+    scope: Scope,
+    id: &str,
+) -> Result<Option<AssetRecord>, DbError> {
+    let Some(record) = state.db.asset(id).await? else {
+        return Ok(None);
+    };
+    Ok(state
+        .db
+        .asset_visible(&record, scope)
+        .await?
+        .then_some(record))
+}
+
+/// The item if it exists and belongs to the staff member's desk; otherwise the 404 page (or
+/// the error page when the database could not say).
+pub(crate) async fn visible_record(
+    state: &AppState,
+    staff: &Staff,
+    id: &str,
+) -> Result<AssetRecord, HttpResponse> {
+    match find_visible(state, staff.scope, id).await {
+        Ok(Some(record)) => Ok(record),
+        Ok(None) => Err(html(
+            StatusCode::NOT_FOUND,
+            &NotFoundPage {
+                frame: Frame::public("未找到"),
+            },
+        )),
+        Err(err) => Err(db_error(err)),
+    }
+}
+
+/// The answer for an item that is missing or of another desk.
+#[derive(Template)]
+#[template(path = "queue/not_found.html")]
+struct NotFoundPage {
+    frame: Frame,
+}
+
+/// A database error as the page that answers it.
+fn db_error(err: DbError) -> HttpResponse {
+    ApiError::from(err).page()
+}
+
+fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header(("Location", location))
+        .finish()
+}
+
+/// Back to the item's page with the message `error` names (see `detail::error_message`).
+fn back_to_item(id: &str, error: &str) -> HttpResponse {
+    see_other(&format!("/queue/{}?error={error}", urlencode(id)))
+}
+
+/// A `<select>` with its label (`templates/queue/select.html`).
+pub(super) struct Select {
+    pub label: &'static str,
+    pub name: &'static str,
+    pub options: Vec<SelectOption>,
+}
+
+pub(super) struct SelectOption {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+impl Select {
+    /// An optional first entry with an empty value (all, unchanged, none), then the
+    /// `(value, label)` choices; `current` is selected, the first entry when there is none.
+    fn new<V: Into<String>, L: Into<String>>(
+        label: &'static str,
+        name: &'static str,
+        first: Option<&str>,
+        choices: impl IntoIterator<Item = (V, L)>,
+        current: Option<&str>,
+    ) -> Select {
+        let first = first.map(|text| SelectOption {
+            value: String::new(),
+            label: text.to_owned(),
+            selected: current.is_none(),
+        });
+        let choices = choices.into_iter().map(|(value, text)| {
+            let value: String = value.into();
+            SelectOption {
+                selected: current == Some(value.as_str()),
+                value,
+                label: text.into(),
+            }
+        });
+        Select {
+            label,
+            name,
+            options: first.into_iter().chain(choices).collect(),
+        }
+    }
+}
