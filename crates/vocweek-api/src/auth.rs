@@ -170,6 +170,11 @@ impl Caller {
         }
     }
 
+    /// The caller as the use cases of `vocweek_app` check it.
+    pub fn actor(&self) -> vocweek_app::Actor {
+        vocweek_app::Actor::from(&self.0)
+    }
+
     /// Units see their own view of an asset; editors and admins the staff view.
     pub fn audience(&self) -> crate::json::Audience {
         match self.0 {

@@ -4,6 +4,7 @@
 mod auth;
 mod disposition;
 pub mod distribution;
+mod editorial_error;
 mod error;
 mod json;
 mod media_listener;
@@ -29,7 +30,7 @@ pub use openapi::ApiDoc;
 pub use origin::{Origin, PublicOrigin, SettingError};
 pub use plain_text::refuse_control_characters;
 pub use routes::registered_paths;
-pub use routes::{current_tags, password_proven, resource};
+pub use routes::{password_proven, resource};
 pub use sign_in_throttle::SignInThrottle;
 pub use startup::{ExtraRoutes, build_server};
 pub use state::AppState;

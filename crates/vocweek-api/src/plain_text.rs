@@ -7,10 +7,7 @@ use crate::ApiError;
 
 /// Refuses a control character other than tab, line feed and carriage return.
 pub fn refuse_control_characters(field: &str, value: &str) -> Result<(), ApiError> {
-    match value
-        .chars()
-        .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-    {
+    match vocweek_domain::control_character(value) {
         None => Ok(()),
         Some(c) => Err(ApiError::bad_request(
             "invalid-field",

@@ -19,22 +19,11 @@ pub struct AppState {
     pub sign_in_throttle: Arc<crate::SignInThrottle>,
     /// Where links point (`public_url`) and whose forwarded headers count (`trusted_proxies`).
     pub origin: Arc<crate::PublicOrigin>,
+    /// The editorial use cases (decisions, edits, bulk work, deletion), shared with the pages.
+    pub editorial: vocweek_app::Editorial,
 }
 
 impl AppState {
-    /// An editorial decision through the one review service; wakes this node's feed
-    /// long-polls, since an approval may have published something.
-    pub async fn decide(
-        &self,
-        decision: vocweek_db::review::Decision<'_>,
-    ) -> vocweek_db::DbResult<vocweek_db::assets::AssetRecord> {
-        let decided = self.db.decide(decision).await;
-        if decided.is_ok() {
-            self.distribution.feed_changed.notify_waiters();
-        }
-        decided
-    }
-
     /// An editor chooses picture `number` of an article into the queue (see
     /// `vocweek_pipeline::jobs::article_pictures`); answers the photo item's id.
     pub async fn choose_picture(

@@ -18,18 +18,30 @@ pub fn original_key(blake3_hex: &str) -> Result<String, StorageError> {
     ))
 }
 
+/// A segment of a rendition key: letters, digits, `-`, `_` and `.`, not starting with a dot.
+fn safe_segment(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        && !s.starts_with('.')
+}
+
 /// Where a rendition lives: `renditions/<asset id>/<name>`.
 pub fn rendition_key(asset_id: &str, name: &str) -> Result<String, StorageError> {
-    let safe = |s: &str| {
-        !s.is_empty()
-            && s.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-            && !s.starts_with('.')
-    };
-    if !safe(asset_id) || !name.split('/').all(safe) {
+    if !safe_segment(asset_id) || !name.split('/').all(safe_segment) {
         return Err(StorageError::InvalidKey(format!("{asset_id}/{name}")));
     }
     Ok(format!("renditions/{asset_id}/{name}"))
+}
+
+/// Where everything derived from an asset lives, `renditions/<asset id>`: the prefix that
+/// [`crate::BlobStore::delete_prefix`] removes when the asset goes (every [`rendition_key`] of
+/// the asset, HLS segments included, is under it).
+pub fn asset_prefix(asset_id: &str) -> Result<String, StorageError> {
+    if !safe_segment(asset_id) {
+        return Err(StorageError::InvalidKey(asset_id.to_owned()));
+    }
+    Ok(format!("renditions/{asset_id}"))
 }
 
 /// Checks a key before it becomes a path: relative, no `..`, no empty segment.
@@ -69,5 +81,13 @@ mod tests {
         assert!(checked("a//b").is_err());
         assert!(rendition_key("id", "../x").is_err());
         assert!(rendition_key("id", "hls/720p.m3u8").is_ok());
+        assert_eq!(asset_prefix("id").unwrap(), "renditions/id");
+        assert!(
+            rendition_key("id", "hls/720p.m3u8")
+                .unwrap()
+                .starts_with(&format!("{}/", asset_prefix("id").unwrap()))
+        );
+        assert!(asset_prefix("..").is_err());
+        assert!(asset_prefix("a/b").is_err());
     }
 }

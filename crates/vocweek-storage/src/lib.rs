@@ -20,7 +20,7 @@ use std::time::Duration;
 
 pub use error::{StorageError, is_full};
 pub use fs_store::FsStore;
-pub use keys::{original_key, rendition_key};
+pub use keys::{asset_prefix, original_key, rendition_key};
 pub use partial::PartialUploads;
 pub use s3_settings::S3Settings;
 pub use s3_store::S3Store;

@@ -102,6 +102,15 @@ impl Staff {
         }
     }
 
+    /// This person as the use cases of `vocweek_app` check them.
+    pub fn actor(&self) -> vocweek_app::Actor {
+        vocweek_app::Actor::Staff {
+            user_id: self.user_id,
+            role: self.role,
+            desk: self.desk(),
+        }
+    }
+
     /// The CSRF token the forms of this person's pages carry.
     pub fn csrf(&self) -> String {
         session_cookie::csrf_token(&self.session)

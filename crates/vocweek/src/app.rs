@@ -172,6 +172,11 @@ impl RunningApp {
             distribution: services.distribution.clone(),
             sign_in_throttle: Default::default(),
             origin: Arc::new(origin),
+            editorial: vocweek_app::Editorial::new(
+                services.db.clone(),
+                services.store.clone(),
+                services.distribution.feed_changed.clone(),
+            ),
         };
         let http_workers = match config.http_workers {
             0 => std::thread::available_parallelism().map_or(2, |n| n.get()),

@@ -100,7 +100,12 @@ pub const RULES: &[(&str, &[&str], &[&str])] = &[
         // read in vocweek-media only.
         "zip archives are read in vocweek-media (the pipeline only writes the batch export)",
         &["zip"],
-        &["vocweek-media", "vocweek-pipeline", "vocweek-tests", "vocweek-bench"],
+        &[
+            "vocweek-media",
+            "vocweek-pipeline",
+            "vocweek-tests",
+            "vocweek-bench",
+        ],
     ),
     (
         // In particular vocweek-api, which vocweek-web is built on.

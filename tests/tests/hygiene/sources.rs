@@ -135,7 +135,11 @@ pub fn beyond_known_entity_users(violations: &[String]) -> Vec<String> {
         .cloned()
         .collect();
     for known in KNOWN_ENTITY_USERS {
-        if !violations.iter().filter(entity).any(|line| file_of(line) == *known) {
+        if !violations
+            .iter()
+            .filter(entity)
+            .any(|line| file_of(line) == *known)
+        {
             found.push(format!(
                 "{known}: no longer names `vocweek_db::entities`: take it off KNOWN_ENTITY_USERS"
             ));

@@ -57,8 +57,9 @@ pub struct Distribution {
     pub signer: MediaSigner,
     pub limiter: RateLimiter,
     /// Woken when this node appends to the feed, so long-polls answer at once; other nodes'
-    /// events are found by polling once a second.
-    pub feed_changed: tokio::sync::Notify,
+    /// events are found by polling once a second. Shared with the editorial service
+    /// (`vocweek_app::Editorial`), whose decisions append.
+    pub feed_changed: Arc<tokio::sync::Notify>,
     /// `/media`'s memory of who a key is (by the key's BLAKE3) …
     pub(crate) media_callers: lookup_cache::LookupCache<[u8; 32], vocweek_db::tokens::Principal>,
     /// … and where an approved item's file is (by asset and name).
@@ -79,7 +80,7 @@ impl Distribution {
             settings,
             signer,
             limiter,
-            feed_changed: tokio::sync::Notify::new(),
+            feed_changed: Arc::new(tokio::sync::Notify::new()),
             media_port: std::sync::OnceLock::new(),
         })
     }

@@ -1,6 +1,6 @@
 //! Campaign reporting (seed 四(二), 附件2): campaigns as data, what each unit registers and
 //! sends before and after the week, the statistics table and its Excel export, and the daily
-//! tracker of who sent material. The pages in `web/` call the same functions.
+//! tracker of who sent material. The pages (crate `vocweek-web`) call the same functions.
 
 pub mod access;
 pub mod campaigns;

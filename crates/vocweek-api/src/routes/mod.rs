@@ -10,7 +10,6 @@ mod passwords;
 pub use passwords::proven as password_proven;
 mod review;
 pub(crate) use assets::TagFilters;
-pub use review::current_tags;
 mod session;
 mod upload;
 pub(crate) use upload::{

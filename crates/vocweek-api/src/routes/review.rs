@@ -1,15 +1,11 @@
 //! Editorial decisions, edits and the audit trail as JSON (the web queue uses the same service).
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use vocweek_db::DbError;
+use vocweek_app::{DecisionInput, EditInput, TagEdit};
 use vocweek_db::assets::AssetRecord;
-use vocweek_db::audit::Actor;
-use vocweek_db::review::{AssetEdit, Decision};
-use vocweek_db::tokens::Principal;
-use vocweek_domain::{AssetState, ReviewAction, TagChange, Tags};
+use vocweek_domain::TagChange;
 
 use super::assets::visible_asset;
 use crate::auth::Caller;
@@ -52,28 +48,6 @@ pub struct AuditEventJson {
     pub details: serde_json::Value,
 }
 
-fn actor_of(caller: &Caller) -> Actor {
-    match &caller.0 {
-        Principal::Unit { id, .. } => Actor::Unit(*id),
-        Principal::User { id, .. } => Actor::User(*id),
-        Principal::Partner { id, .. } => Actor::Partner(*id),
-    }
-}
-
-/// The 409 answer: what the asset looks like now, so the editor can decide again.
-async fn conflict(state: &AppState, id: &str) -> ApiError {
-    let current = state.db.asset(id).await.ok().flatten();
-    ApiError::new(
-        StatusCode::CONFLICT,
-        "version-conflict",
-        "someone changed this item since you loaded it; reload and decide again",
-    )
-    .with_details(serde_json::json!({
-        "current_state": current.as_ref().map(|r| r.asset.state.clone()),
-        "current_version": current.as_ref().map(|r| r.asset.version),
-    }))
-}
-
 async fn answer(
     state: &AppState,
     caller: &Caller,
@@ -103,34 +77,13 @@ pub async fn review_asset(
     id: web::Path<String>,
     body: web::Json<ReviewRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    if caller.audience() != crate::json::Audience::Staff {
-        return Err(ApiError::forbidden("only editors and admins decide items"));
-    }
-    visible_asset(&caller, &state, &id).await?;
-    let action = ReviewAction::parse(&body.action)?;
-    let note = body
-        .note
-        .as_deref()
-        .map(str::trim)
-        .filter(|n| !n.is_empty());
-    if action.needs_note() && note.is_none() {
-        return Err(ApiError::bad_request(
-            "note-required",
-            format!("'{}' needs a note telling the unit why", action.as_str()),
-        ));
-    }
-    let decision = Decision {
-        asset_id: &id,
-        action,
-        note,
+    let input = DecisionInput {
+        action: &body.action,
+        note: body.note.as_deref(),
         version: body.version,
-        actor: actor_of(&caller),
     };
-    match state.decide(decision).await {
-        Ok(record) => answer(&state, &caller, record).await,
-        Err(DbError::Conflict(_)) => Err(conflict(&state, &id).await),
-        Err(other) => Err(other.into()),
-    }
+    let record = state.editorial.decide(&caller.actor(), &id, input).await?;
+    answer(&state, &caller, record).await
 }
 
 /// The photo item made from a picture of an article.
@@ -162,7 +115,7 @@ pub async fn choose_picture(
     let (id, number) = path.into_inner();
     let article = visible_asset(&caller, &state, &id).await?;
     let asset_id = state
-        .choose_picture(&article, number, actor_of(&caller))
+        .choose_picture(&article, number, caller.actor().audit())
         .await?;
     Ok(HttpResponse::Ok().json(ChosenPicture { asset_id }))
 }
@@ -181,97 +134,25 @@ pub async fn edit_asset(
     id: web::Path<String>,
     body: web::Json<EditRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    for (field, text) in [("title", &body.title), ("description", &body.description)] {
-        if let Some(text) = text {
-            crate::plain_text::refuse_control_characters(field, text)?;
-        }
-    }
-    let record = visible_asset(&caller, &state, &id).await?;
-    let current = AssetState::parse(&record.asset.state)?;
-    let is_unit = caller.audience() != crate::json::Audience::Staff;
-    // Only the unit that sent the item corrects it: a unit that later sent the same bytes is
-    // recorded as a submitter and may see it, but the item and its review are not its own.
-    if let Principal::Unit { id: unit, .. } = &caller.0
-        && *unit != record.asset.unit_id
-    {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "not-your-unit",
-            "only the unit that sent the item may correct it",
-        ));
-    }
-    if is_unit && current != AssetState::Returned {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "not-returned",
-            "a unit can correct an item only after the editors returned it",
-        ));
-    }
-    if current == AssetState::Processing {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "still-processing",
-            "the item is still being processed; edit it once it is in review",
-        ));
-    }
     let body = body.into_inner();
-    let title = body.title.map(|t| t.trim().to_owned());
-    if title
-        .as_deref()
-        .is_some_and(|t| t.is_empty() || t.chars().count() > 200)
-    {
-        return Err(ApiError::bad_request(
-            "invalid-field",
-            "the title must have 1 to 200 characters",
-        ));
-    }
-    let change = TagChange {
-        city: body.city,
-        category: body.category,
-        subcategory: body.subcategory,
-        themes: body.themes,
-        add_themes: Vec::new(),
+    let input = EditInput {
+        version: body.version,
+        title: body.title,
+        description: body.description,
+        tags: TagEdit::Change(TagChange {
+            city: body.city,
+            category: body.category,
+            subcategory: body.subcategory,
+            themes: body.themes,
+            add_themes: Vec::new(),
+        }),
     };
-    let tags = if change.touches_tags() {
-        let asset = &record.asset;
-        let vocabulary = &state.ingestor.campaign().vocabulary;
-        let input = change.over(&current_tags(&record));
-        Some(vocabulary.validate(&input, &asset.city).map_err(|e| {
-            let details = e.details();
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "unknown-tag",
-                e.to_string(),
-            )
-            .with_details(details)
-        })?)
-    } else {
-        None
-    };
-    let edit = AssetEdit {
-        title,
-        description: body.description.map(|d| d.trim().to_owned()),
-        tags,
-    };
-    match state
-        .db
-        .edit_asset(&id, body.version, edit, actor_of(&caller), is_unit)
-        .await
-    {
-        Ok(record) => answer(&state, &caller, record).await,
-        Err(DbError::Conflict(_)) => Err(conflict(&state, &id).await),
-        Err(other) => Err(other.into()),
-    }
-}
-
-/// An asset's tags as stored.
-pub fn current_tags(record: &vocweek_db::assets::AssetRecord) -> Tags {
-    Tags {
-        city: record.asset.city.clone(),
-        category: record.asset.category.clone(),
-        subcategory: record.asset.subcategory.clone(),
-        themes: record.themes.clone(),
-    }
+    let campaign = state.ingestor.campaign();
+    let record = state
+        .editorial
+        .edit(&caller.actor(), &id, input, &campaign.vocabulary)
+        .await?;
+    answer(&state, &caller, record).await
 }
 
 /// An asset's history, oldest first.

@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use serde::Deserialize;
 use tracing::info;
-use vocweek_db::TransactionTrait;
 use vocweek_db::entities::job;
 use vocweek_db::jobs::complete;
 use vocweek_db::webhooks::{AttemptOutcome, DELIVERED, FAILED, PENDING, record_attempt};
@@ -172,12 +171,9 @@ async fn finish(
     job: &job::Model,
     outcome: Option<(i32, AttemptOutcome)>,
 ) -> Result<(), JobError> {
-    let txn = ctx
-        .db
-        .conn()
-        .begin()
-        .await
-        .map_err(vocweek_db::DbError::from)?;
+    // `Db::begin`: IMMEDIATE on SQLite, so this read-then-write waits for a worker's commit
+    // instead of failing with BUSY_SNAPSHOT.
+    let txn = ctx.db.begin().await?;
     if let Some((delivery_id, outcome)) = outcome {
         record_attempt(&txn, delivery_id, &outcome).await?;
     }

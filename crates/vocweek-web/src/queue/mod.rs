@@ -22,8 +22,9 @@ use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use askama::Template;
 use vocweek_api::{ApiError, AppState};
+use vocweek_app::EditorialError;
 use vocweek_db::DbError;
-use vocweek_db::assets::{AssetRecord, Scope};
+use vocweek_db::assets::AssetRecord;
 
 use crate::error_page::ErrorPage;
 use crate::layout::{Frame, html};
@@ -33,40 +34,19 @@ pub async fn home() -> HttpResponse {
     see_other("/queue")
 }
 
-/// The item if it exists and `scope` may see it; `None` for either, so that an item of the
-/// other desk is answered as if it did not exist.
-async fn find_visible(
-    state: &AppState,
-    scope: Scope,
-    id: &str,
-) -> Result<Option<AssetRecord>, DbError> {
-    let Some(record) = state.db.asset(id).await? else {
-        return Ok(None);
-    };
-    Ok(state
-        .db
-        .asset_visible(&record, scope)
-        .await?
-        .then_some(record))
-}
-
-/// The item if it exists and belongs to the staff member's desk; otherwise the 404 page (or
-/// the error page when the database could not say).
+/// The item if it exists and the staff member may see it (their desk's, or any for an admin:
+/// `vocweek_app::Editorial::visible_asset`); otherwise the 404 page, as if an item of the other
+/// desk did not exist (or the error page when the database could not say).
 pub(crate) async fn visible_record(
     state: &AppState,
     staff: &Staff,
     id: &str,
 ) -> Result<AssetRecord, HttpResponse> {
-    match find_visible(state, staff.scope, id).await {
-        Ok(Some(record)) => Ok(record),
-        Ok(None) => Err(html(
-            StatusCode::NOT_FOUND,
-            &NotFoundPage {
-                frame: Frame::public("未找到"),
-            },
-        )),
-        Err(err) => Err(db_error(err)),
-    }
+    state
+        .editorial
+        .visible_asset(&staff.actor(), id)
+        .await
+        .map_err(editorial_error)
 }
 
 /// The answer for an item that is missing or of another desk.
@@ -76,9 +56,29 @@ struct NotFoundPage {
     frame: Frame,
 }
 
+/// The page for an item that is missing or of another desk.
+fn not_found() -> HttpResponse {
+    html(
+        StatusCode::NOT_FOUND,
+        &NotFoundPage {
+            frame: Frame::public("未找到"),
+        },
+    )
+}
+
 /// A database error as the page that answers it.
 fn db_error(err: DbError) -> HttpResponse {
     ApiError::from(err).page()
+}
+
+/// A refusal of the editorial service that the form's handler does not send back to the item
+/// with a message: the not-found page for an item that is missing or of another desk, the
+/// error page (with the API's status) otherwise.
+fn editorial_error(err: EditorialError) -> HttpResponse {
+    match err {
+        EditorialError::NotFound => not_found(),
+        other => ApiError::from(other).page(),
+    }
 }
 
 fn see_other(location: &str) -> HttpResponse {

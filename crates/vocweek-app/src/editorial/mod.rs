@@ -1,0 +1,52 @@
+//! The editorial use cases: deciding on items (one or many), editing their text and tags, and
+//! deleting them. The JSON handlers and the queue pages both call these, so a rule (who may
+//! decide what, when a note is needed, what a unit may still change) is written once, here.
+//!
+//! One file per job: who acts (`actor`), how it can fail (`error`), finding an item the actor
+//! may see (`visibility`), then one file per use case.
+
+mod actor;
+mod bulk;
+mod decide;
+mod delete;
+mod edit;
+mod error;
+mod visibility;
+
+use std::sync::Arc;
+
+use tokio::sync::Notify;
+use vocweek_db::Db;
+use vocweek_storage::BlobStore;
+
+pub use actor::Actor;
+pub use bulk::{BulkItem, BulkOutcome};
+pub use decide::DecisionInput;
+pub use edit::{EditInput, TagEdit};
+pub use error::{Conflicted, EditorialError, Forbidden, Invalid, NotAllowed};
+
+/// The editorial service: the database, the blob store (a deletion removes the item's files),
+/// and the signal that the partner feed changed (a decision may publish or withdraw an item).
+#[derive(Debug, Clone)]
+pub struct Editorial {
+    db: Db,
+    store: Arc<dyn BlobStore>,
+    /// Woken after every change that may append to the feed, so that this node's long-polls
+    /// answer at once.
+    feed_changed: Arc<Notify>,
+}
+
+impl Editorial {
+    pub fn new(db: Db, store: Arc<dyn BlobStore>, feed_changed: Arc<Notify>) -> Self {
+        Editorial {
+            db,
+            store,
+            feed_changed,
+        }
+    }
+
+    /// Wakes whoever waits for the feed (long-polls of this node).
+    fn feed_may_have_changed(&self) {
+        self.feed_changed.notify_waiters();
+    }
+}
