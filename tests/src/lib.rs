@@ -20,11 +20,11 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use sea_orm::ConnectionTrait;
 use serde_json::Value;
 use vocweek::app::{RunningApp, Services, open_services};
 use vocweek::config::Config;
 use vocweek_api::ExtraRoutes;
+use vocweek_db::{Db, testing};
 use vocweek_domain::{Desk, Role, UnitKind};
 
 /// Which database a test runs on.
@@ -125,14 +125,10 @@ pub async fn fresh_database(backend: Backend) -> anyhow::Result<(String, PathBuf
         ),
         Database::Postgres => {
             let name = format!("vocweek_t_{}", uuid::Uuid::now_v7().simple());
-            let admin = sea_orm::Database::connect(postgres_admin_url())
-                .await
-                .context(
-                    "PostgreSQL is not reachable (start it, or set VOCWEEK_TEST_POSTGRES_URL)",
-                )?;
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                .await?;
+            let admin = Db::connect(&postgres_admin_url(), 1).await.context(
+                "PostgreSQL is not reachable (start it, or set VOCWEEK_TEST_POSTGRES_URL)",
+            )?;
+            testing::create_database(&admin, &name).await?;
             admin.close().await?;
             let admin_url = postgres_admin_url();
             let base = admin_url
@@ -556,27 +552,13 @@ impl TestApp {
         self.services.store.delete_prefix(prefix).await.unwrap();
     }
 
+    /// Rows of `table` (optionally with a `WHERE` clause); -1 when the query fails.
     pub async fn count(&self, table: &str) -> i64 {
-        let row = self
-            .services
-            .db
-            .conn()
-            .query_one_raw(sea_orm::Statement::from_string(
-                self.services.db.conn().get_database_backend(),
-                format!("SELECT COUNT(*) AS n FROM {table}"),
-            ))
-            .await
-            .ok()
-            .flatten();
-        row.and_then(|r| r.try_get::<i64>("", "n").ok())
-            .unwrap_or(-1)
+        testing::count(&self.services.db, table).await.unwrap_or(-1)
     }
 
     pub async fn execute(&self, sql: &str) {
-        self.services
-            .db
-            .conn()
-            .execute_unprepared(sql)
+        testing::execute(&self.services.db, sql)
             .await
             .unwrap_or_else(|e| panic!("{sql}: {e}"));
     }

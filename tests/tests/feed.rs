@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+use vocweek_db::testing::{TestAsset, insert_asset};
 use vocweek_domain::{Role, UnitKind};
 use vocweek_tests::media::real_jpeg;
 use vocweek_tests::{
@@ -193,14 +194,11 @@ async fn concurrent_approvals_are_neither_missed_nor_repeated(backend: Backend) 
     let campaign = app.services.ingestor.campaign().campaign.id;
     let ids: Vec<String> = (0..60).map(|n| format!("bulk-{n:04}")).collect();
     for (n, id) in ids.iter().enumerate() {
-        app.execute(&format!(
-            "INSERT INTO assets (id, campaign_id, unit_id, desk, kind, state, blake3, size, mime, \
-             original_filename, title, description, city, activity_date, metadata, version, created_at, updated_at) \
-             VALUES ('{id}', {campaign}, {unit_id}, 'edu', 'photo', 'pending_review', '{n:064}', 1, \
-             'image/jpeg', 'x.jpg', '素材{n}', '', 'qingdao', '2021-05-24', '{{}}', 1, \
-             '2021-05-24 00:00:00+00:00', '2021-05-24 00:00:00+00:00')"
-        ))
-        .await;
+        let asset = TestAsset {
+            title: format!("素材{n}"),
+            ..TestAsset::photo(id, campaign, unit_id, "qingdao")
+        };
+        insert_asset(&app.services.db, &asset).await.unwrap();
     }
     let editor = app.user_session("chief", Role::Admin, None).await;
     let key = partner_key(&app, "人民网").await;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use vocweek_db::entities::job;
-use vocweek_db::jobs::{NewJob, enqueue};
+use vocweek_db::jobs::NewJob;
 use vocweek_domain::UnitKind;
 use vocweek_pipeline::jobs::{JobContext, JobError, JobHandler, PROCESS_ASSET};
 use vocweek_tests::media::{jpeg_like, real_jpeg};
@@ -65,11 +65,7 @@ async fn a_dead_workers_job_is_finished_by_another(backend: Backend) {
     );
     assert!(jobs[0].locked_by.is_none());
     // The dead worker waking up cannot complete what is no longer its job.
-    assert!(
-        !vocweek_db::jobs::complete(db.conn(), claimed.id, "killed-worker")
-            .await
-            .unwrap()
-    );
+    assert!(!db.complete_job(claimed.id, "killed-worker").await.unwrap());
     let _ = stop.send(true);
     pool.await.unwrap();
     app.stop().await;
@@ -184,15 +180,12 @@ async fn concurrent_claims_never_share_a_job(backend: Backend) {
     .await;
     let db = app.services.db.clone();
     for _ in 0..40 {
-        enqueue(
-            db.conn(),
-            NewJob {
-                kind: PROCESS_ASSET,
-                asset_id: None,
-                payload: serde_json::json!({}),
-                max_attempts: 1,
-            },
-        )
+        db.enqueue_job(NewJob {
+            kind: PROCESS_ASSET,
+            asset_id: None,
+            payload: serde_json::json!({}),
+            max_attempts: 1,
+        })
         .await
         .unwrap();
     }
@@ -223,7 +216,7 @@ struct Slow;
 impl JobHandler for Slow {
     async fn run(&self, job: &job::Model, ctx: &JobContext) -> Result<(), JobError> {
         tokio::time::sleep(Duration::from_millis(2500)).await;
-        if vocweek_db::jobs::complete(ctx.db.conn(), job.id, &ctx.worker_id).await? {
+        if ctx.db.complete_job(job.id, &ctx.worker_id).await? {
             Ok(())
         } else {
             Err(JobError::LeaseLost)
@@ -242,17 +235,15 @@ async fn a_long_job_keeps_its_lease(backend: Backend) {
     )
     .await;
     let db = app.services.db.clone();
-    let id = enqueue(
-        db.conn(),
-        NewJob {
+    let id = db
+        .enqueue_job(NewJob {
             kind: "slow",
             asset_id: None,
             payload: serde_json::json!({}),
             max_attempts: 3,
-        },
-    )
-    .await
-    .unwrap();
+        })
+        .await
+        .unwrap();
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let pool = app
         .services

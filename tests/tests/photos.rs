@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use serde_json::Value;
-use vocweek_db::similar::store_photo_hash;
+use vocweek_db::testing::{TestAsset, insert_asset, insert_assets_from};
 use vocweek_domain::{Desk, Role, UnitKind};
 use vocweek_tests::media::{corpus_dir, jpeg_like, png_bomb, real_jpeg};
 use vocweek_tests::{Backend, Database, Upload, every_backend, spawn_app};
@@ -184,15 +184,18 @@ async fn finding_near_duplicates_does_not_scan_100k_photos(backend: Backend) {
         // SQLite's random() is a uniformly random 64-bit integer.
         Database::Sqlite => "random()",
     };
+    let db = &app.services.db;
     let now = "'2021-05-22 00:00:00+00:00'";
-    app.execute(&format!(
-        "INSERT INTO assets (id, campaign_id, unit_id, desk, kind, state, blake3, size, mime, \
-         original_filename, title, description, city, activity_date, metadata, version, created_at, updated_at) \
-         SELECT {id_expr}, {campaign}, {unit_id}, 'edu', 'photo', 'pending_review', \
-         {blake3_expr}, 1, 'image/jpeg', \
-         'x.jpg', 'x', '', 'province', '2021-05-22', '{{}}', 1, {now}, {now} FROM ({series}) AS numbers"
-    ))
-    .await;
+    insert_assets_from(
+        db,
+        &format!(
+            "SELECT {id_expr}, {campaign}, {unit_id}, 'edu', 'photo', 'pending_review', \
+             {blake3_expr}, 1, 'image/jpeg', 'x.jpg', 'x', '', 'province', '2021-05-22', '{{}}', \
+             1, {now}, {now} FROM ({series}) AS numbers"
+        ),
+    )
+    .await
+    .unwrap();
     app.execute(&format!(
         "INSERT INTO photo_hashes (asset_id, hash) SELECT {id_expr}, {hash_expr} FROM ({series}) AS numbers"
     ))
@@ -207,17 +210,10 @@ async fn finding_near_duplicates_does_not_scan_100k_photos(backend: Backend) {
     assert_eq!(app.count("photo_hashes").await, 100_000);
 
     // One known photo, and a query 5 bits away from it.
-    let db = &app.services.db;
     let known: u64 = 0x5A5A_1234_C3C3_9F01;
-    app.execute(&format!(
-        "INSERT INTO assets (id, campaign_id, unit_id, desk, kind, state, blake3, size, mime, \
-         original_filename, title, description, city, activity_date, metadata, version, created_at, updated_at) \
-         VALUES ('known', {campaign}, {unit_id}, 'edu', 'photo', 'pending_review', '{}', 1, 'image/jpeg', \
-         'k.jpg', 'k', '', 'province', '2021-05-22', '{{}}', 1, {now}, {now})",
-        "f".repeat(64)
-    ))
-    .await;
-    store_photo_hash(db.conn(), "known", known).await.unwrap();
+    let photo = TestAsset::photo("known", campaign, unit_id, "province");
+    insert_asset(db, &photo).await.unwrap();
+    db.store_photo_hash("known", known).await.unwrap();
     let query = known ^ 0b1_0000_0001_0000_0001_0000_0001_0000_0001;
     let (found, candidates) = db.similar_photos(query, 6, "new").await.unwrap();
     assert_eq!(

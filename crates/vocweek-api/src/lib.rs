@@ -2,6 +2,8 @@
 //! document. Handlers translate HTTP to calls on the pipeline and the data layer, nothing more.
 
 mod auth;
+mod batch_error;
+mod campaign_error;
 mod disposition;
 pub mod distribution;
 mod editorial_error;

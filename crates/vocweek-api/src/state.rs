@@ -21,6 +21,10 @@ pub struct AppState {
     pub origin: Arc<crate::PublicOrigin>,
     /// The editorial use cases (decisions, edits, bulk work, deletion), shared with the pages.
     pub editorial: vocweek_app::Editorial,
+    /// Creating and activating campaigns, shared with the pages.
+    pub campaigns: vocweek_app::Campaigns,
+    /// Composing, sending and exporting recommendation batches, shared with the pages.
+    pub batches: vocweek_app::Batches,
 }
 
 impl AppState {

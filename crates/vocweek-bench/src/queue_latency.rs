@@ -7,7 +7,8 @@
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use vocweek_db::{ConnectionTrait, Db, DbBackendKind};
+use vocweek_db::testing::{count, execute, insert_assets_from};
+use vocweek_db::{Db, DbBackendKind};
 
 const ITEMS: u32 = 100_000;
 
@@ -134,16 +135,9 @@ fn ms(duration: Duration) -> f64 {
 
 /// 100,000 edu-desk photos over 7 days, 16 cities and all states, a fifth with a theme.
 async fn seed(db: &Db) -> Result<(), String> {
-    let conn = db.conn();
-    let existing = conn
-        .query_one_raw(sea_statement(
-            db,
-            "SELECT COUNT(*) AS n FROM assets WHERE id LIKE 'seed-%'",
-        ))
+    let existing = count(db, "assets WHERE id LIKE 'seed-%'")
         .await
-        .map_err(|e| e.to_string())?
-        .and_then(|row| row.try_get::<i64>("", "n").ok())
-        .unwrap_or(0);
+        .map_err(|e| e.to_string())?;
     if existing >= i64::from(ITEMS) {
         return Ok(());
     }
@@ -169,25 +163,21 @@ async fn seed(db: &Db) -> Result<(), String> {
     };
     let state = "CASE WHEN n % 10 < 6 THEN 'pending_review' WHEN n % 10 < 8 THEN 'approved' WHEN n % 10 = 8 THEN 'rejected' ELSE 'recommended' END";
     let now = "'2021-05-28 00:00:00+00:00'";
-    let sql = format!(
-        "INSERT INTO assets (id, campaign_id, unit_id, desk, kind, state, blake3, size, mime, original_filename, \
-         title, description, city, activity_date, metadata, version, created_at, updated_at) \
-         SELECT {id}, (SELECT MIN(id) FROM campaigns), (SELECT MIN(id) FROM units), 'edu', 'photo', {state}, {hash}, 1000, \
+    // The columns of `vocweek_db::testing::ASSET_COLUMNS`, in its order.
+    let select = format!(
+        "SELECT {id}, (SELECT MIN(id) FROM campaigns), (SELECT MIN(id) FROM units), 'edu', 'photo', {state}, {hash}, 1000, \
          'image/jpeg', 'p.jpg', CASE WHEN n % 3 = 0 THEN '技能展示 ' || n ELSE '活动照片 ' || n END, '', {pick}, {day}, \
          '{{}}', 2, {now}, {now} FROM ({series}) AS numbers"
     );
-    conn.execute_unprepared(&sql)
+    insert_assets_from(db, &select)
         .await
         .map_err(|e| e.to_string())?;
-    conn.execute_unprepared(
+    execute(
+        db,
         "INSERT INTO asset_themes (asset_id, theme) SELECT id, 'labor_spirit' FROM assets \
          WHERE id LIKE 'seed-%' AND substr(id, 13, 1) IN ('0', '5')",
     )
     .await
     .map_err(|e| e.to_string())?;
     Ok(())
-}
-
-fn sea_statement(db: &Db, sql: &str) -> vocweek_db::Statement {
-    vocweek_db::Statement::from_string(db.conn().get_database_backend(), sql.to_owned())
 }

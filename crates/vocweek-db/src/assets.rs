@@ -263,51 +263,13 @@ impl Db {
         })
     }
 
-    /// Moves an asset from `from` to `to` if it is still in `from`, in the caller's transaction,
-    /// with its audit event. `Conflict` when somebody moved it first.
-    pub async fn change_state<C: ConnectionTrait>(
-        conn: &C,
-        change: StateChange<'_>,
-    ) -> DbResult<()> {
-        change.from.transition(change.to)?;
-        let mut update = asset::Entity::update_many()
-            .col_expr(asset::Column::State, Expr::value(change.to.as_str()))
-            .col_expr(
-                asset::Column::Version,
-                Expr::col(asset::Column::Version).add(1),
-            )
-            .col_expr(asset::Column::UpdatedAt, Expr::value(Utc::now()));
-        if let Some((code, reason)) = change.failure {
-            update = update
-                .col_expr(asset::Column::FailureCode, Expr::value(code))
-                .col_expr(asset::Column::FailureReason, Expr::value(reason));
-        }
-        if let Some(metadata) = &change.metadata {
-            update = update.col_expr(asset::Column::Metadata, Expr::value(metadata.clone()));
-        }
-        let mut filter = Condition::all()
-            .add(asset::Column::Id.eq(change.asset_id))
-            .add(asset::Column::State.eq(change.from.as_str()));
-        if let Some(version) = change.expected_version {
-            filter = filter.add(asset::Column::Version.eq(version));
-        }
-        let result = update.filter(filter).exec(conn).await?;
-        if result.rows_affected != 1 {
-            return Err(DbError::Conflict(format!("asset {}", change.asset_id)));
-        }
-        crate::feed::on_state_change(conn, change.asset_id, change.from, change.to).await?;
-        record(
-            conn,
-            AuditEntry {
-                asset_id: Some(change.asset_id),
-                actor: change.actor,
-                action: change.action,
-                from: Some(change.from.as_str()),
-                to: Some(change.to.as_str()),
-                details: change.details,
-            },
-        )
-        .await
+    /// Moves an asset from `from` to `to` if it is still in `from`, with its audit event and
+    /// what it means for partners, in one transaction. `Conflict` when somebody moved it first.
+    pub async fn change_state(&self, change: StateChange<'_>) -> DbResult<()> {
+        let txn = self.begin().await?;
+        change_state_in(&txn, change).await?;
+        txn.commit().await?;
+        Ok(())
     }
 
     /// Several assets by id with one query (and one for their themes); missing ids are left
@@ -369,6 +331,53 @@ pub struct StateChange<'a> {
     pub failure: Option<(&'a str, &'a str)>,
     /// Replaces the asset's metadata (what processing learnt).
     pub metadata: Option<Value>,
+}
+
+/// Moves an asset from `from` to `to` if it is still in `from`, in the caller's transaction,
+/// with its audit event. `Conflict` when somebody moved it first.
+pub(crate) async fn change_state_in<C: ConnectionTrait>(
+    conn: &C,
+    change: StateChange<'_>,
+) -> DbResult<()> {
+    change.from.transition(change.to)?;
+    let mut update = asset::Entity::update_many()
+        .col_expr(asset::Column::State, Expr::value(change.to.as_str()))
+        .col_expr(
+            asset::Column::Version,
+            Expr::col(asset::Column::Version).add(1),
+        )
+        .col_expr(asset::Column::UpdatedAt, Expr::value(Utc::now()));
+    if let Some((code, reason)) = change.failure {
+        update = update
+            .col_expr(asset::Column::FailureCode, Expr::value(code))
+            .col_expr(asset::Column::FailureReason, Expr::value(reason));
+    }
+    if let Some(metadata) = &change.metadata {
+        update = update.col_expr(asset::Column::Metadata, Expr::value(metadata.clone()));
+    }
+    let mut filter = Condition::all()
+        .add(asset::Column::Id.eq(change.asset_id))
+        .add(asset::Column::State.eq(change.from.as_str()));
+    if let Some(version) = change.expected_version {
+        filter = filter.add(asset::Column::Version.eq(version));
+    }
+    let result = update.filter(filter).exec(conn).await?;
+    if result.rows_affected != 1 {
+        return Err(DbError::Conflict(format!("asset {}", change.asset_id)));
+    }
+    crate::feed::on_state_change(conn, change.asset_id, change.from, change.to).await?;
+    record(
+        conn,
+        AuditEntry {
+            asset_id: Some(change.asset_id),
+            actor: change.actor,
+            action: change.action,
+            from: Some(change.from.as_str()),
+            to: Some(change.to.as_str()),
+            details: change.details,
+        },
+    )
+    .await
 }
 
 fn submitted_by(unit_id: i32) -> Expr {
@@ -449,30 +458,5 @@ async fn insert_submission<C: ConnectionTrait>(
     }
     .insert(conn)
     .await?;
-    Ok(())
-}
-
-/// Replaces an asset's title (an article titled by its first heading).
-pub async fn set_title<C: ConnectionTrait>(conn: &C, asset_id: &str, title: &str) -> DbResult<()> {
-    asset::Entity::update_many()
-        .col_expr(asset::Column::Title, Expr::value(title))
-        .filter(asset::Column::Id.eq(asset_id))
-        .exec(conn)
-        .await?;
-    Ok(())
-}
-
-/// Records the camera's capture time unless the uploader gave one.
-pub async fn set_captured_at_if_missing<C: ConnectionTrait>(
-    conn: &C,
-    asset_id: &str,
-    at: DateTime<Utc>,
-) -> DbResult<()> {
-    asset::Entity::update_many()
-        .col_expr(asset::Column::CapturedAt, Expr::value(Some(at)))
-        .filter(asset::Column::Id.eq(asset_id))
-        .filter(asset::Column::CapturedAt.is_null())
-        .exec(conn)
-        .await?;
     Ok(())
 }

@@ -41,7 +41,7 @@ pub struct AuditEntry<'a> {
     pub details: Value,
 }
 
-pub async fn record<C: ConnectionTrait>(conn: &C, entry: AuditEntry<'_>) -> DbResult<()> {
+pub(crate) async fn record<C: ConnectionTrait>(conn: &C, entry: AuditEntry<'_>) -> DbResult<()> {
     let (actor_kind, actor_id) = entry.actor.parts();
     audit_event::ActiveModel {
         asset_id: Set(entry.asset_id.map(str::to_owned)),

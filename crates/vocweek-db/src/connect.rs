@@ -57,7 +57,9 @@ impl Db {
         &self.clock
     }
 
-    pub fn conn(&self) -> &DatabaseConnection {
+    /// The pool, for this crate's queries only: other crates call `Db`'s methods, so sea-orm's
+    /// types and SQL stay inside vocweek-db.
+    pub(crate) fn conn(&self) -> &DatabaseConnection {
         &self.conn
     }
 
@@ -65,7 +67,9 @@ impl Db {
     /// a deferred one that reads and then writes fails at once (BUSY_SNAPSHOT) when another
     /// writer — a worker finishing an item — committed in between, and the busy timeout does not
     /// wait for that; an immediate one waits its turn. PostgreSQL ignores the mode.
-    pub async fn begin(&self) -> DbResult<DatabaseTransaction> {
+    /// Crate-private: work that must commit together is one `Db` method (a unit of work), so no
+    /// transaction crosses the crate's boundary.
+    pub(crate) async fn begin(&self) -> DbResult<DatabaseTransaction> {
         let options = TransactionOptions {
             sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
             ..TransactionOptions::default()

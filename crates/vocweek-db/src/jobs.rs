@@ -14,8 +14,9 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+use crate::assets::{StateChange, change_state_in};
 use crate::entities::job;
-use crate::{Db, DbBackendKind, DbResult, now_millis};
+use crate::{Db, DbBackendKind, DbError, DbResult, now_millis};
 
 pub const QUEUED: &str = "queued";
 pub const RUNNING: &str = "running";
@@ -31,7 +32,7 @@ pub struct NewJob<'a> {
 }
 
 /// Enqueues a job inside the caller's transaction, so it exists exactly when the change does.
-pub async fn enqueue<C: ConnectionTrait>(conn: &C, new: NewJob<'_>) -> DbResult<i32> {
+pub(crate) async fn enqueue<C: ConnectionTrait>(conn: &C, new: NewJob<'_>) -> DbResult<i32> {
     let now = now_millis();
     let saved = job::ActiveModel {
         kind: Set(new.kind.to_owned()),
@@ -201,12 +202,16 @@ fn held_by(job_id: i32, worker: &str) -> sea_orm::Condition {
 }
 
 /// Marks a held job done. `false`: the lease was lost and the result must not be committed.
-pub async fn complete<C: ConnectionTrait>(conn: &C, job_id: i32, worker: &str) -> DbResult<bool> {
+pub(crate) async fn complete<C: ConnectionTrait>(
+    conn: &C,
+    job_id: i32,
+    worker: &str,
+) -> DbResult<bool> {
     finish(conn, job_id, worker, DONE, None, None).await
 }
 
 /// Puts a held job back in the queue to run again at `run_after` (epoch ms).
-pub async fn retry_later<C: ConnectionTrait>(
+pub(crate) async fn retry_later<C: ConnectionTrait>(
     conn: &C,
     job_id: i32,
     worker: &str,
@@ -217,13 +222,65 @@ pub async fn retry_later<C: ConnectionTrait>(
 }
 
 /// Gives up on a held job for good, keeping its last error.
-pub async fn bury<C: ConnectionTrait>(
+pub(crate) async fn bury<C: ConnectionTrait>(
     conn: &C,
     job_id: i32,
     worker: &str,
     error: &str,
 ) -> DbResult<bool> {
     finish(conn, job_id, worker, DEAD, Some(error), None).await
+}
+
+// The queue for callers outside this crate, which hold no transaction: each step on its own,
+// except giving up, which fails the job's asset in the same transaction.
+impl Db {
+    /// Enqueues a job on its own (the changes that need one enqueue it in their transaction).
+    pub async fn enqueue_job(&self, new: NewJob<'_>) -> DbResult<i32> {
+        enqueue(self.conn(), new).await
+    }
+
+    /// Marks a held job done. `false`: the lease was lost (another worker owns the job).
+    pub async fn complete_job(&self, job_id: i32, worker: &str) -> DbResult<bool> {
+        complete(self.conn(), job_id, worker).await
+    }
+
+    /// Puts a held job back in the queue to run again at `run_after` (epoch ms), keeping
+    /// `error` as its last error. `false`: the lease was lost.
+    pub async fn retry_later(
+        &self,
+        job_id: i32,
+        worker: &str,
+        error: &str,
+        run_after: i64,
+    ) -> DbResult<bool> {
+        retry_later(self.conn(), job_id, worker, error, run_after).await
+    }
+
+    /// Gives up on a held job for good (`dead`, keeping `error`) and applies `failed` — the
+    /// job's asset moving to `failed` — in one transaction, so neither happens without the
+    /// other. `false`: the lease was lost and nothing changed. An asset that already left
+    /// `failed.from` keeps its state: the job's failure no longer says anything about it.
+    pub async fn bury_job(
+        &self,
+        job_id: i32,
+        worker: &str,
+        error: &str,
+        failed: Option<StateChange<'_>>,
+    ) -> DbResult<bool> {
+        let txn = self.begin().await?;
+        if !bury(&txn, job_id, worker, error).await? {
+            txn.rollback().await?;
+            return Ok(false);
+        }
+        if let Some(change) = failed {
+            match change_state_in(&txn, change).await {
+                Ok(()) | Err(DbError::Conflict(_)) => {}
+                Err(other) => return Err(other),
+            }
+        }
+        txn.commit().await?;
+        Ok(true)
+    }
 }
 
 async fn finish<C: ConnectionTrait>(

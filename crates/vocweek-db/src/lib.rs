@@ -17,6 +17,7 @@ pub mod inventory;
 pub mod jobs;
 pub mod media_verdicts;
 pub mod passwords;
+pub mod processing;
 pub mod renditions;
 pub mod reporting;
 pub mod resumable_uploads;
@@ -24,15 +25,14 @@ pub mod review;
 pub mod secrets;
 pub mod similar;
 pub mod stats;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod tokens;
 pub mod webhooks;
 
 pub use connect::{Db, DbBackendKind};
 pub use deletion::DeletedAsset;
 pub use error::{DbError, DbResult};
-pub use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, Statement, TransactionTrait,
-};
 
 /// Now in epoch milliseconds, the unit of the job queue's times.
 pub fn now_millis() -> i64 {

@@ -21,7 +21,10 @@ pub struct NewRendition<'a> {
 }
 
 /// Records a rendition, replacing an earlier one of the same name (a job rerun).
-pub async fn record_rendition<C: ConnectionTrait>(conn: &C, new: NewRendition<'_>) -> DbResult<()> {
+pub(crate) async fn record_rendition<C: ConnectionTrait>(
+    conn: &C,
+    new: NewRendition<'_>,
+) -> DbResult<()> {
     rendition::Entity::delete_many()
         .filter(rendition::Column::AssetId.eq(new.asset_id))
         .filter(rendition::Column::Name.eq(new.name))

@@ -10,7 +10,7 @@ use sea_orm::{
 use serde_json::{Map, Value, json};
 use vocweek_domain::{AssetState, ReviewAction, Tags};
 
-use crate::assets::{AssetRecord, StateChange};
+use crate::assets::{AssetRecord, StateChange, change_state_in};
 use crate::audit::{Actor, AuditEntry, record};
 use crate::entities::{asset, asset_theme};
 use crate::{Db, DbError, DbResult};
@@ -50,7 +50,7 @@ impl Db {
         let to = decision.action.target(from)?;
         let note = decision.note.map(str::trim).filter(|n| !n.is_empty());
         let txn = self.begin().await?;
-        Db::change_state(
+        change_state_in(
             &txn,
             StateChange {
                 asset_id: decision.asset_id,
@@ -153,7 +153,7 @@ impl Db {
         )
         .await?;
         if resubmit {
-            Db::change_state(
+            change_state_in(
                 &txn,
                 StateChange {
                     asset_id,

@@ -22,7 +22,7 @@ pub struct SimilarPhoto {
 }
 
 /// Stores an asset's hash and bands (replacing earlier ones, so a rerun is harmless).
-pub async fn store_photo_hash<C: ConnectionTrait>(
+pub(crate) async fn store_photo_hash<C: ConnectionTrait>(
     conn: &C,
     asset_id: &str,
     hash: u64,
@@ -55,6 +55,15 @@ pub async fn store_photo_hash<C: ConnectionTrait>(
 }
 
 impl Db {
+    /// Stores an asset's hash and bands on their own (processing stores them with its result,
+    /// in `Db::finish_processing`).
+    pub async fn store_photo_hash(&self, asset_id: &str, hash: u64) -> DbResult<()> {
+        let txn = self.begin().await?;
+        store_photo_hash(&txn, asset_id, hash).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
     /// Photos whose hash is within `max_distance` (at most 7) of `hash`, nearest first,
     /// excluding `except` (the photo itself). Also returns how many candidates the band lookup
     /// produced, which tests use to show no scan happens.

@@ -92,7 +92,7 @@ pub enum TokenRejection {
 }
 
 /// Stores a new token's hash and returns the token, which is shown once and never stored.
-pub async fn issue<C: ConnectionTrait>(
+pub(crate) async fn issue<C: ConnectionTrait>(
     conn: &C,
     kind: TokenKind,
     owner: TokenOwner,

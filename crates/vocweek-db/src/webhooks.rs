@@ -11,6 +11,7 @@ use sea_orm::{
 };
 
 use crate::entities::{webhook, webhook_delivery};
+use crate::jobs::complete;
 use crate::{Db, DbError, DbResult};
 
 pub const PENDING: &str = "pending";
@@ -107,8 +108,44 @@ impl Db {
     }
 }
 
+// How a delivery job records its attempts: the last one with the job's completion.
+impl Db {
+    /// Records an attempt that will be retried (the job itself is put back by the worker).
+    pub async fn record_delivery_attempt(
+        &self,
+        delivery_id: i32,
+        outcome: &AttemptOutcome,
+    ) -> DbResult<()> {
+        record_attempt(self.conn(), delivery_id, outcome).await
+    }
+
+    /// Completes a delivery job and records its final attempt (`None`: nothing to record — the
+    /// delivery is gone or already settled) in one transaction, so the log never says delivered
+    /// while the job runs again, nor the reverse. `false`: the lease was lost and nothing was
+    /// recorded (another worker owns the job now).
+    pub async fn finish_delivery(
+        &self,
+        job_id: i32,
+        worker: &str,
+        outcome: Option<(i32, AttemptOutcome)>,
+    ) -> DbResult<bool> {
+        // `begin`: IMMEDIATE on SQLite, so this read-then-write waits for a worker's commit
+        // instead of failing with BUSY_SNAPSHOT.
+        let txn = self.begin().await?;
+        if let Some((delivery_id, outcome)) = outcome {
+            record_attempt(&txn, delivery_id, &outcome).await?;
+        }
+        if !complete(&txn, job_id, worker).await? {
+            txn.rollback().await?;
+            return Ok(false);
+        }
+        txn.commit().await?;
+        Ok(true)
+    }
+}
+
 /// Records one attempt (in the caller's transaction when it also completes the job).
-pub async fn record_attempt<C: ConnectionTrait>(
+async fn record_attempt<C: ConnectionTrait>(
     conn: &C,
     delivery_id: i32,
     outcome: &AttemptOutcome,

@@ -12,7 +12,6 @@ use tracing::{Instrument, error, info, info_span, warn};
 use vocweek_db::assets::StateChange;
 use vocweek_db::audit::Actor;
 use vocweek_db::entities::job;
-use vocweek_db::jobs::{bury, retry_later};
 use vocweek_db::{Db, DbError, now_millis};
 use vocweek_domain::AssetState;
 use vocweek_storage::{BlobStore, PartialUploads};
@@ -246,8 +245,10 @@ impl WorkerPool {
                 let delay = self.backoff(job.attempts);
                 warn!(reason = %reason, retry_in_ms = millis(delay), "job failed; will retry");
                 let run_after = now_millis() + millis(delay);
-                if let Err(err) =
-                    retry_later(self.db.conn(), job.id, worker_id, &reason, run_after).await
+                if let Err(err) = self
+                    .db
+                    .retry_later(job.id, worker_id, &reason, run_after)
+                    .await
                 {
                     error!(error = %err, "could not schedule the retry; the lease will expire");
                 }
@@ -323,30 +324,21 @@ impl WorkerPool {
         code: &str,
         reason: &str,
     ) -> Result<(), DbError> {
-        let txn = self.db.begin().await?;
-        if !bury(&txn, job.id, worker_id, &format!("{code}: {reason}")).await? {
-            txn.rollback().await?;
-            return Ok(());
-        }
-        if let Some(asset_id) = job.asset_id.as_deref() {
-            let change = StateChange {
-                asset_id,
-                from: AssetState::Processing,
-                to: AssetState::Failed,
-                expected_version: None,
-                actor: Actor::System,
-                action: "processing_failed",
-                details: json!({ "job_id": job.id, "code": code, "reason": reason }),
-                failure: Some((code, reason)),
-                metadata: None,
-            };
-            match Db::change_state(&txn, change).await {
-                // The asset already left `processing`: the job's failure changes nothing for it.
-                Ok(()) | Err(DbError::Conflict(_)) => {}
-                Err(other) => return Err(other),
-            }
-        }
-        txn.commit().await?;
+        let failed = job.asset_id.as_deref().map(|asset_id| StateChange {
+            asset_id,
+            from: AssetState::Processing,
+            to: AssetState::Failed,
+            expected_version: None,
+            actor: Actor::System,
+            action: "processing_failed",
+            details: json!({ "job_id": job.id, "code": code, "reason": reason }),
+            failure: Some((code, reason)),
+            metadata: None,
+        });
+        // `false`, a lost lease, changed nothing: the job's new holder decides how it ends.
+        self.db
+            .bury_job(job.id, worker_id, &format!("{code}: {reason}"), failed)
+            .await?;
         Ok(())
     }
 }

@@ -1,14 +1,14 @@
 //! 推荐批次: compose a batch for the Ministry from recommended items, order it, send it, export it.
+//! Who may see and change which batch is `vocweek_app::Batches`'s, as for the JSON API; these
+//! pages read the forms and tell the outcome.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use vocweek_api::{ApiError, AppState};
-use vocweek_db::DbError;
-use vocweek_db::assets::{AssetFilter, AssetRecord, Scope};
-use vocweek_db::audit::Actor;
-use vocweek_db::batches::{BatchRecord, DRAFT, SENT};
-use vocweek_domain::{AssetState, Desk};
+use vocweek_app::{BatchError, NewBatch};
+use vocweek_db::assets::AssetRecord;
+use vocweek_db::batches::{DRAFT, SENT};
 
 use crate::error_page::ErrorPage;
 use crate::layout::{Frame, MessagePage, beijing, html, ok};
@@ -92,21 +92,21 @@ fn redirect(to: &str) -> HttpResponse {
 }
 
 pub async fn list(staff: Staff, state: web::Data<AppState>) -> HttpResponse {
-    let batches = match state.db.batches(staff.desk()).await {
+    let batches = match state.batches.list(&staff.actor()).await {
         Ok(batches) => batches,
         Err(err) => return ApiError::from(err).page(),
     };
     let rows = batches
         .iter()
         .map(|b| BatchRow {
-            id: b.id,
-            title: b.title.clone(),
-            state: if b.state == SENT {
+            id: b.batch.id,
+            title: b.batch.title.clone(),
+            state: if b.batch.state == SENT {
                 "已报送"
             } else {
                 "草稿"
             },
-            created: beijing(b.created_at),
+            created: beijing(b.batch.created_at),
         })
         .collect();
     ok(&ListPage {
@@ -120,37 +120,33 @@ pub async fn list(staff: Staff, state: web::Data<AppState>) -> HttpResponse {
 pub async fn create(state: web::Data<AppState>, form: StaffForm) -> HttpResponse {
     let staff = &form.staff;
     let title = form.field("title").unwrap_or_default();
-    let desk = staff
-        .desk()
-        .or_else(|| form.field("desk").and_then(|d| Desk::parse(&d).ok()));
-    let (Some(desk), false) = (desk, title.is_empty()) else {
-        return refusal(StatusCode::BAD_REQUEST, staff, "批次需要标题和处室。");
-    };
-    let campaign = state.ingestor.campaign().campaign.id;
     let note = form.field("note").unwrap_or_default();
-    match state
-        .db
-        .create_batch(campaign, desk, &title, &note, staff.user_id)
-        .await
-    {
-        Ok(batch) => redirect(&format!("/batches/{}", batch.id)),
+    let desk = form.field("desk");
+    let new = NewBatch {
+        title: &title,
+        note: &note,
+        desk: desk.as_deref(),
+    };
+    match state.batches.create(&staff.actor(), new).await {
+        Ok(batch) => redirect(&format!("/batches/{}", batch.batch.id)),
+        // No title, or an admin's batch without a desk (or with one that is not a desk).
+        Err(BatchError::Invalid(_)) => {
+            refusal(StatusCode::BAD_REQUEST, staff, "批次需要标题和处室。")
+        }
         Err(err) => ApiError::from(err).page(),
     }
 }
 
 pub async fn show(staff: Staff, state: web::Data<AppState>, id: web::Path<i32>) -> HttpResponse {
-    let batch = match own(&state, &staff, *id).await {
+    let actor = staff.actor();
+    let batch = match state.batches.batch(&actor, *id).await {
         Ok(batch) => batch,
-        Err(answer) => return answer,
+        Err(err) => return unreached(err, &staff),
     };
-    let draft = batch.batch.state == DRAFT;
-    let candidates = if draft {
-        match candidates(&state, &batch).await {
-            Ok(candidates) => candidates,
-            Err(err) => return ApiError::from(err).page(),
-        }
-    } else {
-        Vec::new()
+    // The desk's recommended items not in the batch yet (none for a sent batch).
+    let candidates = match state.batches.candidates(&actor, &batch).await {
+        Ok(candidates) => candidates.iter().map(Item::of).collect(),
+        Err(err) => return unreached(err, &staff),
     };
     ok(&ShowPage {
         frame: frame(&staff),
@@ -158,55 +154,46 @@ pub async fn show(staff: Staff, state: web::Data<AppState>, id: web::Path<i32>) 
         id: batch.batch.id,
         title: batch.batch.title.clone(),
         note: batch.batch.note.clone(),
-        draft,
+        draft: batch.batch.state == DRAFT,
         items: batch.items.iter().map(Item::of).collect(),
         candidates,
         sent_at: batch.batch.sent_at.map(beijing).unwrap_or_default(),
     })
 }
 
-/// Recommended items of the batch's desk not in the batch yet.
-async fn candidates(state: &AppState, batch: &BatchRecord) -> Result<Vec<Item>, DbError> {
-    let filter = AssetFilter {
-        state: Some(AssetState::Recommended),
-        limit: 200,
-        ..AssetFilter::default()
-    };
-    let scope = Scope::Desk(Desk::parse(&batch.batch.desk).unwrap_or(Desk::Edu));
-    let page = state.db.list_assets(scope, &filter).await?;
-    Ok(page
-        .items
-        .iter()
-        .filter(|item| !batch.items.iter().any(|i| i.asset.id == item.asset.id))
-        .map(Item::of)
-        .collect())
-}
-
-/// The batch if this person's desk may see it; else 没有这个批次 (404), or the error page when
-/// the database failed, so an outage is never told as a missing batch.
-async fn own(state: &AppState, staff: &Staff, id: i32) -> Result<BatchRecord, HttpResponse> {
-    let desk = staff.desk();
-    match state.db.batch(id).await {
-        Ok(Some(batch)) if desk.is_none_or(|d| batch.batch.desk == d.as_str()) => Ok(batch),
-        Ok(_) => Err(html(
+/// 没有这个批次 (404) for a batch that is missing or of another desk; the error page for
+/// anything else, so an outage is never told as a missing batch.
+fn unreached(err: BatchError, staff: &Staff) -> HttpResponse {
+    match err {
+        BatchError::NotFound => html(
             StatusCode::NOT_FOUND,
             &MissingPage {
                 frame: frame(staff),
             },
-        )),
-        Err(err) => Err(ApiError::from(err).page()),
+        ),
+        other => ApiError::from(other).page(),
     }
 }
 
-/// A change the database refused (a sent batch, an item no longer recommended) is told on the
-/// page with 422; a failure of the database itself is the error page.
-fn refused(err: DbError, staff: &Staff) -> HttpResponse {
-    let text = err.to_string();
-    let api_error = ApiError::from(err);
-    if api_error.status.is_server_error() {
-        return api_error.page();
+/// A change refused (a sent batch, an item no longer recommended, an empty batch to send) is
+/// told on the page with 422; a missing batch is 没有这个批次; a failure of the database itself
+/// is the error page.
+fn refused(err: BatchError, staff: &Staff) -> HttpResponse {
+    match err {
+        BatchError::Sent { .. } | BatchError::NoSuchItem(_) | BatchError::Invalid(_) => {
+            refusal(StatusCode::UNPROCESSABLE_ENTITY, staff, err.to_string())
+        }
+        // What the data layer refused as it wrote (an item moved meanwhile) is a refusal too.
+        BatchError::Database(err) => {
+            let text = err.to_string();
+            let api_error = ApiError::from(err);
+            if api_error.status.is_server_error() {
+                return api_error.page();
+            }
+            refusal(StatusCode::UNPROCESSABLE_ENTITY, staff, text)
+        }
+        other => unreached(other, staff),
     }
-    refusal(StatusCode::UNPROCESSABLE_ENTITY, staff, text)
 }
 
 /// Saves the order (`pos_<id>`), removals (`drop`) and additions (`add`, appended in order).
@@ -216,9 +203,6 @@ pub async fn save_items(
     form: StaffForm,
 ) -> HttpResponse {
     let staff = &form.staff;
-    if let Err(answer) = own(&state, staff, *id).await {
-        return answer;
-    }
     let pairs = &form.pairs;
     let dropped: Vec<&str> = pairs
         .iter()
@@ -247,7 +231,7 @@ pub async fn save_items(
             .filter(|(k, _)| k == "add")
             .map(|(_, v)| v.clone()),
     );
-    match state.db.set_batch_items(*id, &ids).await {
+    match state.batches.set_items(&staff.actor(), *id, &ids).await {
         Ok(_) => redirect(&format!("/batches/{id}")),
         Err(err) => refused(err, staff),
     }
@@ -255,10 +239,7 @@ pub async fn save_items(
 
 pub async fn send(state: web::Data<AppState>, id: web::Path<i32>, form: StaffForm) -> HttpResponse {
     let staff = &form.staff;
-    if let Err(answer) = own(&state, staff, *id).await {
-        return answer;
-    }
-    match state.db.send_batch(*id, Actor::User(staff.user_id)).await {
+    match state.batches.send(&staff.actor(), *id).await {
         Ok(_) => redirect(&format!("/batches/{id}")),
         Err(err) => refused(err, staff),
     }

@@ -1,12 +1,13 @@
 //! 活动周管理: the campaigns, and for an admin a form for next year's week (dates, theme, a
-//! copy of a vocabulary) and the switch that makes it the active one.
+//! copy of a vocabulary) and the switch that makes it the active one. Who may and what is
+//! accepted is `vocweek_app::Campaigns`'s; this page reads its forms and tells the outcome.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use vocweek_api::reporting::campaigns::{NewCampaignRequest, activate_campaign, create_campaign};
 use vocweek_api::{ApiError, AppState};
-use vocweek_domain::{CampaignSeed, Role};
+use vocweek_app::NewCampaign;
+use vocweek_domain::{DomainError, parse_date};
 
 use crate::error_page::ErrorPage;
 use crate::layout::{Frame, html};
@@ -72,20 +73,21 @@ async fn render(
         &CampaignsPage {
             frame: Frame::staff("活动周管理", staff.csrf()),
             csrf: staff.csrf(),
-            admin: staff.role == Role::Admin,
+            admin: state.campaigns.may_manage(&staff.actor()).is_ok(),
             message,
             campaigns,
         },
     )
 }
 
-/// `None` for an admin; for anyone else the page again with `refusal`, 403.
+/// `None` for an admin; for anyone else the page again with `refusal`, 403. Asked before the
+/// form is read, so that an editor is refused whatever it sent.
 async fn refused_unless_admin(
     state: &AppState,
     staff: &Staff,
     refusal: &str,
 ) -> Option<HttpResponse> {
-    if staff.role == Role::Admin {
+    if state.campaigns.may_manage(&staff.actor()).is_ok() {
         return None;
     }
     let message = Some(refusal.to_owned());
@@ -99,13 +101,13 @@ pub async fn create(state: web::Data<AppState>, form: StaffForm) -> HttpResponse
     }
     let get = |name: &str| form.field(name).unwrap_or_default();
     // Each date's error names its own field, so the admin knows which box to fix.
-    let date = |name: &'static str| vocweek_domain::parse_date(name, &get(name));
+    let date = |name: &'static str| parse_date(name, &get(name));
     let parsed = (|| {
-        Ok::<_, vocweek_domain::DomainError>(NewCampaignRequest {
+        Ok::<_, DomainError>(NewCampaign {
             slug: get("slug"),
-            year: get("year").parse().map_err(|_| {
-                vocweek_domain::DomainError::InvalidValue("year: 年份应为数字".to_owned())
-            })?,
+            year: get("year")
+                .parse()
+                .map_err(|_| DomainError::InvalidValue("year: 年份应为数字".to_owned()))?,
             name_zh: get("name_zh"),
             name_en: get("name_en"),
             theme_zh: get("theme_zh"),
@@ -118,7 +120,12 @@ pub async fn create(state: web::Data<AppState>, form: StaffForm) -> HttpResponse
         })
     })();
     let outcome = match parsed {
-        Ok(request) => create_campaign(&state, request).await.map(drop),
+        Ok(new) => state
+            .campaigns
+            .create(&staff.actor(), new)
+            .await
+            .map(drop)
+            .map_err(ApiError::from),
         Err(err) => Err(ApiError::from(err)),
     };
     after_creation(&state, staff, outcome).await
@@ -132,15 +139,12 @@ pub async fn create_from_file(state: web::Data<AppState>, form: StaffForm) -> Ht
         return refusal;
     }
     let text = form.field("toml").unwrap_or_default();
-    let outcome = match CampaignSeed::from_toml(&text).and_then(CampaignSeed::checked) {
-        Ok(seed) => state
-            .db
-            .create_campaign(&seed)
-            .await
-            .map(drop)
-            .map_err(ApiError::from),
-        Err(err) => Err(ApiError::from(err)),
-    };
+    let outcome = state
+        .campaigns
+        .create_from_file(&staff.actor(), &text)
+        .await
+        .map(drop)
+        .map_err(ApiError::from);
     after_creation(&state, staff, outcome).await
 }
 
@@ -168,9 +172,10 @@ pub async fn activate(
     if let Some(refusal) = refused_unless_admin(&state, staff, ONLY_ADMINS_SWITCH).await {
         return refusal;
     }
-    match activate_campaign(&state, &slug).await {
+    match state.campaigns.activate(&staff.actor(), &slug).await {
         Ok(_) => redirect("/campaigns"),
         Err(err) => {
+            let err = ApiError::from(err);
             let message = format!("未能切换：{}", err.message);
             render(&state, staff, err.status, Some(message)).await
         }

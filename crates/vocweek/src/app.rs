@@ -177,6 +177,12 @@ impl RunningApp {
                 services.store.clone(),
                 services.distribution.feed_changed.clone(),
             ),
+            campaigns: vocweek_app::Campaigns::new(services.db.clone(), services.ingestor.clone()),
+            batches: vocweek_app::Batches::new(
+                services.db.clone(),
+                services.store.clone(),
+                services.ingestor.clone(),
+            ),
         };
         let http_workers = match config.http_workers {
             0 => std::thread::available_parallelism().map_or(2, |n| n.get()),

@@ -14,7 +14,8 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use support::{Env, Server, last_line};
 use vocweek_db::Db;
-use vocweek_db::entities::job;
+use vocweek_db::jobs::RUNNING;
+use vocweek_db::testing::jobs_in_state;
 use vocweek_tests::media::{generated_video, real_jpeg};
 
 fn with_storage(command: &mut std::process::Command, storage: &[(String, String)]) {
@@ -147,12 +148,7 @@ async fn two_api_nodes_and_two_workers_share_postgres_and_garage() {
     let mut killed = None;
     let deadline = Instant::now() + Duration::from_secs(240);
     loop {
-        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-        let running = job::Entity::find()
-            .filter(job::Column::State.eq("running"))
-            .all(db.conn())
-            .await
-            .unwrap();
+        let running = jobs_in_state(&db, RUNNING).await.unwrap();
         for row in &running {
             if let Some(pid) = row.locked_by.as_deref().and_then(pid_of) {
                 holders.insert(pid);

@@ -72,9 +72,7 @@ pub const RULES: &[(&str, &[&str], &[&str])] = &[
     (
         "SQL lives in vocweek-db (and its migrations)",
         &["sea-orm", "sea-orm-migration", "sqlx"],
-        // vocweek-tests: the end-to-end harness seeds rows with SQL of its own until the
-        // seeding moves behind a `testing` feature of vocweek-db.
-        &["vocweek-db", "vocweek-migrations", "vocweek-tests"],
+        &["vocweek-db", "vocweek-migrations"],
     ),
     (
         "S3 lives in vocweek-storage",

@@ -1,13 +1,12 @@
 //! Campaigns as data: next year's week is created by an admin (here, on the page or with
 //! `vocweek campaigns create`) with its own dates, theme and a copy of a vocabulary, then
-//! activated; no code changes.
+//! activated; no code changes. Who may and what is accepted is `vocweek_app::Campaigns`'s.
 
 use actix_web::{HttpResponse, web};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::ToSchema;
-use vocweek_db::tokens::Principal;
-use vocweek_domain::{CampaignSeed, Role};
+use vocweek_app::NewCampaign;
 
 use super::unit_report::campaign_of;
 use super::view::CampaignJson;
@@ -31,51 +30,22 @@ pub struct NewCampaignRequest {
     pub vocabulary_from: Option<String>,
 }
 
-pub fn require_admin(caller: &Caller) -> Result<(), ApiError> {
-    match caller.0 {
-        Principal::User {
-            role: Role::Admin, ..
-        } => Ok(()),
-        _ => Err(ApiError::forbidden(
-            "only an administrator manages campaigns",
-        )),
+impl From<NewCampaignRequest> for NewCampaign {
+    fn from(request: NewCampaignRequest) -> Self {
+        NewCampaign {
+            slug: request.slug,
+            year: request.year,
+            name_zh: request.name_zh,
+            name_en: request.name_en,
+            theme_zh: request.theme_zh,
+            theme_en: request.theme_en,
+            starts_on: request.starts_on,
+            ends_on: request.ends_on,
+            plan_due_on: request.plan_due_on,
+            report_due_on: request.report_due_on,
+            vocabulary_from: request.vocabulary_from,
+        }
     }
-}
-
-/// Checks and stores a new campaign (not active yet).
-pub async fn create_campaign(
-    state: &AppState,
-    request: NewCampaignRequest,
-) -> Result<CampaignJson, ApiError> {
-    let source = campaign_of(
-        state,
-        request.vocabulary_from.as_deref().unwrap_or("current"),
-    )
-    .await?;
-    let seed = CampaignSeed {
-        slug: request.slug.trim().to_owned(),
-        year: request.year,
-        name_zh: request.name_zh.trim().to_owned(),
-        name_en: request.name_en.trim().to_owned(),
-        theme_zh: request.theme_zh.trim().to_owned(),
-        theme_en: request.theme_en.trim().to_owned(),
-        starts_on: request.starts_on,
-        ends_on: request.ends_on,
-        plan_due_on: request.plan_due_on,
-        report_due_on: request.report_due_on,
-        vocabulary: source.vocabulary.clone(),
-    }
-    .checked()?;
-    let created = state.db.create_campaign(&seed).await?;
-    Ok(CampaignJson::from(&created))
-}
-
-/// Makes `slug` active and reloads this node's campaign at once (other nodes within their
-/// refresh interval).
-pub async fn activate_campaign(state: &AppState, slug: &str) -> Result<CampaignJson, ApiError> {
-    let activated = state.db.activate_campaign(slug).await?;
-    state.ingestor.refresh_campaign().await?;
-    Ok(CampaignJson::from(&activated))
 }
 
 /// `GET /api/v1/campaigns`: every campaign, newest first.
@@ -102,8 +72,11 @@ pub async fn create(
     state: web::Data<AppState>,
     body: web::Json<NewCampaignRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    require_admin(&caller)?;
-    let created = create_campaign(&state, body.into_inner()).await?;
+    let created = state
+        .campaigns
+        .create(&caller.actor(), body.into_inner().into())
+        .await?;
+    let created = CampaignJson::from(&created.campaign);
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/campaigns/{}", created.slug)))
         .json(created))
@@ -136,6 +109,9 @@ pub async fn activate(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    require_admin(&caller)?;
-    Ok(HttpResponse::Ok().json(activate_campaign(&state, &path.into_inner()).await?))
+    let activated = state
+        .campaigns
+        .activate(&caller.actor(), &path.into_inner())
+        .await?;
+    Ok(HttpResponse::Ok().json(CampaignJson::from(&activated.campaign)))
 }

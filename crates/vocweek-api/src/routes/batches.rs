@@ -1,11 +1,11 @@
-//! Recommendation batches for the Ministry: compose, order, send, export (zip + Excel).
+//! Recommendation batches for the Ministry: compose, order, send, export (zip + Excel). Who
+//! may see and change which batch is `vocweek_app::Batches`'s; these handlers parse and answer.
 
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use vocweek_app::NewBatch;
 use vocweek_db::batches::BatchRecord;
-use vocweek_db::tokens::Principal;
-use vocweek_domain::{Desk, Role};
 
 use crate::auth::Caller;
 use crate::json::{AssetJson, Audience};
@@ -57,32 +57,6 @@ fn to_json(record: BatchRecord) -> BatchJson {
     }
 }
 
-/// The staff member's id and desk (`None`: an admin, every desk).
-fn staff(caller: &Caller) -> Result<(i32, Option<Desk>), ApiError> {
-    match &caller.0 {
-        Principal::User {
-            id,
-            role: Role::Admin,
-            ..
-        } => Ok((*id, None)),
-        Principal::User { id, desk, .. } => Ok((*id, *desk)),
-        _ => Err(ApiError::forbidden(
-            "only editors and admins compose recommendation batches",
-        )),
-    }
-}
-
-/// A batch the caller's desk owns; others' answer 404.
-async fn own_batch(state: &AppState, caller: &Caller, id: i32) -> Result<BatchRecord, ApiError> {
-    let (_, desk) = staff(caller)?;
-    state
-        .db
-        .batch(id)
-        .await?
-        .filter(|b| desk.is_none_or(|d| b.batch.desk == d.as_str()))
-        .ok_or_else(|| ApiError::not_found("batch"))
-}
-
 #[utoipa::path(post, path = "/api/v1/batches", tag = "batches", request_body = NewBatchRequest,
     security(("bearer" = [])), responses((status = 201, body = BatchJson), (status = 400, description = "`invalid-field`: no title, or an admin named no desk", body = crate::json::ErrorEnvelope), (status = 403, body = crate::json::ErrorEnvelope),
               (status = 422, description = "`unknown-value`: not a desk", body = crate::json::ErrorEnvelope)))]
@@ -91,32 +65,12 @@ pub async fn create_batch(
     state: web::Data<AppState>,
     body: web::Json<NewBatchRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let (user_id, own_desk) = staff(&caller)?;
-    let desk = match (own_desk, body.desk.as_deref()) {
-        (Some(desk), _) => desk,
-        (None, Some(desk)) => Desk::parse(desk)?,
-        (None, None) => {
-            return Err(ApiError::bad_request(
-                "invalid-field",
-                "an admin names the batch's desk",
-            ));
-        }
+    let new = NewBatch {
+        title: &body.title,
+        note: &body.note,
+        desk: body.desk.as_deref(),
     };
-    if body.title.trim().is_empty() {
-        return Err(ApiError::bad_request(
-            "invalid-field",
-            "a batch needs a title",
-        ));
-    }
-    let campaign = state.ingestor.campaign().campaign.id;
-    let batch = state
-        .db
-        .create_batch(campaign, desk, &body.title, &body.note, user_id)
-        .await?;
-    let record = BatchRecord {
-        batch,
-        items: Vec::new(),
-    };
+    let record = state.batches.create(&caller.actor(), new).await?;
     Ok(HttpResponse::Created().json(to_json(record)))
 }
 
@@ -126,18 +80,12 @@ pub async fn list_batches(
     caller: Caller,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let (_, desk) = staff(&caller)?;
     let batches: Vec<BatchJson> = state
-        .db
-        .batches(desk)
+        .batches
+        .list(&caller.actor())
         .await?
         .into_iter()
-        .map(|batch| {
-            to_json(BatchRecord {
-                batch,
-                items: Vec::new(),
-            })
-        })
+        .map(to_json)
         .collect();
     Ok(HttpResponse::Ok().json(batches))
 }
@@ -149,7 +97,8 @@ pub async fn get_batch(
     state: web::Data<AppState>,
     id: web::Path<i32>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(to_json(own_batch(&state, &caller, *id).await?)))
+    let record = state.batches.batch(&caller.actor(), *id).await?;
+    Ok(HttpResponse::Ok().json(to_json(record)))
 }
 
 /// Sets the batch's items (recommended items of its desk), in order. Only while it is a draft.
@@ -164,8 +113,10 @@ pub async fn set_items(
     id: web::Path<i32>,
     body: web::Json<BatchItemsRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    own_batch(&state, &caller, *id).await?;
-    let record = state.db.set_batch_items(*id, &body.asset_ids).await?;
+    let record = state
+        .batches
+        .set_items(&caller.actor(), *id, &body.asset_ids)
+        .await?;
     Ok(HttpResponse::Ok().json(to_json(record)))
 }
 
@@ -179,12 +130,7 @@ pub async fn send_batch(
     state: web::Data<AppState>,
     id: web::Path<i32>,
 ) -> Result<HttpResponse, ApiError> {
-    let (user_id, _) = staff(&caller)?;
-    own_batch(&state, &caller, *id).await?;
-    let record = state
-        .db
-        .send_batch(*id, vocweek_db::audit::Actor::User(user_id))
-        .await?;
+    let record = state.batches.send(&caller.actor(), *id).await?;
     Ok(HttpResponse::Ok().json(to_json(record)))
 }
 
@@ -198,16 +144,12 @@ pub async fn export_batch(
     state: web::Data<AppState>,
     id: web::Path<i32>,
 ) -> Result<HttpResponse, ApiError> {
-    let record = own_batch(&state, &caller, *id).await?;
-    let vocabulary = &state.ingestor.campaign().vocabulary;
-    let stream = vocweek_pipeline::export_batch(&state.db, &state.store, vocabulary, &record)
-        .await
-        .map_err(|e| ApiError::internal(&e))?;
+    let export = state.batches.export(&caller.actor(), *id).await?;
     Ok(HttpResponse::Ok()
         .content_type("application/zip")
         .insert_header((
             "Content-Disposition",
-            format!("attachment; filename=\"batch-{}.zip\"", record.batch.id),
+            format!("attachment; filename=\"batch-{}.zip\"", export.batch_id),
         ))
-        .streaming(stream))
+        .streaming(export.zip))
 }

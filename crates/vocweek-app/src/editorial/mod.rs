@@ -2,10 +2,10 @@
 //! deleting them. The JSON handlers and the queue pages both call these, so a rule (who may
 //! decide what, when a note is needed, what a unit may still change) is written once, here.
 //!
-//! One file per job: who acts (`actor`), how it can fail (`error`), finding an item the actor
-//! may see (`visibility`), then one file per use case.
+//! One file per job: how it can fail (`error`), finding an item the actor may see
+//! (`visibility`, with [`Actor::scope`]), then one file per use case. Who acts is the crate's
+//! [`Actor`](crate::Actor).
 
-mod actor;
 mod bulk;
 mod decide;
 mod delete;
@@ -19,7 +19,8 @@ use tokio::sync::Notify;
 use vocweek_db::Db;
 use vocweek_storage::BlobStore;
 
-pub use actor::Actor;
+use crate::Actor;
+
 pub use bulk::{BulkItem, BulkOutcome};
 pub use decide::DecisionInput;
 pub use edit::{EditInput, TagEdit};

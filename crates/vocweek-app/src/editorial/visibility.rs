@@ -1,10 +1,29 @@
 //! Finding an item the actor may see: a unit what it sent, an editor its desk's, an admin
 //! everything. Anything else is answered as if the item did not exist.
 
-use vocweek_db::assets::AssetRecord;
+use vocweek_db::assets::{AssetRecord, Scope};
+use vocweek_domain::Role;
 
-use super::error::{Conflicted, EditorialError};
+use super::error::{Conflicted, EditorialError, Forbidden};
 use super::{Actor, Editorial};
+
+impl Actor {
+    /// Whose items the actor may see: a unit what it sent, an editor its desk's, an admin
+    /// everything. Partners see items through the feed only.
+    pub fn scope(&self) -> Result<Scope, Forbidden> {
+        match self {
+            Actor::Unit(id) => Ok(Scope::Unit(*id)),
+            Actor::Staff {
+                role: Role::Admin, ..
+            } => Ok(Scope::Everything),
+            Actor::Staff {
+                desk: Some(desk), ..
+            } => Ok(Scope::Desk(*desk)),
+            Actor::Staff { desk: None, .. } => Err(Forbidden::NoDesk),
+            Actor::Partner(_) => Err(Forbidden::Partner),
+        }
+    }
+}
 
 impl Editorial {
     /// The item if it exists and the actor may see it; [`EditorialError::NotFound`] for either,
@@ -40,5 +59,40 @@ impl Editorial {
             },
             Err(failed) => EditorialError::Database(failed),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use vocweek_domain::Desk;
+
+    use super::*;
+
+    #[test]
+    fn scopes_follow_role_and_desk() {
+        let editor = Actor::Staff {
+            user_id: 1,
+            role: Role::Editor,
+            desk: Some(Desk::Hr),
+        };
+        assert_eq!(editor.scope(), Ok(Scope::Desk(Desk::Hr)));
+        let admin = Actor::Staff {
+            user_id: 2,
+            role: Role::Admin,
+            desk: Some(Desk::Edu),
+        };
+        assert_eq!(
+            admin.scope(),
+            Ok(Scope::Everything),
+            "an admin sees both desks"
+        );
+        let deskless = Actor::Staff {
+            user_id: 3,
+            role: Role::Editor,
+            desk: None,
+        };
+        assert_eq!(deskless.scope(), Err(Forbidden::NoDesk), "never everything");
+        assert_eq!(Actor::Unit(4).scope(), Ok(Scope::Unit(4)));
+        assert_eq!(Actor::Partner(5).scope(), Err(Forbidden::Partner));
     }
 }

@@ -129,7 +129,7 @@ impl World {
             failure: None,
             metadata: None,
         };
-        Db::change_state(self.db.conn(), processed).await.unwrap();
+        self.db.change_state(processed).await.unwrap();
         id
     }
 

@@ -258,8 +258,9 @@ impl MediaLimits {
 /// One kind of background work.
 #[async_trait::async_trait]
 pub trait JobHandler: Send + Sync {
-    /// Does the work and, on success, commits its result together with
-    /// `vocweek_db::jobs::complete` in one transaction.
+    /// Does the work and, on success, commits its result together with the job's completion
+    /// in one transaction: a unit of work of `Db` (`Db::finish_processing`), or
+    /// `Db::complete_job` when the work leaves nothing else to record.
     async fn run(&self, job: &job::Model, ctx: &JobContext) -> Result<(), JobError>;
 }
 

@@ -5,14 +5,12 @@
 use std::path::Path;
 
 use serde_json::{Value, json};
-use vocweek_db::assets::{AssetRecord, StateChange, set_captured_at_if_missing, set_title};
+use vocweek_db::assets::{AssetRecord, StateChange};
 use vocweek_db::audit::Actor;
 use vocweek_db::entities::job;
-use vocweek_db::jobs::{NewJob, complete};
+use vocweek_db::jobs::NewJob;
 use vocweek_db::media_verdicts::MediaVerdict;
-use vocweek_db::renditions::record_rendition;
-use vocweek_db::similar::store_photo_hash;
-use vocweek_db::{Db, DbError};
+use vocweek_db::processing::Processed;
 use vocweek_domain::{AssetKind, AssetState};
 use vocweek_sandbox::VERDICT_CODES;
 use vocweek_storage::original_key;
@@ -206,29 +204,27 @@ async fn finish(
     change: Option<StateChange<'_>>,
     results: Results,
 ) -> Result<(), JobError> {
-    let txn = ctx.db.begin().await?;
-    if !complete(&txn, job.id, &ctx.worker_id).await? {
-        txn.rollback().await.map_err(DbError::from)?;
+    let title = results
+        .title
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    let processed = change.map(|change| {
+        let id = change.asset_id;
+        Processed {
+            renditions: results.renditions.iter().map(|r| r.as_new(id)).collect(),
+            perceptual_hash: results.perceptual_hash,
+            captured_at: results.captured_at,
+            title,
+            change,
+        }
+    });
+    if !ctx
+        .db
+        .finish_processing(job.id, &ctx.worker_id, processed)
+        .await?
+    {
         return Err(JobError::LeaseLost);
     }
-    if let Some(change) = change.as_ref() {
-        let id = change.asset_id;
-        for rendition in &results.renditions {
-            record_rendition(&txn, rendition.as_new(id)).await?;
-        }
-        if let Some(hash) = results.perceptual_hash {
-            store_photo_hash(&txn, id, hash).await?;
-        }
-        if let Some(at) = results.captured_at {
-            set_captured_at_if_missing(&txn, id, at).await?;
-        }
-        if let Some(title) = results.title.as_deref().filter(|t| !t.trim().is_empty()) {
-            set_title(&txn, id, title.trim()).await?;
-        }
-    }
-    if let Some(change) = change {
-        Db::change_state(&txn, change).await?;
-    }
-    txn.commit().await.map_err(DbError::from)?;
     Ok(())
 }

@@ -7,8 +7,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use tracing::info;
 use vocweek_db::entities::job;
-use vocweek_db::jobs::complete;
-use vocweek_db::webhooks::{AttemptOutcome, DELIVERED, FAILED, PENDING, record_attempt};
+use vocweek_db::webhooks::{AttemptOutcome, DELIVERED, FAILED, PENDING};
 
 use super::signature::sign;
 use super::target::{TargetError, resolve};
@@ -105,7 +104,9 @@ impl JobHandler for DeliverWebhook {
             "webhook attempt"
         );
         if outcome.state == PENDING {
-            record_attempt(ctx.db.conn(), delivery.id, &outcome).await?;
+            ctx.db
+                .record_delivery_attempt(delivery.id, &outcome)
+                .await?;
             return Err(JobError::Transient(
                 outcome.error.unwrap_or_else(|| "not delivered".to_owned()),
             ));
@@ -171,15 +172,12 @@ async fn finish(
     job: &job::Model,
     outcome: Option<(i32, AttemptOutcome)>,
 ) -> Result<(), JobError> {
-    // `Db::begin`: IMMEDIATE on SQLite, so this read-then-write waits for a worker's commit
-    // instead of failing with BUSY_SNAPSHOT.
-    let txn = ctx.db.begin().await?;
-    if let Some((delivery_id, outcome)) = outcome {
-        record_attempt(&txn, delivery_id, &outcome).await?;
-    }
-    if !complete(&txn, job.id, &ctx.worker_id).await? {
+    if !ctx
+        .db
+        .finish_delivery(job.id, &ctx.worker_id, outcome)
+        .await?
+    {
         return Err(JobError::LeaseLost);
     }
-    txn.commit().await.map_err(vocweek_db::DbError::from)?;
     Ok(())
 }

@@ -7,7 +7,8 @@ use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 
-use vocweek_db::{ConnectionTrait, Db};
+use vocweek_db::Db;
+use vocweek_db::testing::create_database;
 
 pub struct Env {
     pub data_dir: PathBuf,
@@ -22,10 +23,7 @@ impl Env {
                 .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
             let name = format!("vocweek_t_{}", uuid::Uuid::now_v7().simple());
             let db = Db::connect(&admin, 1).await.unwrap();
-            db.conn()
-                .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                .await
-                .unwrap();
+            create_database(&db, &name).await.unwrap();
             db.close().await.unwrap();
             Some(format!("{}/{name}", admin.rsplit_once('/').unwrap().0))
         } else {

@@ -1,12 +1,11 @@
-//! Who acts, as the use cases check it: a unit, a member of staff (an editor of one desk, or an
-//! admin), or a partner.
+//! Who acts, as every use case checks it: a unit, a member of staff (an editor of one desk, or
+//! an admin), or a partner. Each service says what an actor may do with its own refusals
+//! (`editorial`: `Actor::scope`; `batches`: the desk a member of staff composes for;
+//! `campaigns`: admins only).
 
-use vocweek_db::assets::Scope;
 use vocweek_db::audit::Actor as AuditActor;
 use vocweek_db::tokens::Principal;
 use vocweek_domain::{Desk, Role};
-
-use super::error::Forbidden;
 
 /// Who asks for a use case. Built from an authenticated [`Principal`] (the API) or from a
 /// signed-in staff member (the pages).
@@ -40,22 +39,6 @@ impl From<&Principal> for Actor {
 }
 
 impl Actor {
-    /// Whose items the actor may see: a unit what it sent, an editor its desk's, an admin
-    /// everything. Partners see items through the feed only.
-    pub fn scope(&self) -> Result<Scope, Forbidden> {
-        match self {
-            Actor::Unit(id) => Ok(Scope::Unit(*id)),
-            Actor::Staff {
-                role: Role::Admin, ..
-            } => Ok(Scope::Everything),
-            Actor::Staff {
-                desk: Some(desk), ..
-            } => Ok(Scope::Desk(*desk)),
-            Actor::Staff { desk: None, .. } => Err(Forbidden::NoDesk),
-            Actor::Partner(_) => Err(Forbidden::Partner),
-        }
-    }
-
     /// Editors and admins.
     pub fn is_staff(&self) -> bool {
         matches!(self, Actor::Staff { .. })
@@ -87,32 +70,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn scopes_follow_role_and_desk() {
+    fn roles_and_the_audit_trail() {
         let editor = Actor::Staff {
             user_id: 1,
             role: Role::Editor,
             desk: Some(Desk::Hr),
         };
-        assert_eq!(editor.scope(), Ok(Scope::Desk(Desk::Hr)));
         let admin = Actor::Staff {
             user_id: 2,
             role: Role::Admin,
-            desk: Some(Desk::Edu),
-        };
-        assert_eq!(
-            admin.scope(),
-            Ok(Scope::Everything),
-            "an admin sees both desks"
-        );
-        let deskless = Actor::Staff {
-            user_id: 3,
-            role: Role::Editor,
             desk: None,
         };
-        assert_eq!(deskless.scope(), Err(Forbidden::NoDesk), "never everything");
-        assert_eq!(Actor::Unit(4).scope(), Ok(Scope::Unit(4)));
-        assert_eq!(Actor::Partner(5).scope(), Err(Forbidden::Partner));
         assert_eq!(editor.audit(), AuditActor::User(1));
+        assert_eq!(Actor::Unit(4).audit(), AuditActor::Unit(4));
+        assert_eq!(Actor::Partner(5).audit(), AuditActor::Partner(5));
         assert!(admin.is_admin() && !editor.is_admin() && !Actor::Unit(4).is_staff());
+        assert!(editor.is_staff() && !Actor::Partner(5).is_staff());
     }
 }

@@ -1,0 +1,121 @@
+//! The batches service's refusals as the API answers them: one status and one stable code for
+//! each case a client tells apart (the same as when the handlers held the rules).
+
+use actix_web::http::StatusCode;
+use vocweek_app::{BatchError, InvalidBatch};
+
+use crate::ApiError;
+
+impl From<BatchError> for ApiError {
+    fn from(err: BatchError) -> Self {
+        match err {
+            BatchError::NotFound => ApiError::not_found("batch"),
+            BatchError::Forbidden(forbidden) => ApiError::forbidden(forbidden.to_string()),
+            BatchError::Sent { .. } => {
+                ApiError::new(StatusCode::CONFLICT, "batch-sent", err.to_string())
+            }
+            BatchError::NoSuchItem(id) => ApiError::not_found(&format!("asset {id}")),
+            BatchError::Invalid(invalid) => invalid_batch(invalid),
+            // The export's failures before the first byte: logged in full, answered as ours.
+            BatchError::Export(err) => ApiError::internal(&err),
+            BatchError::Database(err) => err.into(),
+        }
+    }
+}
+
+fn invalid_batch(invalid: InvalidBatch) -> ApiError {
+    let message = invalid.to_string();
+    match invalid {
+        InvalidBatch::NoTitle | InvalidBatch::NoDesk => {
+            ApiError::bad_request("invalid-field", message)
+        }
+        InvalidBatch::Desk(domain) => domain.into(),
+        InvalidBatch::Twice(_) | InvalidBatch::NotRecommended { .. } | InvalidBatch::Empty => {
+            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use vocweek_app::BatchForbidden;
+    use vocweek_db::DbError;
+    use vocweek_domain::Desk;
+
+    #[test]
+    fn each_refusal_keeps_its_status_and_code() {
+        let not_recommended = InvalidBatch::NotRecommended {
+            id: "a1".to_owned(),
+            state: "approved".to_owned(),
+        };
+        let cases: Vec<(BatchError, u16, &str, &str)> = vec![
+            (BatchError::NotFound, 404, "not-found", "batch not found"),
+            (
+                BatchForbidden::NotStaff.into(),
+                403,
+                "forbidden",
+                "only editors and admins compose recommendation batches",
+            ),
+            (
+                BatchError::Sent { id: 3 },
+                409,
+                "batch-sent",
+                "batch 3 was already sent",
+            ),
+            (
+                BatchError::NoSuchItem("a1".to_owned()),
+                404,
+                "not-found",
+                "asset a1 not found",
+            ),
+            (
+                InvalidBatch::NoTitle.into(),
+                400,
+                "invalid-field",
+                "a batch needs a title",
+            ),
+            (
+                InvalidBatch::NoDesk.into(),
+                400,
+                "invalid-field",
+                "an admin names the batch's desk",
+            ),
+            (
+                not_recommended.into(),
+                422,
+                "invalid",
+                "asset a1 is approved, not recommended",
+            ),
+            (
+                InvalidBatch::Twice("a1".to_owned()).into(),
+                422,
+                "invalid",
+                "asset a1 is listed twice",
+            ),
+            (
+                InvalidBatch::Empty.into(),
+                422,
+                "invalid",
+                "an empty batch cannot be sent",
+            ),
+            (
+                BatchError::Database(DbError::Corrupt("a bad row".to_owned())),
+                500,
+                "internal",
+                "internal error",
+            ),
+        ];
+        for (err, status, code, message) in cases {
+            let answer = ApiError::from(err);
+            assert_eq!((answer.status.as_u16(), answer.code), (status, code));
+            assert!(answer.message.contains(message), "{}", answer.message);
+        }
+        let unknown_desk = InvalidBatch::Desk(Desk::parse("finance").unwrap_err());
+        let answer = ApiError::from(BatchError::from(unknown_desk));
+        assert_eq!(
+            (answer.status.as_u16(), answer.code),
+            (422, "unknown-value")
+        );
+    }
+}

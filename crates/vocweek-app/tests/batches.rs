@@ -1,0 +1,320 @@
+//! The recommendation batches rules without HTTP, against a real SQLite database and a files
+//! store: which desk sees and composes which batch, only recommended items of the batch's desk
+//! join it (each once), a sent batch is frozen, an empty one is not sent, and the export is a
+//! zip of what the batch holds.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[allow(dead_code)]
+mod support;
+
+use std::sync::Arc;
+
+use futures_util::StreamExt;
+use support::{World, admin, decision, editor};
+use vocweek_app::{Actor, BatchError, BatchForbidden, Batches, InvalidBatch, NewBatch};
+use vocweek_domain::{Desk, Role};
+use vocweek_pipeline::{Ingestor, UploadLimits};
+use vocweek_storage::original_key;
+
+/// The batches service over the world's database and store, on its active campaign.
+async fn service(world: &World) -> Batches {
+    let campaign = world.db.active_campaign().await.unwrap();
+    let ingestor = Ingestor::new(
+        world.db.clone(),
+        world.store.clone(),
+        Arc::new(campaign),
+        UploadLimits::default(),
+        3,
+    );
+    Batches::new(world.db.clone(), world.store.clone(), ingestor)
+}
+
+/// A photo of `unit` on `desk`, approved then recommended by the desk's editor (version 4),
+/// with its original in the store.
+async fn recommended(world: &mut World, unit: i32, desk: Desk) -> String {
+    let id = world.item_by(unit, desk).await;
+    let editor = editor(desk);
+    for (action, version) in [("approve", 2), ("recommend", 3)] {
+        world
+            .editorial
+            .decide(&editor, &id, decision(action, None, version))
+            .await
+            .unwrap();
+    }
+    let blake3 = world.db.asset(&id).await.unwrap().unwrap().asset.blake3;
+    world
+        .put(
+            &original_key(&blake3).unwrap(),
+            b"\xff\xd8 not much of a photo",
+        )
+        .await;
+    id
+}
+
+fn batch(title: &str) -> NewBatch<'_> {
+    NewBatch {
+        title,
+        note: "5月22日",
+        desk: None,
+    }
+}
+
+/// A creation refused as `expected` says.
+fn refused(result: Result<(), BatchError>, expected: fn(&InvalidBatch) -> bool) {
+    match result {
+        Err(BatchError::Invalid(invalid)) => assert!(expected(&invalid), "{invalid:?}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+fn ids<S: AsRef<str>>(items: &[S]) -> Vec<String> {
+    items.iter().map(|id| id.as_ref().to_owned()).collect()
+}
+
+#[tokio::test]
+async fn only_recommended_items_of_the_desk_join_once_and_a_sent_batch_is_frozen() {
+    let mut world = World::new("batches-compose").await;
+    let batches = service(&world).await;
+    let (edu_unit, hr_unit) = (world.edu_unit, world.hr_unit);
+    let first = recommended(&mut world, edu_unit, Desk::Edu).await;
+    let second = recommended(&mut world, edu_unit, Desk::Edu).await;
+    let pending = world.item().await;
+    let other_desk = recommended(&mut world, hr_unit, Desk::Hr).await;
+    let edu = editor(Desk::Edu);
+
+    // An editor's batch is its own desk's, whatever desk the request names.
+    let named_hr = NewBatch {
+        desk: Some("hr"),
+        ..batch("第一批推荐")
+    };
+    let created = batches.create(&edu, named_hr).await.unwrap();
+    let id = created.batch.id;
+    assert_eq!(
+        (created.batch.desk.as_str(), created.batch.state.as_str()),
+        ("edu", "draft")
+    );
+    let campaign = world.db.active_campaign().await.unwrap();
+    assert_eq!(created.batch.campaign_id, campaign.campaign.id);
+
+    let offered: Vec<String> = batches
+        .candidates(&edu, &created)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|item| item.asset.id)
+        .collect();
+    assert_eq!(
+        offered.len(),
+        2,
+        "the desk's recommended items: {offered:?}"
+    );
+    assert!(offered.contains(&first) && offered.contains(&second));
+
+    match batches
+        .set_items(&edu, id, &ids(&[&second, &pending]))
+        .await
+    {
+        Err(BatchError::Invalid(InvalidBatch::NotRecommended { id: item, state })) => {
+            assert_eq!((item, state.as_str()), (pending.clone(), "pending_review"));
+        }
+        other => panic!("only recommended items join, got {other:?}"),
+    }
+    let twice = batches.set_items(&edu, id, &ids(&[&first, &first])).await;
+    assert!(
+        matches!(&twice, Err(BatchError::Invalid(InvalidBatch::Twice(item))) if *item == first),
+        "{twice:?}"
+    );
+    for stranger in [other_desk.as_str(), "no-such-item"] {
+        match batches.set_items(&edu, id, &ids(&[stranger])).await {
+            Err(BatchError::NoSuchItem(item)) => assert_eq!(item, stranger),
+            other => panic!("another desk's item is not found, got {other:?}"),
+        }
+    }
+    assert!(batches.batch(&edu, id).await.unwrap().items.is_empty());
+
+    let set = batches
+        .set_items(&edu, id, &ids(&[&second, &first]))
+        .await
+        .unwrap();
+    let order: Vec<&str> = set.items.iter().map(|i| i.asset.id.as_str()).collect();
+    assert_eq!(order, [second.as_str(), first.as_str()]);
+    assert!(batches.candidates(&edu, &set).await.unwrap().is_empty());
+
+    let sent = batches.send(&edu, id).await.unwrap();
+    assert_eq!(sent.batch.state, "sent");
+    assert!(sent.batch.sent_at.is_some());
+    let trail = world.db.audit_trail(&first).await.unwrap();
+    assert!(trail.iter().any(|e| e.action == "sent_to_ministry"));
+
+    // Frozen: its items, its state; nothing is offered for it any more.
+    let changed = batches.set_items(&edu, id, &ids(&[&first])).await;
+    assert!(
+        matches!(changed, Err(BatchError::Sent { id: sent_id }) if sent_id == id),
+        "{changed:?}"
+    );
+    assert!(matches!(
+        batches.send(&edu, id).await,
+        Err(BatchError::Sent { .. })
+    ));
+    assert!(batches.candidates(&edu, &sent).await.unwrap().is_empty());
+    assert_eq!(batches.batch(&edu, id).await.unwrap().items.len(), 2);
+    world.finish();
+}
+
+#[tokio::test]
+async fn another_desk_does_not_see_the_batch_and_units_compose_none() {
+    let mut world = World::new("batches-desks").await;
+    let batches = service(&world).await;
+    let edu_unit = world.edu_unit;
+    let item = recommended(&mut world, edu_unit, Desk::Edu).await;
+    let edu = editor(Desk::Edu);
+    let hr = editor(Desk::Hr);
+    let created = batches.create(&edu, batch("教育批次")).await.unwrap();
+    let id = created.batch.id;
+
+    let not_found = |result: Result<(), BatchError>| {
+        assert!(matches!(result, Err(BatchError::NotFound)), "{result:?}");
+    };
+    not_found(batches.batch(&hr, id).await.map(drop));
+    not_found(batches.set_items(&hr, id, &ids(&[&item])).await.map(drop));
+    not_found(batches.send(&hr, id).await.map(drop));
+    not_found(batches.export(&hr, id).await.map(drop));
+    not_found(batches.candidates(&hr, &created).await.map(drop));
+    not_found(batches.batch(&edu, id + 1000).await.map(drop));
+    assert!(batches.list(&hr).await.unwrap().is_empty());
+    assert!(batches.batch(&edu, id).await.unwrap().items.is_empty());
+
+    // An admin reaches every desk's batches.
+    let hr_batch = batches.create(&hr, batch("人社批次")).await.unwrap();
+    let listed: Vec<i32> = batches
+        .list(&admin())
+        .await
+        .unwrap()
+        .iter()
+        .map(|b| b.batch.id)
+        .collect();
+    assert_eq!(listed, [hr_batch.batch.id, id], "newest first");
+    let own: Vec<i32> = batches
+        .list(&edu)
+        .await
+        .unwrap()
+        .iter()
+        .map(|b| b.batch.id)
+        .collect();
+    assert_eq!(own, [id]);
+    assert_eq!(batches.batch(&admin(), id).await.unwrap().batch.id, id);
+
+    let deskless = Actor::Staff {
+        user_id: 3,
+        role: Role::Editor,
+        desk: None,
+    };
+    let cases = [
+        (Actor::Unit(edu_unit), BatchForbidden::NotStaff),
+        (Actor::Partner(1), BatchForbidden::NotStaff),
+        (deskless, BatchForbidden::NoDesk),
+    ];
+    for (actor, why) in cases {
+        let listed = batches.list(&actor).await;
+        assert!(
+            matches!(&listed, Err(BatchError::Forbidden(f)) if *f == why),
+            "{actor:?}: {listed:?}"
+        );
+        let read = batches.batch(&actor, id).await;
+        assert!(
+            matches!(&read, Err(BatchError::Forbidden(f)) if *f == why),
+            "{read:?}"
+        );
+        let made = batches.create(&actor, batch("单位批次")).await;
+        assert!(
+            matches!(&made, Err(BatchError::Forbidden(f)) if *f == why),
+            "{made:?}"
+        );
+    }
+    world.finish();
+}
+
+#[tokio::test]
+async fn an_admin_names_the_desk_and_every_batch_needs_a_title() {
+    let world = World::new("batches-create").await;
+    let batches = service(&world).await;
+    let admin = admin();
+
+    refused(
+        batches.create(&admin, batch("批次")).await.map(drop),
+        |i| *i == InvalidBatch::NoDesk,
+    );
+    let finance = NewBatch {
+        desk: Some("finance"),
+        ..batch("批次")
+    };
+    refused(batches.create(&admin, finance).await.map(drop), |i| {
+        matches!(i, InvalidBatch::Desk(_))
+    });
+    let untitled = NewBatch {
+        desk: Some("hr"),
+        ..batch("  ")
+    };
+    refused(batches.create(&admin, untitled).await.map(drop), |i| {
+        *i == InvalidBatch::NoTitle
+    });
+    refused(
+        batches
+            .create(&editor(Desk::Edu), batch(""))
+            .await
+            .map(drop),
+        |i| *i == InvalidBatch::NoTitle,
+    );
+    assert!(batches.list(&admin).await.unwrap().is_empty());
+
+    let for_hr = NewBatch {
+        desk: Some("hr"),
+        ..batch(" 人社第一批 ")
+    };
+    let created = batches.create(&admin, for_hr).await.unwrap();
+    assert_eq!(created.batch.desk, "hr");
+    assert_eq!(created.batch.title, "人社第一批", "trimmed");
+    assert_eq!(created.batch.created_by, 2);
+    // An empty batch is not sent.
+    assert!(matches!(
+        batches.send(&admin, created.batch.id).await,
+        Err(BatchError::Invalid(InvalidBatch::Empty))
+    ));
+    world.finish();
+}
+
+#[tokio::test]
+async fn the_export_is_a_zip_of_the_batch() {
+    let mut world = World::new("batches-export").await;
+    let batches = service(&world).await;
+    let edu_unit = world.edu_unit;
+    let item = recommended(&mut world, edu_unit, Desk::Edu).await;
+    let edu = editor(Desk::Edu);
+    let created = batches.create(&edu, batch("导出批次")).await.unwrap();
+    let id = created.batch.id;
+    batches.set_items(&edu, id, &ids(&[&item])).await.unwrap();
+
+    let export = batches.export(&edu, id).await.unwrap();
+    assert_eq!(export.batch_id, id);
+    let mut zip = Vec::new();
+    let mut chunks = export.zip;
+    while let Some(chunk) = chunks.next().await {
+        zip.extend_from_slice(&chunk.unwrap());
+    }
+    assert!(zip.starts_with(b"PK\x03\x04"), "a zip");
+    let holds = |name: &str| zip.windows(name.len()).any(|w| w == name.as_bytes());
+    assert!(holds("清单.xlsx") && holds("manifest.json"));
+    assert!(holds("originals/001_开幕式.jpg"));
+
+    // An original missing from the store stops the export before its first byte.
+    let blake3 = world.db.asset(&item).await.unwrap().unwrap().asset.blake3;
+    world
+        .store
+        .delete(&original_key(&blake3).unwrap())
+        .await
+        .unwrap();
+    let missing = batches.export(&edu, id).await.map(drop);
+    assert!(matches!(missing, Err(BatchError::Export(_))), "{missing:?}");
+    world.finish();
+}
