@@ -17,6 +17,7 @@ mod origin;
 mod plain_text;
 mod ranged;
 pub mod reporting;
+mod reporting_error;
 mod routes;
 pub mod session_cookie;
 pub mod shanghai_time;

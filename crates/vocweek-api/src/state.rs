@@ -25,6 +25,8 @@ pub struct AppState {
     pub campaigns: vocweek_app::Campaigns,
     /// Composing, sending and exporting recommendation batches, shared with the pages.
     pub batches: vocweek_app::Batches,
+    /// A unit's reports: reading them, its registration, statistics table and documents.
+    pub reporting: vocweek_app::Reporting,
 }
 
 impl AppState {

@@ -1,7 +1,7 @@
 //! Who acts, as every use case checks it: a unit, a member of staff (an editor of one desk, or
 //! an admin), or a partner. Each service says what an actor may do with its own refusals
 //! (`editorial`: `Actor::scope`; `batches`: the desk a member of staff composes for;
-//! `campaigns`: admins only).
+//! `campaigns`: admins only; `reporting`: a unit its own reports, staff read their desk's).
 
 use vocweek_db::audit::Actor as AuditActor;
 use vocweek_db::tokens::Principal;

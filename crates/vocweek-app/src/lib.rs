@@ -5,13 +5,15 @@
 //! here: the rules are tested against a real database without a server (`tests/`).
 //!
 //! One module per service: `editorial` (deciding, editing, deleting items), `campaigns`
-//! (creating and activating a week), `batches` (the Ministry's recommendation batches). Who
-//! acts is [`Actor`], shared by all three.
+//! (creating and activating a week), `batches` (the Ministry's recommendation batches),
+//! `reporting` (what a unit registers, sends and counts for a campaign besides its daily
+//! material). Who acts is [`Actor`], shared by all four.
 
 mod actor;
 pub mod batches;
 pub mod campaigns;
 pub mod editorial;
+pub mod reporting;
 
 pub use actor::Actor;
 pub use batches::{
@@ -21,4 +23,8 @@ pub use campaigns::{CampaignError, Campaigns, NewCampaign};
 pub use editorial::{
     BulkItem, BulkOutcome, Conflicted, DecisionInput, EditInput, Editorial, EditorialError,
     Forbidden, Invalid, NotAllowed, TagEdit,
+};
+pub use reporting::{
+    DocumentUpload, Obligation, RegistrationInput, ReportForbidden, ReportTarget, Reporting,
+    ReportingError, ReportingUnit, StatisticsInput, UnitReport,
 };

@@ -12,6 +12,7 @@ use vocweek_db::batches::{DRAFT, SENT};
 
 use crate::error_page::ErrorPage;
 use crate::layout::{Frame, MessagePage, beijing, html, ok};
+use crate::menu::Place;
 use crate::staff::{Staff, StaffForm};
 
 const TITLE: &str = "推荐批次";
@@ -70,7 +71,7 @@ struct MissingPage {
 }
 
 fn frame(staff: &Staff) -> Frame {
-    Frame::staff(TITLE, staff.csrf())
+    Frame::staff(staff, TITLE, Place::Batches)
 }
 
 /// Why the form was not taken, one sentence on a page of 推荐批次.

@@ -11,6 +11,7 @@ use vocweek_domain::{DomainError, parse_date};
 
 use crate::error_page::ErrorPage;
 use crate::layout::{Frame, html};
+use crate::menu::Place;
 use crate::staff::{Staff, StaffForm};
 
 const ONLY_ADMINS_CREATE: &str = "只有管理员可以新建活动周。";
@@ -71,7 +72,7 @@ async fn render(
     html(
         status,
         &CampaignsPage {
-            frame: Frame::staff("活动周管理", staff.csrf()),
+            frame: Frame::staff(staff, "活动周管理", Place::Campaigns),
             csrf: staff.csrf(),
             admin: state.campaigns.may_manage(&staff.actor()).is_ok(),
             message,

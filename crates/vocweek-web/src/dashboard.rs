@@ -12,6 +12,7 @@ use vocweek_domain::{parse_date, today_in_shanghai};
 
 use crate::error_page::ErrorPage;
 use crate::layout::{Frame, ok, state_zh};
+use crate::menu::Place;
 use crate::staff::Staff;
 
 #[derive(Deserialize)]
@@ -140,7 +141,7 @@ pub async fn show(
         })
         .collect();
     ok(&DashboardPage {
-        frame: Frame::staff("数据看板", staff.csrf()),
+        frame: Frame::staff(&staff, "数据看板", Place::Dashboard),
         day: day.to_string(),
         days: days
             .iter()

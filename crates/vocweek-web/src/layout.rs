@@ -7,21 +7,30 @@ use askama::Template;
 
 pub use vocweek_api::shanghai_time::beijing;
 
+use crate::menu::{NavLink, Place, menu};
+use crate::staff::Staff;
+
 /// Whose page it is: decides the header, and whether the queue's keyboard script loads.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Side {
     /// Signed out (login, errors before sign-in).
     Public,
-    /// A signed-in editor or admin: header with 修改密码, the CSRF token for scripts.
+    /// A signed-in editor or admin: header with the menu, 修改密码 and 退出, the CSRF token
+    /// for scripts.
     Staff,
     /// A unit's pages (素材报送).
     Unit,
 }
 
-/// The frame's values: the title (text) and, on a staff page, the session's CSRF token.
+/// The frame's values: the title (text) and, on a staff page, the session's CSRF token, the
+/// menu of what the staff member may open and who is signed in.
 pub struct Frame {
     pub title: String,
     pub csrf: Option<String>,
+    /// The staff menu (`crate::menu`); empty off the staff pages.
+    pub nav: Vec<NavLink>,
+    /// Who is signed in, on a staff page; empty elsewhere.
+    pub user: String,
     side: Side,
 }
 
@@ -31,15 +40,20 @@ impl Frame {
         Frame {
             title: title.into(),
             csrf: None,
+            nav: Vec::new(),
+            user: String::new(),
             side: Side::Public,
         }
     }
 
-    /// A signed-in staff member's page; `csrf` is the token of their session.
-    pub fn staff(title: impl Into<String>, csrf: String) -> Frame {
+    /// A signed-in staff member's page in the menu's section `place`: the menu is the one of
+    /// their role, the CSRF token the one of their session.
+    pub fn staff(staff: &Staff, title: impl Into<String>, place: Place) -> Frame {
         Frame {
             title: title.into(),
-            csrf: Some(csrf),
+            csrf: Some(staff.csrf()),
+            nav: menu(staff.role, place),
+            user: staff.username.clone(),
             side: Side::Staff,
         }
     }
@@ -49,6 +63,8 @@ impl Frame {
         Frame {
             title: title.into(),
             csrf: None,
+            nav: Vec::new(),
+            user: String::new(),
             side: Side::Unit,
         }
     }

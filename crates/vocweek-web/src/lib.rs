@@ -12,6 +12,7 @@ mod form;
 mod layout;
 mod login;
 mod login_csrf;
+mod menu;
 mod password_page;
 mod queue;
 mod report_page;

@@ -13,6 +13,7 @@ use vocweek_pipeline::STATISTICS_NOTES;
 
 use crate::error_page::ErrorPage;
 use crate::layout::{Frame, beijing, ok};
+use crate::menu::Place;
 use crate::staff::Staff;
 
 /// A report's status as a coloured word (`reporting/badge.html`); `status` stays the API's
@@ -150,7 +151,7 @@ pub async fn overview(staff: Staff, state: web::Data<AppState>) -> HttpResponse 
     let count = |pick: fn(&UnitReportJson) -> bool| reports.iter().filter(|r| pick(r)).count();
     let c = &campaign.campaign;
     ok(&OverviewPage {
-        frame: Frame::staff("报送情况", staff.csrf()),
+        frame: Frame::staff(&staff, "报送情况", Place::Reporting),
         name: c.name_zh.clone(),
         starts_on: c.starts_on,
         ends_on: c.ends_on,
@@ -219,7 +220,7 @@ pub async fn statistics(staff: Staff, state: web::Data<AppState>) -> HttpRespons
         Err(err) => return err.page(),
     };
     ok(&StatisticsPage {
-        frame: Frame::staff("统计表汇总", staff.csrf()),
+        frame: Frame::staff(&staff, "统计表汇总", Place::Statistics),
         year: campaign.campaign.year,
         slug: campaign.campaign.slug.clone(),
         submitted: table.submitted,

@@ -14,6 +14,7 @@ use vocweek_domain::UnitKind;
 
 use crate::error_page::ErrorPage;
 use crate::layout::{Frame, ok};
+use crate::menu::Place;
 use crate::staff::{Staff, urlencode};
 
 #[derive(Deserialize)]
@@ -149,7 +150,7 @@ pub async fn show(
         format!("{day} 未报送单位")
     };
     ok(&TrackerPage {
-        frame: Frame::staff("每日报送跟踪", staff.csrf()),
+        frame: Frame::staff(&staff, "每日报送跟踪", Place::Tracker),
         day,
         day_links,
         heading,

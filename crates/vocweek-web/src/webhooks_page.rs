@@ -10,6 +10,7 @@ use vocweek_domain::Role;
 
 use crate::error_page::ErrorPage;
 use crate::layout::{Frame, beijing, ok};
+use crate::menu::Place;
 use crate::staff::Staff;
 
 /// Deliveries shown per webhook, newest first.
@@ -102,7 +103,7 @@ pub async fn list(staff: Staff, state: web::Data<AppState>) -> HttpResponse {
         })
         .collect();
     ok(&ListPage {
-        frame: Frame::staff(TITLE, staff.csrf()),
+        frame: Frame::staff(&staff, TITLE, Place::Webhooks),
         hooks,
     })
 }
@@ -141,7 +142,7 @@ pub async fn show(staff: Staff, state: web::Data<AppState>, id: web::Path<i32>) 
         })
         .collect();
     ok(&ShowPage {
-        frame: Frame::staff(TITLE, staff.csrf()),
+        frame: Frame::staff(&staff, TITLE, Place::Webhooks),
         url: hook.url,
         log_rows: LOG_ROWS,
         deliveries,

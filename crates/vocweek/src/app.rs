@@ -183,6 +183,7 @@ impl RunningApp {
                 services.store.clone(),
                 services.ingestor.clone(),
             ),
+            reporting: vocweek_app::Reporting::new(services.db.clone(), services.ingestor.clone()),
         };
         let http_workers = match config.http_workers {
             0 => std::thread::available_parallelism().map_or(2, |n| n.get()),

@@ -114,7 +114,6 @@ pub const KNOWN_ENTITY_USERS: &[&str] = &[
     "crates/vocweek-api/src/distribution/feed_item.rs",
     "crates/vocweek-api/src/distribution/webhooks.rs",
     "crates/vocweek-api/src/json.rs",
-    "crates/vocweek-api/src/reporting/access.rs",
     "crates/vocweek-api/src/reporting/tracker.rs",
     "crates/vocweek-api/src/reporting/view.rs",
     "crates/vocweek-web/src/article_pictures.rs",

@@ -40,7 +40,7 @@ pub async fn campaign_overview(
         }
         reports.push(UnitReportJson::new(
             campaign,
-            unit,
+            UnitRefJson::from(unit),
             kind.reports_statistics(),
             UnitRows {
                 registration: registrations.iter().find(|r| r.unit_id == unit.id),

@@ -1,23 +1,21 @@
 //! A unit's own reports: read them all at once, register the website and liaison, save the
-//! statistics table as a draft or submit it, send the plan and the summary report.
+//! statistics table as a draft or submit it, send the plan and the summary report. Who reads
+//! and changes which unit's reports, the active campaign, which units owe what and the checks
+//! of the values are the reporting service's (`vocweek_app::Reporting`): here are the requests
+//! and the answers.
 
 use std::sync::Arc;
 
 use actix_multipart::Multipart;
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use futures_util::TryStreamExt;
 use serde::Deserialize;
-use serde_json::json;
 use utoipa::ToSchema;
+use vocweek_app::{Obligation, RegistrationInput, ReportingUnit, StatisticsInput, UnitReport};
 use vocweek_db::campaigns::ActiveCampaign;
-use vocweek_db::reporting::SaveStatistics;
-use vocweek_domain::reporting::{
-    DocumentPurpose, FieldProblem, Liaison, RawFigures, check_draft, check_final, check_website,
-};
+use vocweek_domain::reporting::{DocumentPurpose, Liaison, RawFigures};
 
-use super::access::{TargetUnit, target_unit};
-use super::view::{UnitReportJson, UnitRows};
+use super::view::{UnitRefJson, UnitReportJson, UnitRows};
 use crate::auth::Caller;
 use crate::disposition::content_disposition;
 use crate::routes::malformed;
@@ -25,77 +23,32 @@ use crate::{ApiError, AppState};
 
 /// `current` is the active campaign; otherwise a campaign's slug.
 pub async fn campaign_of(state: &AppState, slug: &str) -> Result<Arc<ActiveCampaign>, ApiError> {
-    if slug == "current" {
-        return Ok(state.ingestor.campaign());
-    }
-    Ok(Arc::new(state.db.campaign_by_slug(slug).await?))
+    Ok(state.reporting.campaign(slug).await?)
 }
 
-/// Reports go to the active campaign only: an earlier week's are read, no longer changed (its
-/// totals were sent), and a week not yet active does not take reports yet.
-fn require_active(campaign: &ActiveCampaign) -> Result<(), ApiError> {
-    if campaign.campaign.active {
-        Ok(())
-    } else {
-        Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "campaign-closed",
-            format!(
-                "campaign '{}' is not the active one; its reports can be read, not changed",
-                campaign.campaign.slug
-            ),
-        ))
+impl From<&ReportingUnit> for UnitRefJson {
+    fn from(unit: &ReportingUnit) -> Self {
+        UnitRefJson {
+            id: unit.id,
+            name: unit.name.clone(),
+            kind: unit.kind.as_str().to_owned(),
+            city: unit.city.clone(),
+        }
     }
 }
 
-/// The campaign and unit of a write: the unit itself, in the active campaign.
-async fn writable(
-    state: &AppState,
-    caller: &Caller,
-    campaign: &str,
-    unit: &str,
-) -> Result<(Arc<ActiveCampaign>, TargetUnit), ApiError> {
-    let campaign = campaign_of(state, campaign).await?;
-    let target = target_unit(state, caller, unit).await?;
-    target.require_edit()?;
-    require_active(&campaign)?;
-    Ok((campaign, target))
-}
-
-pub fn invalid_fields(problems: Vec<FieldProblem>) -> ApiError {
-    let summary = problems
-        .iter()
-        .map(|p| format!("{}: {}", p.field, p.message))
-        .collect::<Vec<_>>()
-        .join("; ");
-    ApiError::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "invalid-fields",
-        format!("please correct: {summary}"),
-    )
-    .with_details(json!({ "problems": problems }))
-}
-
-pub async fn unit_report(
-    state: &AppState,
-    campaign: &ActiveCampaign,
-    target: &TargetUnit,
-) -> Result<UnitReportJson, ApiError> {
-    let campaign_id = campaign.campaign.id;
-    let unit_id = target.unit.id;
-    let registration = state.db.registration(campaign_id, unit_id).await?;
-    let documents = state.db.unit_documents(campaign_id, unit_id).await?;
-    let statistics = state.db.statistics_report(campaign_id, unit_id).await?;
-    Ok(UnitReportJson::new(
-        campaign,
-        &target.unit,
-        target.kind.reports_statistics(),
+/// A unit's reports as the API answers them: each requirement with its deadline and status.
+pub fn report_json(report: &UnitReport) -> UnitReportJson {
+    UnitReportJson::new(
+        &report.campaign,
+        UnitRefJson::from(&report.unit),
+        report.unit.kind.reports_statistics(),
         UnitRows {
-            registration: registration.as_ref(),
-            documents: documents.iter().collect(),
-            statistics: statistics.as_ref(),
+            registration: report.reports.registration.as_ref(),
+            documents: report.reports.documents.iter().collect(),
+            statistics: report.reports.statistics.as_ref(),
         },
-    ))
+    )
 }
 
 /// `GET /api/v1/campaigns/{campaign}/units/{unit}/report`: everything the unit owes, with
@@ -109,9 +62,11 @@ pub async fn get_report(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (campaign, unit) = path.into_inner();
-    let campaign = campaign_of(&state, &campaign).await?;
-    let target = target_unit(&state, &caller, &unit).await?;
-    Ok(HttpResponse::Ok().json(unit_report(&state, &campaign, &target).await?))
+    let report = state
+        .reporting
+        .report(&caller.actor(), &campaign, &unit)
+        .await?;
+    Ok(HttpResponse::Ok().json(report_json(&report)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -134,49 +89,15 @@ pub async fn put_registration(
     body: web::Json<RegistrationRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (campaign, unit) = path.into_inner();
-    let (campaign, target) = writable(&state, &caller, &campaign, &unit).await?;
-    target.require_daily_unit()?;
-    let body = body.into_inner();
-    if body.website_url.is_none() && body.liaison.is_none() {
-        return Err(ApiError::bad_request(
-            "nothing-to-save",
-            "send 'website_url', 'liaison' or both",
-        ));
-    }
-    let mut problems = Vec::new();
-    let website = match body
-        .website_url
-        .as_deref()
-        .map(|w| check_website("website_url", w))
-    {
-        Some(Ok(url)) => Some(url),
-        Some(Err(problem)) => {
-            problems.push(problem);
-            None
-        }
-        None => None,
+    let input = RegistrationInput {
+        website_url: body.website_url.as_deref(),
+        liaison: body.liaison.as_ref(),
     };
-    let liaison = match body.liaison.as_ref().map(Liaison::checked) {
-        Some(Ok(liaison)) => Some(liaison),
-        Some(Err(found)) => {
-            problems.extend(found);
-            None
-        }
-        None => None,
-    };
-    if !problems.is_empty() {
-        return Err(invalid_fields(problems));
-    }
-    state
-        .db
-        .save_registration(
-            campaign.campaign.id,
-            target.unit.id,
-            website.as_deref(),
-            liaison.as_ref(),
-        )
+    let report = state
+        .reporting
+        .save_registration(&caller.actor(), &campaign, &unit, input)
         .await?;
-    Ok(HttpResponse::Ok().json(unit_report(&state, &campaign, &target).await?))
+    Ok(HttpResponse::Ok().json(report_json(&report)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -202,32 +123,16 @@ pub async fn put_statistics(
     body: web::Json<StatisticsRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (campaign, unit) = path.into_inner();
-    let (campaign, target) = writable(&state, &caller, &campaign, &unit).await?;
-    target.require_statistics_unit()?;
-    let body = body.into_inner();
-    let figures = if body.submit {
-        check_final(&body.figures, target.kind)
-    } else {
-        check_draft(&body.figures)
-    }
-    .map_err(invalid_fields)?;
-    state
-        .db
-        .save_statistics(SaveStatistics {
-            campaign_id: campaign.campaign.id,
-            unit_id: target.unit.id,
-            figures: &figures,
-            submit: body.submit,
-            expected_revision: body.revision,
-        })
-        .await
-        .map_err(|err| match err {
-            vocweek_db::DbError::Invalid(message) => {
-                ApiError::new(StatusCode::CONFLICT, "already-submitted", message)
-            }
-            other => other.into(),
-        })?;
-    Ok(HttpResponse::Ok().json(unit_report(&state, &campaign, &target).await?))
+    let input = StatisticsInput {
+        figures: &body.figures,
+        submit: body.submit,
+        revision: body.revision,
+    };
+    let report = state
+        .reporting
+        .save_statistics(&caller.actor(), &campaign, &unit, input)
+        .await?;
+    Ok(HttpResponse::Ok().json(report_json(&report)))
 }
 
 /// The multipart form of a document (for the OpenAPI document): other fields are ignored.
@@ -254,12 +159,11 @@ pub async fn post_document(
 ) -> Result<HttpResponse, ApiError> {
     let (campaign, unit, purpose) = path.into_inner();
     let purpose = DocumentPurpose::parse(&purpose)?;
-    let (campaign, target) = writable(&state, &caller, &campaign, &unit).await?;
-    match purpose {
-        DocumentPurpose::Plan => target.require_daily_unit()?,
-        DocumentPurpose::SummaryReport => target.require_statistics_unit()?,
-    }
-    let uploader = caller.uploader()?;
+    // Who sends what where is settled before a byte of the form is read.
+    let upload = state
+        .reporting
+        .document_upload(&caller.actor(), &campaign, &unit, purpose)
+        .await?;
     let mut staged = None;
     while let Some(mut field) = form_data.try_next().await.map_err(malformed)? {
         if field.name() != Some("file") {
@@ -278,10 +182,7 @@ pub async fn post_document(
             .and_then(|cd| cd.get_filename())
             .unwrap_or("document")
             .to_owned();
-        let mut open = state
-            .ingestor
-            .start_upload(&filename, Some(vocweek_domain::AssetKind::Article))
-            .await?;
+        let mut open = state.reporting.stage_document(&filename).await?;
         while let Some(chunk) = field.try_next().await.map_err(malformed)? {
             open.write(&chunk).await?;
         }
@@ -289,11 +190,8 @@ pub async fn post_document(
     }
     let staged = staged
         .ok_or_else(|| ApiError::bad_request("missing-file", "the form has no 'file' part"))?;
-    state
-        .ingestor
-        .commit_document(staged, campaign.campaign.id, &uploader, purpose)
-        .await?;
-    Ok(HttpResponse::Created().json(unit_report(&state, &campaign, &target).await?))
+    let report = state.reporting.record_document(upload, staged).await?;
+    Ok(HttpResponse::Created().json(report_json(&report)))
 }
 
 /// `GET …/units/{unit}/documents/{purpose}`: the current version, named as it was sent.
@@ -307,11 +205,13 @@ pub async fn get_document(
 ) -> Result<HttpResponse, ApiError> {
     let (campaign, unit, purpose) = path.into_inner();
     let purpose = DocumentPurpose::parse(&purpose)?;
-    let campaign = campaign_of(&state, &campaign).await?;
-    let target = target_unit(&state, &caller, &unit).await?;
+    let target = state
+        .reporting
+        .target(&caller.actor(), &campaign, &unit)
+        .await?;
     let versions = state
         .db
-        .documents_of_unit(campaign.campaign.id, target.unit.id, purpose)
+        .documents_of_unit(target.campaign.campaign.id, target.unit.id, purpose)
         .await?;
     let current = versions
         .last()
@@ -348,25 +248,28 @@ pub async fn get_unit_statistics_xlsx(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (campaign, unit) = path.into_inner();
-    let campaign = campaign_of(&state, &campaign).await?;
-    let target = target_unit(&state, &caller, &unit).await?;
-    target.require_statistics_unit()?;
-    let report = unit_report(&state, &campaign, &target).await?;
-    let statistics = report
+    let target = state
+        .reporting
+        .target(&caller.actor(), &campaign, &unit)
+        .await?;
+    target.unit.owes(Obligation::Statistics)?;
+    let report = state.reporting.report_of(target).await?;
+    let statistics = report_json(&report)
         .statistics
         .ok_or_else(|| ApiError::not_found("statistics table"))?;
     if statistics.status == "missing" {
         return Err(ApiError::not_found("statistics table"));
     }
+    let (campaign, unit) = (&report.campaign, &report.unit);
     let title = format!("{}年职业教育活动周情况统计表", campaign.campaign.year);
     let status = vocweek_pipeline::StatusRow {
-        unit_name: target.unit.name.clone(),
-        unit_kind_zh: target.kind.name_zh().to_owned(),
+        unit_name: unit.name.clone(),
+        unit_kind_zh: unit.kind.name_zh().to_owned(),
         city_zh: campaign
             .vocabulary
-            .city(&target.unit.city)
+            .city(&unit.city)
             .map(|c| c.zh.clone())
-            .unwrap_or_else(|| target.unit.city.clone()),
+            .unwrap_or_else(|| unit.city.clone()),
         status_zh: super::overview::status_zh(statistics.status).to_owned(),
         first_submitted: statistics
             .first_submitted_at
@@ -378,12 +281,12 @@ pub async fn get_unit_statistics_xlsx(
             .unwrap_or_default(),
     };
     let rows = [vocweek_pipeline::StatisticsRow {
-        unit_name: target.unit.name.clone(),
+        unit_name: unit.name.clone(),
         figures: statistics.figures,
     }];
     let bytes = vocweek_pipeline::statistics_xlsx(&vocweek_pipeline::StatisticsWorkbook {
         title: &title,
-        reporting_unit: &target.unit.name,
+        reporting_unit: &unit.name,
         rows: &rows,
         statuses: std::slice::from_ref(&status),
         with_total: false,
@@ -391,6 +294,6 @@ pub async fn get_unit_statistics_xlsx(
     .map_err(|err| ApiError::internal(&err))?;
     Ok(super::overview::xlsx_response(
         bytes,
-        &format!("{title}-{}.xlsx", target.unit.name),
+        &format!("{title}-{}.xlsx", unit.name),
     ))
 }

@@ -259,11 +259,11 @@ pub struct UnitRows<'a> {
 impl UnitReportJson {
     pub fn new(
         campaign: &ActiveCampaign,
-        unit: &unit::Model,
+        unit: UnitRefJson,
         reports_statistics: bool,
         rows: UnitRows<'_>,
     ) -> Self {
-        let c = &campaign.campaign;
+        let (c, unit_id) = (&campaign.campaign, unit.id);
         let document = |purpose: DocumentPurpose, due_on| {
             let versions: Vec<&unit_document::Model> = rows
                 .documents
@@ -278,14 +278,14 @@ impl UnitReportJson {
                 format!(
                     "/api/v1/campaigns/{}/units/{}/documents/{}",
                     c.slug,
-                    unit.id,
+                    unit_id,
                     purpose.as_str()
                 ),
             )
         };
         UnitReportJson {
             campaign: CampaignJson::from(c),
-            unit: UnitRefJson::from(unit),
+            unit,
             reports_statistics,
             registration: RegistrationJson::new(rows.registration, Deadline::new(c.plan_due_on)),
             plan: document(DocumentPurpose::Plan, c.plan_due_on),

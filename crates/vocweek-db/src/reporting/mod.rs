@@ -6,7 +6,9 @@ mod documents;
 mod registrations;
 mod statistics;
 mod tracker;
+mod unit_reports;
 
 pub use documents::NewDocument;
 pub use statistics::{SaveStatistics, StatisticsStatus};
 pub use tracker::DailyCount;
+pub use unit_reports::UnitReports;

@@ -13,6 +13,7 @@ use super::media_view::MediaView;
 use super::{db_error, visible_record};
 use crate::article_pictures::{self, PicturesSection};
 use crate::layout::{Frame, beijing, kind_zh, ok, state_zh};
+use crate::menu::Place;
 use crate::staff::Staff;
 
 #[derive(Template)]
@@ -75,7 +76,7 @@ async fn page(
     let csrf = staff.csrf();
     let campaign = state.ingestor.campaign();
     let page = DetailPage {
-        frame: Frame::staff(asset.title.clone(), csrf.clone()),
+        frame: Frame::staff(staff, asset.title.clone(), Place::Queue),
         id: asset.id.clone(),
         version: asset.version,
         title: asset.title.clone(),

@@ -11,13 +11,13 @@ use super::cards::{Card, CardContext};
 use super::filters::{Filters, QueueQuery};
 use super::{Select, db_error};
 use crate::layout::{Frame, ok};
+use crate::menu::Place;
 use crate::staff::Staff;
 
 #[derive(Template)]
 #[template(path = "queue/list.html")]
 struct ListPage {
     frame: Frame,
-    username: String,
     csrf: String,
     filters: Vec<Select>,
     day: String,
@@ -78,8 +78,7 @@ async fn page(
     };
     let csrf = staff.csrf();
     let page = ListPage {
-        frame: Frame::staff("审核队列", csrf.clone()),
-        username: staff.username.clone(),
+        frame: Frame::staff(staff, "审核队列", Place::Queue),
         csrf,
         filters: filters.selects(vocabulary, &all_units, staff.scope),
         day: filters.day.clone().unwrap_or_default(),
