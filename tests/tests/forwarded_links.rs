@@ -11,6 +11,7 @@ use reqwest::RequestBuilder;
 use serde_json::Value;
 use vocweek_domain::{Role, UnitKind};
 use vocweek_tests::media::real_jpeg;
+use vocweek_tests::web_session::{cookie_from, csrf_from, set_cookie_header};
 use vocweek_tests::{AppOptions, Backend, TestApp, Upload, every_backend, spawn_app_with};
 
 const PUBLIC_URL: &str = "https://vocweek.example.gov.cn";
@@ -99,7 +100,8 @@ async fn links(app: &TestApp) -> Links {
 }
 
 /// Signs in through the web form as a browser does (load it for its login CSRF cookie and
-/// token, then post it), all with the forged headers; looks at the session cookie.
+/// token, then post it), all with the forged headers; looks at the session cookie. By hand, not
+/// `sign_in_browser`: every request must carry the forged headers.
 async fn secure_cookie(app: &TestApp) -> bool {
     app.create_editor().await;
     let client = reqwest::Client::builder()
@@ -107,20 +109,10 @@ async fn secure_cookie(app: &TestApp) -> bool {
         .build()
         .unwrap();
     let form = forged(client.get(app.url("/login"))).send().await.unwrap();
-    let presession = form
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok()?.split(';').next())
-        .find(|pair| pair.starts_with("vw_login="))
-        .unwrap()
-        .to_owned();
-    let html = form.text().await.unwrap();
-    let marker = "name=\"csrf\" value=\"";
-    let start = html.find(marker).unwrap() + marker.len();
-    let token = html[start..start + 64].to_owned();
+    let presession = cookie_from(&form, "vw_login").expect("the login page sets its cookie");
+    let token = csrf_from(&form.text().await.unwrap()).expect("the form's CSRF token");
     let response = forged(client.post(app.url("/login")))
-        .header("cookie", presession)
+        .header("cookie", format!("vw_login={presession}"))
         .form(&[
             ("username", "editor"),
             ("password", "a long editor password"),
@@ -131,13 +123,7 @@ async fn secure_cookie(app: &TestApp) -> bool {
         .await
         .unwrap();
     assert_eq!(response.status(), 303);
-    let cookie = response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .find(|v| v.starts_with("vw_session="))
-        .unwrap();
+    let cookie = set_cookie_header(&response, "vw_session").expect("a session cookie");
     cookie
         .split(';')
         .any(|attribute| attribute.trim().eq_ignore_ascii_case("secure"))

@@ -8,6 +8,7 @@
 use reqwest::Response;
 use serde_json::{Value, json};
 use vocweek_domain::{Desk, Role, UnitKind};
+use vocweek_tests::web_session::{cookie_from, csrf_from, set_cookie_header, sign_in_browser};
 use vocweek_tests::{Backend, TestApp, both_databases, spawn_app};
 
 /// A username long enough for a password equal to it to pass the length rule.
@@ -34,30 +35,6 @@ fn client() -> reqwest::Client {
         .unwrap()
 }
 
-/// The value a response sets for cookie `name` (not a removal).
-fn cookie(response: &Response, name: &str) -> Option<String> {
-    let prefix = format!("{name}=");
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok()?.split(';').next())
-        .find_map(|pair| pair.strip_prefix(prefix.as_str()).map(str::to_owned))
-        .filter(|value| !value.is_empty())
-}
-
-/// The whole `Set-Cookie` header for cookie `name`, with its attributes.
-fn set_cookie_header(response: &Response, name: &str) -> String {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with(&format!("{name}=")))
-        .unwrap_or_default()
-        .to_owned()
-}
-
 fn location(response: &Response) -> String {
     response
         .headers()
@@ -68,23 +45,19 @@ fn location(response: &Response) -> String {
 }
 
 fn csrf_of(html: &str) -> String {
-    let marker = "name=\"csrf\" value=\"";
-    let start = html
-        .find(marker)
-        .unwrap_or_else(|| panic!("no CSRF token in {html}"))
-        + marker.len();
-    html[start..start + 64].to_owned()
+    csrf_from(html).unwrap_or_else(|| panic!("no CSRF token in {html}"))
 }
 
 fn error_code(body: &Value) -> &str {
     body["error"]["code"].as_str().unwrap_or_default()
 }
 
-/// A browser's visit to the sign-in page: its login cookie's value and the form's token.
+/// A browser's visit to the sign-in page, step by step for the login CSRF test (other tests
+/// sign in with `sign_in_browser`): its login cookie's value and the form's token.
 async fn load_login(app: &TestApp) -> (String, String) {
     let response = client().get(app.url("/login")).send().await.unwrap();
     assert_eq!(response.status(), 200);
-    let presession = cookie(&response, "vw_login").expect("the login page sets its cookie");
+    let presession = cookie_from(&response, "vw_login").expect("the login page sets its cookie");
     let token = csrf_of(&response.text().await.unwrap());
     (presession, token)
 }
@@ -112,24 +85,16 @@ async fn post_login(
     }
     let response = request.send().await.unwrap();
     let status = response.status().as_u16();
-    let session = cookie(&response, "vw_session");
-    let presession = cookie(&response, "vw_login");
+    let session = cookie_from(&response, "vw_session");
+    let presession = cookie_from(&response, "vw_login");
     (status, session, presession, response.text().await.unwrap())
 }
 
 /// Signs in through the form as a browser does; returns the session.
 async fn web_sign_in(app: &TestApp, username: &str, password: &str) -> String {
-    let (presession, token) = load_login(app).await;
-    let (status, session, _, html) = post_login(
-        app,
-        Some(presession.as_str()),
-        Some(token.as_str()),
-        username,
-        password,
-    )
-    .await;
-    assert_eq!(status, 303, "{html}");
-    session.expect("a session cookie")
+    sign_in_browser(&app.base_url, username, password)
+        .await
+        .session
 }
 
 /// `POST /api/v1/session`: the status and the token (empty when refused).
@@ -188,7 +153,7 @@ async fn change_on_page(
         .unwrap();
     let status = response.status().as_u16();
     let to = location(&response);
-    let fresh = cookie(&response, "vw_session");
+    let fresh = cookie_from(&response, "vw_session");
     (status, to, fresh, response.text().await.unwrap())
 }
 
@@ -558,7 +523,7 @@ async fn the_sign_in_form_only_works_in_the_browser_that_loaded_it(backend: Back
     let (user, password) = ("editor", "a long editor password");
 
     let response = client().get(app.url("/login")).send().await.unwrap();
-    let header = set_cookie_header(&response, "vw_login");
+    let header = set_cookie_header(&response, "vw_login").unwrap_or_default();
     for flag in ["HttpOnly", "SameSite=Strict", "Path=/login", "Max-Age="] {
         assert!(header.contains(flag), "{flag}: {header}");
     }

@@ -7,6 +7,7 @@ use calamine::{Reader, Xlsx};
 use serde_json::Value;
 use vocweek_domain::{Desk, Role, UnitKind};
 use vocweek_tests::media::{jpeg_like, real_jpeg};
+use vocweek_tests::web_session::csrf_from;
 use vocweek_tests::{Backend, Upload, both_databases, spawn_app};
 
 fn sent_by<'a>(tracker: &'a Value, name: &str) -> Option<&'a Value> {
@@ -272,8 +273,7 @@ async fn the_desk_pages_show_readiness_and_the_table(backend: Backend) {
     // The campaigns page creates and activates a week through its forms (CSRF-checked).
     let (status, html) = app.page(&admin, "/campaigns").await;
     assert_eq!(status, 200);
-    let start = html.find("name=\"csrf\" value=\"").unwrap() + "name=\"csrf\" value=\"".len();
-    let csrf = html[start..start + 64].to_owned();
+    let csrf = csrf_from(&html).unwrap();
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()

@@ -5,6 +5,7 @@
 
 use vocweek_domain::{Desk, Role, UnitKind};
 use vocweek_tests::media::real_jpeg;
+use vocweek_tests::web_session::{cookie_from, csrf_from, set_cookie_header, sign_in_browser};
 use vocweek_tests::{Backend, TestApp, Upload, both_databases, spawn_app};
 
 fn client() -> reqwest::Client {
@@ -14,8 +15,9 @@ fn client() -> reqwest::Client {
         .unwrap()
 }
 
-/// Signs in through the form as a browser does: loads it (its login CSRF cookie and token),
-/// then posts it; returns (status, Location, the session cookie's value, its header).
+/// The sign-in under test, step by step as a browser does it: loads the form (its login CSRF
+/// cookie and token), then posts it; returns (status, Location, the session cookie's value, its
+/// header). Tests that only need a session use `sign_in_browser`.
 async fn login(
     app: &TestApp,
     username: &str,
@@ -23,18 +25,11 @@ async fn login(
     next: &str,
 ) -> (u16, String, Option<String>, String) {
     let form = client().get(app.url("/login")).send().await.unwrap();
-    let presession = form
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok()?.split(';').next())
-        .find(|pair| pair.starts_with("vw_login="))
-        .unwrap()
-        .to_owned();
-    let token = csrf_of(&form.text().await.unwrap());
+    let presession = cookie_from(&form, "vw_login").expect("the login page sets its cookie");
+    let token = csrf_from(&form.text().await.unwrap()).expect("the form's CSRF token");
     let response = client()
         .post(app.url("/login"))
-        .header("cookie", presession)
+        .header("cookie", format!("vw_login={presession}"))
         .form(&[
             ("username", username),
             ("password", password),
@@ -50,19 +45,8 @@ async fn login(
         .get("location")
         .map(|v| v.to_str().unwrap().to_owned())
         .unwrap_or_default();
-    let set_cookie = response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .find(|v| v.starts_with("vw_session="))
-        .unwrap_or_default();
-    let session = set_cookie
-        .split(';')
-        .next()
-        .and_then(|pair| pair.strip_prefix("vw_session="))
-        .map(str::to_owned)
-        .filter(|v| !v.is_empty());
+    let set_cookie = set_cookie_header(&response, "vw_session").unwrap_or_default();
+    let session = cookie_from(&response, "vw_session");
     (status, location, session, set_cookie)
 }
 
@@ -74,11 +58,6 @@ async fn page(app: &TestApp, session: &str, path: &str) -> (u16, String) {
         .await
         .unwrap();
     (response.status().as_u16(), response.text().await.unwrap())
-}
-
-fn csrf_of(html: &str) -> String {
-    let start = html.find("name=\"csrf\" value=\"").unwrap() + "name=\"csrf\" value=\"".len();
-    html[start..start + 64].to_owned()
 }
 
 async fn the_queue_in_a_browser_session(backend: Backend) {
@@ -136,7 +115,7 @@ async fn the_queue_in_a_browser_session(backend: Backend) {
     );
     let (status, detail) = page(&app, &session, &format!("/queue/{id}")).await;
     assert_eq!(status, 200);
-    let csrf = csrf_of(&detail);
+    let csrf = csrf_from(&detail).unwrap();
     // The thumbnail the page shows is reachable with the cookie.
     let thumb = client()
         .get(app.url(&format!("/api/v1/assets/{id}/renditions/thumb")))
@@ -245,8 +224,8 @@ async fn the_queue_in_a_browser_session(backend: Backend) {
         )
         .await
         .unwrap();
-    let (_, _, hr_session, _) = login(&app, "hr", "a long hr password here", "/queue").await;
-    let (status, _) = page(&app, &hr_session.unwrap(), &format!("/queue/{id}")).await;
+    let hr = sign_in_browser(&app.base_url, "hr", "a long hr password here").await;
+    let (status, _) = page(&app, &hr.session, &format!("/queue/{id}")).await;
     assert_eq!(status, 404);
 
     // Logout ends the session.
@@ -314,8 +293,8 @@ async fn the_dashboard_counts_per_city_and_state(backend: Backend) {
         Upload::new("h.jpg", real_jpeg(50, 32, 32)).field("activity_date", "2021-05-23");
     app.upload(&hr_unit, other_desk).await;
     app.create_editor().await;
-    let (_, _, session, _) = login(&app, "editor", "a long editor password", "/dashboard").await;
-    let (status, html) = page(&app, &session.unwrap(), "/dashboard?day=2021-05-23").await;
+    let web = sign_in_browser(&app.base_url, "editor", "a long editor password").await;
+    let (status, html) = page(&app, &web.session, "/dashboard?day=2021-05-23").await;
     assert_eq!(status, 200);
     assert!(html.contains("数据看板") && html.contains("2021-05-23 各市报送数量"));
     // Three from Weifang on the edu desk (the HR bureau's item is the other desk's).
@@ -377,10 +356,10 @@ async fn bulk_decisions_and_original_downloads(backend: Backend) {
     assert_eq!(response.bytes().await.unwrap().to_vec(), ids[0].1);
 
     app.create_editor().await;
-    let (_, _, session, _) = login(&app, "editor", "a long editor password", "/queue").await;
-    let session = session.unwrap();
+    // Signed in, the browser lands on the queue: its forms carry `csrf`.
+    let web = sign_in_browser(&app.base_url, "editor", "a long editor password").await;
+    let (session, csrf) = (web.session, web.csrf);
     let (_, html) = page(&app, &session, "/queue").await;
-    let csrf = csrf_of(&html);
     assert!(html.contains("批量处理"));
     // The page's filters: the oldest first, and by unit.
     let (_, sorted) = page(&app, &session, "/queue?sort=oldest").await;
@@ -466,11 +445,12 @@ async fn a_batch_is_composed_in_the_browser_pages(backend: Backend) {
         }
         ids.push(id);
     }
-    let (_, _, session, _) = login(&app, "editor", "a long editor password", "/batches").await;
-    let session = session.unwrap();
+    let session = sign_in_browser(&app.base_url, "editor", "a long editor password")
+        .await
+        .session;
     let (status, html) = page(&app, &session, "/batches").await;
     assert_eq!(status, 200);
-    let csrf = csrf_of(&html);
+    let csrf = csrf_from(&html).unwrap();
     let post = |path: String, body: String| {
         client()
             .post(app.url(&path))
@@ -560,11 +540,11 @@ async fn bulk_retag_at_the_shown_versions(backend: Backend) {
         ids.push(id);
     }
     app.create_editor().await;
-    let (_, _, session, _) = login(&app, "editor", "a long editor password", "/queue").await;
-    let session = session.unwrap();
+    // Signed in, the browser lands on the queue: its forms carry `csrf`.
+    let web = sign_in_browser(&app.base_url, "editor", "a long editor password").await;
+    let (session, csrf) = (web.session, web.csrf);
     let (_, html) = page(&app, &session, "/queue").await;
     assert!(html.contains("批量改标签"));
-    let csrf = csrf_of(&html);
     let post = |body: String| {
         client()
             .post(app.url("/queue/bulk"))

@@ -1,12 +1,14 @@
 //! Configuration: built-in defaults < `vocweek.toml` < `VOCWEEK_…` environment < command line.
 //!
 //! `load` lays the layers, `environment` maps the `VOCWEEK_…` variables onto settings, `check`
-//! refuses a configuration that cannot work. Each settings section has its own file; the
-//! sections a subsystem owns (`[storage]`, `[media]` and `[articles]`, `[partners]` and
-//! `[webhooks]`) are defined beside that subsystem and re-exported here.
+//! refuses a configuration that cannot work, `documented` is the README's settings table as
+//! data. Each settings section has its own file; the sections a subsystem owns (`[storage]`,
+//! `[media]` and `[articles]`, `[partners]` and `[webhooks]`) are defined beside that subsystem
+//! and re-exported here.
 
 mod check;
 mod database;
+mod documented;
 mod environment;
 mod limits;
 mod load;
@@ -24,6 +26,7 @@ use serde::Deserialize;
 use vocweek_api::PublicOrigin;
 
 pub use self::database::redact_url;
+pub use self::documented::{DOCUMENTED, DocumentedSetting, markdown_table};
 pub use self::environment::{ENVIRONMENT, ValueType};
 pub use self::limits::LimitsConfig;
 pub use self::load::DEFAULT_CONFIG_FILE;

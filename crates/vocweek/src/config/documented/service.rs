@@ -1,0 +1,175 @@
+//! The rows of the settings table for the process itself, storage, upload limits and workers,
+//! in the README's order.
+
+use super::DocumentedSetting;
+
+pub(super) const ROWS: &[DocumentedSetting] = &[
+    DocumentedSetting {
+        keys: &["data_dir"],
+        default: "`./vocweek-data`",
+        meaning: "SQLite file and blob store of the embedded default",
+        env_note: None,
+    },
+    DocumentedSetting {
+        keys: &["database_url"],
+        default: "`sqlite://<data_dir>/vocweek.db`",
+        meaning: "`sqlite://…` or `postgres://user:pass@host/db`",
+        env_note: None,
+    },
+    DocumentedSetting {
+        keys: &["database_max_connections"],
+        default: "10",
+        meaning: "pool size",
+        env_note: None,
+    },
+    DocumentedSetting {
+        keys: &["listen"],
+        default: "`127.0.0.1:8080`",
+        meaning: "HTTP address",
+        env_note: None,
+    },
+    DocumentedSetting {
+        keys: &["http_workers"],
+        default: "0 (one per core)",
+        meaning: "HTTP threads",
+        env_note: None,
+    },
+    DocumentedSetting {
+        keys: &["public_url"],
+        default: "unset",
+        meaning: "the address users and partners reach the service at, e.g. `https://vocweek.example.gov.cn` (an origin: `http(s)://host[:port]`, no path, query or credentials; checked at start). Links the service hands out (the tus `Location`, the JSON and Atom feeds) start with it, and the session cookie is `Secure` when it is `https://`. Unset: links follow the `Host` header each client sends, over plain HTTP (fine on one machine; a warning at start says so)",
+        env_note: None,
+    },
+    DocumentedSetting {
+        keys: &["trusted_proxies"],
+        default: "`[]`",
+        meaning: "IP addresses or CIDR networks (`[\"10.0.0.0/8\", \"::1\"]`) of the proxies in front of the service: when `public_url` is unset, only requests whose TCP peer is one of them may name the scheme and host with `Forwarded` or `X-Forwarded-Proto` / `X-Forwarded-Host` (see Security)",
+        env_note: Some("(comma-separated)"),
+    },
+    DocumentedSetting {
+        keys: &["storage.backend"],
+        default: "`filesystem`",
+        meaning: "`filesystem` or `s3` (any S3-compatible store: AWS, Garage, MinIO…)",
+        env_note: None,
+    },
+    DocumentedSetting {
+        keys: &["storage.path"],
+        default: "`<data_dir>/blobs`",
+        meaning: "filesystem blob store",
+        env_note: None,
+    },
+    DocumentedSetting {
+        keys: &["storage.staging_path"],
+        default: "`<data_dir>/staging`",
+        meaning: "with S3: where uploads are received and media is processed locally; API nodes share it for resumable uploads",
+        env_note: None,
+    },
+    DocumentedSetting {
+        keys: &["storage.s3.endpoint"],
+        default: "— (AWS)",
+        meaning: "`http(s)://host:port` of a self-hosted store",
+        env_note: None,
+    },
+    DocumentedSetting {
+        keys: &["storage.s3.region", "storage.s3.bucket"],
+        default: "`us-east-1` / —",
+        meaning: "the bucket must exist; it is checked at start",
+        env_note: None,
+    },
+    DocumentedSetting {
+        keys: &["storage.s3.prefix"],
+        default: "—",
+        meaning: "every key under this prefix (to share a bucket)",
+        env_note: None,
+    },
+    DocumentedSetting {
+        keys: &["storage.s3.access_key_id", "storage.s3.secret_access_key"],
+        default: "—",
+        meaning: "credentials",
+        env_note: None,
+    },
+    DocumentedSetting {
+        keys: &["storage.s3.path_style"],
+        default: "`true`",
+        meaning: "`host/bucket/key`; `false` for virtual hosts (`bucket.host/key`, AWS)",
+        env_note: None,
+    },
+    DocumentedSetting {
+        keys: &["storage.s3.part_size", "storage.s3.parallel_parts"],
+        default: "`16MiB` / 4",
+        meaning: "files from this size on go up as multipart uploads, this many parts in flight (read from the file, never whole in memory); a failed upload is aborted",
+        env_note: None,
+    },
+    DocumentedSetting {
+        keys: &["storage.s3.max_attempts", "storage.s3.timeout_seconds"],
+        default: "5 / 30",
+        meaning: "attempts per request on 5xx, throttling and timeouts (exponential backoff); connect and first-byte timeout",
+        env_note: None,
+    },
+    DocumentedSetting {
+        keys: &["limits.photo"],
+        default: "`50MB`",
+        meaning: "largest photo (`MB`/`GB` = 10⁶/10⁹, `MiB`/`GiB` = 2²⁰/2³⁰)",
+        env_note: None,
+    },
+    DocumentedSetting {
+        keys: &["limits.video"],
+        default: "`20GB`",
+        meaning: "largest video",
+        env_note: None,
+    },
+    DocumentedSetting {
+        keys: &["limits.article"],
+        default: "`50MB`",
+        meaning: "largest article",
+        env_note: None,
+    },
+    DocumentedSetting {
+        keys: &["workers.in_process"],
+        default: "`true`",
+        meaning: "run workers inside `serve`",
+        env_note: None,
+    },
+    DocumentedSetting {
+        keys: &["workers.concurrency"],
+        default: "cores",
+        meaning: "jobs at a time per process",
+        env_note: None,
+    },
+    DocumentedSetting {
+        keys: &["workers.lease_seconds"],
+        default: "60",
+        meaning: "a dead worker's job is retaken after this",
+        env_note: None,
+    },
+    DocumentedSetting {
+        keys: &["workers.poll_interval_ms"],
+        default: "500",
+        meaning: "idle polling",
+        env_note: None,
+    },
+    DocumentedSetting {
+        keys: &["workers.max_attempts"],
+        default: "5",
+        meaning: "then the job is `dead`, the asset `failed`",
+        env_note: None,
+    },
+    DocumentedSetting {
+        keys: &["workers.backoff_base_ms"],
+        default: "2000",
+        meaning: "first retry delay, doubled each time (+≤25 % jitter)",
+        env_note: None,
+    },
+    DocumentedSetting {
+        keys: &["workers.backoff_max_seconds"],
+        default: "600",
+        meaning: "retry delay cap",
+        env_note: None,
+    },
+    DocumentedSetting {
+        keys: &["workers.media_timeout_seconds"],
+        default: "3600",
+        meaning: "longest blocking media step",
+        env_note: None,
+    },
+];
