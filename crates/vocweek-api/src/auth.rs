@@ -193,7 +193,11 @@ impl Caller {
             Principal::User {
                 desk: Some(desk), ..
             } => Ok(Scope::Desk(*desk)),
-            Principal::User { desk: None, .. } => Ok(Scope::Everything),
+            // An editor without a desk (a row edited by hand) reaches nothing, as on the pages
+            // and in the use cases, rather than everything.
+            Principal::User { desk: None, .. } => Err(ApiError::forbidden(
+                "this account has no desk; an administrator must assign one",
+            )),
             Principal::Partner { .. } => Err(ApiError::forbidden(
                 "partners read approved assets through the partner feed",
             )),

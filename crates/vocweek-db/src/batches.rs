@@ -1,7 +1,10 @@
 //! Recommendation batches: a desk's ordered selection of recommended items for the Ministry.
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 use serde_json::json;
 use vocweek_domain::{AssetState, Desk};
 
@@ -101,6 +104,7 @@ impl Db {
             }
         }
         let txn = self.begin().await?;
+        hold_draft(&txn, id).await?;
         batch_item::Entity::delete_many()
             .filter(batch_item::Column::BatchId.eq(id))
             .exec(&txn)
@@ -133,15 +137,25 @@ impl Db {
             return Err(DbError::Invalid("an empty batch cannot be sent".to_owned()));
         }
         let txn = self.begin().await?;
+        hold_draft(&txn, id).await?;
+        // The items as they are now that the batch is held, not as read before.
+        let items = batch_item::Entity::find()
+            .filter(batch_item::Column::BatchId.eq(id))
+            .order_by_asc(batch_item::Column::Position)
+            .all(&txn)
+            .await?;
+        if items.is_empty() {
+            return Err(DbError::Invalid("an empty batch cannot be sent".to_owned()));
+        }
         let mut sent: batch::ActiveModel = current.batch.clone().into();
         sent.state = Set(SENT.to_owned());
         sent.sent_at = Set(Some(Utc::now()));
         sent.update(&txn).await?;
-        for item in &current.items {
+        for item in &items {
             record(
                 &txn,
                 AuditEntry {
-                    asset_id: Some(&item.asset.id),
+                    asset_id: Some(&item.asset_id),
                     actor: actor.clone(),
                     action: "sent_to_ministry",
                     from: None,
@@ -156,4 +170,20 @@ impl Db {
             .await?
             .ok_or_else(|| DbError::NotFound(format!("batch {id}")))
     }
+}
+
+/// Takes the batch's row for this transaction if it is still a draft (a no-op update: the row
+/// stays locked until the end on PostgreSQL; SQLite's IMMEDIATE transaction holds every row), so
+/// a save and a send racing each other cannot both see a draft and both write.
+async fn hold_draft(txn: &DatabaseTransaction, id: i32) -> DbResult<()> {
+    let held = batch::Entity::update_many()
+        .col_expr(batch::Column::State, Expr::value(DRAFT))
+        .filter(batch::Column::Id.eq(id))
+        .filter(batch::Column::State.eq(DRAFT))
+        .exec(txn)
+        .await?;
+    if held.rows_affected != 1 {
+        return Err(DbError::AlreadySent(format!("batch {id}")));
+    }
+    Ok(())
 }

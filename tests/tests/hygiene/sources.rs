@@ -24,8 +24,14 @@ pub fn is_production_path(under_src: &Path) -> bool {
 /// The production part of a file: everything before its first line starting `#[cfg(test)]`.
 pub fn production_part(src: &str) -> &str {
     let mut offset = 0;
-    for line in src.split_inclusive('\n') {
-        if line.starts_with("#[cfg(test)]") {
+    let mut lines = src.split_inclusive('\n').peekable();
+    while let Some(line) = lines.next() {
+        // Only an inline test module ends the production code: `#[cfg(test)] mod tests;` in
+        // the middle of a file declares one and the code after it still counts.
+        let inline_module = lines
+            .peek()
+            .is_some_and(|next| next.trim_start().starts_with("mod ") && next.contains('{'));
+        if line.starts_with("#[cfg(test)]") && inline_module {
             return &src[..offset];
         }
         offset += line.len();
@@ -185,7 +191,9 @@ pub fn html_rule_applies(file: &str) -> bool {
 const TAGS: &[&str] = &[
     "p", "div", "a", "table", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "form",
     "input", "button", "select", "option", "span", "ul", "li", "html", "body", "svg", "rect",
-    "section", "label", "script", "meta", "br",
+    "section", "label", "script", "meta", "br", "img", "strong", "em", "ol", "small", "code",
+    "textarea", "video", "audio", "nav", "header", "main", "footer", "figure", "thead", "tbody",
+    "title", "link", "style", "iframe", "dl", "dt", "dd", "pre", "b", "i",
 ];
 
 /// The first HTML tag (`<p>`, `<a href`, `</div>`, `<br/>`) in `text`, if any.
@@ -216,12 +224,19 @@ pub fn html_in_strings(file: &str, src: &str) -> Vec<String> {
 
 /// Rule 4, templates: `|safe` without a `{# safe: <reason> #}` on the same line.
 pub fn unexplained_safe(file: &str, template: &str) -> Vec<String> {
+    // `|safe`, and the other ways to print unescaped: `|e("none")`, `|escape("none")`,
+    // `{% filter safe %}`.
     let safe_filter = |line: &str| {
-        line.match_indices('|').any(|(pos, _)| {
+        let compact: String = line.split_whitespace().collect();
+        let filter_safe = line.match_indices('|').any(|(pos, _)| {
             let rest = line[pos + 1..].trim_start();
             rest.strip_prefix("safe")
                 .is_some_and(|after| !after.starts_with(is_ident_char))
-        })
+        });
+        filter_safe
+            || compact.contains("|e(\"none\")")
+            || compact.contains("|escape(\"none\")")
+            || compact.contains("{%filtersafe")
     };
     let reason = |line: &str| {
         line.split_once("{# safe:")
@@ -250,6 +265,9 @@ mod tests {
             production_part("a\n    #[cfg(test)]\nb\n"),
             "a\n    #[cfg(test)]\nb\n"
         );
+        // A declared test module does not hide the code after it.
+        let declared = "#[cfg(test)]\nmod tests;\nmod real;\nfn f() {}\n";
+        assert_eq!(production_part(declared), declared);
         assert!(is_production_path(Path::new("web/queue.rs")));
         assert!(!is_production_path(Path::new("web/tests.rs")));
         assert!(!is_production_path(Path::new("web/tests/cases.rs")));
@@ -296,7 +314,10 @@ mod tests {
                 .unwrap()
                 .starts_with("big.rs: 501 lines")
         );
-        let with_tests = format!("{}#[cfg(test)]\n{long}", "fn f() {}\n".repeat(MAX_LINES));
+        let with_tests = format!(
+            "{}#[cfg(test)]\nmod tests {{\n{long}}}\n",
+            "fn f() {}\n".repeat(MAX_LINES)
+        );
         assert_eq!(too_long("ok.rs", production_part(&with_tests)), None);
     }
 
@@ -305,7 +326,7 @@ mod tests {
         let src = concat!(
             "/// Renders `<p>` for the page.\n",
             "fn page() -> String { format!(\"<p class=\\\"x\\\">{}</p>\", 1) }\n",
-            "let raw = r#\"<a href=\"/\">home</a>\"#; let ok = \"a < b, <pre>, <path>\";\n",
+            "let raw = r#\"<a href=\"/\">home</a>\"#; let ok = \"a < b, <prefix>, <path>\";\n",
             "let br = \"line<br/>\"; if a<p && b>c {}\n",
         );
         let found = html_in_strings("crates/vocweek-web/src/x.rs", src);
@@ -332,12 +353,16 @@ mod tests {
             "<p>{{ body | safe }}{# safe: #}</p>\n",
             "<p>{{ svg|safe }}{# safe: built by askama from escaped values #}</p>\n",
             "{% if a || safe_mode %}{{ text }}{% endif %}\n",
+            "<p>{{ body|e(\"none\") }}</p>\n",
+            "{% filter safe %}{{ body }}{% endfilter %}\n",
         );
         assert_eq!(
             unexplained_safe("t.html", template),
             [
                 "t.html:1: `|safe` without `{# safe: <reason> #}`",
-                "t.html:2: `|safe` without `{# safe: <reason> #}`"
+                "t.html:2: `|safe` without `{# safe: <reason> #}`",
+                "t.html:5: `|safe` without `{# safe: <reason> #}`",
+                "t.html:6: `|safe` without `{# safe: <reason> #}`"
             ]
         );
     }

@@ -18,7 +18,13 @@ pub fn staff_desk(caller: &Caller) -> Result<Option<Desk>, ApiError> {
         Principal::User {
             role: Role::Admin, ..
         } => Ok(None),
-        Principal::User { desk, .. } => Ok(*desk),
+        Principal::User {
+            desk: Some(desk), ..
+        } => Ok(Some(*desk)),
+        // A non-admin without a desk reaches no desk rather than every desk.
+        Principal::User { desk: None, .. } => Err(ApiError::forbidden(
+            "this account has no desk; an administrator must assign one",
+        )),
         _ => Err(ApiError::forbidden(
             "the reporting overview is for the provincial desks",
         )),

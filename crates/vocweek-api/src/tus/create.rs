@@ -89,7 +89,18 @@ pub async fn create(
             expires_at: state.tus.expiry_from_now(),
         })
         .await?;
-    state.tus.partials.create(&id).await.map_err(storage)?;
+    if let Err(err) = state.tus.partials.create(&id).await {
+        // No client will ever learn this upload's address: take the row back now rather than
+        // leave it to expire (best effort; the expiry sweep ends it otherwise).
+        if let Err(db) = state
+            .db
+            .delete_resumable(&id, vocweek_db::now_millis())
+            .await
+        {
+            tracing::warn!(upload = %id, error = %db, "an upload without a file stays until it expires");
+        }
+        return Err(storage(err));
+    }
     // Never the client's Host or X-Forwarded-Host as such: the client would send its bytes
     // wherever this points (see `crate::origin`).
     let location = format!("{}/api/v1/uploads/{id}", state.origin.of(&req));

@@ -84,8 +84,8 @@ impl Batches {
                 return Err(refused.into());
             }
         }
-        // The data layer checks the same again as it writes: an item moved, or the batch sent,
-        // since the checks above is refused there.
+        // The data layer checks again as it writes, with the batch's row held: a batch sent
+        // since the checks above is refused there (an item decided meanwhile is not re-checked).
         self.db
             .set_batch_items(id, asset_ids)
             .await

@@ -57,7 +57,15 @@ impl Editorial {
                 id,
                 version,
             },
-            Err(failed) => EditorialError::Database(failed),
+            // The conflict is the answer; what the item looks like now is a courtesy.
+            Err(failed) => {
+                tracing::warn!(asset = %id, error = %failed, "reading a conflicted item failed");
+                EditorialError::Conflict {
+                    current: None,
+                    id,
+                    version,
+                }
+            }
         }
     }
 }
