@@ -159,7 +159,11 @@ fn pages_are_built_in_templates() {
     let mut found: Vec<String> = production_sources()
         .iter()
         .filter(|s| sources::html_rule_applies(&s.file))
-        .flat_map(|s| sources::html_in_strings(&s.file, &s.text))
+        .flat_map(|s| {
+            let mut found = sources::html_in_strings(&s.file, &s.text);
+            found.extend(sources::unescaped_templates(&s.file, &s.text));
+            found
+        })
         .collect();
     let templates = files(&workspace().root.join("crates/vocweek-web/templates"), "");
     assert!(

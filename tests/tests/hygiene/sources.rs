@@ -188,6 +188,26 @@ pub fn html_rule_applies(file: &str) -> bool {
     DIRS.iter().any(|dir| file.starts_with(*dir)) && !EXEMPT.contains(&file)
 }
 
+/// Rule 4, Rust: a `#[template(...)]` that turns escaping off (`escape = "none"`) or renders
+/// with a non-HTML extension (`ext = "txt"`), in the production part `src` of `file`.
+pub fn unescaped_templates(file: &str, src: &str) -> Vec<String> {
+    src.lines()
+        .enumerate()
+        .filter(|(_, line)| {
+            let compact: String = line.split_whitespace().collect();
+            compact.starts_with("#[template(")
+                && (compact.contains("escape=\"none\"")
+                    || (compact.contains("ext=") && !compact.contains("ext=\"html\"")))
+        })
+        .map(|(n, _)| {
+            format!(
+                "{file}:{}: a template rendered without HTML escaping",
+                n + 1
+            )
+        })
+        .collect()
+}
+
 const TAGS: &[&str] = &[
     "p", "div", "a", "table", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "form",
     "input", "button", "select", "option", "span", "ul", "li", "html", "body", "svg", "rect",
@@ -344,6 +364,23 @@ mod tests {
             "crates/vocweek-api/src/distribution/atom.rs"
         ));
         assert!(!html_rule_applies("crates/vocweek-pipeline/src/x.rs"));
+    }
+
+    #[test]
+    fn a_template_without_escaping_is_reported() {
+        let src = concat!(
+            "#[template(path = \"a.html\")]\n",
+            "#[template(path = \"b.html\", escape = \"none\")]\n",
+            "#[template(source = \"{{ x }}\", ext = \"txt\")]\n",
+            "#[template(source = \"{{ x }}\", ext = \"html\")]\n",
+        );
+        assert_eq!(
+            unescaped_templates("w.rs", src),
+            [
+                "w.rs:2: a template rendered without HTML escaping",
+                "w.rs:3: a template rendered without HTML escaping"
+            ]
+        );
     }
 
     #[test]
