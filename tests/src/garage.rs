@@ -73,8 +73,8 @@ pub fn storage_config(data_dir: &Path) -> anyhow::Result<StorageConfig> {
             bucket: get("VOCWEEK_TEST_S3_BUCKET"),
             prefix: format!("t-{}", uuid::Uuid::now_v7().simple()),
             access_key_id: get("VOCWEEK_TEST_S3_ACCESS_KEY_ID"),
-            secret_access_key: get("VOCWEEK_TEST_S3_SECRET_ACCESS_KEY"),
-            part_size: "5MiB".to_owned(),
+            secret_access_key: get("VOCWEEK_TEST_S3_SECRET_ACCESS_KEY").into(),
+            part_size: vocweek_domain::ByteSize::mib(5),
             ..S3Config::default()
         },
     })
@@ -121,7 +121,7 @@ pub fn s3_settings(staging: &Path, endpoint: Option<String>) -> anyhow::Result<S
         bucket: get("VOCWEEK_TEST_S3_BUCKET"),
         prefix: format!("t-{}", uuid::Uuid::now_v7().simple()),
         access_key_id: get("VOCWEEK_TEST_S3_ACCESS_KEY_ID"),
-        secret_access_key: get("VOCWEEK_TEST_S3_SECRET_ACCESS_KEY"),
+        secret_access_key: get("VOCWEEK_TEST_S3_SECRET_ACCESS_KEY").into(),
         path_style: true,
         part_size: 5 * 1024 * 1024,
         parallel_parts: 2,

@@ -178,7 +178,7 @@ async fn try_spawn(backend: Backend, options: AppOptions) -> anyhow::Result<Test
     let (url, data_dir) = fresh_database(backend).await?;
     let mut config = Config::load(Some(Path::new("/dev/null")), |_| None)?;
     config.data_dir = data_dir.clone();
-    config.database_url = Some(url);
+    config.database_url = Some(url.into());
     config.database_max_connections = 5;
     config.http_workers = 2;
     config.workers.in_process = options.workers_in_process;
@@ -194,7 +194,7 @@ async fn try_spawn(backend: Backend, options: AppOptions) -> anyhow::Result<Test
         config.video.time_limit_min_seconds = minimum;
     }
     if let Some(limit) = options.photo_limit {
-        config.limits.photo = limit.to_owned();
+        config.limits.photo = limit.parse::<vocweek_domain::ByteSize>()?.as_u64();
     }
     if backend.storage == Storage::Garage {
         config.storage = garage::storage_config(&data_dir)?;

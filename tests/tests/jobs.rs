@@ -7,8 +7,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use vocweek_db::entities::job;
-use vocweek_db::jobs::NewJob;
+use vocweek_db::jobs::{Job, JobState, NewJob};
 use vocweek_domain::UnitKind;
 use vocweek_pipeline::jobs::{JobContext, JobError, JobHandler, PROCESS_ASSET};
 use vocweek_tests::media::{jpeg_like, real_jpeg};
@@ -58,7 +57,7 @@ async fn a_dead_workers_job_is_finished_by_another(backend: Backend) {
     assert_eq!(asset["failure"], serde_json::Value::Null);
     let jobs = db.jobs_of_asset(&id).await.unwrap();
     assert_eq!(jobs.len(), 1);
-    assert_eq!(jobs[0].state, "done");
+    assert_eq!(jobs[0].state, JobState::Done);
     assert_eq!(
         jobs[0].attempts, 2,
         "claimed once by the dead worker, once by the live one"
@@ -109,7 +108,7 @@ async fn failures_back_off_then_the_job_dies_and_the_asset_fails(backend: Backen
         "{asset}"
     );
     let jobs = app.services.db.jobs_of_asset(&id).await.unwrap();
-    assert_eq!(jobs[0].state, "dead");
+    assert_eq!(jobs[0].state, JobState::Dead);
     assert_eq!(jobs[0].attempts, 3);
     assert!(
         jobs[0]
@@ -160,8 +159,8 @@ async fn bad_media_fails_at_once_without_retries(backend: Backend) {
     assert_eq!(asset["failure"]["code"], "media-changed", "{asset}");
     let jobs = app.services.db.jobs_of_asset(&id).await.unwrap();
     assert_eq!(
-        (jobs[0].state.as_str(), jobs[0].attempts),
-        ("dead", 1),
+        (jobs[0].state, jobs[0].attempts),
+        (JobState::Dead, 1),
         "no retry for bad media"
     );
     let _ = stop.send(true);
@@ -214,7 +213,7 @@ struct Slow;
 
 #[async_trait::async_trait]
 impl JobHandler for Slow {
-    async fn run(&self, job: &job::Model, ctx: &JobContext) -> Result<(), JobError> {
+    async fn run(&self, job: &Job, ctx: &JobContext) -> Result<(), JobError> {
         tokio::time::sleep(Duration::from_millis(2500)).await;
         if ctx.db.complete_job(job.id, &ctx.worker_id).await? {
             Ok(())
@@ -257,7 +256,7 @@ async fn a_long_job_keeps_its_lease(backend: Backend) {
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     loop {
         let job = db.job(id).await.unwrap().unwrap();
-        if job.state == "done" {
+        if job.state == JobState::Done {
             assert_eq!(job.attempts, 1, "never taken over");
             break;
         }

@@ -194,7 +194,7 @@ async fn a_wrong_bucket_or_key_is_refused_at_start() {
     let error = S3Store::connect(settings).await.unwrap_err().to_string();
     assert!(error.contains("HeadBucket"), "{error}");
     let mut settings = test_garage::s3_settings(&dir, None).unwrap();
-    settings.secret_access_key = "0".repeat(64);
+    settings.secret_access_key = "0".repeat(64).into();
     assert!(S3Store::connect(settings).await.is_err());
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -7,6 +7,7 @@
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+use vocweek_db::jobs::JobState;
 use vocweek_domain::{Desk, Role, UnitKind};
 use vocweek_tests::media::{generated_video, mp4_like};
 use vocweek_tests::{AppOptions, Backend, Upload, every_backend, spawn_app, spawn_app_with};
@@ -197,7 +198,7 @@ async fn progress_shows_and_deleting_cancels_the_transcode(backend: Backend) {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let jobs = app.services.db.jobs_of_asset(&id).await.unwrap();
-        if jobs.iter().all(|j| j.state == "done") {
+        if jobs.iter().all(|j| j.state == JobState::Done) {
             break;
         }
         assert!(Instant::now() < deadline, "the job did not stop: {jobs:?}");

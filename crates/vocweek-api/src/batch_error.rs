@@ -43,13 +43,15 @@ mod tests {
     use vocweek_db::DbError;
     use vocweek_domain::Desk;
 
+    use crate::error_mapping_tests::{assert_answer, assert_answers_saying};
+
     #[test]
     fn each_refusal_keeps_its_status_and_code() {
         let not_recommended = InvalidBatch::NotRecommended {
             id: "a1".to_owned(),
             state: "approved".to_owned(),
         };
-        let cases: Vec<(BatchError, u16, &str, &str)> = vec![
+        assert_answers_saying::<BatchError>(vec![
             (BatchError::NotFound, 404, "not-found", "batch not found"),
             (
                 BatchForbidden::NotStaff.into(),
@@ -105,17 +107,8 @@ mod tests {
                 "internal",
                 "internal error",
             ),
-        ];
-        for (err, status, code, message) in cases {
-            let answer = ApiError::from(err);
-            assert_eq!((answer.status.as_u16(), answer.code), (status, code));
-            assert!(answer.message.contains(message), "{}", answer.message);
-        }
+        ]);
         let unknown_desk = InvalidBatch::Desk(Desk::parse("finance").unwrap_err());
-        let answer = ApiError::from(BatchError::from(unknown_desk));
-        assert_eq!(
-            (answer.status.as_u16(), answer.code),
-            (422, "unknown-value")
-        );
+        assert_answer(BatchError::from(unknown_desk), 422, "unknown-value");
     }
 }

@@ -26,9 +26,11 @@ mod tests {
     use vocweek_db::DbError;
     use vocweek_domain::DomainError;
 
+    use crate::error_mapping_tests::assert_answers_saying;
+
     #[test]
     fn each_refusal_keeps_its_status_and_code() {
-        let cases: Vec<(CampaignError, u16, &str, &str)> = vec![
+        assert_answers_saying::<CampaignError>(vec![
             (
                 CampaignError::NotAdmin,
                 403,
@@ -59,11 +61,6 @@ mod tests {
                 "internal",
                 "internal error",
             ),
-        ];
-        for (err, status, code, message) in cases {
-            let answer = ApiError::from(err);
-            assert_eq!((answer.status.as_u16(), answer.code), (status, code));
-            assert!(answer.message.contains(message), "{}", answer.message);
-        }
+        ]);
     }
 }

@@ -68,9 +68,11 @@ mod tests {
     use vocweek_app::Conflicted;
     use vocweek_domain::ReviewAction;
 
+    use crate::error_mapping_tests::{assert_answer, assert_answers};
+
     #[test]
     fn each_refusal_keeps_its_status_and_code() {
-        let cases: Vec<(EditorialError, u16, &str)> = vec![
+        assert_answers::<EditorialError>(vec![
             (EditorialError::NotFound, 404, "not-found"),
             (Forbidden::NotStaff.into(), 403, "forbidden"),
             (Forbidden::NotYourUnit.into(), 403, "not-your-unit"),
@@ -83,26 +85,29 @@ mod tests {
                 "note-required",
             ),
             (Invalid::Title.into(), 400, "invalid-field"),
-        ];
-        for (err, status, code) in cases {
-            let answer = ApiError::from(err);
-            assert_eq!((answer.status.as_u16(), answer.code), (status, code));
-        }
-        let conflict = ApiError::from(EditorialError::Conflict {
-            id: "a".to_owned(),
-            version: 2,
-            current: Some(Conflicted {
-                state: "approved".to_owned(),
-                version: 3,
-            }),
-        });
-        assert_eq!(conflict.status, StatusCode::CONFLICT);
+        ]);
+        let conflict = assert_answer(
+            EditorialError::Conflict {
+                id: "a".to_owned(),
+                version: 2,
+                current: Some(Conflicted {
+                    state: "approved".to_owned(),
+                    version: 3,
+                }),
+            },
+            409,
+            "version-conflict",
+        );
         assert_eq!(conflict.details["current_state"], "approved");
         assert_eq!(conflict.details["current_version"], 3);
-        let control = ApiError::from(EditorialError::from(Invalid::ControlCharacter {
-            field: "title",
-            character: '\u{0}',
-        }));
+        let control = assert_answer(
+            EditorialError::from(Invalid::ControlCharacter {
+                field: "title",
+                character: '\u{0}',
+            }),
+            400,
+            "invalid-field",
+        );
         assert_eq!(control.details["field"], "title");
         assert!(control.message.contains("U+0000"), "{}", control.message);
     }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use utoipa::ToSchema;
 
 use vocweek_db::assets::{AssetPage, AssetRecord};
-use vocweek_db::entities::rendition;
+use vocweek_db::renditions::Rendition;
 use vocweek_domain::Tags;
 
 /// An asset as clients see it.
@@ -130,7 +130,7 @@ pub struct FailureJson {
 impl AssetJson {
     pub fn from_record(
         record: AssetRecord,
-        renditions: Vec<rendition::Model>,
+        renditions: Vec<Rendition>,
         audience: Audience,
         duplicate: Option<bool>,
     ) -> Self {
@@ -173,8 +173,8 @@ impl AssetJson {
                 themes: record.themes,
             },
             id: asset.id,
-            kind: asset.kind,
-            state: asset.state,
+            kind: asset.kind.as_str().to_owned(),
+            state: asset.state.as_str().to_owned(),
             blake3: asset.blake3,
             size: asset.size,
             mime: asset.mime,
@@ -183,7 +183,7 @@ impl AssetJson {
             description: asset.description,
             captured_at: asset.captured_at,
             activity_date: asset.activity_date,
-            desk: asset.desk,
+            desk: asset.desk.as_str().to_owned(),
             unit_id: asset.unit_id,
             metadata: metadata_for(asset.metadata, audience),
             failure,
@@ -222,7 +222,7 @@ pub struct AssetPageJson {
 impl AssetPageJson {
     pub fn new(
         page: AssetPage,
-        mut renditions: HashMap<String, Vec<rendition::Model>>,
+        mut renditions: HashMap<String, Vec<Rendition>>,
         audience: Audience,
     ) -> Self {
         AssetPageJson {

@@ -6,8 +6,11 @@ mod batch_error;
 mod campaign_error;
 mod disposition;
 pub mod distribution;
+mod distribution_state;
 mod editorial_error;
 mod error;
+#[cfg(test)]
+mod error_mapping_tests;
 mod json;
 mod media_listener;
 mod middleware;
@@ -18,23 +21,30 @@ mod plain_text;
 mod ranged;
 pub mod reporting;
 mod reporting_error;
+mod route_table;
 mod routes;
 pub mod session_cookie;
 pub mod shanghai_time;
 mod sign_in_throttle;
 mod startup;
 mod state;
+mod tag_filters;
 mod tus;
+mod tus_state;
+mod upload_form;
 
-pub use distribution::{Distribution, DistributionSettings, MediaSigner, RateLimiter};
+pub use distribution_state::{
+    Distribution, DistributionSettings, MediaSigner, PartnersConfig, PartnersSettingError,
+    RateLimiter,
+};
 pub use error::ApiError;
 pub use media_listener::MediaListener;
 pub use openapi::ApiDoc;
 pub use origin::{Origin, PublicOrigin, SettingError};
 pub use plain_text::refuse_control_characters;
-pub use routes::registered_paths;
-pub use routes::{password_proven, resource};
+pub use route_table::{registered_paths, resource};
+pub use routes::password_proven;
 pub use sign_in_throttle::SignInThrottle;
 pub use startup::{ExtraRoutes, build_server};
 pub use state::AppState;
-pub use tus::TusSettings;
+pub use tus_state::{ResumableConfig, TusSettings};

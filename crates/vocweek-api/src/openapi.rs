@@ -1,4 +1,4 @@
-use actix_web::HttpResponse;
+use actix_web::{HttpResponse, web};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -11,6 +11,7 @@ use crate::json::{
 };
 use crate::openapi_answers::CommonAnswers;
 use crate::reporting;
+use crate::route_table::resource;
 use crate::routes::*;
 use crate::tus;
 
@@ -40,6 +41,11 @@ impl Modify for BearerAuth {
             );
         }
     }
+}
+
+/// Mounts this document's route.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource("/api/v1/openapi.json").route(web::get().to(openapi_json)));
 }
 
 /// This document.

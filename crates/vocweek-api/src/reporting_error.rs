@@ -53,9 +53,11 @@ mod tests {
     use vocweek_domain::UnitKind;
     use vocweek_domain::reporting::FieldProblem;
 
+    use crate::error_mapping_tests::{assert_answer, assert_answers_saying};
+
     #[test]
     fn each_refusal_keeps_its_status_and_code() {
-        let cases: Vec<(ReportingError, u16, &str, &str)> = vec![
+        assert_answers_saying::<ReportingError>(vec![
             (
                 ReportingError::CampaignNotFound("shandong-1999".to_owned()),
                 404,
@@ -131,17 +133,12 @@ mod tests {
                 "internal",
                 "internal error",
             ),
-        ];
-        for (err, status, code, message) in cases {
-            let answer = ApiError::from(err);
-            assert_eq!((answer.status.as_u16(), answer.code), (status, code));
-            assert!(answer.message.contains(message), "{}", answer.message);
-        }
+        ]);
         let problems = vec![FieldProblem::new("teachers", "negative", "不能为负数")];
-        let answer = ApiError::from(ReportingError::InvalidFields(problems));
-        assert_eq!(
-            (answer.status.as_u16(), answer.code),
-            (422, "invalid-fields")
+        let answer = assert_answer(
+            ReportingError::InvalidFields(problems),
+            422,
+            "invalid-fields",
         );
         assert_eq!(answer.message, "please correct: teachers: 不能为负数");
         assert_eq!(answer.details["problems"][0]["field"], "teachers");

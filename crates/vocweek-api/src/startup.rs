@@ -9,7 +9,7 @@ use actix_web::{App, HttpRequest, HttpServer, web};
 use crate::middleware::{
     catch_panic, localize_errors, record_metrics, request_span, security_headers,
 };
-use crate::{ApiError, AppState, routes};
+use crate::{ApiError, AppState, route_table, routes};
 
 /// How long an idle keep-alive connection stays open.
 pub const KEEP_ALIVE_SECONDS: u64 = 75;
@@ -27,11 +27,13 @@ pub fn build_server(
     http_workers: usize,
     extra: Option<ExtraRoutes>,
 ) -> std::io::Result<Server> {
+    let origin = web::Data::from(state.origin.clone());
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         let extra = extra.clone();
         App::new()
             .app_data(data.clone())
+            .app_data(origin.clone())
             .app_data(
                 web::JsonConfig::default()
                     .limit(64 * 1024)
@@ -46,6 +48,8 @@ pub fn build_server(
             // Outermost, so every answer gets the headers, the panic and localized ones too.
             .wrap(from_fn(security_headers))
             .configure(routes::configure)
+            .configure(crate::tus::configure)
+            .configure(crate::openapi::configure)
             .configure(crate::distribution::configure)
             .configure(crate::reporting::configure)
             .configure(move |cfg| {
@@ -53,7 +57,7 @@ pub fn build_server(
                     extra(cfg);
                 }
             })
-            .default_service(web::to(routes::not_found))
+            .default_service(web::to(route_table::not_found))
     })
     .workers(http_workers.max(1))
     // Idle connections stay open longer than actix's 5 s default: a client that reuses one

@@ -12,7 +12,7 @@ pub struct AppState {
     pub metrics: Metrics,
     pub store: Arc<dyn BlobStore>,
     /// Resumable uploads (tus).
-    pub tus: Arc<crate::tus::TusSettings>,
+    pub tus: Arc<crate::tus_state::TusSettings>,
     /// Partner distribution: signing, rate limits, long-poll wake-ups.
     pub distribution: Arc<crate::Distribution>,
     /// Failed sign-ins per username (API and web).

@@ -7,8 +7,13 @@ use vocweek_db::audit::Actor as AuditActor;
 use vocweek_db::tokens::Principal;
 use vocweek_domain::{Desk, Role};
 
-/// Who asks for a use case. Built from an authenticated [`Principal`] (the API) or from a
-/// signed-in staff member (the pages).
+/// The user id the command line acts under: no account has it (account ids start at 1), and
+/// the audit trail names it the system rather than a user.
+const COMMAND_LINE_USER: i32 = 0;
+
+/// Who asks for a use case. Built from an authenticated [`Principal`] (the API), from a
+/// signed-in staff member (the pages), or as the operator at the machine (the command line,
+/// [`Actor::command_line`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Actor {
     /// An uploading unit, by id.
@@ -39,6 +44,19 @@ impl From<&Principal> for Actor {
 }
 
 impl Actor {
+    /// The operator at the machine running a `vocweek` command (`vocweek campaign create`,
+    /// say), as an admin of every desk: whoever runs the program with its settings reaches the
+    /// database anyway. The command line still goes through the use cases so that it checks
+    /// what the pages and the API check. It has no account: fit for use cases that record no
+    /// account's id in a row (campaigns), not for those that do (a batch's composer).
+    pub fn command_line() -> Self {
+        Actor::Staff {
+            user_id: COMMAND_LINE_USER,
+            role: Role::Admin,
+            desk: None,
+        }
+    }
+
     /// Editors and admins.
     pub fn is_staff(&self) -> bool {
         matches!(self, Actor::Staff { .. })
@@ -59,6 +77,10 @@ impl Actor {
     pub fn audit(&self) -> AuditActor {
         match self {
             Actor::Unit(id) => AuditActor::Unit(*id),
+            Actor::Staff {
+                user_id: COMMAND_LINE_USER,
+                ..
+            } => AuditActor::System,
             Actor::Staff { user_id, .. } => AuditActor::User(*user_id),
             Actor::Partner(id) => AuditActor::Partner(*id),
         }
@@ -86,5 +108,8 @@ mod tests {
         assert_eq!(Actor::Partner(5).audit(), AuditActor::Partner(5));
         assert!(admin.is_admin() && !editor.is_admin() && !Actor::Unit(4).is_staff());
         assert!(editor.is_staff() && !Actor::Partner(5).is_staff());
+        // The command line is an admin without an account: the trail names no user.
+        assert!(Actor::command_line().is_admin());
+        assert_eq!(Actor::command_line().audit(), AuditActor::System);
     }
 }

@@ -19,7 +19,7 @@ pub use actor::Actor;
 pub use batches::{
     BatchError, BatchExport, BatchForbidden, Batches, InvalidBatch, NewBatch, ZipStream,
 };
-pub use campaigns::{CampaignError, Campaigns, NewCampaign};
+pub use campaigns::{CampaignError, Campaigns};
 pub use editorial::{
     BulkItem, BulkOutcome, Conflicted, DecisionInput, EditInput, Editorial, EditorialError,
     Forbidden, Invalid, NotAllowed, TagEdit,

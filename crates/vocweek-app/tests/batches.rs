@@ -13,6 +13,7 @@ use std::sync::Arc;
 use futures_util::StreamExt;
 use support::{World, admin, decision, editor};
 use vocweek_app::{Actor, BatchError, BatchForbidden, Batches, InvalidBatch, NewBatch};
+use vocweek_db::batches::ItemRefusal;
 use vocweek_domain::{Desk, Role};
 use vocweek_pipeline::{Ingestor, UploadLimits};
 use vocweek_storage::original_key;
@@ -162,6 +163,80 @@ async fn only_recommended_items_of_the_desk_join_once_and_a_sent_batch_is_frozen
     world.finish();
 }
 
+/// The editor's page offered an item while it was recommended; it was reopened (by another tab,
+/// say) before the save. The save reads each item in the transaction that writes the items, so the
+/// item as it is now is refused and nothing is written. (A real interleaving inside that
+/// transaction cannot be arranged from outside it: the data layer's unit of work is called
+/// directly to show that it, not only the use case, refuses.)
+#[tokio::test]
+async fn an_item_no_longer_recommended_is_refused_where_the_items_are_written() {
+    let mut world = World::new("batches-withdrawn").await;
+    let batches = service(&world).await;
+    let edu_unit = world.edu_unit;
+    let kept = recommended(&mut world, edu_unit, Desk::Edu).await;
+    let withdrawn = recommended(&mut world, edu_unit, Desk::Edu).await;
+    let edu = editor(Desk::Edu);
+    let created = batches.create(&edu, batch("撤回的推荐")).await.unwrap();
+    let id = created.batch.id;
+    let offered = batches.candidates(&edu, &created).await.unwrap();
+    assert!(offered.iter().any(|item| item.asset.id == withdrawn));
+
+    world
+        .editorial
+        .decide(&edu, &withdrawn, decision("reopen", None, 4))
+        .await
+        .unwrap();
+
+    let refused = world
+        .db
+        .set_batch_items(id, &ids(&[&kept, &withdrawn]))
+        .await
+        .unwrap();
+    assert_eq!(
+        refused.map(drop),
+        Err(ItemRefusal::NotRecommended {
+            id: withdrawn.clone(),
+            state: "pending_review".to_owned(),
+        })
+    );
+    assert!(batches.batch(&edu, id).await.unwrap().items.is_empty());
+    // The use case answers with the refusal it always gave for such an item.
+    match batches
+        .set_items(&edu, id, &ids(&[&kept, &withdrawn]))
+        .await
+    {
+        Err(BatchError::Invalid(InvalidBatch::NotRecommended { id: item, state })) => {
+            assert_eq!(
+                (item, state.as_str()),
+                (withdrawn.clone(), "pending_review")
+            );
+        }
+        other => panic!("an item no longer recommended is refused, got {other:?}"),
+    }
+    assert!(batches.batch(&edu, id).await.unwrap().items.is_empty());
+
+    // The unit of work's other refusals, and the save of what is still recommended.
+    let twice = world.db.set_batch_items(id, &ids(&[&kept, &kept])).await;
+    assert_eq!(
+        twice.unwrap().map(drop),
+        Err(ItemRefusal::Twice(kept.clone()))
+    );
+    let missing = world.db.set_batch_items(id, &ids(&["no-such-item"])).await;
+    assert_eq!(
+        missing.unwrap().map(drop),
+        Err(ItemRefusal::NotFound("no-such-item".to_owned()))
+    );
+    let saved = world
+        .db
+        .set_batch_items(id, &ids(&[&kept]))
+        .await
+        .unwrap()
+        .unwrap();
+    let order: Vec<&str> = saved.items.iter().map(|i| i.asset.id.as_str()).collect();
+    assert_eq!(order, [kept.as_str()]);
+    world.finish();
+}
+
 #[tokio::test]
 async fn another_desk_does_not_see_the_batch_and_units_compose_none() {
     let mut world = World::new("batches-desks").await;
@@ -273,7 +348,7 @@ async fn an_admin_names_the_desk_and_every_batch_needs_a_title() {
         ..batch(" 人社第一批 ")
     };
     let created = batches.create(&admin, for_hr).await.unwrap();
-    assert_eq!(created.batch.desk, "hr");
+    assert_eq!(created.batch.desk, Desk::Hr);
     assert_eq!(created.batch.title, "人社第一批", "trimmed");
     assert_eq!(created.batch.created_by, 2);
     // An empty batch is not sent.

@@ -11,8 +11,8 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use support::{World, admin, editor};
-use vocweek_app::{Actor, CampaignError, Campaigns, NewCampaign};
-use vocweek_domain::Desk;
+use vocweek_app::{Actor, CampaignError, Campaigns};
+use vocweek_domain::{CampaignFields, Desk};
 use vocweek_pipeline::{Ingestor, UploadLimits};
 
 /// The campaigns service over the world's database, with an ingestor on its active campaign.
@@ -33,8 +33,8 @@ fn date(text: &str) -> NaiveDate {
 }
 
 /// Next year's week as an admin fills it in.
-fn next_year() -> NewCampaign {
-    NewCampaign {
+fn next_year() -> CampaignFields {
+    CampaignFields {
         slug: " shandong-2022 ".to_owned(),
         year: 2022,
         name_zh: "山东省2022年职业教育活动周".to_owned(),
@@ -45,7 +45,6 @@ fn next_year() -> NewCampaign {
         ends_on: date("2022-05-14"),
         plan_due_on: date("2022-05-06"),
         report_due_on: date("2022-05-25"),
-        vocabulary_from: None,
     }
 }
 
@@ -72,7 +71,7 @@ async fn only_an_admin_creates_or_activates_a_week() {
             matches!(campaigns.may_manage(&actor), Err(CampaignError::NotAdmin)),
             "{actor:?}"
         );
-        let created = campaigns.create(&actor, next_year()).await;
+        let created = campaigns.create(&actor, next_year(), None).await;
         assert!(
             matches!(created, Err(CampaignError::NotAdmin)),
             "{actor:?}: {created:?}"
@@ -102,39 +101,42 @@ async fn a_new_week_is_checked_created_and_then_activated() {
 
     let mut backwards = next_year();
     backwards.ends_on = date("2022-05-01");
-    match campaigns.create(&admin, backwards).await {
+    match campaigns.create(&admin, backwards, None).await {
         Err(CampaignError::Invalid(err)) => assert!(err.to_string().contains("ends_on"), "{err}"),
         other => panic!("expected the dates refused, got {other:?}"),
     }
     let mut far = next_year();
     far.year = 2031;
     assert!(matches!(
-        campaigns.create(&admin, far).await,
+        campaigns.create(&admin, far, None).await,
         Err(CampaignError::Invalid(_))
     ));
-    let mut unknown_source = next_year();
-    unknown_source.vocabulary_from = Some("shandong-1999".to_owned());
-    match campaigns.create(&admin, unknown_source).await {
+    match campaigns
+        .create(&admin, next_year(), Some("shandong-1999"))
+        .await
+    {
         Err(CampaignError::NotFound(slug)) => assert_eq!(slug, "shandong-1999"),
         other => panic!("expected the source not found, got {other:?}"),
     }
 
     // Trimmed, not active yet, with a copy of the active week's vocabulary.
-    let created = campaigns.create(&admin, next_year()).await.unwrap();
+    let created = campaigns.create(&admin, next_year(), None).await.unwrap();
     assert_eq!(created.campaign.slug, "shandong-2022");
     assert!(!created.campaign.active);
     assert_eq!(created.vocabulary, world.vocabulary);
     let stored = world.db.campaign_by_slug("shandong-2022").await.unwrap();
     assert_eq!(stored.vocabulary, world.vocabulary);
-    match campaigns.create(&admin, next_year()).await {
+    match campaigns.create(&admin, next_year(), None).await {
         Err(CampaignError::Taken(slug)) => assert_eq!(slug, "shandong-2022"),
         other => panic!("a slug is taken once, got {other:?}"),
     }
     // Copying a named week's vocabulary works as well as the current one's.
     let mut copy = next_year();
     copy.slug = "shandong-2022-b".to_owned();
-    copy.vocabulary_from = Some("shandong-2022".to_owned());
-    let copied = campaigns.create(&admin, copy).await.unwrap();
+    let copied = campaigns
+        .create(&admin, copy, Some("shandong-2022"))
+        .await
+        .unwrap();
     assert_eq!(copied.vocabulary, world.vocabulary);
 
     // Still 2021 until it is activated; then this node follows at once.

@@ -13,7 +13,7 @@ use vocweek_app::{
     Actor, BulkItem, BulkOutcome, Conflicted, EditInput, EditorialError, Forbidden, Invalid,
     NotAllowed, TagEdit,
 };
-use vocweek_domain::{Desk, DomainError, Role, TagChange};
+use vocweek_domain::{AssetState, Desk, DomainError, Role, TagChange};
 use vocweek_storage::{original_key, rendition_key};
 
 fn edit(version: i32, title: &str) -> EditInput {
@@ -46,8 +46,8 @@ async fn a_decision_at_a_stale_version_is_a_conflict_that_tells_the_item_now() {
         .await
         .unwrap();
     assert_eq!(
-        (approved.asset.state.as_str(), approved.asset.version),
-        ("approved", 3)
+        (approved.asset.state, approved.asset.version),
+        (AssetState::Approved, 3)
     );
     // A second editor decided on what they saw before: a conflict, not a lost update.
     let stale = world
@@ -75,7 +75,7 @@ async fn a_decision_at_a_stale_version_is_a_conflict_that_tells_the_item_now() {
         matches!(stale_edit, Err(EditorialError::Conflict { .. })),
         "{stale_edit:?}"
     );
-    assert_eq!(world.state_of(&id).await, ("approved".to_owned(), 3));
+    assert_eq!(world.state_of(&id).await, (AssetState::Approved, 3));
     world.finish();
 }
 
@@ -97,13 +97,13 @@ async fn rejecting_and_returning_need_a_note() {
             "{action} {note:?}: {refused:?}"
         );
     }
-    assert_eq!(world.state_of(&id).await, ("pending_review".to_owned(), 2));
+    assert_eq!(world.state_of(&id).await, (AssetState::PendingReview, 2));
     let returned = world
         .editorial
         .decide(&edu, &id, decision("return", Some(" 请补充活动地点 "), 2))
         .await
         .unwrap();
-    assert_eq!(returned.asset.state, "returned");
+    assert_eq!(returned.asset.state, AssetState::Returned);
     assert_eq!(
         returned.asset.review_note.as_deref(),
         Some("请补充活动地点")
@@ -158,13 +158,13 @@ async fn an_editor_decides_only_on_its_desks_items() {
             skipped: 1
         }
     );
-    assert_eq!(world.state_of(&id).await, ("pending_review".to_owned(), 2));
+    assert_eq!(world.state_of(&id).await, (AssetState::PendingReview, 2));
     let by_admin = world
         .editorial
         .decide(&admin(), &id, decision("approve", None, 2))
         .await
         .unwrap();
-    assert_eq!(by_admin.asset.state, "approved");
+    assert_eq!(by_admin.asset.state, AssetState::Approved);
     world.finish();
 }
 
@@ -206,7 +206,7 @@ async fn only_an_approved_item_is_recommended_and_decisions_wake_the_feed() {
         .decide(&edu, &id, decision("recommend", None, 3))
         .await
         .unwrap();
-    assert_eq!(recommended.asset.state, "recommended");
+    assert_eq!(recommended.asset.state, AssetState::Recommended);
     world.finish();
 }
 
@@ -286,7 +286,8 @@ async fn edits_follow_who_may_change_what_and_when() {
         "a partial change keeps the themes"
     );
     assert_eq!(
-        edited.asset.state, "pending_review",
+        edited.asset.state,
+        AssetState::PendingReview,
         "an edit decides nothing"
     );
 
@@ -303,7 +304,7 @@ async fn edits_follow_who_may_change_what_and_when() {
         "{stranger:?}"
     );
     let corrected = attempt(unit, edit(4, "开幕式（5月22日）")).await.unwrap();
-    assert_eq!(corrected.asset.state, "pending_review");
+    assert_eq!(corrected.asset.state, AssetState::PendingReview);
     assert_eq!(corrected.asset.title, "开幕式（5月22日）");
     world.finish();
 }
@@ -352,8 +353,11 @@ async fn bulk_runs_skip_what_they_may_not_do_and_count_it() {
             skipped: 2
         }
     );
-    assert_eq!(world.state_of(&c).await, ("pending_review".to_owned(), 2));
-    assert_eq!(world.state_of(&other_desk).await.0, "pending_review");
+    assert_eq!(world.state_of(&c).await, (AssetState::PendingReview, 2));
+    assert_eq!(
+        world.state_of(&other_desk).await.0,
+        AssetState::PendingReview
+    );
 
     let change = TagChange {
         city: Some("qingdao".to_owned()),
@@ -380,7 +384,11 @@ async fn bulk_runs_skip_what_they_may_not_do_and_count_it() {
     let a_now = world.db.asset(&a).await.unwrap().unwrap();
     assert_eq!(a_now.asset.city, "qingdao");
     assert_eq!(a_now.themes, ["labor_spirit", "policy"]);
-    assert_eq!(a_now.asset.state, "approved", "a re-tag decides nothing");
+    assert_eq!(
+        a_now.asset.state,
+        AssetState::Approved,
+        "a re-tag decides nothing"
+    );
     let unknown = TagChange {
         add_themes: vec!["no_such_theme".to_owned()],
         ..TagChange::default()

@@ -14,11 +14,11 @@ use chrono::NaiveDate;
 use serde_json::{Value, json};
 use support::{World, admin, editor};
 use vocweek_app::{
-    Actor, Campaigns, NewCampaign, Obligation, RegistrationInput, ReportForbidden, Reporting,
-    ReportingError, StatisticsInput, UnitReport,
+    Actor, Campaigns, Obligation, RegistrationInput, ReportForbidden, Reporting, ReportingError,
+    StatisticsInput, UnitReport,
 };
 use vocweek_domain::reporting::{DocumentPurpose, Liaison, RawFigures};
-use vocweek_domain::{Desk, UnitKind};
+use vocweek_domain::{CampaignFields, Desk, UnitKind};
 use vocweek_pipeline::{Ingestor, UploadLimits};
 
 /// The reporting service over the world's database, with an ingestor on its active campaign.
@@ -247,7 +247,7 @@ async fn reports_change_in_the_active_campaign_only() {
     let (reporting, ingestor) = service(&world).await;
     let campaigns = Campaigns::new(world.db.clone(), ingestor);
     let day = |text: &str| text.parse::<NaiveDate>().unwrap();
-    let next_year = NewCampaign {
+    let next_year = CampaignFields {
         slug: "shandong-2022".to_owned(),
         year: 2022,
         name_zh: "山东省2022年职业教育活动周".to_owned(),
@@ -258,9 +258,8 @@ async fn reports_change_in_the_active_campaign_only() {
         ends_on: day("2022-05-14"),
         plan_due_on: day("2022-05-06"),
         report_due_on: day("2022-05-25"),
-        vocabulary_from: None,
     };
-    campaigns.create(&admin(), next_year).await.unwrap();
+    campaigns.create(&admin(), next_year, None).await.unwrap();
     let unit = Actor::Unit(world.edu_unit);
 
     // A week not active yet takes no reports (nor, once past, would an earlier one).
@@ -485,7 +484,7 @@ async fn a_plan_goes_through_ingest_and_is_the_units_document() {
     let report = reporting.record_document(upload, staged).await.unwrap();
     let documents = &report.reports.documents;
     assert_eq!(documents.len(), 1);
-    assert_eq!(documents[0].purpose, "plan");
+    assert_eq!(documents[0].purpose, DocumentPurpose::Plan);
     assert_eq!(documents[0].original_filename, "活动周方案.txt");
     assert_eq!(documents[0].unit_id, world.edu_unit);
     // Its bytes are stored at their content address.

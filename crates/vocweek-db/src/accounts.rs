@@ -17,6 +17,10 @@ static NO_ONES_HASH: std::sync::LazyLock<Option<String>> =
 use crate::tokens::{TokenKind, TokenOwner, issue};
 use crate::{Db, DbError, DbResult};
 
+pub use crate::records::partner::Partner;
+pub use crate::records::unit::Unit;
+pub use crate::records::user::User;
+
 /// How long an editor's sign-in lasts: a working day and the evening peak.
 pub const SESSION_HOURS: i64 = 12;
 
@@ -27,7 +31,7 @@ impl Db {
         name: &str,
         kind: UnitKind,
         city: &str,
-    ) -> DbResult<(unit::Model, String)> {
+    ) -> DbResult<(Unit, String)> {
         let txn = self.begin().await?;
         let unit = unit::ActiveModel {
             name: Set(name.trim().to_owned()),
@@ -42,7 +46,7 @@ impl Db {
         .map_err(|e| taken(e, format!("unit '{}'", name.trim())))?;
         let token = issue(&txn, TokenKind::Upload, TokenOwner::Unit(unit.id), None).await?;
         txn.commit().await?;
-        Ok((unit, token))
+        Ok((Unit::try_from(unit)?, token))
     }
 
     /// A new upload token for an existing unit (after revoking a leaked one).
@@ -56,22 +60,31 @@ impl Db {
         .await
     }
 
-    pub async fn units(&self) -> DbResult<Vec<unit::Model>> {
-        Ok(unit::Entity::find()
+    pub async fn units(&self) -> DbResult<Vec<Unit>> {
+        unit::Entity::find()
             .order_by_asc(unit::Column::Id)
             .all(self.conn())
-            .await?)
+            .await?
+            .into_iter()
+            .map(Unit::try_from)
+            .collect()
     }
 
-    pub async fn unit(&self, id: i32) -> DbResult<Option<unit::Model>> {
-        Ok(unit::Entity::find_by_id(id).one(self.conn()).await?)
+    pub async fn unit(&self, id: i32) -> DbResult<Option<Unit>> {
+        unit::Entity::find_by_id(id)
+            .one(self.conn())
+            .await?
+            .map(Unit::try_from)
+            .transpose()
     }
 
-    pub async fn unit_by_name(&self, name: &str) -> DbResult<Option<unit::Model>> {
-        Ok(unit::Entity::find()
+    pub async fn unit_by_name(&self, name: &str) -> DbResult<Option<Unit>> {
+        unit::Entity::find()
             .filter(unit::Column::Name.eq(name.trim()))
             .one(self.conn())
-            .await?)
+            .await?
+            .map(Unit::try_from)
+            .transpose()
     }
 
     pub async fn create_user(
@@ -81,7 +94,7 @@ impl Db {
         role: Role,
         desk: Option<Desk>,
         must_change_password: bool,
-    ) -> DbResult<user::Model> {
+    ) -> DbResult<User> {
         let user = user::ActiveModel {
             username: Set(username.trim().to_owned()),
             password_hash: Set(hash_password(password)?),
@@ -94,7 +107,7 @@ impl Db {
         .insert(self.conn())
         .await
         .map_err(|e| taken(e, format!("user '{}'", username.trim())))?;
-        Ok(user)
+        User::try_from(user)
     }
 
     /// `(id, username)` of every user, for showing who did what.
@@ -180,14 +193,17 @@ impl Db {
 
     /// Creates a media partner and its API key (returned in clear, once).
     /// Every media partner, in creation order.
-    pub async fn partners(&self) -> DbResult<Vec<partner::Model>> {
+    pub async fn partners(&self) -> DbResult<Vec<Partner>> {
         Ok(partner::Entity::find()
             .order_by_asc(partner::Column::Id)
             .all(self.conn())
-            .await?)
+            .await?
+            .into_iter()
+            .map(Partner::from)
+            .collect())
     }
 
-    pub async fn create_partner(&self, name: &str) -> DbResult<(partner::Model, String)> {
+    pub async fn create_partner(&self, name: &str) -> DbResult<(Partner, String)> {
         let txn = self.begin().await?;
         let partner = partner::ActiveModel {
             name: Set(name.trim().to_owned()),
@@ -205,7 +221,7 @@ impl Db {
         )
         .await?;
         txn.commit().await?;
-        Ok((partner, key))
+        Ok((Partner::from(partner), key))
     }
 }
 

@@ -18,10 +18,12 @@ use crate::error::is_unique_violation;
 use crate::jobs::{NewJob, enqueue};
 use crate::{Db, DbError, DbResult};
 
+pub use crate::records::asset::Asset;
+
 /// An asset with its themes: what the API shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AssetRecord {
-    pub asset: asset::Model,
+    pub asset: Asset,
     pub themes: Vec<String>,
 }
 
@@ -184,7 +186,7 @@ impl Db {
     pub async fn asset_visible(&self, record: &AssetRecord, scope: Scope) -> DbResult<bool> {
         Ok(match scope {
             Scope::Everything => true,
-            Scope::Desk(desk) => record.asset.desk == desk.as_str(),
+            Scope::Desk(desk) => record.asset.desk == desk,
             Scope::Unit(unit_id) => submission::Entity::find()
                 .filter(submission::Column::AssetId.eq(&record.asset.id))
                 .filter(submission::Column::UnitId.eq(unit_id))
@@ -307,13 +309,14 @@ impl Db {
         {
             themes.entry(row.asset_id).or_default().push(row.theme);
         }
-        Ok(rows
-            .into_iter()
-            .map(|asset| AssetRecord {
-                themes: themes.remove(&asset.id).unwrap_or_default(),
-                asset,
+        rows.into_iter()
+            .map(|row| -> DbResult<AssetRecord> {
+                Ok(AssetRecord {
+                    themes: themes.remove(&row.id).unwrap_or_default(),
+                    asset: Asset::try_from(row)?,
+                })
             })
-            .collect())
+            .collect()
     }
 }
 
@@ -436,7 +439,7 @@ async fn insert_asset<C: ConnectionTrait>(
         .await?;
     }
     Ok(AssetRecord {
-        asset: saved,
+        asset: Asset::try_from(saved)?,
         themes: new.tags.themes.clone(),
     })
 }

@@ -10,6 +10,8 @@ use serde_json::Value;
 use crate::entities::audit_event;
 use crate::{Db, DbResult};
 
+pub use crate::records::audit_event::AuditEvent;
+
 /// Who did it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Actor {
@@ -61,12 +63,15 @@ pub(crate) async fn record<C: ConnectionTrait>(conn: &C, entry: AuditEntry<'_>) 
 
 impl Db {
     /// An asset's history, oldest first.
-    pub async fn audit_trail(&self, asset_id: &str) -> DbResult<Vec<audit_event::Model>> {
-        Ok(audit_event::Entity::find()
+    pub async fn audit_trail(&self, asset_id: &str) -> DbResult<Vec<AuditEvent>> {
+        audit_event::Entity::find()
             .filter(audit_event::Column::AssetId.eq(asset_id))
             .order_by_asc(audit_event::Column::Id)
             .all(self.conn())
-            .await?)
+            .await?
+            .into_iter()
+            .map(AuditEvent::try_from)
+            .collect()
     }
 }
 
@@ -78,7 +83,7 @@ impl Db {
         scope: crate::assets::Scope,
         from: chrono::DateTime<Utc>,
         to: chrono::DateTime<Utc>,
-    ) -> DbResult<Vec<(audit_event::Model, String)>> {
+    ) -> DbResult<Vec<(AuditEvent, String)>> {
         use sea_orm::sea_query::Query;
 
         use crate::entities::asset;
@@ -110,16 +115,16 @@ impl Db {
                 titles.insert(row.id, row.title);
             }
         }
-        Ok(events
+        events
             .into_iter()
-            .map(|event| {
+            .map(|event| -> DbResult<(AuditEvent, String)> {
                 let title = event
                     .asset_id
                     .as_ref()
                     .and_then(|id| titles.get(id).cloned())
                     .unwrap_or_default();
-                (event, title)
+                Ok((AuditEvent::try_from(event)?, title))
             })
-            .collect())
+            .collect()
     }
 }

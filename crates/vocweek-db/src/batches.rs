@@ -1,25 +1,41 @@
 //! Recommendation batches: a desk's ordered selection of recommended items for the Ministry.
 
+use std::collections::HashSet;
+
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use serde_json::json;
 use vocweek_domain::{AssetState, Desk};
 
 use crate::assets::AssetRecord;
 use crate::audit::{Actor, AuditEntry, record};
-use crate::entities::{batch, batch_item};
+use crate::entities::{asset, batch, batch_item};
 use crate::{Db, DbError, DbResult};
+
+pub use crate::records::batch::Batch;
 
 pub const DRAFT: &str = "draft";
 pub const SENT: &str = "sent";
 
+/// Why an item may not join a draft batch (the first one refused, in the order named).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ItemRefusal {
+    /// Named twice in the batch's items.
+    Twice(String),
+    /// No such item, or another desk's.
+    NotFound(String),
+    /// Not, or no longer, recommended: `state` is the item's state now.
+    NotRecommended { id: String, state: String },
+}
+
 /// A batch with its items in order.
 #[derive(Debug, Clone)]
 pub struct BatchRecord {
-    pub batch: batch::Model,
+    pub batch: Batch,
     pub items: Vec<AssetRecord>,
 }
 
@@ -31,8 +47,8 @@ impl Db {
         title: &str,
         note: &str,
         user_id: i32,
-    ) -> DbResult<batch::Model> {
-        Ok(batch::ActiveModel {
+    ) -> DbResult<Batch> {
+        let created = batch::ActiveModel {
             campaign_id: Set(campaign_id),
             desk: Set(desk.as_str().to_owned()),
             title: Set(title.trim().to_owned()),
@@ -44,16 +60,22 @@ impl Db {
             ..Default::default()
         }
         .insert(self.conn())
-        .await?)
+        .await?;
+        Batch::try_from(created)
     }
 
     /// Batches of one desk (or all, for admins), newest first.
-    pub async fn batches(&self, desk: Option<Desk>) -> DbResult<Vec<batch::Model>> {
+    pub async fn batches(&self, desk: Option<Desk>) -> DbResult<Vec<Batch>> {
         let mut query = batch::Entity::find().order_by_desc(batch::Column::Id);
         if let Some(desk) = desk {
             query = query.filter(batch::Column::Desk.eq(desk.as_str()));
         }
-        Ok(query.all(self.conn()).await?)
+        query
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(Batch::try_from)
+            .collect()
     }
 
     pub async fn batch(&self, id: i32) -> DbResult<Option<BatchRecord>> {
@@ -71,40 +93,38 @@ impl Db {
                 items.push(asset);
             }
         }
-        Ok(Some(BatchRecord { batch, items }))
+        Ok(Some(BatchRecord {
+            batch: Batch::try_from(batch)?,
+            items,
+        }))
     }
 
     /// Replaces a draft batch's items with `asset_ids`, in that order. Each must be a
-    /// recommended item of the batch's desk.
-    pub async fn set_batch_items(&self, id: i32, asset_ids: &[String]) -> DbResult<BatchRecord> {
-        let current = self
-            .batch(id)
-            .await?
-            .ok_or_else(|| DbError::NotFound(format!("batch {id}")))?;
-        if current.batch.state != DRAFT {
-            return Err(DbError::AlreadySent(format!("batch {id}")));
-        }
-        let mut seen = std::collections::HashSet::new();
-        for asset_id in asset_ids {
-            if !seen.insert(asset_id) {
-                return Err(DbError::Invalid(format!(
-                    "asset {asset_id} is listed twice"
-                )));
-            }
-            let asset = self
-                .asset(asset_id)
-                .await?
-                .filter(|a| a.asset.desk == current.batch.desk)
-                .ok_or_else(|| DbError::NotFound(format!("asset {asset_id}")))?;
-            if asset.asset.state != AssetState::Recommended.as_str() {
-                return Err(DbError::Invalid(format!(
-                    "asset {asset_id} is {}, not recommended",
-                    asset.asset.state
-                )));
-            }
-        }
+    /// recommended item of the batch's desk, named once: checked in the transaction that writes
+    /// the items, with the batch's row and the items' rows held, so an item decided (or a batch
+    /// sent) since the caller last looked is refused rather than written.
+    ///
+    /// `Err(DbError::AlreadySent)` for a sent batch; `Ok(Err(_))` for the first item refused
+    /// (nothing is written then).
+    pub async fn set_batch_items(
+        &self,
+        id: i32,
+        asset_ids: &[String],
+    ) -> DbResult<Result<BatchRecord, ItemRefusal>> {
         let txn = self.begin().await?;
+        let desk = batch::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .ok_or_else(|| DbError::NotFound(format!("batch {id}")))?
+            .desk;
         hold_draft(&txn, id).await?;
+        // Before this batch's old items go: an item's deletion takes the item's row, then (ON
+        // DELETE CASCADE) its batch items; taking the items' rows first keeps the same order,
+        // so the two cannot deadlock.
+        if let Some(refusal) = refusal_in(&txn, &desk, asset_ids).await? {
+            txn.rollback().await?;
+            return Ok(Err(refusal));
+        }
         batch_item::Entity::delete_many()
             .filter(batch_item::Column::BatchId.eq(id))
             .exec(&txn)
@@ -122,6 +142,7 @@ impl Db {
         self.batch(id)
             .await?
             .ok_or_else(|| DbError::NotFound(format!("batch {id}")))
+            .map(Ok)
     }
 
     /// Marks a batch sent, with an audit event on each of its items.
@@ -147,10 +168,12 @@ impl Db {
         if items.is_empty() {
             return Err(DbError::Invalid("an empty batch cannot be sent".to_owned()));
         }
-        let mut sent: batch::ActiveModel = current.batch.clone().into();
-        sent.state = Set(SENT.to_owned());
-        sent.sent_at = Set(Some(Utc::now()));
-        sent.update(&txn).await?;
+        batch::Entity::update_many()
+            .col_expr(batch::Column::State, Expr::value(SENT))
+            .col_expr(batch::Column::SentAt, Expr::value(Some(Utc::now())))
+            .filter(batch::Column::Id.eq(id))
+            .exec(&txn)
+            .await?;
         for item in &items {
             record(
                 &txn,
@@ -170,6 +193,37 @@ impl Db {
             .await?
             .ok_or_else(|| DbError::NotFound(format!("batch {id}")))
     }
+}
+
+/// The first of `asset_ids` that may not join a draft of `desk`, each item read in `txn` and
+/// held for share (PostgreSQL: a decision on it waits for the commit; SQLite's IMMEDIATE
+/// transaction holds every row), so what is checked is what is written.
+async fn refusal_in(
+    txn: &DatabaseTransaction,
+    desk: &str,
+    asset_ids: &[String],
+) -> DbResult<Option<ItemRefusal>> {
+    let mut seen = HashSet::new();
+    for asset_id in asset_ids {
+        if !seen.insert(asset_id.as_str()) {
+            return Ok(Some(ItemRefusal::Twice(asset_id.clone())));
+        }
+        let Some(item) = asset::Entity::find_by_id(asset_id.clone())
+            .lock_shared()
+            .one(txn)
+            .await?
+            .filter(|item| item.desk == desk)
+        else {
+            return Ok(Some(ItemRefusal::NotFound(asset_id.clone())));
+        };
+        if item.state != AssetState::Recommended.as_str() {
+            return Ok(Some(ItemRefusal::NotRecommended {
+                id: asset_id.clone(),
+                state: item.state,
+            }));
+        }
+    }
+    Ok(None)
 }
 
 /// Takes the batch's row for this transaction if it is still a draft (a no-op update: the row

@@ -10,10 +10,12 @@ use vocweek_domain::{CampaignSeed, Category, Term, Vocabulary};
 use crate::entities::{campaign, vocabulary_term};
 use crate::{Db, DbError, DbResult};
 
+pub use crate::records::campaign::Campaign;
+
 /// The campaign new uploads belong to, with its vocabulary.
 #[derive(Debug, Clone)]
 pub struct ActiveCampaign {
-    pub campaign: campaign::Model,
+    pub campaign: Campaign,
     pub vocabulary: Vocabulary,
 }
 
@@ -25,7 +27,7 @@ impl Db {
         let mut inserted = 0;
         for seed in seeds {
             let exists = campaign::Entity::find()
-                .filter(campaign::Column::Slug.eq(&seed.slug))
+                .filter(campaign::Column::Slug.eq(&seed.campaign.slug))
                 .one(&txn)
                 .await?;
             if exists.is_none() {
@@ -70,19 +72,22 @@ impl Db {
             .await?;
         Ok(ActiveCampaign {
             vocabulary: vocabulary_from_terms(&terms)?,
-            campaign,
+            campaign: Campaign::from(campaign),
         })
     }
 }
 
 impl Db {
     /// Every campaign, newest first.
-    pub async fn campaigns(&self) -> DbResult<Vec<campaign::Model>> {
+    pub async fn campaigns(&self) -> DbResult<Vec<Campaign>> {
         Ok(campaign::Entity::find()
             .order_by_desc(campaign::Column::Year)
             .order_by_desc(campaign::Column::Id)
             .all(self.conn())
-            .await?)
+            .await?
+            .into_iter()
+            .map(Campaign::from)
+            .collect())
     }
 
     /// A campaign with its own vocabulary, by slug.
@@ -98,22 +103,25 @@ impl Db {
     /// Adds a campaign (not active yet) with its own copy of the vocabulary. The unique slug
     /// decides between two creations at once; the transaction starts with its insert so SQLite
     /// takes the write lock first.
-    pub async fn create_campaign(&self, seed: &CampaignSeed) -> DbResult<campaign::Model> {
+    pub async fn create_campaign(&self, seed: &CampaignSeed) -> DbResult<Campaign> {
         let txn = self.begin().await?;
         let created = match insert_campaign(&txn, seed).await {
             Ok(created) => created,
             Err(DbError::Database(err)) if crate::error::is_unique_violation(&err) => {
-                return Err(DbError::AlreadyExists(format!("campaign '{}'", seed.slug)));
+                return Err(DbError::AlreadyExists(format!(
+                    "campaign '{}'",
+                    seed.campaign.slug
+                )));
             }
             Err(err) => return Err(err),
         };
         txn.commit().await?;
-        Ok(created)
+        Ok(Campaign::from(created))
     }
 
     /// Makes `slug` the campaign new uploads and reports belong to; the previous one keeps its
     /// assets and reports. Each node picks the change up within its refresh interval.
-    pub async fn activate_campaign(&self, slug: &str) -> DbResult<campaign::Model> {
+    pub async fn activate_campaign(&self, slug: &str) -> DbResult<Campaign> {
         let target = campaign::Entity::find()
             .filter(campaign::Column::Slug.eq(slug))
             .one(self.conn())
@@ -128,9 +136,9 @@ impl Db {
             )
             .exec(self.conn())
             .await?;
-        Ok(campaign::Model {
+        Ok(Campaign {
             active: true,
-            ..target
+            ..Campaign::from(target)
         })
     }
 
@@ -148,17 +156,18 @@ async fn insert_campaign<C: ConnectionTrait>(
     conn: &C,
     seed: &CampaignSeed,
 ) -> DbResult<campaign::Model> {
+    let fields = &seed.campaign;
     let saved = campaign::ActiveModel {
-        slug: Set(seed.slug.clone()),
-        year: Set(seed.year),
-        name_zh: Set(seed.name_zh.clone()),
-        name_en: Set(seed.name_en.clone()),
-        theme_zh: Set(seed.theme_zh.clone()),
-        theme_en: Set(seed.theme_en.clone()),
-        starts_on: Set(seed.starts_on),
-        ends_on: Set(seed.ends_on),
-        plan_due_on: Set(seed.plan_due_on),
-        report_due_on: Set(seed.report_due_on),
+        slug: Set(fields.slug.clone()),
+        year: Set(fields.year),
+        name_zh: Set(fields.name_zh.clone()),
+        name_en: Set(fields.name_en.clone()),
+        theme_zh: Set(fields.theme_zh.clone()),
+        theme_en: Set(fields.theme_en.clone()),
+        starts_on: Set(fields.starts_on),
+        ends_on: Set(fields.ends_on),
+        plan_due_on: Set(fields.plan_due_on),
+        report_due_on: Set(fields.report_due_on),
         active: Set(false),
         created_at: Set(chrono::Utc::now()),
         ..Default::default()

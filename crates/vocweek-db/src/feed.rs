@@ -15,11 +15,13 @@ use sea_orm::{
     QueryOrder, QuerySelect, Set, Statement,
 };
 use serde_json::json;
-use vocweek_domain::AssetState;
+use vocweek_domain::{AssetKind, AssetState};
 
 use crate::entities::{asset, asset_theme, feed_event, webhook, webhook_delivery};
 use crate::jobs::{NewJob, enqueue};
 use crate::{Db, DbResult};
+
+pub use crate::records::feed_event::FeedEvent;
 
 pub const PUBLISHED: &str = "published";
 pub const WITHDRAWN: &str = "withdrawn";
@@ -184,7 +186,7 @@ pub struct FeedQuery {
     /// Events after this id (the cursor).
     pub after: i64,
     pub limit: u64,
-    pub kind: Option<String>,
+    pub kind: Option<AssetKind>,
     pub city: Option<String>,
     pub category: Option<String>,
     pub theme: Option<String>,
@@ -196,7 +198,7 @@ impl Db {
     /// One page of the feed: each asset's latest event only (an item published and withdrawn
     /// since the cursor shows only as the tombstone; an item withdrawn and published again
     /// shows once, at its new place), in id order.
-    pub async fn feed_page(&self, query: &FeedQuery) -> DbResult<Vec<feed_event::Model>> {
+    pub async fn feed_page(&self, query: &FeedQuery) -> DbResult<Vec<FeedEvent>> {
         let mut condition = Condition::all()
             .add(feed_event::Column::Id.gt(query.after))
             .add(Expr::exists(superseded()).not());
@@ -215,22 +217,28 @@ impl Db {
         if let Some(since) = query.since {
             condition = condition.add(feed_event::Column::CreatedAt.gte(since));
         }
-        Ok(feed_event::Entity::find()
+        feed_event::Entity::find()
             .filter(condition)
             .order_by_asc(feed_event::Column::Id)
             .limit(query.limit)
             .all(self.conn())
-            .await?)
+            .await?
+            .into_iter()
+            .map(FeedEvent::try_from)
+            .collect()
     }
 
     /// The newest publications still standing (for the Atom feed), newest first.
-    pub async fn feed_latest(&self, limit: u64) -> DbResult<Vec<feed_event::Model>> {
-        Ok(feed_event::Entity::find()
+    pub async fn feed_latest(&self, limit: u64) -> DbResult<Vec<FeedEvent>> {
+        feed_event::Entity::find()
             .filter(feed_event::Column::Event.eq(PUBLISHED))
             .filter(Expr::exists(superseded()).not())
             .order_by_desc(feed_event::Column::Id)
             .limit(limit)
             .all(self.conn())
-            .await?)
+            .await?
+            .into_iter()
+            .map(FeedEvent::try_from)
+            .collect()
     }
 }

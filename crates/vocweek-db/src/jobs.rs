@@ -18,10 +18,7 @@ use crate::assets::{StateChange, change_state_in};
 use crate::entities::job;
 use crate::{Db, DbBackendKind, DbError, DbResult, now_millis};
 
-pub const QUEUED: &str = "queued";
-pub const RUNNING: &str = "running";
-pub const DONE: &str = "done";
-pub const DEAD: &str = "dead";
+pub use crate::records::job::{Job, JobId, JobState};
 
 /// A job to enqueue.
 pub struct NewJob<'a> {
@@ -32,13 +29,13 @@ pub struct NewJob<'a> {
 }
 
 /// Enqueues a job inside the caller's transaction, so it exists exactly when the change does.
-pub(crate) async fn enqueue<C: ConnectionTrait>(conn: &C, new: NewJob<'_>) -> DbResult<i32> {
+pub(crate) async fn enqueue<C: ConnectionTrait>(conn: &C, new: NewJob<'_>) -> DbResult<JobId> {
     let now = now_millis();
     let saved = job::ActiveModel {
         kind: Set(new.kind.to_owned()),
         asset_id: Set(new.asset_id.map(str::to_owned)),
         payload: Set(new.payload.to_string()),
-        state: Set(QUEUED.to_owned()),
+        state: Set(JobState::Queued.as_str().to_owned()),
         attempts: Set(0),
         max_attempts: Set(new.max_attempts.max(1)),
         run_after: Set(now),
@@ -52,7 +49,7 @@ pub(crate) async fn enqueue<C: ConnectionTrait>(conn: &C, new: NewJob<'_>) -> Db
     }
     .insert(conn)
     .await?;
-    Ok(saved.id)
+    Ok(JobId(saved.id))
 }
 
 /// One row of the queue-depth gauge.
@@ -71,7 +68,7 @@ impl Db {
     /// Claims the next due job for `worker` for `lease_ms`, or `None` when nothing is due.
     /// PostgreSQL skips rows another worker is claiming (`FOR UPDATE SKIP LOCKED`); SQLite runs
     /// the single UPDATE under its database write lock, which makes it atomic as well.
-    pub async fn claim_job(&self, worker: &str, lease_ms: i64) -> DbResult<Option<job::Model>> {
+    pub async fn claim_job(&self, worker: &str, lease_ms: i64) -> DbResult<Option<Job>> {
         let now = now_millis();
         let (backend, sql) = match self.backend() {
             DbBackendKind::Postgres => (
@@ -100,17 +97,19 @@ impl Db {
             sql,
             [worker.into(), (now + lease_ms).into(), now.into()],
         );
-        Ok(job::Entity::find()
+        job::Entity::find()
             .from_raw_sql(statement)
             .one(self.conn())
-            .await?)
+            .await?
+            .map(Job::try_from)
+            .transpose()
     }
 
     /// Extends the lease of a job this worker holds, and records its progress (0..1).
     /// `false` means the lease was lost (it expired and another worker took the job).
     pub async fn renew_lease(
         &self,
-        job_id: i32,
+        job_id: JobId,
         worker: &str,
         lease_ms: i64,
         progress: Option<f64>,
@@ -133,7 +132,7 @@ impl Db {
     /// no longer ours.
     pub async fn record_progress(
         &self,
-        job_id: i32,
+        job_id: JobId,
         worker: &str,
         progress: f64,
     ) -> DbResult<bool> {
@@ -153,7 +152,7 @@ impl Db {
         }
         let jobs = job::Entity::find()
             .filter(job::Column::AssetId.is_in(asset_ids.iter().copied()))
-            .filter(job::Column::State.is_in([QUEUED, RUNNING]))
+            .filter(job::Column::State.is_in(UNFINISHED.map(JobState::as_str)))
             .all(self.conn())
             .await?;
         let mut progress: HashMap<String, f64> = HashMap::new();
@@ -166,16 +165,23 @@ impl Db {
         Ok(progress)
     }
 
-    pub async fn job(&self, job_id: i32) -> DbResult<Option<job::Model>> {
-        Ok(job::Entity::find_by_id(job_id).one(self.conn()).await?)
+    pub async fn job(&self, job_id: JobId) -> DbResult<Option<Job>> {
+        job::Entity::find_by_id(job_id.0)
+            .one(self.conn())
+            .await?
+            .map(Job::try_from)
+            .transpose()
     }
 
-    pub async fn jobs_of_asset(&self, asset_id: &str) -> DbResult<Vec<job::Model>> {
-        Ok(job::Entity::find()
+    pub async fn jobs_of_asset(&self, asset_id: &str) -> DbResult<Vec<Job>> {
+        job::Entity::find()
             .filter(job::Column::AssetId.eq(asset_id))
             .order_by_asc(job::Column::Id)
             .all(self.conn())
-            .await?)
+            .await?
+            .into_iter()
+            .map(Job::try_from)
+            .collect()
     }
 
     /// Jobs per kind and state that are not finished, for the queue-depth gauge.
@@ -185,7 +191,7 @@ impl Db {
             .column(job::Column::Kind)
             .column(job::Column::State)
             .column_as(job::Column::Id.count(), "count")
-            .filter(job::Column::State.is_in([QUEUED, RUNNING]))
+            .filter(job::Column::State.is_in(UNFINISHED.map(JobState::as_str)))
             .group_by(job::Column::Kind)
             .group_by(job::Column::State)
             .into_model::<QueueDepth>()
@@ -194,53 +200,64 @@ impl Db {
     }
 }
 
-fn held_by(job_id: i32, worker: &str) -> sea_orm::Condition {
+/// The states of a job some worker still has to finish.
+const UNFINISHED: [JobState; 2] = [JobState::Queued, JobState::Running];
+
+fn held_by(job_id: JobId, worker: &str) -> sea_orm::Condition {
     sea_orm::Condition::all()
-        .add(job::Column::Id.eq(job_id))
-        .add(job::Column::State.eq(RUNNING))
+        .add(job::Column::Id.eq(job_id.0))
+        .add(job::Column::State.eq(JobState::Running.as_str()))
         .add(job::Column::LockedBy.eq(worker))
 }
 
 /// Marks a held job done. `false`: the lease was lost and the result must not be committed.
 pub(crate) async fn complete<C: ConnectionTrait>(
     conn: &C,
-    job_id: i32,
+    job_id: JobId,
     worker: &str,
 ) -> DbResult<bool> {
-    finish(conn, job_id, worker, DONE, None, None).await
+    finish(conn, job_id, worker, JobState::Done, None, None).await
 }
 
 /// Puts a held job back in the queue to run again at `run_after` (epoch ms).
 pub(crate) async fn retry_later<C: ConnectionTrait>(
     conn: &C,
-    job_id: i32,
+    job_id: JobId,
     worker: &str,
     error: &str,
     run_after: i64,
 ) -> DbResult<bool> {
-    finish(conn, job_id, worker, QUEUED, Some(error), Some(run_after)).await
+    finish(
+        conn,
+        job_id,
+        worker,
+        JobState::Queued,
+        Some(error),
+        Some(run_after),
+    )
+    .await
 }
 
 /// Gives up on a held job for good, keeping its last error.
 pub(crate) async fn bury<C: ConnectionTrait>(
     conn: &C,
-    job_id: i32,
+    job_id: JobId,
     worker: &str,
     error: &str,
 ) -> DbResult<bool> {
-    finish(conn, job_id, worker, DEAD, Some(error), None).await
+    finish(conn, job_id, worker, JobState::Dead, Some(error), None).await
 }
 
 // The queue for callers outside this crate, which hold no transaction: each step on its own,
 // except giving up, which fails the job's asset in the same transaction.
 impl Db {
     /// Enqueues a job on its own (the changes that need one enqueue it in their transaction).
-    pub async fn enqueue_job(&self, new: NewJob<'_>) -> DbResult<i32> {
+    pub async fn enqueue_job(&self, new: NewJob<'_>) -> DbResult<JobId> {
         enqueue(self.conn(), new).await
     }
 
     /// Marks a held job done. `false`: the lease was lost (another worker owns the job).
-    pub async fn complete_job(&self, job_id: i32, worker: &str) -> DbResult<bool> {
+    pub async fn complete_job(&self, job_id: JobId, worker: &str) -> DbResult<bool> {
         complete(self.conn(), job_id, worker).await
     }
 
@@ -248,7 +265,7 @@ impl Db {
     /// `error` as its last error. `false`: the lease was lost.
     pub async fn retry_later(
         &self,
-        job_id: i32,
+        job_id: JobId,
         worker: &str,
         error: &str,
         run_after: i64,
@@ -262,7 +279,7 @@ impl Db {
     /// `failed.from` keeps its state: the job's failure no longer says anything about it.
     pub async fn bury_job(
         &self,
-        job_id: i32,
+        job_id: JobId,
         worker: &str,
         error: &str,
         failed: Option<StateChange<'_>>,
@@ -285,15 +302,15 @@ impl Db {
 
 async fn finish<C: ConnectionTrait>(
     conn: &C,
-    job_id: i32,
+    job_id: JobId,
     worker: &str,
-    state: &str,
+    state: JobState,
     error: Option<&str>,
     run_after: Option<i64>,
 ) -> DbResult<bool> {
     let now = now_millis();
     let mut update = job::Entity::update_many()
-        .col_expr(job::Column::State, Expr::value(state))
+        .col_expr(job::Column::State, Expr::value(state.as_str()))
         .col_expr(job::Column::LockedBy, Expr::value(Option::<String>::None))
         .col_expr(job::Column::LockedUntil, Expr::value(Option::<i64>::None))
         .col_expr(job::Column::UpdatedAt, Expr::value(now));
@@ -303,7 +320,7 @@ async fn finish<C: ConnectionTrait>(
     if let Some(run_after) = run_after {
         update = update.col_expr(job::Column::RunAfter, Expr::value(run_after));
     }
-    if state == DONE {
+    if state == JobState::Done {
         update = update.col_expr(job::Column::Progress, Expr::value(1.0));
     }
     let result = update.filter(held_by(job_id, worker)).exec(conn).await?;

@@ -1,5 +1,9 @@
 //! The only crate that speaks SQL: entities, every query, and the durable job queue.
 //! The same code runs on SQLite (the embedded default) and PostgreSQL.
+//!
+//! The sea-orm entities are private: other crates get plain records (`records/`, re-exported
+//! by the module that owns their queries) whose closed sets are domain types, so no table's
+//! shape nor the ORM leaks out, and no caller parses a stored string again.
 
 pub mod accounts;
 mod article_pictures;
@@ -9,7 +13,7 @@ pub mod batches;
 pub mod campaigns;
 mod connect;
 mod deletion;
-pub mod entities;
+pub(crate) mod entities;
 mod error;
 pub mod feed;
 mod installation;
@@ -18,6 +22,7 @@ pub mod jobs;
 pub mod media_verdicts;
 pub mod passwords;
 pub mod processing;
+mod records;
 pub mod renditions;
 pub mod reporting;
 pub mod resumable_uploads;

@@ -8,7 +8,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query:
 
 use crate::assets::{StateChange, change_state_in};
 use crate::entities::asset;
-use crate::jobs::complete;
+use crate::jobs::{JobId, complete};
 use crate::renditions::{NewRendition, record_rendition};
 use crate::similar::store_photo_hash;
 use crate::{Db, DbResult};
@@ -34,7 +34,7 @@ impl Db {
     /// job now. A state change that finds the asset moved on is a `Conflict`.
     pub async fn finish_processing(
         &self,
-        job_id: i32,
+        job_id: JobId,
         worker: &str,
         processed: Option<Processed<'_>>,
     ) -> DbResult<bool> {

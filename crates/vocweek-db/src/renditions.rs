@@ -8,6 +8,8 @@ use sea_orm::{
 use crate::entities::rendition;
 use crate::{Db, DbResult};
 
+pub use crate::records::rendition::Rendition;
+
 /// A rendition written to the store, to record.
 #[derive(Debug, Clone)]
 pub struct NewRendition<'a> {
@@ -47,20 +49,23 @@ pub(crate) async fn record_rendition<C: ConnectionTrait>(
 }
 
 impl Db {
-    pub async fn renditions_of(&self, asset_id: &str) -> DbResult<Vec<rendition::Model>> {
+    pub async fn renditions_of(&self, asset_id: &str) -> DbResult<Vec<Rendition>> {
         Ok(rendition::Entity::find()
             .filter(rendition::Column::AssetId.eq(asset_id))
             .order_by_asc(rendition::Column::Name)
             .all(self.conn())
-            .await?)
+            .await?
+            .into_iter()
+            .map(Rendition::from)
+            .collect())
     }
 
     /// Renditions of a page of assets, in one query.
     pub async fn renditions_of_many(
         &self,
         asset_ids: &[String],
-    ) -> DbResult<std::collections::HashMap<String, Vec<rendition::Model>>> {
-        let mut by_asset: std::collections::HashMap<String, Vec<rendition::Model>> =
+    ) -> DbResult<std::collections::HashMap<String, Vec<Rendition>>> {
+        let mut by_asset: std::collections::HashMap<String, Vec<Rendition>> =
             std::collections::HashMap::new();
         if asset_ids.is_empty() {
             return Ok(by_asset);
@@ -71,20 +76,20 @@ impl Db {
             .all(self.conn())
             .await?
         {
-            by_asset.entry(row.asset_id.clone()).or_default().push(row);
+            by_asset
+                .entry(row.asset_id.clone())
+                .or_default()
+                .push(Rendition::from(row));
         }
         Ok(by_asset)
     }
 
-    pub async fn rendition(
-        &self,
-        asset_id: &str,
-        name: &str,
-    ) -> DbResult<Option<rendition::Model>> {
+    pub async fn rendition(&self, asset_id: &str, name: &str) -> DbResult<Option<Rendition>> {
         Ok(rendition::Entity::find()
             .filter(rendition::Column::AssetId.eq(asset_id))
             .filter(rendition::Column::Name.eq(name))
             .one(self.conn())
-            .await?)
+            .await?
+            .map(Rendition::from))
     }
 }

@@ -13,7 +13,7 @@ use sea_orm::{
 use crate::entities::resumable_upload;
 use crate::{Db, DbResult, now_millis};
 
-pub use resumable_upload::Model as ResumableUpload;
+pub use crate::records::resumable_upload::ResumableUpload;
 
 pub const RECEIVING: &str = "receiving";
 pub const COMPLETE: &str = "complete";
@@ -38,7 +38,7 @@ fn held_by(id: &str, holder: &str) -> Condition {
 impl Db {
     pub async fn create_resumable(&self, new: NewResumable) -> DbResult<ResumableUpload> {
         let now = now_millis();
-        Ok(resumable_upload::ActiveModel {
+        let created = resumable_upload::ActiveModel {
             id: Set(new.id),
             unit_id: Set(new.unit_id),
             length: Set(new.length),
@@ -57,13 +57,15 @@ impl Db {
             updated_at: Set(now),
         }
         .insert(self.conn())
-        .await?)
+        .await?;
+        Ok(ResumableUpload::from(created))
     }
 
     pub async fn resumable(&self, id: &str) -> DbResult<Option<ResumableUpload>> {
         Ok(resumable_upload::Entity::find_by_id(id.to_owned())
             .one(self.conn())
-            .await?)
+            .await?
+            .map(ResumableUpload::from))
     }
 
     /// Takes the write lease of a receiving upload. `false`: another writer holds it.
@@ -226,6 +228,9 @@ impl Db {
             .order_by_asc(resumable_upload::Column::ExpiresAt)
             .limit(limit)
             .all(self.conn())
-            .await?)
+            .await?
+            .into_iter()
+            .map(ResumableUpload::from)
+            .collect())
     }
 }

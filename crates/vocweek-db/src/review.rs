@@ -46,7 +46,7 @@ impl Db {
         if current.asset.version != decision.version {
             return Err(DbError::Conflict(format!("asset {}", decision.asset_id)));
         }
-        let from = AssetState::parse(&current.asset.state)?;
+        let from = current.asset.state;
         let to = decision.action.target(from)?;
         let note = decision.note.map(str::trim).filter(|n| !n.is_empty());
         let txn = self.begin().await?;

@@ -13,6 +13,7 @@ use serde_json::json;
 use vocweek_domain::{AssetKind, AssetState, Desk};
 
 use crate::entities::{asset, job};
+use crate::jobs::{Job, JobState};
 use crate::{Db, DbError, DbResult};
 
 /// The columns [`insert_assets_from`] fills, in the order its `SELECT` must produce them.
@@ -142,12 +143,14 @@ pub async fn create_database(db: &Db, name: &str) -> DbResult<()> {
     execute(db, &format!("CREATE DATABASE {name}")).await
 }
 
-/// The jobs in `state` (`queued`, `running`, `done`, `dead`), oldest first: who holds what,
-/// for tests that kill workers.
-pub async fn jobs_in_state(db: &Db, state: &str) -> DbResult<Vec<job::Model>> {
-    Ok(job::Entity::find()
-        .filter(job::Column::State.eq(state))
+/// The jobs in `state`, oldest first: who holds what, for tests that kill workers.
+pub async fn jobs_in_state(db: &Db, state: JobState) -> DbResult<Vec<Job>> {
+    job::Entity::find()
+        .filter(job::Column::State.eq(state.as_str()))
         .order_by_asc(job::Column::Id)
         .all(db.conn())
-        .await?)
+        .await?
+        .into_iter()
+        .map(Job::try_from)
+        .collect()
 }

@@ -7,6 +7,8 @@ use sea_orm::{
 use vocweek_domain::{Desk, Role, UnitKind};
 
 use crate::entities::{partner, token, unit, user};
+use crate::records::unit::Unit;
+use crate::records::user::User;
 use crate::secrets::{new_token, token_hash, token_prefix};
 use crate::{Db, DbError, DbResult};
 
@@ -163,28 +165,32 @@ impl Db {
     async fn principal_of(&self, row: &token::Model) -> DbResult<Principal> {
         let missing = || DbError::Corrupt(format!("token {} has no owner", row.prefix));
         if let Some(id) = row.unit_id {
-            let unit = unit::Entity::find_by_id(id)
-                .one(self.conn())
-                .await?
-                .ok_or_else(missing)?;
-            let kind = UnitKind::parse(&unit.kind)?;
+            let unit = Unit::try_from(
+                unit::Entity::find_by_id(id)
+                    .one(self.conn())
+                    .await?
+                    .ok_or_else(missing)?,
+            )?;
             return Ok(Principal::Unit {
                 id: unit.id,
                 name: unit.name,
-                kind,
-                desk: kind.desk(),
+                kind: unit.kind,
+                // The kind decides the desk (as when the unit was created).
+                desk: unit.kind.desk(),
                 city: unit.city,
             });
         }
         if let Some(id) = row.user_id {
-            let user = user::Entity::find_by_id(id)
-                .one(self.conn())
-                .await?
-                .ok_or_else(missing)?;
+            let user = User::try_from(
+                user::Entity::find_by_id(id)
+                    .one(self.conn())
+                    .await?
+                    .ok_or_else(missing)?,
+            )?;
             return Ok(Principal::User {
                 id: user.id,
-                role: Role::parse(&user.role)?,
-                desk: user.desk.as_deref().map(Desk::parse).transpose()?,
+                role: user.role,
+                desk: user.desk,
                 must_change_password: user.must_change_password,
                 username: user.username,
             });

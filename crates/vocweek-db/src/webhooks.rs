@@ -11,8 +11,11 @@ use sea_orm::{
 };
 
 use crate::entities::{webhook, webhook_delivery};
-use crate::jobs::complete;
+use crate::jobs::{JobId, complete};
 use crate::{Db, DbError, DbResult};
+
+pub use crate::records::webhook::Webhook;
+pub use crate::records::webhook_delivery::WebhookDelivery;
 
 pub const PENDING: &str = "pending";
 pub const DELIVERED: &str = "delivered";
@@ -31,14 +34,14 @@ pub struct AttemptOutcome {
 impl Db {
     /// Registers a partner's URL; the signing secret (`whsec_…`, as the Standard Webhooks
     /// libraries expect it) is returned once with the new row.
-    pub async fn create_webhook(&self, partner_id: i32, url: &str) -> DbResult<webhook::Model> {
+    pub async fn create_webhook(&self, partner_id: i32, url: &str) -> DbResult<Webhook> {
         let mut key = [0u8; 32];
         rand::thread_rng().fill_bytes(&mut key);
         let secret = format!(
             "whsec_{}",
             base64::engine::general_purpose::STANDARD.encode(key)
         );
-        Ok(webhook::ActiveModel {
+        let created = webhook::ActiveModel {
             partner_id: Set(partner_id),
             url: Set(url.to_owned()),
             secret: Set(secret),
@@ -47,11 +50,12 @@ impl Db {
             ..Default::default()
         }
         .insert(self.conn())
-        .await?)
+        .await?;
+        Ok(Webhook::from(created))
     }
 
     /// Active webhooks; of one partner, or all (`None`, admins).
-    pub async fn webhooks(&self, partner_id: Option<i32>) -> DbResult<Vec<webhook::Model>> {
+    pub async fn webhooks(&self, partner_id: Option<i32>) -> DbResult<Vec<Webhook>> {
         let mut query = webhook::Entity::find().filter(webhook::Column::DisabledAt.is_null());
         if let Some(partner) = partner_id {
             query = query.filter(webhook::Column::PartnerId.eq(partner));
@@ -59,11 +63,17 @@ impl Db {
         Ok(query
             .order_by_asc(webhook::Column::Id)
             .all(self.conn())
-            .await?)
+            .await?
+            .into_iter()
+            .map(Webhook::from)
+            .collect())
     }
 
-    pub async fn webhook(&self, id: i32) -> DbResult<Option<webhook::Model>> {
-        Ok(webhook::Entity::find_by_id(id).one(self.conn()).await?)
+    pub async fn webhook(&self, id: i32) -> DbResult<Option<Webhook>> {
+        Ok(webhook::Entity::find_by_id(id)
+            .one(self.conn())
+            .await?
+            .map(Webhook::from))
     }
 
     /// Stops deliveries to a webhook (its log stays).
@@ -77,23 +87,19 @@ impl Db {
     }
 
     /// A webhook's deliveries, newest first.
-    pub async fn deliveries(
-        &self,
-        webhook_id: i32,
-        limit: u64,
-    ) -> DbResult<Vec<webhook_delivery::Model>> {
+    pub async fn deliveries(&self, webhook_id: i32, limit: u64) -> DbResult<Vec<WebhookDelivery>> {
         Ok(webhook_delivery::Entity::find()
             .filter(webhook_delivery::Column::WebhookId.eq(webhook_id))
             .order_by_desc(webhook_delivery::Column::Id)
             .limit(limit)
             .all(self.conn())
-            .await?)
+            .await?
+            .into_iter()
+            .map(WebhookDelivery::from)
+            .collect())
     }
 
-    pub async fn delivery(
-        &self,
-        id: i32,
-    ) -> DbResult<Option<(webhook_delivery::Model, webhook::Model)>> {
+    pub async fn delivery(&self, id: i32) -> DbResult<Option<(WebhookDelivery, Webhook)>> {
         let Some(delivery) = webhook_delivery::Entity::find_by_id(id)
             .one(self.conn())
             .await?
@@ -104,7 +110,7 @@ impl Db {
             .one(self.conn())
             .await?
             .ok_or_else(|| DbError::NotFound(format!("webhook {}", delivery.webhook_id)))?;
-        Ok(Some((delivery, hook)))
+        Ok(Some((WebhookDelivery::from(delivery), Webhook::from(hook))))
     }
 }
 
@@ -125,7 +131,7 @@ impl Db {
     /// recorded (another worker owns the job now).
     pub async fn finish_delivery(
         &self,
-        job_id: i32,
+        job_id: JobId,
         worker: &str,
         outcome: Option<(i32, AttemptOutcome)>,
     ) -> DbResult<bool> {

@@ -1,11 +1,14 @@
 use chrono::{Datelike, NaiveDate};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::{DomainError, Vocabulary};
 
-/// A campaign as its data file describes it: dates, theme and vocabularies.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CampaignSeed {
+/// The fields a campaign is created from and described by: its slug, year, names, theme and
+/// dates. Written once, here: the `[campaign]` table of a data file, the JSON body that creates
+/// one (with `vocabulary_from` beside it), the form and the command-line flags all fill this,
+/// and the API answers it back with the campaign's `active` flag.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct CampaignFields {
     pub slug: String,
     pub year: i32,
     pub name_zh: String,
@@ -14,64 +17,52 @@ pub struct CampaignSeed {
     pub theme_en: String,
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
+    /// Plans, websites and liaisons; on time until midnight at the end of this day, Beijing time.
     pub plan_due_on: NaiveDate,
+    /// Summary reports and the statistics table.
     pub report_due_on: NaiveDate,
-    pub vocabulary: Vocabulary,
 }
 
-#[derive(Deserialize)]
-struct CampaignFile {
-    campaign: CampaignHeader,
+/// A campaign as its data file describes it: its fields (the file's `[campaign]` table) and
+/// its vocabularies (the file's `[[city]]`, `[[category]]` and `[[theme]]` tables). Read a file
+/// with [`CampaignSeed::from_toml`], which also checks that it holds together.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct CampaignSeed {
+    pub campaign: CampaignFields,
     #[serde(flatten)]
-    vocabulary: Vocabulary,
-}
-
-#[derive(Deserialize)]
-struct CampaignHeader {
-    slug: String,
-    year: i32,
-    name_zh: String,
-    name_en: String,
-    theme_zh: String,
-    theme_en: String,
-    starts_on: NaiveDate,
-    ends_on: NaiveDate,
-    plan_due_on: NaiveDate,
-    report_due_on: NaiveDate,
+    pub vocabulary: Vocabulary,
 }
 
 impl CampaignSeed {
     /// Parses a campaign data file (see `vocabularies/shandong-2021.toml`).
     pub fn from_toml(text: &str) -> Result<Self, DomainError> {
-        let file: CampaignFile =
+        let seed: CampaignSeed =
             toml::from_str(text).map_err(|e| DomainError::InvalidVocabulary(e.to_string()))?;
-        file.vocabulary.check_consistency()?;
-        let header = file.campaign;
-        if header.ends_on < header.starts_on {
+        seed.vocabulary.check_consistency()?;
+        if seed.campaign.ends_on < seed.campaign.starts_on {
             return Err(DomainError::InvalidVocabulary(format!(
                 "campaign '{}' ends before it starts",
-                header.slug
+                seed.campaign.slug
             )));
         }
+        Ok(seed)
+    }
+
+    /// A new year's campaign made by an admin: its own fields (see [`CampaignFields::checked`])
+    /// and a copy of a vocabulary (usually last year's) that holds together, which it then owns.
+    pub fn checked(self) -> Result<Self, DomainError> {
+        let campaign = self.campaign.checked()?;
+        self.vocabulary.check_consistency()?;
         Ok(CampaignSeed {
-            slug: header.slug,
-            year: header.year,
-            name_zh: header.name_zh,
-            name_en: header.name_en,
-            theme_zh: header.theme_zh,
-            theme_en: header.theme_en,
-            starts_on: header.starts_on,
-            ends_on: header.ends_on,
-            plan_due_on: header.plan_due_on,
-            report_due_on: header.report_due_on,
-            vocabulary: file.vocabulary,
+            campaign,
+            vocabulary: self.vocabulary,
         })
     }
 }
 
-impl CampaignSeed {
-    /// A new year's campaign made by an admin: its own slug, year, names, theme and dates, and a
-    /// copy of `vocabulary` (usually last year's), which it then owns.
+impl CampaignFields {
+    /// A new campaign's slug, year, names, theme and dates as an admin may give them; the error
+    /// names the field refused.
     pub fn checked(self) -> Result<Self, DomainError> {
         let slug_ok = (3..=60).contains(&self.slug.len())
             && self
@@ -125,7 +116,6 @@ impl CampaignSeed {
         if self.report_due_on < self.ends_on {
             return order("report_due_on: the summary and statistics are due after the week");
         }
-        self.vocabulary.check_consistency()?;
         Ok(self)
     }
 }
@@ -144,13 +134,14 @@ mod tests {
 
     fn next_year() -> CampaignSeed {
         let mut seed = builtin_campaigns().unwrap().remove(0);
-        seed.slug = "shandong-2022".into();
-        seed.year = 2022;
+        let fields = &mut seed.campaign;
+        fields.slug = "shandong-2022".into();
+        fields.year = 2022;
         for (date, text) in [
-            (&mut seed.starts_on, "2022-05-08"),
-            (&mut seed.ends_on, "2022-05-14"),
-            (&mut seed.plan_due_on, "2022-05-06"),
-            (&mut seed.report_due_on, "2022-05-25"),
+            (&mut fields.starts_on, "2022-05-08"),
+            (&mut fields.ends_on, "2022-05-14"),
+            (&mut fields.plan_due_on, "2022-05-06"),
+            (&mut fields.report_due_on, "2022-05-25"),
         ] {
             *date = text.parse().unwrap();
         }
@@ -160,9 +151,9 @@ mod tests {
     #[test]
     fn a_new_campaign_is_checked() {
         assert!(next_year().checked().is_ok());
-        let refused = |change: fn(&mut CampaignSeed)| {
+        let refused = |change: fn(&mut CampaignFields)| {
             let mut seed = next_year();
-            change(&mut seed);
+            change(&mut seed.campaign);
             seed.checked().unwrap_err().to_string()
         };
         assert!(refused(|s| s.slug = "current".into()).contains("slug"));
@@ -177,13 +168,24 @@ mod tests {
         // A typo of a year (or chrono's far years) is refused, not carried into every deadline.
         assert!(refused(|s| s.report_due_on = "+262142-12-31".parse().unwrap()).contains("dates"));
         assert!(refused(|s| s.starts_on = "2202-05-08".parse().unwrap()).contains("dates"));
+        // The copied vocabulary is checked as well as the fields.
+        let mut repeated = next_year();
+        let jinan = repeated.vocabulary.cities[0].clone();
+        repeated.vocabulary.cities.push(jinan);
+        assert!(
+            repeated
+                .checked()
+                .unwrap_err()
+                .to_string()
+                .contains("repeated")
+        );
     }
 
     #[test]
     fn the_2021_campaign_parses_with_its_vocabularies() {
         let campaign = builtin_campaigns().unwrap().remove(0);
-        assert_eq!(campaign.year, 2021);
-        assert_eq!(campaign.starts_on.to_string(), "2021-05-22");
+        assert_eq!(campaign.campaign.year, 2021);
+        assert_eq!(campaign.campaign.starts_on.to_string(), "2021-05-22");
         assert_eq!(campaign.vocabulary.cities.len(), 17);
         assert_eq!(campaign.vocabulary.categories.len(), 5);
         assert_eq!(campaign.vocabulary.themes.len(), 8);

@@ -3,6 +3,7 @@
 
 mod asset_kind;
 mod asset_state;
+mod byte_size;
 mod campaign;
 mod clock;
 mod error;
@@ -17,7 +18,8 @@ mod vocabulary;
 
 pub use asset_kind::AssetKind;
 pub use asset_state::AssetState;
-pub use campaign::{CampaignSeed, builtin_campaigns};
+pub use byte_size::ByteSize;
+pub use campaign::{CampaignFields, CampaignSeed, builtin_campaigns};
 pub use clock::Clock;
 pub use error::DomainError;
 pub use local_time::{parse_date, parse_timestamp, today_in_shanghai};

@@ -11,7 +11,7 @@ use serde_json::json;
 use tokio::sync::mpsc;
 use vocweek_db::Db;
 use vocweek_db::batches::BatchRecord;
-use vocweek_domain::Vocabulary;
+use vocweek_domain::{AssetKind, Vocabulary};
 use vocweek_storage::{BlobStore, LocalBlob, original_key};
 use zip::CompressionMethod;
 use zip::write::SimpleFileOptions;
@@ -98,7 +98,7 @@ pub async fn export_batch(
         rows.push([
             number.to_string(),
             asset.title.clone(),
-            kind_zh(&asset.kind).to_owned(),
+            kind_zh(asset.kind).to_owned(),
             units.get(&asset.unit_id).cloned().unwrap_or_default(),
             vocabulary
                 .city(&asset.city)
@@ -113,7 +113,7 @@ pub async fn export_batch(
     }
     let xlsx = manifest_xlsx(&batch.batch.title, &rows)?;
     let json = serde_json::to_vec_pretty(&json!({
-        "batch": { "id": batch.batch.id, "title": batch.batch.title, "note": batch.batch.note, "desk": batch.batch.desk },
+        "batch": { "id": batch.batch.id, "title": batch.batch.title, "note": batch.batch.note, "desk": batch.batch.desk.as_str() },
         "items": rows.iter().map(|row| {
             COLUMNS.iter().zip(row.iter()).map(|(k, v)| (k.to_string(), json!(v))).collect::<serde_json::Map<_, _>>()
         }).collect::<Vec<_>>(),
@@ -164,11 +164,11 @@ fn manifest_xlsx(title: &str, rows: &[[String; 11]]) -> Result<Vec<u8>, ExportEr
         .map_err(|e| ExportError::Manifest(e.to_string()))
 }
 
-fn kind_zh(kind: &str) -> &'static str {
+fn kind_zh(kind: AssetKind) -> &'static str {
     match kind {
-        "photo" => "照片",
-        "video" => "视频",
-        _ => "稿件",
+        AssetKind::Photo => "照片",
+        AssetKind::Video => "视频",
+        AssetKind::Article => "稿件",
     }
 }
 

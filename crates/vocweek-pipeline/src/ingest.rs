@@ -4,8 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use vocweek_db::Db;
 use vocweek_db::assets::{AssetRecord, NewAsset, Recorded};
 use vocweek_db::campaigns::ActiveCampaign;
-use vocweek_db::entities::unit_document;
-use vocweek_db::reporting::NewDocument;
+use vocweek_db::reporting::{NewDocument, UnitDocument};
 use vocweek_domain::reporting::DocumentPurpose;
 use vocweek_domain::{AssetKind, Desk, TagInput};
 use vocweek_storage::{BlobStore, original_key};
@@ -255,7 +254,7 @@ impl Ingestor {
         campaign_id: i32,
         uploader: &Uploader,
         purpose: DocumentPurpose,
-    ) -> Result<unit_document::Model, IngestError> {
+    ) -> Result<UnitDocument, IngestError> {
         if staged.sniffed.kind != AssetKind::Article {
             return Err(IngestError::KindMismatch {
                 declared: AssetKind::Article,

@@ -7,6 +7,7 @@ mod ingest;
 pub mod jobs;
 mod limits;
 mod metrics;
+pub mod settings;
 mod staged_file;
 mod statistics_xlsx;
 mod upload;

@@ -1,13 +1,19 @@
-use vocweek_domain::AssetKind;
+use serde::{Deserialize, Deserializer};
+use vocweek_domain::{AssetKind, ByteSize};
 
 const MB: u64 = 1_000_000;
 
 /// Largest accepted upload per kind, in bytes. Checked while the bytes arrive: an upload stops
-/// being read the moment it passes its limit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// being read the moment it passes its limit. Also the `[limits]` section of `vocweek.toml`,
+/// whose sizes are written like `50MB` or `2GiB`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct UploadLimits {
+    #[serde(deserialize_with = "byte_size")]
     pub photo: u64,
+    #[serde(deserialize_with = "byte_size")]
     pub video: u64,
+    #[serde(deserialize_with = "byte_size")]
     pub article: u64,
 }
 
@@ -36,32 +42,17 @@ impl UploadLimits {
     }
 }
 
+/// A size as settings write it (`50MB`, `2GiB`, or a number of bytes), in bytes.
+fn byte_size<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
+    ByteSize::deserialize(deserializer).map(ByteSize::as_u64)
+}
+
 /// Reads `50MB`, `20 GB`, `512KiB`, `1048576` (bytes). Decimal units are powers of 1000,
-/// binary ones (`KiB`, `MiB`, `GiB`) of 1024.
+/// binary ones (`KiB`, `MiB`, `GiB`) of 1024 (the reading is [`ByteSize`]'s).
 pub fn parse_byte_size(text: &str) -> Result<u64, String> {
-    let trimmed = text.trim();
-    let split = trimmed
-        .find(|c: char| !c.is_ascii_digit() && c != '.')
-        .unwrap_or(trimmed.len());
-    let (number, unit) = trimmed.split_at(split);
-    let number: f64 = number
-        .parse()
-        .map_err(|_| format!("'{text}' is not a size like 50MB"))?;
-    let factor: u64 = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1,
-        "k" | "kb" => 1_000,
-        "m" | "mb" => MB,
-        "g" | "gb" => 1_000 * MB,
-        "kib" => 1 << 10,
-        "mib" => 1 << 20,
-        "gib" => 1 << 30,
-        other => return Err(format!("unknown size unit '{other}' in '{text}'")),
-    };
-    let bytes = number * factor as f64;
-    if !(1.0..=u64::MAX as f64).contains(&bytes) {
-        return Err(format!("'{text}' is out of range"));
-    }
-    Ok(bytes as u64)
+    text.parse::<ByteSize>()
+        .map(ByteSize::as_u64)
+        .map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use tokio::sync::watch;
 use tracing::{Instrument, error, info, info_span, warn};
 use vocweek_db::assets::StateChange;
 use vocweek_db::audit::Actor;
-use vocweek_db::entities::job;
+use vocweek_db::jobs::{Job, JobId};
 use vocweek_db::{Db, DbError, now_millis};
 use vocweek_domain::AssetState;
 use vocweek_storage::{BlobStore, PartialUploads};
@@ -172,8 +172,7 @@ impl WorkerPool {
             let lease_ms = millis(self.config.lease);
             match self.db.claim_job(&worker_id, lease_ms).await {
                 Ok(Some(job)) => {
-                    let span =
-                        info_span!("job", id = job.id, kind = %job.kind, attempt = job.attempts);
+                    let span = info_span!("job", id = job.id.get(), kind = %job.kind, attempt = job.attempts);
                     self.execute(&worker_id, job).instrument(span).await;
                     continue;
                 }
@@ -189,7 +188,7 @@ impl WorkerPool {
     }
 
     /// Runs one claimed job to its end: done, retried later, or dead.
-    async fn execute(&self, worker_id: &str, job: job::Model) {
+    async fn execute(&self, worker_id: &str, job: Job) {
         let started = Instant::now();
         if job.attempts > job.max_attempts {
             // Claimed more often than allowed: earlier holders died or hung on it every time.
@@ -270,7 +269,7 @@ impl WorkerPool {
     fn keep_lease(
         &self,
         worker_id: &str,
-        job_id: i32,
+        job_id: JobId,
     ) -> (watch::Sender<bool>, tokio::task::JoinHandle<()>) {
         let (stop, mut stopped) = watch::channel(false);
         let db = self.db.clone();
@@ -307,7 +306,7 @@ impl WorkerPool {
     }
 
     /// Buries the job and fails its asset with a reason, in one transaction.
-    async fn give_up(&self, worker_id: &str, job: &job::Model, code: &str, reason: &str) {
+    async fn give_up(&self, worker_id: &str, job: &Job, code: &str, reason: &str) {
         self.metrics
             .job_failures
             .with_label_values(&[&job.kind, "dead"])
@@ -320,7 +319,7 @@ impl WorkerPool {
     async fn bury_and_fail(
         &self,
         worker_id: &str,
-        job: &job::Model,
+        job: &Job,
         code: &str,
         reason: &str,
     ) -> Result<(), DbError> {
@@ -331,7 +330,7 @@ impl WorkerPool {
             expected_version: None,
             actor: Actor::System,
             action: "processing_failed",
-            details: json!({ "job_id": job.id, "code": code, "reason": reason }),
+            details: json!({ "job_id": job.id.get(), "code": code, "reason": reason }),
             failure: Some((code, reason)),
             metadata: None,
         });

@@ -14,6 +14,7 @@ mod s3_settings;
 mod s3_store;
 mod staging;
 pub mod staging_owner;
+mod storage_config;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -25,6 +26,7 @@ pub use partial::PartialUploads;
 pub use s3_settings::S3Settings;
 pub use s3_store::S3Store;
 pub use staging::StagingFile;
+pub use storage_config::{S3Config, StorageConfig};
 
 /// A blob store backend.
 #[async_trait::async_trait]

@@ -1,6 +1,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use secrecy::SecretString;
+
 /// How to reach an S3-compatible bucket (AWS, Garage, MinIO, Ceph…) and how to write to it.
 #[derive(Debug, Clone)]
 pub struct S3Settings {
@@ -11,7 +13,8 @@ pub struct S3Settings {
     /// Prepended to every key (`vocweek/` to share a bucket); empty for none.
     pub prefix: String,
     pub access_key_id: String,
-    pub secret_access_key: String,
+    /// Secret: the settings' `{:?}` shows it redacted.
+    pub secret_access_key: SecretString,
     /// `https://host/bucket/key` instead of `https://bucket.host/key`: most self-hosted stores
     /// need it, AWS prefers virtual hosts.
     pub path_style: bool,

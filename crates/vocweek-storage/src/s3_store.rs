@@ -16,6 +16,7 @@ use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{Delete, ObjectIdentifier};
 use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
+use secrecy::ExposeSecret;
 use tokio::io::AsyncWriteExt;
 
 use crate::keys::checked;
@@ -85,7 +86,7 @@ impl S3Store {
             .region(Region::new(settings.region.clone()))
             .credentials_provider(Credentials::new(
                 settings.access_key_id.clone(),
-                settings.secret_access_key.clone(),
+                settings.secret_access_key.expose_secret().to_owned(),
                 None,
                 None,
                 "vocweek-config",

@@ -4,8 +4,8 @@
 
 use actix_web::{HttpResponse, web};
 use vocweek_api::AppState;
+use vocweek_db::assets::Asset;
 use vocweek_db::audit::Actor;
-use vocweek_db::entities::asset;
 
 use crate::error_page::ErrorPage;
 use crate::staff::{StaffForm, urlencode};
@@ -40,7 +40,7 @@ pub struct Figure {
 }
 
 /// The section for `asset`, whose forms carry `csrf`; `None` when it keeps no pictures.
-pub fn section(asset: &asset::Model, csrf: &str) -> Option<PicturesSection> {
+pub fn section(asset: &Asset, csrf: &str) -> Option<PicturesSection> {
     let pictures = asset
         .metadata
         .pointer("/article/pictures")

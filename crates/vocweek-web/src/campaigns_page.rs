@@ -6,9 +6,9 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use vocweek_api::{ApiError, AppState};
-use vocweek_app::NewCampaign;
-use vocweek_domain::{DomainError, parse_date};
+use vocweek_domain::{CampaignFields, DomainError, parse_date};
 
+use crate::choices::{Choice, Select};
 use crate::error_page::ErrorPage;
 use crate::layout::{Frame, html};
 use crate::menu::Place;
@@ -27,6 +27,8 @@ struct CampaignsPage {
     /// Why the last form was not taken.
     message: Option<String>,
     campaigns: Vec<CampaignRow>,
+    /// The new week's vocabulary is copied from one of these, the active week's at first.
+    vocabulary_from: Select,
 }
 
 struct CampaignRow {
@@ -55,7 +57,7 @@ async fn render(
         Ok(campaigns) => campaigns,
         Err(err) => return ApiError::from(err).page(),
     };
-    let campaigns = campaigns
+    let campaigns: Vec<CampaignRow> = campaigns
         .into_iter()
         .map(|c| CampaignRow {
             slug: c.slug,
@@ -69,6 +71,18 @@ async fn render(
             active: c.active,
         })
         .collect();
+    let vocabulary_from = Select {
+        label: "沿用分类词表",
+        name: "vocabulary_from",
+        options: campaigns
+            .iter()
+            .map(|c| Choice {
+                value: c.slug.clone(),
+                label: c.name.clone(),
+                selected: c.active,
+            })
+            .collect(),
+    };
     html(
         status,
         &CampaignsPage {
@@ -77,6 +91,7 @@ async fn render(
             admin: state.campaigns.may_manage(&staff.actor()).is_ok(),
             message,
             campaigns,
+            vocabulary_from,
         },
     )
 }
@@ -104,7 +119,7 @@ pub async fn create(state: web::Data<AppState>, form: StaffForm) -> HttpResponse
     // Each date's error names its own field, so the admin knows which box to fix.
     let date = |name: &'static str| parse_date(name, &get(name));
     let parsed = (|| {
-        Ok::<_, DomainError>(NewCampaign {
+        Ok::<_, DomainError>(CampaignFields {
             slug: get("slug"),
             year: get("year")
                 .parse()
@@ -117,13 +132,13 @@ pub async fn create(state: web::Data<AppState>, form: StaffForm) -> HttpResponse
             ends_on: date("ends_on")?,
             plan_due_on: date("plan_due_on")?,
             report_due_on: date("report_due_on")?,
-            vocabulary_from: form.field("vocabulary_from"),
         })
     })();
+    let vocabulary_from = form.field("vocabulary_from");
     let outcome = match parsed {
-        Ok(new) => state
+        Ok(campaign) => state
             .campaigns
-            .create(&staff.actor(), new)
+            .create(&staff.actor(), campaign, vocabulary_from.as_deref())
             .await
             .map(drop)
             .map_err(ApiError::from),

@@ -6,6 +6,7 @@
 mod article_pictures;
 mod batches;
 mod campaigns_page;
+mod choices;
 mod dashboard;
 mod error_page;
 mod form;

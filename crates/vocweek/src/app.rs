@@ -5,13 +5,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use secrecy::ExposeSecret;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tracing::info;
-use vocweek_api::{
-    AppState, Distribution, ExtraRoutes, MediaListener, MediaSigner, RateLimiter, TusSettings,
-    build_server,
-};
+use vocweek_api::{AppState, Distribution, ExtraRoutes, MediaListener, MediaSigner, build_server};
 use vocweek_db::Db;
 use vocweek_domain::builtin_campaigns;
 use vocweek_pipeline::webhooks::DeliverWebhook;
@@ -39,6 +37,8 @@ pub struct Services {
 /// migrations, seeds the shipped campaigns, and opens the blob store.
 pub async fn open_services(config: &Config) -> anyhow::Result<Services> {
     let url = config.database_url();
+    // Exposed for connecting only; the log gets `redact_url`'s copy.
+    let url = url.expose_secret();
     if url.starts_with("sqlite:") {
         std::fs::create_dir_all(&config.data_dir).with_context(|| {
             format!(
@@ -47,10 +47,10 @@ pub async fn open_services(config: &Config) -> anyhow::Result<Services> {
             )
         })?;
     }
-    info!(database = %redact_url(&url), "connecting to the database");
-    let db = Db::connect(&url, config.database_max_connections)
+    info!(database = %redact_url(url), "connecting to the database");
+    let db = Db::connect(url, config.database_max_connections)
         .await
-        .with_context(|| format!("cannot connect to {}", redact_url(&url)))?;
+        .with_context(|| format!("cannot connect to {}", redact_url(url)))?;
     db.migrate().await.context("applying migrations failed")?;
     let seeds = builtin_campaigns()?;
     let inserted = db.seed_campaigns(&seeds).await?;
@@ -77,7 +77,7 @@ pub async fn open_services(config: &Config) -> anyhow::Result<Services> {
         db.clone(),
         store.clone(),
         campaign,
-        config.upload_limits()?,
+        config.limits,
         config.workers.max_attempts,
     );
     // Partial uploads beside the staging area: on the store's filesystem, so a finished one
@@ -95,10 +95,7 @@ pub async fn open_services(config: &Config) -> anyhow::Result<Services> {
         metrics.clone(),
     )
     .context("cannot find this program to run media work in child processes")?
-    .with_upload_sweep(
-        partials.clone(),
-        Duration::from_secs(config.resumable.sweep_interval_seconds.max(1)),
-    )
+    .with_upload_sweep(partials.clone(), config.resumable.sweep_interval())
     .with_handler(
         vocweek_db::feed::DELIVER_WEBHOOK,
         Arc::new(DeliverWebhook::new(config.webhooks.settings())),
@@ -107,14 +104,7 @@ pub async fn open_services(config: &Config) -> anyhow::Result<Services> {
     let key = hex::decode(db.installation_secret(MEDIA_URL_KEY).await?)
         .context("the media URL key in the database is not hex")?;
     let signer = MediaSigner::new(&key).context("the media URL key was refused")?;
-    let distribution = Distribution::new(
-        config.partners.settings(),
-        signer,
-        RateLimiter::new(
-            config.partners.rate_limit_per_minute,
-            config.partners.rate_limit_burst,
-        ),
-    );
+    let distribution = config.partners.distribution(signer);
     Ok(Services {
         db,
         store,
@@ -164,11 +154,7 @@ impl RunningApp {
             ingestor: services.ingestor.clone(),
             metrics: services.metrics.clone(),
             store: services.store.clone(),
-            tus: Arc::new(TusSettings::new(
-                services.partials.clone(),
-                Duration::from_secs(config.resumable.lease_seconds.max(1)),
-                Duration::from_secs(config.resumable.expire_hours.max(1) * 3600),
-            )),
+            tus: Arc::new(config.resumable.tus_settings(services.partials.clone())),
             distribution: services.distribution.clone(),
             sign_in_throttle: Default::default(),
             origin: Arc::new(origin),

@@ -5,7 +5,5 @@ pub mod app;
 pub mod cli;
 mod commands;
 pub mod config;
-pub mod distribution_config;
 pub mod logging;
-pub mod media_config;
 pub mod storage;

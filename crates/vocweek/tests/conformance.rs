@@ -21,7 +21,7 @@ use futures_util::StreamExt;
 use serde_json::Value;
 use support::{Env, Server, last_line, stderr};
 use vocweek_db::Db;
-use vocweek_db::entities::job;
+use vocweek_db::jobs::Job;
 use vocweek_pipeline::jobs::PROCESS_ASSET;
 use vocweek_pipeline::{UploadLimits, parse_byte_size};
 use vocweek_tests::conformance_corpus::{Case, Outcome, VARIANTS, cases};
@@ -85,7 +85,7 @@ struct Seen {
     refused_code: Option<String>,
     /// The asset at its end (or when the wait gave up).
     asset: Option<Value>,
-    jobs: Vec<job::Model>,
+    jobs: Vec<Job>,
     /// A processed article's `text` rendition.
     text: Option<String>,
     /// What the table cannot say: still processing, a duplicate…
@@ -341,7 +341,7 @@ fn problems(case: &Case, seen: &Seen) -> Vec<String> {
                 "{row}: failed with `{code}`, a code that blames the service, not the file"
             ));
         }
-        let processing: Vec<&job::Model> = seen
+        let processing: Vec<&Job> = seen
             .jobs
             .iter()
             .filter(|j| j.kind == PROCESS_ASSET)

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use support::{Env, Server, last_line};
 use vocweek_db::Db;
-use vocweek_db::jobs::RUNNING;
+use vocweek_db::jobs::JobState;
 use vocweek_db::testing::jobs_in_state;
 use vocweek_tests::media::{generated_video, real_jpeg};
 
@@ -148,7 +148,7 @@ async fn two_api_nodes_and_two_workers_share_postgres_and_garage() {
     let mut killed = None;
     let deadline = Instant::now() + Duration::from_secs(240);
     loop {
-        let running = jobs_in_state(&db, RUNNING).await.unwrap();
+        let running = jobs_in_state(&db, JobState::Running).await.unwrap();
         for row in &running {
             if let Some(pid) = row.locked_by.as_deref().and_then(pid_of) {
                 holders.insert(pid);
@@ -180,7 +180,8 @@ async fn two_api_nodes_and_two_workers_share_postgres_and_garage() {
     assert_eq!(holders.len(), 2, "both workers took jobs: {holders:?}");
     let jobs = db.jobs_of_asset(&video_id).await.unwrap();
     assert!(
-        jobs.iter().any(|j| j.state == "done" && j.attempts >= 2),
+        jobs.iter()
+            .any(|j| j.state == JobState::Done && j.attempts >= 2),
         "the transcode was finished by the other worker after {killed} died: {jobs:?}"
     );
 

@@ -5,7 +5,6 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use vocweek_db::feed::is_public;
-use vocweek_domain::AssetState;
 
 use super::caller::reader;
 use super::feed::{base_url, media_base_url};
@@ -78,7 +77,7 @@ pub async fn get_atom(
         .assets_by_ids(&ids)
         .await?
         .into_iter()
-        .filter(|r| AssetState::parse(&r.asset.state).is_ok_and(is_public))
+        .filter(|r| is_public(r.asset.state))
         .map(|r| (r.asset.id.clone(), r))
         .collect();
     let mut entries = String::new();
@@ -105,7 +104,7 @@ pub async fn get_atom(
             size = asset.size,
             link = escape(&link),
             thumb = escape(&thumb),
-            kind = xml_text(&asset.kind),
+            kind = xml_text(asset.kind.as_str()),
             city = xml_text(&asset.city),
             summary = xml_text(&asset.description),
         ));

@@ -9,14 +9,14 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use vocweek_db::assets::AssetRecord;
-use vocweek_db::entities::{feed_event, rendition};
-use vocweek_db::feed::{FeedQuery, PUBLISHED, is_public};
-use vocweek_domain::{AssetKind, AssetState, parse_date, parse_timestamp};
+use vocweek_db::feed::{FeedEvent, FeedQuery, PUBLISHED, is_public};
+use vocweek_db::renditions::Rendition;
+use vocweek_domain::{AssetKind, parse_date, parse_timestamp};
 
 use super::caller::reader;
 use super::feed_item::{FeedItemJson, Links, cursor_of, item, parse_cursor};
 use crate::auth::Caller;
-use crate::routes::TagFilters;
+use crate::tag_filters::TagFilters;
 use crate::{ApiError, AppState};
 
 const DEFAULT_LIMIT: u64 = 100;
@@ -96,7 +96,7 @@ pub async fn get_feed(
 }
 
 /// One more than asked, to tell whether more are waiting.
-async fn page(state: &AppState, query: &FeedQuery) -> Result<Vec<feed_event::Model>, ApiError> {
+async fn page(state: &AppState, query: &FeedQuery) -> Result<Vec<FeedEvent>, ApiError> {
     let mut bigger = query.clone();
     bigger.limit = query.limit + 1;
     Ok(state.db.feed_page(&bigger).await?)
@@ -119,7 +119,12 @@ fn feed_query(state: &AppState, params: FeedParams) -> Result<FeedQuery, ApiErro
         })?,
         None => 0,
     };
-    let tags = TagFilters::checked(state, params.city, params.category, params.theme)?;
+    let tags = TagFilters::checked(
+        &state.ingestor.campaign().vocabulary,
+        params.city,
+        params.category,
+        params.theme,
+    )?;
     Ok(FeedQuery {
         after,
         limit,
@@ -128,8 +133,7 @@ fn feed_query(state: &AppState, params: FeedParams) -> Result<FeedQuery, ApiErro
             .as_deref()
             .filter(|k| !k.is_empty())
             .map(AssetKind::parse)
-            .transpose()?
-            .map(|k| k.as_str().to_owned()),
+            .transpose()?,
         city: tags.city,
         category: tags.category,
         theme: tags.theme,
@@ -194,7 +198,7 @@ fn host_without_port(host: &str) -> &str {
 /// partners never see an item that is not approved.
 async fn items(
     state: &AppState,
-    events: &[feed_event::Model],
+    events: &[FeedEvent],
     base: &str,
 ) -> Result<Vec<FeedItemJson>, ApiError> {
     let published: Vec<String> = events
@@ -210,8 +214,7 @@ async fn items(
         .map(|record| (record.asset.id.clone(), record))
         .collect();
     let ids: Vec<String> = records.keys().cloned().collect();
-    let renditions: HashMap<String, Vec<rendition::Model>> =
-        state.db.renditions_of_many(&ids).await?;
+    let renditions: HashMap<String, Vec<Rendition>> = state.db.renditions_of_many(&ids).await?;
     let settings = &state.distribution.settings;
     let links = Links {
         base,
@@ -225,7 +228,7 @@ async fn items(
             let record = records
                 .get(&event.asset_id)
                 .filter(|_| event.event == PUBLISHED)
-                .filter(|r| AssetState::parse(&r.asset.state).is_ok_and(is_public));
+                .filter(|r| is_public(r.asset.state));
             match record {
                 Some(record) => {
                     let files = renditions

@@ -7,9 +7,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 use vocweek_db::assets::AssetRecord;
-use vocweek_db::entities::{feed_event, rendition};
+use vocweek_db::feed::FeedEvent;
+use vocweek_db::renditions::Rendition;
+use vocweek_domain::AssetState;
 
-use super::MediaSigner;
+use crate::distribution_state::MediaSigner;
 
 /// One feed entry.
 #[derive(Debug, Serialize, ToSchema)]
@@ -115,8 +117,8 @@ pub fn parse_cursor(cursor: &str) -> Option<i64> {
 }
 
 pub fn item(
-    event: &feed_event::Model,
-    record: Option<(&AssetRecord, &[rendition::Model])>,
+    event: &FeedEvent,
+    record: Option<(&AssetRecord, &[Rendition])>,
     links: &Links<'_>,
 ) -> FeedItemJson {
     FeedItemJson {
@@ -130,7 +132,7 @@ pub fn item(
 
 fn partner_asset(
     record: &AssetRecord,
-    renditions: &[rendition::Model],
+    renditions: &[Rendition],
     links: &Links<'_>,
 ) -> PartnerAssetJson {
     let asset = &record.asset;
@@ -159,7 +161,7 @@ fn partner_asset(
     }
     PartnerAssetJson {
         id: asset.id.clone(),
-        kind: asset.kind.clone(),
+        kind: asset.kind.as_str().to_owned(),
         title: asset.title.clone(),
         description: asset.description.clone(),
         city: asset.city.clone(),
@@ -168,7 +170,7 @@ fn partner_asset(
         themes: record.themes.clone(),
         activity_date: asset.activity_date,
         captured_at: asset.captured_at,
-        recommended: asset.state == "recommended",
+        recommended: asset.state == AssetState::Recommended,
         blake3: asset.blake3.clone(),
         metadata: crate::json::partner_metadata(asset.metadata.clone()),
         files,

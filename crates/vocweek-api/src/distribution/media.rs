@@ -13,13 +13,13 @@ use bytes::Bytes;
 use serde::Deserialize;
 use vocweek_db::assets::AssetRecord;
 use vocweek_db::feed::is_public;
-use vocweek_domain::AssetState;
 use vocweek_storage::{PresignedHeaders, StorageError};
 
 use super::media_answer::{MediaAnswer, MediaBody, MediaRequest};
-use super::signing::SignatureError;
 use crate::auth::Caller;
 use crate::disposition::content_disposition;
+use crate::distribution_state::MediaFile as File;
+use crate::distribution_state::SignatureError;
 use crate::ranged::{Outcome, outcome};
 use crate::{ApiError, AppState};
 
@@ -67,7 +67,7 @@ async fn file_answer(
                 .db
                 .asset(asset_id)
                 .await?
-                .filter(|r| AssetState::parse(&r.asset.state).is_ok_and(is_public))
+                .filter(|r| is_public(r.asset.state))
                 .ok_or_else(|| ApiError::not_found("asset"))?;
             let file = file(state, &record, name).await?;
             state
@@ -186,17 +186,6 @@ async fn access(
     };
     super::caller::reader(&Caller(principal), state)?;
     Ok(Access::Key)
-}
-
-/// Where a requested name is stored and how to answer with it.
-#[derive(Debug, Clone)]
-pub(crate) struct File {
-    key: String,
-    size: u64,
-    mime: String,
-    etag: String,
-    disposition: Option<String>,
-    playlist: bool,
 }
 
 async fn file(state: &AppState, record: &AssetRecord, name: &str) -> Result<File, ApiError> {

@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use vocweek_db::entities::{webhook, webhook_delivery};
+use vocweek_db::webhooks::{Webhook, WebhookDelivery};
 
 use super::caller::{Reader, reader};
 use crate::auth::Caller;
@@ -48,7 +48,7 @@ pub struct DeliveryJson {
     pub delivered_at: Option<DateTime<Utc>>,
 }
 
-fn webhook_json(row: webhook::Model, with_secret: bool) -> WebhookJson {
+fn webhook_json(row: Webhook, with_secret: bool) -> WebhookJson {
     WebhookJson {
         id: row.id,
         partner_id: row.partner_id,
@@ -58,7 +58,7 @@ fn webhook_json(row: webhook::Model, with_secret: bool) -> WebhookJson {
     }
 }
 
-fn delivery_json(row: webhook_delivery::Model) -> DeliveryJson {
+fn delivery_json(row: WebhookDelivery) -> DeliveryJson {
     DeliveryJson {
         id: row.id,
         message_id: row.message_id,
@@ -74,7 +74,7 @@ fn delivery_json(row: webhook_delivery::Model) -> DeliveryJson {
 }
 
 /// The webhook if the reader may see it (its own, or any for an admin); else 404.
-async fn visible(state: &AppState, who: &Reader, id: i32) -> Result<webhook::Model, ApiError> {
+async fn visible(state: &AppState, who: &Reader, id: i32) -> Result<Webhook, ApiError> {
     state
         .db
         .webhook(id)

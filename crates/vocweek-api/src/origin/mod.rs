@@ -99,8 +99,10 @@ impl PublicOrigin {
 /// The origin for links in an answer to `req`, with the running app's settings (see
 /// [`PublicOrigin::of`]).
 pub(crate) fn of(req: &HttpRequest) -> Origin {
-    match req.app_data::<web::Data<crate::AppState>>() {
-        Some(state) => state.origin.of(req),
+    // Registered by `startup` beside the app state (the same `Arc`), so this module needs
+    // nothing of the state's other parts.
+    match req.app_data::<web::Data<PublicOrigin>>() {
+        Some(origin) => origin.of(req),
         // Outside the app (no settings): nothing is trusted.
         None => PublicOrigin::default().of(req),
     }

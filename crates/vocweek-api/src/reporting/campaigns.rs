@@ -1,51 +1,26 @@
 //! Campaigns as data: next year's week is created by an admin (here, on the page or with
-//! `vocweek campaigns create`) with its own dates, theme and a copy of a vocabulary, then
+//! `vocweek campaign create`) with its own dates, theme and a copy of a vocabulary, then
 //! activated; no code changes. Who may and what is accepted is `vocweek_app::Campaigns`'s.
 
 use actix_web::{HttpResponse, web};
-use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::ToSchema;
-use vocweek_app::NewCampaign;
+use vocweek_domain::CampaignFields;
 
 use super::unit_report::campaign_of;
 use super::view::CampaignJson;
 use crate::auth::Caller;
 use crate::{ApiError, AppState};
 
+/// The body of `POST /api/v1/campaigns`: the campaign's fields (the domain's, flattened: one
+/// JSON object) and the campaign whose vocabulary it copies.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct NewCampaignRequest {
-    pub slug: String,
-    pub year: i32,
-    pub name_zh: String,
-    pub name_en: String,
-    pub theme_zh: String,
-    pub theme_en: String,
-    pub starts_on: NaiveDate,
-    pub ends_on: NaiveDate,
-    pub plan_due_on: NaiveDate,
-    pub report_due_on: NaiveDate,
+    #[serde(flatten)]
+    pub campaign: CampaignFields,
     /// The campaign whose vocabulary (cities, categories, themes) is copied; default the
     /// active one. The copy belongs to the new campaign.
     pub vocabulary_from: Option<String>,
-}
-
-impl From<NewCampaignRequest> for NewCampaign {
-    fn from(request: NewCampaignRequest) -> Self {
-        NewCampaign {
-            slug: request.slug,
-            year: request.year,
-            name_zh: request.name_zh,
-            name_en: request.name_en,
-            theme_zh: request.theme_zh,
-            theme_en: request.theme_en,
-            starts_on: request.starts_on,
-            ends_on: request.ends_on,
-            plan_due_on: request.plan_due_on,
-            report_due_on: request.report_due_on,
-            vocabulary_from: request.vocabulary_from,
-        }
-    }
 }
 
 /// `GET /api/v1/campaigns`: every campaign, newest first.
@@ -72,13 +47,18 @@ pub async fn create(
     state: web::Data<AppState>,
     body: web::Json<NewCampaignRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    let NewCampaignRequest {
+        campaign,
+        vocabulary_from,
+    } = body.into_inner();
     let created = state
         .campaigns
-        .create(&caller.actor(), body.into_inner().into())
+        .create(&caller.actor(), campaign, vocabulary_from.as_deref())
         .await?;
     let created = CampaignJson::from(&created.campaign);
+    let location = format!("/api/v1/campaigns/{}", created.campaign.slug);
     Ok(HttpResponse::Created()
-        .insert_header(("Location", format!("/api/v1/campaigns/{}", created.slug)))
+        .insert_header(("Location", location))
         .json(created))
 }
 

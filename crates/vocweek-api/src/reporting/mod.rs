@@ -12,7 +12,7 @@ pub mod view;
 use actix_web::web;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    use crate::routes::resource;
+    use crate::route_table::resource;
     cfg.service(
         resource("/api/v1/campaigns")
             .route(web::get().to(campaigns::list))

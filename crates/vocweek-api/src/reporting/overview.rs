@@ -32,9 +32,7 @@ pub async fn campaign_overview(
     );
     let mut reports = Vec::new();
     for unit in &units {
-        let Ok(kind) = UnitKind::parse(&unit.kind) else {
-            continue;
-        };
+        let kind = unit.kind;
         if !kind.reports_daily() || desk.is_some_and(|d| kind.desk() != d) {
             continue;
         }

@@ -8,8 +8,8 @@ use actix_web::{HttpResponse, web};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use vocweek_db::accounts::Unit;
 use vocweek_db::campaigns::ActiveCampaign;
-use vocweek_db::entities::unit;
 use vocweek_domain::reporting::{beijing_day_start, campaign_days};
 use vocweek_domain::{Desk, UnitKind, parse_date};
 use vocweek_pipeline::table_xlsx;
@@ -53,19 +53,13 @@ pub struct TrackerDayJson {
 }
 
 /// The units that must send material every day, of `desk` (all when `None`), in id order.
-pub async fn daily_units(
-    state: &AppState,
-    desk: Option<Desk>,
-) -> Result<Vec<unit::Model>, ApiError> {
+pub async fn daily_units(state: &AppState, desk: Option<Desk>) -> Result<Vec<Unit>, ApiError> {
     Ok(state
         .db
         .units()
         .await?
         .into_iter()
-        .filter(|u| {
-            UnitKind::parse(&u.kind)
-                .is_ok_and(|k| k.reports_daily() && desk.is_none_or(|d| k.desk() == d))
-        })
+        .filter(|u| u.kind.reports_daily() && desk.is_none_or(|d| u.kind.desk() == d))
         .collect())
 }
 

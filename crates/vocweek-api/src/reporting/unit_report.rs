@@ -18,7 +18,7 @@ use vocweek_domain::reporting::{DocumentPurpose, Liaison, RawFigures};
 use super::view::{UnitRefJson, UnitReportJson, UnitRows};
 use crate::auth::Caller;
 use crate::disposition::content_disposition;
-use crate::routes::malformed;
+use crate::upload_form::malformed;
 use crate::{ApiError, AppState};
 
 /// `current` is the active campaign; otherwise a campaign's slug.

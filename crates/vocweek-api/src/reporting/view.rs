@@ -4,9 +4,10 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
-use vocweek_db::campaigns::ActiveCampaign;
-use vocweek_db::entities::{statistics_report, unit, unit_document, unit_registration};
-use vocweek_db::reporting::StatisticsStatus;
+use vocweek_db::accounts::Unit;
+use vocweek_db::campaigns::{ActiveCampaign, Campaign};
+use vocweek_db::reporting::{StatisticsReport, StatisticsStatus, UnitDocument, UnitRegistration};
+use vocweek_domain::CampaignFields;
 use vocweek_domain::reporting::{Coverage, Deadline, DocumentPurpose, Liaison, StatisticsFigures};
 
 /// `missing`, `draft` (the statistics table only), `on_time` or `late`.
@@ -26,12 +27,12 @@ pub struct UnitRefJson {
     pub city: String,
 }
 
-impl From<&unit::Model> for UnitRefJson {
-    fn from(unit: &unit::Model) -> Self {
+impl From<&Unit> for UnitRefJson {
+    fn from(unit: &Unit) -> Self {
         UnitRefJson {
             id: unit.id,
             name: unit.name.clone(),
-            kind: unit.kind.clone(),
+            kind: unit.kind.as_str().to_owned(),
             city: unit.city.clone(),
         }
     }
@@ -66,36 +67,30 @@ pub struct CampaignListJson {
     pub campaigns: Vec<CampaignJson>,
 }
 
+/// A campaign as the API answers it: the fields it was created from (the domain's, flattened:
+/// one JSON object) and whether it is the active one.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CampaignJson {
-    pub slug: String,
-    pub year: i32,
-    pub name_zh: String,
-    pub name_en: String,
-    pub theme_zh: String,
-    pub theme_en: String,
-    pub starts_on: NaiveDate,
-    pub ends_on: NaiveDate,
-    /// Plans, websites and liaisons; on time until midnight at the end of this day, Beijing time.
-    pub plan_due_on: NaiveDate,
-    /// Summary reports and the statistics table.
-    pub report_due_on: NaiveDate,
+    #[serde(flatten)]
+    pub campaign: CampaignFields,
     pub active: bool,
 }
 
-impl From<&vocweek_db::entities::campaign::Model> for CampaignJson {
-    fn from(c: &vocweek_db::entities::campaign::Model) -> Self {
+impl From<&Campaign> for CampaignJson {
+    fn from(c: &Campaign) -> Self {
         CampaignJson {
-            slug: c.slug.clone(),
-            year: c.year,
-            name_zh: c.name_zh.clone(),
-            name_en: c.name_en.clone(),
-            theme_zh: c.theme_zh.clone(),
-            theme_en: c.theme_en.clone(),
-            starts_on: c.starts_on,
-            ends_on: c.ends_on,
-            plan_due_on: c.plan_due_on,
-            report_due_on: c.report_due_on,
+            campaign: CampaignFields {
+                slug: c.slug.clone(),
+                year: c.year,
+                name_zh: c.name_zh.clone(),
+                name_en: c.name_en.clone(),
+                theme_zh: c.theme_zh.clone(),
+                theme_en: c.theme_en.clone(),
+                starts_on: c.starts_on,
+                ends_on: c.ends_on,
+                plan_due_on: c.plan_due_on,
+                report_due_on: c.report_due_on,
+            },
             active: c.active,
         }
     }
@@ -112,7 +107,7 @@ pub struct RegistrationJson {
 }
 
 impl RegistrationJson {
-    pub fn new(row: Option<&unit_registration::Model>, deadline: Deadline) -> Self {
+    pub fn new(row: Option<&UnitRegistration>, deadline: Deadline) -> Self {
         let liaison = row.and_then(|r| {
             Some(Liaison {
                 name: r.liaison_name.clone()?,
@@ -161,7 +156,7 @@ impl DocumentStatusJson {
     /// `versions` oldest first, all of one unit and purpose.
     pub fn new(
         purpose: DocumentPurpose,
-        versions: &[&unit_document::Model],
+        versions: &[&UnitDocument],
         due_on: NaiveDate,
         download_url: String,
     ) -> Self {
@@ -201,10 +196,10 @@ pub struct StatisticsJson {
 }
 
 impl StatisticsJson {
-    pub fn new(row: Option<&statistics_report::Model>, due_on: NaiveDate) -> Self {
+    pub fn new(row: Option<&StatisticsReport>, due_on: NaiveDate) -> Self {
         let status = match row {
             None => "missing",
-            Some(r) if StatisticsStatus::of(r) == StatisticsStatus::Draft => "draft",
+            Some(r) if r.status == StatisticsStatus::Draft => "draft",
             Some(r) => status_of(r.first_submitted_at, Deadline::new(due_on)),
         };
         StatisticsJson {
@@ -219,7 +214,7 @@ impl StatisticsJson {
     }
 }
 
-pub fn figures_of(row: &statistics_report::Model) -> StatisticsFigures {
+pub fn figures_of(row: &StatisticsReport) -> StatisticsFigures {
     StatisticsFigures {
         schools: row.schools,
         teachers: row.teachers,
@@ -250,10 +245,10 @@ pub struct UnitReportJson {
 }
 
 pub struct UnitRows<'a> {
-    pub registration: Option<&'a unit_registration::Model>,
+    pub registration: Option<&'a UnitRegistration>,
     /// This unit's documents, oldest first.
-    pub documents: Vec<&'a unit_document::Model>,
-    pub statistics: Option<&'a statistics_report::Model>,
+    pub documents: Vec<&'a UnitDocument>,
+    pub statistics: Option<&'a StatisticsReport>,
 }
 
 impl UnitReportJson {
@@ -265,11 +260,11 @@ impl UnitReportJson {
     ) -> Self {
         let (c, unit_id) = (&campaign.campaign, unit.id);
         let document = |purpose: DocumentPurpose, due_on| {
-            let versions: Vec<&unit_document::Model> = rows
+            let versions: Vec<&UnitDocument> = rows
                 .documents
                 .iter()
                 .copied()
-                .filter(|d| d.purpose == purpose.as_str())
+                .filter(|d| d.purpose == purpose)
                 .collect();
             DocumentStatusJson::new(
                 purpose,

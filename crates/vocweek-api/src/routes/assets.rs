@@ -2,11 +2,12 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use vocweek_db::assets::{AssetFilter, AssetRecord};
-use vocweek_domain::{AssetKind, AssetState, DomainError, parse_date};
+use vocweek_domain::{AssetKind, AssetState, parse_date};
 
 use crate::auth::Caller;
 use crate::json::{AssetJson, AssetPageJson};
 use crate::ranged::{Blob, serve};
+use crate::tag_filters::TagFilters;
 use crate::{ApiError, AppState};
 
 const DEFAULT_PAGE: u64 = 50;
@@ -226,7 +227,7 @@ pub async fn list_assets(
     let processing: Vec<&str> = page
         .items
         .iter()
-        .filter(|r| r.asset.state == AssetState::Processing.as_str())
+        .filter(|r| r.asset.state == AssetState::Processing)
         .map(|r| r.asset.id.as_str())
         .collect();
     let progress = state.db.progress_of(&processing).await?;
@@ -240,62 +241,6 @@ pub async fn list_assets(
     Ok(HttpResponse::Ok().json(json))
 }
 
-/// City, category and theme filters checked against the campaign's vocabulary: an unknown
-/// value is a 422 listing the known ones, not an empty result.
-pub(crate) struct TagFilters {
-    pub city: Option<String>,
-    pub category: Option<String>,
-    pub theme: Option<String>,
-}
-
-impl TagFilters {
-    pub(crate) fn checked(
-        state: &AppState,
-        city: Option<String>,
-        category: Option<String>,
-        theme: Option<String>,
-    ) -> Result<Self, ApiError> {
-        let vocabulary = &state.ingestor.campaign().vocabulary;
-        let known = |field: &'static str,
-                     value: Option<String>,
-                     ok: &dyn Fn(&str) -> bool,
-                     allowed: Vec<String>| {
-            match value.filter(|v| !v.is_empty()) {
-                Some(v) if !ok(&v) => Err(DomainError::UnknownValue {
-                    field,
-                    value: v,
-                    allowed,
-                }),
-                other => Ok(other),
-            }
-        };
-        Ok(TagFilters {
-            city: known(
-                "city",
-                city,
-                &|v| vocabulary.city(v).is_some(),
-                vocabulary.cities.iter().map(|t| t.slug.clone()).collect(),
-            )?,
-            category: known(
-                "category",
-                category,
-                &|v| vocabulary.category(v).is_some(),
-                vocabulary
-                    .categories
-                    .iter()
-                    .map(|c| c.slug.clone())
-                    .collect(),
-            )?,
-            theme: known(
-                "theme",
-                theme,
-                &|v| vocabulary.theme(v).is_some(),
-                vocabulary.themes.iter().map(|t| t.slug.clone()).collect(),
-            )?,
-        })
-    }
-}
-
 fn to_filter(state: &AppState, query: ListQuery) -> Result<AssetFilter, ApiError> {
     let limit = query.limit.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {
@@ -304,7 +249,12 @@ fn to_filter(state: &AppState, query: ListQuery) -> Result<AssetFilter, ApiError
             format!("limit must be between 1 and {MAX_PAGE}"),
         ));
     }
-    let tags = TagFilters::checked(state, query.city, query.category, query.theme)?;
+    let tags = TagFilters::checked(
+        &state.ingestor.campaign().vocabulary,
+        query.city,
+        query.category,
+        query.theme,
+    )?;
     Ok(AssetFilter {
         state: query.state.as_deref().map(AssetState::parse).transpose()?,
         kind: query.kind.as_deref().map(AssetKind::parse).transpose()?,

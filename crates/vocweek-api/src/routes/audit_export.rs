@@ -103,8 +103,14 @@ pub async fn export_audit(
             event.asset_id.clone().unwrap_or_default(),
             title,
             event.action.clone(),
-            event.from_state.clone().unwrap_or_default(),
-            event.to_state.clone().unwrap_or_default(),
+            event
+                .from_state
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default(),
+            event
+                .to_state
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default(),
             actor,
             event
                 .details

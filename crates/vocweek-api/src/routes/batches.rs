@@ -45,7 +45,7 @@ fn to_json(record: BatchRecord) -> BatchJson {
         id: batch.id,
         title: batch.title,
         note: batch.note,
-        desk: batch.desk,
+        desk: batch.desk.as_str().to_owned(),
         state: batch.state,
         created_at: batch.created_at,
         sent_at: batch.sent_at,

@@ -1,4 +1,6 @@
-//! Route table. Every resource answers unknown methods with a JSON 405.
+//! The core API routes: assets, review, batches, sessions and passwords, vocabularies, health.
+//! Resources come from `crate::route_table`; the tus, distribution, reporting and OpenAPI
+//! routes are mounted beside these by `startup`.
 
 mod asset_delete;
 mod assets;
@@ -9,22 +11,13 @@ mod metrics;
 mod passwords;
 pub use passwords::proven as password_proven;
 mod review;
-pub(crate) use assets::TagFilters;
 mod session;
 mod upload;
-pub(crate) use upload::{
-    TEXT_FIELDS as UPLOAD_TEXT_FIELDS, apply_field as apply_upload_field, malformed,
-};
 mod vocabularies;
 
-use std::collections::BTreeSet;
-use std::sync::{Mutex, PoisonError};
+use actix_web::web;
 
-use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, Resource, ResponseError, web};
-
-use crate::ApiError;
-use crate::openapi;
+use crate::route_table::resource;
 
 pub use asset_delete::__path_delete_asset;
 pub use assets::{
@@ -53,7 +46,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(resource("/healthz").route(web::get().to(health::healthz)))
         .service(resource("/readyz").route(web::get().to(health::readyz)))
         .service(resource("/metrics").route(web::get().to(metrics::metrics)))
-        .service(resource("/api/v1/openapi.json").route(web::get().to(openapi::openapi_json)))
         .service(resource("/api/v1/vocabularies").route(web::get().to(vocabularies::vocabularies)))
         .service(resource("/api/v1/session").route(web::post().to(session::sign_in)))
         .service(
@@ -64,7 +56,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             resource("/api/v1/users/{username}/password")
                 .route(web::post().to(passwords::reset_password)),
         )
-        .configure(crate::tus::configure)
         .service(
             resource("/api/v1/assets")
                 .route(web::post().to(upload::upload_asset))
@@ -104,50 +95,4 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(
             resource("/api/v1/assets/{id}/hls/{file}").route(web::get().to(assets::get_hls_file)),
         );
-}
-
-/// Every path given to [`resource`], in every app built by this process. The authorization
-/// matrix test (`tests/tests/authz_matrix.rs`) enumerates the router from it instead of a list
-/// kept by hand, so a route added without a row in its table fails that test.
-static REGISTERED: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
-
-/// A resource whose unknown methods get a JSON 405 instead of an empty one.
-pub fn resource(path: &str) -> Resource {
-    // A panic elsewhere while the set was held leaves it whole (an insert cannot half-happen):
-    // a poisoned lock is used as it is rather than losing the route.
-    REGISTERED
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .insert(path.to_owned());
-    web::resource(path).default_service(web::to(method_not_allowed))
-}
-
-/// The paths registered through [`resource`] so far (after an app was built: they are
-/// recorded as the app's routes are configured), sorted.
-pub fn registered_paths() -> Vec<String> {
-    REGISTERED
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .iter()
-        .cloned()
-        .collect()
-}
-
-async fn method_not_allowed(req: HttpRequest) -> HttpResponse {
-    ApiError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method-not-allowed",
-        format!("{} is not allowed on {}", req.method(), req.path()),
-    )
-    .error_response()
-}
-
-/// Answer for any path no route matches.
-pub async fn not_found(req: HttpRequest) -> HttpResponse {
-    ApiError::new(
-        StatusCode::NOT_FOUND,
-        "not-found",
-        format!("no such endpoint: {}", req.path()),
-    )
-    .error_response()
 }

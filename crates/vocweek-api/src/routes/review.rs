@@ -176,8 +176,8 @@ pub async fn audit_trail(
             actor_kind: e.actor_kind,
             actor_id: e.actor_id,
             action: e.action,
-            from_state: e.from_state,
-            to_state: e.to_state,
+            from_state: e.from_state.map(|s| s.as_str().to_owned()),
+            to_state: e.to_state.map(|s| s.as_str().to_owned()),
             details: e.details,
         })
         .collect();

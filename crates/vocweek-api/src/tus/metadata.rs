@@ -7,7 +7,7 @@ use vocweek_domain::AssetKind;
 use vocweek_pipeline::UploadForm;
 
 use crate::ApiError;
-use crate::routes::{UPLOAD_TEXT_FIELDS, apply_upload_field};
+use crate::upload_form::{TEXT_FIELDS as UPLOAD_TEXT_FIELDS, apply_field as apply_upload_field};
 
 /// What the metadata says about the upload.
 #[derive(Debug, Default)]

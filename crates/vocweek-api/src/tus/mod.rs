@@ -12,8 +12,6 @@ mod options;
 mod patch;
 mod protocol;
 mod receive;
-mod running_hash;
-mod settings;
 mod status;
 mod write;
 
@@ -22,8 +20,6 @@ use actix_web::middleware::DefaultHeaders;
 use actix_web::web;
 use vocweek_db::resumable_uploads::{RECEIVING, ResumableUpload};
 use vocweek_pipeline::Uploader;
-
-pub use settings::TusSettings;
 
 pub(crate) use create::__path_create;
 pub(crate) use options::__path_options;
@@ -49,14 +45,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     };
     for path in ["/api/v1/uploads", "/api/v1/uploads/"] {
         cfg.service(
-            crate::routes::resource(path)
+            crate::route_table::resource(path)
                 .wrap(headers())
                 .route(web::post().to(create::create))
                 .route(web::method(actix_web::http::Method::OPTIONS).to(options::options)),
         );
     }
     cfg.service(
-        crate::routes::resource("/api/v1/uploads/{id}")
+        crate::route_table::resource("/api/v1/uploads/{id}")
             .wrap(headers())
             .route(web::head().to(status::head))
             .route(web::patch().to(patch::patch))

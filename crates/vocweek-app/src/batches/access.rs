@@ -40,9 +40,9 @@ impl Composer {
         }
     }
 
-    /// Whether the batch (of the desk named `desk`) is theirs to see.
-    pub fn reaches(&self, desk: &str) -> bool {
-        self.desk.is_none_or(|own| own.as_str() == desk)
+    /// Whether a batch of `desk` is theirs to see.
+    pub fn reaches(&self, desk: Desk) -> bool {
+        self.desk.is_none_or(|own| own == desk)
     }
 }
 
@@ -66,7 +66,7 @@ impl Batches {
     pub async fn batch(&self, actor: &Actor, id: i32) -> Result<BatchRecord, BatchError> {
         let composer = Composer::of(actor)?;
         let record = self.db.batch(id).await?.ok_or(BatchError::NotFound)?;
-        if !composer.reaches(&record.batch.desk) {
+        if !composer.reaches(record.batch.desk) {
             return Err(BatchError::NotFound);
         }
         Ok(record)
@@ -85,14 +85,14 @@ mod tests {
             desk: Some(Desk::Hr),
         };
         let hr = Composer::of(&editor).ok();
-        assert!(hr.is_some_and(|c| c.reaches("hr") && !c.reaches("edu")));
+        assert!(hr.is_some_and(|c| c.reaches(Desk::Hr) && !c.reaches(Desk::Edu)));
         let admin = Actor::Staff {
             user_id: 2,
             role: Role::Admin,
             desk: Some(Desk::Edu),
         };
         let every = Composer::of(&admin).ok();
-        assert!(every.is_some_and(|c| c.reaches("hr") && c.reaches("edu")));
+        assert!(every.is_some_and(|c| c.reaches(Desk::Hr) && c.reaches(Desk::Edu)));
         let deskless = Actor::Staff {
             user_id: 3,
             role: Role::Editor,

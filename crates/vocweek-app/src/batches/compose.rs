@@ -1,10 +1,8 @@
 //! Composing a batch: creating it (a title, a note, a desk) in the active campaign, and setting
 //! its items in the order the Ministry should see them. Only recommended items of the batch's
-//! desk join it, each once, and only while the batch is a draft.
+//! desk join it, each once, and only while the batch is a draft; the items are checked by the
+//! data layer in the transaction that writes them, so an item decided meanwhile is refused.
 
-use std::collections::HashSet;
-
-use vocweek_db::DbError;
 use vocweek_db::assets::{AssetFilter, AssetRecord, Scope};
 use vocweek_db::batches::{BatchRecord, DRAFT};
 use vocweek_domain::{AssetState, Desk};
@@ -65,31 +63,15 @@ impl Batches {
         if current.batch.state != DRAFT {
             return Err(BatchError::Sent { id });
         }
-        let mut seen = HashSet::new();
-        for asset_id in asset_ids {
-            if !seen.insert(asset_id.as_str()) {
-                return Err(InvalidBatch::Twice(asset_id.clone()).into());
-            }
-            let item = self
-                .db
-                .asset(asset_id)
-                .await?
-                .filter(|record| record.asset.desk == current.batch.desk)
-                .ok_or_else(|| BatchError::NoSuchItem(asset_id.clone()))?;
-            if item.asset.state != AssetState::Recommended.as_str() {
-                let refused = InvalidBatch::NotRecommended {
-                    id: asset_id.clone(),
-                    state: item.asset.state,
-                };
-                return Err(refused.into());
-            }
-        }
-        // The data layer checks again as it writes, with the batch's row held: a batch sent
-        // since the checks above is refused there (an item decided meanwhile is not re-checked).
-        self.db
+        // Each item is checked by the data layer in the transaction that writes the items, with
+        // the batch's row and the items' rows held: an item decided, or a batch sent, since
+        // anything read here is refused there, never written.
+        let saved = self
+            .db
             .set_batch_items(id, asset_ids)
             .await
-            .map_err(|err| BatchError::of_change(id, err))
+            .map_err(|err| BatchError::of_change(id, err))?;
+        saved.map_err(BatchError::from)
     }
 
     /// What may join `batch` (one the actor was shown): its desk's recommended items not in it
@@ -99,24 +81,21 @@ impl Batches {
         actor: &Actor,
         batch: &BatchRecord,
     ) -> Result<Vec<AssetRecord>, BatchError> {
-        if !Composer::of(actor)?.reaches(&batch.batch.desk) {
+        if !Composer::of(actor)?.reaches(batch.batch.desk) {
             return Err(BatchError::NotFound);
         }
         if batch.batch.state != DRAFT {
             return Ok(Vec::new());
         }
-        let desk = Desk::parse(&batch.batch.desk).map_err(|_| {
-            DbError::Corrupt(format!(
-                "batch {} belongs to the unknown desk '{}'",
-                batch.batch.id, batch.batch.desk
-            ))
-        })?;
         let filter = AssetFilter {
             state: Some(AssetState::Recommended),
             limit: CANDIDATES_OFFERED,
             ..AssetFilter::default()
         };
-        let page = self.db.list_assets(Scope::Desk(desk), &filter).await?;
+        let page = self
+            .db
+            .list_assets(Scope::Desk(batch.batch.desk), &filter)
+            .await?;
         Ok(page
             .items
             .into_iter()

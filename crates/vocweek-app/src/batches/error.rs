@@ -3,6 +3,7 @@
 //! A database failure is an error, never an empty answer.
 
 use vocweek_db::DbError;
+use vocweek_db::batches::ItemRefusal;
 use vocweek_domain::DomainError;
 use vocweek_pipeline::ExportError;
 
@@ -78,6 +79,20 @@ impl From<InvalidBatch> for BatchError {
     }
 }
 
+/// An item the data layer refused as it wrote the batch's items, told as the same refusal the
+/// callers always had for it.
+impl From<ItemRefusal> for BatchError {
+    fn from(refusal: ItemRefusal) -> Self {
+        match refusal {
+            ItemRefusal::Twice(id) => InvalidBatch::Twice(id).into(),
+            ItemRefusal::NotFound(id) => BatchError::NoSuchItem(id),
+            ItemRefusal::NotRecommended { id, state } => {
+                InvalidBatch::NotRecommended { id, state }.into()
+            }
+        }
+    }
+}
+
 impl BatchError {
     /// A database error of a change to batch `id`: a batch sent meanwhile is told as sent,
     /// anything else passes as it is.
@@ -115,5 +130,23 @@ mod tests {
         assert!(matches!(sent_meanwhile, BatchError::Sent { id: 3 }));
         let broken = BatchError::of_change(3, DbError::Corrupt("a bad row".to_owned()));
         assert!(matches!(broken, BatchError::Database(_)), "{broken:?}");
+        let withdrawn = BatchError::from(ItemRefusal::NotRecommended {
+            id: "a3".to_owned(),
+            state: "pending_review".to_owned(),
+        });
+        assert_eq!(
+            withdrawn.to_string(),
+            "asset a3 is pending_review, not recommended"
+        );
+        let stranger = BatchError::from(ItemRefusal::NotFound("a4".to_owned()));
+        assert!(
+            matches!(&stranger, BatchError::NoSuchItem(id) if id == "a4"),
+            "{stranger:?}"
+        );
+        let twice = BatchError::from(ItemRefusal::Twice("a5".to_owned()));
+        assert!(
+            matches!(&twice, BatchError::Invalid(InvalidBatch::Twice(id)) if id == "a5"),
+            "{twice:?}"
+        );
     }
 }

@@ -2,7 +2,8 @@
 //! the Ministry, composed (created, its items set), sent, and exported as one zip (originals,
 //! previews, the list as Excel and JSON). Who may see and compose which batch (an editor its
 //! desk's, an admin any), that only recommended items of the batch's desk join it, and that a
-//! sent batch is frozen are written here, once, for the JSON API and the pages.
+//! sent batch is frozen are written here, once, for the JSON API and the pages (the items
+//! themselves are checked by the data layer, in the transaction that writes them).
 //!
 //! One file per job: how it can fail (`error`), whose batches the actor reaches (`access`),
 //! then composing (`compose`), sending (`send`) and exporting (`export`).

@@ -5,55 +5,29 @@
 
 use std::sync::Arc;
 
-use chrono::NaiveDate;
 use vocweek_db::campaigns::ActiveCampaign;
-use vocweek_domain::CampaignSeed;
+use vocweek_domain::{CampaignFields, CampaignSeed};
 
 use super::{CampaignError, Campaigns};
 use crate::Actor;
 
-/// A new campaign as an admin fills it in: its slug, year, names, theme and dates, and the
-/// campaign whose vocabulary it copies.
-#[derive(Debug, Clone)]
-pub struct NewCampaign {
-    pub slug: String,
-    pub year: i32,
-    pub name_zh: String,
-    pub name_en: String,
-    pub theme_zh: String,
-    pub theme_en: String,
-    pub starts_on: NaiveDate,
-    pub ends_on: NaiveDate,
-    pub plan_due_on: NaiveDate,
-    pub report_due_on: NaiveDate,
-    /// The campaign whose vocabulary (cities, categories, themes) is copied: a slug, or
-    /// `current` (and `None`) for the active one. The copy belongs to the new campaign.
-    pub vocabulary_from: Option<String>,
-}
-
 impl Campaigns {
-    /// Checks and stores a new campaign from its fields (trimmed), with its copy of a
-    /// vocabulary. Answers the campaign created, not active yet.
+    /// Checks and stores a new campaign from its fields as an admin fills them in (trimmed),
+    /// with a copy of the vocabulary of `vocabulary_from`: a slug, or `current` (and `None`)
+    /// for the active campaign. The copy belongs to the new campaign. Answers the campaign
+    /// created, not active yet.
     pub async fn create(
         &self,
         actor: &Actor,
-        new: NewCampaign,
+        campaign: CampaignFields,
+        vocabulary_from: Option<&str>,
     ) -> Result<ActiveCampaign, CampaignError> {
         self.may_manage(actor)?;
         let source = self
-            .campaign_or_current(new.vocabulary_from.as_deref().unwrap_or("current"))
+            .campaign_or_current(vocabulary_from.unwrap_or("current"))
             .await?;
         let seed = CampaignSeed {
-            slug: new.slug.trim().to_owned(),
-            year: new.year,
-            name_zh: new.name_zh.trim().to_owned(),
-            name_en: new.name_en.trim().to_owned(),
-            theme_zh: new.theme_zh.trim().to_owned(),
-            theme_en: new.theme_en.trim().to_owned(),
-            starts_on: new.starts_on,
-            ends_on: new.ends_on,
-            plan_due_on: new.plan_due_on,
-            report_due_on: new.report_due_on,
+            campaign: trimmed(campaign),
             vocabulary: source.vocabulary.clone(),
         }
         .checked()
@@ -93,7 +67,20 @@ impl Campaigns {
                 campaign,
                 vocabulary: seed.vocabulary,
             }),
-            Err(err) => Err(CampaignError::about(&seed.slug, err)),
+            Err(err) => Err(CampaignError::about(&seed.campaign.slug, err)),
         }
+    }
+}
+
+/// A form's or a request's text without the spaces around it (pasted names bring some); the
+/// year and the dates are parsed already.
+fn trimmed(campaign: CampaignFields) -> CampaignFields {
+    CampaignFields {
+        slug: campaign.slug.trim().to_owned(),
+        name_zh: campaign.name_zh.trim().to_owned(),
+        name_en: campaign.name_en.trim().to_owned(),
+        theme_zh: campaign.theme_zh.trim().to_owned(),
+        theme_en: campaign.theme_en.trim().to_owned(),
+        ..campaign
     }
 }

@@ -15,7 +15,6 @@ use vocweek_pipeline::Ingestor;
 
 use crate::Actor;
 
-pub use create::NewCampaign;
 pub use error::CampaignError;
 
 /// The campaigns service: the database, and the ingestor that holds this node's active

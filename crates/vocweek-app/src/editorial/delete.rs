@@ -24,8 +24,7 @@ impl Editorial {
             match actor {
                 Actor::Unit(unit) if *unit == record.asset.unit_id => {
                     let decided = [AssetState::Approved, AssetState::Recommended]
-                        .iter()
-                        .any(|s| s.as_str() == record.asset.state);
+                        .contains(&record.asset.state);
                     if decided {
                         return Err(NotAllowed::Decided.into());
                     }

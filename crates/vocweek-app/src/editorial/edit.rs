@@ -102,7 +102,7 @@ impl Editorial {
 /// Whether `actor` may edit the item now; `Ok(true)` when the edit is a unit's correction,
 /// which sends the item back to review.
 fn may_edit(actor: &Actor, record: &AssetRecord) -> Result<bool, EditorialError> {
-    let current = AssetState::parse(&record.asset.state).map_err(DbError::Domain)?;
+    let current = record.asset.state;
     let is_unit = match actor {
         // Only the unit that sent the item corrects it: a unit that later sent the same bytes
         // is recorded as a submitter and may see it, but the item and its review are not its own.

@@ -51,7 +51,7 @@ impl Editorial {
         match self.db.asset(&id).await {
             Ok(now) => EditorialError::Conflict {
                 current: now.map(|record| Conflicted {
-                    state: record.asset.state,
+                    state: record.asset.state.as_str().to_owned(),
                     version: record.asset.version,
                 }),
                 id,

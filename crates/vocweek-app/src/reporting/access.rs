@@ -86,7 +86,7 @@ impl Reporting {
             .unit(id)
             .await?
             .ok_or(ReportingError::UnitNotFound)?;
-        let kind = UnitKind::parse(&row.kind).map_err(DbError::from)?;
+        let kind = row.kind;
         let may_edit = *actor == Actor::Unit(row.id);
         if !may_edit {
             reads(actor, kind)?;

@@ -134,7 +134,7 @@ impl World {
     }
 
     /// The item's state and version as stored.
-    pub async fn state_of(&self, id: &str) -> (String, i32) {
+    pub async fn state_of(&self, id: &str) -> (AssetState, i32) {
         let record = self.db.asset(id).await.unwrap().unwrap();
         (record.asset.state, record.asset.version)
     }

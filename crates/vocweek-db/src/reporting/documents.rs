@@ -7,6 +7,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use vocweek_domain::reporting::DocumentPurpose;
 
 use crate::entities::unit_document;
+use crate::records::unit_document::UnitDocument;
 use crate::{Db, DbResult};
 
 #[derive(Debug, Clone)]
@@ -21,9 +22,9 @@ pub struct NewDocument {
 }
 
 impl Db {
-    pub async fn record_document(&self, new: NewDocument) -> DbResult<unit_document::Model> {
+    pub async fn record_document(&self, new: NewDocument) -> DbResult<UnitDocument> {
         let submitted_at: DateTime<Utc> = self.clock().now();
-        Ok(unit_document::ActiveModel {
+        let recorded = unit_document::ActiveModel {
             campaign_id: Set(new.campaign_id),
             unit_id: Set(new.unit_id),
             purpose: Set(new.purpose.as_str().to_owned()),
@@ -35,7 +36,8 @@ impl Db {
             ..Default::default()
         }
         .insert(self.conn())
-        .await?)
+        .await?;
+        UnitDocument::try_from(recorded)
     }
 
     /// Every version a unit sent of one document, oldest first.
@@ -44,14 +46,15 @@ impl Db {
         campaign_id: i32,
         unit_id: i32,
         purpose: DocumentPurpose,
-    ) -> DbResult<Vec<unit_document::Model>> {
-        Ok(unit_document::Entity::find()
+    ) -> DbResult<Vec<UnitDocument>> {
+        let rows = unit_document::Entity::find()
             .filter(unit_document::Column::CampaignId.eq(campaign_id))
             .filter(unit_document::Column::UnitId.eq(unit_id))
             .filter(unit_document::Column::Purpose.eq(purpose.as_str()))
             .order_by_asc(unit_document::Column::Id)
             .all(self.conn())
-            .await?)
+            .await?;
+        documents(rows)
     }
 
     /// Every version of every document a unit sent for a campaign, oldest first.
@@ -59,25 +62,24 @@ impl Db {
         &self,
         campaign_id: i32,
         unit_id: i32,
-    ) -> DbResult<Vec<unit_document::Model>> {
-        Ok(unit_document::Entity::find()
+    ) -> DbResult<Vec<UnitDocument>> {
+        let rows = unit_document::Entity::find()
             .filter(unit_document::Column::CampaignId.eq(campaign_id))
             .filter(unit_document::Column::UnitId.eq(unit_id))
             .order_by_asc(unit_document::Column::Id)
             .all(self.conn())
-            .await?)
+            .await?;
+        documents(rows)
     }
 
     /// Every document of a campaign, oldest first (for the desks' overview).
-    pub async fn campaign_documents(
-        &self,
-        campaign_id: i32,
-    ) -> DbResult<Vec<unit_document::Model>> {
-        Ok(unit_document::Entity::find()
+    pub async fn campaign_documents(&self, campaign_id: i32) -> DbResult<Vec<UnitDocument>> {
+        let rows = unit_document::Entity::find()
             .filter(unit_document::Column::CampaignId.eq(campaign_id))
             .order_by_asc(unit_document::Column::Id)
             .all(self.conn())
-            .await?)
+            .await?;
+        documents(rows)
     }
 
     /// Whether any unit's document is these bytes (so deleting an asset keeps the blob).
@@ -101,4 +103,9 @@ impl Db {
             .all(self.conn())
             .await?)
     }
+}
+
+/// Stored rows as records, in the same order.
+fn documents(rows: Vec<unit_document::Model>) -> DbResult<Vec<UnitDocument>> {
+    rows.into_iter().map(UnitDocument::try_from).collect()
 }

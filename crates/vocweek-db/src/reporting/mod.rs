@@ -8,7 +8,10 @@ mod statistics;
 mod tracker;
 mod unit_reports;
 
+pub use crate::records::statistics_report::{StatisticsReport, StatisticsStatus};
+pub use crate::records::unit_document::UnitDocument;
+pub use crate::records::unit_registration::UnitRegistration;
 pub use documents::NewDocument;
-pub use statistics::{SaveStatistics, StatisticsStatus};
+pub use statistics::SaveStatistics;
 pub use tracker::DailyCount;
 pub use unit_reports::UnitReports;

@@ -7,6 +7,7 @@ use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use vocweek_domain::reporting::Liaison;
 
 use crate::entities::unit_registration;
+use crate::records::unit_registration::UnitRegistration;
 use crate::{Db, DbError, DbResult};
 
 impl Db {
@@ -14,20 +15,24 @@ impl Db {
         &self,
         campaign_id: i32,
         unit_id: i32,
-    ) -> DbResult<Option<unit_registration::Model>> {
+    ) -> DbResult<Option<UnitRegistration>> {
         Ok(
             unit_registration::Entity::find_by_id((campaign_id, unit_id))
                 .one(self.conn())
-                .await?,
+                .await?
+                .map(UnitRegistration::from),
         )
     }
 
-    pub async fn registrations(&self, campaign_id: i32) -> DbResult<Vec<unit_registration::Model>> {
+    pub async fn registrations(&self, campaign_id: i32) -> DbResult<Vec<UnitRegistration>> {
         use sea_orm::{ColumnTrait, QueryFilter};
         Ok(unit_registration::Entity::find()
             .filter(unit_registration::Column::CampaignId.eq(campaign_id))
             .all(self.conn())
-            .await?)
+            .await?
+            .into_iter()
+            .map(UnitRegistration::from)
+            .collect())
     }
 
     /// Saves whichever of `website` and `liaison` is given (already checked and normalised).
@@ -37,7 +42,7 @@ impl Db {
         unit_id: i32,
         website: Option<&str>,
         liaison: Option<&Liaison>,
-    ) -> DbResult<unit_registration::Model> {
+    ) -> DbResult<UnitRegistration> {
         let now = self.clock().now();
         let txn = self.begin().await?;
         // The row exists from the first statement on (a write, so SQLite takes its write lock
@@ -86,6 +91,6 @@ impl Db {
         row.updated_at = Set(now);
         let saved = row.update(&txn).await?;
         txn.commit().await?;
-        Ok(saved)
+        Ok(UnitRegistration::from(saved))
     }
 }

@@ -8,30 +8,8 @@ use vocweek_domain::reporting::StatisticsFigures;
 
 use crate::entities::statistics_report;
 use crate::error::is_unique_violation;
+use crate::records::statistics_report::{StatisticsReport, StatisticsStatus};
 use crate::{Db, DbError, DbResult};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StatisticsStatus {
-    Draft,
-    Submitted,
-}
-
-impl StatisticsStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StatisticsStatus::Draft => "draft",
-            StatisticsStatus::Submitted => "submitted",
-        }
-    }
-
-    pub fn of(row: &statistics_report::Model) -> Self {
-        if row.status == "submitted" {
-            StatisticsStatus::Submitted
-        } else {
-            StatisticsStatus::Draft
-        }
-    }
-}
 
 pub struct SaveStatistics<'a> {
     pub campaign_id: i32,
@@ -48,31 +26,28 @@ impl Db {
         &self,
         campaign_id: i32,
         unit_id: i32,
-    ) -> DbResult<Option<statistics_report::Model>> {
-        Ok(
-            statistics_report::Entity::find_by_id((campaign_id, unit_id))
-                .one(self.conn())
-                .await?,
-        )
+    ) -> DbResult<Option<StatisticsReport>> {
+        statistics_report::Entity::find_by_id((campaign_id, unit_id))
+            .one(self.conn())
+            .await?
+            .map(StatisticsReport::try_from)
+            .transpose()
     }
 
-    pub async fn statistics_reports(
-        &self,
-        campaign_id: i32,
-    ) -> DbResult<Vec<statistics_report::Model>> {
-        Ok(statistics_report::Entity::find()
+    pub async fn statistics_reports(&self, campaign_id: i32) -> DbResult<Vec<StatisticsReport>> {
+        statistics_report::Entity::find()
             .filter(statistics_report::Column::CampaignId.eq(campaign_id))
             .all(self.conn())
-            .await?)
+            .await?
+            .into_iter()
+            .map(StatisticsReport::try_from)
+            .collect()
     }
 
     /// Saves a draft or a final submission. A submitted table stays submitted: changing it
     /// means submitting a correction (a new final version), never falling back to a draft that
     /// would vanish from the province's totals.
-    pub async fn save_statistics(
-        &self,
-        save: SaveStatistics<'_>,
-    ) -> DbResult<statistics_report::Model> {
+    pub async fn save_statistics(&self, save: SaveStatistics<'_>) -> DbResult<StatisticsReport> {
         let now = self.clock().now();
         let key = (save.campaign_id, save.unit_id);
         let existing = statistics_report::Entity::find_by_id(key)
@@ -86,7 +61,7 @@ impl Db {
         }
         if existing
             .as_ref()
-            .is_some_and(|row| row.status == "submitted")
+            .is_some_and(|row| row.status == StatisticsStatus::Submitted.as_str())
             && !save.submit
         {
             return Err(DbError::Invalid(
@@ -128,7 +103,7 @@ impl Db {
                 .insert(self.conn())
                 .await;
                 match inserted {
-                    Ok(row) => Ok(row),
+                    Ok(row) => StatisticsReport::try_from(row),
                     // Someone else created it between our read and our insert.
                     Err(err) if is_unique_violation(&err) => Err(conflict()),
                     Err(err) => Err(err.into()),
@@ -192,6 +167,7 @@ impl Db {
                     .one(self.conn())
                     .await?
                     .ok_or_else(|| DbError::NotFound("statistics table".to_owned()))
+                    .and_then(StatisticsReport::try_from)
             }
         }
     }

@@ -1,18 +1,20 @@
 //! A unit's reports for one campaign, read at once: what the report of a unit shows, and what a
 //! save of its registration, statistics table or documents answers with.
 
-use crate::entities::{statistics_report, unit_document, unit_registration};
+use crate::records::statistics_report::StatisticsReport;
+use crate::records::unit_document::UnitDocument;
+use crate::records::unit_registration::UnitRegistration;
 use crate::{Db, DbResult};
 
 /// What one unit sent for one campaign, as stored.
 #[derive(Debug, Clone, Default)]
 pub struct UnitReports {
     /// Its website and liaison, if it registered either.
-    pub registration: Option<unit_registration::Model>,
+    pub registration: Option<UnitRegistration>,
     /// Every version of its plan and summary report, oldest first.
-    pub documents: Vec<unit_document::Model>,
+    pub documents: Vec<UnitDocument>,
     /// Its statistics table, a draft or submitted.
-    pub statistics: Option<statistics_report::Model>,
+    pub statistics: Option<StatisticsReport>,
 }
 
 impl Db {

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use vocweek_db::Db;
 use vocweek_db::assets::{AssetRecord, NewAsset, Recorded};
 use vocweek_db::audit::Actor;
-use vocweek_domain::{AssetKind, Desk, Tags};
+use vocweek_domain::{AssetKind, Tags};
 use vocweek_sandbox::ImageFile;
 use vocweek_storage::{BlobStore, StagingFile, original_key, rendition_key};
 
@@ -105,7 +105,7 @@ fn photo_item(article: &AssetRecord, index: usize, picture: &Picture) -> NewAsse
         id: uuid::Uuid::now_v7().to_string(),
         campaign_id: parent.campaign_id,
         unit_id: parent.unit_id,
-        desk: Desk::parse(&parent.desk).unwrap_or(Desk::Edu),
+        desk: parent.desk,
         kind: AssetKind::Photo,
         blake3: picture.blake3.clone(),
         size: i64::try_from(picture.size).unwrap_or(i64::MAX),

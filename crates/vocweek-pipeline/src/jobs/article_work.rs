@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde_json::Value;
 use vocweek_db::assets::AssetRecord;
-use vocweek_db::entities::job;
+use vocweek_db::jobs::Job;
 use vocweek_sandbox::{Done, Work};
 
 use super::article_pictures::{self, EmbeddedPictures};
@@ -30,7 +30,7 @@ pub struct ArticleDone {
 
 pub async fn process(
     ctx: &JobContext,
-    job: &job::Model,
+    job: &Job,
     record: &AssetRecord,
     input: &Path,
 ) -> Result<ArticleDone, JobError> {

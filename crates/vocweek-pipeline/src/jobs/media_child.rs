@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use tracing::{info, warn};
-use vocweek_db::entities::job;
+use vocweek_db::jobs::Job;
 use vocweek_sandbox::{Done, Event, Failure, KillReason, MediaChild, Task, Work};
 
 use super::{JobContext, JobError};
@@ -25,7 +25,7 @@ pub enum ChildOutcome {
 /// Runs `work` on `input` in a child writing into `scratch`.
 pub async fn run(
     ctx: &JobContext,
-    job: &job::Model,
+    job: &Job,
     asset_id: &str,
     input: &Path,
     scratch: &Scratch,
@@ -143,7 +143,7 @@ pub fn scratch_parent<'a>(ctx: &'a JobContext, work: &Work) -> &'a Path {
 
 /// Records a transcode's progress and tells whether its asset was deleted. A database
 /// hiccup must not abandon a running transcode: it counts as "still there".
-async fn asset_gone(ctx: &JobContext, job: &job::Model, asset_id: &str, progress: f64) -> bool {
+async fn asset_gone(ctx: &JobContext, job: &Job, asset_id: &str, progress: f64) -> bool {
     if let Err(err) = ctx
         .db
         .record_progress(job.id, &ctx.worker_id, progress)

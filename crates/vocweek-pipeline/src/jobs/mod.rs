@@ -12,8 +12,7 @@ mod video_work;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use vocweek_db::entities::job;
-use vocweek_db::jobs::NewJob;
+use vocweek_db::jobs::{Job, NewJob};
 use vocweek_db::{Db, DbError};
 use vocweek_media::article::ArticleLimits;
 use vocweek_sandbox::{ChildLimits, ChildPool, MediaProgram, Work};
@@ -261,7 +260,7 @@ pub trait JobHandler: Send + Sync {
     /// Does the work and, on success, commits its result together with the job's completion
     /// in one transaction: a unit of work of `Db` (`Db::finish_processing`), or
     /// `Db::complete_job` when the work leaves nothing else to record.
-    async fn run(&self, job: &job::Model, ctx: &JobContext) -> Result<(), JobError>;
+    async fn run(&self, job: &Job, ctx: &JobContext) -> Result<(), JobError>;
 }
 
 /// Handlers by job kind; later features register theirs here.

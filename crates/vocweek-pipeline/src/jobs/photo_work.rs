@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use serde_json::Value;
-use vocweek_db::entities::job;
+use vocweek_db::jobs::Job;
 use vocweek_sandbox::{Done, Work};
 
 use super::media_child::{self, ChildOutcome, Scratch};
@@ -21,7 +21,7 @@ pub struct PhotoDone {
 
 pub async fn process(
     ctx: &JobContext,
-    job: &job::Model,
+    job: &Job,
     asset_id: &str,
     input: &Path,
 ) -> Result<PhotoDone, JobError> {

@@ -5,10 +5,10 @@
 use std::path::Path;
 
 use serde_json::{Value, json};
+use vocweek_db::DbError;
 use vocweek_db::assets::{AssetRecord, StateChange};
 use vocweek_db::audit::Actor;
-use vocweek_db::entities::job;
-use vocweek_db::jobs::NewJob;
+use vocweek_db::jobs::{Job, NewJob};
 use vocweek_db::media_verdicts::MediaVerdict;
 use vocweek_db::processing::Processed;
 use vocweek_domain::{AssetKind, AssetState};
@@ -34,23 +34,29 @@ pub struct ProcessAsset;
 
 #[async_trait::async_trait]
 impl JobHandler for ProcessAsset {
-    async fn run(&self, job: &job::Model, ctx: &JobContext) -> Result<(), JobError> {
+    async fn run(&self, job: &Job, ctx: &JobContext) -> Result<(), JobError> {
         let asset_id = job.asset_id.as_deref().ok_or_else(|| JobError::Permanent {
             code: "job-invalid".to_owned(),
             reason: "process_asset job without an asset".to_owned(),
         })?;
-        let Some(record) = ctx.db.asset(asset_id).await? else {
+        let record = match ctx.db.asset(asset_id).await {
+            Ok(Some(record)) => record,
             // The asset is gone: nothing left to do.
-            return finish(ctx, job, None, Results::default()).await;
+            Ok(None) => return finish(ctx, job, None, Results::default()).await,
+            // A stored kind, state or desk outside its set: retrying cannot mend the row.
+            Err(DbError::Corrupt(reason)) => {
+                return Err(JobError::Permanent {
+                    code: "asset-invalid".to_owned(),
+                    reason,
+                });
+            }
+            Err(other) => return Err(other.into()),
         };
-        if record.asset.state != AssetState::Processing.as_str() {
+        if record.asset.state != AssetState::Processing {
             // A rerun after the work was committed (at-least-once delivery): already done.
             return finish(ctx, job, None, Results::default()).await;
         }
-        let kind = AssetKind::parse(&record.asset.kind).map_err(|e| JobError::Permanent {
-            code: "asset-invalid".to_owned(),
-            reason: e.to_string(),
-        })?;
+        let kind = record.asset.kind;
         let blake3 = record.asset.blake3.clone();
         if let Some(verdict) = ctx.db.media_verdict(&blake3).await? {
             // These bytes killed a media process before: they would again.
@@ -88,7 +94,7 @@ impl JobHandler for ProcessAsset {
             expected_version: None,
             actor: Actor::System,
             action: "processed",
-            details: json!({ "job_id": job.id }),
+            details: json!({ "job_id": job.id.get() }),
             failure: None,
             metadata: Some(metadata),
         };
@@ -100,7 +106,7 @@ impl JobHandler for ProcessAsset {
 /// went away meanwhile.
 async fn media_work(
     ctx: &JobContext,
-    job: &job::Model,
+    job: &Job,
     record: &AssetRecord,
     kind: AssetKind,
     path: &Path,
@@ -200,7 +206,7 @@ async fn inspect(
 /// hash, the EXIF capture time, a found title, the state change and its audit event.
 async fn finish(
     ctx: &JobContext,
-    job: &job::Model,
+    job: &Job,
     change: Option<StateChange<'_>>,
     results: Results,
 ) -> Result<(), JobError> {

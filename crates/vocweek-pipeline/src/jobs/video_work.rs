@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use serde_json::Value;
-use vocweek_db::entities::job;
+use vocweek_db::jobs::Job;
 use vocweek_sandbox::{Done, Work};
 use vocweek_storage::rendition_key;
 
@@ -27,7 +27,7 @@ pub enum VideoOutcome {
 
 pub async fn process(
     ctx: &JobContext,
-    job: &job::Model,
+    job: &Job,
     asset_id: &str,
     input: &Path,
 ) -> Result<VideoOutcome, JobError> {

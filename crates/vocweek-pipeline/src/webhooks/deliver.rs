@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use serde::Deserialize;
 use tracing::info;
-use vocweek_db::entities::job;
-use vocweek_db::webhooks::{AttemptOutcome, DELIVERED, FAILED, PENDING};
+use vocweek_db::jobs::Job;
+use vocweek_db::webhooks::{AttemptOutcome, DELIVERED, FAILED, PENDING, WebhookDelivery};
 
 use super::signature::sign;
 use super::target::{TargetError, resolve};
@@ -52,7 +52,7 @@ const LOGGED_ANSWER: usize = 300;
 
 #[async_trait::async_trait]
 impl JobHandler for DeliverWebhook {
-    async fn run(&self, job: &job::Model, ctx: &JobContext) -> Result<(), JobError> {
+    async fn run(&self, job: &Job, ctx: &JobContext) -> Result<(), JobError> {
         let payload: Payload =
             serde_json::from_str(&job.payload).map_err(|e| JobError::Permanent {
                 code: "bad-job".to_owned(),
@@ -127,7 +127,7 @@ impl DeliverWebhook {
         &self,
         url: &str,
         secret: &str,
-        delivery: &vocweek_db::entities::webhook_delivery::Model,
+        delivery: &WebhookDelivery,
     ) -> Result<(u16, String), Attempt> {
         let url = reqwest::Url::parse(url).map_err(|_| Attempt::Refused("invalid URL".into()))?;
         let (host, address) = resolve(&url, self.settings.allow_private_addresses)
@@ -169,7 +169,7 @@ impl DeliverWebhook {
 /// Records the final outcome and completes the job in one transaction.
 async fn finish(
     ctx: &JobContext,
-    job: &job::Model,
+    job: &Job,
     outcome: Option<(i32, AttemptOutcome)>,
 ) -> Result<(), JobError> {
     if !ctx

@@ -3,9 +3,8 @@
 
 use std::collections::HashMap;
 
-use vocweek_db::assets::AssetRecord;
-use vocweek_db::entities::asset;
-use vocweek_domain::{AssetState, Vocabulary};
+use vocweek_db::assets::{Asset, AssetRecord};
+use vocweek_domain::{AssetKind, AssetState, Vocabulary};
 use vocweek_messages::Lang;
 
 use super::media_view::format_duration;
@@ -67,7 +66,7 @@ impl Card {
             .and_then(|s| s.first())
             .and_then(|s| s["asset_id"].as_str())
             .map(str::to_owned);
-        let progress = (asset.state == AssetState::Processing.as_str()).then(|| {
+        let progress = (asset.state == AssetState::Processing).then(|| {
             let percent = context.progress.get(&asset.id).copied().unwrap_or(0.0) * 100.0;
             format!("{percent:.0}")
         });
@@ -75,8 +74,8 @@ impl Card {
             id: asset.id.clone(),
             version: asset.version,
             title: asset.title.clone(),
-            kind: kind_zh(&asset.kind),
-            state: state_zh(&asset.state),
+            kind: kind_zh(asset.kind.as_str()),
+            state: state_zh(asset.state.as_str()),
             missing_picture: missing_picture(asset),
             duration: asset
                 .metadata
@@ -104,12 +103,12 @@ impl Card {
 
 /// The word instead of a thumbnail (still processing, failed, an article, sound only), so a
 /// card never shows an empty frame.
-fn missing_picture(asset: &asset::Model) -> Option<&'static str> {
-    match (asset.state.as_str(), asset.kind.as_str()) {
-        ("processing", _) => Some("处理中…"),
-        ("failed", _) => Some("处理失败"),
-        (_, "article") => Some("文稿"),
-        (_, "video")
+fn missing_picture(asset: &Asset) -> Option<&'static str> {
+    match (asset.state, asset.kind) {
+        (AssetState::Processing, _) => Some("处理中…"),
+        (AssetState::Failed, _) => Some("处理失败"),
+        (_, AssetKind::Article) => Some("文稿"),
+        (_, AssetKind::Video)
             if asset
                 .metadata
                 .pointer("/video/video")

@@ -4,7 +4,7 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use vocweek_api::AppState;
-use vocweek_db::entities::audit_event;
+use vocweek_db::audit::AuditEvent;
 use vocweek_domain::ReviewAction;
 use vocweek_messages::Lang;
 
@@ -82,8 +82,8 @@ async fn page(
         title: asset.title.clone(),
         description: asset.description.clone(),
         error: error_message(req),
-        kind: kind_zh(&asset.kind),
-        state: state_zh(&asset.state),
+        kind: kind_zh(asset.kind.as_str()),
+        state: state_zh(asset.state.as_str()),
         uploaded: beijing(asset.created_at),
         failure: asset
             .failure_code
@@ -133,12 +133,12 @@ fn decisions() -> Vec<DecisionButton> {
     .collect()
 }
 
-fn history_row(event: &audit_event::Model) -> HistoryRow {
+fn history_row(event: &AuditEvent) -> HistoryRow {
     HistoryRow {
         time: beijing(event.created_at),
         action: vocweek_messages::action(Lang::ZhCn, &event.action),
-        from_state: event.from_state.as_deref().map_or("", state_zh),
-        to_state: event.to_state.as_deref().map_or("", state_zh),
+        from_state: event.from_state.map_or("", |s| state_zh(s.as_str())),
+        to_state: event.to_state.map_or("", |s| state_zh(s.as_str())),
         note: event
             .details
             .get("note")

@@ -4,47 +4,24 @@
 use vocweek_db::assets::AssetRecord;
 use vocweek_domain::Vocabulary;
 
-use super::Select;
+use crate::choices::{self, Choice, Select};
 
 pub(super) struct EditForm {
     /// City, category and subcategory.
     pub selects: Vec<Select>,
-    pub themes: Vec<ThemeBox>,
-}
-
-/// One theme's checkbox.
-pub(super) struct ThemeBox {
-    pub slug: String,
-    pub label: String,
-    pub checked: bool,
+    /// One checkbox per theme, the item's own ticked.
+    pub themes: Vec<Choice>,
 }
 
 impl EditForm {
     pub fn of(record: &AssetRecord, vocabulary: &Vocabulary) -> EditForm {
         let asset = &record.asset;
-        let cities = vocabulary
-            .cities
-            .iter()
-            .map(|c| (c.slug.as_str(), c.zh.as_str()));
-        let categories = vocabulary
-            .categories
-            .iter()
-            .map(|c| (c.slug.as_str(), c.zh.as_str()));
-        // One list for every category: each entry says whose subcategory it is.
-        let subcategories = vocabulary.categories.iter().flat_map(|c| {
-            c.subcategories
-                .iter()
-                .map(move |t| (t.slug.as_str(), format!("{} · {}", c.zh, t.zh)))
+        let cities = choices::cities(vocabulary);
+        let categories = choices::categories(vocabulary);
+        let subcategories = choices::subcategories(vocabulary);
+        let themes = choices::marked(choices::themes(vocabulary), |slug| {
+            record.themes.iter().any(|theme| theme.as_str() == slug)
         });
-        let themes = vocabulary
-            .themes
-            .iter()
-            .map(|t| ThemeBox {
-                slug: t.slug.clone(),
-                label: t.zh.clone(),
-                checked: record.themes.contains(&t.slug),
-            })
-            .collect();
         EditForm {
             selects: vec![
                 Select::new("城市", "city", None, cities, Some(asset.city.as_str())),

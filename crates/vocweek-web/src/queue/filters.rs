@@ -2,11 +2,11 @@
 //! listing's filter made of it, the selects that show it, and the next page's link keeping it.
 
 use serde::Deserialize;
+use vocweek_db::accounts::Unit;
 use vocweek_db::assets::{AssetFilter, Scope};
-use vocweek_db::entities::unit;
-use vocweek_domain::{AssetKind, AssetState, UnitKind, Vocabulary, parse_date};
+use vocweek_domain::{AssetKind, AssetState, Vocabulary, parse_date};
 
-use super::Select;
+use crate::choices::{self, Select};
 use crate::layout::{kind_zh, state_zh};
 use crate::staff::urlencode;
 
@@ -87,32 +87,18 @@ impl Filters {
 
     /// The filter form's selects in its order, the current values chosen. `units` are all
     /// units; the select offers those of the staff member's desk, by name.
-    pub fn selects(
-        &self,
-        vocabulary: &Vocabulary,
-        units: &[unit::Model],
-        scope: Scope,
-    ) -> Vec<Select> {
+    pub fn selects(&self, vocabulary: &Vocabulary, units: &[Unit], scope: Scope) -> Vec<Select> {
         let states = AssetState::ALL
             .iter()
             .map(|s| (s.as_str(), state_zh(s.as_str())));
-        let cities = vocabulary
-            .cities
-            .iter()
-            .map(|c| (c.slug.as_str(), c.zh.as_str()));
+        let cities = choices::cities(vocabulary);
         let kinds = ["photo", "video", "article"].map(|k| (k, kind_zh(k)));
-        let categories = vocabulary
-            .categories
-            .iter()
-            .map(|c| (c.slug.as_str(), c.zh.as_str()));
-        let themes = vocabulary
-            .themes
-            .iter()
-            .map(|t| (t.slug.as_str(), t.zh.as_str()));
-        let mut desk_units: Vec<&unit::Model> = units
+        let categories = choices::categories(vocabulary);
+        let themes = choices::themes(vocabulary);
+        let mut desk_units: Vec<&Unit> = units
             .iter()
             .filter(|u| match scope {
-                Scope::Desk(desk) => UnitKind::parse(&u.kind).is_ok_and(|kind| kind.desk() == desk),
+                Scope::Desk(desk) => u.kind.desk() == desk,
                 _ => true,
             })
             .collect();

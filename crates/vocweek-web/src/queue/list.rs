@@ -8,8 +8,9 @@ use vocweek_api::AppState;
 use vocweek_domain::{AssetState, Vocabulary};
 
 use super::cards::{Card, CardContext};
+use super::db_error;
 use super::filters::{Filters, QueueQuery};
-use super::{Select, db_error};
+use crate::choices::{self, Select};
 use crate::layout::{Frame, ok};
 use crate::menu::Place;
 use crate::staff::Staff;
@@ -62,7 +63,7 @@ async fn page(
     let processing: Vec<&str> = listed
         .items
         .iter()
-        .filter(|r| r.asset.state == AssetState::Processing.as_str())
+        .filter(|r| r.asset.state == AssetState::Processing)
         .map(|r| r.asset.id.as_str())
         .collect();
     let progress = state.db.progress_of(&processing).await.map_err(db_error)?;
@@ -101,18 +102,9 @@ async fn page(
 
 /// The bulk form's re-tag selects: each starts at "leave as it is".
 fn retag_selects(vocabulary: &Vocabulary) -> Vec<Select> {
-    let cities = vocabulary
-        .cities
-        .iter()
-        .map(|c| (c.slug.as_str(), c.zh.as_str()));
-    let categories = vocabulary
-        .categories
-        .iter()
-        .map(|c| (c.slug.as_str(), c.zh.as_str()));
-    let themes = vocabulary
-        .themes
-        .iter()
-        .map(|t| (t.slug.as_str(), t.zh.as_str()));
+    let cities = choices::cities(vocabulary);
+    let categories = choices::categories(vocabulary);
+    let themes = choices::themes(vocabulary);
     vec![
         Select::new("城市", "retag_city", Some("不变"), cities, None),
         Select::new("类别", "retag_category", Some("不变"), categories, None),

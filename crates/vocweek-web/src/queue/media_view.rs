@@ -2,7 +2,8 @@
 //! the article's link or the video player, pictures an older setting made items, and the
 //! original's download link.
 
-use vocweek_db::entities::asset;
+use vocweek_db::assets::Asset;
+use vocweek_domain::{AssetKind, AssetState};
 
 pub(super) struct MediaView {
     pub id: String,
@@ -27,7 +28,7 @@ pub(super) struct Player {
 }
 
 impl MediaView {
-    pub fn of(asset: &asset::Model) -> MediaView {
+    pub fn of(asset: &Asset) -> MediaView {
         let legacy_pictures: Vec<String> = asset
             .metadata
             .pointer("/article/image_assets")
@@ -41,15 +42,15 @@ impl MediaView {
             .unwrap_or_default();
         MediaView {
             id: asset.id.clone(),
-            photo: asset.kind == "photo",
-            article: asset.kind == "article",
-            video: (asset.kind == "video").then(|| video(asset)),
+            photo: asset.kind == AssetKind::Photo,
+            article: asset.kind == AssetKind::Article,
+            video: (asset.kind == AssetKind::Video).then(|| video(asset)),
             legacy_pictures,
         }
     }
 }
 
-fn video(asset: &asset::Model) -> VideoView {
+fn video(asset: &Asset) -> VideoView {
     let player = asset.metadata.get("video").map(|facts| Player {
         poster: facts.get("video").is_some_and(|v| !v.is_null()),
         duration: facts["duration_seconds"]
@@ -59,7 +60,7 @@ fn video(asset: &asset::Model) -> VideoView {
     });
     VideoView {
         player,
-        failed: asset.state == "failed",
+        failed: asset.state == AssetState::Failed,
     }
 }
 

@@ -13,10 +13,7 @@ mod units;
 use std::process::ExitCode;
 
 use crate::app::open_services;
-use crate::cli::{
-    CampaignCommand, Command, PartnerCommand, StorageCommand, TokenCommand, UnitCommand,
-    UserCommand,
-};
+use crate::cli::{Command, PartnerCommand, StorageCommand, TokenCommand, UnitCommand, UserCommand};
 use crate::config::Config;
 
 pub async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
@@ -62,45 +59,7 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
         }
         Command::Campaign { command } => {
             let services = open_services(&config).await?;
-            match command {
-                CampaignCommand::List => campaigns::list(&services).await,
-                CampaignCommand::Activate { slug } => campaigns::activate(&services, &slug).await,
-                CampaignCommand::Create {
-                    file: Some(file), ..
-                } => campaigns::create_from_file(&services, &file).await,
-                CampaignCommand::Create {
-                    file: None,
-                    slug,
-                    year,
-                    name_zh,
-                    name_en,
-                    theme_zh,
-                    theme_en,
-                    starts_on,
-                    ends_on,
-                    plan_due_on,
-                    report_due_on,
-                    vocabulary_from,
-                } => {
-                    campaigns::create_from_flags(
-                        &services,
-                        campaigns::CampaignFlags {
-                            slug: slug.unwrap_or_default(),
-                            year: year.unwrap_or_default(),
-                            name_zh: name_zh.unwrap_or_default(),
-                            name_en: name_en.unwrap_or_default(),
-                            theme_zh: theme_zh.unwrap_or_default(),
-                            theme_en: theme_en.unwrap_or_default(),
-                            starts_on: starts_on.unwrap_or_default(),
-                            ends_on: ends_on.unwrap_or_default(),
-                            plan_due_on: plan_due_on.unwrap_or_default(),
-                            report_due_on: report_due_on.unwrap_or_default(),
-                            vocabulary_from,
-                        },
-                    )
-                    .await
-                }
-            }
+            campaigns::run(&services, command).await
         }
         Command::User { command } => {
             let services = open_services(&config).await?;

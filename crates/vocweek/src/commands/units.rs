@@ -42,7 +42,11 @@ pub async fn add(
     let (unit, token) = services.db.create_unit(name, kind, &city).await?;
     println!(
         "created unit {} '{}' ({}, city {}, desk {})",
-        unit.id, unit.name, unit.kind, unit.city, unit.desk
+        unit.id,
+        unit.name,
+        unit.kind.as_str(),
+        unit.city,
+        unit.desk.as_str()
     );
     println!("upload token (shown only now):");
     println!("{token}");
@@ -135,9 +139,9 @@ pub async fn list(services: &Services) -> anyhow::Result<ExitCode> {
             "{:>5}  {:<32} {:<28} {:<10} {:<4} {}",
             unit.id,
             unit.name,
-            unit.kind,
+            unit.kind.as_str(),
             unit.city,
-            unit.desk,
+            unit.desk.as_str(),
             if tokens.is_empty() {
                 "-".to_owned()
             } else {

@@ -1,13 +1,18 @@
 //! The database: its URL (a SQLite file in the data directory unless set), and the same URL
 //! fit for the log.
 
+use secrecy::SecretString;
+
 use super::Config;
 
 impl Config {
-    pub fn database_url(&self) -> String {
-        self.database_url
-            .clone()
-            .unwrap_or_else(|| vocweek_db::Db::sqlite_url(&self.data_dir.join("vocweek.db")))
+    /// The URL to connect with, still secret: expose it where it is used, and log it only
+    /// through [`redact_url`].
+    pub fn database_url(&self) -> SecretString {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => vocweek_db::Db::sqlite_url(&self.data_dir.join("vocweek.db")).into(),
+        }
     }
 }
 

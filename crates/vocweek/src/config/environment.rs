@@ -1,7 +1,10 @@
 //! The `VOCWEEK_…` environment layer: which variable sets which setting, and how its text
-//! becomes a TOML value laid over the file's.
+//! becomes a value laid over the file's.
 
 use anyhow::Context;
+use figment::providers::Serialized;
+use figment::value::{Dict, Map, Value};
+use figment::{Figment, Metadata, Profile, Provider};
 
 /// Environment variables and the setting each overrides.
 pub const ENVIRONMENT: [(&str, &str, ValueType); 38] = [
@@ -154,54 +157,59 @@ pub enum ValueType {
     List,
 }
 
-/// Lays every variable `env` has over `table`, at its setting's dotted path.
+/// Lays every variable `env` has over `layers`, each at its setting's dotted key. The table,
+/// not figment's `Env` provider, maps names to keys: `VOCWEEK_STORAGE_S3_ACCESS_KEY_ID` cannot
+/// be split at its underscores (`storage.s3.access_key_id`, not `storage.s3.access.key.id`).
 pub(super) fn overlay(
-    table: &mut toml::Table,
+    mut layers: Figment,
     env: impl Fn(&str) -> Option<String>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Figment> {
     for (variable, key, kind) in ENVIRONMENT {
         if let Some(raw) = env(variable) {
             let value = match kind {
-                ValueType::Text => toml::Value::String(raw),
-                ValueType::Integer => toml::Value::Integer(
+                ValueType::Text => Value::from(raw),
+                ValueType::Integer => Value::from(
                     raw.trim()
-                        .parse()
+                        .parse::<i64>()
                         .with_context(|| format!("{variable}={raw} is not a whole number"))?,
                 ),
-                ValueType::Boolean => toml::Value::Boolean(
+                ValueType::Boolean => Value::from(
                     parse_bool(&raw)
                         .with_context(|| format!("{variable}={raw} is not true/false"))?,
                 ),
-                ValueType::List => toml::Value::Array(
+                ValueType::List => Value::from(
                     raw.split(',')
                         .map(str::trim)
                         .filter(|item| !item.is_empty())
-                        .map(|item| toml::Value::String(item.to_owned()))
-                        .collect(),
+                        .map(str::to_owned)
+                        .collect::<Vec<String>>(),
                 ),
             };
-            set_path(table, key, value);
+            layers = layers.merge(Variable {
+                name: variable,
+                key,
+                value,
+            });
         }
     }
-    Ok(())
+    Ok(layers)
 }
 
-fn set_path(table: &mut toml::Table, dotted: &str, value: toml::Value) {
-    match dotted.split_once('.') {
-        None => {
-            table.insert(dotted.to_owned(), value);
-        }
-        Some((head, rest)) => {
-            let entry = table
-                .entry(head.to_owned())
-                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
-            if !entry.is_table() {
-                *entry = toml::Value::Table(toml::Table::new());
-            }
-            if let toml::Value::Table(inner) = entry {
-                set_path(inner, rest, value);
-            }
-        }
+/// One variable's value at its setting's key. A provider of its own so that an error about
+/// the value names the variable it came from ("… in environment variable VOCWEEK_…").
+struct Variable {
+    name: &'static str,
+    key: &'static str,
+    value: Value,
+}
+
+impl Provider for Variable {
+    fn metadata(&self) -> Metadata {
+        Metadata::named(format!("environment variable {}", self.name))
+    }
+
+    fn data(&self) -> Result<Map<Profile, Dict>, figment::Error> {
+        Serialized::default(self.key, &self.value).data()
     }
 }
 

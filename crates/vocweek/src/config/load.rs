@@ -1,9 +1,12 @@
-//! Reading the layers: built-in defaults (each section's `Default`), then the settings file,
-//! then the environment; the result is checked before anyone uses it.
+//! Reading the layers with figment: built-in defaults (each section's `Default`, through
+//! `#[serde(default)]`), then the settings file, then the environment; the result is checked
+//! before anyone uses it.
 
 use std::path::Path;
 
 use anyhow::Context;
+use figment::Figment;
+use figment::providers::{Format, Toml};
 
 use super::Config;
 use super::environment::overlay;
@@ -19,25 +22,29 @@ impl Config {
         file: Option<&Path>,
         env: impl Fn(&str) -> Option<String>,
     ) -> anyhow::Result<Config> {
-        let mut table = match file {
-            Some(path) => read_table(path)?,
+        let layers = match file {
+            Some(path) => settings_file(path)?,
             None if Path::new(DEFAULT_CONFIG_FILE).exists() => {
-                read_table(Path::new(DEFAULT_CONFIG_FILE))?
+                settings_file(Path::new(DEFAULT_CONFIG_FILE))?
             }
-            None => toml::Table::new(),
+            // No layer at all: every section's `#[serde(default)]` gives the built-in values.
+            None => Figment::new(),
         };
-        overlay(&mut table, env)?;
-        let config: Config = table
-            .try_into()
+        let layers = overlay(layers, env)?;
+        let config: Config = layers
+            .extract()
             .context("the configuration is invalid (vocweek.toml or VOCWEEK_… variables)")?;
         config.check()?;
         Ok(config)
     }
 }
 
-fn read_table(path: &Path) -> anyhow::Result<toml::Table> {
-    let text = std::fs::read_to_string(path)
+/// The settings file as the first layer. It is opened here so that a missing or unreadable
+/// file stops the program with its name: figment's `Toml::file` would skip a missing file and
+/// look for a relative one in every parent directory; `file_exact` reads exactly this one (a
+/// syntax error is then reported by `extract`, naming the file).
+fn settings_file(path: &Path) -> anyhow::Result<Figment> {
+    std::fs::File::open(path)
         .with_context(|| format!("cannot read the configuration file {}", path.display()))?;
-    text.parse::<toml::Table>()
-        .with_context(|| format!("{} is not valid TOML", path.display()))
+    Ok(Figment::from(Toml::file_exact(path)))
 }

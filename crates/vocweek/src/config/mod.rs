@@ -1,51 +1,49 @@
 //! Configuration: built-in defaults < `vocweek.toml` < `VOCWEEK_…` environment < command line.
 //!
-//! `load` lays the layers, `environment` maps the `VOCWEEK_…` variables onto settings, `check`
-//! refuses a configuration that cannot work, `documented` is the README's settings table as
-//! data. Each settings section has its own file; the sections a subsystem owns (`[storage]`,
-//! `[media]` and `[articles]`, `[partners]` and `[webhooks]`) are defined beside that subsystem
-//! and re-exported here.
+//! `load` lays the layers (a figment), `environment` maps the `VOCWEEK_…` variables onto
+//! settings, `check` refuses a configuration that cannot work, `documented` is the README's
+//! settings table as data. A section a subsystem owns is defined, deserialized and checked in
+//! that subsystem's crate and re-exported here: the pipeline's `[photos]`, `[video]`,
+//! `[articles]`, `[media]`, `[workers]`, `[webhooks]` and `[limits]`, vocweek-storage's
+//! `[storage]`, vocweek-api's `[resumable]` and `[partners]`; the binary's own (`[log]`, the
+//! top-level keys) are here.
 
 mod check;
 mod database;
 mod documented;
 mod environment;
-mod limits;
 mod load;
 mod log;
-mod photos;
-mod resumable;
 #[cfg(test)]
 mod tests;
-mod video;
 mod workers;
 
 use std::path::PathBuf;
 
+use secrecy::SecretString;
 use serde::Deserialize;
 use vocweek_api::PublicOrigin;
+use vocweek_pipeline::UploadLimits;
 
 pub use self::database::redact_url;
 pub use self::documented::{DOCUMENTED, DocumentedSetting, markdown_table};
 pub use self::environment::{ENVIRONMENT, ValueType};
-pub use self::limits::LimitsConfig;
 pub use self::load::DEFAULT_CONFIG_FILE;
 pub use self::log::LogConfig;
-pub use self::photos::PhotosConfig;
-pub use self::resumable::ResumableConfig;
-pub use self::video::VideoConfig;
-pub use self::workers::WorkersConfig;
-pub use crate::distribution_config::{PartnersConfig, WebhooksConfig};
-pub use crate::media_config::{ArticlesConfig, MediaConfig};
-pub use crate::storage::{S3Config, StorageConfig};
+pub use vocweek_api::{PartnersConfig, ResumableConfig};
+pub use vocweek_pipeline::settings::{
+    ArticlesConfig, MediaConfig, PhotosConfig, VideoConfig, WebhooksConfig, WorkersConfig,
+};
+pub use vocweek_storage::{S3Config, StorageConfig};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// Holds the SQLite database and the blob store of the embedded default.
     pub data_dir: PathBuf,
-    /// `sqlite://…` or `postgres://…`; default: a SQLite file in the data directory.
-    pub database_url: Option<String>,
+    /// `sqlite://…` or `postgres://…`; default: a SQLite file in the data directory. Secret:
+    /// a PostgreSQL URL carries its password, which must not reach a log through `{:?}`.
+    pub database_url: Option<SecretString>,
     pub database_max_connections: u32,
     pub listen: String,
     /// HTTP worker threads; 0 means one per core.
@@ -57,7 +55,8 @@ pub struct Config {
     /// `Forwarded` / `X-Forwarded-Proto` / `X-Forwarded-Host` are believed.
     pub trusted_proxies: Vec<String>,
     pub storage: StorageConfig,
-    pub limits: LimitsConfig,
+    /// `[limits]`: the largest upload accepted of each kind.
+    pub limits: UploadLimits,
     pub workers: WorkersConfig,
     pub photos: PhotosConfig,
     pub video: VideoConfig,
@@ -80,7 +79,7 @@ impl Default for Config {
             public_url: None,
             trusted_proxies: Vec::new(),
             storage: StorageConfig::default(),
-            limits: LimitsConfig::default(),
+            limits: UploadLimits::default(),
             workers: WorkersConfig::default(),
             photos: PhotosConfig::default(),
             video: VideoConfig::default(),
@@ -104,9 +103,6 @@ impl Config {
     }
 
     pub fn storage_path(&self) -> PathBuf {
-        self.storage
-            .path
-            .clone()
-            .unwrap_or_else(|| self.data_dir.join("blobs"))
+        self.storage.blob_path(&self.data_dir)
     }
 }

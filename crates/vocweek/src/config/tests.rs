@@ -1,5 +1,8 @@
-//! Loading: the environment over the file over the defaults, mistakes refused, the link
-//! settings, and database passwords kept out of the log.
+//! Loading: the environment over the file over the defaults, mistakes refused (by the section
+//! that owns the key, naming it), sizes, the link settings, and secrets kept out of the log.
+
+use secrecy::ExposeSecret;
+use vocweek_domain::ByteSize;
 
 use super::*;
 
@@ -20,8 +23,8 @@ fn environment_overrides_the_file_which_overrides_defaults() {
     };
     let config = Config::load(Some(&file), env).unwrap();
     assert_eq!(config.listen, "127.0.0.1:7000");
-    assert_eq!(config.upload_limits().unwrap().photo, 10_000_000);
-    assert_eq!(config.upload_limits().unwrap().video, 20_000_000_000);
+    assert_eq!(config.limits.photo, 10_000_000);
+    assert_eq!(config.limits.video, 20_000_000_000);
     assert_eq!(config.workers.concurrency, 3);
     assert!(!config.workers.in_process);
     std::fs::remove_dir_all(&dir).unwrap();
@@ -40,6 +43,63 @@ fn mistakes_are_reported() {
     assert!(Config::load(None, env).is_err());
     assert!(Config::load(Some(&dir.join("missing.toml")), |_| None).is_err());
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn each_section_refuses_what_cannot_work_naming_the_key() {
+    let refusal = |variable: &'static str, value: &'static str| {
+        let env = move |name: &str| (name == variable).then(|| value.to_owned());
+        format!("{:#}", Config::load(None, env).unwrap_err())
+    };
+    assert!(refusal("VOCWEEK_VIDEO_CRF", "60").contains("video.crf"));
+    assert!(refusal("VOCWEEK_PHOTOS_SIMILAR_DISTANCE", "9").contains("photos.similar_distance"));
+    assert!(refusal("VOCWEEK_WORKERS_MAX_ATTEMPTS", "0").contains("workers.max_attempts"));
+    assert!(refusal("VOCWEEK_STORAGE_BACKEND", "tape").contains("storage.backend"));
+    assert!(refusal("VOCWEEK_LIMITS_PHOTO", "lots").contains("limits.photo"));
+}
+
+#[test]
+fn sizes_are_text_with_a_unit_or_a_number_of_bytes() {
+    let dir = std::env::temp_dir().join(format!("vocweek-config-sizes-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("vocweek.toml");
+    std::fs::write(
+        &file,
+        "[photos]\nmax_metadata = 1048576\n[storage.s3]\npart_size = \"8MiB\"\n",
+    )
+    .unwrap();
+    let config = Config::load(Some(&file), |_| None).unwrap();
+    assert_eq!(config.photos.max_metadata, ByteSize::mib(1));
+    assert_eq!(config.storage.s3.part_size, ByteSize::mib(8));
+    std::fs::write(&file, "[media]\nphoto_memory = \"lots\"\n").unwrap();
+    let error = format!("{:#}", Config::load(Some(&file), |_| None).unwrap_err());
+    assert!(error.contains("media.photo_memory"), "{error}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn sizes_keep_the_defaults_the_readme_documents() {
+    let config = Config::default();
+    let size = |text: &str| text.parse::<ByteSize>().unwrap();
+    assert_eq!(config.limits.photo, size("50MB").as_u64());
+    assert_eq!(config.limits.video, size("20GB").as_u64());
+    assert_eq!(config.limits.article, size("50MB").as_u64());
+    assert_eq!(config.storage.s3.part_size, size("16MiB"));
+    assert_eq!(config.photos.decode_budget, size("2GiB"));
+    assert_eq!(config.photos.max_decoded, size("1024MiB"));
+    assert_eq!(config.photos.max_metadata, size("4MiB"));
+    let articles = &config.articles;
+    assert_eq!(articles.max_inflated, size("256MiB"));
+    assert_eq!(articles.max_pdf_inflated, size("256MiB"));
+    assert_eq!(articles.max_extracted_text, size("16MiB"));
+    assert_eq!(articles.max_image, size("50MiB"));
+    let media = &config.media;
+    assert_eq!(media.photo_memory, size("1536MiB"));
+    assert_eq!(media.article_memory, size("1024MiB"));
+    assert_eq!(media.video_memory, size("3072MiB"));
+    assert_eq!(media.photo_max_output_file, size("256MiB"));
+    assert_eq!(media.article_max_output_file, size("256MiB"));
+    assert_eq!(media.video_max_output_file, size("65536MiB"));
 }
 
 #[test]
@@ -78,4 +138,31 @@ fn passwords_never_reach_the_log() {
         "postgres://vocweek:***@db:5432/vocweek"
     );
     assert_eq!(redact_url("sqlite://./x.db"), "sqlite://./x.db");
+    // A logged configuration (`{:?}`) shows neither the database password nor the S3 secret
+    // key, from whichever layer they came; the code that connects still reads both.
+    let env = |name: &str| match name {
+        "VOCWEEK_DATABASE_URL" => Some("postgres://vocweek:s3cret@db:5432/vocweek".to_owned()),
+        "VOCWEEK_STORAGE_S3_SECRET_ACCESS_KEY" => Some("wJalrXUtnFEMIK7MDENG".to_owned()),
+        _ => None,
+    };
+    let config = Config::load(None, env).unwrap();
+    let logged = format!("{config:?}");
+    assert!(!logged.contains("s3cret"), "{logged}");
+    assert!(!logged.contains("wJalrXUtnFEMIK7MDENG"), "{logged}");
+    assert_eq!(
+        config.database_url().expose_secret(),
+        "postgres://vocweek:s3cret@db:5432/vocweek"
+    );
+    assert_eq!(
+        config.storage.s3.secret_access_key.expose_secret(),
+        "wJalrXUtnFEMIK7MDENG"
+    );
+}
+
+#[test]
+fn an_error_names_the_setting_and_where_it_came_from() {
+    let env = |name: &str| (name == "VOCWEEK_PHOTOS_SIMILAR_DISTANCE").then(|| "-1".to_owned());
+    let error = format!("{:#}", Config::load(None, env).unwrap_err());
+    assert!(error.contains("photos.similar_distance"), "{error}");
+    assert!(error.contains("VOCWEEK_PHOTOS_SIMILAR_DISTANCE"), "{error}");
 }

@@ -1,10 +1,25 @@
 //! `[video]`: the transcode ladder and the limits of one transcode.
 
+use std::time::Duration;
+
 use serde::Deserialize;
-use vocweek_media::photo::Target;
 use vocweek_media::video::VideoSettings;
 
-use super::PhotosConfig;
+use super::{PhotosConfig, SettingError, refuse};
+use crate::jobs::TimeLimit;
+
+/// x264's presets, fastest first.
+const PRESETS: [&str; 9] = [
+    "ultrafast",
+    "superfast",
+    "veryfast",
+    "faster",
+    "fast",
+    "medium",
+    "slow",
+    "slower",
+    "veryslow",
+];
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -33,6 +48,7 @@ pub struct VideoConfig {
 impl Default for VideoConfig {
     fn default() -> Self {
         let defaults = VideoSettings::default();
+        let time_limit = TimeLimit::default();
         VideoConfig {
             rungs: defaults.rungs,
             download_rung: defaults.download_rung,
@@ -44,8 +60,8 @@ impl Default for VideoConfig {
             max_pixels: defaults.max_pixels,
             max_side: defaults.max_side,
             concurrency: 1,
-            time_limit_factor: 4.0,
-            time_limit_min_seconds: 600,
+            time_limit_factor: time_limit.factor,
+            time_limit_min_seconds: time_limit.minimum.as_secs(),
         }
     }
 }
@@ -64,14 +80,45 @@ impl VideoConfig {
             max_frame_rate: self.max_frame_rate,
             max_pixels: self.max_pixels,
             max_side: self.max_side,
-            poster: Target {
-                long_edge: photos.preview_size,
-                quality: photos.preview_quality,
-            },
-            thumb: Target {
-                long_edge: photos.thumb_size,
-                quality: photos.thumb_quality,
-            },
+            poster: photos.preview(),
+            thumb: photos.thumb(),
         }
+    }
+
+    /// How long one transcode may run.
+    pub fn time_limit(&self) -> TimeLimit {
+        TimeLimit {
+            factor: self.time_limit_factor,
+            minimum: Duration::from_secs(self.time_limit_min_seconds),
+        }
+    }
+
+    /// Every refusal of the section.
+    pub fn check(&self) -> Result<(), SettingError> {
+        if !PRESETS.contains(&self.preset.as_str()) {
+            return refuse(format!(
+                "video.preset must be one of {}",
+                PRESETS.join(", ")
+            ));
+        }
+        if self.crf > 51 {
+            return refuse("video.crf must be between 0 and 51");
+        }
+        if self.rungs.is_empty() || self.rungs.iter().any(|r| *r < 2) {
+            return refuse("video.rungs must list at least one size of 2 px or more");
+        }
+        if !(2..=20).contains(&self.segment_seconds) || !self.segment_seconds.is_multiple_of(2) {
+            return refuse(
+                "video.segment_seconds must be an even number of seconds from 2 to 20 (the \
+                 keyframe interval is 2 s)",
+            );
+        }
+        if !(1.0..=240.0).contains(&self.max_frame_rate) {
+            return refuse("video.max_frame_rate must be between 1 and 240");
+        }
+        if self.time_limit_factor < 0.5 {
+            return refuse("video.time_limit_factor must be at least 0.5");
+        }
+        Ok(())
     }
 }

@@ -1,6 +1,16 @@
+//! What a node keeps for resumable uploads across requests: its settings, where partial
+//! uploads live, and the running hashes of uploads arriving in order. Held by `AppState`, so
+//! it sits below the tus handlers (`crate::tus`) rather than inside them. The `[resumable]`
+//! section they come from is here too ([`ResumableConfig`]).
+
+mod resumable_config;
+mod running_hash;
+
 use std::time::Duration;
 
 use vocweek_storage::PartialUploads;
+
+pub use resumable_config::ResumableConfig;
 
 /// How this node serves resumable uploads.
 #[derive(Debug, Clone)]
@@ -15,7 +25,7 @@ pub struct TusSettings {
     /// An upload not written to for this long is removed (`Upload-Expires`).
     pub expire_after: Duration,
     /// BLAKE3 of uploads arriving here in order.
-    pub hashes: std::sync::Arc<super::running_hash::RunningHashes>,
+    pub hashes: std::sync::Arc<running_hash::RunningHashes>,
 }
 
 impl TusSettings {
