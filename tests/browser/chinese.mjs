@@ -31,7 +31,7 @@ try {
   await page.goto(`${base}/queue/${failedId}`);
   const failedPage = await checkPage('a failed item');
   if (!failedPage.includes('处理失败')) fail('the failed item should say it failed');
-  const actions = async () => page.$$eval('h2 + table td:nth-child(2)', (cells) => cells.map((c) => c.textContent));
+  const actions = async () => page.$$eval('h2 + .table-wrap td:nth-child(2)', (cells) => cells.map((c) => c.textContent));
   const failedActions = await actions();
   if (!failedActions.includes('上传')) fail(`the history should name its actions in Chinese: ${failedActions}`);
   if (failedActions.some((a) => /[A-Za-z]/.test(a))) fail(`an action in English: ${failedActions}`);

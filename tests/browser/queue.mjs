@@ -1,5 +1,6 @@
-// The review queue in headless Chromium (Debian's, driven by playwright-core): sign in, filter,
-// approve with the keyboard and see the item leave the queue, then find it among the approved.
+// The review queue in headless Chromium (Debian's, driven by playwright-core): sign in, open an
+// item with the keyboard and go on to the next with n, filter, approve with the keyboard and see
+// the item leave the queue, then find it among the approved.
 // Usage: node queue.mjs BASE_URL USERNAME PASSWORD TITLE_TO_APPROVE
 import { fail, launch } from './launch.mjs';
 
@@ -14,6 +15,19 @@ try {
   await page.fill('input[name="password"]', password);
   await Promise.all([page.waitForURL(/\/queue$/), page.click('button[type="submit"]')]);
   if ((await page.locator('.card').count()) !== 2) fail('expected the two items in review');
+
+  // Enter opens the focused card in this queue (?back=…); n goes on to the queue's next item,
+  // which, the last of the two, has none.
+  await page.keyboard.press('j');
+  await Promise.all([page.waitForURL(/\/queue\/[^/?]+\?back=/), page.keyboard.press('Enter')]);
+  const opened = page.url();
+  if ((await page.locator('a[rel="next"]').count()) !== 1) fail('the first item should link to the next');
+  await Promise.all([
+    page.waitForURL((url) => url.href !== opened && url.search.startsWith('?back=')),
+    page.keyboard.press('n'),
+  ]);
+  if ((await page.locator('a[rel="next"]').count()) !== 0) fail('the last item has no next one');
+  await page.goto(`${base}/queue`);
 
   await page.fill('input[name="q"]', title);
   await Promise.all([page.waitForURL(/q=/), page.click('form.filters button')]);

@@ -595,6 +595,8 @@ fn table() -> Vec<Row> {
             [Login, Login, Login, S400, S400, S400, Login, Login],
         ),
         row("GET", "/queue/{id}", empty, QUEUE_ITEM),
+        // The pending item beside the approved one, both unit A's (the edu desk's).
+        row("GET", "/queue/{id}/compare/{other}", empty, QUEUE_ITEM),
         row(
             "POST",
             "/queue/{id}/review",
@@ -663,6 +665,8 @@ fn table() -> Vec<Row> {
         row("GET", "/upload", empty, PUBLIC),
         row("GET", "/report", empty, PUBLIC),
         row("GET", "/static/report.js", empty, PUBLIC),
+        row("GET", "/my", empty, PUBLIC),
+        row("GET", "/static/submissions.js", empty, PUBLIC),
         row("GET", "/reporting", empty, STAFF_PAGE),
         row("GET", "/reporting/statistics", empty, STAFF_PAGE),
         row("GET", "/tracker", empty, STAFF_PAGE),
@@ -756,7 +760,7 @@ impl Fixtures {
             "number" => "1".to_owned(),
             "name" => "thumb".to_owned(),
             "file" => "master.m3u8".to_owned(),
-            "asset" => self.approved.clone(),
+            "asset" | "other" => self.approved.clone(),
             "campaign" | "slug" => self.campaign.clone(),
             "unit" => self.unit_a_id.to_string(),
             "purpose" => "plan".to_owned(),

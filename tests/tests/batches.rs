@@ -1,14 +1,18 @@
 //! Recommendation batches: composing, ordering, sending, and the zip export read back with a
-//! real xlsx reader.
+//! real xlsx reader (its column widths from the worksheet's XML, which calamine does not read);
+//! an item sent in one batch marked 已报送过 in the next and sent again only when confirmed; an
+//! edit after the send shown on the batch.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::collections::BTreeMap;
 use std::io::Read;
 
 use calamine::{Reader, Xlsx};
 use serde_json::{Value, json};
 use vocweek_domain::{Desk, Role, UnitKind};
 use vocweek_tests::media::real_jpeg;
+use vocweek_tests::web_session::csrf_from;
 use vocweek_tests::{Backend, TestApp, Upload, every_backend, spawn_app};
 
 async fn call(
@@ -29,12 +33,14 @@ async fn call(
 
 /// Uploads a photo, waits for review, approves and recommends it; returns its id.
 async fn recommended(app: &TestApp, unit: &str, editor: &str, seed: u64, title: &str) -> String {
-    let (_, body) = app
-        .upload(
-            unit,
-            Upload::new(&format!("{seed}.jpg"), real_jpeg(seed, 640, 480)).field("title", title),
-        )
-        .await;
+    let upload =
+        Upload::new(&format!("{seed}.jpg"), real_jpeg(seed, 640, 480)).field("title", title);
+    recommended_upload(app, unit, editor, upload).await
+}
+
+/// `upload`, once processed, approved and recommended; returns its id.
+async fn recommended_upload(app: &TestApp, unit: &str, editor: &str, upload: Upload) -> String {
+    let (_, body) = app.upload(unit, upload).await;
     let id = body["id"].as_str().unwrap().to_owned();
     app.wait_for_state(unit, &id, "pending_review").await;
     for (action, version) in [("approve", 2), ("recommend", 3)] {
@@ -58,7 +64,11 @@ async fn a_batch_is_composed_sent_and_exported(backend: Backend) {
         .await;
     let editor = app.user_session("edu", Role::Editor, Some(Desk::Edu)).await;
     let first = recommended(&app, &unit, &editor, 1, "开幕式").await;
-    let second = recommended(&app, &unit, &editor, 2, "技能展示").await;
+    let showcase = Upload::new("2.jpg", real_jpeg(2, 640, 480))
+        .field("title", "技能展示")
+        .field("category", "online_showcase")
+        .field("subcategory", "online_campus_tour");
+    let second = recommended_upload(&app, &unit, &editor, showcase).await;
     let (_, pending) = app
         .upload(&unit, Upload::new("p.jpg", real_jpeg(3, 64, 64)))
         .await;
@@ -153,7 +163,7 @@ async fn a_batch_is_composed_sent_and_exported(backend: Backend) {
         .read_to_end(&mut xlsx)
         .unwrap();
     let mut workbook: Xlsx<_> =
-        calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).unwrap();
+        calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.clone())).unwrap();
     let sheet = workbook.worksheet_range("推荐清单").unwrap();
     let cell = |row: u32, column: u32| {
         sheet
@@ -161,7 +171,7 @@ async fn a_batch_is_composed_sent_and_exported(backend: Backend) {
             .map(|v| v.to_string())
             .unwrap_or_default()
     };
-    let header: Vec<String> = (0..11).map(|c| cell(1, c)).collect();
+    let header: Vec<String> = (0..12).map(|c| cell(1, c)).collect();
     assert_eq!(
         header,
         [
@@ -171,11 +181,12 @@ async fn a_batch_is_composed_sent_and_exported(backend: Backend) {
             "报送单位",
             "城市",
             "活动类别",
+            "具体活动",
             "主题",
             "活动日期",
             "文件名",
-            "BLAKE3",
-            "说明"
+            "说明",
+            ""
         ]
     );
     assert_eq!(cell(2, 0), "1");
@@ -183,8 +194,38 @@ async fn a_batch_is_composed_sent_and_exported(backend: Backend) {
     assert_eq!(cell(2, 2), "照片");
     assert_eq!(cell(2, 3), "济南职业学院");
     assert_eq!(cell(2, 4), "济南");
-    assert_eq!(cell(3, 8), "originals/002_开幕式.jpg");
-    assert_eq!(cell(3, 9), first_asset["blake3"].as_str().unwrap());
+    assert_eq!(cell(2, 5), "线上展示活动");
+    assert_eq!(cell(2, 6), "线上逛校园");
+    assert_eq!(cell(3, 6), "", "no sub-activity named");
+    assert_eq!(cell(3, 9), "originals/002_开幕式.jpg");
+    // No hash anywhere in the list: the Ministry has no use for one.
+    let hash = first_asset["blake3"].as_str().unwrap();
+    assert!(
+        sheet.rows().flatten().all(|c| *c != hash),
+        "the list holds a BLAKE3"
+    );
+    // Every column has its width.
+    let widths = column_widths(&xlsx);
+    assert_eq!(
+        widths.keys().copied().collect::<Vec<u32>>(),
+        (1..=11).collect::<Vec<u32>>(),
+        "{widths:?}"
+    );
+    assert!(widths.values().all(|width| *width >= 6.0), "{widths:?}");
+    assert!(
+        widths[&2] > widths[&1],
+        "标题 is wider than 序号: {widths:?}"
+    );
+    // manifest.json keeps the hash for whoever checks the files.
+    let mut manifest = String::new();
+    archive
+        .by_name("manifest.json")
+        .unwrap()
+        .read_to_string(&mut manifest)
+        .unwrap();
+    let manifest: Value = serde_json::from_str(&manifest).unwrap();
+    assert_eq!(manifest["items"][1]["BLAKE3"], hash);
+    assert_eq!(manifest["items"][0]["具体活动"], "线上逛校园");
 
     let (status, sent) = call(
         &app,
@@ -234,4 +275,232 @@ async fn a_batch_is_composed_sent_and_exported(backend: Backend) {
     app.stop().await;
 }
 
-every_backend!(a_batch_is_composed_sent_and_exported);
+/// The widths the sheet sets, by column (1-based), from the `<col min max width>` elements of
+/// the worksheet's XML inside the xlsx (a zip): calamine reads values, not widths.
+fn column_widths(xlsx: &[u8]) -> BTreeMap<u32, f64> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(xlsx.to_vec())).unwrap();
+    let mut xml = String::new();
+    archive
+        .by_name("xl/worksheets/sheet1.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    let mut widths = BTreeMap::new();
+    // `<cols>` does not match: the element's name is followed by a space.
+    for element in xml.split("<col ").skip(1) {
+        let element = format!(" {}", &element[..element.find('>').unwrap()]);
+        let attribute = |name: &str| -> String {
+            let marker = format!(" {name}=\"");
+            let start = element.find(&marker).unwrap() + marker.len();
+            let end = start + element[start..].find('"').unwrap();
+            element[start..end].to_owned()
+        };
+        let min: u32 = attribute("min").parse().unwrap();
+        let max: u32 = attribute("max").parse().unwrap();
+        let width: f64 = attribute("width").parse().unwrap();
+        for column in min..=max {
+            widths.insert(column, width);
+        }
+    }
+    widths
+}
+
+/// A form posted from a page as the signed-in browser does: (status, the page answered).
+async fn post_form(
+    app: &TestApp,
+    session: &str,
+    path: &str,
+    form: &[(&str, &str)],
+) -> (u16, String) {
+    let response = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(app.url(path))
+        .header("cookie", format!("vw_session={session}"))
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap_or_default())
+}
+
+/// A new batch of `title` holding `items`; returns its id and the batch as answered.
+async fn batch_of(app: &TestApp, editor: &str, title: &str, items: &[&str]) -> (i64, Value) {
+    let (status, batch) = call(
+        app,
+        editor,
+        reqwest::Method::POST,
+        "/api/v1/batches",
+        Some(json!({ "title": title })),
+    )
+    .await;
+    assert_eq!(status, 201, "{batch}");
+    let id = batch["id"].as_i64().unwrap();
+    let (status, batch) = call(
+        app,
+        editor,
+        reqwest::Method::PUT,
+        &format!("/api/v1/batches/{id}/items"),
+        Some(json!({ "asset_ids": items })),
+    )
+    .await;
+    assert_eq!(status, 200, "{batch}");
+    (id, batch)
+}
+
+/// An item sent in one batch and put in a second: marked 已报送过 (the JSON and the page), and
+/// the second batch is refused 409 `already-sent-item` until the sender confirms (the API's
+/// `confirm_resend`, the page's 仍然报送). An edit of the item after the sends shows on the
+/// batches as 报送后修改.
+async fn an_item_is_sent_again_only_when_confirmed(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, unit) = app
+        .unit("潍坊职业学院", UnitKind::HigherVocationalCollege, "weifang")
+        .await;
+    let editor = app.user_session("edu", Role::Editor, Some(Desk::Edu)).await;
+    let item = recommended(&app, &unit, &editor, 11, "开幕式").await;
+    let other = recommended(&app, &unit, &editor, 12, "技能展示").await;
+
+    let (first, batch) = batch_of(&app, &editor, "第一批推荐", &[item.as_str()]).await;
+    assert_eq!(batch["already_sent"], json!([]));
+    let send = |id: i64| format!("/api/v1/batches/{id}/send");
+    let (status, sent) = call(&app, &editor, reqwest::Method::POST, &send(first), None).await;
+    assert_eq!(
+        (status, sent["state"].as_str()),
+        (200, Some("sent")),
+        "{sent}"
+    );
+    assert_eq!(sent["changed_after_send"], json!([]));
+    let first_sent_at = sent["sent_at"].clone();
+
+    // Put in a second batch: marked with the batch that sent it.
+    let (second, batch) = batch_of(
+        &app,
+        &editor,
+        "第二批推荐",
+        &[other.as_str(), item.as_str()],
+    )
+    .await;
+    assert_eq!(
+        batch["already_sent"],
+        json!([{
+            "asset_id": item,
+            "batch_id": first,
+            "batch_title": "第一批推荐",
+            "sent_at": first_sent_at,
+        }])
+    );
+    let (status, page) = app.page(&editor, &format!("/batches/{second}")).await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("已报送过：第一批推荐") && page.contains("name=\"confirm_resend\""),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!("/api/v1/assets/{item}/renditions/thumb")) && page.contains("照片"),
+        "each item with its thumbnail and kind: {page}"
+    );
+
+    // Refused until confirmed, naming the item and the earlier batch.
+    for body in [
+        None,
+        Some(json!({})),
+        Some(json!({ "confirm_resend": false })),
+    ] {
+        let (status, refused) =
+            call(&app, &editor, reqwest::Method::POST, &send(second), body).await;
+        assert_eq!(
+            (status, refused["error"]["code"].as_str()),
+            (409, Some("already-sent-item")),
+            "{refused}"
+        );
+        let items = &refused["error"]["details"]["items"];
+        assert_eq!(items[0]["asset_id"], item.as_str(), "{refused}");
+        assert_eq!(items[0]["batch_id"], first, "{refused}");
+        assert_eq!(items.as_array().unwrap().len(), 1, "{refused}");
+    }
+    let csrf = csrf_from(&page).unwrap();
+    let (status, html) = post_form(
+        &app,
+        &editor,
+        &format!("/batches/{second}/send"),
+        &[("csrf", csrf.as_str())],
+    )
+    .await;
+    assert_eq!(status, 409, "{html}");
+    assert!(
+        html.contains("仍然报送") && html.contains("第一批推荐"),
+        "{html}"
+    );
+    let (_, draft) = app.get(&editor, &format!("/api/v1/batches/{second}")).await;
+    assert_eq!(draft["state"], "draft", "nothing was sent: {draft}");
+
+    // The page's confirmation sends it.
+    let (status, html) = post_form(
+        &app,
+        &editor,
+        &format!("/batches/{second}/send"),
+        &[("csrf", csrf.as_str()), ("confirm_resend", "1")],
+    )
+    .await;
+    assert_eq!(status, 303, "{html}");
+    let (_, resent) = app.get(&editor, &format!("/api/v1/batches/{second}")).await;
+    assert_eq!(resent["state"], "sent");
+    assert_eq!(resent["already_sent"][0]["batch_id"], first, "{resent}");
+
+    // The API's confirmation, on a third batch.
+    let (third, _) = batch_of(&app, &editor, "第三批推荐", &[item.as_str()]).await;
+    let (status, resent) = call(
+        &app,
+        &editor,
+        reqwest::Method::POST,
+        &send(third),
+        Some(json!({ "confirm_resend": true })),
+    )
+    .await;
+    assert_eq!(
+        (status, resent["state"].as_str()),
+        (200, Some("sent")),
+        "{resent}"
+    );
+    assert_eq!(
+        resent["already_sent"].as_array().unwrap().len(),
+        2,
+        "{resent}"
+    );
+
+    // An edit after the sends shows on the batch, with what changed.
+    let (_, asset) = app.get(&editor, &format!("/api/v1/assets/{item}")).await;
+    let (status, edited) = call(
+        &app,
+        &editor,
+        reqwest::Method::PATCH,
+        &format!("/api/v1/assets/{item}"),
+        Some(json!({ "version": asset["version"], "title": "开幕式（更正）" })),
+    )
+    .await;
+    assert_eq!(status, 200, "{edited}");
+    let (_, batch) = app.get(&editor, &format!("/api/v1/batches/{first}")).await;
+    let changes = batch["changed_after_send"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "{batch}");
+    assert_eq!(changes[0]["action"], "edited");
+    assert_eq!(changes[0]["asset_id"], item.as_str());
+    assert_eq!(
+        changes[0]["details"]["changed"]["title"],
+        json!(["开幕式", "开幕式（更正）"])
+    );
+    let (status, page) = app.page(&editor, &format!("/batches/{first}")).await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("报送后修改") && page.contains("标题：开幕式 → 开幕式（更正）"),
+        "{page}"
+    );
+    app.stop().await;
+}
+
+every_backend!(
+    a_batch_is_composed_sent_and_exported,
+    an_item_is_sent_again_only_when_confirmed
+);

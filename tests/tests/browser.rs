@@ -3,18 +3,25 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use calamine::{Reader, Xlsx};
+use serde_json::json;
 
 use vocweek_domain::{Desk, Role, UnitKind};
+use vocweek_tests::documents::{article_html, png};
 use vocweek_tests::flaky_network::FlakyNetwork;
 use vocweek_tests::media::{generated_video, padded_video, real_jpeg};
-use vocweek_tests::{Backend, Upload, both_databases, spawn_app};
+use vocweek_tests::{Backend, TestApp, Upload, both_databases, spawn_app};
 
 /// Runs one of `tests/browser/*.mjs` under node; its failure output fails the test. Returns
 /// what it printed.
 async fn run_script(script: &str, args: &[&str]) -> String {
+    run_script_within(script, args, Duration::from_secs(90)).await
+}
+
+/// `run_script` for a script that may take up to `limit` (one that walks every page).
+async fn run_script_within(script: &str, args: &[&str], limit: Duration) -> String {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("browser");
     assert!(
         dir.join("node_modules/playwright-core").is_dir(),
@@ -23,10 +30,12 @@ async fn run_script(script: &str, args: &[&str]) -> String {
     let run = tokio::process::Command::new("node")
         .arg(dir.join(script))
         .args(args)
+        // A script that outlives its limit is ended with the test, not left running.
+        .kill_on_drop(true)
         .output();
-    let output = tokio::time::timeout(Duration::from_secs(90), run)
+    let output = tokio::time::timeout(limit, run)
         .await
-        .expect("the browser test took over 90 s")
+        .unwrap_or_else(|_| panic!("the browser test took over {} s", limit.as_secs()))
         .expect("node is not installed");
     assert!(
         output.status.success(),
@@ -293,7 +302,264 @@ async fn a_unit_fills_in_its_reports(backend: Backend) {
     app.stop().await;
 }
 
+/// A decision that needs a reason (`reject`, `return`) on the asset's current version.
+async fn decide_with_note(app: &TestApp, editor: &str, id: &str, action: &str, note: &str) {
+    let (_, asset) = app.get(editor, &format!("/api/v1/assets/{id}")).await;
+    let (status, answer) = app
+        .call(
+            editor,
+            reqwest::Method::POST,
+            &format!("/api/v1/assets/{id}/review"),
+            Some(json!({ "action": action, "note": note, "version": asset["version"] })),
+        )
+        .await;
+    assert_eq!(status, 200, "{action} {id}: {answer}");
+}
+
+/// A unit's JSON call that must succeed (registration, statistics).
+async fn unit_call(
+    app: &TestApp,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: serde_json::Value,
+) {
+    let (status, answer) = app.call(token, method, path, Some(body)).await;
+    assert!(status == 200 || status == 201, "{path}: {status} {answer}");
+}
+
+/// Every page each role opens, at 390 px and at 1400 px, with real content on it: nothing wider
+/// than the window and no serious axe-core violation (`tests/browser/layout.mjs`, which also
+/// takes the screenshots; set VOCWEEK_SCREENSHOTS to keep them somewhere known).
+async fn every_page_fits_a_phone_and_a_desktop_and_passes_axe(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, college) = app
+        .unit("烟台职业学院", UnitKind::HigherVocationalCollege, "yantai")
+        .await;
+    let (_, bureau) = app
+        .unit("潍坊市教育局", UnitKind::CityBureau, "weifang")
+        .await;
+    // Sends nothing: the tracker lists it among the units that did not report.
+    app.unit(
+        "威海海洋职业学院",
+        UnitKind::HigherVocationalCollege,
+        "weihai",
+    )
+    .await;
+    app.create_editor().await;
+    app.user_session("admin", Role::Admin, None).await;
+    let reviewer = app
+        .user_session("reviewer", Role::Editor, Some(Desk::Edu))
+        .await;
+    // A partner's webhook nobody answers: the delivery log gets rows with their errors.
+    let partner = app.services.db.create_partner("闪电新闻").await.unwrap().1;
+    let (status, hook) = app
+        .call(
+            &partner,
+            reqwest::Method::POST,
+            "/api/v1/webhooks",
+            Some(json!({ "url": "http://127.0.0.1:9/vocweek" })),
+        )
+        .await;
+    assert_eq!(status, 201, "{hook}");
+    let hook = hook["id"].as_i64().unwrap();
+
+    // The first day of the week: photos from two units, one of them broken, the college's plan,
+    // website and liaison.
+    app.pin_clock("2021-05-22 10:00:00");
+    let mut photos = Vec::new();
+    for (seed, token, title) in [
+        (1, &college, "开幕式现场"),
+        (2, &college, "技能展示：数控车床加工比赛决赛"),
+        (3, &bureau, "校园开放日"),
+        (4, &bureau, "模糊照片"),
+    ] {
+        let upload = Upload::new(&format!("{seed}.jpg"), real_jpeg(seed, 640, 480))
+            .field("title", title)
+            .field("category", "national_event");
+        let id = app.upload_id(token, upload).await;
+        app.wait_for_state(token, &id, "pending_review").await;
+        photos.push(id);
+    }
+    let jpeg = real_jpeg(11, 320, 240);
+    let broken = app
+        .upload_id(
+            &college,
+            Upload::new("cut.jpg", jpeg[..jpeg.len() / 2].to_vec()).field("title", "半张照片"),
+        )
+        .await;
+    app.wait_for_state(&college, &broken, "failed").await;
+    let plan = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(
+            "<html><body><h1>烟台职业学院活动周方案</h1><p>开放校园。</p></body></html>"
+                .as_bytes()
+                .to_vec(),
+        )
+        .file_name("活动周方案.html"),
+    );
+    let sent = app
+        .client
+        .post(app.url("/api/v1/campaigns/current/units/me/documents/plan"))
+        .bearer_auth(&college)
+        .multipart(plan)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), 201);
+    unit_call(
+        &app,
+        &college,
+        reqwest::Method::PUT,
+        "/api/v1/campaigns/current/units/me/registration",
+        json!({
+            "website_url": "https://www.ytvc.com.cn/zjz",
+            "liaison": { "name": "李老师", "mobile": "13812345678", "email": "li@ytvc.com.cn" }
+        }),
+    )
+    .await;
+
+    // The second day: an article with a picture and a short video.
+    app.pin_clock("2021-05-23 09:30:00");
+    let article = app
+        .upload_id(
+            &bureau,
+            Upload::new(
+                "活动周报道.html",
+                article_html(
+                    "潍坊市职业教育活动周开幕",
+                    &["全市职业院校开放校园。", "学生展示专业技能。"],
+                    Some(&png(5, 320, 240)),
+                )
+                .into_bytes(),
+            ),
+        )
+        .await;
+    app.wait_for_state_within(&bureau, &article, "pending_review", Duration::from_secs(60))
+        .await;
+    let video = generated_video(
+        "-f lavfi -i testsrc2=size=320x240:rate=25 -t 2 -c:v libx264 -preset ultrafast -pix_fmt yuv420p",
+        "mp4",
+    );
+    let video = app
+        .upload_id(
+            &college,
+            Upload::new("技能大赛.mp4", video).field("title", "技能大赛"),
+        )
+        .await;
+    app.wait_for_state_within(&college, &video, "pending_review", Duration::from_secs(120))
+        .await;
+
+    // Today (the clock runs again): a photo for the upload page's 今日报送, the statistics
+    // tables (the college's submitted late, the bureau's a draft), the decisions and a batch.
+    app.services.db.clock().pin(None);
+    let today = app
+        .upload_id(
+            &college,
+            Upload::new("today.jpg", real_jpeg(6, 640, 480)).field("title", "今日补充照片"),
+        )
+        .await;
+    app.wait_for_state(&college, &today, "pending_review").await;
+    let statistics = "/api/v1/campaigns/current/units/me/statistics";
+    unit_call(
+        &app,
+        &college,
+        reqwest::Method::PUT,
+        statistics,
+        json!({
+            "schools": 1, "teachers": 120, "students": 3400, "student_coverage_percent": "85.5",
+            "enterprises": 12, "participants": 4000, "experience_items": 36,
+            "activity_forms": "开放校园、技能展示", "media_coverage": "大众网报道3篇", "submit": true
+        }),
+    )
+    .await;
+    unit_call(
+        &app,
+        &bureau,
+        reqwest::Method::PUT,
+        statistics,
+        json!({ "teachers": 80, "activity_forms": "职业体验日" }),
+    )
+    .await;
+    let [opening, skills, open_day, blurry] = [0, 1, 2, 3].map(|i| photos[i].clone());
+    app.review(&reviewer, &opening, "approve").await;
+    app.review(&reviewer, &opening, "recommend").await;
+    app.review(&reviewer, &open_day, "approve").await;
+    decide_with_note(&app, &reviewer, &skills, "return", "请补充活动说明").await;
+    decide_with_note(&app, &reviewer, &blurry, "reject", "照片模糊，请重新拍摄").await;
+    let (status, batch) = app
+        .call(
+            &reviewer,
+            reqwest::Method::POST,
+            "/api/v1/batches",
+            Some(json!({ "title": "第一批推荐", "note": "开幕式" })),
+        )
+        .await;
+    assert_eq!(status, 201, "{batch}");
+    let batch = batch["id"].as_i64().unwrap();
+    let (status, body) = app
+        .call(
+            &reviewer,
+            reqwest::Method::PUT,
+            &format!("/api/v1/batches/{batch}/items"),
+            Some(json!({ "asset_ids": [opening] })),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let log = format!("/api/v1/webhooks/{hook}/deliveries");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let (_, deliveries) = app.get(&partner, &log).await;
+        if deliveries.as_array().is_some_and(|d| !d.is_empty()) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no delivery logged: {deliveries}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    // Every GET page of crates/vocweek-web/src/lib.rs, with the variants that look different
+    // (a filtered queue, each kind and state of item, a missing item and batch, a chosen day,
+    // the error page an editor gets for the admins' log).
+    let pages = json!({
+        "public": ["/login"],
+        "editor": [
+            "/queue", "/queue?state=pending_review", "/queue?state=failed",
+            format!("/queue/{opening}"), format!("/queue/{skills}"), format!("/queue/{blurry}"),
+            format!("/queue/{broken}"), format!("/queue/{article}"), format!("/queue/{video}"),
+            "/queue/no-such-item",
+            "/dashboard", "/dashboard?day=2021-05-22",
+            "/batches", format!("/batches/{batch}"), "/batches/999999",
+            "/reporting", "/reporting/statistics", "/tracker", "/tracker?day=2021-05-22",
+            "/campaigns", "/account/password", "/webhooks"
+        ],
+        "admin": ["/queue", "/campaigns", "/webhooks", format!("/webhooks/{hook}"), "/batches"],
+        "unit": ["/upload", "/report", "/my"]
+    })
+    .to_string();
+    let printed = run_script_within(
+        "layout.mjs",
+        &[
+            app.base_url.as_str(),
+            "editor",
+            "a long editor password",
+            "admin",
+            "a long test password",
+            &college,
+            &pages,
+        ],
+        Duration::from_secs(900),
+    )
+    .await;
+    // Where the screenshots went, for whoever runs the test with --nocapture.
+    println!("{printed}");
+    app.stop().await;
+}
+
 both_databases!(
+    every_page_fits_a_phone_and_a_desktop_and_passes_axe,
     pages_speak_chinese_only,
     a_unit_fills_in_its_reports,
     a_unit_uploads_through_a_broken_network,

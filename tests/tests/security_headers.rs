@@ -193,7 +193,7 @@ async fn every_page_sends_the_policy_and_keeps_to_it(backend: Backend) {
 
     let photo_page = format!("/queue/{photo}");
     let video_page = format!("/queue/{video}");
-    let pages: [(&str, u16, Option<&str>); 16] = [
+    let pages: [(&str, u16, Option<&str>); 17] = [
         ("/login", 200, None),
         ("/queue", 200, Some("class=\"card\"")),
         (&photo_page, 200, Some("renditions/preview")),
@@ -201,6 +201,7 @@ async fn every_page_sends_the_policy_and_keeps_to_it(backend: Backend) {
         ("/queue/no-such-item", 404, None),
         ("/upload", 200, Some("/static/tus.min.js")),
         ("/report", 200, Some("/static/report.js")),
+        ("/my", 200, Some("/static/submissions.js")),
         ("/dashboard", 200, None),
         ("/batches", 200, None),
         ("/reporting", 200, None),

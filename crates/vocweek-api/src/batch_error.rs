@@ -2,6 +2,8 @@
 //! each case a client tells apart (the same as when the handlers held the rules).
 
 use actix_web::http::StatusCode;
+use serde_json::json;
+use vocweek_app::batches::EarlierSending;
 use vocweek_app::{BatchError, InvalidBatch};
 
 use crate::ApiError;
@@ -14,6 +16,10 @@ impl From<BatchError> for ApiError {
             BatchError::Sent { .. } => {
                 ApiError::new(StatusCode::CONFLICT, "batch-sent", err.to_string())
             }
+            BatchError::AlreadySentItems(ref earlier) => {
+                ApiError::new(StatusCode::CONFLICT, "already-sent-item", err.to_string())
+                    .with_details(already_sent_details(earlier))
+            }
             BatchError::NoSuchItem(id) => ApiError::not_found(&format!("asset {id}")),
             BatchError::Invalid(invalid) => invalid_batch(invalid),
             // The export's failures before the first byte: logged in full, answered as ours.
@@ -21,6 +27,23 @@ impl From<BatchError> for ApiError {
             BatchError::Database(err) => err.into(),
         }
     }
+}
+
+/// Each item refused and the batch that sent it before, as the batch's own `already_sent`
+/// names them, so a client shows both the same way.
+fn already_sent_details(earlier: &[EarlierSending]) -> serde_json::Value {
+    let items: Vec<serde_json::Value> = earlier
+        .iter()
+        .map(|sending| {
+            json!({
+                "asset_id": sending.asset_id,
+                "batch_id": sending.batch_id,
+                "batch_title": sending.batch_title,
+                "sent_at": sending.sent_at,
+            })
+        })
+        .collect();
+    json!({ "items": items })
 }
 
 fn invalid_batch(invalid: InvalidBatch) -> ApiError {
@@ -110,5 +133,30 @@ mod tests {
         ]);
         let unknown_desk = InvalidBatch::Desk(Desk::parse("finance").unwrap_err());
         assert_answer(BatchError::from(unknown_desk), 422, "unknown-value");
+        let earlier = EarlierSending {
+            asset_id: "a1".to_owned(),
+            batch_id: 2,
+            batch_title: "第一批推荐".to_owned(),
+            sent_at: chrono::DateTime::<chrono::Utc>::UNIX_EPOCH,
+        };
+        let again = assert_answer(
+            BatchError::AlreadySentItems(vec![earlier]),
+            409,
+            "already-sent-item",
+        );
+        assert!(
+            again.message.contains("asset a1 in batch 2"),
+            "{}",
+            again.message
+        );
+        assert_eq!(
+            again.details,
+            serde_json::json!({ "items": [{
+                "asset_id": "a1",
+                "batch_id": 2,
+                "batch_title": "第一批推荐",
+                "sent_at": "1970-01-01T00:00:00Z",
+            }] })
+        );
     }
 }

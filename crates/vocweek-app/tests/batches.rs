@@ -1,7 +1,8 @@
 //! The recommendation batches rules without HTTP, against a real SQLite database and a files
 //! store: which desk sees and composes which batch, only recommended items of the batch's desk
-//! join it (each once), a sent batch is frozen, an empty one is not sent, and the export is a
-//! zip of what the batch holds.
+//! join it (each once), a sent batch is frozen, an empty one is not sent, an item another batch
+//! already sent is marked and goes again only when confirmed, what changes on a sent batch's
+//! items is marked on it, and the export is a zip of what the batch holds.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -12,9 +13,11 @@ use std::sync::Arc;
 
 use futures_util::StreamExt;
 use support::{World, admin, decision, editor};
-use vocweek_app::{Actor, BatchError, BatchForbidden, Batches, InvalidBatch, NewBatch};
+use vocweek_app::{
+    Actor, BatchError, BatchForbidden, Batches, EditInput, InvalidBatch, NewBatch, TagEdit,
+};
 use vocweek_db::batches::ItemRefusal;
-use vocweek_domain::{Desk, Role};
+use vocweek_domain::{AssetState, Desk, Role};
 use vocweek_pipeline::{Ingestor, UploadLimits};
 use vocweek_storage::original_key;
 
@@ -142,7 +145,7 @@ async fn only_recommended_items_of_the_desk_join_once_and_a_sent_batch_is_frozen
     assert_eq!(order, [second.as_str(), first.as_str()]);
     assert!(batches.candidates(&edu, &set).await.unwrap().is_empty());
 
-    let sent = batches.send(&edu, id).await.unwrap();
+    let sent = batches.send(&edu, id, false).await.unwrap();
     assert_eq!(sent.batch.state, "sent");
     assert!(sent.batch.sent_at.is_some());
     let trail = world.db.audit_trail(&first).await.unwrap();
@@ -155,7 +158,7 @@ async fn only_recommended_items_of_the_desk_join_once_and_a_sent_batch_is_frozen
         "{changed:?}"
     );
     assert!(matches!(
-        batches.send(&edu, id).await,
+        batches.send(&edu, id, false).await,
         Err(BatchError::Sent { .. })
     ));
     assert!(batches.candidates(&edu, &sent).await.unwrap().is_empty());
@@ -253,7 +256,7 @@ async fn another_desk_does_not_see_the_batch_and_units_compose_none() {
     };
     not_found(batches.batch(&hr, id).await.map(drop));
     not_found(batches.set_items(&hr, id, &ids(&[&item])).await.map(drop));
-    not_found(batches.send(&hr, id).await.map(drop));
+    not_found(batches.send(&hr, id, false).await.map(drop));
     not_found(batches.export(&hr, id).await.map(drop));
     not_found(batches.candidates(&hr, &created).await.map(drop));
     not_found(batches.batch(&edu, id + 1000).await.map(drop));
@@ -353,7 +356,7 @@ async fn an_admin_names_the_desk_and_every_batch_needs_a_title() {
     assert_eq!(created.batch.created_by, 2);
     // An empty batch is not sent.
     assert!(matches!(
-        batches.send(&admin, created.batch.id).await,
+        batches.send(&admin, created.batch.id, false).await,
         Err(BatchError::Invalid(InvalidBatch::Empty))
     ));
     world.finish();
@@ -391,5 +394,199 @@ async fn the_export_is_a_zip_of_the_batch() {
         .unwrap();
     let missing = batches.export(&edu, id).await.map(drop);
     assert!(matches!(missing, Err(BatchError::Export(_))), "{missing:?}");
+    world.finish();
+}
+
+#[tokio::test]
+async fn an_item_sent_before_is_marked_and_goes_again_only_when_confirmed() {
+    let mut world = World::new("batches-resend").await;
+    let batches = service(&world).await;
+    let edu_unit = world.edu_unit;
+    let first = recommended(&mut world, edu_unit, Desk::Edu).await;
+    let second = recommended(&mut world, edu_unit, Desk::Edu).await;
+    let edu = editor(Desk::Edu);
+
+    let earlier = batches.create(&edu, batch("第一批推荐")).await.unwrap();
+    let earlier_id = earlier.batch.id;
+    batches
+        .set_items(&edu, earlier_id, &ids(&[&first]))
+        .await
+        .unwrap();
+    let earlier = batches.send(&edu, earlier_id, false).await.unwrap();
+    let earlier_sent_at = earlier.batch.sent_at.unwrap();
+    assert!(
+        batches
+            .marks(&edu, &earlier, &[])
+            .await
+            .unwrap()
+            .already_sent
+            .is_empty(),
+        "nothing was sent before"
+    );
+
+    // Offered for the next batch, the item sent already is marked with the batch that sent it.
+    let next = batches.create(&edu, batch("第二批推荐")).await.unwrap();
+    let next_id = next.batch.id;
+    let offered = batches.candidates(&edu, &next).await.unwrap();
+    assert_eq!(offered.len(), 2, "still recommended, still offered");
+    let marks = batches.marks(&edu, &next, &offered).await.unwrap();
+    assert_eq!(marks.already_sent.len(), 1, "{marks:?}");
+    let mark = &marks.already_sent[0];
+    assert_eq!(
+        (
+            mark.asset_id.as_str(),
+            mark.batch_id,
+            mark.batch_title.as_str(),
+            mark.sent_at
+        ),
+        (first.as_str(), earlier_id, "第一批推荐", earlier_sent_at)
+    );
+
+    let next = batches
+        .set_items(&edu, next_id, &ids(&[&second, &first]))
+        .await
+        .unwrap();
+    let marks = batches.marks(&edu, &next, &[]).await.unwrap();
+    let marked: Vec<&str> = marks
+        .already_sent
+        .iter()
+        .map(|m| m.asset_id.as_str())
+        .collect();
+    assert_eq!(marked, [first.as_str()]);
+
+    // Not sent twice without a decision: refused, naming the item and the earlier batch, and
+    // nothing is written.
+    match batches.send(&edu, next_id, false).await {
+        Err(BatchError::AlreadySentItems(items)) => {
+            let named: Vec<(&str, i32)> = items
+                .iter()
+                .map(|m| (m.asset_id.as_str(), m.batch_id))
+                .collect();
+            assert_eq!(named, [(first.as_str(), earlier_id)]);
+        }
+        other => panic!("a second sending is refused unless confirmed, got {other:?}"),
+    }
+    assert_eq!(
+        batches.batch(&edu, next_id).await.unwrap().batch.state,
+        "draft"
+    );
+    let untouched = world.db.audit_trail(&second).await.unwrap();
+    assert!(!untouched.iter().any(|e| e.action == "sent_to_ministry"));
+
+    // Confirmed: sent, and the item's history says it went again.
+    let next = batches.send(&edu, next_id, true).await.unwrap();
+    assert_eq!(next.batch.state, "sent");
+    let trail = world.db.audit_trail(&first).await.unwrap();
+    let sendings: Vec<_> = trail
+        .iter()
+        .filter(|e| e.action == "sent_to_ministry")
+        .collect();
+    assert_eq!(sendings.len(), 2);
+    assert_eq!(sendings[1].details["batch_id"], next_id);
+    assert_eq!(
+        sendings[1].details["sent_before"],
+        serde_json::json!([earlier_id])
+    );
+    let second_trail = world.db.audit_trail(&second).await.unwrap();
+    let second_sent = second_trail
+        .iter()
+        .find(|e| e.action == "sent_to_ministry")
+        .unwrap();
+    assert_eq!(second_sent.details["sent_before"], serde_json::json!([]));
+
+    // The second batch keeps its mark; the first is not marked by the later resend.
+    let marks = batches.marks(&edu, &next, &[]).await.unwrap();
+    assert_eq!(marks.already_sent.len(), 1);
+    assert_eq!(marks.already_sent[0].batch_id, earlier_id);
+    let earlier = batches.batch(&edu, earlier_id).await.unwrap();
+    assert!(
+        batches
+            .marks(&edu, &earlier, &[])
+            .await
+            .unwrap()
+            .already_sent
+            .is_empty()
+    );
+    // Another desk learns nothing of the batches' marks.
+    let hr_marks = batches.marks(&editor(Desk::Hr), &next, &[]).await;
+    assert!(
+        matches!(hr_marks, Err(BatchError::NotFound)),
+        "{hr_marks:?}"
+    );
+    world.finish();
+}
+
+#[tokio::test]
+async fn an_edit_after_the_send_is_marked_on_the_batch() {
+    let mut world = World::new("batches-after-send").await;
+    let batches = service(&world).await;
+    let edu_unit = world.edu_unit;
+    let item = recommended(&mut world, edu_unit, Desk::Edu).await;
+    let edu = editor(Desk::Edu);
+    let created = batches.create(&edu, batch("第一批推荐")).await.unwrap();
+    let id = created.batch.id;
+    let draft = batches.set_items(&edu, id, &ids(&[&item])).await.unwrap();
+    assert!(
+        batches
+            .marks(&edu, &draft, &[])
+            .await
+            .unwrap()
+            .changed_after_send
+            .is_empty(),
+        "a draft has no changes after a send"
+    );
+    let sent = batches.send(&edu, id, false).await.unwrap();
+    assert!(
+        batches
+            .marks(&edu, &sent, &[])
+            .await
+            .unwrap()
+            .changed_after_send
+            .is_empty(),
+        "the decisions before the send are not changes after it"
+    );
+
+    let edit = EditInput {
+        version: 4,
+        title: Some("开幕式（更正）".to_owned()),
+        description: None,
+        tags: TagEdit::Keep,
+    };
+    world
+        .editorial
+        .edit(&edu, &item, edit, &world.vocabulary)
+        .await
+        .unwrap();
+    world
+        .editorial
+        .decide(&edu, &item, decision("reopen", None, 5))
+        .await
+        .unwrap();
+
+    let sent = batches.batch(&edu, id).await.unwrap();
+    let changes = batches
+        .marks(&edu, &sent, &[])
+        .await
+        .unwrap()
+        .changed_after_send;
+    let actions: Vec<&str> = changes.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["edited", "reopen"]);
+    assert!(
+        changes
+            .iter()
+            .all(|e| e.asset_id.as_deref() == Some(item.as_str()))
+    );
+    assert_eq!(
+        changes[0].details["changed"]["title"],
+        serde_json::json!(["开幕式", "开幕式（更正）"])
+    );
+    assert_eq!(
+        (changes[1].from_state, changes[1].to_state),
+        (
+            Some(AssetState::Recommended),
+            Some(AssetState::PendingReview)
+        )
+    );
+    assert!(changes[0].created_at > sent.batch.sent_at.unwrap());
     world.finish();
 }

@@ -1,4 +1,9 @@
 //! Recommendation batches: a desk's ordered selection of recommended items for the Ministry.
+//! Beside the batch's own rows: which items another batch already sent (`earlier`), and what
+//! happened to a sent batch's items since (`after_send`).
+
+mod after_send;
+mod earlier;
 
 use std::collections::HashSet;
 
@@ -6,7 +11,7 @@ use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    QuerySelect, Select, Set,
 };
 use serde_json::json;
 use vocweek_domain::{AssetState, Desk};
@@ -17,6 +22,7 @@ use crate::entities::{asset, batch, batch_item};
 use crate::{Db, DbError, DbResult};
 
 pub use crate::records::batch::Batch;
+pub use earlier::EarlierSending;
 
 pub const DRAFT: &str = "draft";
 pub const SENT: &str = "sent";
@@ -120,7 +126,9 @@ impl Db {
         hold_draft(&txn, id).await?;
         // Before this batch's old items go: an item's deletion takes the item's row, then (ON
         // DELETE CASCADE) its batch items; taking the items' rows first keeps the same order,
-        // so the two cannot deadlock.
+        // so the two cannot deadlock. They are taken in the order of their ids, as a send takes
+        // its items, so a save and a send sharing items cannot wait on each other in a circle.
+        items_in_id_order(asset_ids).lock_shared().all(&txn).await?;
         if let Some(refusal) = refusal_in(&txn, &desk, asset_ids).await? {
             txn.rollback().await?;
             return Ok(Err(refusal));
@@ -145,8 +153,17 @@ impl Db {
             .map(Ok)
     }
 
-    /// Marks a batch sent, with an audit event on each of its items.
-    pub async fn send_batch(&self, id: i32, actor: Actor) -> DbResult<BatchRecord> {
+    /// Marks a batch sent, with an audit event on each of its items. In the same transaction,
+    /// with the batch and its items held, reads which of the items another batch already sent
+    /// and asks `resend` whether they go again: `Ok(Err(_))` is `resend`'s refusal, and nothing
+    /// is written then. (What is refused is the caller's rule; what was sent is read here, so
+    /// two batches holding the same item cannot both pass the check as they are sent.)
+    pub async fn send_batch<E>(
+        &self,
+        id: i32,
+        actor: Actor,
+        resend: impl FnOnce(&[EarlierSending]) -> Result<(), E>,
+    ) -> DbResult<Result<BatchRecord, E>> {
         let current = self
             .batch(id)
             .await?
@@ -168,6 +185,19 @@ impl Db {
         if items.is_empty() {
             return Err(DbError::Invalid("an empty batch cannot be sent".to_owned()));
         }
+        let asset_ids: Vec<String> = items.iter().map(|item| item.asset_id.clone()).collect();
+        // The items' rows, for update and in the order of their ids (PostgreSQL; SQLite's
+        // IMMEDIATE transaction holds every row): a second batch holding one of them waits
+        // here until this send ends, then reads this batch as sent.
+        items_in_id_order(&asset_ids)
+            .lock_exclusive()
+            .all(&txn)
+            .await?;
+        let earlier = earlier::sent_in_other_batches(&txn, id, &asset_ids).await?;
+        if let Err(refusal) = resend(&earlier) {
+            txn.rollback().await?;
+            return Ok(Err(refusal));
+        }
         batch::Entity::update_many()
             .col_expr(batch::Column::State, Expr::value(SENT))
             .col_expr(batch::Column::SentAt, Expr::value(Some(Utc::now())))
@@ -175,6 +205,12 @@ impl Db {
             .exec(&txn)
             .await?;
         for item in &items {
+            // The batches that had sent this item before, so its history says it went again.
+            let sent_before: Vec<i32> = earlier
+                .iter()
+                .filter(|sending| sending.asset_id == item.asset_id)
+                .map(|sending| sending.batch_id)
+                .collect();
             record(
                 &txn,
                 AuditEntry {
@@ -183,7 +219,11 @@ impl Db {
                     action: "sent_to_ministry",
                     from: None,
                     to: None,
-                    details: json!({ "batch_id": id, "batch_title": current.batch.title }),
+                    details: json!({
+                        "batch_id": id,
+                        "batch_title": current.batch.title,
+                        "sent_before": sent_before,
+                    }),
                 },
             )
             .await?;
@@ -192,6 +232,7 @@ impl Db {
         self.batch(id)
             .await?
             .ok_or_else(|| DbError::NotFound(format!("batch {id}")))
+            .map(Ok)
     }
 }
 
@@ -224,6 +265,14 @@ async fn refusal_in(
         }
     }
     Ok(None)
+}
+
+/// The rows of `asset_ids` in the order of their ids: the one order in which every
+/// transaction that holds several items takes them.
+fn items_in_id_order(asset_ids: &[String]) -> Select<asset::Entity> {
+    asset::Entity::find()
+        .filter(asset::Column::Id.is_in(asset_ids.iter().cloned()))
+        .order_by_asc(asset::Column::Id)
 }
 
 /// Takes the batch's row for this transaction if it is still a draft (a no-op update: the row

@@ -58,6 +58,14 @@ impl ReviewAction {
             ReviewAction::Recommend => AssetState::Recommended,
             ReviewAction::Reopen => AssetState::PendingReview,
         };
+        // Processing → pending review is the pipeline's move, not an editor's: an item still
+        // being processed has no decision to reopen, and its job would race the editor's.
+        if self == ReviewAction::Reopen && from == AssetState::Processing {
+            return Err(DomainError::ForbiddenTransition {
+                from: from.as_str().to_owned(),
+                to: to.as_str().to_owned(),
+            });
+        }
         from.transition(to)
     }
 }
@@ -89,6 +97,8 @@ mod tests {
         assert!(ReviewAction::Recommend.target(PendingReview).is_err());
         assert!(ReviewAction::Approve.target(Processing).is_err());
         assert!(ReviewAction::Reopen.target(PendingReview).is_err());
+        // An item being processed has no decision to reopen (the pipeline moves it on).
+        assert!(ReviewAction::Reopen.target(Processing).is_err());
         assert!(ReviewAction::Reject.needs_note() && !ReviewAction::Approve.needs_note());
     }
 }

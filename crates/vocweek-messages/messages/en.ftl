@@ -72,6 +72,7 @@ error-nothing-to-save = Fill in the theme website or the liaison.
 error-already-exists = It already exists.
 error-asset-decided = The asset was already decided and can no longer be changed.
 error-batch-sent = The batch was already sent and can no longer be changed.
+error-already-sent-item = Some items were already sent to the Ministry in another batch; confirm the resend to send them again.
 error-campaign-closed = The campaign no longer takes submissions.
 error-csrf-failed = The page has expired; reload it and try again.
 error-invalid-credentials = The user name or password is wrong.

@@ -74,6 +74,7 @@ error-nothing-to-save = 请填写专题网站或联络员信息。
 error-already-exists = 已经存在，不能重复创建。
 error-asset-decided = 这份素材已经审核，不能再修改。
 error-batch-sent = 这个批次已经报送，不能再修改。
+error-already-sent-item = 批次中有素材已在其他批次报送过教育部；确需再次报送，请确认“仍然报送”。
 error-campaign-closed = 本届活动周已结束报送。
 error-csrf-failed = 页面已过期，请刷新后重试。
 error-invalid-credentials = 用户名或密码不正确。

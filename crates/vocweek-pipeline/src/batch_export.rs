@@ -27,7 +27,8 @@ pub enum ExportError {
     Manifest(String),
 }
 
-/// The manifest's columns, as the Ministry's list names them.
+/// The list's columns, as the Ministry's list names them. No hash: the Ministry has no use for
+/// one (`manifest.json` keeps each file's BLAKE3 for whoever checks the files).
 const COLUMNS: [&str; 11] = [
     "序号",
     "标题",
@@ -35,12 +36,24 @@ const COLUMNS: [&str; 11] = [
     "报送单位",
     "城市",
     "活动类别",
+    "具体活动",
     "主题",
     "活动日期",
     "文件名",
-    "BLAKE3",
     "说明",
 ];
+
+/// Each column's width in Excel's character units (a Chinese character takes about two), so the
+/// list opens readable without widening every column by hand.
+const WIDTHS: [f64; 11] = [
+    6.0, 36.0, 8.0, 28.0, 10.0, 16.0, 22.0, 30.0, 12.0, 40.0, 48.0,
+];
+
+/// One item of the list: its cells under [`COLUMNS`], and its original's BLAKE3 for the JSON.
+struct ManifestRow {
+    cells: [String; 11],
+    blake3: String,
+}
 
 struct Entry {
     name: String,
@@ -83,8 +96,16 @@ pub async fn export_batch(
         let category = asset
             .category
             .as_deref()
-            .and_then(|c| vocabulary.category(c))
-            .map(|c| c.zh.clone())
+            .and_then(|c| vocabulary.category(c));
+        // The sub-activity in its category's words; a slug the vocabulary no longer names stays.
+        let subcategory = asset
+            .subcategory
+            .as_deref()
+            .map(|slug| {
+                category
+                    .and_then(|c| c.subcategories.iter().find(|term| term.slug == slug))
+                    .map_or_else(|| slug.to_owned(), |term| term.zh.clone())
+            })
             .unwrap_or_default();
         let themes: Vec<String> = item
             .themes
@@ -95,28 +116,29 @@ pub async fn export_batch(
                     .map_or_else(|| t.clone(), |term| term.zh.clone())
             })
             .collect();
-        rows.push([
-            number.to_string(),
-            asset.title.clone(),
-            kind_zh(asset.kind).to_owned(),
-            units.get(&asset.unit_id).cloned().unwrap_or_default(),
-            vocabulary
-                .city(&asset.city)
-                .map_or_else(|| asset.city.clone(), |c| c.zh.clone()),
-            category,
-            themes.join("、"),
-            asset.activity_date.to_string(),
-            file,
-            asset.blake3.clone(),
-            asset.description.clone(),
-        ]);
+        rows.push(ManifestRow {
+            cells: [
+                number.to_string(),
+                asset.title.clone(),
+                kind_zh(asset.kind).to_owned(),
+                units.get(&asset.unit_id).cloned().unwrap_or_default(),
+                vocabulary
+                    .city(&asset.city)
+                    .map_or_else(|| asset.city.clone(), |c| c.zh.clone()),
+                category.map(|c| c.zh.clone()).unwrap_or_default(),
+                subcategory,
+                themes.join("、"),
+                asset.activity_date.to_string(),
+                file,
+                asset.description.clone(),
+            ],
+            blake3: asset.blake3.clone(),
+        });
     }
     let xlsx = manifest_xlsx(&batch.batch.title, &rows)?;
     let json = serde_json::to_vec_pretty(&json!({
         "batch": { "id": batch.batch.id, "title": batch.batch.title, "note": batch.batch.note, "desk": batch.batch.desk.as_str() },
-        "items": rows.iter().map(|row| {
-            COLUMNS.iter().zip(row.iter()).map(|(k, v)| (k.to_string(), json!(v))).collect::<serde_json::Map<_, _>>()
-        }).collect::<Vec<_>>(),
+        "items": rows.iter().map(manifest_entry).collect::<Vec<_>>(),
     }))
     .map_err(|e| ExportError::Manifest(e.to_string()))?;
 
@@ -158,10 +180,28 @@ fn write_zip(
     Ok(())
 }
 
-fn manifest_xlsx(title: &str, rows: &[[String; 11]]) -> Result<Vec<u8>, ExportError> {
-    let rows: Vec<Vec<String>> = rows.iter().map(|row| row.to_vec()).collect();
-    crate::xlsx::table_xlsx("推荐清单", Some(title), &COLUMNS, &rows, &[0])
-        .map_err(|e| ExportError::Manifest(e.to_string()))
+/// One item of `manifest.json`: the list's columns by name, and the original's BLAKE3.
+fn manifest_entry(row: &ManifestRow) -> serde_json::Map<String, serde_json::Value> {
+    let mut entry: serde_json::Map<String, serde_json::Value> = COLUMNS
+        .iter()
+        .zip(row.cells.iter())
+        .map(|(column, value)| (column.to_string(), json!(value)))
+        .collect();
+    entry.insert("BLAKE3".to_owned(), json!(row.blake3));
+    entry
+}
+
+fn manifest_xlsx(title: &str, rows: &[ManifestRow]) -> Result<Vec<u8>, ExportError> {
+    let rows: Vec<Vec<String>> = rows.iter().map(|row| row.cells.to_vec()).collect();
+    let table = crate::xlsx::Table {
+        sheet_name: "推荐清单",
+        title: Some(title),
+        headers: &COLUMNS,
+        rows: &rows,
+        numeric: &[0],
+        widths: &WIDTHS,
+    };
+    crate::xlsx::sized_table_xlsx(&table).map_err(|e| ExportError::Manifest(e.to_string()))
 }
 
 fn kind_zh(kind: AssetKind) -> &'static str {

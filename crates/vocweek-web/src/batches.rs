@@ -1,19 +1,28 @@
 //! 推荐批次: compose a batch for the Ministry from recommended items, order it, send it, export it.
 //! Who may see and change which batch is `vocweek_app::Batches`'s, as for the JSON API; these
-//! pages read the forms and tell the outcome.
+//! pages read the forms and tell the outcome. Each item is shown with its thumbnail, kind, unit
+//! and city (`rows`), marked 已报送过 when another batch already sent it; sending such an item
+//! again asks for 仍然报送 (`resend`); a sent batch lists what changed after it (`changes`).
+
+mod changes;
+mod resend;
+mod rows;
+
+use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use vocweek_api::{ApiError, AppState};
 use vocweek_app::{BatchError, NewBatch};
-use vocweek_db::assets::AssetRecord;
 use vocweek_db::batches::{DRAFT, SENT};
 
 use crate::error_page::ErrorPage;
 use crate::layout::{Frame, MessagePage, beijing, html, ok};
 use crate::menu::Place;
 use crate::staff::{Staff, StaffForm};
+use changes::ChangeRow;
+use rows::{ItemRow, RowContext};
 
 const TITLE: &str = "推荐批次";
 
@@ -44,24 +53,14 @@ struct ShowPage {
     note: String,
     /// A draft is edited on the page; a sent batch is read-only.
     draft: bool,
-    items: Vec<Item>,
+    items: Vec<ItemRow>,
     /// The desk's recommended items not in the batch yet (a draft's only).
-    candidates: Vec<Item>,
+    candidates: Vec<ItemRow>,
     sent_at: String,
-}
-
-struct Item {
-    id: String,
-    title: String,
-}
-
-impl Item {
-    fn of(record: &AssetRecord) -> Item {
-        Item {
-            id: record.asset.id.clone(),
-            title: record.asset.title.clone(),
-        }
-    }
+    /// How many of a draft's items another batch already sent: sending asks for 仍然报送.
+    resend_count: usize,
+    /// 报送后修改: what was done to a sent batch's items after it was sent.
+    changes: Vec<ChangeRow>,
 }
 
 #[derive(Template)]
@@ -146,9 +145,34 @@ pub async fn show(staff: Staff, state: web::Data<AppState>, id: web::Path<i32>) 
     };
     // The desk's recommended items not in the batch yet (none for a sent batch).
     let candidates = match state.batches.candidates(&actor, &batch).await {
-        Ok(candidates) => candidates.iter().map(Item::of).collect(),
+        Ok(candidates) => candidates,
         Err(err) => return unreached(err, &staff),
     };
+    let marks = match state.batches.marks(&actor, &batch, &candidates).await {
+        Ok(marks) => marks,
+        Err(err) => return unreached(err, &staff),
+    };
+    // A few hundred rows at most, as on the queue's page.
+    let units: HashMap<i32, String> = match state.db.units().await {
+        Ok(units) => units.into_iter().map(|unit| (unit.id, unit.name)).collect(),
+        Err(err) => return ApiError::from(err).page(),
+    };
+    let campaign = state.ingestor.campaign();
+    let context = RowContext {
+        vocabulary: &campaign.vocabulary,
+        units: &units,
+        already_sent: &marks.already_sent,
+    };
+    let items: Vec<ItemRow> = batch
+        .items
+        .iter()
+        .map(|item| ItemRow::new(item, &context))
+        .collect();
+    let titles: HashMap<&str, &str> = batch
+        .items
+        .iter()
+        .map(|item| (item.asset.id.as_str(), item.asset.title.as_str()))
+        .collect();
     ok(&ShowPage {
         frame: frame(&staff),
         csrf: staff.csrf(),
@@ -156,9 +180,21 @@ pub async fn show(staff: Staff, state: web::Data<AppState>, id: web::Path<i32>) 
         title: batch.batch.title.clone(),
         note: batch.batch.note.clone(),
         draft: batch.batch.state == DRAFT,
-        items: batch.items.iter().map(Item::of).collect(),
-        candidates,
+        resend_count: items
+            .iter()
+            .filter(|item| !item.sent_before.is_empty())
+            .count(),
+        items,
+        candidates: candidates
+            .iter()
+            .map(|item| ItemRow::new(item, &context))
+            .collect(),
         sent_at: batch.batch.sent_at.map(beijing).unwrap_or_default(),
+        changes: marks
+            .changed_after_send
+            .iter()
+            .map(|event| ChangeRow::new(event, &titles, &campaign.vocabulary))
+            .collect(),
     })
 }
 
@@ -238,10 +274,23 @@ pub async fn save_items(
     }
 }
 
+/// Sends the batch; `confirm_resend` (the 仍然报送 box, or the confirmation page's button)
+/// sends items another batch already sent. Without it such items are refused with a page that
+/// names them and asks for the confirmation.
 pub async fn send(state: web::Data<AppState>, id: web::Path<i32>, form: StaffForm) -> HttpResponse {
     let staff = &form.staff;
-    match state.batches.send(&staff.actor(), *id).await {
+    let confirm_resend = form
+        .field("confirm_resend")
+        .is_some_and(|value| !value.is_empty());
+    match state
+        .batches
+        .send(&staff.actor(), *id, confirm_resend)
+        .await
+    {
         Ok(_) => redirect(&format!("/batches/{id}")),
+        Err(BatchError::AlreadySentItems(earlier)) => {
+            resend::confirmation(&state, staff, *id, &earlier).await
+        }
         Err(err) => refused(err, staff),
     }
 }

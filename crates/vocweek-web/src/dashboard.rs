@@ -37,6 +37,8 @@ struct DayLink {
 
 struct StateRow {
     name: &'static str,
+    /// The state's slug, for the badge's colour class (`state-<slug>` in site.css).
+    slug: String,
     count: i64,
 }
 
@@ -155,6 +157,7 @@ pub async fn show(
             .iter()
             .map(|s| StateRow {
                 name: state_zh(&s.state),
+                slug: s.state.clone(),
                 count: s.count,
             })
             .collect(),

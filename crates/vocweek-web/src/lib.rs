@@ -19,6 +19,7 @@ mod queue;
 mod report_page;
 mod reporting_pages;
 mod staff;
+mod submissions_page;
 mod tracker_page;
 mod upload_page;
 mod webhooks_page;
@@ -44,6 +45,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(resource("/queue/{id}").route(web::get().to(queue::detail)))
     .service(resource("/queue/{id}/review").route(web::post().to(queue::decide)))
     .service(resource("/queue/{id}/edit").route(web::post().to(queue::edit)))
+    .service(resource("/queue/{id}/compare/{other}").route(web::get().to(queue::compare)))
     .service(
         resource("/queue/{id}/pictures/{number}").route(web::post().to(article_pictures::choose)),
     )
@@ -65,6 +67,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(resource("/upload").route(web::get().to(upload_page::show)))
     .service(resource("/report").route(web::get().to(report_page::show)))
     .service(resource("/static/report.js").route(web::get().to(report_script)))
+    .service(resource("/my").route(web::get().to(submissions_page::show)))
+    .service(resource("/static/submissions.js").route(web::get().to(submissions_script)))
     .service(resource("/reporting").route(web::get().to(reporting_pages::overview)))
     .service(resource("/reporting/statistics").route(web::get().to(reporting_pages::statistics)))
     .service(resource("/tracker").route(web::get().to(tracker_page::show)))
@@ -93,6 +97,11 @@ async fn style_sheet() -> actix_web::HttpResponse {
 /// The reporting page's script (ours).
 async fn report_script() -> actix_web::HttpResponse {
     script(include_str!("../static/report.js").as_bytes())
+}
+
+/// 我的报送's script (ours).
+async fn submissions_script() -> actix_web::HttpResponse {
+    script(include_str!("../static/submissions.js").as_bytes())
 }
 
 /// The upload page's script (ours).

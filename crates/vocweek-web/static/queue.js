@@ -1,6 +1,8 @@
 // Keyboard work in the review queue: j/k move, Enter opens, a approves, r rejects (asks for the
 // reason), s recommends, ? shows the keys. Decisions go through the JSON API with the page's
 // CSRF token, naming the version the page showed (a stale one gets the conflict message).
+// On an item's page a, s and r use the page's own forms (r goes to the 不通过 reason box), and
+// n opens the next item of the queue the page was opened from (its rel="next" link).
 (() => {
   const csrf = document.querySelector('meta[name="csrf"]')?.content;
   const status = document.getElementById('status');
@@ -45,7 +47,17 @@
     switch (event.key) {
       case 'j': focus(index + 1); break;
       case 'k': focus(index - 1); break;
-      case 'Enter': if (card) location.href = `/queue/${card.dataset.id}`; break;
+      case 'Enter': {
+        // The card's own link: it carries the queue's filters (?back=…) to the item's page.
+        const link = card && card.querySelector('a[href^="/queue/"]');
+        if (link) location.href = link.href;
+        break;
+      }
+      case 'n': {
+        const next = onDetail && document.querySelector('a[rel="next"]');
+        if (next) location.href = next.href;
+        break;
+      }
       case 'a':
         if (onDetail) document.querySelector('button[data-action="approve"]')?.click();
         else if (card) decide(card, 'approve');
@@ -55,7 +67,7 @@
         else if (card) decide(card, 'recommend');
         break;
       case 'r': {
-        if (onDetail) { document.querySelector('form [name="note"]')?.focus(); event.preventDefault(); break; }
+        if (onDetail) { document.getElementById('note-reject')?.focus(); event.preventDefault(); break; }
         if (!card) break;
         const note = window.prompt('不通过的原因（必填）');
         if (note && note.trim()) decide(card, 'reject', note.trim());

@@ -70,6 +70,11 @@
         cell.textContent = text;
         row.append(cell);
       }
+      // The state as the editors' pages show it: a badge in the state's colours (site.css).
+      const badge = document.createElement('span');
+      badge.className = `badge state-${item.state}`;
+      badge.textContent = state;
+      row.cells[2].replaceChildren(badge);
       return row;
     });
     $('today').tBodies[0].replaceChildren(...rows);
@@ -97,6 +102,8 @@
     const name = document.createElement('span');
     name.textContent = `${file.name} `;
     const bar = document.createElement('progress');
+    // Named after its file, so a screen reader says whose progress it is.
+    bar.setAttribute('aria-label', file.name);
     bar.max = 100;
     bar.value = 0;
     const status = document.createElement('span');

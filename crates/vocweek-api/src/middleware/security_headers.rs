@@ -15,12 +15,14 @@ const STRICT_TRANSPORT_SECURITY: HeaderName = HeaderName::from_static("strict-tr
 /// inline script, `style=` or event handler runs, so a value that slipped past `escape` still
 /// cannot act. `media-src blob:` is for hls.js, which plays through Media Source Extensions
 /// (the `<video>` gets a `blob:` URL of its MediaSource); `worker-src 'none'` because
-/// `player.js` turns hls.js's worker off instead of allowing `blob:` scripts. Everything a page
+/// `player.js` turns hls.js's worker off instead of allowing `blob:` scripts. `img-src blob:` is
+/// for 我的报送 (`submissions.js`): a unit's thumbnails need its Bearer token, which an `<img>`
+/// cannot send, so they are fetched and shown from `blob:` URLs. Everything a page
 /// loads is on this origin: HLS playlists name their files relatively, and the media port
 /// (`partners.media_listen`) only appears in partners' feeds, never on a page.
 /// `frame-ancestors 'none'`: no other site may frame a page and trick a click on 通过.
 const PAGE_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
-    img-src 'self'; media-src 'self' blob:; connect-src 'self'; worker-src 'none'; \
+    img-src 'self' blob:; media-src 'self' blob:; connect-src 'self'; worker-src 'none'; \
     object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// Everything else (JSON, scripts, pictures, media): nothing runs or loads if a browser ever

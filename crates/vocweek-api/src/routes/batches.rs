@@ -5,6 +5,8 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use vocweek_app::NewBatch;
+use vocweek_app::batches::{BatchMarks, EarlierSending};
+use vocweek_db::audit::AuditEvent;
 use vocweek_db::batches::BatchRecord;
 
 use crate::auth::Caller;
@@ -26,6 +28,15 @@ pub struct BatchItemsRequest {
     pub asset_ids: Vec<String>,
 }
 
+/// Sending a batch. The body is optional: without one, nothing is confirmed.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SendBatchRequest {
+    /// Send the batch even though some of its items were already sent to the Ministry in
+    /// another batch (otherwise 409 `already-sent-item`).
+    #[serde(default)]
+    pub confirm_resend: bool,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct BatchJson {
     pub id: i32,
@@ -37,9 +48,70 @@ pub struct BatchJson {
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub sent_at: Option<chrono::DateTime<chrono::Utc>>,
     pub items: Vec<AssetJson>,
+    /// Items of this batch already sent to the Ministry in another batch (for a sent batch, in
+    /// one sent before it), each with that batch, oldest first. Empty in the list of batches.
+    pub already_sent: Vec<AlreadySentJson>,
+    /// What was done to this sent batch's items after it was sent (edits, decisions), oldest
+    /// first. Empty for a draft, and in the list of batches.
+    pub changed_after_send: Vec<ChangeAfterSendJson>,
 }
 
-fn to_json(record: BatchRecord) -> BatchJson {
+/// An item of the batch, and another batch that already sent it to the Ministry.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AlreadySentJson {
+    pub asset_id: String,
+    pub batch_id: i32,
+    pub batch_title: String,
+    pub sent_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<EarlierSending> for AlreadySentJson {
+    fn from(sending: EarlierSending) -> Self {
+        AlreadySentJson {
+            asset_id: sending.asset_id,
+            batch_id: sending.batch_id,
+            batch_title: sending.batch_title,
+            sent_at: sending.sent_at,
+        }
+    }
+}
+
+/// Something done to an item of a sent batch after the batch was sent: an entry of the item's
+/// history.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChangeAfterSendJson {
+    pub asset_id: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// `edited`, `resubmitted`, `picture_chosen`, or a decision (`approve`, `reject`,
+    /// `return`, `recommend`, `reopen`).
+    pub action: String,
+    /// `user`, `unit`, `partner` or `system`.
+    pub actor_kind: String,
+    pub actor_id: Option<String>,
+    pub from_state: Option<String>,
+    pub to_state: Option<String>,
+    /// For `edited`: `changed`, each field edited with its old and new value
+    /// (`{"title": ["old", "new"]}`); for a decision: its `note`.
+    #[schema(value_type = Object)]
+    pub details: serde_json::Value,
+}
+
+impl From<AuditEvent> for ChangeAfterSendJson {
+    fn from(event: AuditEvent) -> Self {
+        ChangeAfterSendJson {
+            asset_id: event.asset_id.unwrap_or_default(),
+            at: event.created_at,
+            action: event.action,
+            actor_kind: event.actor_kind,
+            actor_id: event.actor_id,
+            from_state: event.from_state.map(|state| state.as_str().to_owned()),
+            to_state: event.to_state.map(|state| state.as_str().to_owned()),
+            details: event.details,
+        }
+    }
+}
+
+fn to_json(record: BatchRecord, marks: BatchMarks) -> BatchJson {
     let batch = record.batch;
     BatchJson {
         id: batch.id,
@@ -54,7 +126,23 @@ fn to_json(record: BatchRecord) -> BatchJson {
             .into_iter()
             .map(|item| AssetJson::from_record(item, Vec::new(), Audience::Staff, None))
             .collect(),
+        already_sent: marks.already_sent.into_iter().map(Into::into).collect(),
+        changed_after_send: marks
+            .changed_after_send
+            .into_iter()
+            .map(Into::into)
+            .collect(),
     }
+}
+
+/// One batch as answered: with its marks (已报送过, what changed after it was sent).
+async fn answer(
+    state: &AppState,
+    caller: &Caller,
+    record: BatchRecord,
+) -> Result<BatchJson, ApiError> {
+    let marks = state.batches.marks(&caller.actor(), &record, &[]).await?;
+    Ok(to_json(record, marks))
 }
 
 #[utoipa::path(post, path = "/api/v1/batches", tag = "batches", request_body = NewBatchRequest,
@@ -71,7 +159,8 @@ pub async fn create_batch(
         desk: body.desk.as_deref(),
     };
     let record = state.batches.create(&caller.actor(), new).await?;
-    Ok(HttpResponse::Created().json(to_json(record)))
+    // A new batch is empty: nothing to mark.
+    Ok(HttpResponse::Created().json(to_json(record, BatchMarks::default())))
 }
 
 #[utoipa::path(get, path = "/api/v1/batches", tag = "batches", security(("bearer" = [])),
@@ -85,7 +174,7 @@ pub async fn list_batches(
         .list(&caller.actor())
         .await?
         .into_iter()
-        .map(to_json)
+        .map(|record| to_json(record, BatchMarks::default()))
         .collect();
     Ok(HttpResponse::Ok().json(batches))
 }
@@ -98,7 +187,7 @@ pub async fn get_batch(
     id: web::Path<i32>,
 ) -> Result<HttpResponse, ApiError> {
     let record = state.batches.batch(&caller.actor(), *id).await?;
-    Ok(HttpResponse::Ok().json(to_json(record)))
+    Ok(HttpResponse::Ok().json(answer(&state, &caller, record).await?))
 }
 
 /// Sets the batch's items (recommended items of its desk), in order. Only while it is a draft.
@@ -117,25 +206,35 @@ pub async fn set_items(
         .batches
         .set_items(&caller.actor(), *id, &body.asset_ids)
         .await?;
-    Ok(HttpResponse::Ok().json(to_json(record)))
+    Ok(HttpResponse::Ok().json(answer(&state, &caller, record).await?))
 }
 
-/// Marks the batch sent (draft → sent); each item's history records it.
+/// Marks the batch sent (draft → sent); each item's history records it. An item another batch
+/// already sent to the Ministry is refused (409 `already-sent-item`, `details.items` naming
+/// each item and that batch) unless the body says `{"confirm_resend": true}`.
 #[utoipa::path(post, path = "/api/v1/batches/{id}/send", tag = "batches", params(("id" = i32, Path)),
+    request_body = Option<SendBatchRequest>,
     security(("bearer" = [])), responses((status = 200, body = BatchJson), (status = 404, description = "No such batch of the caller's desk", body = crate::json::ErrorEnvelope),
-              (status = 409, description = "batch-sent", body = crate::json::ErrorEnvelope),
+              (status = 409, description = "`batch-sent`; `already-sent-item`: items already sent in another batch and no `confirm_resend` (`details.items`: `asset_id`, `batch_id`, `batch_title`, `sent_at` of each)", body = crate::json::ErrorEnvelope),
               (status = 422, description = "`invalid`: an empty batch cannot be sent", body = crate::json::ErrorEnvelope)))]
 pub async fn send_batch(
     caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<i32>,
+    // Optional, so a bare POST still sends: a body that is absent or not JSON confirms nothing.
+    body: Option<web::Json<SendBatchRequest>>,
 ) -> Result<HttpResponse, ApiError> {
-    let record = state.batches.send(&caller.actor(), *id).await?;
-    Ok(HttpResponse::Ok().json(to_json(record)))
+    let confirm_resend = body.is_some_and(|body| body.confirm_resend);
+    let record = state
+        .batches
+        .send(&caller.actor(), *id, confirm_resend)
+        .await?;
+    Ok(HttpResponse::Ok().json(answer(&state, &caller, record).await?))
 }
 
 /// The batch as one zip, streamed: `清单.xlsx` (序号, 标题, 类型, 报送单位, 城市, 活动类别,
-/// 主题, 活动日期, 文件名, BLAKE3, 说明), `manifest.json`, `originals/`, `previews/`.
+/// 具体活动, 主题, 活动日期, 文件名, 说明), `manifest.json` (the same columns and each
+/// original's BLAKE3), `originals/`, `previews/`.
 #[utoipa::path(get, path = "/api/v1/batches/{id}/export", tag = "batches", params(("id" = i32, Path)),
     security(("bearer" = [])), responses((status = 200, description = "application/zip", content_type = "application/zip"),
               (status = 404, description = "No such batch of the caller's desk", body = crate::json::ErrorEnvelope)))]

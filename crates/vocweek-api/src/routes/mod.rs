@@ -27,7 +27,8 @@ pub use assets::{
 pub use audit_export::__path_export_audit;
 pub use batches::{
     __path_create_batch, __path_export_batch, __path_get_batch, __path_list_batches,
-    __path_send_batch, __path_set_items, BatchItemsRequest, BatchJson, NewBatchRequest,
+    __path_send_batch, __path_set_items, AlreadySentJson, BatchItemsRequest, BatchJson,
+    ChangeAfterSendJson, NewBatchRequest, SendBatchRequest,
 };
 pub use health::{__path_healthz, __path_readyz};
 pub use metrics::__path_metrics;

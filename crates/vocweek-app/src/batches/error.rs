@@ -3,7 +3,7 @@
 //! A database failure is an error, never an empty answer.
 
 use vocweek_db::DbError;
-use vocweek_db::batches::ItemRefusal;
+use vocweek_db::batches::{EarlierSending, ItemRefusal};
 use vocweek_domain::DomainError;
 use vocweek_pipeline::ExportError;
 
@@ -20,6 +20,10 @@ pub enum BatchError {
     /// A sent batch is frozen: its items and its state no longer change.
     #[error("batch {id} was already sent")]
     Sent { id: i32 },
+    /// Items of the batch that other batches already took to the Ministry (each with such a
+    /// batch), and the sender did not confirm sending them again.
+    #[error("{}", already_sent(.0))]
+    AlreadySentItems(Vec<EarlierSending>),
     /// An item named for the batch that does not exist, or is not of the batch's desk.
     #[error("asset {0} not found")]
     NoSuchItem(String),
@@ -65,6 +69,26 @@ pub enum InvalidBatch {
     /// A batch is sent with at least one item.
     #[error("an empty batch cannot be sent")]
     Empty,
+}
+
+/// What the refusal of a second sending says: each item and the batch that sent it before.
+fn already_sent(earlier: &[EarlierSending]) -> String {
+    let items: Vec<String> = earlier
+        .iter()
+        .map(|sending| {
+            format!(
+                "asset {} in batch {} ({}, sent {})",
+                sending.asset_id,
+                sending.batch_id,
+                sending.batch_title,
+                sending.sent_at.format("%Y-%m-%d %H:%M UTC")
+            )
+        })
+        .collect();
+    format!(
+        "already sent to the Ministry: {}; confirm the resend to send them again",
+        items.join("; ")
+    )
 }
 
 impl From<BatchForbidden> for BatchError {
@@ -147,6 +171,17 @@ mod tests {
         assert!(
             matches!(&twice, BatchError::Invalid(InvalidBatch::Twice(id)) if id == "a5"),
             "{twice:?}"
+        );
+        let again = BatchError::AlreadySentItems(vec![EarlierSending {
+            asset_id: "a6".to_owned(),
+            batch_id: 2,
+            batch_title: "第一批推荐".to_owned(),
+            sent_at: chrono::DateTime::<chrono::Utc>::UNIX_EPOCH,
+        }]);
+        assert_eq!(
+            again.to_string(),
+            "already sent to the Ministry: asset a6 in batch 2 (第一批推荐, sent 1970-01-01 00:00 \
+             UTC); confirm the resend to send them again"
         );
     }
 }

@@ -6,12 +6,15 @@
 //! themselves are checked by the data layer, in the transaction that writes them).
 //!
 //! One file per job: how it can fail (`error`), whose batches the actor reaches (`access`),
-//! then composing (`compose`), sending (`send`) and exporting (`export`).
+//! then composing (`compose`), sending (`send`: an item another batch already sent goes again
+//! only when confirmed), exporting (`export`), and what is shown beside the items (`marks`:
+//! 已报送过, and what changed on a sent batch's items since it was sent).
 
 mod access;
 mod compose;
 mod error;
 mod export;
+mod marks;
 mod send;
 
 use std::sync::Arc;
@@ -23,6 +26,8 @@ use vocweek_storage::BlobStore;
 pub use compose::NewBatch;
 pub use error::{BatchError, BatchForbidden, InvalidBatch};
 pub use export::{BatchExport, ZipStream};
+pub use marks::BatchMarks;
+pub use vocweek_db::batches::EarlierSending;
 
 /// The batches service: the database, the blob store (the export reads the originals and
 /// previews), and the ingestor that holds this node's active campaign (a new batch belongs to

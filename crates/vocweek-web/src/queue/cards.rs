@@ -16,6 +16,8 @@ pub(super) struct Card {
     pub title: String,
     pub kind: &'static str,
     pub state: &'static str,
+    /// The state's slug, for the badge's colour class (`state-<slug>` in site.css).
+    pub state_slug: &'static str,
     /// Shown instead of a thumbnail that does not exist.
     pub missing_picture: Option<&'static str>,
     pub duration: Option<String>,
@@ -76,6 +78,7 @@ impl Card {
             title: asset.title.clone(),
             kind: kind_zh(asset.kind.as_str()),
             state: state_zh(asset.state.as_str()),
+            state_slug: asset.state.as_str(),
             missing_picture: missing_picture(asset),
             duration: asset
                 .metadata
@@ -103,7 +106,7 @@ impl Card {
 
 /// The word instead of a thumbnail (still processing, failed, an article, sound only), so a
 /// card never shows an empty frame.
-fn missing_picture(asset: &Asset) -> Option<&'static str> {
+pub(super) fn missing_picture(asset: &Asset) -> Option<&'static str> {
     match (asset.state, asset.kind) {
         (AssetState::Processing, _) => Some("处理中…"),
         (AssetState::Failed, _) => Some("处理失败"),

@@ -1,18 +1,24 @@
-//! `GET /queue/{id}`: an item's page with its media, the decision buttons, the edit form and
-//! the history of everything done to it.
+//! `GET /queue/{id}`: an item's page — its media, 基本信息, the items it probably duplicates,
+//! the decisions its state allows, the edit form and the history of everything done to it —
+//! and, when it was opened from a filtered queue (`?back=`), the way back to that queue and on
+//! to its next item.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use vocweek_api::AppState;
-use vocweek_db::audit::AuditEvent;
-use vocweek_domain::ReviewAction;
 use vocweek_messages::Lang;
 
+use super::back::Back;
+use super::decisions::{DecisionForm, decisions};
 use super::edit_form::EditForm;
+use super::facts::{Fact, facts};
+use super::history::{HistoryRow, history};
 use super::media_view::MediaView;
+use super::names::Names;
+use super::similar::{SimilarItem, similar_items};
 use super::{db_error, visible_record};
 use crate::article_pictures::{self, PicturesSection};
-use crate::layout::{Frame, beijing, kind_zh, ok, state_zh};
+use crate::layout::{Frame, kind_zh, ok, state_zh};
 use crate::menu::Place;
 use crate::staff::Staff;
 
@@ -28,29 +34,22 @@ struct DetailPage {
     error: Option<&'static str>,
     kind: &'static str,
     state: &'static str,
-    uploaded: String,
+    /// The state's slug, for the badge's colour class (`state-<slug>` in site.css).
+    state_slug: &'static str,
     failure: Option<String>,
     media: MediaView,
     article_pictures: Option<PicturesSection>,
-    decisions: Vec<DecisionButton>,
+    facts: Vec<Fact>,
+    similar: Vec<SimilarItem>,
+    decisions: Vec<DecisionForm>,
     edit: EditForm,
     history: Vec<HistoryRow>,
-}
-
-/// One decision form: the action, its button's word, whether a reason is required.
-struct DecisionButton {
-    action: &'static str,
-    label: &'static str,
-    needs_note: bool,
-}
-
-/// One audit event, in Chinese.
-struct HistoryRow {
-    time: String,
-    action: String,
-    from_state: &'static str,
-    to_state: &'static str,
-    note: String,
+    /// The queue the page was opened from, as its forms send it back (`back`, a query string).
+    back: Option<String>,
+    /// Where 返回队列 goes: that queue, or the default one.
+    queue_link: String,
+    /// That queue's item after this one (`rel="next"`, the n key).
+    next: Option<String>,
 }
 
 pub async fn detail(
@@ -72,9 +71,21 @@ async fn page(
 ) -> Result<HttpResponse, HttpResponse> {
     let record = visible_record(state, staff, id).await?;
     let trail = state.db.audit_trail(id).await.map_err(db_error)?;
+    let names = Names::load(&state.db).await.map_err(db_error)?;
+    let similar = similar_items(state, staff, &record.asset).await?;
+    let back = Back::of_page(req.query_string());
+    let next = match &back {
+        Some(back) => back
+            .next_after(state, staff, id)
+            .await
+            .map_err(db_error)?
+            .map(|next| back.item_link(&next)),
+        None => None,
+    };
     let asset = &record.asset;
     let csrf = staff.csrf();
     let campaign = state.ingestor.campaign();
+    let vocabulary = &campaign.vocabulary;
     let page = DetailPage {
         frame: Frame::staff(staff, asset.title.clone(), Place::Queue),
         id: asset.id.clone(),
@@ -84,16 +95,23 @@ async fn page(
         error: error_message(req),
         kind: kind_zh(asset.kind.as_str()),
         state: state_zh(asset.state.as_str()),
-        uploaded: beijing(asset.created_at),
+        state_slug: asset.state.as_str(),
         failure: asset
             .failure_code
             .as_deref()
             .map(|code| vocweek_messages::failure(Lang::ZhCn, code)),
         media: MediaView::of(asset),
         article_pictures: article_pictures::section(asset, &csrf),
-        decisions: decisions(),
-        edit: EditForm::of(&record, &campaign.vocabulary),
-        history: trail.iter().map(history_row).collect(),
+        facts: facts(&record, &names.unit(asset.unit_id), vocabulary),
+        similar,
+        decisions: decisions(asset.state),
+        edit: EditForm::of(&record, vocabulary),
+        history: history(&trail, &names),
+        queue_link: back
+            .as_ref()
+            .map_or_else(|| "/queue".to_owned(), Back::queue_link),
+        back: back.as_ref().map(Back::query),
+        next,
         csrf,
     };
     Ok(ok(&page))
@@ -113,37 +131,4 @@ fn error_message(req: &HttpRequest) -> Option<&'static str> {
         "control" => "标题和说明中不能含有不可见的控制字符。",
         _ => "当前状态下不能执行该操作。",
     })
-}
-
-/// The buttons in the order the keyboard script and editors know them.
-fn decisions() -> Vec<DecisionButton> {
-    [
-        (ReviewAction::Approve, "通过"),
-        (ReviewAction::Reject, "不通过"),
-        (ReviewAction::Return, "退回修改"),
-        (ReviewAction::Recommend, "推荐"),
-        (ReviewAction::Reopen, "重新审核"),
-    ]
-    .into_iter()
-    .map(|(action, label)| DecisionButton {
-        action: action.as_str(),
-        label,
-        needs_note: action.needs_note(),
-    })
-    .collect()
-}
-
-fn history_row(event: &AuditEvent) -> HistoryRow {
-    HistoryRow {
-        time: beijing(event.created_at),
-        action: vocweek_messages::action(Lang::ZhCn, &event.action),
-        from_state: event.from_state.map_or("", |s| state_zh(s.as_str())),
-        to_state: event.to_state.map_or("", |s| state_zh(s.as_str())),
-        note: event
-            .details
-            .get("note")
-            .and_then(|n| n.as_str())
-            .unwrap_or_default()
-            .to_owned(),
-    }
 }

@@ -1,14 +1,16 @@
 //! `POST /queue/{id}/edit`: the item page's title, description and tags, checked against the
 //! campaign's vocabulary and saved at the version the page showed, through the same editorial
-//! service as the API (`vocweek_app::Editorial::edit`).
+//! service as the API (`vocweek_app::Editorial::edit`); the item's page then opens again, in
+//! the queue it was opened from.
 
 use actix_web::{HttpResponse, web};
 use vocweek_api::AppState;
 use vocweek_app::{EditInput, EditorialError, Invalid, TagEdit};
 use vocweek_domain::TagInput;
 
+use super::back::{Back, item_page};
 use super::{back_to_item, editorial_error, see_other};
-use crate::staff::{StaffForm, urlencode};
+use crate::staff::StaffForm;
 
 pub async fn edit(
     state: web::Data<AppState>,
@@ -38,20 +40,22 @@ pub async fn edit(
         description: form.field("description"),
         tags: TagEdit::Replace(tags),
     };
+    // The queue the page was opened from: the item's page stays in it after saving.
+    let back = form.field("back").as_deref().and_then(Back::parse);
     let campaign = state.ingestor.campaign();
     match state
         .editorial
         .edit(&form.staff.actor(), &id, input, &campaign.vocabulary)
         .await
     {
-        Ok(_) => see_other(&format!("/queue/{}", urlencode(&id))),
+        Ok(_) => see_other(&item_page(&id, back.as_ref())),
         Err(EditorialError::Invalid(Invalid::ControlCharacter { .. })) => {
-            back_to_item(&id, "control")
+            back_to_item(&id, "control", back.as_ref())
         }
-        Err(EditorialError::Invalid(Invalid::Tags(_))) => back_to_item(&id, "tags"),
-        Err(EditorialError::Invalid(_)) => back_to_item(&id, "title"),
-        Err(EditorialError::Conflict { .. }) => back_to_item(&id, "conflict"),
-        Err(EditorialError::NotAllowed(_)) => back_to_item(&id, "state"),
+        Err(EditorialError::Invalid(Invalid::Tags(_))) => back_to_item(&id, "tags", back.as_ref()),
+        Err(EditorialError::Invalid(_)) => back_to_item(&id, "title", back.as_ref()),
+        Err(EditorialError::Conflict { .. }) => back_to_item(&id, "conflict", back.as_ref()),
+        Err(EditorialError::NotAllowed(_)) => back_to_item(&id, "state", back.as_ref()),
         Err(err) => editorial_error(err),
     }
 }

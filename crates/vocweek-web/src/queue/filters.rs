@@ -154,13 +154,10 @@ impl Filters {
         ]
     }
 
-    /// The link to the page after `cursor`, with the same filters.
-    pub fn next_page(&self, cursor: &str) -> String {
-        let mut link = format!(
-            "/queue?state={}&cursor={}",
-            urlencode(&self.state),
-            urlencode(cursor)
-        );
+    /// The filters as a query string (`state=…&city=…`, values percent-encoded), without the
+    /// page's cursor: what an item's page carries back to this queue (`?back=`).
+    pub fn query(&self) -> String {
+        let mut query = format!("state={}", urlencode(&self.state));
         for (key, value) in [
             ("city", &self.city),
             ("kind", &self.kind),
@@ -172,9 +169,14 @@ impl Filters {
             ("sort", &self.sort),
         ] {
             if let Some(value) = value {
-                link.push_str(&format!("&{key}={}", urlencode(value)));
+                query.push_str(&format!("&{key}={}", urlencode(value)));
             }
         }
-        link
+        query
+    }
+
+    /// The link to the page after `cursor`, with the same filters.
+    pub fn next_page(&self, cursor: &str) -> String {
+        format!("/queue?{}&cursor={}", self.query(), urlencode(cursor))
     }
 }

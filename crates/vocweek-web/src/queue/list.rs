@@ -13,7 +13,7 @@ use super::filters::{Filters, QueueQuery};
 use crate::choices::{self, Select};
 use crate::layout::{Frame, ok};
 use crate::menu::Place;
-use crate::staff::Staff;
+use crate::staff::{Staff, urlencode};
 
 #[derive(Template)]
 #[template(path = "queue/list.html")]
@@ -28,6 +28,9 @@ struct ListPage {
     retag: Vec<Select>,
     cards: Vec<Card>,
     next_page: Option<String>,
+    /// This queue's filters, percent-encoded for the cards' links (`/queue/{id}?back=…`): the
+    /// item's page comes back here and goes on to the next item of the same queue.
+    back: String,
 }
 
 /// The outcome of the bulk action the editor comes back from (`?done=N&skipped=M`).
@@ -96,6 +99,7 @@ async fn page(
             .next_cursor
             .as_deref()
             .map(|cursor| filters.next_page(cursor)),
+        back: urlencode(&filters.query()),
     };
     Ok(ok(&page))
 }

@@ -1,18 +1,27 @@
-//! 审核队列: the desk's items with filters and keyset pages, an item's detail with its
-//! history, and the decision forms (same service as `POST /api/v1/assets/{id}/review`).
-//! The pages' markup is in `templates/queue/`.
+//! 审核队列: the desk's items with filters and keyset pages, an item's detail with its facts,
+//! probable duplicates (side by side on their own page) and history, and the decision forms
+//! (same service as `POST /api/v1/assets/{id}/review`), which go on to the next item of the
+//! queue the item was opened from. The pages' markup is in `templates/queue/`.
 
+mod back;
 mod bulk;
 mod cards;
+mod compare;
 mod decide;
+mod decisions;
 mod detail;
 mod edit;
 mod edit_form;
+mod facts;
 mod filters;
+mod history;
 mod list;
 mod media_view;
+mod names;
+mod similar;
 
 pub use bulk::bulk;
+pub use compare::compare;
 pub use decide::decide;
 pub use detail::detail;
 pub use edit::edit;
@@ -26,6 +35,7 @@ use vocweek_app::EditorialError;
 use vocweek_db::DbError;
 use vocweek_db::assets::AssetRecord;
 
+use self::back::Back;
 use crate::error_page::ErrorPage;
 use crate::layout::{Frame, html};
 use crate::staff::{Staff, urlencode};
@@ -87,7 +97,13 @@ fn see_other(location: &str) -> HttpResponse {
         .finish()
 }
 
-/// Back to the item's page with the message `error` names (see `detail::error_message`).
-fn back_to_item(id: &str, error: &str) -> HttpResponse {
-    see_other(&format!("/queue/{}?error={error}", urlencode(id)))
+/// Back to the item's page with the message `error` names (see `detail::error_message`), in
+/// the queue it was opened from.
+fn back_to_item(id: &str, error: &str, back: Option<&Back>) -> HttpResponse {
+    let mut location = format!("/queue/{}?error={error}", urlencode(id));
+    if let Some(back) = back {
+        location.push('&');
+        location.push_str(&back.param());
+    }
+    see_other(&location)
 }
