@@ -278,6 +278,8 @@ async fn repeated_failed_logins_are_throttled(backend: Backend) {
 
 async fn the_dashboard_counts_per_city_and_state(backend: Backend) {
     let app = spawn_app(backend).await;
+    // The dashboard counts by upload day (Beijing), within the campaign's week.
+    app.pin_clock("2021-05-23 10:00:00");
     let (_, weifang) = app
         .unit("潍坊职业学院", UnitKind::HigherVocationalCollege, "weifang")
         .await;

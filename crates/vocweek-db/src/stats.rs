@@ -1,18 +1,11 @@
-//! Counts for the desk dashboard: items per activity day and city, and per state.
+//! Counts for the desk dashboard: items per state. Its items per city for a day are what the
+//! units sent that day (`reporting::sent_on_day`, shared with the tracker), not counted here.
 
-use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect};
 
 use crate::assets::Scope;
 use crate::entities::asset;
 use crate::{Db, DbResult};
-
-#[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
-pub struct DayCityCount {
-    pub activity_date: NaiveDate,
-    pub city: String,
-    pub count: i64,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
 pub struct StateCount {
@@ -29,20 +22,7 @@ fn scoped(scope: Scope) -> sea_orm::Select<asset::Entity> {
 }
 
 impl Db {
-    /// Items per activity day and city within `scope` (units see none here: staff only).
-    pub async fn counts_by_day_and_city(&self, scope: Scope) -> DbResult<Vec<DayCityCount>> {
-        Ok(scoped(scope)
-            .select_only()
-            .column(asset::Column::ActivityDate)
-            .column(asset::Column::City)
-            .column_as(asset::Column::Id.count(), "count")
-            .group_by(asset::Column::ActivityDate)
-            .group_by(asset::Column::City)
-            .into_model::<DayCityCount>()
-            .all(self.conn())
-            .await?)
-    }
-
+    /// Items per state within `scope` (units see none here: staff only).
     pub async fn counts_by_state(&self, scope: Scope) -> DbResult<Vec<StateCount>> {
         Ok(scoped(scope)
             .select_only()

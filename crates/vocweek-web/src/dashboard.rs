@@ -1,14 +1,14 @@
-//! 数据看板: items per city for a day (a bar chart drawn as SVG on the server) and per state,
-//! so a desk sees at a glance which cities sent little.
-
-use std::collections::{BTreeMap, BTreeSet};
+//! 数据看板: what each city sent on a day of the week (a bar chart drawn as SVG on the server)
+//! and the items per state, so a desk sees at a glance which cities sent little. A city's
+//! number is the tracker's for the same day (`city_totals_for_day`: uploads by the desk's daily
+//! units, by upload day in Beijing, failed files left out), so the two pages never disagree.
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use chrono::NaiveDate;
 use serde::Deserialize;
+use vocweek_api::reporting::tracker::{city_totals_for_day, daily_units, tracker_day};
 use vocweek_api::{ApiError, AppState};
-use vocweek_domain::{parse_date, today_in_shanghai};
+use vocweek_domain::reporting::campaign_days;
 
 use crate::error_page::ErrorPage;
 use crate::layout::{Frame, ok, state_zh};
@@ -30,9 +30,11 @@ struct DashboardPage {
     states: Vec<StateRow>,
 }
 
+/// A day of the campaign's week in the line of links; `current` is the day shown.
 struct DayLink {
     day: String,
     current: bool,
+    today: bool,
 }
 
 struct StateRow {
@@ -58,12 +60,22 @@ struct Bar {
     width: i64,
     count_x: i64,
     fill: &'static str,
+    /// Sent nothing: a short red bar and 未报送 beside it (`.bar.empty`, `text.empty`).
+    empty: bool,
 }
 
 /// Height of one city's row, in the chart's units.
 const ROW: usize = 24;
 /// The longest bar: the day's largest count.
 const FULL_WIDTH: f64 = 480.0;
+/// A city that sent nothing still gets a bar: a zero-width one could not be seen, and the
+/// point of the chart is to find those cities.
+const EMPTY_WIDTH: i64 = 8;
+/// A city that sent a little next to one that sent much keeps a sliver rather than nothing.
+const MIN_WIDTH: i64 = 2;
+/// The bars' colours: the brand red, and the danger red (site.css's `--brand`, `--danger`).
+const FILL: &str = "#8b1a1a";
+const EMPTY_FILL: &str = "#b42318";
 
 impl BarChart {
     fn new(counts: &[(String, i64)]) -> BarChart {
@@ -73,7 +85,12 @@ impl BarChart {
             .enumerate()
             .map(|(index, (label, count))| {
                 let y = index * ROW + 5;
-                let width = (*count as f64 / max as f64 * FULL_WIDTH).round() as i64;
+                let empty = *count == 0;
+                let width = if empty {
+                    EMPTY_WIDTH
+                } else {
+                    ((*count as f64 / max as f64 * FULL_WIDTH).round() as i64).max(MIN_WIDTH)
+                };
                 Bar {
                     label: label.clone(),
                     count: *count,
@@ -81,8 +98,8 @@ impl BarChart {
                     text_y: y + 14,
                     width,
                     count_x: 86 + width,
-                    // A city with nothing that day stands out.
-                    fill: if *count == 0 { "#d9534f" } else { "#8b1a1a" },
+                    fill: if empty { EMPTY_FILL } else { FILL },
+                    empty,
                 }
             })
             .collect();
@@ -98,58 +115,45 @@ pub async fn show(
     state: web::Data<AppState>,
     query: web::Query<DashboardQuery>,
 ) -> HttpResponse {
-    let vocabulary = &state.ingestor.campaign().vocabulary;
-    let (by_day_city, by_state) = match (
-        state.db.counts_by_day_and_city(staff.scope).await,
-        state.db.counts_by_state(staff.scope).await,
-    ) {
-        (Ok(a), Ok(b)) => (a, b),
-        (Err(err), _) | (_, Err(err)) => return ApiError::from(err).page(),
+    let campaign = state.ingestor.campaign();
+    let week = &campaign.campaign;
+    let today = state.db.clock().today_in_shanghai();
+    // A glance, not an export: a day that is not one of the week shows the default day (today,
+    // within the week) instead of the error the tracker gives.
+    let day = tracker_day(&campaign, query.day.as_deref(), today)
+        .unwrap_or_else(|_| today.clamp(week.starts_on, week.ends_on));
+    let units = match daily_units(&state, staff.desk()).await {
+        Ok(units) => units,
+        Err(err) => return err.page(),
     };
-    let days: Vec<NaiveDate> = by_day_city
-        .iter()
-        .map(|c| c.activity_date)
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let day = query
-        .day
-        .as_deref()
-        .and_then(|d| parse_date("day", d).ok())
-        .unwrap_or_else(|| {
-            let today = today_in_shanghai();
-            if days.contains(&today) {
-                today
-            } else {
-                days.last().copied().unwrap_or(today)
-            }
-        });
-    let mut per_city: BTreeMap<&str, i64> = vocabulary
+    let per_city = match city_totals_for_day(&state, week, &units, day).await {
+        Ok(per_city) => per_city,
+        Err(err) => return err.page(),
+    };
+    let by_state = match state.db.counts_by_state(staff.scope).await {
+        Ok(by_state) => by_state,
+        Err(err) => return ApiError::from(err).page(),
+    };
+    let counts: Vec<(String, i64)> = campaign
+        .vocabulary
         .cities
         .iter()
-        .map(|c| (c.slug.as_str(), 0))
-        .collect();
-    for count in by_day_city.iter().filter(|c| c.activity_date == day) {
-        *per_city.entry(count.city.as_str()).or_default() += count.count;
-    }
-    let counts: Vec<(String, i64)> = vocabulary
-        .cities
-        .iter()
-        .map(|c| {
+        .map(|city| {
             (
-                c.zh.clone(),
-                per_city.get(c.slug.as_str()).copied().unwrap_or(0),
+                city.zh.clone(),
+                per_city.get(city.slug.as_str()).copied().unwrap_or(0),
             )
         })
         .collect();
     ok(&DashboardPage {
         frame: Frame::staff(&staff, "数据看板", Place::Dashboard),
         day: day.to_string(),
-        days: days
+        days: campaign_days(week.starts_on, week.ends_on)
             .iter()
             .map(|d| DayLink {
                 day: d.to_string(),
                 current: *d == day,
+                today: *d == today,
             })
             .collect(),
         chart: BarChart::new(&counts),

@@ -9,7 +9,7 @@ use askama::Template;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use vocweek_api::AppState;
-use vocweek_api::reporting::tracker::{counts_for_day, daily_units, tracker_day, tracker_for};
+use vocweek_api::reporting::tracker::{city_totals_for_day, daily_units, tracker_day, tracker_for};
 use vocweek_domain::UnitKind;
 
 use crate::error_page::ErrorPage;
@@ -79,22 +79,16 @@ pub async fn show(
         Ok(tracker) => tracker,
         Err(err) => return err.page(),
     };
-    // Per city per day over the whole week, for the chart.
+    // Per city per day over the whole week, for the chart: the dashboard's numbers for a day.
     let units = match daily_units(&state, staff.desk()).await {
         Ok(units) => units,
         Err(err) => return err.page(),
     };
-    let city_of: BTreeMap<i32, String> = units.iter().map(|u| (u.id, u.city.clone())).collect();
     let mut grid: BTreeMap<(String, NaiveDate), i64> = BTreeMap::new();
     for d in &tracker.campaign_days {
-        let counts = match counts_for_day(&state, *d).await {
-            Ok(counts) => counts,
+        match city_totals_for_day(&state, &campaign.campaign, &units, *d).await {
+            Ok(per_city) => grid.extend(per_city.into_iter().map(|(city, n)| ((city, *d), n))),
             Err(err) => return err.page(),
-        };
-        for (unit_id, c) in counts {
-            if let Some(city) = city_of.get(&unit_id) {
-                *grid.entry((city.clone(), *d)).or_default() += c.total();
-            }
         }
     }
     let cities: Vec<(String, String)> = campaign

@@ -1,6 +1,8 @@
 //! The daily tracker: for each day of the week (midnight to midnight, Beijing time), what each
 //! unit that must report daily sent, by kind, and who sent nothing. A duplicate counts for
-//! every unit that sent it (each is a submission of its own).
+//! every unit that sent it (each is a submission of its own). What "sent on a day" means is
+//! vocweek-db's `sent_on_day`; the dashboard's bars are `city_totals_for_day` below, so the two
+//! pages show the same number for a city and a day.
 
 use std::collections::BTreeMap;
 
@@ -9,8 +11,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use vocweek_db::accounts::Unit;
-use vocweek_db::campaigns::ActiveCampaign;
-use vocweek_domain::reporting::{beijing_day_start, campaign_days};
+use vocweek_db::campaigns::{ActiveCampaign, Campaign};
+use vocweek_domain::reporting::campaign_days;
 use vocweek_domain::{Desk, UnitKind, parse_date};
 use vocweek_pipeline::table_xlsx;
 
@@ -63,15 +65,14 @@ pub async fn daily_units(state: &AppState, desk: Option<Desk>) -> Result<Vec<Uni
         .collect())
 }
 
-/// Counts per unit for one Beijing day (of the campaign's week: the day says which campaign).
+/// Counts per unit for one Beijing day of `campaign`'s week (nothing for any other day).
 pub async fn counts_for_day(
     state: &AppState,
+    campaign: &Campaign,
     day: NaiveDate,
 ) -> Result<BTreeMap<i32, KindCounts>, ApiError> {
-    let from = beijing_day_start(day);
-    let to = beijing_day_start(day.succ_opt().unwrap_or(day));
     let mut per_unit: BTreeMap<i32, KindCounts> = BTreeMap::new();
-    for row in state.db.submission_counts(from, to).await? {
+    for row in state.db.sent_on_day(campaign, day).await? {
         let counts = per_unit.entry(row.unit_id).or_default();
         match row.kind.as_str() {
             "photo" => counts.photo += row.count,
@@ -80,6 +81,25 @@ pub async fn counts_for_day(
         }
     }
     Ok(per_unit)
+}
+
+/// What `units` sent on `day`, per city slug (the sending unit's city, as the tracker lists
+/// it); cities none of them sent from are absent. The tracker's chart and the dashboard's bars
+/// are both this, over the daily units of the reader's desk.
+pub async fn city_totals_for_day(
+    state: &AppState,
+    campaign: &Campaign,
+    units: &[Unit],
+    day: NaiveDate,
+) -> Result<BTreeMap<String, i64>, ApiError> {
+    let counts = counts_for_day(state, campaign, day).await?;
+    let mut per_city: BTreeMap<String, i64> = BTreeMap::new();
+    for unit in units {
+        if let Some(sent) = counts.get(&unit.id) {
+            *per_city.entry(unit.city.clone()).or_default() += sent.total();
+        }
+    }
+    Ok(per_city)
 }
 
 /// The day asked for, which must be a day of the week, or today clamped into the week.
@@ -113,7 +133,7 @@ pub async fn tracker_for(
     day: NaiveDate,
 ) -> Result<TrackerDayJson, ApiError> {
     let units = daily_units(state, desk).await?;
-    let counts = counts_for_day(state, day).await?;
+    let counts = counts_for_day(state, &campaign.campaign, day).await?;
     let mut sent: Vec<TrackerUnitJson> = Vec::new();
     let mut missing = Vec::new();
     for unit in &units {

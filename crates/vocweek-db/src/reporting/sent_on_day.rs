@@ -1,17 +1,28 @@
-//! The daily tracker's counts: what each unit sent during one Beijing day, by kind. A
-//! submission row exists for every unit that sent an asset's bytes, so a duplicate counts for
-//! every unit that sent it, on the day it sent it — even when the bytes were first stored in an
-//! earlier campaign. Pictures taken out of an article by its job are not uploads (`extracted`),
-//! and files that failed processing (a fake JPEG, a truncated video) are not material: neither
-//! counts.
+//! The one definition of "sent on day D", which the daily tracker and the dashboard both count
+//! (issue 19: they used to disagree, the dashboard counting by activity date and counting
+//! failed files). A unit sent an item on D when:
+//!
+//! - it uploaded it: a submission row, of which there is one for every unit that sent an
+//!   asset's bytes, so a duplicate counts for every unit that sent it, on the day it sent it —
+//!   even when the bytes were first stored in an earlier campaign. Pictures taken out of an
+//!   article by its job are not uploads (`extracted`);
+//! - the submission's time falls on D, midnight to midnight in Beijing (the units' day, not
+//!   the activity date they typed, which may be any day);
+//! - D is a day of the campaign's week: a submission belongs to the campaign whose week it was
+//!   made in (submissions carry no campaign of their own, and the asset's is the campaign of
+//!   its first sender), so two campaigns never mix;
+//! - the asset did not fail processing (a fake JPEG, a truncated video is not material).
 
-use chrono::{DateTime, Utc};
+use chrono::NaiveDate;
 use sea_orm::FromQueryResult;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
+use vocweek_domain::reporting::beijing_day_start;
 
+use crate::campaigns::Campaign;
 use crate::entities::{asset, submission};
 use crate::{Db, DbResult};
 
+/// What one unit sent of one kind on a day.
 #[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
 pub struct DailyCount {
     pub unit_id: i32,
@@ -20,12 +31,20 @@ pub struct DailyCount {
 }
 
 impl Db {
-    /// Submissions made in `[from, to)` (a day of a campaign's week), per unit and kind.
-    pub async fn submission_counts(
+    /// What each unit sent on `day` (a Beijing day) for `campaign`, per unit and kind. A day
+    /// outside the campaign's week has nothing.
+    pub async fn sent_on_day(
         &self,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
+        campaign: &Campaign,
+        day: NaiveDate,
     ) -> DbResult<Vec<DailyCount>> {
+        if day < campaign.starts_on || day > campaign.ends_on {
+            return Ok(Vec::new());
+        }
+        let Some(next) = day.succ_opt() else {
+            return Ok(Vec::new());
+        };
+        let (from, to) = (beijing_day_start(day), beijing_day_start(next));
         let query = Query::select()
             .expr_as(
                 Expr::col((submission::Entity, submission::Column::UnitId)),
