@@ -36,6 +36,8 @@ pip_install_when_missing() {
 # library the webhook tests' receiver verifies signatures with (both from PyPI).
 pip_install_when_missing tusclient tuspy==1.1.0
 pip_install_when_missing standardwebhooks standardwebhooks==1.0.0
+# aiosmtpd, the SMTP server the notices' tests mail to (tests/clients/smtp_sink.py).
+pip_install_when_missing aiosmtpd aiosmtpd==1.4.6
 # schemathesis, which fuzzes the API from its OpenAPI document (tests/tests/api_fuzz.rs).
 pip_install_when_missing schemathesis schemathesis==4.32.5
 

@@ -17,6 +17,11 @@ mod m20261130_000007_resumable_uploads;
 mod m20261130_000008_distribution;
 mod m20261130_000009_reporting;
 mod m20261201_000010_media_verdicts;
+mod m20261202_000011_asset_versions;
+mod m20261202_000012_credit_and_consent;
+mod m20261202_000013_notifications;
+mod m20261202_000014_case_attachments;
+mod m20261202_000015_unit_members;
 
 pub struct Migrator;
 
@@ -34,6 +39,11 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000008_distribution::Migration),
             Box::new(m20261130_000009_reporting::Migration),
             Box::new(m20261201_000010_media_verdicts::Migration),
+            Box::new(m20261202_000011_asset_versions::Migration),
+            Box::new(m20261202_000012_credit_and_consent::Migration),
+            Box::new(m20261202_000013_notifications::Migration),
+            Box::new(m20261202_000015_unit_members::Migration),
+            Box::new(m20261202_000014_case_attachments::Migration),
         ]
     }
 }

@@ -10,7 +10,8 @@
 //   {"public":["/login"],"editor":["/queue","/queue/ID"],"admin":["/webhooks"],
 //    "unit":["/upload","/report"]}
 // public pages are opened signed out; editor and admin sign in through /login; a unit page is
-// checked twice, before and after the token is entered in its #token-form.
+// checked twice, before and after the token is entered in its #token-form, each in a fresh
+// browser context.
 // Screenshots go to $VOCWEEK_SCREENSHOTS (made if missing) or to a new temporary directory;
 // the directory is printed at the end.
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -196,15 +197,15 @@ const staffRole = async (browser, role, username, password, paths) => {
   }
 };
 
-// A unit page in a fresh tab (its token lives in the tab's sessionStorage): signed out, then
-// signed in with the token.
+// A unit page in a fresh browser (its token lives in the browser's localStorage, so a tab of
+// the same browser would be signed in already): signed out, then signed in with the token.
 const unitPages = async (browser, paths) => {
   if (!paths || !paths.length) return;
-  const context = await browser.newContext();
-  try {
-    for (const size of WIDTHS) {
-      for (const path of paths) {
-        const label = `unit ${path} @${size.width}`;
+  for (const size of WIDTHS) {
+    for (const path of paths) {
+      const label = `unit ${path} @${size.width}`;
+      const context = await browser.newContext();
+      try {
         const page = track(await context.newPage());
         try {
           await page.setViewportSize({ width: size.width, height: size.height });
@@ -221,10 +222,10 @@ const unitPages = async (browser, paths) => {
         } finally {
           await page.close();
         }
+      } finally {
+        await context.close();
       }
     }
-  } finally {
-    await context.close();
   }
 };
 

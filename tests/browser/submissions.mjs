@@ -1,7 +1,9 @@
 // 我的报送 in headless Chromium: the token entered on the upload page opens /my in the same tab;
 // the unit finds its returned and rejected items with the editors' words, its thumbnails and
-// Beijing upload times, filters to the returned one, is told in Chinese why an empty title is
-// refused, corrects the item and sees it back in review.
+// Beijing upload times, reads the two decisions among its notices (unread until 标为已读),
+// filters to the returned one, is told in Chinese why an empty title is refused, corrects the
+// item and sees it back in review. A new tab is signed in already and names the unit; 退出 in
+// one tab signs the other out.
 // Usage: node submissions.mjs BASE_URL TOKEN RETURNED_ID REJECTED_ID NOTE REASON NEW_TITLE
 import { fail, launch } from './launch.mjs';
 
@@ -35,6 +37,24 @@ try {
   await page.waitForSelector('#mine', { state: 'visible' });
   await page.waitForSelector(card(returnedId));
   await page.waitForSelector(card(rejectedId));
+
+  // The notices above the list: the return and the rejection with the editor's words, both
+  // unread; one marked read stays listed, no longer highlighted.
+  await page.waitForSelector('#notices', { state: 'visible' });
+  const notices = await page.textContent('#notice-list');
+  for (const word of ['退回修改', '未采用', note, reason]) {
+    if (!notices.includes(word)) fail(`the notices should show ${word}: ${notices}`);
+  }
+  const unread = () => document.querySelectorAll('#notice-list .notice-item.unread').length;
+  if ((await page.evaluate(unread)) !== 2) fail('both notices start unread');
+  if ((await page.textContent('#unread-count')) !== '2 条未读') fail('the heading counts 2 unread');
+  await page.click('#notice-list .notice-item.unread button.mark-read');
+  await page.waitForFunction(
+    () => document.querySelectorAll('#notice-list .notice-item.unread').length === 1,
+  );
+  if ((await page.evaluate(() => document.querySelectorAll('#notice-list .notice-item').length)) !== 2) {
+    fail('a notice marked read stays listed');
+  }
 
   const returned = await page.textContent(card(returnedId));
   for (const word of ['已退回', note, await uploadedAt(returnedId)]) {
@@ -89,6 +109,17 @@ try {
   const english = text.match(SENTENCE);
   if (english) fail(`我的报送 shows English: "${english[0]}" in\n${text}`);
   if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT, fullPage: true });
+
+  // A new tab of the same browser asks for nothing (the token is kept in localStorage) and
+  // names the unit; 退出 in one tab signs the other out too.
+  const other = await page.context().newPage();
+  await other.goto(`${base}/report`);
+  await other.waitForSelector('#report', { state: 'visible' });
+  const line = await other.textContent('#unit-line');
+  if (!line.includes('已登录：') || !line.includes('单位令牌')) fail(`the new tab should name the unit: ${line}`);
+  await page.click('#sign-out');
+  await other.waitForSelector('#token-form', { state: 'visible', timeout: 10000 });
+  if (await other.isVisible('#report')) fail('signing out in one tab signs the other out');
   console.log('ok');
 } finally {
   await browser.close();

@@ -21,6 +21,15 @@ try {
   await page.waitForSelector('#category option[value="national_event"]', { state: 'attached' });
   await page.selectOption('#category', 'national_event');
   await page.fill('#title', '技能大赛决赛回放');
+  // A typo'd year is pointed out next to the field (not refused), and taken back when fixed.
+  const today = await page.inputValue('#activity_date');
+  await page.fill('#activity_date', '2019-01-01');
+  await page.dispatchEvent('#activity_date', 'change');
+  if (!(await page.textContent('#date-warning')).includes('请核对')) fail('a date years before the week should be pointed out');
+  await page.fill('#activity_date', '2021-05-24'); // a day of the shipped campaign's week
+  await page.dispatchEvent('#activity_date', 'change');
+  if ((await page.textContent('#date-warning')) !== '') fail('a date in the week should clear the warning');
+  await page.fill('#activity_date', today); // 今日报送 below lists today's uploads
 
   await page.setInputFiles('#files', video);
   await page.click('#start');
@@ -42,6 +51,9 @@ try {
   // The reason comes from the server's catalog, in Chinese, with no English sentence.
   if (!/文件类型|不接受/.test(refusal)) fail(`the refusal should say why: ${refusal}`);
   if (/[A-Za-z]{3,} [A-Za-z]{3,} [A-Za-z]{3,}/.test(refusal)) fail(`the refusal should be Chinese: ${refusal}`);
+  // A refused file must not look finished: its bar is emptied, not left full.
+  const refusedBar = await page.$eval('li.transfer.failed progress', (bar) => bar.value);
+  if (refusedBar !== 0) fail(`the refused file's bar should be empty, not ${refusedBar}`);
   if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT, fullPage: true });
   console.log(JSON.stringify({ asset, retries }));
 } finally {

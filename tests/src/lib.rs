@@ -83,6 +83,9 @@ pub struct AppOptions {
     pub video_time_limit: Option<(f64, u64)>,
     /// Any other setting, changed on the test's configuration before the app starts.
     pub configure: Option<fn(&mut Config)>,
+    /// Mail the notices to a plain SMTP server on this loopback port (a test's own; see
+    /// `tests/clients/smtp_sink.py`), from `vocweek@example.test`.
+    pub smtp_port: Option<u16>,
 }
 
 impl Default for AppOptions {
@@ -96,6 +99,7 @@ impl Default for AppOptions {
             extra_routes: None,
             video_time_limit: None,
             configure: None,
+            smtp_port: None,
         }
     }
 }
@@ -203,6 +207,13 @@ async fn try_spawn(backend: Backend, options: AppOptions) -> anyhow::Result<Test
     config.webhooks.allow_private_addresses = true;
     config.partners.media_listen = Some("127.0.0.1:0".to_owned());
     config.media.program = Some(media_child_program()?);
+    if let Some(port) = options.smtp_port {
+        config.mail.enabled = true;
+        config.mail.smtp_host = "127.0.0.1".to_owned();
+        config.mail.smtp_port = port;
+        config.mail.security = "none".to_owned();
+        config.mail.from = "职业教育活动周 <vocweek@example.test>".to_owned();
+    }
     if let Some(configure) = options.configure {
         configure(&mut config);
     }

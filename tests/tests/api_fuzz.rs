@@ -72,14 +72,11 @@ async fn call(
     answer
 }
 
-/// A processed photo of `unit`, waiting for review.
-async fn pending_photo(app: &TestApp, unit: &str, seed: u64) -> String {
-    let id = app
-        .upload_id(
-            unit,
-            Upload::new(&format!("{seed}.jpg"), real_jpeg(seed, 640, 480)),
-        )
-        .await;
+/// A processed photo of `unit`, waiting for review, sent with portrait consent or without.
+async fn pending_photo(app: &TestApp, unit: &str, seed: u64, consent: bool) -> String {
+    let upload = Upload::new(&format!("{seed}.jpg"), real_jpeg(seed, 640, 480))
+        .field("portrait_consent", if consent { "true" } else { "false" });
+    let id = app.upload_id(unit, upload).await;
     app.wait_for_state(unit, &id, "pending_review").await;
     id
 }
@@ -111,10 +108,11 @@ async fn seeded_app(backend: Backend) -> Seeded {
     )
     .await;
 
-    pending_photo(&app, &unit, 1).await;
-    let approved = pending_photo(&app, &unit, 2).await;
+    pending_photo(&app, &unit, 1, false).await;
+    // Without consent: a generated recommendation of it meets `consent-unconfirmed`.
+    let approved = pending_photo(&app, &unit, 2, false).await;
     app.review(&editor, &approved, "approve").await;
-    let recommended = pending_photo(&app, &unit, 3).await;
+    let recommended = pending_photo(&app, &unit, 3, true).await;
     app.review(&editor, &recommended, "approve").await;
     app.review(&editor, &recommended, "recommend").await;
     let batch = call(

@@ -162,6 +162,10 @@ const TO_QUEUE: Exp = Exp::SeeOther("/queue");
 const TO_BATCH: Exp = Exp::SeeOther("/batches/");
 const TO_CAMPAIGNS: Exp = Exp::SeeOther("/campaigns");
 const PASSWORD_CHANGED: Exp = Exp::SeeOther("/queue?password=changed");
+/// The unit people's sign-in page: where their pages send anyone who is not a unit person.
+const TO_UNIT_LOGIN: Exp = Exp::SeeOther("/unit/login");
+/// Past authorization to a person the unit does not have.
+const NO_PERSON: Exp = Exp::Missing("unit person not found");
 
 /// What a cell sends besides its credential.
 enum Body {
@@ -290,6 +294,12 @@ fn table() -> Vec<Row> {
     fn text_only(_: Who) -> Body {
         Body::Multipart(vec![("title", "没有文件的表单".to_owned())])
     }
+    fn invitation(who: Who) -> Body {
+        Body::Json(json!({
+            "username": format!("matrix-{}", who.slug()),
+            "display_name": "矩阵联络员"
+        }))
+    }
     fn decide_form(_: Who) -> Body {
         Body::Form(vec![
             ("action", "none".to_owned()),
@@ -318,6 +328,51 @@ fn table() -> Vec<Row> {
             "/api/v1/users/{username}/password",
             empty,
             [S401, S403, S403, S403, S403, S200, S403, S401],
+        ),
+        // Units and their people. The matrix's unit columns hold the units' shared tokens, which
+        // name no person and manage no accounts (a unit admin's session does: unit_members.rs).
+        row(
+            "GET",
+            "/api/v1/units/me",
+            empty,
+            [S401, S200, S200, S403, S403, S403, S403, S401],
+        ),
+        row(
+            "GET",
+            "/api/v1/units/me/members",
+            empty,
+            [S401, S403, S403, S403, S403, S403, S403, S401],
+        ),
+        row(
+            "POST",
+            "/api/v1/units/me/members",
+            invitation,
+            [S401, S403, S403, S403, S403, S403, S403, S401],
+        ),
+        row(
+            "DELETE",
+            "/api/v1/units/me/members/{username}",
+            empty,
+            [S401, S403, S403, S403, S403, S403, S403, S401],
+        ),
+        // A provincial administrator gives a unit its first unit admin.
+        row(
+            "GET",
+            "/api/v1/units/{id}/members",
+            empty,
+            [S401, S403, S403, S403, S403, S200, S403, S401],
+        ),
+        row(
+            "POST",
+            "/api/v1/units/{id}/members",
+            invitation,
+            [S401, S403, S403, S403, S403, S201, S403, S401],
+        ),
+        row(
+            "DELETE",
+            "/api/v1/units/{id}/members/{username}",
+            empty,
+            [S401, S403, S403, S403, S403, NO_PERSON, S403, S401],
         ),
         // Resumable uploads (tus): a unit's own uploads only.
         row("POST", "/api/v1/uploads", |_| Body::TusCreate, TUS_CREATE),
@@ -357,6 +412,21 @@ fn table() -> Vec<Row> {
             text_only,
             [S401, S400, S400, S403, S403, S403, S403, S401],
         ),
+        // 典型案例: only units send them; an id that is not the unit's own photo is refused
+        // past authorization (422), the same for both units.
+        row(
+            "POST",
+            "/api/v1/cases",
+            |_| {
+                Body::Json(json!({
+                    "title": "矩阵典型案例", "summary": "摘要", "body": "正文",
+                    "attachments": ["not-an-item-of-this-unit"]
+                }))
+            },
+            [S401, S422, S422, S403, S403, S403, S403, S401],
+        ),
+        // 每日简报: editors their desk's, admins both desks'.
+        row("GET", "/api/v1/briefs/{day}.docx", empty, STAFF_API),
         row("GET", "/api/v1/assets/{id}", empty, ASSET_READ),
         // A stale version: the owner is told it cannot correct an item in review, editors that
         // someone changed it.
@@ -386,7 +456,30 @@ fn table() -> Vec<Row> {
             [S401, S403, S403, NO_PICTURE, S404, NO_PICTURE, S403, S401],
         ),
         row("GET", "/api/v1/assets/{id}/audit", empty, ASSET_READ),
+        // Only the unit that sent the item replaces its file, and only once it is returned:
+        // unit A gets past authorization to "not returned" (the item is in review); staff and
+        // partners are refused whatever the item's state.
+        row(
+            "PUT",
+            "/api/v1/assets/{id}/file",
+            |_| Body::Multipart(vec![("version", "1".to_owned())]),
+            [S401, S409, S404, S403, S404, S403, S403, S401],
+        ),
+        row("GET", "/api/v1/assets/{id}/versions", empty, ASSET_READ),
         row("GET", "/api/v1/audit/export", empty, STAFF_API),
+        // Notices are a unit's own: another unit is told unit A's does not exist.
+        row(
+            "GET",
+            "/api/v1/notices",
+            empty,
+            [S401, S200, S200, S403, S403, S403, S403, S401],
+        ),
+        row(
+            "POST",
+            "/api/v1/notices/{id}/read",
+            empty,
+            [S401, S204, S404, S403, S403, S403, S403, S401],
+        ),
         row("GET", "/api/v1/assets/{id}/original", empty, ASSET_READ),
         row(
             "GET",
@@ -526,6 +619,13 @@ fn table() -> Vec<Row> {
             empty,
             STAFF_API,
         ),
+        // The desks' reminder: the test's clock is not in the active campaign's week (409).
+        row(
+            "POST",
+            "/api/v1/tracker/reminders",
+            empty,
+            [S401, S403, S403, S409, S409, S409, S403, S401],
+        ),
         row(
             "GET",
             "/api/v1/campaigns/{campaign}/units/{unit}/report",
@@ -660,6 +760,27 @@ fn table() -> Vec<Row> {
         row("GET", "/static/hls.min.js", empty, [Vendored; 8]),
         row("GET", "/static/tus.min.js", empty, [Vendored; 8]),
         row("GET", "/static/upload.js", empty, PUBLIC),
+        row("GET", "/static/unit_session.js", empty, PUBLIC),
+        // A unit person's sign-in, like the staff's: a form not loaded here is refused first;
+        // signing out ends only a session (never a token a cookie holds) and goes back to the
+        // form; 修改密码 is for a unit person's session only.
+        row("GET", "/unit/login", empty, PUBLIC),
+        row("POST", "/unit/login", login_form, [S403; 8]),
+        row("POST", "/unit/logout", csrf_only, [TO_UNIT_LOGIN; 8]).fresh(Fresh::Staff),
+        row("GET", "/unit/password", empty, [TO_UNIT_LOGIN; 8]),
+        row("POST", "/unit/password", password_form, [TO_UNIT_LOGIN; 8]),
+        // 单位账号: a unit admin's page (unit_members.rs signs one in).
+        row("GET", "/unit/members", empty, [TO_UNIT_LOGIN; 8]),
+        row("POST", "/unit/members", csrf_only, [TO_UNIT_LOGIN; 8]),
+        row(
+            "POST",
+            "/unit/members/{username}/disable",
+            csrf_only,
+            [TO_UNIT_LOGIN; 8],
+        ),
+        // The units' pages are static: the unit's token (or a person's session cookie, with the
+        // page's CSRF token) goes to the JSON API, which decides.
+        row("GET", "/static/case.js", empty, PUBLIC),
         // The units' pages are static: the unit's token stays in the tab and goes as a Bearer
         // header to the JSON API, which decides.
         row("GET", "/upload", empty, PUBLIC),
@@ -670,6 +791,13 @@ fn table() -> Vec<Row> {
         row("GET", "/reporting", empty, STAFF_PAGE),
         row("GET", "/reporting/statistics", empty, STAFF_PAGE),
         row("GET", "/tracker", empty, STAFF_PAGE),
+        // Not a day of the week today: the desks are told so (409), nobody else gets that far.
+        row(
+            "POST",
+            "/tracker/reminders",
+            csrf_only,
+            [Login, Login, Login, S409, S409, S409, Login, Login],
+        ),
         row("GET", "/webhooks", empty, ADMIN_PAGE),
         row("GET", "/webhooks/{id}", empty, ADMIN_PAGE),
         row("GET", "/campaigns", empty, STAFF_PAGE),
@@ -717,6 +845,8 @@ struct Fixtures {
     batch: i32,
     /// The partner's webhook.
     webhook: i32,
+    /// Unit A's notice (a returned photo).
+    notice: i32,
     /// The active campaign's slug.
     campaign: String,
     /// What names unit A's private things: nothing an outsider receives may contain it.
@@ -753,6 +883,10 @@ impl Fixtures {
                     self.upload.clone()
                 } else if under(&["/api/v1/webhooks/", "/webhooks/"]) {
                     self.webhook.to_string()
+                } else if under(&["/api/v1/notices/"]) {
+                    self.notice.to_string()
+                } else if under(&["/api/v1/units/"]) {
+                    self.unit_a_id.to_string()
                 } else {
                     return None;
                 }
@@ -764,6 +898,8 @@ impl Fixtures {
             "campaign" | "slug" => self.campaign.clone(),
             "unit" => self.unit_a_id.to_string(),
             "purpose" => "plan".to_owned(),
+            // A day of the active (seeded 2021) campaign's week.
+            "day" => "2021-05-22".to_owned(),
             "username" => TARGET_USER.to_owned(),
             _ => return None,
         };
@@ -989,6 +1125,25 @@ async fn fixtures(app: &TestApp) -> Fixtures {
     .await;
     app.review(&admin, &approved, "approve").await;
     upload_photo(app, &unit_b, "matrix-b.jpg", "矩阵乙的照片", 3).await;
+    // A photo of unit A returned with a note: the notice it gets is unit A's only.
+    let returned_title = format!("矩阵甲退回-{marker}");
+    let returned_file = format!("matrix-a-returned-{marker}.jpg");
+    let returned = upload_photo(app, &unit_a, &returned_file, &returned_title, 4).await;
+    let (_, asset) = app.get(&edu, &format!("/api/v1/assets/{returned}")).await;
+    let (status, body) = app
+        .call(
+            &edu,
+            Method::POST,
+            &format!("/api/v1/assets/{returned}/review"),
+            Some(
+                json!({ "action": "return", "note": "矩阵退回说明", "version": asset["version"] }),
+            ),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, notices) = app.get(&unit_a, "/api/v1/notices").await;
+    assert_eq!(status, 200, "{notices}");
+    let notice = notices["notices"][0]["id"].as_i64().unwrap() as i32;
     let upload_title = format!("矩阵甲续传-{marker}");
     let upload_file = format!("matrix-a-resumable-{marker}.jpg");
     let upload = tus_upload(app, &unit_a, &upload_file, &upload_title).await;
@@ -1067,6 +1222,9 @@ async fn fixtures(app: &TestApp) -> Fixtures {
             upload_file,
             plan_file,
             unit_a_name,
+            returned,
+            returned_title,
+            returned_file,
         ],
         approved_marks: vec![approved.clone(), approved_title],
         marker,
@@ -1083,6 +1241,7 @@ async fn fixtures(app: &TestApp) -> Fixtures {
         upload,
         batch,
         webhook,
+        notice,
         campaign,
     }
 }

@@ -31,16 +31,21 @@ async fn call(
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-/// Uploads a photo, waits for review, approves and recommends it; returns its id.
+/// Uploads a photo credited to 张三, waits for review, approves and recommends it; returns its
+/// id.
 async fn recommended(app: &TestApp, unit: &str, editor: &str, seed: u64, title: &str) -> String {
-    let upload =
-        Upload::new(&format!("{seed}.jpg"), real_jpeg(seed, 640, 480)).field("title", title);
+    let upload = Upload::new(&format!("{seed}.jpg"), real_jpeg(seed, 640, 480))
+        .field("title", title)
+        .field("credit", "摄影：张三");
     recommended_upload(app, unit, editor, upload).await
 }
 
-/// `upload`, once processed, approved and recommended; returns its id.
+/// `upload`, declared with portrait consent, once processed, approved and recommended;
+/// returns its id.
 async fn recommended_upload(app: &TestApp, unit: &str, editor: &str, upload: Upload) -> String {
-    let (_, body) = app.upload(unit, upload).await;
+    let (_, body) = app
+        .upload(unit, upload.field("portrait_consent", "true"))
+        .await;
     let id = body["id"].as_str().unwrap().to_owned();
     app.wait_for_state(unit, &id, "pending_review").await;
     for (action, version) in [("approve", 2), ("recommend", 3)] {
@@ -171,7 +176,7 @@ async fn a_batch_is_composed_sent_and_exported(backend: Backend) {
             .map(|v| v.to_string())
             .unwrap_or_default()
     };
-    let header: Vec<String> = (0..12).map(|c| cell(1, c)).collect();
+    let header: Vec<String> = (0..14).map(|c| cell(1, c)).collect();
     assert_eq!(
         header,
         [
@@ -186,6 +191,8 @@ async fn a_batch_is_composed_sent_and_exported(backend: Backend) {
             "活动日期",
             "文件名",
             "说明",
+            "作者/摄影",
+            "肖像授权",
             ""
         ]
     );
@@ -198,6 +205,8 @@ async fn a_batch_is_composed_sent_and_exported(backend: Backend) {
     assert_eq!(cell(2, 6), "线上逛校园");
     assert_eq!(cell(3, 6), "", "no sub-activity named");
     assert_eq!(cell(3, 9), "originals/002_开幕式.jpg");
+    assert_eq!((cell(2, 11), cell(2, 12)), (String::new(), "是".to_owned()));
+    assert_eq!(cell(3, 11), "摄影：张三");
     // No hash anywhere in the list: the Ministry has no use for one.
     let hash = first_asset["blake3"].as_str().unwrap();
     assert!(
@@ -208,7 +217,7 @@ async fn a_batch_is_composed_sent_and_exported(backend: Backend) {
     let widths = column_widths(&xlsx);
     assert_eq!(
         widths.keys().copied().collect::<Vec<u32>>(),
-        (1..=11).collect::<Vec<u32>>(),
+        (1..=13).collect::<Vec<u32>>(),
         "{widths:?}"
     );
     assert!(widths.values().all(|width| *width >= 6.0), "{widths:?}");

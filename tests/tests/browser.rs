@@ -117,7 +117,9 @@ async fn an_editor_exports_a_batch_from_the_browser(backend: Backend) {
     let id = app
         .upload_id(
             &unit,
-            Upload::new("p.jpg", real_jpeg(7, 640, 480)).field("title", "数控车床比赛"),
+            Upload::new("p.jpg", real_jpeg(7, 640, 480))
+                .field("title", "数控车床比赛")
+                .field("portrait_consent", "true"),
         )
         .await;
     app.wait_for_state(&unit, &id, "pending_review").await;
@@ -374,9 +376,12 @@ async fn every_page_fits_a_phone_and_a_desktop_and_passes_axe(backend: Backend) 
         (3, &bureau, "校园开放日"),
         (4, &bureau, "模糊照片"),
     ] {
+        // The opening is recommended below, so its unit declared the portrait consent; the
+        // others leave it undeclared, and the walk meets the pages' consent warnings.
         let upload = Upload::new(&format!("{seed}.jpg"), real_jpeg(seed, 640, 480))
             .field("title", title)
-            .field("category", "national_event");
+            .field("category", "national_event")
+            .field("portrait_consent", if seed == 1 { "true" } else { "false" });
         let id = app.upload_id(token, upload).await;
         app.wait_for_state(token, &id, "pending_review").await;
         photos.push(id);
@@ -524,7 +529,7 @@ async fn every_page_fits_a_phone_and_a_desktop_and_passes_axe(backend: Backend) 
     // (a filtered queue, each kind and state of item, a missing item and batch, a chosen day,
     // the error page an editor gets for the admins' log).
     let pages = json!({
-        "public": ["/login"],
+        "public": ["/login", "/unit/login"],
         "editor": [
             "/queue", "/queue?state=pending_review", "/queue?state=failed",
             format!("/queue/{opening}"), format!("/queue/{skills}"), format!("/queue/{blurry}"),

@@ -58,10 +58,12 @@ async fn approvals_appear_once_in_order_and_withdrawals_as_tombstones(backend: B
     let key = partner_key(&app, "新华网").await;
     let mut ids = Vec::new();
     for seed in 0..4 {
+        // With portrait consent: recommending one below needs no confirmation.
         let upload = Upload::new(&format!("技能{seed}.jpg"), real_jpeg(seed, 320, 240))
             .field("city", "jinan")
             .field("category", "online_showcase")
-            .field("themes", "labor_spirit");
+            .field("themes", "labor_spirit")
+            .field("portrait_consent", "true");
         let id = app.upload_id(&unit, upload).await;
         app.wait_for_state(&unit, &id, "pending_review").await;
         ids.push(id);

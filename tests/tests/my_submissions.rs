@@ -1,5 +1,6 @@
 //! 我的报送 (`/my`, issue 19): a unit finds its returned and rejected items with the editors'
-//! notes whatever their day, and corrects the returned one from the page
+//! notes whatever their day, reads them among its notices and marks one read, and corrects the
+//! returned one from the page
 //! (`tests/browser/submissions.mjs` in headless Chromium), against the real app on both
 //! databases.
 
@@ -115,6 +116,9 @@ async fn a_unit_corrects_a_returned_item_from_its_submissions(backend: Backend) 
     let (_, untouched) = app.get(&token, &format!("/api/v1/assets/{rejected}")).await;
     assert_eq!(untouched["state"], "rejected");
     assert_eq!(untouched["review_note"], REASON);
+    // The page marked one of the two notices read through the API.
+    let (_, notices) = app.get(&token, "/api/v1/notices").await;
+    assert_eq!(notices["unread"], 1, "{notices}");
     app.stop().await;
 }
 

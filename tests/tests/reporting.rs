@@ -497,6 +497,8 @@ async fn the_statistics_table_from_draft_to_late_correction(backend: Backend) {
     let (_, hr_report) = app.get(&hr, &format!("{UNIT}/report")).await;
     assert_eq!(hr_report["reports_statistics"], false);
     assert!(hr_report["statistics"].is_null());
+    // The page tells a unit whom it reports to from this field.
+    assert_eq!(hr_report["unit"]["desk"], "hr");
     app.stop().await;
 }
 

@@ -102,12 +102,26 @@ async fn decisions_follow_the_state_machine_and_conflicts_are_409(backend: Backe
             "{action}: {body}"
         );
     }
+    // The photo came without portrait consent: recommending it needs the editor's word.
     let (status, body) = send(
         &app,
         Some(&editor),
         "POST",
         &path,
         json!({"action": "recommend", "version": 3}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (409, Some("consent-unconfirmed")),
+        "{body}"
+    );
+    let (status, body) = send(
+        &app,
+        Some(&editor),
+        "POST",
+        &path,
+        json!({"action": "recommend", "version": 3, "confirm_without_consent": true}),
     )
     .await;
     assert_eq!((status, body["state"].as_str()), (200, Some("recommended")));

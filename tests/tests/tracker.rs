@@ -211,10 +211,11 @@ async fn who_sent_what_each_beijing_day(backend: Backend) {
         .collect();
     assert_eq!(rows.len(), 3);
     let bureau_row = rows.iter().find(|r| r[0] == "潍坊市教育局").unwrap();
-    assert_eq!(bureau_row[3..], ["1", "0", "1", "2", "已报送"]);
+    // 照片, 视频, 稿件, 典型案例, 合计, 状态.
+    assert_eq!(bureau_row[3..], ["1", "0", "1", "0", "2", "已报送"]);
     assert!(
         rows.iter()
-            .any(|r| r[0] == "菏泽职业学院" && r[7] == "未报送")
+            .any(|r| r[0] == "菏泽职业学院" && r[8] == "未报送")
     );
 
     // The page: today's missing units and the chart of cities per day.
@@ -269,6 +270,19 @@ async fn the_desk_pages_show_readiness_and_the_table(backend: Backend) {
     assert!(html.contains("2021年职业教育活动周情况统计表"));
     assert!(html.contains("参与活动的职业院校学生参与覆盖率"));
     assert!(html.contains("statistics.xlsx"));
+    // The HR desk collects no 附件2: its editors are told so instead of an empty 0 / 0 table,
+    // and their menu does not offer the page.
+    let hr_editor = app
+        .user_session("hr-editor", Role::Editor, Some(Desk::Hr))
+        .await;
+    let (status, html) = app.page(&hr_editor, "/reporting/statistics").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("不报送统计表") && !html.contains("statistics.xlsx"),
+        "{html}"
+    );
+    let (_, html) = app.page(&hr_editor, "/reporting").await;
+    assert!(!html.contains("href=\"/reporting/statistics\""), "{html}");
 
     // The campaigns page creates and activates a week through its forms (CSRF-checked).
     let (status, html) = app.page(&admin, "/campaigns").await;
@@ -331,6 +345,24 @@ async fn the_desk_pages_show_readiness_and_the_table(backend: Backend) {
         .unwrap();
     assert_eq!(activated.status(), 303);
     assert_eq!(app.services.ingestor.campaign().campaign.year, 2022);
+    // Last year's week stays readable: the pages link every week and show the one chosen.
+    let (status, html) = app.page(&admin, "/reporting").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("山东省2022年职业教育活动周"), "{html}");
+    assert!(html.contains("href=\"?week=shandong-2021\""), "{html}");
+    let (status, html) = app.page(&admin, "/reporting?week=shandong-2021").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("烟台职业学院") && html.contains("data-status=\"on_time\""),
+        "{html}"
+    );
+    let (status, html) = app
+        .page(&admin, "/reporting/statistics?week=shandong-2021")
+        .await;
+    assert_eq!(status, 200);
+    assert!(html.contains("2021年职业教育活动周情况统计表"), "{html}");
+    let (status, _) = app.page(&admin, "/reporting?week=no-such-week").await;
+    assert_eq!(status, 404);
 
     // A data file brings its own vocabulary: 2023 adds a theme that 2021 and 2022 do not have.
     let file = include_str!("../../crates/vocweek-domain/vocabularies/shandong-2021.toml")

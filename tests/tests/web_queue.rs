@@ -202,11 +202,14 @@ async fn the_queue_in_a_browser_session(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(refused.status(), 403);
+    // The photo was sent without portrait consent: the editor confirms recommending it.
     let accepted = client()
         .post(app.url(&api))
         .header("cookie", format!("vw_session={session}"))
         .header("x-csrf-token", &csrf)
-        .json(&serde_json::json!({"action": "recommend", "version": 4}))
+        .json(&serde_json::json!({
+            "action": "recommend", "version": 4, "confirm_without_consent": true
+        }))
         .send()
         .await
         .unwrap();
@@ -429,7 +432,9 @@ async fn a_batch_is_composed_in_the_browser_pages(backend: Backend) {
         let (_, body) = app
             .upload(
                 &unit,
-                Upload::new("b.jpg", real_jpeg(seed, 48, 48)).field("title", title),
+                Upload::new("b.jpg", real_jpeg(seed, 48, 48))
+                    .field("title", title)
+                    .field("portrait_consent", "true"),
             )
             .await;
         let id = body["id"].as_str().unwrap().to_owned();

@@ -121,7 +121,10 @@ async fn a_pending_photo(app: &TestApp, seed: u64) -> String {
         )
         .await;
     let id = app
-        .upload_id(&unit, Upload::new("a.jpg", real_jpeg(seed, 320, 240)))
+        .upload_id(
+            &unit,
+            Upload::new("a.jpg", real_jpeg(seed, 320, 240)).field("portrait_consent", "true"),
+        )
         .await;
     app.wait_for_state(&unit, &id, "pending_review").await;
     id

@@ -54,9 +54,10 @@ impl FromRequest for PasswordOwner {
     }
 }
 
-/// The token a request presents: its bearer header, or else the web queue's session cookie.
-/// A state-changing request made with the cookie must also carry the session's CSRF token in
-/// a header.
+/// The token a request presents: its bearer header, or else the session cookie (a staff
+/// member's, or a unit person's from `/unit/login`). A state-changing request made with the
+/// cookie must also carry the session's CSRF token in the `X-CSRF-Token` header, which only
+/// the site's own pages can read (`<meta name="csrf">`).
 fn presented_token(req: &HttpRequest) -> Result<(web::Data<AppState>, String), ApiError> {
     let state = req
         .app_data::<web::Data<AppState>>()
@@ -158,16 +159,30 @@ pub fn missing_token() -> ApiError {
 }
 
 impl Caller {
-    /// Only units upload.
+    /// Only units upload: with their shared token or a person's session, which the upload
+    /// then names.
     pub fn uploader(&self) -> Result<Uploader, ApiError> {
         match &self.0 {
-            Principal::Unit { id, desk, city, .. } => Ok(Uploader {
+            Principal::Unit {
+                id,
+                desk,
+                city,
+                member,
+                ..
+            } => Ok(Uploader {
                 unit_id: *id,
                 desk: *desk,
                 city: city.clone(),
+                member_id: member.as_ref().map(|person| person.id),
             }),
             _ => Err(ApiError::forbidden("uploading needs a unit's upload token")),
         }
+    }
+
+    /// The unit's person behind the call (a personal account's session); `None` for the unit's
+    /// shared token and for everyone else.
+    pub fn member_id(&self) -> Option<i32> {
+        self.0.unit_person().map(|person| person.id)
     }
 
     /// The caller as the use cases of `vocweek_app` check it.

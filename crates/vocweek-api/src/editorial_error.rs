@@ -29,6 +29,8 @@ impl From<EditorialError> for ApiError {
             })),
             EditorialError::NotAllowed(refusal) => not_allowed(refusal),
             EditorialError::Invalid(invalid) => invalid_input(invalid),
+            // Another kind of file, the same file, another item's file, a size limit…
+            EditorialError::Ingest(err) => err.into(),
             EditorialError::Storage(err) => err.into(),
             EditorialError::Database(err) => err.into(),
         }
@@ -41,6 +43,7 @@ fn not_allowed(refusal: NotAllowed) -> ApiError {
         NotAllowed::NotReturned => "not-returned",
         NotAllowed::StillProcessing => "still-processing",
         NotAllowed::Decided => "asset-decided",
+        NotAllowed::ConsentUnconfirmed => "consent-unconfirmed",
     };
     ApiError::new(StatusCode::CONFLICT, code, refusal.to_string())
 }
@@ -51,6 +54,9 @@ fn invalid_input(invalid: Invalid) -> ApiError {
         Invalid::Action(domain) => domain.into(),
         Invalid::NoteRequired(_) => ApiError::bad_request("note-required", message),
         Invalid::Title => ApiError::bad_request("invalid-field", message),
+        // The same code as an upload's over-long credit.
+        Invalid::Credit => ApiError::bad_request("credit-too-long", message)
+            .with_details(json!({ "field": "credit" })),
         Invalid::ControlCharacter { field, .. } => {
             ApiError::bad_request("invalid-field", message).with_details(json!({ "field": field }))
         }
@@ -80,11 +86,23 @@ mod tests {
             (NotAllowed::StillProcessing.into(), 409, "still-processing"),
             (NotAllowed::Decided.into(), 409, "asset-decided"),
             (
+                NotAllowed::ConsentUnconfirmed.into(),
+                409,
+                "consent-unconfirmed",
+            ),
+            (
                 Invalid::NoteRequired(ReviewAction::Reject).into(),
                 400,
                 "note-required",
             ),
             (Invalid::Title.into(), 400, "invalid-field"),
+            (Forbidden::NotSender.into(), 403, "forbidden"),
+            (
+                EditorialError::Ingest(vocweek_pipeline::IngestError::SameFile),
+                409,
+                "same-file",
+            ),
+            (Invalid::Credit.into(), 400, "credit-too-long"),
         ]);
         let conflict = assert_answer(
             EditorialError::Conflict {

@@ -252,6 +252,10 @@ impl From<IngestError> for ApiError {
                 IngestError::Media(_) | IngestError::KindMismatch { .. } => {
                     StatusCode::UNSUPPORTED_MEDIA_TYPE
                 }
+                // A replacement file: the same bytes again, or bytes another item has.
+                IngestError::SameFile | IngestError::DuplicateFile { .. } => StatusCode::CONFLICT,
+                // A well-formed file of another kind than the item it should replace.
+                IngestError::DifferentKind { .. } => StatusCode::UNPROCESSABLE_ENTITY,
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             },
         };
@@ -280,6 +284,35 @@ mod tests {
             odd.told_in(Lang::ZhCn).message,
             "请求未能完成（代码 head-too-large）。"
         );
+    }
+
+    #[test]
+    fn a_refused_replacement_file_says_why() {
+        let duplicate = ApiError::from(IngestError::DuplicateFile {
+            asset_id: "other".to_owned(),
+        });
+        assert_eq!(
+            (duplicate.status, duplicate.code),
+            (StatusCode::CONFLICT, "duplicate-file")
+        );
+        assert_eq!(duplicate.details["asset_id"], "other");
+        let same = ApiError::from(IngestError::SameFile);
+        assert_eq!(
+            (same.status, same.code),
+            (StatusCode::CONFLICT, "same-file")
+        );
+        let video = IngestError::KindMismatch {
+            declared: vocweek_domain::AssetKind::Photo,
+            actual: vocweek_domain::AssetKind::Video,
+        }
+        .for_replacement();
+        let answer = ApiError::from(video);
+        assert_eq!(
+            (answer.status, answer.code),
+            (StatusCode::UNPROCESSABLE_ENTITY, "different-kind")
+        );
+        assert_eq!(answer.details["item"], "photo");
+        assert!(answer.told_in(Lang::ZhCn).message.contains("同一类型"));
     }
 
     #[test]

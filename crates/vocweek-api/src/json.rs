@@ -15,7 +15,8 @@ use vocweek_domain::Tags;
 pub struct AssetJson {
     /// UUIDv7: sorts by upload time.
     pub id: String,
-    /// `photo`, `video` or `article`, from the bytes.
+    /// `photo`, `video` or `article`, from the bytes; `case` for a 典型案例 (its original is
+    /// the Word document written from its form, `POST /api/v1/cases`).
     pub kind: String,
     /// `processing`, `pending_review`, `approved`, `rejected`, `returned`, `recommended`, `failed`.
     pub state: String,
@@ -30,6 +31,12 @@ pub struct AssetJson {
     pub tags: Tags,
     pub captured_at: Option<DateTime<Utc>>,
     pub activity_date: NaiveDate,
+    /// 作者/摄影: who made it, as the unit named them; empty when nobody was named.
+    pub credit: String,
+    /// 肖像使用已授权: the unit has the consent of the people recognisable in it. A photo or
+    /// video without it is recommended only when the editor confirms
+    /// (`confirm_without_consent`).
+    pub portrait_consent: bool,
     /// `edu` or `hr`: the editorial desk that reviews it.
     pub desk: String,
     /// The unit that first sent these bytes.
@@ -99,11 +106,14 @@ pub fn metadata_for(mut metadata: serde_json::Value, audience: Audience) -> serd
 
 /// The asset's metadata as a media partner sees it: what units may see, without the links to
 /// items the partner cannot see (the article a picture came from, the items an article's
-/// pictures became), which may not be approved.
+/// pictures became, the items a case attaches), which may not be approved.
 pub fn partner_metadata(metadata: serde_json::Value) -> serde_json::Value {
     let mut metadata = metadata_for(metadata, Audience::Unit);
     if let Some(fields) = metadata.as_object_mut() {
         fields.remove("article_id");
+    }
+    if let Some(case) = metadata.get_mut("case").and_then(|c| c.as_object_mut()) {
+        case.remove("attachments");
     }
     if let Some(article) = metadata.get_mut("article").and_then(|a| a.as_object_mut()) {
         article.remove("image_assets");
@@ -183,6 +193,8 @@ impl AssetJson {
             description: asset.description,
             captured_at: asset.captured_at,
             activity_date: asset.activity_date,
+            credit: asset.credit,
+            portrait_consent: asset.portrait_consent,
             desk: asset.desk.as_str().to_owned(),
             unit_id: asset.unit_id,
             metadata: metadata_for(asset.metadata, audience),
@@ -291,6 +303,10 @@ pub struct UploadFormSchema {
     pub captured_at: Option<String>,
     /// `YYYY-MM-DD`; defaults to today in Beijing time.
     pub activity_date: Option<String>,
+    /// 作者/摄影: one line, at most 100 characters (400 `credit-too-long`).
+    pub credit: Option<String>,
+    /// 肖像使用已授权: `true`/`1`/`on` or `false`/`0`/`off`; absent is `false`.
+    pub portrait_consent: Option<bool>,
 }
 
 #[cfg(test)]
@@ -314,5 +330,11 @@ mod tests {
         assert!(!partner.to_string().contains("other-units-item"));
         assert!(!partner.to_string().contains("an-unapproved-article"));
         assert!(!partner.to_string().contains("00ff00ff"));
+        let case = serde_json::json!({
+            "case": { "summary": "摘要", "attachments": ["an-unapproved-photo"] },
+        });
+        let partner = partner_metadata(case);
+        assert_eq!(partner["case"]["summary"], "摘要");
+        assert!(!partner.to_string().contains("an-unapproved-photo"));
     }
 }

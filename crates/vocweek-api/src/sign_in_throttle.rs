@@ -37,6 +37,13 @@ pub struct Attempt {
     key: Key,
 }
 
+/// What a unit person's sign-ins are throttled under: their own name space, so that guesses at
+/// a unit person's password do not lock out a member of staff of the same username, nor the
+/// reverse.
+pub fn unit_person_key(username: &str) -> String {
+    format!("unit person {}", username.trim())
+}
+
 fn key(username: &str) -> Key {
     *blake3::hash(username.trim().to_lowercase().as_bytes()).as_bytes()
 }

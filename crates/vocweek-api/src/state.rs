@@ -27,6 +27,14 @@ pub struct AppState {
     pub batches: vocweek_app::Batches,
     /// A unit's reports: reading them, its registration, statistics table and documents.
     pub reporting: vocweek_app::Reporting,
+    /// What units are told: their notices, and the desk's reminder, shared with the pages.
+    pub notices: vocweek_app::Notices,
+    /// A unit's people with personal accounts: who lists, invites and disables them.
+    pub members: vocweek_app::Members,
+    /// 典型案例: a unit's case written as a Word document; a page's case links.
+    pub cases: vocweek_app::Cases,
+    /// 每日简报: a day's brief as a Word document.
+    pub briefs: vocweek_app::Briefs,
 }
 
 impl AppState {

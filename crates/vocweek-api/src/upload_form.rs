@@ -11,14 +11,14 @@ use crate::ApiError;
 /// Longest text field accepted: a description is not a novel.
 pub(crate) const TEXT_FIELD_MAX: usize = 64 * 1024;
 /// All the text fields of one upload together, and how many there may be: the form has
-/// nine, and a client repeating `themes` ten thousand times is not filling in a form.
+/// eleven, and a client repeating `themes` ten thousand times is not filling in a form.
 pub(crate) const TEXT_TOTAL_MAX: usize = 128 * 1024;
 pub(crate) const TEXT_FIELDS_MAX: usize = 64;
 /// Themes one item may carry (the campaign's vocabulary has a dozen).
 const THEMES_MAX: usize = 32;
 
 /// The text fields of an upload, in the form and in a resumable upload's metadata alike.
-pub(crate) const TEXT_FIELDS: [&str; 9] = [
+pub(crate) const TEXT_FIELDS: [&str; 11] = [
     "title",
     "description",
     "kind",
@@ -28,6 +28,8 @@ pub(crate) const TEXT_FIELDS: [&str; 9] = [
     "themes",
     "captured_at",
     "activity_date",
+    "credit",
+    "portrait_consent",
 ];
 
 pub(crate) fn malformed(err: actix_multipart::MultipartError) -> ApiError {
@@ -103,6 +105,9 @@ pub(crate) fn apply_field(
                 .transpose()
                 .map_err(|e| invalid_field(e.to_string(), serde_json::Value::Null))?
         }
+        // Checked (length, one line) by the ingest, for the form and tus alike.
+        "credit" => form.credit = Some(value.clone()),
+        "portrait_consent" => form.portrait_consent = consent(&value)?,
         other => {
             return Err(ApiError::bad_request(
                 "unknown-field",
@@ -115,6 +120,22 @@ pub(crate) fn apply_field(
         }
     }
     Ok(())
+}
+
+/// `portrait_consent` as forms and clients send a yes or no: `true`/`1`/`on` (a ticked HTML
+/// checkbox), `false`/`0`/`off` or empty; anything else is refused rather than guessed.
+fn consent(value: &str) -> Result<bool, ApiError> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "on" => Ok(true),
+        "false" | "0" | "off" | "" => Ok(false),
+        _ => Err(invalid_field(
+            "the field 'portrait_consent' is true or false (also 1/0, on/off)".to_owned(),
+            serde_json::json!({
+                "field": "portrait_consent",
+                "allowed": ["true", "false", "1", "0", "on", "off"],
+            }),
+        )),
+    }
 }
 
 fn invalid_field(message: String, details: serde_json::Value) -> ApiError {

@@ -551,6 +551,8 @@ async fn an_edit_after_the_send_is_marked_on_the_batch() {
         title: Some("开幕式（更正）".to_owned()),
         description: None,
         tags: TagEdit::Keep,
+        credit: None,
+        portrait_consent: None,
     };
     world
         .editorial

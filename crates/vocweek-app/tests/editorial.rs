@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[allow(dead_code)]
 mod support;
 
 use std::time::Duration;
@@ -22,6 +23,8 @@ fn edit(version: i32, title: &str) -> EditInput {
         title: Some(title.to_owned()),
         description: None,
         tags: TagEdit::Keep,
+        credit: None,
+        portrait_consent: None,
     }
 }
 
@@ -148,14 +151,15 @@ async fn an_editor_decides_only_on_its_desks_items() {
     }
     let bulk = world
         .editorial
-        .decide_many(&hr, &items(&[(id.as_str(), 2)]), "approve", None)
+        .decide_many(&hr, &items(&[(id.as_str(), 2)]), "approve", None, false)
         .await
         .unwrap();
     assert_eq!(
         bulk,
         BulkOutcome {
             done: 0,
-            skipped: 1
+            skipped: 1,
+            without_consent: 0,
         }
     );
     assert_eq!(world.state_of(&id).await, (AssetState::PendingReview, 2));
@@ -323,7 +327,7 @@ async fn bulk_runs_skip_what_they_may_not_do_and_count_it() {
     ]);
     let refused = world
         .editorial
-        .decide_many(&edu, &selected, "reject", None)
+        .decide_many(&edu, &selected, "reject", None, false)
         .await;
     assert!(
         matches!(
@@ -335,7 +339,7 @@ async fn bulk_runs_skip_what_they_may_not_do_and_count_it() {
     let unit = Actor::Unit(world.edu_unit);
     let by_unit = world
         .editorial
-        .decide_many(&unit, &selected, "approve", None)
+        .decide_many(&unit, &selected, "approve", None, false)
         .await;
     assert!(
         matches!(by_unit, Err(EditorialError::Forbidden(Forbidden::NotStaff))),
@@ -343,14 +347,15 @@ async fn bulk_runs_skip_what_they_may_not_do_and_count_it() {
     );
     let outcome = world
         .editorial
-        .decide_many(&edu, &selected, "approve", None)
+        .decide_many(&edu, &selected, "approve", None, false)
         .await
         .unwrap();
     assert_eq!(
         outcome,
         BulkOutcome {
             done: 2,
-            skipped: 2
+            skipped: 2,
+            without_consent: 0,
         }
     );
     assert_eq!(world.state_of(&c).await, (AssetState::PendingReview, 2));
@@ -378,7 +383,8 @@ async fn bulk_runs_skip_what_they_may_not_do_and_count_it() {
         retagged,
         BulkOutcome {
             done: 2,
-            skipped: 1
+            skipped: 1,
+            without_consent: 0,
         }
     );
     let a_now = world.db.asset(&a).await.unwrap().unwrap();
@@ -407,7 +413,8 @@ async fn bulk_runs_skip_what_they_may_not_do_and_count_it() {
         none,
         BulkOutcome {
             done: 0,
-            skipped: 1
+            skipped: 1,
+            without_consent: 0,
         }
     );
     world.finish();

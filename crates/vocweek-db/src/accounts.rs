@@ -12,7 +12,7 @@ use crate::error::is_unique_violation;
 use crate::secrets::{hash_password, verify_password};
 
 /// A password hash no user has, verified against when the username is unknown.
-static NO_ONES_HASH: std::sync::LazyLock<Option<String>> =
+pub(crate) static NO_ONES_HASH: std::sync::LazyLock<Option<String>> =
     std::sync::LazyLock::new(|| hash_password("vocweek: a password for no one").ok());
 use crate::tokens::{TokenKind, TokenOwner, issue};
 use crate::{Db, DbError, DbResult};

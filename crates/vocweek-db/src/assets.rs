@@ -12,7 +12,7 @@ use sea_orm::{
 use serde_json::{Value, json};
 use vocweek_domain::{AssetKind, AssetState, Desk, Tags};
 
-use crate::audit::{Actor, AuditEntry, record};
+use crate::audit::{Actor, AuditEntry, record, with_member};
 use crate::entities::{asset, asset_theme, submission};
 use crate::error::is_unique_violation;
 use crate::jobs::{NewJob, enqueue};
@@ -44,8 +44,15 @@ pub struct NewAsset {
     pub tags: Tags,
     pub captured_at: Option<DateTime<Utc>>,
     pub activity_date: NaiveDate,
+    /// 作者/摄影, already checked (`vocweek_domain::checked_credit`); empty when not named.
+    pub credit: String,
+    /// 肖像使用已授权, as the unit declared it.
+    pub portrait_consent: bool,
     /// Initial metadata (`{}` for an upload; the parent article for an embedded picture).
     pub metadata: Value,
+    /// The unit's person who sent it (a personal account's session); `None` for the unit's
+    /// shared token and for pictures taken out of an article.
+    pub member_id: Option<i32>,
 }
 
 /// What the ingest commit did.
@@ -112,7 +119,10 @@ impl Db {
                         action: "uploaded",
                         from: None,
                         to: Some(AssetState::Processing.as_str()),
-                        details: json!({ "filename": new.original_filename, "size": new.size }),
+                        details: with_member(
+                            json!({ "filename": new.original_filename, "size": new.size }),
+                            new.member_id,
+                        ),
                     },
                 )
                 .await?;
@@ -154,7 +164,10 @@ impl Db {
                         action: "duplicate_submitted",
                         from: None,
                         to: None,
-                        details: json!({ "filename": new.original_filename, "title": new.title }),
+                        details: with_member(
+                            json!({ "filename": new.original_filename, "title": new.title }),
+                            new.member_id,
+                        ),
                     },
                 )
                 .await?;
@@ -295,7 +308,7 @@ impl Db {
     }
 
     /// Attaches themes to a page of assets with one query.
-    async fn with_themes(&self, rows: Vec<asset::Model>) -> DbResult<Vec<AssetRecord>> {
+    pub(crate) async fn with_themes(&self, rows: Vec<asset::Model>) -> DbResult<Vec<AssetRecord>> {
         if rows.is_empty() {
             return Ok(Vec::new());
         }
@@ -394,7 +407,7 @@ fn submitted_by(unit_id: i32) -> Expr {
 }
 
 /// `now` is the database's clock, so a test can place an upload on any day.
-async fn insert_asset<C: ConnectionTrait>(
+pub(crate) async fn insert_asset<C: ConnectionTrait>(
     conn: &C,
     new: &NewAsset,
     now: DateTime<Utc>,
@@ -417,6 +430,8 @@ async fn insert_asset<C: ConnectionTrait>(
         subcategory: Set(new.tags.subcategory.clone()),
         captured_at: Set(new.captured_at),
         activity_date: Set(new.activity_date),
+        credit: Set(new.credit.clone()),
+        portrait_consent: Set(new.portrait_consent),
         metadata: Set(new.metadata.clone()),
         failure_code: Set(None),
         failure_reason: Set(None),
@@ -444,7 +459,7 @@ async fn insert_asset<C: ConnectionTrait>(
     })
 }
 
-async fn insert_submission<C: ConnectionTrait>(
+pub(crate) async fn insert_submission<C: ConnectionTrait>(
     conn: &C,
     new: &NewAsset,
     now: DateTime<Utc>,
@@ -457,6 +472,7 @@ async fn insert_submission<C: ConnectionTrait>(
         created_at: Set(now),
         // The article job names the article a picture came from; uploads have no such field.
         extracted: Set(new.metadata.get("article_id").is_some()),
+        member_id: Set(new.member_id),
         ..Default::default()
     }
     .insert(conn)

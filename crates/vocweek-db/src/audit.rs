@@ -31,6 +31,14 @@ impl Actor {
             Actor::System => ("system", None),
         }
     }
+
+    /// `unit:<id>`, `user:<id>`, `partner:<id>` or `system`: the actor in one text column.
+    pub(crate) fn label(&self) -> String {
+        match self.parts() {
+            (kind, Some(id)) => format!("{kind}:{id}"),
+            (kind, None) => kind.to_owned(),
+        }
+    }
 }
 
 /// One audit row; `from`/`to` are asset states when the event changed one.
@@ -41,6 +49,15 @@ pub struct AuditEntry<'a> {
     pub from: Option<&'a str>,
     pub to: Option<&'a str>,
     pub details: Value,
+}
+
+/// What a unit sent (an upload, the same bytes again, a replaced file) recorded with the unit's
+/// person who sent it (`member_id`) when a person did: the history's 操作人 then says who.
+pub(crate) fn with_member(mut details: Value, member_id: Option<i32>) -> Value {
+    if let (Some(id), Some(map)) = (member_id, details.as_object_mut()) {
+        map.insert("member_id".to_owned(), serde_json::json!(id));
+    }
+    details
 }
 
 pub(crate) async fn record<C: ConnectionTrait>(conn: &C, entry: AuditEntry<'_>) -> DbResult<()> {

@@ -133,6 +133,8 @@ async fn announce<C: ConnectionTrait>(
             "category": row.category,
             "themes": themes,
             "activity_date": row.activity_date,
+            "credit": row.credit,
+            "portrait_consent": row.portrait_consent,
         }
     });
     for hook in hooks {

@@ -5,7 +5,7 @@ use sea_orm::{EntityTrait, QuerySelect};
 use crate::entities::{asset, rendition};
 use crate::{Db, DbResult};
 
-/// An original the store must hold (an asset's, or a unit's document).
+/// An original the store must hold (an asset's current or earlier file, or a unit's document).
 #[derive(Debug, Clone)]
 pub struct ExpectedOriginal {
     pub asset_id: String,
@@ -35,6 +35,9 @@ impl Db {
         // A unit's plan or summary report is stored like an original; it is named
         // `document:<id>` in fsck's findings.
         let documents = self.document_hashes().await?;
+        // A file a unit replaced is the item's history: kept while the item is, named
+        // `<asset id> (version <n>)`, so `fsck --delete-orphans` never takes it.
+        let versions = self.version_hashes().await?;
         Ok(rows
             .into_iter()
             .map(|(asset_id, blake3, size)| ExpectedOriginal {
@@ -47,6 +50,15 @@ impl Db {
                     .into_iter()
                     .map(|(id, blake3, size)| ExpectedOriginal {
                         asset_id: format!("document:{id}"),
+                        blake3,
+                        size,
+                    }),
+            )
+            .chain(
+                versions
+                    .into_iter()
+                    .map(|(asset_id, number, blake3, size)| ExpectedOriginal {
+                        asset_id: format!("{asset_id} (version {number})"),
                         blake3,
                         size,
                     }),

@@ -88,7 +88,7 @@ pub struct PasswordChanged {
 }
 
 /// Argon2 takes tens of milliseconds of CPU: on the blocking pool, not on a request's thread.
-async fn off_the_runtime<T: Send + 'static>(
+pub(crate) async fn off_the_runtime<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> DbResult<T> {
     tokio::task::spawn_blocking(work)

@@ -1,6 +1,7 @@
 //! Editorial decisions and edits, under optimistic locking: each names the version it saw, and
 //! a stale one is a `Conflict`, never a silent overwrite. Every change writes its audit event
-//! in the same transaction.
+//! in the same transaction, and a return or a rejection its notice to the units that sent the
+//! item.
 
 use chrono::Utc;
 use sea_orm::{
@@ -8,11 +9,12 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait},
 };
 use serde_json::{Map, Value, json};
-use vocweek_domain::{AssetState, ReviewAction, Tags};
+use vocweek_domain::{AssetState, NoticeKind, ReviewAction, Tags};
 
 use crate::assets::{AssetRecord, StateChange, change_state_in};
 use crate::audit::{Actor, AuditEntry, record};
 use crate::entities::{asset, asset_theme};
+use crate::notifications::{NoticeParams, notify_senders};
 use crate::{Db, DbError, DbResult};
 
 /// A decision as an editor sends it.
@@ -24,15 +26,22 @@ pub struct Decision<'a> {
     /// The version the editor saw.
     pub version: i32,
     pub actor: Actor,
+    /// A recommendation the editor confirmed although the unit declared no portrait consent:
+    /// the audit event says so (`"without_consent": true`).
+    pub without_consent: bool,
 }
 
-/// Changes to an asset's text and tags; `None` leaves a field as it is.
+/// Changes to an asset's text, tags, credit and consent; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default)]
 pub struct AssetEdit {
     pub title: Option<String>,
     pub description: Option<String>,
     /// The complete, already validated tag set (themes replace the old ones).
     pub tags: Option<Tags>,
+    /// 作者/摄影, already checked (`vocweek_domain::checked_credit`).
+    pub credit: Option<String>,
+    /// 肖像使用已授权.
+    pub portrait_consent: Option<bool>,
 }
 
 impl Db {
@@ -49,6 +58,11 @@ impl Db {
         let from = current.asset.state;
         let to = decision.action.target(from)?;
         let note = decision.note.map(str::trim).filter(|n| !n.is_empty());
+        let details = if decision.without_consent {
+            json!({ "note": note, "without_consent": true })
+        } else {
+            json!({ "note": note })
+        };
         let txn = self.begin().await?;
         change_state_in(
             &txn,
@@ -59,7 +73,7 @@ impl Db {
                 expected_version: Some(decision.version),
                 actor: decision.actor,
                 action: decision.action.as_str(),
-                details: json!({ "note": note }),
+                details,
                 failure: None,
                 metadata: None,
             },
@@ -70,18 +84,37 @@ impl Db {
                 asset::Column::ReviewNote,
                 Expr::value(note.map(str::to_owned)),
             )
-            .col_expr(asset::Column::ReviewedAt, Expr::value(Some(Utc::now())))
+            // The database's clock, like a submission's time: the daily brief lists what was
+            // decided on a day, and tests pin the clock to put a decision on one.
+            .col_expr(
+                asset::Column::ReviewedAt,
+                Expr::value(Some(self.clock().now())),
+            )
             .filter(asset::Column::Id.eq(decision.asset_id))
             .exec(&txn)
             .await?;
+        // The units hear of it exactly when it happens: the notice commits with the decision.
+        if let Some(kind) = NoticeKind::of_decision(decision.action) {
+            let params = NoticeParams {
+                title: Some(current.asset.title.clone()),
+                note: note.map(str::to_owned),
+                ..NoticeParams::default()
+            };
+            // The version decided on names the decision: a later return of the same item is
+            // another notice.
+            let key = format!("{}@{}", decision.asset_id, decision.version);
+            let now = self.clock().now();
+            notify_senders(&txn, decision.asset_id, kind, &key, &params, now).await?;
+        }
         txn.commit().await?;
         self.asset(decision.asset_id)
             .await?
             .ok_or_else(|| DbError::NotFound(format!("asset {}", decision.asset_id)))
     }
 
-    /// Edits title, description and tags at `version`. When `resubmit` is set (a unit correcting
-    /// a returned item) the asset goes back to review in the same transaction.
+    /// Edits title, description, tags, credit and consent at `version`. When `resubmit` is set
+    /// (a unit correcting a returned item) the asset goes back to review in the same
+    /// transaction.
     pub async fn edit_asset(
         &self,
         asset_id: &str,
@@ -107,6 +140,12 @@ impl Db {
         }
         if let Some(description) = &edit.description {
             update = update.col_expr(asset::Column::Description, Expr::value(description.clone()));
+        }
+        if let Some(credit) = &edit.credit {
+            update = update.col_expr(asset::Column::Credit, Expr::value(credit.clone()));
+        }
+        if let Some(consent) = edit.portrait_consent {
+            update = update.col_expr(asset::Column::PortraitConsent, Expr::value(consent));
         }
         if let Some(tags) = &edit.tags {
             update = update
@@ -200,6 +239,16 @@ fn changes(current: &AssetRecord, edit: &AssetEdit) -> Value {
             json!(tags.subcategory),
         );
         note("themes", json!(current.themes), json!(tags.themes));
+    }
+    if let Some(credit) = &edit.credit {
+        note("credit", json!(asset.credit), json!(credit));
+    }
+    if let Some(consent) = edit.portrait_consent {
+        note(
+            "portrait_consent",
+            json!(asset.portrait_consent),
+            json!(consent),
+        );
     }
     Value::Object(changed)
 }

@@ -17,7 +17,8 @@ use crate::jobs::{Job, JobState};
 use crate::{Db, DbError, DbResult};
 
 /// The columns [`insert_assets_from`] fills, in the order its `SELECT` must produce them.
-/// The others are nullable and stay NULL: no category, capture time, failure or review.
+/// The others are nullable and stay NULL (no category, capture time, failure or review) or
+/// take their defaults (no credit, no portrait consent).
 pub const ASSET_COLUMNS: &str = "id, campaign_id, unit_id, desk, kind, state, blake3, size, \
      mime, original_filename, title, description, city, activity_date, metadata, version, \
      created_at, updated_at";
@@ -94,6 +95,8 @@ pub async fn insert_asset(db: &Db, new: &TestAsset) -> DbResult<()> {
         subcategory: Set(None),
         captured_at: Set(None),
         activity_date: Set(new.activity_date),
+        credit: Set(String::new()),
+        portrait_consent: Set(false),
         metadata: Set(json!({})),
         failure_code: Set(None),
         failure_reason: Set(None),

@@ -1,13 +1,15 @@
-//! Bearer credentials: unit upload tokens, editor sessions, partner API keys.
+//! Bearer credentials: unit upload tokens, editor sessions, unit people's sessions, partner API
+//! keys.
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, sea_query::Expr,
 };
-use vocweek_domain::{Desk, Role, UnitKind};
+use vocweek_domain::{Desk, Role, UnitKind, UnitRole};
 
-use crate::entities::{partner, token, unit, user};
+use crate::entities::{partner, token, unit, unit_member, user};
 use crate::records::unit::Unit;
+use crate::records::unit_member::UnitMember;
 use crate::records::user::User;
 use crate::secrets::{new_token, token_hash, token_prefix};
 use crate::{Db, DbError, DbResult};
@@ -44,6 +46,23 @@ pub enum TokenOwner {
     Unit(i32),
     User(i32),
     Partner(i32),
+    /// A unit person's session: it acts as the unit, and names the person.
+    Member {
+        unit_id: i32,
+        member_id: i32,
+    },
+}
+
+/// The person of a unit behind a session, when it is a person's and not the shared token.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitPerson {
+    pub id: i32,
+    pub username: String,
+    pub display_name: String,
+    pub role: UnitRole,
+    /// Signed in with a generated password: until they choose their own, only the password
+    /// change is let through (as for staff).
+    pub must_change_password: bool,
 }
 
 /// Who is calling, once a token checks out.
@@ -55,6 +74,9 @@ pub enum Principal {
         kind: UnitKind,
         desk: Desk,
         city: String,
+        /// The person signed in, for a person's session; `None` for the unit's upload token.
+        /// Every permission is the unit's either way.
+        member: Option<UnitPerson>,
     },
     User {
         id: i32,
@@ -75,13 +97,25 @@ pub enum Principal {
 impl Principal {
     /// A user who must choose a password before doing anything else.
     pub fn must_change_password(&self) -> bool {
-        matches!(
-            self,
+        match self {
             Principal::User {
-                must_change_password: true,
+                must_change_password,
                 ..
-            }
-        )
+            } => *must_change_password,
+            Principal::Unit {
+                member: Some(person),
+                ..
+            } => person.must_change_password,
+            _ => false,
+        }
+    }
+
+    /// The unit person behind the call, if a person (not the shared token) signed in.
+    pub fn unit_person(&self) -> Option<&UnitPerson> {
+        match self {
+            Principal::Unit { member, .. } => member.as_ref(),
+            _ => None,
+        }
     }
 }
 
@@ -102,10 +136,11 @@ pub(crate) async fn issue<C: ConnectionTrait>(
 ) -> DbResult<String> {
     let value = new_token(kind.marker());
     let now = Utc::now();
-    let (unit_id, user_id, partner_id) = match owner {
-        TokenOwner::Unit(id) => (Some(id), None, None),
-        TokenOwner::User(id) => (None, Some(id), None),
-        TokenOwner::Partner(id) => (None, None, Some(id)),
+    let (unit_id, user_id, partner_id, member_id) = match owner {
+        TokenOwner::Unit(id) => (Some(id), None, None, None),
+        TokenOwner::User(id) => (None, Some(id), None, None),
+        TokenOwner::Partner(id) => (None, None, Some(id), None),
+        TokenOwner::Member { unit_id, member_id } => (Some(unit_id), None, None, Some(member_id)),
     };
     token::ActiveModel {
         kind: Set(kind.as_str().to_owned()),
@@ -114,6 +149,7 @@ pub(crate) async fn issue<C: ConnectionTrait>(
         unit_id: Set(unit_id),
         user_id: Set(user_id),
         partner_id: Set(partner_id),
+        member_id: Set(member_id),
         created_at: Set(now),
         expires_at: Set(ttl.map(|ttl| now + ttl)),
         revoked_at: Set(None),
@@ -140,6 +176,22 @@ pub(crate) async fn revoke_user_sessions<C: ConnectionTrait>(
     Ok(result.rows_affected)
 }
 
+/// Ends every session of a unit person, on `conn` (a password change's or a disabling's
+/// transaction).
+pub(crate) async fn revoke_member_sessions<C: ConnectionTrait>(
+    conn: &C,
+    member_id: i32,
+) -> DbResult<u64> {
+    let result = token::Entity::update_many()
+        .col_expr(token::Column::RevokedAt, Expr::value(Some(Utc::now())))
+        .filter(token::Column::MemberId.eq(member_id))
+        .filter(token::Column::Kind.eq(TokenKind::Session.as_str()))
+        .filter(token::Column::RevokedAt.is_null())
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected)
+}
+
 impl Db {
     /// Checks a presented token; `Ok(Err(_))` is a refused token, `Err(_)` a database failure.
     pub async fn authenticate(
@@ -159,10 +211,42 @@ impl Db {
         if row.expires_at.is_some_and(|at| at <= Utc::now()) {
             return Ok(Err(TokenRejection::Expired));
         }
-        self.principal_of(&row).await.map(Ok)
+        let member = match row.member_id {
+            None => None,
+            Some(id) => match self.live_member(id, row.unit_id).await? {
+                Some(person) => Some(person),
+                // Disabling ends the person's sessions in its transaction; a session that
+                // somehow outlived it is refused all the same.
+                None => return Ok(Err(TokenRejection::Revoked)),
+            },
+        };
+        self.principal_of(&row, member).await.map(Ok)
     }
 
-    async fn principal_of(&self, row: &token::Model) -> DbResult<Principal> {
+    /// The person of a session, when they exist, belong to the session's unit and are not
+    /// disabled.
+    async fn live_member(&self, id: i32, unit_id: Option<i32>) -> DbResult<Option<UnitPerson>> {
+        let Some(row) = unit_member::Entity::find_by_id(id).one(self.conn()).await? else {
+            return Ok(None);
+        };
+        let member = UnitMember::try_from(row)?;
+        if member.disabled_at.is_some() || Some(member.unit_id) != unit_id {
+            return Ok(None);
+        }
+        Ok(Some(UnitPerson {
+            id: member.id,
+            username: member.username,
+            display_name: member.display_name,
+            role: member.role,
+            must_change_password: member.must_change_password,
+        }))
+    }
+
+    async fn principal_of(
+        &self,
+        row: &token::Model,
+        member: Option<UnitPerson>,
+    ) -> DbResult<Principal> {
         let missing = || DbError::Corrupt(format!("token {} has no owner", row.prefix));
         if let Some(id) = row.unit_id {
             let unit = Unit::try_from(
@@ -178,6 +262,7 @@ impl Db {
                 // The kind decides the desk (as when the unit was created).
                 desk: unit.kind.desk(),
                 city: unit.city,
+                member,
             });
         }
         if let Some(id) = row.user_id {
@@ -249,11 +334,13 @@ impl Db {
         Ok(result.rows_affected)
     }
 
-    /// Live token prefixes of a unit, for `unit list`.
+    /// Live upload token prefixes of a unit, for `unit list` (its people's sessions are not
+    /// listed: they end by themselves).
     pub async fn live_token_prefixes(&self, unit_id: i32) -> DbResult<Vec<String>> {
         let now: DateTime<Utc> = Utc::now();
         let rows = token::Entity::find()
             .filter(token::Column::UnitId.eq(unit_id))
+            .filter(token::Column::Kind.eq(TokenKind::Upload.as_str()))
             .filter(token::Column::RevokedAt.is_null())
             .all(self.conn())
             .await?;

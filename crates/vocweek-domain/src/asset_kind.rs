@@ -9,16 +9,26 @@ pub enum AssetKind {
     Photo,
     Video,
     Article,
+    /// 典型案例: a structured story a unit writes in a form (summary, body, contacts, its own
+    /// photos and videos attached). Never uploaded as a file: its original is the Word document
+    /// vocweek writes from the form.
+    Case,
 }
 
 impl AssetKind {
-    pub const ALL: [AssetKind; 3] = [AssetKind::Photo, AssetKind::Video, AssetKind::Article];
+    pub const ALL: [AssetKind; 4] = [
+        AssetKind::Photo,
+        AssetKind::Video,
+        AssetKind::Article,
+        AssetKind::Case,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             AssetKind::Photo => "photo",
             AssetKind::Video => "video",
             AssetKind::Article => "article",
+            AssetKind::Case => "case",
         }
     }
 
@@ -27,6 +37,14 @@ impl AssetKind {
             .into_iter()
             .find(|kind| kind.as_str() == value.trim())
             .ok_or_else(|| DomainError::unknown("kind", value, Self::ALL.map(Self::as_str)))
+    }
+
+    /// Whether the item may show people: a photo or a video, whose recognisable faces need
+    /// their consent (肖像使用授权) before the item is recommended. An article's pictures are
+    /// items of their own once chosen; a case's attached photos and videos are items of their
+    /// own too, each under this rule.
+    pub fn may_show_people(self) -> bool {
+        matches!(self, AssetKind::Photo | AssetKind::Video)
     }
 }
 
@@ -46,6 +64,6 @@ mod tests {
             assert_eq!(AssetKind::parse(kind.as_str()), Ok(kind));
         }
         let err = AssetKind::parse("podcast").unwrap_err();
-        assert!(matches!(err, DomainError::UnknownValue { ref allowed, .. } if allowed.len() == 3));
+        assert!(matches!(err, DomainError::UnknownValue { ref allowed, .. } if allowed.len() == 4));
     }
 }

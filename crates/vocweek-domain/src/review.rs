@@ -72,13 +72,14 @@ impl ReviewAction {
 
 /// The entries of an asset's history besides the editors' decisions ([`ReviewAction`]):
 /// what the pipeline and the units did. Stored as these strings; shown through the catalog.
-pub const HISTORY_ACTIONS: [&str; 9] = [
+pub const HISTORY_ACTIONS: [&str; 10] = [
     "uploaded",
     "duplicate_submitted",
     "processed",
     "processing_failed",
     "edited",
     "resubmitted",
+    "file_replaced",
     "deleted",
     "sent_to_ministry",
     "picture_chosen",

@@ -96,6 +96,12 @@ pub fn error(lang: Lang, code: &str, args: &[(&str, Arg)]) -> Option<String> {
     format(lang, &format!("error-{code}"), args)
 }
 
+/// A notice to a unit (`notice-<id>`: `item-returned`, `item-returned-subject`, `part-plan`…)
+/// with its placeholders filled; `None` when the catalog lacks it or a placeholder is missing.
+pub fn notice(lang: Lang, id: &str, args: &[(&str, Arg)]) -> Option<String> {
+    format(lang, &format!("notice-{id}"), args)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,6 +142,12 @@ mod tests {
                     ("limit_mib", Arg::from(100)),
                     ("retry_after_seconds", Arg::from(5)),
                     ("code", Arg::from("x")),
+                    ("title", Arg::from("x")),
+                    ("note", Arg::from("x")),
+                    ("day", Arg::from("2021-05-23")),
+                    ("part", Arg::from("x")),
+                    ("due_on", Arg::from("2021-05-31")),
+                    ("unit", Arg::from("x")),
                 ],
             ) else {
                 panic!("{id} does not format");
@@ -168,5 +180,18 @@ mod tests {
         assert_eq!(action(Lang::ZhCn, "sent_to_ministry"), "报送教育部");
         assert_eq!(action(Lang::ZhCn, "something_new"), "其他操作");
         assert_eq!(action(Lang::En, "approve"), "approved");
+        assert_eq!(
+            notice(
+                Lang::ZhCn,
+                "item-rejected",
+                &[
+                    ("title", Arg::from("开放日")),
+                    ("note", Arg::from("画面模糊"))
+                ]
+            )
+            .as_deref(),
+            Some("您单位报送的素材「开放日」未被采用。原因：画面模糊")
+        );
+        assert_eq!(notice(Lang::ZhCn, "item-rejected", &[]), None);
     }
 }

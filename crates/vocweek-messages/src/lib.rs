@@ -5,10 +5,10 @@
 //! The sentences are Project Fluent files (`messages/*.ftl`) compiled into the binary, so a
 //! translator edits text files, not Rust. Keys: `failure-<code>` (why an asset failed),
 //! `action-<action>` (an entry of an asset's history), `error-<code>` (why a request was
-//! refused).
+//! refused), `notice-<kind>` (what a unit is told on its page and by email).
 
 mod catalog;
 mod lang;
 
-pub use catalog::{Arg, action, error, failure, has};
+pub use catalog::{Arg, action, error, failure, has, notice};
 pub use lang::Lang;

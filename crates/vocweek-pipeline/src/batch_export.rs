@@ -1,5 +1,6 @@
 //! The Ministry export of a recommendation batch: one zip, streamed while it is written (never
-//! built in memory), holding the originals, the photo previews, and the list as Excel and JSON.
+//! built in memory), holding the originals (a 典型案例's is its Word document), the photo
+//! previews, and the list as Excel and JSON.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -28,8 +29,9 @@ pub enum ExportError {
 }
 
 /// The list's columns, as the Ministry's list names them. No hash: the Ministry has no use for
-/// one (`manifest.json` keeps each file's BLAKE3 for whoever checks the files).
-const COLUMNS: [&str; 11] = [
+/// one (`manifest.json` keeps each file's BLAKE3 for whoever checks the files). 作者/摄影 and
+/// 肖像授权 come last, so the columns readers already know keep their places.
+const COLUMNS: [&str; 13] = [
     "序号",
     "标题",
     "类型",
@@ -41,17 +43,19 @@ const COLUMNS: [&str; 11] = [
     "活动日期",
     "文件名",
     "说明",
+    "作者/摄影",
+    "肖像授权",
 ];
 
 /// Each column's width in Excel's character units (a Chinese character takes about two), so the
 /// list opens readable without widening every column by hand.
-const WIDTHS: [f64; 11] = [
-    6.0, 36.0, 8.0, 28.0, 10.0, 16.0, 22.0, 30.0, 12.0, 40.0, 48.0,
+const WIDTHS: [f64; 13] = [
+    6.0, 36.0, 8.0, 28.0, 10.0, 16.0, 22.0, 30.0, 12.0, 40.0, 48.0, 20.0, 10.0,
 ];
 
 /// One item of the list: its cells under [`COLUMNS`], and its original's BLAKE3 for the JSON.
 struct ManifestRow {
-    cells: [String; 11],
+    cells: [String; 13],
     blake3: String,
 }
 
@@ -131,6 +135,8 @@ pub async fn export_batch(
                 asset.activity_date.to_string(),
                 file,
                 asset.description.clone(),
+                asset.credit.clone(),
+                consent_zh(asset.portrait_consent).to_owned(),
             ],
             blake3: asset.blake3.clone(),
         });
@@ -204,11 +210,18 @@ fn manifest_xlsx(title: &str, rows: &[ManifestRow]) -> Result<Vec<u8>, ExportErr
     crate::xlsx::sized_table_xlsx(&table).map_err(|e| ExportError::Manifest(e.to_string()))
 }
 
+/// 肖像授权 as the list says it: 是 when the unit declared the consent, 否 otherwise (an item
+/// recommended without it was confirmed by an editor; its history says who).
+fn consent_zh(consent: bool) -> &'static str {
+    if consent { "是" } else { "否" }
+}
+
 fn kind_zh(kind: AssetKind) -> &'static str {
     match kind {
         AssetKind::Photo => "照片",
         AssetKind::Video => "视频",
         AssetKind::Article => "稿件",
+        AssetKind::Case => "典型案例",
     }
 }
 

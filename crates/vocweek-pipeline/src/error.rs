@@ -28,6 +28,15 @@ pub enum IngestError {
     },
     #[error("{0}")]
     Tags(DomainError),
+    /// A replacement file of another kind than the item (a video for a photo item).
+    #[error("the asset is a {item}: replace its file with another {item}, not a {actual}")]
+    DifferentKind { item: AssetKind, actual: AssetKind },
+    /// A replacement file with the very bytes the item has now.
+    #[error("the new file is the same as the asset's current file")]
+    SameFile,
+    /// A replacement file whose bytes are already stored as another asset: one file, one item.
+    #[error("these bytes are already stored as asset {asset_id}")]
+    DuplicateFile { asset_id: String },
     #[error("storage failed: {0}")]
     Storage(#[from] vocweek_storage::StorageError),
     #[error("database failed: {0}")]
@@ -44,6 +53,18 @@ impl IngestError {
         }
     }
 
+    /// The same refusal for a replacement of an item's file: the kind the writer was told is the
+    /// item's, so a contradiction is a file of another kind than the item, not a wrong form.
+    pub fn for_replacement(self) -> Self {
+        match self {
+            IngestError::KindMismatch { declared, actual } => IngestError::DifferentKind {
+                item: declared,
+                actual,
+            },
+            other => other,
+        }
+    }
+
     /// The stable machine-readable code.
     pub fn code(&self) -> &'static str {
         match self {
@@ -54,6 +75,9 @@ impl IngestError {
             IngestError::KindMismatch { .. } => "kind-mismatch",
             IngestError::Tags(DomainError::UnknownValue { .. }) => "unknown-tag",
             IngestError::Tags(_) => "invalid-tags",
+            IngestError::DifferentKind { .. } => "different-kind",
+            IngestError::SameFile => "same-file",
+            IngestError::DuplicateFile { .. } => "duplicate-file",
             IngestError::Staging(err) if vocweek_storage::is_full(err) => "insufficient-storage",
             IngestError::Storage(err) if err.is_full() => "insufficient-storage",
             IngestError::Storage(err) if err.is_unavailable() => "storage-unavailable",
@@ -76,6 +100,10 @@ impl IngestError {
                 serde_json::json!({ "declared": declared, "actual": actual })
             }
             IngestError::Tags(err) => err.details(),
+            IngestError::DifferentKind { item, actual } => {
+                serde_json::json!({ "item": item, "actual": actual })
+            }
+            IngestError::DuplicateFile { asset_id } => serde_json::json!({ "asset_id": asset_id }),
             _ if self.retry_after_seconds().is_some() => {
                 serde_json::json!({ "retry_after_seconds": self.retry_after_seconds() })
             }

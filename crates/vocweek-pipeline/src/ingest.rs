@@ -6,11 +6,16 @@ use vocweek_db::assets::{AssetRecord, NewAsset, Recorded};
 use vocweek_db::campaigns::ActiveCampaign;
 use vocweek_db::reporting::{NewDocument, UnitDocument};
 use vocweek_domain::reporting::DocumentPurpose;
-use vocweek_domain::{AssetKind, Desk, TagInput};
+use vocweek_domain::{AssetKind, CREDIT_MAX_CHARS, CreditProblem, Desk, TagInput, checked_credit};
 use vocweek_storage::{BlobStore, original_key};
 
 use crate::jobs::process_asset_job;
 use crate::{IngestError, StagedUpload, UploadLimits, UploadWriter};
+
+mod generated;
+mod replace;
+
+pub use generated::Generated;
 
 fn file_stem(filename: &str) -> String {
     let name = filename.rsplit(['/', '\\']).next().unwrap_or(filename);
@@ -59,6 +64,24 @@ fn title_for(
     Ok(Some(title))
 }
 
+/// The credit line (作者/摄影) as stored: trimmed, one line, at most [`CREDIT_MAX_CHARS`]
+/// characters; empty when the form names nobody.
+fn credit_for(form: &UploadForm) -> Result<String, IngestError> {
+    checked_credit(form.credit.as_deref().unwrap_or_default()).map_err(|problem| match problem {
+        CreditProblem::TooLong => IngestError::bad_request(
+            "credit-too-long",
+            format!("the credit is longer than {CREDIT_MAX_CHARS} characters"),
+        ),
+        CreditProblem::ControlCharacter(c) => IngestError::bad_request(
+            "invalid-field",
+            format!(
+                "the field 'credit' is one line and contains the control character U+{:04X}",
+                u32::from(c)
+            ),
+        ),
+    })
+}
+
 /// The form fields of an upload, parsed but not yet checked against the vocabulary.
 #[derive(Debug, Clone, Default)]
 pub struct UploadForm {
@@ -68,6 +91,10 @@ pub struct UploadForm {
     pub tags: TagInput,
     pub captured_at: Option<DateTime<Utc>>,
     pub activity_date: Option<NaiveDate>,
+    /// 作者/摄影, as sent (checked by `commit` and `check_form`).
+    pub credit: Option<String>,
+    /// 肖像使用已授权: absent is not given.
+    pub portrait_consent: bool,
 }
 
 /// The unit sending the upload.
@@ -76,6 +103,9 @@ pub struct Uploader {
     pub unit_id: i32,
     pub desk: Desk,
     pub city: String,
+    /// The unit's person sending it (a personal account's session), recorded with the
+    /// submission; `None` for the unit's shared token.
+    pub member_id: Option<i32>,
 }
 
 /// What ingest did with an upload.
@@ -158,7 +188,8 @@ impl Ingestor {
     }
 
     /// The checks of `commit` that need no bytes, for a resumable upload's creation: an unknown
-    /// tag or a missing or over-long title is refused before the first byte is sent. `kind` is
+    /// tag, a missing or over-long title or a bad credit is refused before the first byte is
+    /// sent. `kind` is
     /// what the client says the file is, when it says.
     pub fn check_form(
         &self,
@@ -168,6 +199,7 @@ impl Ingestor {
         filename: &str,
     ) -> Result<(), IngestError> {
         title_for(form, kind.or(form.kind), filename)?;
+        credit_for(form)?;
         self.campaign()
             .vocabulary
             .validate(&form.tags, &uploader.city)
@@ -187,6 +219,7 @@ impl Ingestor {
         let title = title_for(&form, Some(staged.sniffed.kind), &staged.filename)?
             .unwrap_or_else(|| file_stem(&staged.filename));
         let title = title.as_str();
+        let credit = credit_for(&form)?;
         if let Some(declared) = form.kind
             && declared != staged.sniffed.kind
         {
@@ -219,9 +252,13 @@ impl Ingestor {
             activity_date: form
                 .activity_date
                 .unwrap_or_else(|| self.db.clock().today_in_shanghai()),
+            credit,
+            portrait_consent: form.portrait_consent,
             metadata: serde_json::json!({ "title_given": title_given }),
+            member_id: uploader.member_id,
         };
-        // Known bytes are not stored again: the staging file is dropped (removed) unused.
+        // Known bytes are not stored again: the staging file is dropped (removed) unused, and
+        // the existing item keeps its own fields (title, tags, credit, consent).
         let recorded = match self.db.asset_by_blake3(&staged.blake3).await? {
             Some(existing) => self.db.record_duplicate(existing, &new).await?,
             None => {

@@ -1,11 +1,13 @@
 //! Ingest (stream → staging → hash → dedupe → commit) and background work (the worker loop and
-//! the job handlers). Glues domain, media, storage and db; knows nothing of HTTP.
+//! the job handlers), and the documents vocweek writes (the batch export, the Excel tables, the
+//! Word documents of `word/`). Glues domain, media, storage and db; knows nothing of HTTP.
 
 mod batch_export;
 mod error;
 mod ingest;
 pub mod jobs;
 mod limits;
+pub mod mail;
 mod metrics;
 pub mod settings;
 mod staged_file;
@@ -13,12 +15,13 @@ mod statistics_xlsx;
 mod upload;
 mod upload_sweep;
 pub mod webhooks;
+pub mod word;
 mod worker;
 mod xlsx;
 
 pub use batch_export::{ExportError, export_batch};
 pub use error::{IngestError, WORKER_FAILURE_CODES};
-pub use ingest::{IngestOutcome, Ingestor, UploadForm, Uploader};
+pub use ingest::{Generated, IngestOutcome, Ingestor, UploadForm, Uploader};
 pub use limits::{UploadLimits, parse_byte_size};
 pub use metrics::Metrics;
 pub use staged_file::{

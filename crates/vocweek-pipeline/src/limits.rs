@@ -32,7 +32,8 @@ impl UploadLimits {
         match kind {
             AssetKind::Photo => self.photo,
             AssetKind::Video => self.video,
-            AssetKind::Article => self.article,
+            // A case is never uploaded (vocweek writes its document); no upload sniffs as one.
+            AssetKind::Article | AssetKind::Case => self.article,
         }
     }
 

@@ -91,6 +91,8 @@ pub struct WorkerPool {
     name: String,
     /// Resumable uploads to expire, and how often to look.
     upload_sweep: Option<(PartialUploads, Duration)>,
+    /// The notices' emails and deadline watch (`mail::Notifier`).
+    notifier: Option<crate::mail::Notifier>,
 }
 
 impl WorkerPool {
@@ -132,12 +134,19 @@ impl WorkerPool {
             handlers: Arc::new(default_handlers()),
             name: format!("{host}:{}:{}", std::process::id(), uuid::Uuid::now_v7()),
             upload_sweep: None,
+            notifier: None,
         })
     }
 
     /// Also expires abandoned resumable uploads, every `interval`.
     pub fn with_upload_sweep(mut self, partials: PartialUploads, interval: Duration) -> Self {
         self.upload_sweep = Some((partials, interval));
+        self
+    }
+
+    /// Also sends the notices' emails and records missed days and overdue reports.
+    pub fn with_notifier(mut self, notifier: crate::mail::Notifier) -> Self {
+        self.notifier = Some(notifier);
         self
     }
 
@@ -154,6 +163,9 @@ impl WorkerPool {
             let pool = self.clone();
             let shutdown = shutdown.clone();
             loops.spawn(async move { pool.run_loop(slot, shutdown).await });
+        }
+        if let Some(notifier) = self.notifier.clone() {
+            loops.spawn(notifier.run(shutdown.clone()));
         }
         if let Some((partials, interval)) = self.upload_sweep.clone() {
             let db = self.db.clone();

@@ -1,8 +1,9 @@
 //! Every code a person can meet has a Chinese sentence in the catalog: the reasons an asset
-//! fails (media codes, the media child's verdicts, the worker's own) and every entry of an
-//! asset's history. A new code without its sentence fails here, not on a unit's phone.
+//! fails (media codes, the media child's verdicts, the worker's own), every entry of an
+//! asset's history, and every notice to a unit (its sentence and its email's subject). A new
+//! code without its sentence fails here, not on a unit's phone.
 
-use vocweek_domain::{HISTORY_ACTIONS, ReviewAction};
+use vocweek_domain::{HISTORY_ACTIONS, NoticeKind, ReviewAction};
 use vocweek_media::MediaError;
 use vocweek_messages::{Lang, has};
 use vocweek_pipeline::WORKER_FAILURE_CODES;
@@ -53,5 +54,18 @@ fn every_history_action_has_a_chinese_name() {
             is_chinese(&vocweek_messages::action(Lang::ZhCn, action)),
             "{action}"
         );
+    }
+}
+
+#[test]
+fn every_notice_has_a_sentence_and_a_subject() {
+    for kind in NoticeKind::ALL {
+        for id in [
+            kind.as_str().to_owned(),
+            format!("{}-subject", kind.as_str()),
+        ] {
+            let id = format!("notice-{id}");
+            assert!(has(Lang::ZhCn, &id) && has(Lang::En, &id), "{id}");
+        }
     }
 }

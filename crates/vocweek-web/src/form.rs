@@ -13,6 +13,12 @@ pub fn field(pairs: &[(String, String)], name: &str) -> Option<String> {
         .map(|(_, v)| v.trim().to_owned())
 }
 
+/// Whether the checkbox `name` was ticked: a ticked box sends its value (`true` in our forms,
+/// `on` when it names none), an unticked one sends nothing.
+pub fn ticked(pairs: &[(String, String)], name: &str) -> bool {
+    matches!(field(pairs, name).as_deref(), Some("true" | "on"))
+}
+
 /// The answer to a form whose CSRF token is missing or from another session: most often a page
 /// left open across a sign-out, so the editor is told to reload rather than shown an error code.
 pub fn stale_form() -> actix_web::HttpResponse {

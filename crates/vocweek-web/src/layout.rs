@@ -1,10 +1,11 @@
 //! The frame every page shares (`templates/base.html`) and the one way a page becomes an
 //! answer. Page text lives in the templates, which escape every value unless told otherwise.
 
-use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 
+use vocweek_api::session_cookie;
 pub use vocweek_api::shanghai_time::beijing;
 
 use crate::menu::{NavLink, Place, menu};
@@ -52,17 +53,21 @@ impl Frame {
         Frame {
             title: title.into(),
             csrf: Some(staff.csrf()),
-            nav: menu(staff.role, place),
+            nav: menu(staff.role, staff.desk(), place),
             user: staff.username.clone(),
             side: Side::Staff,
         }
     }
 
-    /// A page of the units' side: its own header, nothing of the editors' queue.
-    pub fn unit(title: impl Into<String>) -> Frame {
+    /// A page of the units' side: its own header, nothing of the editors' queue. When the
+    /// browser holds a session cookie (a unit person's, from `/unit/login`), the page carries
+    /// that session's CSRF token for its script (`static/unit_session.js`), which sends it with
+    /// every state-changing API call it makes on the cookie. Only this site's pages can read
+    /// it; the API decides whose session it is.
+    pub fn unit(title: impl Into<String>, req: &HttpRequest) -> Frame {
         Frame {
             title: title.into(),
-            csrf: None,
+            csrf: session_cookie::token(req).map(|session| session_cookie::csrf_token(&session)),
             nav: Vec::new(),
             user: String::new(),
             side: Side::Unit,
@@ -140,6 +145,7 @@ pub fn kind_zh(kind: &str) -> &'static str {
         "photo" => "照片",
         "video" => "视频",
         "article" => "稿件",
+        "case" => "典型案例",
         _ => "其他",
     }
 }

@@ -1,7 +1,9 @@
 //! The web side: the editors' queue and the units' pages, server-rendered in Chinese (times in
 //! Asia/Shanghai) from compile-checked templates (`templates/`, askama: escaped by default) on
 //! the same services as the JSON API. Sessions are cookies; every form carries a CSRF token,
-//! checked by the `StaffForm` extractor before a handler runs.
+//! checked by the `StaffForm` extractor before a handler runs. Unit people sign in at
+//! `/unit/login`; the unit pages' scripts then call the API on their cookie with the page's
+//! CSRF token in `X-CSRF-Token`.
 
 mod article_pictures;
 mod batches;
@@ -21,8 +23,14 @@ mod reporting_pages;
 mod staff;
 mod submissions_page;
 mod tracker_page;
+mod tracker_reminder;
+mod unit_login;
+mod unit_members_page;
+mod unit_password_page;
+mod unit_person;
 mod upload_page;
 mod webhooks_page;
+mod week_choice;
 
 use actix_web::web;
 
@@ -64,6 +72,28 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(resource("/static/hls.min.js").route(web::get().to(hls_script)))
     .service(resource("/static/tus.min.js").route(web::get().to(tus_script)))
     .service(resource("/static/upload.js").route(web::get().to(upload_script)))
+    .service(
+        resource("/unit/login")
+            .route(web::get().to(unit_login::form))
+            .route(web::post().to(unit_login::submit)),
+    )
+    .service(resource("/unit/logout").route(web::post().to(unit_login::logout)))
+    .service(
+        resource("/unit/password")
+            .route(web::get().to(unit_password_page::form))
+            .route(web::post().to(unit_password_page::change)),
+    )
+    .service(
+        resource("/unit/members")
+            .route(web::get().to(unit_members_page::show))
+            .route(web::post().to(unit_members_page::invite)),
+    )
+    .service(
+        resource("/unit/members/{username}/disable")
+            .route(web::post().to(unit_members_page::disable)),
+    )
+    .service(resource("/static/unit_session.js").route(web::get().to(unit_session_script)))
+    .service(resource("/static/case.js").route(web::get().to(case_script)))
     .service(resource("/upload").route(web::get().to(upload_page::show)))
     .service(resource("/report").route(web::get().to(report_page::show)))
     .service(resource("/static/report.js").route(web::get().to(report_script)))
@@ -72,6 +102,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(resource("/reporting").route(web::get().to(reporting_pages::overview)))
     .service(resource("/reporting/statistics").route(web::get().to(reporting_pages::statistics)))
     .service(resource("/tracker").route(web::get().to(tracker_page::show)))
+    .service(resource("/tracker/reminders").route(web::post().to(tracker_reminder::remind)))
     .service(resource("/webhooks").route(web::get().to(webhooks_page::list)))
     .service(resource("/webhooks/{id}").route(web::get().to(webhooks_page::show)))
     .service(
@@ -104,9 +135,19 @@ async fn submissions_script() -> actix_web::HttpResponse {
     script(include_str!("../static/submissions.js").as_bytes())
 }
 
+/// The unit pages' sign-in (token or a person's session), shared by the three (ours).
+async fn unit_session_script() -> actix_web::HttpResponse {
+    script(include_str!("../static/unit_session.js").as_bytes())
+}
+
 /// The upload page's script (ours).
 async fn upload_script() -> actix_web::HttpResponse {
     script(include_str!("../static/upload.js").as_bytes())
+}
+
+/// The upload page's 典型案例 form (ours).
+async fn case_script() -> actix_web::HttpResponse {
+    script(include_str!("../static/case.js").as_bytes())
 }
 
 /// The item page's video player glue (ours).

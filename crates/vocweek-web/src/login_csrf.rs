@@ -43,8 +43,14 @@ pub fn for_form(req: &HttpRequest) -> String {
 /// The cookie holding `value`, sent again with every form shown (which renews its lifetime).
 /// Only `/login` ever receives it.
 pub fn cookie(req: &HttpRequest, value: &str) -> Cookie<'static> {
+    cookie_at(req, value, "/login")
+}
+
+/// The same cookie for another sign-in form (`/unit/login`, the unit people's): only `path`
+/// receives it, so each form is bound to its own pre-session.
+pub fn cookie_at(req: &HttpRequest, value: &str, path: &'static str) -> Cookie<'static> {
     Cookie::build(COOKIE, value.to_owned())
-        .path("/login")
+        .path(path)
         .http_only(true)
         .same_site(SameSite::Strict)
         .secure(is_https(req))
@@ -118,5 +124,9 @@ mod tests {
         assert_eq!(cookie.same_site(), Some(SameSite::Strict));
         assert_eq!(cookie.path(), Some("/login"));
         assert!(cookie.max_age().is_some());
+        // The unit people's form has its own: each form sees only the cookie of its path.
+        let unit = cookie_at(&browser(&mine), &mine, "/unit/login");
+        assert_eq!(unit.path(), Some("/unit/login"));
+        assert_eq!(unit.same_site(), Some(SameSite::Strict));
     }
 }

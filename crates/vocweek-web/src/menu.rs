@@ -6,8 +6,11 @@
 //! the queue, the dashboard, the batches (their desk's), the reporting pages, the tracker and
 //! 活动周管理 (`campaigns_page::list` shows an editor the weeks without the forms that create
 //! and switch them); 推送记录 refuses everyone but admins (`webhooks_page::refusal_for`).
+//! 统计表汇总 is the education department's: the HR desk's units send no statistics table
+//! (附件2), so its staff are not offered the page (`reporting_pages::statistics` tells them
+//! why if they open it anyway).
 
-use vocweek_domain::Role;
+use vocweek_domain::{Desk, Role};
 
 /// A staff page's section in the menu.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,14 +38,17 @@ pub struct NavLink {
 enum Open {
     /// Every signed-in member of staff.
     Staff,
+    /// Staff not bound to the HR desk: the education desk and admins.
+    NotHrDesk,
     /// Admins only: anyone else is refused.
     Admins,
 }
 
 impl Open {
-    fn lets_in(self, role: Role) -> bool {
+    fn lets_in(self, role: Role, desk: Option<Desk>) -> bool {
         match self {
             Open::Staff => true,
+            Open::NotHrDesk => desk != Some(Desk::Hr),
             Open::Admins => role == Role::Admin,
         }
     }
@@ -84,7 +90,7 @@ const MENU: [Entry; 8] = [
         place: Place::Statistics,
         href: "/reporting/statistics",
         label: "统计表汇总",
-        open: Open::Staff,
+        open: Open::NotHrDesk,
     },
     Entry {
         place: Place::Tracker,
@@ -106,10 +112,11 @@ const MENU: [Entry; 8] = [
     },
 ];
 
-/// The menu of `role`'s pages, `here` marked as the current section.
-pub fn menu(role: Role, here: Place) -> Vec<NavLink> {
+/// The menu of `role`'s pages (on `desk`, when bound to one), `here` marked as the current
+/// section.
+pub fn menu(role: Role, desk: Option<Desk>, here: Place) -> Vec<NavLink> {
     MENU.iter()
-        .filter(|entry| entry.open.lets_in(role))
+        .filter(|entry| entry.open.lets_in(role, desk))
         .map(|entry| NavLink {
             href: entry.href,
             label: entry.label,
@@ -120,12 +127,15 @@ pub fn menu(role: Role, here: Place) -> Vec<NavLink> {
 
 #[cfg(test)]
 mod tests {
-    use vocweek_domain::Role;
+    use vocweek_domain::{Desk, Role};
 
     use super::{MENU, Place, menu};
 
     fn hrefs(role: Role) -> Vec<&'static str> {
-        menu(role, Place::Queue).iter().map(|l| l.href).collect()
+        menu(role, Some(Desk::Edu), Place::Queue)
+            .iter()
+            .map(|l| l.href)
+            .collect()
     }
 
     #[test]
@@ -145,23 +155,47 @@ mod tests {
     }
 
     #[test]
+    fn the_hr_desk_is_not_offered_the_statistics_table_it_does_not_collect() {
+        let hr: Vec<&str> = menu(Role::Editor, Some(Desk::Hr), Place::Queue)
+            .iter()
+            .map(|l| l.href)
+            .collect();
+        assert!(!hr.contains(&"/reporting/statistics"), "{hr:?}");
+        assert!(
+            hr.contains(&"/reporting") && hr.contains(&"/tracker"),
+            "{hr:?}"
+        );
+    }
+
+    #[test]
     fn an_admin_also_gets_the_delivery_log() {
-        let admin = hrefs(Role::Admin);
+        let admin: Vec<&str> = menu(Role::Admin, None, Place::Queue)
+            .iter()
+            .map(|l| l.href)
+            .collect();
         assert_eq!(admin.len(), MENU.len());
         assert_eq!(admin.last(), Some(&"/webhooks"));
     }
 
     #[test]
     fn the_page_s_own_section_is_current_and_only_it() {
-        for role in Role::ALL {
+        for (role, desk) in Role::ALL
+            .into_iter()
+            .flat_map(|role| [None, Some(Desk::Edu), Some(Desk::Hr)].map(|desk| (role, desk)))
+        {
             for entry in &MENU {
-                let links = menu(role, entry.place);
+                let links = menu(role, desk, entry.place);
                 let current: Vec<&str> =
                     links.iter().filter(|l| l.current).map(|l| l.href).collect();
-                if entry.open.lets_in(role) {
-                    assert_eq!(current, [entry.href], "{role:?} on {:?}", entry.place);
+                if entry.open.lets_in(role, desk) {
+                    assert_eq!(
+                        current,
+                        [entry.href],
+                        "{role:?} {desk:?} on {:?}",
+                        entry.place
+                    );
                 } else {
-                    assert!(current.is_empty(), "{role:?} on {:?}", entry.place);
+                    assert!(current.is_empty(), "{role:?} {desk:?} on {:?}", entry.place);
                 }
             }
         }

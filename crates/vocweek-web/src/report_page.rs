@@ -1,10 +1,10 @@
 //! 材料与统计报送: a unit's page for what it owes besides daily material — the activity plan,
 //! the special website and liaison before the week, the statistics table (附件2, drafts and the
 //! final submission) and the summary report after it. Like the upload page it signs in with
-//! the unit's token (kept in the tab, sent as a Bearer header) and drives the JSON API from
-//! `static/report.js`; every check is the server's, shown next to its field.
+//! the unit's token or a person's session (`static/unit_session.js`) and drives the JSON API
+//! from `static/report.js`; every check is the server's, shown next to its field.
 
-use actix_web::HttpResponse;
+use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 use vocweek_domain::reporting::STATISTICS_COLUMNS;
 
@@ -39,9 +39,9 @@ fn statistics_inputs() -> Vec<StatisticsInput> {
         .collect()
 }
 
-pub async fn show() -> HttpResponse {
+pub async fn show(req: HttpRequest) -> HttpResponse {
     ok(&ReportPage {
-        frame: Frame::unit("材料与统计报送"),
+        frame: Frame::unit("材料与统计报送", &req),
         inputs: statistics_inputs(),
     })
 }

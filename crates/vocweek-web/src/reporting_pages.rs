@@ -7,14 +7,15 @@ use chrono::NaiveDate;
 use vocweek_api::AppState;
 use vocweek_api::reporting::overview::{campaign_overview, statistics_table, status_zh};
 use vocweek_api::reporting::view::{DocumentStatusJson, UnitReportJson};
-use vocweek_domain::UnitKind;
 use vocweek_domain::reporting::{Liaison, STATISTICS_COLUMNS, StatisticsFigures};
+use vocweek_domain::{Desk, UnitKind};
 use vocweek_pipeline::STATISTICS_NOTES;
 
 use crate::error_page::ErrorPage;
-use crate::layout::{Frame, beijing, ok};
+use crate::layout::{Frame, MessagePage, beijing, ok};
 use crate::menu::Place;
 use crate::staff::Staff;
+use crate::week_choice::{WeekLink, WeekQuery, chosen_week};
 
 /// A report's status as a coloured word (`reporting/badge.html`); `status` stays the API's
 /// word, for scripts and tests.
@@ -121,6 +122,7 @@ impl UnitRow {
 #[template(path = "reporting/overview.html")]
 struct OverviewPage {
     frame: Frame,
+    weeks: Vec<WeekLink>,
     name: String,
     starts_on: NaiveDate,
     ends_on: NaiveDate,
@@ -135,8 +137,15 @@ struct OverviewPage {
 }
 
 /// `/reporting`: every unit of the desk with its plan, website, liaison, summary and table.
-pub async fn overview(staff: Staff, state: web::Data<AppState>) -> HttpResponse {
-    let campaign = state.ingestor.campaign();
+pub async fn overview(
+    staff: Staff,
+    state: web::Data<AppState>,
+    query: web::Query<WeekQuery>,
+) -> HttpResponse {
+    let (campaign, weeks) = match chosen_week(&state, &query).await {
+        Ok(chosen) => chosen,
+        Err(err) => return err.page(),
+    };
     let reports = match campaign_overview(&state, &campaign, staff.desk()).await {
         Ok(reports) => reports,
         Err(err) => return err.page(),
@@ -152,6 +161,7 @@ pub async fn overview(staff: Staff, state: web::Data<AppState>) -> HttpResponse 
     let c = &campaign.campaign;
     ok(&OverviewPage {
         frame: Frame::staff(&staff, "报送情况", Place::Reporting),
+        weeks,
         name: c.name_zh.clone(),
         starts_on: c.starts_on,
         ends_on: c.ends_on,
@@ -202,6 +212,7 @@ struct StatisticsRow {
 #[template(path = "reporting/statistics.html")]
 struct StatisticsPage {
     frame: Frame,
+    weeks: Vec<WeekLink>,
     year: i32,
     slug: String,
     submitted: usize,
@@ -213,14 +224,34 @@ struct StatisticsPage {
 }
 
 /// `/reporting/statistics`: the 附件2 table of every reporting unit, totals, and the Excel file.
-pub async fn statistics(staff: Staff, state: web::Data<AppState>) -> HttpResponse {
-    let campaign = state.ingestor.campaign();
+pub async fn statistics(
+    staff: Staff,
+    state: web::Data<AppState>,
+    query: web::Query<WeekQuery>,
+) -> HttpResponse {
+    // The HR desk's units (city HR bureaus, technical colleges) owe no 附件2: an empty 0 / 0
+    // table and an Excel file of nothing would only mislead, so the page says why instead.
+    if staff.desk() == Some(Desk::Hr) {
+        return ok(&MessagePage {
+            frame: Frame::staff(&staff, "统计表汇总", Place::Statistics),
+            class: "notice",
+            text:
+                "情况统计表（附件2）由省教育厅职业教育处汇总：只有市教育（教体）局和高职院校报送。\
+                   市人社局和省属技工院校不报送统计表，人社厅审核台没有需要汇总的数据。"
+                    .to_owned(),
+        });
+    }
+    let (campaign, weeks) = match chosen_week(&state, &query).await {
+        Ok(chosen) => chosen,
+        Err(err) => return err.page(),
+    };
     let table = match campaign_overview(&state, &campaign, staff.desk()).await {
         Ok(reports) => statistics_table(reports),
         Err(err) => return err.page(),
     };
     ok(&StatisticsPage {
         frame: Frame::staff(&staff, "统计表汇总", Place::Statistics),
+        weeks,
         year: campaign.campaign.year,
         slug: campaign.campaign.slug.clone(),
         submitted: table.submitted,

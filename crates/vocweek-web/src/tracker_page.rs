@@ -1,6 +1,7 @@
 //! 每日报送跟踪: which units have not sent material on a day of the week (midnight to midnight,
-//! Beijing time), what the others sent, and a chart of submissions per city per day, so the
-//! desk can call the missing ones in the evening.
+//! Beijing time), with their liaison's name and mobile, what the others sent, and a chart of
+//! submissions per city per day, so the desk can call the missing ones in the evening — or,
+//! today, remind them all at once (`tracker_reminder.rs`).
 
 use std::collections::BTreeMap;
 
@@ -16,10 +17,14 @@ use crate::error_page::ErrorPage;
 use crate::layout::{Frame, ok};
 use crate::menu::Place;
 use crate::staff::{Staff, urlencode};
+use crate::tracker_reminder::{self, ReminderForm};
 
 #[derive(Deserialize)]
 pub struct TrackerQuery {
     day: Option<String>,
+    /// After the reminder form: the units it reminded, and those reminded before today.
+    reminded: Option<usize>,
+    already: Option<usize>,
 }
 
 /// A day of the week in the line of links; `current` is the day shown.
@@ -35,6 +40,15 @@ struct MissingUnit {
     name: String,
     kind: &'static str,
     city: String,
+    /// Its liaison for the campaign, when registered: whom the desk calls.
+    liaison: Option<LiaisonLine>,
+    /// Reminded today (today's page only).
+    reminded: bool,
+}
+
+struct LiaisonLine {
+    name: String,
+    mobile: String,
 }
 
 /// A unit that sent something that day, by kind.
@@ -45,6 +59,7 @@ struct SentUnit {
     photo: i64,
     video: i64,
     article: i64,
+    case: i64,
     total: i64,
 }
 
@@ -62,6 +77,11 @@ struct TrackerPage {
     /// Units that must report daily: missing and sent.
     total: usize,
     chart: Chart,
+    csrf: String,
+    /// 提醒今日未报送单位: on today's page, when units are missing.
+    reminder: Option<ReminderForm>,
+    /// What the reminder just did.
+    reminder_outcome: Option<String>,
 }
 
 pub async fn show(
@@ -105,6 +125,23 @@ pub async fn show(
             .unwrap_or_else(|| slug.to_owned())
     };
     let kind_zh = |kind: &str| UnitKind::parse(kind).map(UnitKind::name_zh).unwrap_or("");
+    let registrations = match state.db.registrations(campaign.campaign.id).await {
+        Ok(registrations) => registrations,
+        Err(err) => return vocweek_api::ApiError::from(err).page(),
+    };
+    let liaison = |unit: i32| {
+        let row = registrations.iter().find(|r| r.unit_id == unit)?;
+        Some(LiaisonLine {
+            name: row.liaison_name.clone()?,
+            mobile: row.liaison_mobile.clone().unwrap_or_default(),
+        })
+    };
+    let missing_ids: Vec<i32> = tracker.missing.iter().map(|u| u.id).collect();
+    let (reminder, reminded) =
+        match tracker_reminder::status(&state, &staff, day, today, &missing_ids).await {
+            Ok(status) => status,
+            Err(err) => return err.page(),
+        };
 
     let day_links = tracker
         .campaign_days
@@ -123,6 +160,8 @@ pub async fn show(
             name: u.name.clone(),
             kind: kind_zh(&u.kind),
             city: city_zh(&u.city),
+            liaison: liaison(u.id),
+            reminded: reminded.contains(&u.id),
         })
         .collect();
     let sent = tracker
@@ -135,6 +174,7 @@ pub async fn show(
             photo: s.counts.photo,
             video: s.counts.video,
             article: s.counts.article,
+            case: s.counts.case,
             total: s.total,
         })
         .collect();
@@ -153,6 +193,9 @@ pub async fn show(
         sent,
         total: tracker.missing.len() + tracker.sent.len(),
         chart: Chart::new(&cities, &tracker.campaign_days, &grid),
+        csrf: staff.csrf(),
+        reminder,
+        reminder_outcome: tracker_reminder::outcome(query.reminded, query.already),
     })
 }
 

@@ -1,6 +1,7 @@
 // Keyboard work in the review queue: j/k move, Enter opens, a approves, r rejects (asks for the
-// reason), s recommends, ? shows the keys. Decisions go through the JSON API with the page's
-// CSRF token, naming the version the page showed (a stale one gets the conflict message).
+// reason), s recommends (asks to confirm an item without portrait consent), ? shows the keys.
+// Decisions go through the JSON API with the page's CSRF token, naming the version the page
+// showed (a stale one gets the conflict message).
 // On an item's page a, s and r use the page's own forms (r goes to the 不通过 reason box), and
 // n opens the next item of the queue the page was opened from (its rel="next" link).
 (() => {
@@ -24,11 +25,13 @@
     list[index].focus();
   }
 
-  async function decide(card, action, note) {
+  async function decide(card, action, note, confirmed = false) {
     const response = await fetch(`/api/v1/assets/${card.dataset.id}/review`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
-      body: JSON.stringify({ action, note, version: Number(card.dataset.version) }),
+      body: JSON.stringify({
+        action, note, version: Number(card.dataset.version), confirm_without_consent: confirmed,
+      }),
     });
     if (response.ok) {
       card.remove();
@@ -36,6 +39,12 @@
       focus(index);
     } else {
       const body = await response.json().catch(() => ({}));
+      // A photo or video without portrait consent is recommended only when the editor says so.
+      if (body.error && body.error.code === 'consent-unconfirmed' && !confirmed
+        && window.confirm('该素材未确认肖像使用授权。我已确认可以使用（未取得肖像授权），仍然推荐？')) {
+        await decide(card, action, note, true);
+        return;
+      }
       say((body.error && body.error.message) || '操作失败');
     }
   }

@@ -1,19 +1,19 @@
 // The units' reporting page: plan, website and liaison, the statistics table (drafts and the
-// final submission) and the summary report, all through the JSON API with the unit's token.
+// final submission) and the summary report, all through the JSON API as the unit (its token or
+// a person's session: unit_session.js).
 // Whatever the server sends is set as text, never as HTML.
 (() => {
   const $ = (id) => document.getElementById(id);
   const STATUS = { missing: '未报送', draft: '草稿（未提交）', on_time: '已按时报送', late: '已报送（逾期）' };
   // Refusals are told in Chinese by the server's message catalog when asked in Chinese.
   const CHINESE = { 'Accept-Language': 'zh-CN' };
-  let token = sessionStorage.getItem('vocweek-token');
   let report = null;
 
   const beijing = (iso) =>
     new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
 
   async function call(method, path, body) {
-    const init = { method, headers: { ...CHINESE, Authorization: `Bearer ${token}` } };
+    const init = { method, headers: { ...CHINESE, ...unitSession.headers() } };
     if (body instanceof FormData) {
       init.body = body;
     } else if (body !== undefined) {
@@ -58,10 +58,16 @@
   function render(answer) {
     report = answer;
     const c = answer.campaign;
-    $('unit-line').textContent = `${answer.unit.name} · ${c.name_zh}`;
+    $('unit-line').textContent = `${unitSession.describe()} · ${c.name_zh}`;
+    // Only what this unit owes, and to whom: technical colleges and city HR bureaus report to
+    // the HR department and send no summary or statistics table.
+    const recipient = answer.unit.desk === 'hr' ? '省人力资源社会保障厅' : '省教育厅职业教育处';
+    const afterWeek = answer.reports_statistics
+      ? `总结报告与统计表截止 ${c.report_due_on}；` : '本单位无需报送总结报告和统计表；';
     $('deadlines').textContent =
-      `活动周 ${c.starts_on} 至 ${c.ends_on}。方案、专题网站、联络员截止 ${c.plan_due_on}；` +
-      `总结报告与统计表截止 ${c.report_due_on}（北京时间当日24时前为按时；逾期仍可提交，将标记为逾期）。`;
+      `本单位材料报送至${recipient}。活动周 ${c.starts_on} 至 ${c.ends_on}。` +
+      `方案、专题网站、联络员截止 ${c.plan_due_on}；${afterWeek}` +
+      '北京时间截止日24时前为按时，逾期仍可提交，将标记为逾期。';
     showDocument('plan', answer.plan);
     const registration = answer.registration;
     badge($('website-status'), registration.website_status);
@@ -98,29 +104,15 @@
     }
   }
 
+  // Shown once filled in (or with the reason it could not be read).
   async function load() {
     try {
       render(await call('GET', `${base()}/report`));
-      $('signin').hidden = true;
-      $('report').hidden = false;
     } catch (error) {
-      sessionStorage.removeItem('vocweek-token');
-      $('signin').hidden = false;
-      $('report').hidden = true;
-      $('token-error').textContent = error.message;
+      say(`无法读取本单位的报送情况：${error.message}`, true);
     }
+    $('report').hidden = false;
   }
-
-  $('token-form').addEventListener('submit', (event) => {
-    event.preventDefault();
-    token = $('token').value.trim();
-    sessionStorage.setItem('vocweek-token', token);
-    load();
-  });
-  $('sign-out').addEventListener('click', () => {
-    sessionStorage.removeItem('vocweek-token');
-    location.reload();
-  });
 
   for (const id of ['plan-form', 'summary-form']) {
     $(id).addEventListener('submit', async (event) => {
@@ -175,10 +167,10 @@
     }
   });
 
-  // The table as the Ministry's Excel form: fetched with the token, saved by the browser.
+  // The table as the Ministry's Excel form: fetched as the unit, saved by the browser.
   $('statistics-xlsx').addEventListener('click', async () => {
     const response = await fetch(`${base()}/statistics.xlsx`, {
-      headers: { Authorization: `Bearer ${token}` },
+      headers: unitSession.headers(),
     });
     if (!response.ok) {
       say(response.status === 404 ? '尚未填写统计表' : `下载失败（HTTP ${response.status}）`, true);
@@ -191,5 +183,5 @@
     URL.revokeObjectURL(link.href);
   });
 
-  if (token) load();
+  unitSession.start(load);
 })();

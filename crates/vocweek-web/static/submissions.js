@@ -1,15 +1,15 @@
-// 我的报送: every item the unit sent, newest first, a page at a time (加载更多 follows the
-// API's cursor), filtered by state, kind and activity date. A returned item opens a form to
-// correct it; the API then sends it back to review. Everything the server sends is set as
-// text, never as HTML.
+// 我的报送: the unit's notices first (an item returned or rejected, the desk's reminder, a day
+// sent nothing, a report overdue; unread ones highlighted until 标为已读), then every item the
+// unit sent, newest first, a page at a time (加载更多 follows the API's cursor), filtered by
+// state, kind and activity date. A returned item opens a form to correct it (texts, tags,
+// 作者/摄影 and the portrait consent), and one to replace its file (PUT
+// /api/v1/assets/{id}/file); the API then sends it back to review. Everything the server sends
+// is set as text, never as HTML.
 (() => {
   const $ = (id) => document.getElementById(id);
-  // The upload page keeps the token under this name in the tab: entered there, it works here.
-  const TOKEN_KEY = 'vocweek-token';
   // Refusals are told in Chinese by the server's message catalog when asked in Chinese.
   const CHINESE = { 'Accept-Language': 'zh-CN' };
   const PAGE_SIZE = 24;
-  let token = sessionStorage.getItem(TOKEN_KEY);
   let cursor = null;
   let vocabularies = null;
   // A filter changed while a page was loading: the older answer is dropped, not appended.
@@ -23,7 +23,7 @@
   const KINDS = names('kind');
 
   async function call(method, path, body) {
-    const init = { method, headers: { ...CHINESE, Authorization: `Bearer ${token}` } };
+    const init = { method, headers: { ...CHINESE, ...unitSession.headers() } };
     if (body !== undefined) {
       init.headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(body);
@@ -59,12 +59,15 @@
     return '';
   }
 
-  // An <img src> cannot send the token: the thumbnail is fetched and shown from a blob: URL.
+  // An <img src> cannot send a token: the thumbnail is fetched and shown from a blob: URL.
   async function showThumbnail(card, item) {
     const rendition = item.renditions.find((r) => r.name === 'thumb')
       || item.renditions.find((r) => r.name === 'poster');
     if (!rendition) return;
-    const response = await fetch(rendition.url, { headers: { Authorization: `Bearer ${token}` } });
+    // Revalidated, not taken from the cache: a replaced file's thumbnail has the same URL.
+    const response = await fetch(rendition.url, {
+      cache: 'no-cache', headers: unitSession.headers(),
+    });
     if (!response.ok) return;
     const image = document.createElement('img');
     image.alt = '';
@@ -134,20 +137,88 @@
     const form = $('edit-form').content.firstElementChild.cloneNode(true);
     form.elements.title.value = item.title;
     form.elements.description.value = item.description || '';
+    form.elements.credit.value = item.credit || '';
+    form.elements.portrait_consent.checked = Boolean(item.portrait_consent);
     fillTags(form, item);
+    const replace = $('replace-form').content.firstElementChild.cloneNode(true);
     const edit = element.querySelector('.edit');
     form.querySelector('.cancel').addEventListener('click', () => {
       form.remove();
+      replace.remove();
       edit.hidden = false;
     });
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       save(element, item, form);
     });
+    replace.addEventListener('submit', (event) => {
+      event.preventDefault();
+      replaceFile(item, replace);
+    });
     edit.hidden = true;
     element.querySelector('.outcome').textContent = '';
-    element.querySelector('.outcome').before(form);
+    element.querySelector('.outcome').before(form, replace);
     form.elements.title.focus();
+  }
+
+  // The file goes as a multipart form with the version the unit saw. XMLHttpRequest rather
+  // than fetch: it reports the upload's progress.
+  function sendFile(item, file, progress) {
+    return new Promise((resolve, reject) => {
+      const body = new FormData();
+      body.append('version', String(item.version));
+      body.append('file', file, file.name);
+      const request = new XMLHttpRequest();
+      request.open('PUT', `/api/v1/assets/${encodeURIComponent(item.id)}/file`);
+      for (const [name, value] of Object.entries(unitSession.headers())) {
+        request.setRequestHeader(name, value);
+      }
+      request.setRequestHeader('Accept-Language', CHINESE['Accept-Language']);
+      request.responseType = 'json';
+      request.upload.addEventListener('progress', (event) => {
+        if (event.lengthComputable) progress.value = Math.round((event.loaded / event.total) * 100);
+      });
+      request.addEventListener('load', () => {
+        const answer = request.response || {};
+        if (request.status >= 200 && request.status < 300) {
+          resolve(answer);
+          return;
+        }
+        const error = new Error((answer.error && answer.error.message) || `HTTP ${request.status}`);
+        error.status = request.status;
+        reject(error);
+      });
+      request.addEventListener('error', () => reject(new Error('网络中断，文件未发送完，请重试。')));
+      request.send(body);
+    });
+  }
+
+  async function replaceFile(item, form) {
+    const file = form.elements.file.files[0];
+    if (!file) return;
+    const button = form.querySelector('button[type="submit"]');
+    const progress = form.querySelector('progress');
+    const status = form.querySelector('.status');
+    button.disabled = true;
+    form.querySelector('.error').textContent = '';
+    progress.value = 0;
+    progress.hidden = false;
+    status.textContent = `正在上传 ${file.name}…`;
+    try {
+      await sendFile(item, file, progress);
+    } catch (error) {
+      progress.hidden = true;
+      status.textContent = '';
+      form.querySelector('.error').textContent = `文件未更换：${error.message}`;
+      button.disabled = false;
+      return;
+    }
+    // The list again, as the server has it now; the item says what happened.
+    await load(true);
+    const fresh = [...$('items').children].find((c) => c.dataset.id === item.id);
+    const done = '文件已更换，素材正在重新处理，处理完成后进入审核。';
+    if (fresh) fresh.querySelector('.outcome').textContent = done;
+    else $('list-status').textContent = done;
   }
 
   async function save(element, item, form) {
@@ -165,6 +236,8 @@
         category: fields.category.value,
         subcategory: fields.subcategory.value,
         themes: [...form.querySelectorAll('input[name="themes"]:checked')].map((b) => b.value),
+        credit: fields.credit.value,
+        portrait_consent: fields.portrait_consent.checked,
       });
       // The answer is the item as it is now: the card shows it where it was, even if it no
       // longer matches the state filter, so the unit sees what happened.
@@ -174,6 +247,58 @@
     } catch (error) {
       form.querySelector('.error').textContent = `未保存：${error.message}`;
       button.disabled = false;
+    }
+  }
+
+  // The notice's kind as a badge; the sentence itself comes from the server's catalog.
+  const NOTICE_KINDS = {
+    'item-returned': '退回修改',
+    'item-rejected': '未采用',
+    'daily-reminder': '报送提醒',
+    'daily-missed': '当日未报送',
+    'report-overdue': '材料逾期',
+  };
+
+  function countUnread() {
+    const unread = $('notice-list').querySelectorAll('.notice-item.unread').length;
+    $('unread-count').textContent = unread ? `${unread} 条未读` : '';
+  }
+
+  function noticeItem(notice) {
+    const element = $('notice-item').content.firstElementChild.cloneNode(true);
+    element.dataset.id = notice.id;
+    element.dataset.kind = notice.kind;
+    element.classList.toggle('unread', !notice.read);
+    element.querySelector('.kind').textContent = NOTICE_KINDS[notice.kind] || notice.kind;
+    element.querySelector('.sentence').textContent = notice.sentence;
+    element.querySelector('.when').textContent = `${beijing(notice.created_at)}（北京时间）`;
+    const button = element.querySelector('.mark-read');
+    button.hidden = notice.read;
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      $('notice-status').textContent = '';
+      try {
+        await call('POST', `/api/v1/notices/${encodeURIComponent(notice.id)}/read`);
+        element.classList.remove('unread');
+        button.hidden = true;
+        countUnread();
+      } catch (error) {
+        button.disabled = false;
+        $('notice-status').textContent = `未能标为已读：${error.message}`;
+      }
+    });
+    return element;
+  }
+
+  async function loadNotices() {
+    try {
+      const answer = await call('GET', '/api/v1/notices');
+      $('notice-list').replaceChildren(...answer.notices.map(noticeItem));
+      $('notices').hidden = answer.notices.length === 0;
+      countUnread();
+    } catch (error) {
+      $('notices').hidden = false;
+      $('notice-status').textContent = `无法读取通知：${error.message}`;
     }
   }
 
@@ -210,35 +335,14 @@
   }
 
   async function enter() {
-    try {
-      await call('GET', '/api/v1/assets?limit=1');
-    } catch (error) {
-      sessionStorage.removeItem(TOKEN_KEY);
-      token = null;
-      $('token-error').textContent = error.status === 401 ? '令牌无效、已吊销或已过期。' : `无法登录：${error.message}`;
-      return;
-    }
-    $('signin').hidden = true;
     $('mine').hidden = false;
-    $('unit-line').textContent = '已登录（单位令牌）';
-    await load(true);
+    await Promise.all([loadNotices(), load(true)]);
   }
-
-  $('token-form').addEventListener('submit', (event) => {
-    event.preventDefault();
-    token = $('token').value.trim();
-    sessionStorage.setItem(TOKEN_KEY, token);
-    enter();
-  });
-  $('sign-out').addEventListener('click', () => {
-    sessionStorage.removeItem(TOKEN_KEY);
-    location.reload();
-  });
   filters.addEventListener('change', () => load(true));
   filters.addEventListener('submit', (event) => {
     event.preventDefault();
     load(true);
   });
   $('more').addEventListener('click', () => load(false));
-  if (token) enter();
+  unitSession.start(enter);
 })();

@@ -1,19 +1,19 @@
-// The upload page: sign in with the unit's token, pick files and tags, upload each file with
-// tus-js-client (resumes by itself after a drop, and across page reloads via its fingerprint
-// store), and list today's submissions. Everything the server sends is set as text, never HTML.
+// The upload page: once signed in (the unit's token or a person's session, unit_session.js),
+// pick files and tags, upload each file with tus-js-client (resumes by itself after a drop, and
+// across page reloads via its fingerprint store), and list today's submissions. Everything the
+// server sends is set as text, never HTML.
 (() => {
   const $ = (id) => document.getElementById(id);
   const STATES = {
     processing: '处理中', pending_review: '待审核', approved: '已通过', rejected: '未通过',
     returned: '已退回', recommended: '已推荐', failed: '处理失败',
   };
-  const KINDS = { photo: '图片', video: '视频', article: '文章' };
+  const KINDS = { photo: '图片', video: '视频', article: '文章', case: '典型案例' };
   // Refusals are told in Chinese by the server's message catalog when asked in Chinese.
   const CHINESE = { 'Accept-Language': 'zh-CN' };
-  let token = sessionStorage.getItem('vocweek-token');
 
   const api = async (path) => {
-    const response = await fetch(path, { headers: { ...CHINESE, Authorization: `Bearer ${token}` } });
+    const response = await fetch(path, { headers: { ...CHINESE, ...unitSession.headers() } });
     if (!response.ok) {
       const body = await response.json().catch(() => ({}));
       const error = new Error((body.error && body.error.message) || `HTTP ${response.status}`);
@@ -55,6 +55,28 @@
       $('themes').append(label);
     });
     $('activity_date').value = todayInBeijing();
+    const week = vocabularies.campaign;
+    $('activity_date').addEventListener('change', () => warnAboutDate(week));
+  }
+
+  // A date far from the week is most often a typo (2019 for 2021) or a camera's wrong clock:
+  // said at once, next to the field, but not refused — a preparatory event may be earlier.
+  function warnAboutDate(week) {
+    const chosen = $('activity_date').value;
+    let warning = '';
+    if (chosen && chosen > todayInBeijing()) {
+      warning = '活动日期晚于今天，请核对。';
+    } else if (chosen && week && (chosen < monthBefore(week.starts_on) || chosen > week.ends_on)) {
+      warning = `活动日期不在本届活动周（${week.starts_on} 至 ${week.ends_on}）前后，请核对。`;
+    }
+    $('date-warning').textContent = warning;
+  }
+
+  // The day 30 days before `day` (YYYY-MM-DD), as YYYY-MM-DD.
+  function monthBefore(day) {
+    const date = new Date(`${day}T00:00:00Z`);
+    date.setUTCDate(date.getUTCDate() - 30);
+    return date.toISOString().slice(0, 10);
   }
 
   async function refreshToday() {
@@ -91,6 +113,10 @@
     for (const field of ['description', 'city', 'category', 'subcategory', 'activity_date']) {
       if ($(field).value) metadata[field] = $(field).value;
     }
+    const credit = $('credit').value.trim();
+    if (credit) metadata.credit = credit;
+    // Sent either way, so the item records what the unit declared.
+    metadata.portrait_consent = $('portrait_consent').checked ? 'true' : 'false';
     const themes = [...document.querySelectorAll('input[name="themes"]:checked')].map((b) => b.value);
     if (themes.length) metadata.themes = themes.join(',');
     return metadata;
@@ -120,7 +146,8 @@
       endpoint: '/api/v1/uploads/',
       chunkSize: 8 * 1024 * 1024,
       retryDelays: [0, 1000, 3000, 5000, 10000, 20000, 30000, 60000],
-      headers: { ...CHINESE, Authorization: `Bearer ${token}` },
+      // The token, or on a person's session the cookie and the page's CSRF token.
+      headers: { ...CHINESE, ...unitSession.headers() },
       metadata,
       // Same file, same unit: pick up an interrupted upload even after the page was closed.
       storeFingerprintForResuming: true,
@@ -144,6 +171,8 @@
           message = `上传失败：${body.error.message}`;
         } catch (_) { /* a network error has no body */ }
         row.item.classList.add('failed');
+        // The bytes may all have gone before the refusal came: a full bar would read as done.
+        row.bar.value = 0;
         row.status.textContent = ` ${message}`;
       },
       onSuccess: (payload) => {
@@ -162,31 +191,15 @@
   }
 
   async function enter() {
+    $('uploader').hidden = false;
     try {
-      await api('/api/v1/assets?limit=1');
-      $('signin').hidden = true;
-      $('uploader').hidden = false;
-      $('unit-line').textContent = '已登录（单位令牌）';
       await loadVocabularies();
       await refreshToday();
-      setInterval(() => refreshToday().catch(() => {}), 5000);
     } catch (error) {
-      sessionStorage.removeItem('vocweek-token');
-      token = null;
-      $('token-error').textContent = error.status === 401 ? '令牌无效、已吊销或已过期。' : `无法登录：${error.message}`;
+      $('transfers').textContent = `无法读取：${error.message}`;
     }
+    setInterval(() => refreshToday().catch(() => {}), 5000);
   }
-
-  $('token-form').addEventListener('submit', (event) => {
-    event.preventDefault();
-    token = $('token').value.trim();
-    sessionStorage.setItem('vocweek-token', token);
-    enter();
-  });
-  $('sign-out').addEventListener('click', () => {
-    sessionStorage.removeItem('vocweek-token');
-    location.reload();
-  });
   $('upload-form').addEventListener('submit', (event) => {
     event.preventDefault();
     if (typeof tus === 'undefined' || !tus.isSupported) {
@@ -197,5 +210,5 @@
     files.forEach((file, index) => upload(file, metadataFor(file, index, files.length)));
     $('files').value = '';
   });
-  if (token) enter();
+  unitSession.start(enter);
 })();

@@ -12,6 +12,7 @@ use tracing::info;
 use vocweek_api::{AppState, Distribution, ExtraRoutes, MediaListener, MediaSigner, build_server};
 use vocweek_db::Db;
 use vocweek_domain::builtin_campaigns;
+use vocweek_pipeline::mail::Notifier;
 use vocweek_pipeline::webhooks::DeliverWebhook;
 use vocweek_pipeline::{Ingestor, Metrics, WorkerPool};
 use vocweek_storage::{BlobStore, PartialUploads};
@@ -88,6 +89,9 @@ pub async fn open_services(config: &Config) -> anyhow::Result<Services> {
     if finished > 0 {
         info!(finished, "removed the bytes of finished resumable uploads");
     }
+    // The notices' emails and missed deadlines, on every node that runs workers.
+    let notifier = Notifier::new(db.clone(), ingestor.clone(), config.mail.settings()?)
+        .context("mail.smtp_host cannot be used")?;
     let workers = WorkerPool::new(
         db.clone(),
         store.clone(),
@@ -99,7 +103,8 @@ pub async fn open_services(config: &Config) -> anyhow::Result<Services> {
     .with_handler(
         vocweek_db::feed::DELIVER_WEBHOOK,
         Arc::new(DeliverWebhook::new(config.webhooks.settings())),
-    );
+    )
+    .with_notifier(notifier);
     // Every node signs and checks media URLs with the same key, kept in the database.
     let key = hex::decode(db.installation_secret(MEDIA_URL_KEY).await?)
         .context("the media URL key in the database is not hex")?;
@@ -170,6 +175,18 @@ impl RunningApp {
                 services.ingestor.clone(),
             ),
             reporting: vocweek_app::Reporting::new(services.db.clone(), services.ingestor.clone()),
+            notices: vocweek_app::Notices::new(services.db.clone(), services.ingestor.clone()),
+            members: vocweek_app::Members::new(services.db.clone()),
+            cases: vocweek_app::Cases::new(
+                services.db.clone(),
+                services.store.clone(),
+                services.ingestor.clone(),
+            ),
+            briefs: vocweek_app::Briefs::new(
+                services.db.clone(),
+                services.store.clone(),
+                services.ingestor.clone(),
+            ),
         };
         let http_workers = match config.http_workers {
             0 => std::thread::available_parallelism().map_or(2, |n| n.get()),

@@ -106,6 +106,11 @@ pub const RULES: &[(&str, &[&str], &[&str])] = &[
         ],
     ),
     (
+        "mail is sent by vocweek-pipeline's workers (the notices' outbox)",
+        &["lettre"],
+        &["vocweek-pipeline"],
+    ),
+    (
         // In particular vocweek-api, which vocweek-web is built on.
         "pages are mounted by the binary, not by the libraries",
         &["vocweek-web"],

@@ -1,6 +1,10 @@
 //! `GET /api/v1/feed.atom`: the newest approved items as an Atom feed (RFC 4287) for feed
 //! readers. Readers rarely send headers, so the API key may also come as `?key=` — it then
 //! appears in access logs; prefer the header where the reader allows it.
+//!
+//! An item's credit (作者/摄影) is its entry's `<author><name>`: Atom's person who made the
+//! entry's content, which readers show as the byline. `<rights>` would be the place for a
+//! copyright statement, which the units do not give; the portrait consent is in the JSON feed.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
@@ -90,9 +94,16 @@ pub async fn get_atom(
         updated = updated.max(Some(event.created_at));
         let link = format!("{media}/media/{}/original", asset.id);
         let thumb = format!("{media}/media/{}/thumb", asset.id);
+        let credit = xml_text(&asset.credit);
+        // A blank credit (or one of characters XML forbids only) names nobody: no empty name.
+        let author = if credit.trim().is_empty() {
+            String::new()
+        } else {
+            format!("<author><name>{credit}</name></author>")
+        };
         entries.push_str(&format!(
             "<entry><id>urn:vocweek:asset:{id}</id><title>{title}</title>\
-             <updated>{at}</updated><published>{at}</published>\
+             <updated>{at}</updated><published>{at}</published>{author}\
              <link rel=\"enclosure\" type=\"{mime}\" length=\"{size}\" href=\"{link}\"/>\
              <link rel=\"related\" href=\"{thumb}\"/>\
              <category term=\"{kind}\"/><category term=\"{city}\"/>\

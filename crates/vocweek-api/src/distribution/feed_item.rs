@@ -42,6 +42,12 @@ pub struct PartnerAssetJson {
     pub themes: Vec<String>,
     pub activity_date: NaiveDate,
     pub captured_at: Option<DateTime<Utc>>,
+    /// 作者/摄影: who made it, to be credited when it is published; empty when the unit named
+    /// nobody.
+    pub credit: String,
+    /// 肖像使用已授权: the unit has the consent of the people recognisable in it. `false` on a
+    /// photo or video: check before publishing faces.
+    pub portrait_consent: bool,
     /// Selected to be recommended to the Ministry of Education.
     pub recommended: bool,
     /// BLAKE3 of the original (also its ETag).
@@ -170,6 +176,8 @@ fn partner_asset(
         themes: record.themes.clone(),
         activity_date: asset.activity_date,
         captured_at: asset.captured_at,
+        credit: asset.credit.clone(),
+        portrait_consent: asset.portrait_consent,
         recommended: asset.state == AssetState::Recommended,
         blake3: asset.blake3.clone(),
         metadata: crate::json::partner_metadata(asset.metadata.clone()),

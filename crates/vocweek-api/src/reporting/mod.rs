@@ -1,10 +1,12 @@
 //! Campaign reporting (seed 四(二), 附件2): campaigns as data, what each unit registers and
 //! sends before and after the week, the statistics table and its Excel export, and the daily
-//! tracker of who sent material. The pages (crate `vocweek-web`) call the same functions.
+//! tracker of who sent material and its reminder to the units that sent nothing today. The
+//! pages (crate `vocweek-web`) call the same functions.
 
 pub mod access;
 pub mod campaigns;
 pub mod overview;
+pub mod reminders;
 pub mod tracker;
 pub mod unit_report;
 pub mod view;
@@ -42,6 +44,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         resource("/api/v1/campaigns/{campaign}/tracker.xlsx")
             .route(web::get().to(tracker::get_tracker_xlsx)),
     )
+    .service(resource("/api/v1/tracker/reminders").route(web::post().to(reminders::post_reminders)))
     .service(
         resource("/api/v1/campaigns/{campaign}/units/{unit}/report")
             .route(web::get().to(unit_report::get_report)),

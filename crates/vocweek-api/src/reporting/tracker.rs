@@ -27,11 +27,13 @@ pub struct KindCounts {
     pub photo: i64,
     pub video: i64,
     pub article: i64,
+    /// 典型案例.
+    pub case: i64,
 }
 
 impl KindCounts {
     pub fn total(&self) -> i64 {
-        self.photo + self.video + self.article
+        self.photo + self.video + self.article + self.case
     }
 }
 
@@ -77,6 +79,7 @@ pub async fn counts_for_day(
         match row.kind.as_str() {
             "photo" => counts.photo += row.count,
             "video" => counts.video += row.count,
+            "case" => counts.case += row.count,
             _ => counts.article += row.count,
         }
     }
@@ -211,6 +214,7 @@ pub async fn tracker_workbook(
                 "0".into(),
                 "0".into(),
                 "0".into(),
+                "0".into(),
                 "未报送".into(),
             ]
         })
@@ -223,6 +227,7 @@ pub async fn tracker_workbook(
             s.counts.photo.to_string(),
             s.counts.video.to_string(),
             s.counts.article.to_string(),
+            s.counts.case.to_string(),
             s.total.to_string(),
             "已报送".into(),
         ]
@@ -238,11 +243,12 @@ pub async fn tracker_workbook(
             "照片",
             "视频",
             "稿件",
+            "典型案例",
             "合计",
             "状态",
         ],
         &rows,
-        &[3, 4, 5, 6],
+        &[3, 4, 5, 6, 7],
     )
     .map_err(|err| ApiError::internal(&err))?;
     Ok((bytes, format!("报送情况-{day}.xlsx")))

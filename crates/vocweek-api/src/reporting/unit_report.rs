@@ -32,6 +32,7 @@ impl From<&ReportingUnit> for UnitRefJson {
             id: unit.id,
             name: unit.name.clone(),
             kind: unit.kind.as_str().to_owned(),
+            desk: unit.kind.desk().as_str().to_owned(),
             city: unit.city.clone(),
         }
     }

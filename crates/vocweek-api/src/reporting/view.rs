@@ -24,6 +24,8 @@ pub struct UnitRefJson {
     pub id: i32,
     pub name: String,
     pub kind: String,
+    /// The desk the unit reports to: `edu` (省教育厅职业教育处) or `hr` (省人社厅).
+    pub desk: String,
     pub city: String,
 }
 
@@ -33,6 +35,7 @@ impl From<&Unit> for UnitRefJson {
             id: unit.id,
             name: unit.name.clone(),
             kind: unit.kind.as_str().to_owned(),
+            desk: unit.kind.desk().as_str().to_owned(),
             city: unit.city.clone(),
         }
     }

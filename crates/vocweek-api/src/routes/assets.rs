@@ -72,7 +72,9 @@ pub async fn get_rendition(
     serve(&req, state.store.as_ref(), blob, |response| {
         response
             .content_type(rendition.mime.clone())
-            .insert_header(("Cache-Control", "private, max-age=86400"))
+            // Revalidated on every use (a 304 while the ETag holds): a unit may replace a
+            // returned item's file, and its renditions come back under the same URL.
+            .insert_header(("Cache-Control", "private, no-cache"))
             // Defence in depth for the sanitised HTML preview: no scripts, no foreign content.
             .insert_header(("X-Content-Type-Options", "nosniff"))
             .insert_header((
@@ -108,7 +110,8 @@ pub async fn get_hls_file(
     })?;
     Ok(HttpResponse::Ok()
         .content_type(content_type)
-        .insert_header(("Cache-Control", "private, max-age=86400"))
+        // Not kept: a replaced file's stream comes back under the same names.
+        .insert_header(("Cache-Control", "private, no-cache"))
         .insert_header(("X-Content-Type-Options", "nosniff"))
         .no_chunking(size)
         .streaming(tokio_util::io::ReaderStream::with_capacity(
@@ -165,7 +168,8 @@ pub async fn get_original(
         vocweek_storage::original_key(&record.asset.blake3).map_err(|e| ApiError::internal(&e))?;
     // An original is whatever a unit sent (an HTML article may hold scripts): it is always a
     // download, never rendered in this site's origin.
-    // Originals never change: their BLAKE3 is the validator.
+    // Stored bytes never change: their BLAKE3 is the validator (a replaced file is another
+    // original, with another hash).
     let blob = Blob {
         key: &key,
         size: record.asset.size.max(0) as u64,

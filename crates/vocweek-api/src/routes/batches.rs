@@ -233,8 +233,8 @@ pub async fn send_batch(
 }
 
 /// The batch as one zip, streamed: `清单.xlsx` (序号, 标题, 类型, 报送单位, 城市, 活动类别,
-/// 具体活动, 主题, 活动日期, 文件名, 说明), `manifest.json` (the same columns and each
-/// original's BLAKE3), `originals/`, `previews/`.
+/// 具体活动, 主题, 活动日期, 文件名, 说明, 作者/摄影, 肖像授权), `manifest.json` (the same
+/// columns and each original's BLAKE3), `originals/`, `previews/`.
 #[utoipa::path(get, path = "/api/v1/batches/{id}/export", tag = "batches", params(("id" = i32, Path)),
     security(("bearer" = [])), responses((status = 200, description = "application/zip", content_type = "application/zip"),
               (status = 404, description = "No such batch of the caller's desk", body = crate::json::ErrorEnvelope)))]

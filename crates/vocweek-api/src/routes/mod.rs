@@ -1,4 +1,6 @@
-//! The core API routes: assets, review, batches, sessions and passwords, vocabularies, health.
+//! The core API routes: assets (a returned item's file replaced too), 典型案例 (cases), review,
+//! batches, the daily brief, sessions and passwords, units and their people, vocabularies, a
+//! unit's notices, health.
 //! Resources come from `crate::route_table`; the tus, distribution, reporting and OpenAPI
 //! routes are mounted beside these by `startup`.
 
@@ -6,10 +8,15 @@ mod asset_delete;
 mod assets;
 mod audit_export;
 mod batches;
+mod briefs;
+mod cases;
 mod health;
+mod members;
 mod metrics;
+mod notices;
 mod passwords;
 pub use passwords::proven as password_proven;
+mod replace_file;
 mod review;
 mod session;
 mod upload;
@@ -30,10 +37,21 @@ pub use batches::{
     __path_send_batch, __path_set_items, AlreadySentJson, BatchItemsRequest, BatchJson,
     ChangeAfterSendJson, NewBatchRequest, SendBatchRequest,
 };
+pub use briefs::__path_daily_brief;
+pub use cases::{__path_create_case, CaseRequest};
 pub use health::{__path_healthz, __path_readyz};
+pub use members::{
+    __path_disable_member, __path_disable_my_member, __path_invite_member, __path_invite_my_member,
+    __path_list_members, __path_list_my_members, __path_unit_me, InviteRequest, InvitedJson,
+    SignedInPersonJson, UnitMeJson, UnitMemberJson,
+};
 pub use metrics::__path_metrics;
+pub use notices::{__path_list_notices, __path_mark_notice_read, NoticeJson, NoticeListJson};
 pub use passwords::{
     __path_change_own_password, __path_reset_password, PasswordChangeRequest, PasswordResetJson,
+};
+pub use replace_file::{
+    __path_asset_versions, __path_replace_file, AssetVersionJson, ReplaceFileSchema,
 };
 pub use review::{
     __path_audit_trail, __path_choose_picture, __path_edit_asset, __path_review_asset,
@@ -57,11 +75,37 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             resource("/api/v1/users/{username}/password")
                 .route(web::post().to(passwords::reset_password)),
         )
+        // `me` before `{id}`: the first resource that matches a path answers it.
+        .service(resource("/api/v1/units/me").route(web::get().to(members::unit_me)))
+        .service(
+            resource("/api/v1/units/me/members")
+                .route(web::get().to(members::list_my_members))
+                .route(web::post().to(members::invite_my_member)),
+        )
+        .service(
+            resource("/api/v1/units/me/members/{username}")
+                .route(web::delete().to(members::disable_my_member)),
+        )
+        .service(
+            resource("/api/v1/units/{id}/members")
+                .route(web::get().to(members::list_members))
+                .route(web::post().to(members::invite_member)),
+        )
+        .service(
+            resource("/api/v1/units/{id}/members/{username}")
+                .route(web::delete().to(members::disable_member)),
+        )
         .service(
             resource("/api/v1/assets")
                 .route(web::post().to(upload::upload_asset))
                 .route(web::get().to(assets::list_assets)),
         )
+        .service(
+            resource("/api/v1/cases")
+                .app_data(cases::case_json_config())
+                .route(web::post().to(cases::create_case)),
+        )
+        .service(resource("/api/v1/briefs/{day}.docx").route(web::get().to(briefs::daily_brief)))
         .service(
             resource("/api/v1/assets/{id}")
                 .route(web::get().to(assets::get_asset))
@@ -74,7 +118,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::post().to(review::choose_picture)),
         )
         .service(resource("/api/v1/assets/{id}/audit").route(web::get().to(review::audit_trail)))
+        .service(
+            resource("/api/v1/assets/{id}/file").route(web::put().to(replace_file::replace_file)),
+        )
+        .service(
+            resource("/api/v1/assets/{id}/versions")
+                .route(web::get().to(replace_file::asset_versions)),
+        )
         .service(resource("/api/v1/audit/export").route(web::get().to(audit_export::export_audit)))
+        .service(resource("/api/v1/notices").route(web::get().to(notices::list_notices)))
+        .service(
+            resource("/api/v1/notices/{id}/read").route(web::post().to(notices::mark_notice_read)),
+        )
         .service(
             resource("/api/v1/batches")
                 .route(web::post().to(batches::create_batch))

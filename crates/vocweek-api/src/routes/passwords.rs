@@ -15,6 +15,7 @@ use vocweek_domain::Role;
 
 use super::session::too_many_attempts;
 use crate::auth::{Caller, PasswordOwner};
+use crate::sign_in_throttle::unit_person_key;
 use crate::{ApiError, AppState};
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -44,6 +45,12 @@ fn refused(refusal: PasswordRefusal) -> ApiError {
         .with_details(serde_json::json!({ "reason": refusal.reason() }))
 }
 
+/// Whose own password changes: a staff user's or a unit person's, by id.
+enum Own {
+    Staff(i32),
+    UnitPerson(i32),
+}
+
 /// How a password change ends for the sign-in throttle: the current password was proven (even
 /// if the new one is refused), was wrong, or could not be checked (`None`: the database).
 pub fn proven(changed: &DbResult<Result<PasswordChanged, PasswordRefusal>>) -> Option<bool> {
@@ -53,14 +60,15 @@ pub fn proven(changed: &DbResult<Result<PasswordChanged, PasswordRefusal>>) -> O
         .map(|outcome| !matches!(outcome, Err(PasswordRefusal::WrongPassword)))
 }
 
-/// Changes the caller's own password. Also open to a user who signed in with a generated
-/// password and must change it (every other route refuses them).
+/// Changes the caller's own password: an editor's or admin's, or a unit person's (signed in at
+/// `/unit/login`). Also open to someone who signed in with a generated password and must
+/// change it (every other route refuses them).
 #[utoipa::path(post, path = "/api/v1/session/password", tag = "session",
     request_body = PasswordChangeRequest,
     security(("bearer" = [])),
     responses((status = 204, description = "Changed. Every session of the user has ended, the caller's own included: sign in again with the new password (`POST /api/v1/session`)"),
               (status = 401, body = crate::json::ErrorEnvelope),
-              (status = 403, description = "`wrong-password`: the current password is wrong; `forbidden`: the token is not a user's session", body = crate::json::ErrorEnvelope),
+              (status = 403, description = "`wrong-password`: the current password is wrong; `forbidden`: the token is not a person's session (a unit's upload token, a partner's key)", body = crate::json::ErrorEnvelope),
               (status = 422, description = "`weak-password`; `details.reason`: `password-too-short`, `password-same-as-username` or `password-unchanged`", body = crate::json::ErrorEnvelope),
               (status = 429, description = "`too-many-attempts`: wrong current passwords count as failed sign-ins", body = crate::json::ErrorEnvelope)))]
 pub async fn change_own_password(
@@ -68,21 +76,43 @@ pub async fn change_own_password(
     state: web::Data<AppState>,
     body: web::Json<PasswordChangeRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let Principal::User { id, username, .. } = owner.0 else {
-        return Err(ApiError::forbidden(
-            "only an editor's or administrator's session has a password to change",
-        ));
+    // A staff member's account, or a unit person's (`/unit/login`): the unit's shared token
+    // has no password.
+    let (account, throttled_as) = match &owner.0 {
+        Principal::User { id, username, .. } => (Own::Staff(*id), username.clone()),
+        Principal::Unit {
+            member: Some(person),
+            ..
+        } => (
+            Own::UnitPerson(person.id),
+            unit_person_key(&person.username),
+        ),
+        _ => {
+            return Err(ApiError::forbidden(
+                "only a signed-in person's session has a password to change",
+            ));
+        }
     };
     // Guessing the current password with a stolen session is password guessing: the same
     // throttle as the sign-in.
     let attempt = state
         .sign_in_throttle
-        .begin(&username)
+        .begin(&throttled_as)
         .map_err(too_many_attempts)?;
-    let changed = state
-        .db
-        .change_own_password(id, &body.current_password, &body.new_password)
-        .await;
+    let changed = match account {
+        Own::Staff(user_id) => {
+            state
+                .db
+                .change_own_password(user_id, &body.current_password, &body.new_password)
+                .await
+        }
+        Own::UnitPerson(member_id) => {
+            state
+                .db
+                .change_own_member_password(member_id, &body.current_password, &body.new_password)
+                .await
+        }
+    };
     state.sign_in_throttle.finish(attempt, proven(&changed));
     match changed? {
         Ok(_) => Ok(HttpResponse::NoContent().finish()),

@@ -19,9 +19,13 @@ pub struct ReviewRequest {
     pub action: String,
     pub note: Option<String>,
     pub version: i32,
+    /// Recommend a photo or video whose unit declared no portrait consent all the same
+    /// (without it: 409 `consent-unconfirmed`); the history records the confirmation.
+    #[serde(default)]
+    pub confirm_without_consent: bool,
 }
 
-/// An edit of text and tags at `version`; absent fields stay as they are. `themes` replaces all.
+/// An edit at `version`; absent fields stay as they are. `themes` replaces all.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct EditRequest {
     pub version: i32,
@@ -31,6 +35,10 @@ pub struct EditRequest {
     pub category: Option<String>,
     pub subcategory: Option<String>,
     pub themes: Option<Vec<String>>,
+    /// 作者/摄影: one line, at most 100 characters; empty names nobody.
+    pub credit: Option<String>,
+    /// 肖像使用已授权.
+    pub portrait_consent: Option<bool>,
 }
 
 /// One entry of an asset's history.
@@ -69,7 +77,7 @@ async fn answer(
               (status = 400, description = "note-required", body = crate::json::ErrorEnvelope),
               (status = 403, body = crate::json::ErrorEnvelope),
               (status = 404, body = crate::json::ErrorEnvelope),
-              (status = 409, description = "version-conflict", body = crate::json::ErrorEnvelope),
+              (status = 409, description = "version-conflict; consent-unconfirmed (recommending a photo or video without portrait consent, not confirmed)", body = crate::json::ErrorEnvelope),
               (status = 422, description = "unknown action, or not allowed in the current state", body = crate::json::ErrorEnvelope)))]
 pub async fn review_asset(
     caller: Caller,
@@ -81,6 +89,7 @@ pub async fn review_asset(
         action: &body.action,
         note: body.note.as_deref(),
         version: body.version,
+        confirm_without_consent: body.confirm_without_consent,
     };
     let record = state.editorial.decide(&caller.actor(), &id, input).await?;
     answer(&state, &caller, record).await
@@ -120,11 +129,14 @@ pub async fn choose_picture(
     Ok(HttpResponse::Ok().json(ChosenPicture { asset_id }))
 }
 
-/// Edits title, description and tags. Editors and admins edit any decided or pending item of
-/// their desk; a unit corrects its own *returned* item, which goes back to review.
+/// Edits title, description, tags, credit and portrait consent. Editors and admins edit any
+/// decided or pending item of their desk; a unit corrects its own *returned* item, which goes
+/// back to review.
 #[utoipa::path(patch, path = "/api/v1/assets/{id}", tag = "review", request_body = EditRequest,
     params(("id" = String, Path, description = "Asset id")), security(("bearer" = [])),
     responses((status = 200, body = AssetJson),
+              (status = 400, description = "invalid-field (empty or over-long title, a control character); credit-too-long", body = crate::json::ErrorEnvelope),
+              (status = 403, body = crate::json::ErrorEnvelope),
               (status = 404, body = crate::json::ErrorEnvelope),
               (status = 409, description = "version-conflict; not-returned for a unit; still-processing", body = crate::json::ErrorEnvelope),
               (status = 422, description = "unknown tag", body = crate::json::ErrorEnvelope)))]
@@ -146,6 +158,8 @@ pub async fn edit_asset(
             themes: body.themes,
             add_themes: Vec::new(),
         }),
+        credit: body.credit,
+        portrait_consent: body.portrait_consent,
     };
     let campaign = state.ingestor.campaign();
     let record = state

@@ -146,6 +146,28 @@ mod tests {
     }
 
     #[test]
+    fn credit_and_consent_travel_in_the_metadata() {
+        let parsed = parse(&format!(
+            "credit {},portrait_consent {}",
+            b64("摄影：张三"),
+            b64("true")
+        ))
+        .unwrap();
+        assert_eq!(parsed.form.credit.as_deref(), Some("摄影：张三"));
+        assert!(parsed.form.portrait_consent);
+        for (value, consent) in [("on", true), ("1", true), ("0", false), ("false", false)] {
+            let parsed = parse(&format!("portrait_consent {}", b64(value))).unwrap();
+            assert_eq!(parsed.form.portrait_consent, consent, "{value}");
+        }
+        assert!(
+            !parse("").unwrap().form.portrait_consent,
+            "absent is not given"
+        );
+        let err = parse(&format!("portrait_consent {}", b64("maybe"))).unwrap_err();
+        assert_eq!(err.code, "invalid-field");
+    }
+
+    #[test]
     fn an_invalid_kind_is_refused() {
         let err = parse(&format!("kind {}", b64("podcast"))).unwrap_err();
         assert_eq!(err.code, "invalid-field");

@@ -30,8 +30,10 @@ use crate::auth::Caller;
 use crate::{ApiError, AppState};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    // Every answer names the protocol and lets browser clients on other origins read it (the
-    // bearer token is the credential, never a cookie, so `*` is safe).
+    // Every answer names the protocol and lets browser clients on other origins read it. `*`
+    // is safe: a client on another origin presents a bearer token; the session cookie (the
+    // unit pages of this site) is SameSite=Lax, a browser never exposes a credentialed answer
+    // to `*`, and a cookie's PATCH, POST or DELETE also needs the page's CSRF token.
     let headers = || {
         DefaultHeaders::new()
             .add(("Tus-Resumable", protocol::VERSION))

@@ -1,14 +1,16 @@
 //! Bulk work from the queue: one decision, or one re-tag, for many items, each at the version
 //! the editor saw. Items the editor may not see, that someone else moved meanwhile, whose state
 //! does not allow it or whose new tags do not validate are skipped and counted, never fatal;
-//! a database that cannot say which items the editor may see stops the whole run.
+//! a database that cannot say which items the editor may see stops the whole run. A bulk
+//! recommendation skips the items without portrait consent (counted apart) unless the editor
+//! confirmed the run for them too: one item's rule, never bypassed by selecting many.
 
 use vocweek_db::assets::AssetRecord;
 use vocweek_domain::{TagChange, Vocabulary};
 
 use super::decide::checked_decision;
 use super::edit::{EditInput, TagEdit, current_tags};
-use super::error::{EditorialError, Forbidden};
+use super::error::{EditorialError, Forbidden, NotAllowed};
 use super::{Actor, Editorial};
 
 /// One selected item: its id and the version the page showed.
@@ -23,6 +25,9 @@ pub struct BulkItem {
 pub struct BulkOutcome {
     pub done: usize,
     pub skipped: usize,
+    /// Of the skipped, recommendations refused for want of the portrait consent
+    /// (`NotAllowed::ConsentUnconfirmed`): the run did not confirm them.
+    pub without_consent: usize,
 }
 
 impl BulkOutcome {
@@ -35,6 +40,12 @@ impl BulkOutcome {
                 if err.is_failure() {
                     tracing::error!(error = %err, "{what} failed");
                 }
+                if matches!(
+                    err,
+                    EditorialError::NotAllowed(NotAllowed::ConsentUnconfirmed)
+                ) {
+                    self.without_consent += 1;
+                }
                 self.skipped += 1;
             }
         }
@@ -42,13 +53,16 @@ impl BulkOutcome {
 }
 
 impl Editorial {
-    /// One decision (checked once: the action, the note) for every item.
+    /// One decision (checked once: the action, the note) for every item;
+    /// `confirm_without_consent` confirms recommending those whose unit declared no portrait
+    /// consent.
     pub async fn decide_many(
         &self,
         actor: &Actor,
         items: &[BulkItem],
         action: &str,
         note: Option<&str>,
+        confirm_without_consent: bool,
     ) -> Result<BulkOutcome, EditorialError> {
         if !actor.is_staff() {
             return Err(Forbidden::NotStaff.into());
@@ -57,7 +71,14 @@ impl Editorial {
         let (cards, mut outcome) = self.visible_items(actor, items).await?;
         for (record, version) in cards {
             let decided = self
-                .apply_decision(actor, &record, action, note, version)
+                .apply_decision(
+                    actor,
+                    &record,
+                    action,
+                    note,
+                    version,
+                    confirm_without_consent,
+                )
                 .await;
             outcome.count("bulk decision", decided);
         }
@@ -83,6 +104,8 @@ impl Editorial {
                 title: None,
                 description: None,
                 tags: TagEdit::Replace(change.clone().over(&current_tags(&record))),
+                credit: None,
+                portrait_consent: None,
             };
             let edited = self.apply_edit(actor, &record, input, vocabulary).await;
             outcome.count("bulk re-tag", edited);

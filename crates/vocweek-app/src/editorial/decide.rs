@@ -1,24 +1,28 @@
 //! Deciding on an item: approve, reject, return, recommend or reopen, at the version the editor
 //! saw. Editors decide on their desk's items, admins on any; rejecting and returning need a
-//! note; the review state machine (`vocweek_domain::ReviewAction::target`) says which move fits
-//! which state, checked in the same transaction as the change.
+//! note; recommending a photo or video without portrait consent needs the editor's confirmation
+//! (`consent`); the review state machine (`vocweek_domain::ReviewAction::target`) says which
+//! move fits which state, checked in the same transaction as the change.
 
 use vocweek_db::DbError;
 use vocweek_db::assets::AssetRecord;
 use vocweek_db::review::Decision;
 use vocweek_domain::ReviewAction;
 
+use super::consent::recommends_without_consent;
 use super::error::{EditorialError, Forbidden, Invalid, NotAllowed};
 use super::{Actor, Editorial};
 
 /// A decision as the editor sends it: the action's name (checked here, once the item is known
 /// to be the editor's, so that another desk's item answers "not found" whatever is sent), the
-/// note, and the version the editor saw.
+/// note, the version the editor saw, and whether the editor confirms recommending an item whose
+/// unit declared no portrait consent.
 #[derive(Debug, Clone, Copy)]
 pub struct DecisionInput<'a> {
     pub action: &'a str,
     pub note: Option<&'a str>,
     pub version: i32,
+    pub confirm_without_consent: bool,
 }
 
 impl Editorial {
@@ -36,7 +40,14 @@ impl Editorial {
         let record = self.visible_asset(actor, id).await?;
         let (action, note) = checked_decision(input.action, input.note)?;
         match self
-            .apply_decision(actor, &record, action, note, input.version)
+            .apply_decision(
+                actor,
+                &record,
+                action,
+                note,
+                input.version,
+                input.confirm_without_consent,
+            )
             .await
         {
             Ok(decided) => Ok(decided),
@@ -45,7 +56,9 @@ impl Editorial {
     }
 
     /// The decision on an item already found visible; a conflict is not described (see
-    /// `described`), so that a bulk run does not look up every stale item again.
+    /// `described`), so that a bulk run does not look up every stale item again. The consent
+    /// is read from `record`, which the decision itself holds to: it changes only at a newer
+    /// version, and then the decision is a conflict.
     pub(super) async fn apply_decision(
         &self,
         actor: &Actor,
@@ -53,13 +66,17 @@ impl Editorial {
         action: ReviewAction,
         note: Option<&str>,
         version: i32,
+        confirm_without_consent: bool,
     ) -> Result<AssetRecord, EditorialError> {
+        let without_consent =
+            recommends_without_consent(record, action, version, confirm_without_consent)?;
         let decision = Decision {
             asset_id: &record.asset.id,
             action,
             note,
             version,
             actor: actor.audit(),
+            without_consent,
         };
         match self.db.decide(decision).await {
             Ok(decided) => {

@@ -12,8 +12,8 @@ use super::error::{EditorialError, Forbidden, NotAllowed};
 use super::{Actor, Editorial};
 
 impl Editorial {
-    /// Deletes the item with its renditions and, unless a unit's report keeps the same bytes,
-    /// its original.
+    /// Deletes the item with its renditions and its originals (the current file and those its
+    /// unit replaced), except bytes that something else still holds.
     pub async fn delete_asset(
         &self,
         actor: &Actor,
@@ -43,25 +43,33 @@ impl Editorial {
         Ok(deleted)
     }
 
-    /// After the commit: the renditions, then the original unless a unit's plan or summary
-    /// report is the same bytes. A blob that will not go is logged and left for `fsck`; a
-    /// database that cannot say whether a report keeps the original is an error.
+    /// After the commit: the renditions, then each original the item had (its current file and
+    /// the earlier ones its unit replaced) unless something still holds the same bytes — another
+    /// item's current or earlier file, a unit's plan or summary report. A blob that will not go
+    /// is logged and left for `fsck`; a database that cannot say whether the bytes are still
+    /// held is an error.
     async fn remove_blobs(&self, deleted: &DeletedAsset) -> Result<(), EditorialError> {
-        let (prefix, original) = match (asset_prefix(&deleted.id), original_key(&deleted.blake3)) {
-            (Ok(prefix), Ok(original)) => (prefix, original),
-            _ => {
-                warn!(asset = %deleted.id, "cannot name the blobs of a deleted asset");
-                return Ok(());
+        let asset = deleted.id.as_str();
+        match asset_prefix(asset) {
+            Ok(prefix) => {
+                if let Err(err) = self.store.delete_prefix(&prefix).await {
+                    warn!(error = %err, asset, "renditions of a deleted asset remain");
+                }
             }
-        };
-        if let Err(err) = self.store.delete_prefix(&prefix).await {
-            warn!(error = %err, asset = %deleted.id, "renditions of a deleted asset remain");
+            Err(_) => warn!(asset, "cannot name the renditions of a deleted asset"),
         }
-        if self.db.document_uses_blob(&deleted.blake3).await? {
-            return Ok(());
-        }
-        if let Err(err) = self.store.delete(&original).await {
-            warn!(error = %err, asset = %deleted.id, "the original of a deleted asset remains");
+        let hashes = std::iter::once(&deleted.blake3).chain(&deleted.earlier_blake3);
+        for blake3 in hashes {
+            let Ok(original) = original_key(blake3) else {
+                warn!(asset, %blake3, "cannot name an original of a deleted asset");
+                continue;
+            };
+            if self.db.blob_in_use(blake3).await? {
+                continue;
+            }
+            if let Err(err) = self.store.delete(&original).await {
+                warn!(error = %err, asset, "an original of a deleted asset remains");
+            }
         }
         Ok(())
     }

@@ -1,12 +1,14 @@
-//! Editing an item's title, description and tags at the version the actor saw. Editors and
-//! admins edit their desk's items once processed; a unit corrects only an item it sent itself,
-//! only after the editors returned it, and its correction sends the item back to review.
+//! Editing an item's title, description, tags, credit (作者/摄影) and portrait consent at the
+//! version the actor saw. Editors and admins edit their desk's items once processed; a unit
+//! corrects only an item it sent itself, only after the editors returned it, and its correction
+//! sends the item back to review.
 
 use vocweek_db::DbError;
 use vocweek_db::assets::AssetRecord;
 use vocweek_db::review::AssetEdit;
 use vocweek_domain::{
-    AssetState, TITLE_MAX_CHARS, TagChange, TagInput, Tags, Vocabulary, control_character,
+    AssetState, CreditProblem, TITLE_MAX_CHARS, TagChange, TagInput, Tags, Vocabulary,
+    checked_credit, control_character,
 };
 
 use super::error::{EditorialError, Forbidden, Invalid, NotAllowed};
@@ -22,6 +24,11 @@ pub struct EditInput {
     /// Trimmed here.
     pub description: Option<String>,
     pub tags: TagEdit,
+    /// 作者/摄影: trimmed here; then one line of at most `CREDIT_MAX_CHARS` characters (empty
+    /// names nobody).
+    pub credit: Option<String>,
+    /// 肖像使用已授权.
+    pub portrait_consent: Option<bool>,
 }
 
 /// What an edit does to the tags.
@@ -70,11 +77,18 @@ impl Editorial {
         {
             return Err(Invalid::Title.into());
         }
+        let credit = match input.credit.as_deref().map(checked_credit) {
+            None => None,
+            Some(Ok(credit)) => Some(credit),
+            Some(Err(problem)) => return Err(credit_refusal(problem).into()),
+        };
         let tags = checked_tags(record, input.tags, vocabulary)?;
         let edit = AssetEdit {
             title,
             description: input.description.map(|d| d.trim().to_owned()),
             tags,
+            credit,
+            portrait_consent: input.portrait_consent,
         };
         let edited = self
             .db
@@ -122,14 +136,28 @@ fn may_edit(actor: &Actor, record: &AssetRecord) -> Result<bool, EditorialError>
     Ok(is_unit)
 }
 
-/// The title and the description hold no control characters.
+/// The title and the description hold no control characters, the credit not even a line
+/// break.
 fn refuse_control_characters(input: &EditInput) -> Result<(), Invalid> {
     for (field, text) in [("title", &input.title), ("description", &input.description)] {
         if let Some(character) = text.as_deref().and_then(control_character) {
             return Err(Invalid::ControlCharacter { field, character });
         }
     }
-    Ok(())
+    match input.credit.as_deref().map(checked_credit) {
+        Some(Err(problem @ CreditProblem::ControlCharacter(_))) => Err(credit_refusal(problem)),
+        _ => Ok(()),
+    }
+}
+
+fn credit_refusal(problem: CreditProblem) -> Invalid {
+    match problem {
+        CreditProblem::TooLong => Invalid::Credit,
+        CreditProblem::ControlCharacter(character) => Invalid::ControlCharacter {
+            field: "credit",
+            character,
+        },
+    }
 }
 
 /// The complete, checked tags the edit leaves the item with; `None` when it keeps them.

@@ -3,7 +3,8 @@
 //! A database failure is an error, never an empty answer.
 
 use vocweek_db::DbError;
-use vocweek_domain::{DomainError, ReviewAction, TITLE_MAX_CHARS};
+use vocweek_domain::{CREDIT_MAX_CHARS, DomainError, ReviewAction, TITLE_MAX_CHARS};
+use vocweek_pipeline::IngestError;
 use vocweek_storage::StorageError;
 
 /// Why an editorial use case did not happen.
@@ -31,6 +32,10 @@ pub enum EditorialError {
     /// The request itself is wrong; [`Invalid::field`] names the field.
     #[error("{0}")]
     Invalid(Invalid),
+    /// The ingest refused or failed a replacement file (another kind, the same bytes, bytes
+    /// of another item, a size limit, an outage).
+    #[error(transparent)]
+    Ingest(IngestError),
     #[error("blob storage failed: {0}")]
     Storage(#[from] StorageError),
     #[error(transparent)]
@@ -60,6 +65,9 @@ pub enum Forbidden {
     /// A unit corrects only the items it sent itself (not those it sent again as duplicates).
     #[error("only the unit that sent the item may correct it")]
     NotYourUnit,
+    /// Only the unit that sent an item replaces its file; editors return it with a note.
+    #[error("only the unit that sent the item may replace its file")]
+    NotSender,
     /// Deleting is for admins and for the unit that sent the item.
     #[error("only an administrator, or the unit that sent it, may delete an item")]
     NotDeleter,
@@ -80,6 +88,12 @@ pub enum NotAllowed {
     /// A unit cannot withdraw an item the editors approved.
     #[error("an approved item can no longer be withdrawn; ask the provincial office")]
     Decided,
+    /// A photo or video whose unit declared no portrait consent is recommended only when the
+    /// editor confirms it (`confirm_without_consent`).
+    #[error(
+        "the unit has not confirmed the portrait consent for this item; confirm to recommend it anyway"
+    )]
+    ConsentUnconfirmed,
 }
 
 /// What is wrong with the request.
@@ -94,7 +108,11 @@ pub enum Invalid {
     /// Empty, or longer than [`TITLE_MAX_CHARS`].
     #[error("the title must have 1 to {max} characters", max = TITLE_MAX_CHARS)]
     Title,
-    /// A control character in a text field (`title`, `description`).
+    /// The credit line (作者/摄影) is longer than [`CREDIT_MAX_CHARS`].
+    #[error("the credit may have at most {max} characters", max = CREDIT_MAX_CHARS)]
+    Credit,
+    /// A control character in a text field (`title`, `description`; in `credit` line breaks
+    /// too).
     #[error(
         "the field '{field}' contains the control character U+{:04X}",
         u32::from(*.character)
@@ -115,6 +133,7 @@ impl Invalid {
             Invalid::Action(_) => "action",
             Invalid::NoteRequired(_) => "note",
             Invalid::Title => "title",
+            Invalid::Credit => "credit",
             Invalid::ControlCharacter { field, .. } => field,
             Invalid::Tags(_) => "tags",
         }
@@ -143,10 +162,11 @@ impl EditorialError {
     /// A failure of a service below (the database, the blob store) rather than a refusal:
     /// worth a line in the log when a bulk run counts it as skipped.
     pub fn is_failure(&self) -> bool {
-        matches!(
-            self,
-            EditorialError::Database(_) | EditorialError::Storage(_)
-        )
+        match self {
+            EditorialError::Database(_) | EditorialError::Storage(_) => true,
+            EditorialError::Ingest(err) => err.is_ours(),
+            _ => false,
+        }
     }
 }
 
@@ -173,6 +193,11 @@ mod tests {
             Invalid::Title.to_string(),
             "the title must have 1 to 200 characters"
         );
+        assert_eq!(
+            Invalid::Credit.to_string(),
+            "the credit may have at most 100 characters"
+        );
+        assert_eq!(Invalid::Credit.field(), "credit");
         assert!(EditorialError::Database(DbError::Corrupt("x".to_owned())).is_failure());
         assert!(!EditorialError::NotFound.is_failure());
     }

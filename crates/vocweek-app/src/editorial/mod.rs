@@ -1,16 +1,19 @@
-//! The editorial use cases: deciding on items (one or many), editing their text and tags, and
-//! deleting them. The JSON handlers and the queue pages both call these, so a rule (who may
-//! decide what, when a note is needed, what a unit may still change) is written once, here.
+//! The editorial use cases: deciding on items (one or many), editing their text and tags,
+//! replacing a returned item's file, and deleting them. The JSON handlers and the queue pages
+//! both call these, so a rule (who may decide what, when a note is needed, what a unit may
+//! still change) is written once, here.
 //!
 //! One file per job: how it can fail (`error`), finding an item the actor may see
-//! (`visibility`, with [`Actor::scope`]), then one file per use case. Who acts is the crate's
-//! [`Actor`](crate::Actor).
+//! (`visibility`, with [`Actor::scope`]), the portrait-consent rule of recommendations
+//! (`consent`), then one file per use case. Who acts is the crate's [`Actor`](crate::Actor).
 
 mod bulk;
+mod consent;
 mod decide;
 mod delete;
 mod edit;
 mod error;
+mod replace;
 mod visibility;
 
 use std::sync::Arc;
@@ -22,6 +25,7 @@ use vocweek_storage::BlobStore;
 use crate::Actor;
 
 pub use bulk::{BulkItem, BulkOutcome};
+pub use consent::consent_missing;
 pub use decide::DecisionInput;
 pub use edit::{EditInput, TagEdit};
 pub use error::{Conflicted, EditorialError, Forbidden, Invalid, NotAllowed};

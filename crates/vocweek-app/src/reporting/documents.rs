@@ -75,6 +75,8 @@ impl Reporting {
             unit_id: unit.id,
             desk: unit.kind.desk(),
             city: unit.city.clone(),
+            // A document is the unit's: it is recorded without the person who sent it.
+            member_id: None,
         };
         self.ingestor
             .commit_document(staged, target.campaign.campaign.id, &uploader, purpose)

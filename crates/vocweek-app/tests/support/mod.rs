@@ -73,8 +73,14 @@ impl World {
         self.upload_by(self.edu_unit, Desk::Edu).await
     }
 
-    /// A photo of `unit` (whose desk is `desk`), just uploaded.
+    /// A photo of `unit` (whose desk is `desk`), just uploaded, with the portrait consent
+    /// declared: recommending it is the state machine's business alone.
     pub async fn upload_by(&mut self, unit: i32, desk: Desk) -> String {
+        self.upload_declaring(unit, desk, true).await
+    }
+
+    /// A photo of `unit`, just uploaded, declaring the portrait consent or not.
+    pub async fn upload_declaring(&mut self, unit: i32, desk: Desk, consent: bool) -> String {
         self.items += 1;
         let id = format!("item-{:04}", self.items);
         let new = NewAsset {
@@ -97,7 +103,10 @@ impl World {
             },
             captured_at: None,
             activity_date: chrono::NaiveDate::from_ymd_opt(2021, 5, 23).unwrap(),
+            credit: "张三".to_owned(),
+            portrait_consent: consent,
             metadata: json!({}),
+            member_id: None,
         };
         let job = NewJob {
             kind: "process_asset",
@@ -118,6 +127,17 @@ impl World {
     /// A photo of `unit`, processed.
     pub async fn item_by(&mut self, unit: i32, desk: Desk) -> String {
         let id = self.upload_by(unit, desk).await;
+        self.processed(id).await
+    }
+
+    /// A photo of the edu unit whose unit declared no portrait consent, processed.
+    pub async fn item_without_consent(&mut self) -> String {
+        let id = self.upload_declaring(self.edu_unit, Desk::Edu, false).await;
+        self.processed(id).await
+    }
+
+    /// `id`, just uploaded, moved on by its processing: `pending_review`, version 2.
+    async fn processed(&self, id: String) -> String {
         let processed = StateChange {
             asset_id: &id,
             from: AssetState::Processing,
@@ -172,5 +192,6 @@ pub fn decision<'a>(action: &'a str, note: Option<&'a str>, version: i32) -> Dec
         action,
         note,
         version,
+        confirm_without_consent: false,
     }
 }

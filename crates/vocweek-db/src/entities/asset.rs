@@ -23,6 +23,10 @@ pub struct Model {
     pub subcategory: Option<String>,
     pub captured_at: Option<DateTimeUtc>,
     pub activity_date: Date,
+    /// 作者/摄影: who made it, as the unit named them (empty: not named).
+    pub credit: String,
+    /// 肖像使用已授权: the unit has the consent of the people recognisable in it.
+    pub portrait_consent: bool,
     /// What processing learnt (dimensions, duration, camera…), by the media issues.
     pub metadata: Json,
     pub failure_code: Option<String>,

@@ -2,14 +2,17 @@
 
 pub mod asset;
 pub mod asset_theme;
+pub mod asset_version;
 pub mod audit_event;
 pub mod batch;
 pub mod batch_item;
 pub mod campaign;
+pub mod case_attachment;
 pub mod feed_event;
 pub mod installation_secret;
 pub mod job;
 pub mod media_verdict;
+pub mod notification;
 pub mod partner;
 pub mod photo_hash;
 pub mod photo_hash_band;
@@ -20,6 +23,7 @@ pub mod submission;
 pub mod token;
 pub mod unit;
 pub mod unit_document;
+pub mod unit_member;
 pub mod unit_registration;
 pub mod user;
 pub mod vocabulary_term;

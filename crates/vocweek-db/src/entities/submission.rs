@@ -12,6 +12,9 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// A picture taken out of an article by its job, not a file the unit uploaded.
     pub extracted: bool,
+    /// The unit's person who sent it (`unit_members.id`); `None` for the unit's shared token
+    /// and for extracted pictures.
+    pub member_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

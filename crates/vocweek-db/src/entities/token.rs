@@ -5,7 +5,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
-    /// `upload` (a unit), `session` (a signed-in user) or `api_key` (a partner).
+    /// `upload` (a unit), `session` (a signed-in user or unit person) or `api_key` (a partner).
     pub kind: String,
     /// BLAKE3 of the token, hex; the token itself is shown once and never stored.
     pub hash: String,
@@ -14,6 +14,8 @@ pub struct Model {
     pub unit_id: Option<i32>,
     pub user_id: Option<i32>,
     pub partner_id: Option<i32>,
+    /// A unit person's session: the person, beside their unit in `unit_id`.
+    pub member_id: Option<i32>,
     pub created_at: DateTimeUtc,
     pub expires_at: Option<DateTimeUtc>,
     pub revoked_at: Option<DateTimeUtc>,

@@ -28,6 +28,10 @@ pub struct Asset {
     pub subcategory: Option<String>,
     pub captured_at: Option<DateTime<Utc>>,
     pub activity_date: NaiveDate,
+    /// 作者/摄影: who made it, as the unit named them (empty: not named).
+    pub credit: String,
+    /// 肖像使用已授权: the unit has the consent of the people recognisable in it.
+    pub portrait_consent: bool,
     /// What processing learnt (dimensions, duration, camera…), by the media issues.
     pub metadata: Value,
     pub failure_code: Option<String>,
@@ -70,6 +74,8 @@ impl TryFrom<asset::Model> for Asset {
             subcategory: row.subcategory,
             captured_at: row.captured_at,
             activity_date: row.activity_date,
+            credit: row.credit,
+            portrait_consent: row.portrait_consent,
             metadata: row.metadata,
             failure_code: row.failure_code,
             failure_reason: row.failure_reason,
@@ -106,6 +112,8 @@ mod tests {
             subcategory: None,
             captured_at: None,
             activity_date: at.date_naive(),
+            credit: String::new(),
+            portrait_consent: false,
             metadata: serde_json::json!({}),
             failure_code: None,
             failure_reason: None,

@@ -13,11 +13,14 @@
 //!   its first sender), so two campaigns never mix;
 //! - the asset did not fail processing (a fake JPEG, a truncated video is not material).
 
+use std::collections::HashSet;
+
 use chrono::NaiveDate;
 use sea_orm::FromQueryResult;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
 use vocweek_domain::reporting::beijing_day_start;
 
+use crate::accounts::Unit;
 use crate::campaigns::Campaign;
 use crate::entities::{asset, submission};
 use crate::{Db, DbResult};
@@ -75,5 +78,27 @@ impl Db {
         Ok(DailyCount::find_by_statement(statement)
             .all(self.conn())
             .await?)
+    }
+}
+
+impl Db {
+    /// The units that must send material every day (`UnitKind::reports_daily`, as the tracker
+    /// lists them) and sent nothing on `day` by the definition above, in id order, of every
+    /// desk: whom the desk's reminder and the missed-day notices go to. Every daily unit on a
+    /// day outside the week.
+    pub async fn missing_on_day(&self, campaign: &Campaign, day: NaiveDate) -> DbResult<Vec<Unit>> {
+        let sent: HashSet<i32> = self
+            .sent_on_day(campaign, day)
+            .await?
+            .into_iter()
+            .filter(|row| row.count > 0)
+            .map(|row| row.unit_id)
+            .collect();
+        Ok(self
+            .units()
+            .await?
+            .into_iter()
+            .filter(|unit| unit.kind.reports_daily() && !sent.contains(&unit.id))
+            .collect())
     }
 }

@@ -96,9 +96,9 @@ pub async fn attach(
     Ok((rendition, entry))
 }
 
-/// The photo item for picture `index` of `article`: its unit, tags and activity date, titled
-/// after the article. The same bytes already stored are a duplicate submission, as for any
-/// upload.
+/// The photo item for picture `index` of `article`: its unit, tags, activity date, credit and
+/// consent, titled after the article. The same bytes already stored are a duplicate
+/// submission, as for any upload.
 fn photo_item(article: &AssetRecord, index: usize, picture: &Picture) -> NewAsset {
     let parent = &article.asset;
     NewAsset {
@@ -121,7 +121,12 @@ fn photo_item(article: &AssetRecord, index: usize, picture: &Picture) -> NewAsse
         },
         captured_at: None,
         activity_date: parent.activity_date,
+        // The article's credit and the unit's consent covered its pictures too.
+        credit: parent.credit.clone(),
+        portrait_consent: parent.portrait_consent,
         metadata: json!({ "article_id": parent.id }),
+        // Taken out of the article by the job: nobody sent it as such.
+        member_id: None,
     }
 }
 

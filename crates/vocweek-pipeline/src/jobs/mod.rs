@@ -18,7 +18,7 @@ use vocweek_media::article::ArticleLimits;
 use vocweek_sandbox::{ChildLimits, ChildPool, MediaProgram, Work};
 use vocweek_storage::{BlobStore, StorageError};
 
-pub use process_asset::{PROCESS_ASSET, ProcessAsset, process_asset_job};
+pub use process_asset::{PROCESS_ASSET, ProcessAsset, process_asset_job, replaced_file_job};
 
 /// Why a job run failed, which decides what happens next.
 #[derive(Debug, thiserror::Error)]

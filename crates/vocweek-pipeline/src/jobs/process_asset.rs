@@ -1,6 +1,7 @@
 //! The first job of every upload: open the stored original, check it is what ingest recorded,
 //! do the kind's work (photos: renditions, facts, near-duplicates), and hand the asset to the
-//! editors — the result, the renditions and the state change in one transaction.
+//! editors — the result, the renditions and the state change in one transaction. A 典型案例
+//! (whose original vocweek wrote itself) goes straight to the editors.
 
 use std::path::Path;
 
@@ -13,7 +14,7 @@ use vocweek_db::media_verdicts::MediaVerdict;
 use vocweek_db::processing::Processed;
 use vocweek_domain::{AssetKind, AssetState};
 use vocweek_sandbox::VERDICT_CODES;
-use vocweek_storage::original_key;
+use vocweek_storage::{asset_prefix, original_key};
 
 use super::article_work;
 use super::photo_work;
@@ -28,6 +29,25 @@ const SIMILAR_SHOWN: usize = 10;
 
 pub fn process_asset_job(asset_id: &str, max_attempts: i32) -> NewJob<'_> {
     new_job(PROCESS_ASSET, asset_id, max_attempts)
+}
+
+/// The processing of an item whose unit replaced its file: the same job, told to clear what
+/// was made of the old file (`renditions/<asset>/`, HLS segments included) before it writes
+/// the new renditions to the same keys. Clearing here, not after the replacement's commit,
+/// means no deletion can race with the worker and take a new file; a rerun clears again and
+/// rewrites.
+pub fn replaced_file_job(asset_id: &str, max_attempts: i32) -> NewJob<'_> {
+    let mut job = new_job(PROCESS_ASSET, asset_id, max_attempts);
+    job.payload = json!({ "asset_id": asset_id, "replaced": true });
+    job
+}
+
+/// Whether the job was queued by a replacement of the file ([`replaced_file_job`]).
+fn clears_old_renditions(job: &Job) -> bool {
+    serde_json::from_str::<Value>(&job.payload)
+        .ok()
+        .and_then(|payload| payload.get("replaced").and_then(Value::as_bool))
+        .unwrap_or(false)
 }
 
 pub struct ProcessAsset;
@@ -56,7 +76,27 @@ impl JobHandler for ProcessAsset {
             // A rerun after the work was committed (at-least-once delivery): already done.
             return finish(ctx, job, None, Results::default()).await;
         }
+        if clears_old_renditions(job) {
+            // No rendition row points here any more: the replacement removed them.
+            ctx.store.delete_prefix(&asset_prefix(asset_id)?).await?;
+        }
         let kind = record.asset.kind;
+        if kind == AssetKind::Case {
+            // A case's original is the Word document vocweek wrote from its unit's form: no
+            // untrusted bytes to inspect, nothing to render. Straight to the editors.
+            let change = StateChange {
+                asset_id,
+                from: AssetState::Processing,
+                to: AssetState::PendingReview,
+                expected_version: None,
+                actor: Actor::System,
+                action: "processed",
+                details: json!({ "job_id": job.id.get() }),
+                failure: None,
+                metadata: None,
+            };
+            return finish(ctx, job, Some(change), Results::default()).await;
+        }
         let blake3 = record.asset.blake3.clone();
         if let Some(verdict) = ctx.db.media_verdict(&blake3).await? {
             // These bytes killed a media process before: they would again.
@@ -157,6 +197,8 @@ async fn media_work(
             }
             video_work::VideoOutcome::AssetGone => return Ok(None),
         },
+        // Handled before any media work (`ProcessAsset::run`): a case has none.
+        AssetKind::Case => {}
     }
     Ok(Some(results))
 }

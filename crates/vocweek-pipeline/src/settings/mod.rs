@@ -6,6 +6,7 @@
 //! sent as they are to media children, do not share (`thumb: Target { long_edge, … }`).
 
 mod articles;
+mod mail;
 mod media;
 mod photos;
 mod video;
@@ -13,6 +14,7 @@ mod webhooks;
 mod workers;
 
 pub use articles::ArticlesConfig;
+pub use mail::MailConfig;
 pub use media::MediaConfig;
 pub use photos::PhotosConfig;
 pub use video::VideoConfig;

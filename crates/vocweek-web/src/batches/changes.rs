@@ -121,6 +121,8 @@ fn field_zh(field: &str) -> &str {
         "category" => "活动类别",
         "subcategory" => "具体活动",
         "themes" => "主题",
+        "credit" => "作者/摄影",
+        "portrait_consent" => "肖像授权",
         other => other,
     }
 }
@@ -143,6 +145,14 @@ fn shown(field: &str, values: &[String], vocabulary: &Vocabulary) -> String {
                     .find(|term| term.slug == *value)
                     .map(|term| term.zh.clone()),
                 "themes" => vocabulary.theme(value).map(|term| term.zh.clone()),
+                "portrait_consent" => Some(
+                    if value == "true" {
+                        "已授权"
+                    } else {
+                        "未确认"
+                    }
+                    .to_owned(),
+                ),
                 _ => None,
             };
             term.unwrap_or_else(|| cut(value))
@@ -171,6 +181,16 @@ mod tests {
         let long = "长".repeat(SHOWN_CHARS + 5);
         assert_eq!(cut(&long).chars().count(), SHOWN_CHARS + 1);
         assert_eq!(field_zh("subcategory"), "具体活动");
+        assert_eq!(field_zh("portrait_consent"), "肖像授权");
+        let vocabulary = Vocabulary {
+            cities: Vec::new(),
+            categories: Vec::new(),
+            themes: Vec::new(),
+        };
+        assert_eq!(
+            shown("portrait_consent", &["true".to_owned()], &vocabulary),
+            "已授权"
+        );
         assert_eq!(field_zh("unknown"), "unknown");
     }
 }

@@ -70,7 +70,7 @@ impl ItemRow {
 }
 
 /// The word instead of a thumbnail for an item that has none: a batch holds recommended items
-/// only, so processed ones; an article has no thumbnail, nor a video with sound only.
+/// only, so processed ones; an article or a case has no thumbnail, nor a video with sound only.
 fn missing_picture(asset: &Asset) -> Option<&'static str> {
     let sound_only = asset
         .metadata
@@ -78,6 +78,7 @@ fn missing_picture(asset: &Asset) -> Option<&'static str> {
         .is_some_and(|video| video.is_null());
     match asset.kind {
         AssetKind::Article => Some("文稿"),
+        AssetKind::Case => Some("典型案例"),
         AssetKind::Video if sound_only => Some("仅音频"),
         _ => None,
     }

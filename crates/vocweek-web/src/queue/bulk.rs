@@ -1,7 +1,8 @@
 //! `POST /queue/bulk`: approve, reject (one reason for all), recommend or re-tag the cards the
 //! editor ticked, each at the version the page showed, through the editorial service
 //! (`vocweek_app::Editorial::decide_many`, `retag_many`); items someone else moved meanwhile,
-//! or whose new tags do not validate, are skipped and counted.
+//! or whose new tags do not validate, are skipped and counted, and so are the photos and videos
+//! without portrait consent a recommendation did not confirm (counted apart).
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -41,16 +42,24 @@ pub async fn bulk(state: web::Data<AppState>, form: StaffForm) -> HttpResponse {
             .await
     } else {
         let note = form.field("note");
+        let confirmed = crate::form::ticked(&form.pairs, "confirm_without_consent");
         state
             .editorial
-            .decide_many(&actor, &items, &action, note.as_deref())
+            .decide_many(&actor, &items, &action, note.as_deref(), confirmed)
             .await
     };
     match outcome {
-        Ok(BulkOutcome { done, skipped }) => see_other(&format!(
-            "/queue?done={done}&skipped={}",
-            skipped + malformed
-        )),
+        Ok(BulkOutcome {
+            done,
+            skipped,
+            without_consent,
+        }) => {
+            let mut location = format!("/queue?done={done}&skipped={}", skipped + malformed);
+            if without_consent > 0 {
+                location.push_str(&format!("&unconsented={without_consent}"));
+            }
+            see_other(&location)
+        }
         Err(EditorialError::Invalid(Invalid::NoteRequired(_))) => error_message(
             StatusCode::BAD_REQUEST,
             "请求无效",

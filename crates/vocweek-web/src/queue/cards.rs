@@ -3,8 +3,9 @@
 
 use std::collections::HashMap;
 
+use vocweek_app::consent_missing;
 use vocweek_db::assets::{Asset, AssetRecord};
-use vocweek_domain::{AssetKind, AssetState, Vocabulary};
+use vocweek_domain::{AssetKind, AssetState, ReviewAction, Vocabulary};
 use vocweek_messages::Lang;
 
 use super::media_view::format_duration;
@@ -23,6 +24,9 @@ pub(super) struct Card {
     pub duration: Option<String>,
     /// An item this one probably duplicates.
     pub similar_to: Option<String>,
+    /// 未授权肖像: an item the editor could recommend next, whose unit declared no portrait
+    /// consent (the recommendation will ask for the editor's confirmation).
+    pub unconsented: bool,
     pub unit: String,
     pub city: String,
     pub category: String,
@@ -86,6 +90,8 @@ impl Card {
                 .and_then(|d| d.as_f64())
                 .map(format_duration),
             similar_to,
+            unconsented: consent_missing(asset)
+                && ReviewAction::Recommend.target(asset.state).is_ok(),
             unit: context
                 .units
                 .get(&asset.unit_id)
@@ -104,13 +110,14 @@ impl Card {
     }
 }
 
-/// The word instead of a thumbnail (still processing, failed, an article, sound only), so a
-/// card never shows an empty frame.
+/// The word instead of a thumbnail (still processing, failed, an article, a case, sound only),
+/// so a card never shows an empty frame.
 pub(super) fn missing_picture(asset: &Asset) -> Option<&'static str> {
     match (asset.state, asset.kind) {
         (AssetState::Processing, _) => Some("处理中…"),
         (AssetState::Failed, _) => Some("处理失败"),
         (_, AssetKind::Article) => Some("文稿"),
+        (_, AssetKind::Case) => Some("典型案例"),
         (_, AssetKind::Video)
             if asset
                 .metadata

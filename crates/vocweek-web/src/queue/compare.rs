@@ -62,14 +62,22 @@ async fn page(
     let current = visible_record(state, staff, id).await?;
     let compared = visible_record(state, staff, other).await?;
     let names = Names::load(&state.db).await.map_err(db_error)?;
+    let current_sender = names
+        .sender_of(&state.db, &current)
+        .await
+        .map_err(db_error)?;
+    let compared_sender = names
+        .sender_of(&state.db, &compared)
+        .await
+        .map_err(db_error)?;
     let campaign = state.ingestor.campaign();
     let vocabulary = &campaign.vocabulary;
     let page = ComparePage {
         frame: Frame::staff(staff, "并排对比", Place::Queue),
         id: current.asset.id.clone(),
         sides: vec![
-            Side::of("当前素材", &current, &names, vocabulary),
-            Side::of("对比素材", &compared, &names, vocabulary),
+            Side::of("当前素材", &current, &names, &current_sender, vocabulary),
+            Side::of("对比素材", &compared, &names, &compared_sender, vocabulary),
         ],
     };
     Ok(ok(&page))
@@ -80,6 +88,7 @@ impl Side {
         role: &'static str,
         record: &AssetRecord,
         names: &Names,
+        sender: &str,
         vocabulary: &Vocabulary,
     ) -> Side {
         let asset = &record.asset;
@@ -92,7 +101,7 @@ impl Side {
             state_slug: asset.state.as_str(),
             rendition: rendition(asset),
             missing_picture: missing_picture(asset),
-            facts: facts(record, &names.unit(asset.unit_id), vocabulary),
+            facts: facts(record, &names.unit(asset.unit_id), sender, vocabulary),
         }
     }
 }

@@ -5,7 +5,7 @@
 
 use actix_web::{HttpResponse, web};
 use vocweek_api::AppState;
-use vocweek_app::{DecisionInput, EditorialError, Invalid};
+use vocweek_app::{DecisionInput, EditorialError, Invalid, NotAllowed};
 
 use super::back::Back;
 use super::{back_to_item, editorial_error, see_other};
@@ -28,6 +28,8 @@ pub async fn decide(
         action: &action,
         note: note.as_deref(),
         version,
+        // The 推荐 form's checkbox, there only when the item lacks portrait consent.
+        confirm_without_consent: crate::form::ticked(&form.pairs, "confirm_without_consent"),
     };
     match state
         .editorial
@@ -40,6 +42,9 @@ pub async fn decide(
         }
         Err(EditorialError::Invalid(_)) => back_to_item(&id, "action", back.as_ref()),
         Err(EditorialError::Conflict { .. }) => back_to_item(&id, "conflict", back.as_ref()),
+        Err(EditorialError::NotAllowed(NotAllowed::ConsentUnconfirmed)) => {
+            back_to_item(&id, "consent", back.as_ref())
+        }
         Err(EditorialError::NotAllowed(_)) => back_to_item(&id, "state", back.as_ref()),
         Err(err) => editorial_error(err),
     }

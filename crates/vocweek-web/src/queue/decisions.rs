@@ -1,7 +1,9 @@
 //! The item page's decision forms: one per action the review state machine allows from the
 //! item's state — `vocweek_domain::ReviewAction::target`, the very rule the decision itself is
 //! checked against (`vocweek_db::Db::decide`), so the page never offers what would be refused —
-//! each with its own reason box where the action takes one.
+//! each with its own reason box where the action takes one, and 推荐 with the confirmation a
+//! recommendation without portrait consent needs (`vocweek_app::consent_missing`, the rule the
+//! recommendation is checked against).
 
 use vocweek_domain::{AssetState, ReviewAction};
 
@@ -11,6 +13,8 @@ pub(super) struct DecisionForm {
     /// The button's word.
     pub label: &'static str,
     pub note: Option<NoteBox>,
+    /// The 我已确认可以使用（未取得肖像授权） checkbox (`confirm_without_consent`).
+    pub confirm_consent: bool,
 }
 
 /// The form's labelled 原因/说明 box.
@@ -19,8 +23,9 @@ pub(super) struct NoteBox {
     pub required: bool,
 }
 
-/// The forms for an item in `state`, in the order the keyboard script and editors know them.
-pub(super) fn decisions(state: AssetState) -> Vec<DecisionForm> {
+/// The forms for an item in `state`, in the order the keyboard script and editors know them;
+/// `consent_missing` when recommending it needs the editor's confirmation.
+pub(super) fn decisions(state: AssetState, consent_missing: bool) -> Vec<DecisionForm> {
     ReviewAction::ALL
         .into_iter()
         .filter(|action| action.target(state).is_ok())
@@ -28,6 +33,7 @@ pub(super) fn decisions(state: AssetState) -> Vec<DecisionForm> {
             action: action.as_str(),
             label: label(action),
             note: note_box(action),
+            confirm_consent: consent_missing && action == ReviewAction::Recommend,
         })
         .collect()
 }
@@ -69,7 +75,7 @@ mod tests {
     use super::*;
 
     fn actions(state: AssetState) -> Vec<&'static str> {
-        decisions(state).iter().map(|d| d.action).collect()
+        decisions(state, false).iter().map(|d| d.action).collect()
     }
 
     #[test]
@@ -85,7 +91,7 @@ mod tests {
 
     #[test]
     fn a_required_reason_box_wherever_the_rule_needs_a_note() {
-        for form in decisions(AssetState::PendingReview) {
+        for form in decisions(AssetState::PendingReview, true) {
             let needs = ReviewAction::parse(form.action).unwrap().needs_note();
             assert_eq!(
                 form.note.is_some_and(|n| n.required),
@@ -94,5 +100,18 @@ mod tests {
                 form.action
             );
         }
+    }
+
+    #[test]
+    fn only_recommending_asks_to_confirm_a_missing_consent() {
+        let asking = |consent_missing: bool| -> Vec<&'static str> {
+            decisions(AssetState::Approved, consent_missing)
+                .iter()
+                .filter(|d| d.confirm_consent)
+                .map(|d| d.action)
+                .collect()
+        };
+        assert_eq!(asking(true), ["recommend"]);
+        assert!(asking(false).is_empty());
     }
 }

@@ -1,14 +1,17 @@
-//! `GET /queue/{id}`: an item's page — its media, 基本信息, the items it probably duplicates,
-//! the decisions its state allows, the edit form and the history of everything done to it —
+//! `GET /queue/{id}`: an item's page — its media, a case's fields and attachments (and the cases
+//! that attach the item), 基本信息, the items it probably duplicates,
+//! the decisions its state allows, the edit form, the files its unit replaced (文件版本) and the
+//! history of everything done to it —
 //! and, when it was opened from a filtered queue (`?back=`), the way back to that queue and on
 //! to its next item.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use vocweek_api::AppState;
+use vocweek_api::{ApiError, AppState};
 use vocweek_messages::Lang;
 
 use super::back::Back;
+use super::case_section::CaseSection;
 use super::decisions::{DecisionForm, decisions};
 use super::edit_form::EditForm;
 use super::facts::{Fact, facts};
@@ -16,8 +19,10 @@ use super::history::{HistoryRow, history};
 use super::media_view::MediaView;
 use super::names::Names;
 use super::similar::{SimilarItem, similar_items};
+use super::versions::{VersionRow, versions};
 use super::{db_error, visible_record};
 use crate::article_pictures::{self, PicturesSection};
+use crate::error_page::ErrorPage;
 use crate::layout::{Frame, kind_zh, ok, state_zh};
 use crate::menu::Place;
 use crate::staff::Staff;
@@ -39,10 +44,14 @@ struct DetailPage {
     failure: Option<String>,
     media: MediaView,
     article_pictures: Option<PicturesSection>,
+    /// A case's fields and attachments; the cases that attach the item.
+    cases: CaseSection,
     facts: Vec<Fact>,
     similar: Vec<SimilarItem>,
     decisions: Vec<DecisionForm>,
     edit: EditForm,
+    /// 文件版本: empty when the unit never replaced the file.
+    versions: Vec<VersionRow>,
     history: Vec<HistoryRow>,
     /// The queue the page was opened from, as its forms send it back (`back`, a query string).
     back: Option<String>,
@@ -71,8 +80,18 @@ async fn page(
 ) -> Result<HttpResponse, HttpResponse> {
     let record = visible_record(state, staff, id).await?;
     let trail = state.db.audit_trail(id).await.map_err(db_error)?;
+    let earlier = state.db.asset_versions(id).await.map_err(db_error)?;
     let names = Names::load(&state.db).await.map_err(db_error)?;
+    let sender = names
+        .sender_of(&state.db, &record)
+        .await
+        .map_err(db_error)?;
     let similar = similar_items(state, staff, &record.asset).await?;
+    let links = state
+        .cases
+        .links(&staff.actor(), &record)
+        .await
+        .map_err(|err| ApiError::from(err).page())?;
     let back = Back::of_page(req.query_string());
     let next = match &back {
         Some(back) => back
@@ -102,10 +121,12 @@ async fn page(
             .map(|code| vocweek_messages::failure(Lang::ZhCn, code)),
         media: MediaView::of(asset),
         article_pictures: article_pictures::section(asset, &csrf),
-        facts: facts(&record, &names.unit(asset.unit_id), vocabulary),
+        cases: CaseSection::of(&links),
+        facts: facts(&record, &names.unit(asset.unit_id), &sender, vocabulary),
         similar,
-        decisions: decisions(asset.state),
+        decisions: decisions(asset.state, vocweek_app::consent_missing(asset)),
         edit: EditForm::of(&record, vocabulary),
+        versions: versions(&earlier, asset),
         history: history(&trail, &names),
         queue_link: back
             .as_ref()
@@ -128,7 +149,9 @@ fn error_message(req: &HttpRequest) -> Option<&'static str> {
         "note" => "不通过或退回时必须填写原因。",
         "tags" => "标签不在本届活动的词表中，请重新选择。",
         "title" => "标题需要 1 到 200 个字。",
-        "control" => "标题和说明中不能含有不可见的控制字符。",
+        "control" => "标题、说明和作者/摄影中不能含有不可见的控制字符（作者/摄影只能写一行）。",
+        "credit" => "作者/摄影最多填写 100 个字。",
+        "consent" => "该素材未确认肖像使用授权，确认后再推荐。",
         _ => "当前状态下不能执行该操作。",
     })
 }

@@ -1,5 +1,5 @@
-//! The item page's form for the title, description and tags (`templates/queue/edit_form.html`),
-//! with the item's current tags chosen; it posts to `edit`.
+//! The item page's form for the title, description, tags, credit and portrait consent
+//! (`templates/queue/edit_form.html`), with the item's current values; it posts to `edit`.
 
 use vocweek_db::assets::AssetRecord;
 use vocweek_domain::Vocabulary;
@@ -11,6 +11,10 @@ pub(super) struct EditForm {
     pub selects: Vec<Select>,
     /// One checkbox per theme, the item's own ticked.
     pub themes: Vec<Choice>,
+    /// 作者/摄影 as stored.
+    pub credit: String,
+    /// 肖像使用已授权, ticked when the unit (or an editor) declared it.
+    pub portrait_consent: bool,
 }
 
 impl EditForm {
@@ -41,6 +45,8 @@ impl EditForm {
                 ),
             ],
             themes,
+            credit: asset.credit.clone(),
+            portrait_consent: asset.portrait_consent,
         }
     }
 }

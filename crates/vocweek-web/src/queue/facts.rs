@@ -1,7 +1,11 @@
-//! An item's 基本信息 (`templates/queue/facts.html`): who sent it, its tags in Chinese, the
-//! file, and what processing learnt of it (size in pixels, capture time, camera, duration),
-//! each only when known. The item page and the side-by-side comparison show the same list.
+//! An item's 基本信息 (`templates/queue/facts.html`): who sent it (the unit and 上传人, the
+//! person or the unit's shared token), who made it (作者/摄影) and
+//! whether the people in it consented (肖像授权, a warning where a recommendation would need the
+//! editor's confirmation), its tags in Chinese, the file, and what processing learnt of it
+//! (size in pixels, capture time, camera, duration), each only when known. The item page and
+//! the side-by-side comparison show the same list.
 
+use vocweek_app::consent_missing;
 use vocweek_db::assets::{Asset, AssetRecord};
 use vocweek_domain::Vocabulary;
 
@@ -12,17 +16,48 @@ use crate::layout::beijing;
 pub(super) struct Fact {
     pub label: &'static str,
     pub value: String,
+    /// Shown as a warning badge: the editor should look before going on.
+    pub warning: bool,
 }
 
 fn fact(label: &'static str, value: impl Into<String>) -> Fact {
     Fact {
         label,
         value: value.into(),
+        warning: false,
     }
 }
 
-/// The item's facts in the order editors read them; `unit` is the sending unit's name.
-pub(super) fn facts(record: &AssetRecord, unit: &str, vocabulary: &Vocabulary) -> Vec<Fact> {
+/// 作者/摄影 as the unit named them, and 肖像授权: 已授权, or 未确认 — a warning where
+/// recommending the item needs the editor's confirmation (`vocweek_app::consent_missing`).
+fn credit_and_consent(asset: &Asset) -> [Fact; 2] {
+    let credit = if asset.credit.is_empty() {
+        fact("作者/摄影", "未填写")
+    } else {
+        fact("作者/摄影", asset.credit.as_str())
+    };
+    let consent = Fact {
+        warning: consent_missing(asset),
+        ..fact(
+            "肖像授权",
+            if asset.portrait_consent {
+                "已授权"
+            } else {
+                "未确认"
+            },
+        )
+    };
+    [credit, consent]
+}
+
+/// The item's facts in the order editors read them; `unit` is the sending unit's name and
+/// `sender` who of it sent the file (上传人: a person, or 单位令牌 for the shared token).
+pub(super) fn facts(
+    record: &AssetRecord,
+    unit: &str,
+    sender: &str,
+    vocabulary: &Vocabulary,
+) -> Vec<Fact> {
     let asset = &record.asset;
     let category = asset
         .category
@@ -42,8 +77,9 @@ pub(super) fn facts(record: &AssetRecord, unit: &str, vocabulary: &Vocabulary) -
                 .map_or(t.as_str(), |term| term.zh.as_str())
         })
         .collect();
-    let mut list = vec![
-        fact("报送单位", unit),
+    let mut list = vec![fact("报送单位", unit), fact("上传人", sender)];
+    list.extend(credit_and_consent(asset));
+    list.extend([
         fact(
             "城市",
             vocabulary
@@ -52,7 +88,7 @@ pub(super) fn facts(record: &AssetRecord, unit: &str, vocabulary: &Vocabulary) -
         ),
         fact("活动日期", asset.activity_date.to_string()),
         fact("活动类别", category.map_or("未分类", |c| c.zh.as_str())),
-    ];
+    ]);
     if let Some(subcategory) = subcategory {
         list.push(fact("具体活动", subcategory));
     }
@@ -120,7 +156,7 @@ fn camera(make: Option<&str>, model: Option<&str>) -> Option<String> {
 
 /// A file size as people read it: `850 B`, `12.5 KB`, `3.2 MB`, `1.4 GB` (powers of 1024, as
 /// the editors' computers show sizes).
-fn human_size(bytes: i64) -> String {
+pub(super) fn human_size(bytes: i64) -> String {
     const UNITS: [&str; 3] = ["KB", "MB", "GB"];
     let bytes = bytes.max(0);
     if bytes < 1024 {

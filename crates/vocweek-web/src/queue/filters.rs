@@ -92,7 +92,7 @@ impl Filters {
             .iter()
             .map(|s| (s.as_str(), state_zh(s.as_str())));
         let cities = choices::cities(vocabulary);
-        let kinds = ["photo", "video", "article"].map(|k| (k, kind_zh(k)));
+        let kinds = AssetKind::ALL.map(|k| (k.as_str(), kind_zh(k.as_str())));
         let categories = choices::categories(vocabulary);
         let themes = choices::themes(vocabulary);
         let mut desk_units: Vec<&Unit> = units

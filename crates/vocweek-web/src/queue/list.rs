@@ -33,10 +33,13 @@ struct ListPage {
     back: String,
 }
 
-/// The outcome of the bulk action the editor comes back from (`?done=N&skipped=M`).
+/// The outcome of the bulk action the editor comes back from
+/// (`?done=N&skipped=M&unconsented=K`).
 struct BulkDone {
     done: usize,
     skipped: usize,
+    /// Of the skipped, recommendations of items without portrait consent, not confirmed.
+    unconsented: usize,
 }
 
 pub async fn list(
@@ -116,7 +119,7 @@ fn retag_selects(vocabulary: &Vocabulary) -> Vec<Select> {
     ]
 }
 
-/// `?done=N&skipped=M`, as the bulk action redirects.
+/// `?done=N&skipped=M&unconsented=K`, as the bulk action redirects.
 fn bulk_done(req: &HttpRequest) -> Option<BulkDone> {
     let number = |key: &str| {
         req.query_string()
@@ -128,5 +131,6 @@ fn bulk_done(req: &HttpRequest) -> Option<BulkDone> {
     Some(BulkDone {
         done,
         skipped: number("skipped=").unwrap_or(0),
+        unconsented: number("unconsented=").unwrap_or(0),
     })
 }

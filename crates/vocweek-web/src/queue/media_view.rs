@@ -1,6 +1,6 @@
 //! What an item's page shows of the item itself (`templates/queue/media.html`): the picture,
 //! the article's link or the video player, pictures an older setting made items, and the
-//! original's download link.
+//! original's download link (a case's Word document).
 
 use vocweek_db::assets::Asset;
 use vocweek_domain::{AssetKind, AssetState};
@@ -9,6 +9,8 @@ pub(super) struct MediaView {
     pub id: String,
     pub photo: bool,
     pub article: bool,
+    /// A 典型案例: its original is the Word document written from its form.
+    pub case: bool,
     pub video: Option<VideoView>,
     /// Pictures an older setting (`articles.embedded_pictures = "queue"`) made items at once.
     pub legacy_pictures: Vec<String>,
@@ -44,6 +46,7 @@ impl MediaView {
             id: asset.id.clone(),
             photo: asset.kind == AssetKind::Photo,
             article: asset.kind == AssetKind::Article,
+            case: asset.kind == AssetKind::Case,
             video: (asset.kind == AssetKind::Video).then(|| video(asset)),
             legacy_pictures,
         }

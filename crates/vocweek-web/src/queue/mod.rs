@@ -1,11 +1,13 @@
 //! 审核队列: the desk's items with filters and keyset pages, an item's detail with its facts,
-//! probable duplicates (side by side on their own page) and history, and the decision forms
-//! (same service as `POST /api/v1/assets/{id}/review`), which go on to the next item of the
-//! queue the item was opened from. The pages' markup is in `templates/queue/`.
+//! a case's fields and attachments (`case_section`), probable duplicates (side by side on their
+//! own page), earlier files and history, and the
+//! decision forms (same service as `POST /api/v1/assets/{id}/review`), which go on to the next
+//! item of the queue the item was opened from. The pages' markup is in `templates/queue/`.
 
 mod back;
 mod bulk;
 mod cards;
+mod case_section;
 mod compare;
 mod decide;
 mod decisions;
@@ -19,6 +21,7 @@ mod list;
 mod media_view;
 mod names;
 mod similar;
+mod versions;
 
 pub use bulk::bulk;
 pub use compare::compare;

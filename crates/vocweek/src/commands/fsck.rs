@@ -1,6 +1,8 @@
-//! `vocweek fsck`: does the store hold what the database says, unchanged? Originals are
-//! re-read and re-hashed (BLAKE3, their key), renditions checked by size; blobs nothing refers
-//! to and unfinished multipart uploads are listed. Exit status 1 when anything is wrong.
+//! `vocweek fsck`: does the store hold what the database says, unchanged? Originals — the
+//! assets' files, the files units replaced (kept as the items' earlier versions) and the units'
+//! documents, all from `Db::expected_originals` — are re-read and re-hashed (BLAKE3, their
+//! key), renditions checked by size; blobs nothing refers to and unfinished multipart uploads
+//! are listed, and only those go with `--delete-orphans`. Exit status 1 when anything is wrong.
 
 use std::collections::HashSet;
 use std::process::ExitCode;
@@ -95,6 +97,7 @@ pub async fn run(services: &Services, options: FsckOptions) -> anyhow::Result<Ex
         .iter()
         .filter_map(|o| original_key(&o.blake3).ok())
         .collect();
+    // Earlier versions are named `<id> (version <n>)`: their asset is in the list by its own id.
     let known_assets: HashSet<&str> = originals.iter().map(|o| o.asset_id.as_str()).collect();
     for blob in &stored {
         let referenced = match blob.key.split('/').collect::<Vec<_>>().as_slice() {

@@ -32,6 +32,7 @@ impl Config {
         self.video.check()?;
         self.articles.check()?;
         self.media.budgets()?;
+        self.mail.settings()?;
         // Across two sections: a photo child's memory holds the largest decode.
         if self.media.photo_memory <= self.photos.max_decoded {
             bail!(

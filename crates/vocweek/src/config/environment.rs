@@ -7,7 +7,7 @@ use figment::value::{Dict, Map, Value};
 use figment::{Figment, Metadata, Profile, Provider};
 
 /// Environment variables and the setting each overrides.
-pub const ENVIRONMENT: [(&str, &str, ValueType); 38] = [
+pub const ENVIRONMENT: [(&str, &str, ValueType); 45] = [
     ("VOCWEEK_DATA_DIR", "data_dir", ValueType::Text),
     ("VOCWEEK_DATABASE_URL", "database_url", ValueType::Text),
     (
@@ -144,6 +144,17 @@ pub const ENVIRONMENT: [(&str, &str, ValueType); 38] = [
         "webhooks.allow_private_addresses",
         ValueType::Boolean,
     ),
+    ("VOCWEEK_MAIL_ENABLED", "mail.enabled", ValueType::Boolean),
+    ("VOCWEEK_MAIL_SMTP_HOST", "mail.smtp_host", ValueType::Text),
+    (
+        "VOCWEEK_MAIL_SMTP_PORT",
+        "mail.smtp_port",
+        ValueType::Integer,
+    ),
+    ("VOCWEEK_MAIL_SECURITY", "mail.security", ValueType::Text),
+    ("VOCWEEK_MAIL_USERNAME", "mail.username", ValueType::Text),
+    ("VOCWEEK_MAIL_PASSWORD", "mail.password", ValueType::Text),
+    ("VOCWEEK_MAIL_FROM", "mail.from", ValueType::Text),
     ("VOCWEEK_LOG_LEVEL", "log.level", ValueType::Text),
     ("VOCWEEK_LOG_FORMAT", "log.format", ValueType::Text),
 ];

@@ -4,7 +4,7 @@
 //! settings, `check` refuses a configuration that cannot work, `documented` is the README's
 //! settings table as data. A section a subsystem owns is defined, deserialized and checked in
 //! that subsystem's crate and re-exported here: the pipeline's `[photos]`, `[video]`,
-//! `[articles]`, `[media]`, `[workers]`, `[webhooks]` and `[limits]`, vocweek-storage's
+//! `[articles]`, `[media]`, `[workers]`, `[webhooks]`, `[mail]` and `[limits]`, vocweek-storage's
 //! `[storage]`, vocweek-api's `[resumable]` and `[partners]`; the binary's own (`[log]`, the
 //! top-level keys) are here.
 
@@ -32,7 +32,8 @@ pub use self::load::DEFAULT_CONFIG_FILE;
 pub use self::log::LogConfig;
 pub use vocweek_api::{PartnersConfig, ResumableConfig};
 pub use vocweek_pipeline::settings::{
-    ArticlesConfig, MediaConfig, PhotosConfig, VideoConfig, WebhooksConfig, WorkersConfig,
+    ArticlesConfig, MailConfig, MediaConfig, PhotosConfig, VideoConfig, WebhooksConfig,
+    WorkersConfig,
 };
 pub use vocweek_storage::{S3Config, StorageConfig};
 
@@ -65,6 +66,8 @@ pub struct Config {
     pub resumable: ResumableConfig,
     pub partners: PartnersConfig,
     pub webhooks: WebhooksConfig,
+    /// `[mail]`: the SMTP server the units' notices go through (off by default).
+    pub mail: MailConfig,
     pub log: LogConfig,
 }
 
@@ -88,6 +91,7 @@ impl Default for Config {
             resumable: ResumableConfig::default(),
             partners: PartnersConfig::default(),
             webhooks: WebhooksConfig::default(),
+            mail: MailConfig::default(),
             log: LogConfig::default(),
         }
     }

@@ -56,6 +56,9 @@ fn each_section_refuses_what_cannot_work_naming_the_key() {
     assert!(refusal("VOCWEEK_WORKERS_MAX_ATTEMPTS", "0").contains("workers.max_attempts"));
     assert!(refusal("VOCWEEK_STORAGE_BACKEND", "tape").contains("storage.backend"));
     assert!(refusal("VOCWEEK_LIMITS_PHOTO", "lots").contains("limits.photo"));
+    assert!(refusal("VOCWEEK_MAIL_SECURITY", "ssl").contains("mail.security"));
+    // Mail switched on without a server or a sender.
+    assert!(refusal("VOCWEEK_MAIL_ENABLED", "true").contains("mail.smtp_host"));
 }
 
 #[test]
@@ -143,12 +146,15 @@ fn passwords_never_reach_the_log() {
     let env = |name: &str| match name {
         "VOCWEEK_DATABASE_URL" => Some("postgres://vocweek:s3cret@db:5432/vocweek".to_owned()),
         "VOCWEEK_STORAGE_S3_SECRET_ACCESS_KEY" => Some("wJalrXUtnFEMIK7MDENG".to_owned()),
+        "VOCWEEK_MAIL_PASSWORD" => Some("smtp-pa55word".to_owned()),
+        "VOCWEEK_MAIL_USERNAME" => Some("vocweek".to_owned()),
         _ => None,
     };
     let config = Config::load(None, env).unwrap();
     let logged = format!("{config:?}");
     assert!(!logged.contains("s3cret"), "{logged}");
     assert!(!logged.contains("wJalrXUtnFEMIK7MDENG"), "{logged}");
+    assert!(!logged.contains("smtp-pa55word"), "{logged}");
     assert_eq!(
         config.database_url().expose_secret(),
         "postgres://vocweek:s3cret@db:5432/vocweek"

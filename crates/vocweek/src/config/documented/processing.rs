@@ -1,5 +1,5 @@
 //! The rows of the settings table for media processing (photos, articles, media children,
-//! video), resumable uploads, partners, webhooks and the log, in the README's order.
+//! video), resumable uploads, partners, webhooks, mail and the log, in the README's order.
 
 use super::DocumentedSetting;
 
@@ -249,6 +249,42 @@ pub(super) const ROWS: &[DocumentedSetting] = &[
         keys: &["webhooks.timeout_seconds"],
         default: "10",
         meaning: "one delivery attempt, connection included",
+        env_note: None,
+    },
+    DocumentedSetting {
+        keys: &["mail.enabled"],
+        default: "`false`",
+        meaning: "mail the units' notices (an item returned or rejected, the desk's reminder, a day of the week with nothing sent, a report overdue) to each unit's liaison; off, they are shown on 我的报送 only",
+        env_note: None,
+    },
+    DocumentedSetting {
+        keys: &["mail.smtp_host", "mail.smtp_port"],
+        default: "— / 587",
+        meaning: "the SMTP server (the host is required when mail is on)",
+        env_note: None,
+    },
+    DocumentedSetting {
+        keys: &["mail.security"],
+        default: "`starttls`",
+        meaning: "`starttls` (required: never falls back to plain text), `tls` (SMTPS from the first byte, usually port 465) or `none` (plain text: a relay on the machine or inside your network)",
+        env_note: None,
+    },
+    DocumentedSetting {
+        keys: &["mail.username", "mail.password"],
+        default: "—",
+        meaning: "the server's login, both or neither; the password is a secret the configuration's debug output does not show",
+        env_note: None,
+    },
+    DocumentedSetting {
+        keys: &["mail.from"],
+        default: "—",
+        meaning: "the sender, `address` or `名称 <address>` (required when mail is on)",
+        env_note: None,
+    },
+    DocumentedSetting {
+        keys: &["mail.timeout_seconds"],
+        default: "30",
+        meaning: "each SMTP step (connecting, every command), 1–300; a server that does not answer is tried again later (up to 8 attempts, from 30 s apart to 30 min)",
         env_note: None,
     },
     DocumentedSetting {
