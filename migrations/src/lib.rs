@@ -42,8 +42,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000011_asset_versions::Migration),
             Box::new(m20261202_000012_credit_and_consent::Migration),
             Box::new(m20261202_000013_notifications::Migration),
-            Box::new(m20261202_000015_unit_members::Migration),
             Box::new(m20261202_000014_case_attachments::Migration),
+            Box::new(m20261202_000015_unit_members::Migration),
         ]
     }
 }

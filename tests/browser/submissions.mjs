@@ -27,7 +27,9 @@ const uploadedAt = async (id) => {
 
 const browser = await launch();
 try {
-  const page = await browser.newPage();
+  // One context for the test's tabs: they share localStorage, as tabs of a browser do.
+  const context = await browser.newContext();
+  const page = await context.newPage();
   await page.goto(`${base}/upload`);
   await page.fill('#token', token);
   await page.click('#token-form button');
@@ -112,7 +114,7 @@ try {
 
   // A new tab of the same browser asks for nothing (the token is kept in localStorage) and
   // names the unit; 退出 in one tab signs the other out too.
-  const other = await page.context().newPage();
+  const other = await context.newPage();
   await other.goto(`${base}/report`);
   await other.waitForSelector('#report', { state: 'visible' });
   const line = await other.textContent('#unit-line');

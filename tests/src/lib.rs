@@ -14,6 +14,7 @@ pub mod flaky_network;
 pub mod garage;
 pub mod hostile;
 pub mod media;
+pub mod smtp_sink;
 pub mod web_session;
 
 use std::net::TcpListener;

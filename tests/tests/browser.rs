@@ -12,7 +12,10 @@ use vocweek_domain::{Desk, Role, UnitKind};
 use vocweek_tests::documents::{article_html, png};
 use vocweek_tests::flaky_network::FlakyNetwork;
 use vocweek_tests::media::{generated_video, padded_video, real_jpeg};
-use vocweek_tests::{Backend, TestApp, Upload, both_databases, spawn_app};
+use vocweek_tests::smtp_sink::SmtpSink;
+use vocweek_tests::{
+    AppOptions, Backend, TestApp, Upload, both_databases, spawn_app, spawn_app_with,
+};
 
 /// Runs one of `tests/browser/*.mjs` under node; its failure output fails the test. Returns
 /// what it printed.
@@ -563,6 +566,162 @@ async fn every_page_fits_a_phone_and_a_desktop_and_passes_axe(backend: Backend) 
     app.stop().await;
 }
 
+/// The whole loop in the browser (`tests/browser/loop.mjs`): a unit uploads a photo, an editor
+/// returns it with a note, the unit reads the notice and replaces the file, the editor approves,
+/// recommends and sends it in a batch; the item's history reads in Chinese. Then, here: the
+/// trail has each step once and in order, the batch is sent with the item, and the return's
+/// email reached the unit's liaison through a real SMTP server.
+async fn the_whole_loop_from_upload_to_the_ministry(backend: Backend) {
+    let sink = SmtpSink::start();
+    let app = spawn_app_with(
+        backend,
+        AppOptions {
+            smtp_port: Some(sink.port),
+            ..AppOptions::default()
+        },
+    )
+    .await;
+    let (_, unit) = app
+        .unit("淄博职业学院", UnitKind::HigherVocationalCollege, "zibo")
+        .await;
+    let liaison = "liaison-zibo@example.test";
+    unit_call(
+        &app,
+        &unit,
+        reqwest::Method::PUT,
+        "/api/v1/campaigns/current/units/me/registration",
+        json!({ "liaison": { "name": "王老师", "mobile": "13905330000", "email": liaison } }),
+    )
+    .await;
+    app.create_editor().await;
+    let title = "实训基地开放日";
+    let note = "照片偏暗，请换一张清晰的";
+    let first = app.data_dir.join("开放日.jpg");
+    std::fs::write(&first, real_jpeg(51, 640, 480)).unwrap();
+    let second_bytes = real_jpeg(52, 640, 480);
+    let second = app.data_dir.join("开放日-清晰.jpg");
+    std::fs::write(&second, &second_bytes).unwrap();
+    let printed = run_script_within(
+        "loop.mjs",
+        &[
+            app.base_url.as_str(),
+            "editor",
+            "a long editor password",
+            &unit,
+            first.to_str().unwrap(),
+            second.to_str().unwrap(),
+            title,
+            note,
+            "第一批推荐",
+        ],
+        Duration::from_secs(240),
+    )
+    .await;
+    let result: serde_json::Value =
+        serde_json::from_str(printed.lines().last().unwrap_or_default())
+            .unwrap_or_else(|e| panic!("the script printed no result ({e}): {printed}"));
+    let id = result["asset"].as_str().unwrap().to_owned();
+    let batch = result["batch"].as_i64().unwrap();
+    let editor = app
+        .user_session("auditor", Role::Editor, Some(Desk::Edu))
+        .await;
+
+    // The item: its title, the replaced file, recommended.
+    let (status, asset) = app.get(&editor, &format!("/api/v1/assets/{id}")).await;
+    assert_eq!(status, 200, "{asset}");
+    assert_eq!(asset["title"], title);
+    assert_eq!(asset["state"], "recommended", "{asset}");
+    assert_eq!(
+        asset["blake3"],
+        blake3::hash(&second_bytes).to_hex().to_string(),
+        "the item holds the replacement"
+    );
+    assert_eq!(asset["portrait_consent"], true, "{asset}");
+
+    // The trail: each step once, in order, by whom it should be.
+    let (status, trail) = app
+        .get(&editor, &format!("/api/v1/assets/{id}/audit"))
+        .await;
+    assert_eq!(status, 200, "{trail}");
+    let steps = [
+        "return",
+        "file_replaced",
+        "approve",
+        "recommend",
+        "sent_to_ministry",
+    ];
+    let events: Vec<&serde_json::Value> = trail
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"].as_str().is_some_and(|a| steps.contains(&a)))
+        .collect();
+    let actions: Vec<&str> = events.iter().filter_map(|e| e["action"].as_str()).collect();
+    assert_eq!(actions, steps, "{trail}");
+    assert_eq!(events[0]["details"]["note"], note, "{trail}");
+    assert_eq!(events[1]["actor_kind"], "unit", "{trail}");
+    assert_eq!(
+        events[1]["details"]["new"]["blake3"],
+        blake3::hash(&second_bytes).to_hex().to_string()
+    );
+    for decision in [events[0], events[2], events[3]] {
+        assert_eq!(decision["actor_kind"], "user", "{trail}");
+    }
+
+    // The batch: sent, with the item alone, and listed as sent.
+    let (status, sent) = app.get(&editor, &format!("/api/v1/batches/{batch}")).await;
+    assert_eq!(status, 200, "{sent}");
+    assert_eq!(sent["state"], "sent", "{sent}");
+    assert!(sent["sent_at"].is_string(), "{sent}");
+    let items: Vec<&str> = sent["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|item| item["id"].as_str())
+        .collect();
+    assert_eq!(items, [id.as_str()], "{sent}");
+    let (status, batches) = app.get(&editor, "/api/v1/batches").await;
+    assert_eq!(status, 200, "{batches}");
+    assert!(
+        batches
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b["id"] == batch && b["state"] == "sent"),
+        "{batches}"
+    );
+
+    // The liaison's email about the return, as the SMTP server received it (other notices,
+    // such as reports overdue on today's clock, may be mailed too).
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mail = loop {
+        let received = sink.received();
+        let about_it = received.iter().find(|m| {
+            m["envelope_to"] == json!([liaison])
+                && m["subject"].as_str().is_some_and(|s| s.contains(title))
+        });
+        if let Some(mail) = about_it {
+            break mail.clone();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no email about the return reached {liaison}: {received:#?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(mail["subject"], format!("素材「{title}」被退回修改"));
+    assert!(
+        mail["to"].as_str().unwrap_or_default().contains("王老师"),
+        "{mail}"
+    );
+    let body = mail["body"].as_str().unwrap_or_default();
+    assert!(
+        body.contains(title) && body.contains(&format!("修改意见：{note}")),
+        "{body}"
+    );
+    app.stop().await;
+}
+
 both_databases!(
     every_page_fits_a_phone_and_a_desktop_and_passes_axe,
     pages_speak_chinese_only,
@@ -570,5 +729,6 @@ both_databases!(
     a_unit_uploads_through_a_broken_network,
     an_editor_approves_with_the_keyboard,
     an_editor_plays_a_video,
-    an_editor_exports_a_batch_from_the_browser
+    an_editor_exports_a_batch_from_the_browser,
+    the_whole_loop_from_upload_to_the_ministry
 );

@@ -2,7 +2,7 @@
 //! own photos; vocweek writes it as a Word document, the case's original, queued like an upload
 //! and moved to review without a media child. Bounds and foreign attachments are refused; the
 //! editor sees the fields and the attachments both ways, approves and recommends it (a case
-//! needs no portrait consent), and the Ministry's export carries the `.docx`, which opens (read
+//! has the portrait consent of its attachments), and the Ministry's export carries the `.docx`, which opens (read
 //! back as a zip and by LibreOffice) with the case's text and its two pictures. Deleting an
 //! attached photo removes its link. Against the real app on every backend.
 
@@ -51,10 +51,12 @@ fn with(mut body: Value, field: &str, value: Value) -> Value {
     body
 }
 
+/// A processed photo of the unit's, whose people consented (肖像使用已授权).
 async fn photo(app: &TestApp, token: &str, seed: u64, title: &str) -> String {
     let upload = Upload::new(&format!("{seed}.jpg"), real_jpeg(seed, 640, 480))
         .without("title")
-        .field("title", title);
+        .field("title", title)
+        .field("portrait_consent", "true");
     let id = app.upload_id(token, upload).await;
     app.wait_for_state(token, &id, "pending_review").await;
     id
@@ -200,7 +202,9 @@ async fn a_case_is_written_reviewed_and_exported_as_word(backend: Backend) {
         "{photo_page}"
     );
 
-    // Approved and recommended like any item; no consent is asked of a case.
+    // Approved and recommended like any item; its attachments' consent is the case's.
+    let (_, case) = app.get(&editor, &format!("/api/v1/assets/{id}")).await;
+    assert_eq!(case["portrait_consent"], true, "{case}");
     app.review(&editor, &id, "approve").await;
     app.review(&editor, &id, "recommend").await;
 

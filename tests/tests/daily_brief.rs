@@ -228,6 +228,8 @@ async fn a_day_brief_for_each_desk(backend: Backend) {
     for (path, code) in [
         ("/api/v1/briefs/2021-06-01.docx", "not-a-campaign-day"),
         ("/api/v1/briefs/2021-05-21.docx", "not-a-campaign-day"),
+        // The clock says 2021-05-25: the 26th has not come yet.
+        ("/api/v1/briefs/2021-05-26.docx", "day-not-yet"),
         ("/api/v1/briefs/tomorrow.docx", "invalid-value"),
     ] {
         let (status, body) = app.get(&edu, path).await;

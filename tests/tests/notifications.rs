@@ -9,91 +9,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use reqwest::Method;
 use serde_json::{Value, json};
 use vocweek_domain::{Desk, Role, UnitKind};
 use vocweek_tests::media::real_jpeg;
+use vocweek_tests::smtp_sink::SmtpSink;
 use vocweek_tests::web_session::csrf_from;
 use vocweek_tests::{AppOptions, Backend, TestApp, Upload, both_databases, spawn_app_with};
-
-/// `tests/clients/smtp_sink.py`, killed (and its directory removed) when dropped.
-struct Sink {
-    child: std::process::Child,
-    dir: PathBuf,
-    port: u16,
-}
-
-impl Sink {
-    fn start() -> Sink {
-        let dir = std::env::temp_dir().join(format!("vocweek-smtp-{}", uuid::Uuid::now_v7()));
-        let mail = dir.join("mail");
-        std::fs::create_dir_all(&mail).unwrap();
-        let port_file = dir.join("port");
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("clients/smtp_sink.py");
-        let child = std::process::Command::new("python3")
-            .arg(script)
-            .arg(&port_file)
-            .arg(&mail)
-            .spawn()
-            .unwrap();
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while !port_file.exists() {
-            assert!(
-                Instant::now() < deadline,
-                "the SMTP sink did not start (is aiosmtpd installed? scripts/test.sh installs it)"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let port = std::fs::read_to_string(&port_file).unwrap();
-        Sink {
-            child,
-            dir,
-            port: port.trim().parse().unwrap(),
-        }
-    }
-
-    /// Every message received so far, in the order received.
-    fn received(&self) -> Vec<Value> {
-        let mut names: Vec<PathBuf> = std::fs::read_dir(self.dir.join("mail"))
-            .unwrap()
-            .map(|entry| entry.unwrap().path())
-            .filter(|path| path.extension().is_some_and(|e| e == "json"))
-            .collect();
-        names.sort();
-        names
-            .iter()
-            .map(|path| serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap())
-            .collect()
-    }
-
-    /// The messages, once at least `count` arrived (30 s at most).
-    async fn wait_for(&self, count: usize) -> Vec<Value> {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let received = self.received();
-            if received.len() >= count {
-                return received;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "{} of {count} emails arrived: {received:#?}",
-                received.len()
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-}
-
-impl Drop for Sink {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
 
 /// Waits until no notice's email is pending (sent, refused, or nobody to send it to).
 async fn outbox_settled(app: &TestApp) {
@@ -129,7 +53,7 @@ async fn remind(app: &TestApp, staff: &str) -> Value {
 }
 
 async fn notices_reach_units_and_their_liaisons(backend: Backend) {
-    let sink = Sink::start();
+    let sink = SmtpSink::start();
     let app = spawn_app_with(
         backend,
         AppOptions {

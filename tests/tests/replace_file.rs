@@ -106,12 +106,23 @@ async fn a_unit_replaces_the_file_of_a_returned_item(backend: Backend) {
         .await;
     app.wait_for_state(&unit, &id, "pending_review").await;
     let old_thumb = thumb(&app, &unit, &id).await;
-    // Another unit sends the same file (it becomes a sender of this item, not its owner) and
-    // an item of its own.
-    let (status, duplicate) = app
-        .upload(&other, Upload::new("同一张.jpg", first.clone()))
+    // Another unit sends the same file as a second item of this unit (it becomes a sender of
+    // that item, not its owner) and an item of its own.
+    let shared_bytes = real_jpeg(34, 320, 240);
+    let shared = app
+        .upload_id(
+            &unit,
+            Upload::new("合影.jpg", shared_bytes.clone()).field("title", "合影"),
+        )
         .await;
-    assert_eq!((status, duplicate["id"].as_str()), (200, Some(id.as_str())));
+    app.wait_for_state(&unit, &shared, "pending_review").await;
+    let (status, duplicate) = app
+        .upload(&other, Upload::new("同一张.jpg", shared_bytes.clone()))
+        .await;
+    assert_eq!(
+        (status, duplicate["id"].as_str()),
+        (200, Some(shared.as_str()))
+    );
     let elsewhere = app
         .upload_id(&other, Upload::new("别处.jpg", elsewhere_bytes.clone()))
         .await;
@@ -156,12 +167,35 @@ async fn a_unit_replaces_the_file_of_a_returned_item(backend: Backend) {
             .to_owned()
     };
     let new_file: &[(&str, &[u8])] = &[("现场-修改.jpg", second.as_slice())];
-    let (status, answer) = replace(&app, &other, &id, Some(version), new_file).await;
+    // The shared item: its other sender does not own it, and its owner cannot change what the
+    // other unit sent.
+    let (_, shared_asset) = app.get(&editor, &format!("/api/v1/assets/{shared}")).await;
+    let (status, answer) = app
+        .call(
+            &editor,
+            reqwest::Method::POST,
+            &format!("/api/v1/assets/{shared}/review"),
+            Some(serde_json::json!({
+                "action": "return", "note": NOTE, "version": shared_asset["version"]
+            })),
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    let shared_version = version_of(&app, &unit, &shared).await;
+    let (status, answer) = replace(&app, &other, &shared, Some(shared_version), new_file).await;
     assert_eq!(
         (status, code(&answer)),
         (403, "not-your-unit".to_owned()),
         "{answer}"
     );
+    let (status, answer) = replace(&app, &unit, &shared, Some(shared_version), new_file).await;
+    assert_eq!(
+        (status, code(&answer)),
+        (409, "shared-file".to_owned()),
+        "{answer}"
+    );
+    let (status, answer) = replace(&app, &other, &id, Some(version), new_file).await;
+    assert_eq!(status, 404, "not its item, not even shared: {answer}");
     let (status, answer) = replace(&app, &stranger, &id, Some(version), new_file).await;
     assert_eq!(
         status, 404,

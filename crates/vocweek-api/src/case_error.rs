@@ -64,6 +64,11 @@ impl From<BriefError> for ApiError {
                 "not-a-campaign-day",
                 err.to_string(),
             ),
+            BriefError::NotYet { .. } => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "day-not-yet",
+                err.to_string(),
+            ),
             BriefError::Document(err) => document_error(err),
             BriefError::Database(err) => err.into(),
         }

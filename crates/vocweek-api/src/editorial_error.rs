@@ -44,6 +44,8 @@ fn not_allowed(refusal: NotAllowed) -> ApiError {
         NotAllowed::StillProcessing => "still-processing",
         NotAllowed::Decided => "asset-decided",
         NotAllowed::ConsentUnconfirmed => "consent-unconfirmed",
+        NotAllowed::CaseHasNoFile => "case-has-no-file",
+        NotAllowed::SharedFile => "shared-file",
     };
     ApiError::new(StatusCode::CONFLICT, code, refusal.to_string())
 }
@@ -85,6 +87,8 @@ mod tests {
             (NotAllowed::NotReturned.into(), 409, "not-returned"),
             (NotAllowed::StillProcessing.into(), 409, "still-processing"),
             (NotAllowed::Decided.into(), 409, "asset-decided"),
+            (NotAllowed::CaseHasNoFile.into(), 409, "case-has-no-file"),
+            (NotAllowed::SharedFile.into(), 409, "shared-file"),
             (
                 NotAllowed::ConsentUnconfirmed.into(),
                 409,

@@ -9,17 +9,27 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
 
 use crate::accounts::{NO_ONES_HASH, SESSION_HOURS};
 use crate::entities::unit_member;
-use crate::members::{UnitMember, username_key};
+use crate::members::{UnitMember, could_be_username, username_key};
 use crate::passwords::{PasswordChanged, PasswordRefusal, check_new_password, off_the_runtime};
 use crate::secrets::{hash_password, verify_password};
 use crate::tokens::{TokenKind, TokenOwner, issue, revoke_member_sessions};
 use crate::{Db, DbError, DbResult};
 
 /// A person signed in: their new session token (for the `vw_session` cookie) and who they are.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct MemberSession {
     pub token: String,
     pub member: UnitMember,
+}
+
+/// Without the token, which signs in whoever holds it.
+impl std::fmt::Debug for MemberSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemberSession")
+            .field("token", &"<hidden>")
+            .field("member", &self.member)
+            .finish()
+    }
 }
 
 impl Db {
@@ -31,10 +41,14 @@ impl Db {
         username: &str,
         password: &str,
     ) -> DbResult<Option<MemberSession>> {
-        let row = unit_member::Entity::find()
-            .filter(unit_member::Column::Username.eq(username_key(username)))
-            .one(self.conn())
-            .await?;
+        let row = if could_be_username(username) {
+            unit_member::Entity::find()
+                .filter(unit_member::Column::Username.eq(username_key(username)))
+                .one(self.conn())
+                .await?
+        } else {
+            None
+        };
         let stored = match &row {
             Some(row) => row.password_hash.clone(),
             None => NO_ONES_HASH.clone().unwrap_or_default(),

@@ -21,8 +21,9 @@ use crate::{Db, DbError, DbResult};
 
 pub use crate::records::unit_member::UnitMember;
 
-/// A person to create, their fields already checked by the use case.
-#[derive(Debug, Clone)]
+/// A person to create, their fields already checked by the use case. Not `Debug`: it holds
+/// the one-time password.
+#[derive(Clone)]
 pub struct NewMember<'a> {
     pub unit_id: i32,
     /// Stored lowercase: a sign-in with other capitals finds the same person.
@@ -36,6 +37,13 @@ pub struct NewMember<'a> {
 /// How a username is stored and looked up.
 pub(crate) fn username_key(username: &str) -> String {
     username.trim().to_lowercase()
+}
+
+/// Whether a username could be stored at all: a control character (PostgreSQL refuses NUL in
+/// text) never names anyone, so such a name is looked up as no one, never sent to the database
+/// (where it would be an error, not an answer).
+pub(crate) fn could_be_username(username: &str) -> bool {
+    !username.chars().any(char::is_control)
 }
 
 impl Db {
@@ -84,6 +92,9 @@ impl Db {
 
     /// The person with this username (any case), disabled or not.
     pub async fn member_by_username(&self, username: &str) -> DbResult<Option<UnitMember>> {
+        if !could_be_username(username) {
+            return Ok(None);
+        }
         unit_member::Entity::find()
             .filter(unit_member::Column::Username.eq(username_key(username)))
             .one(self.conn())

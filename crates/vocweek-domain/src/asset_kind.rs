@@ -40,11 +40,11 @@ impl AssetKind {
     }
 
     /// Whether the item may show people: a photo or a video, whose recognisable faces need
-    /// their consent (肖像使用授权) before the item is recommended. An article's pictures are
-    /// items of their own once chosen; a case's attached photos and videos are items of their
-    /// own too, each under this rule.
+    /// their consent (肖像使用授权) before the item is recommended, and a case, whose Word
+    /// document embeds its attached photos' and videos' pictures (its consent is theirs, all of
+    /// them). An article's pictures are items of their own once chosen.
     pub fn may_show_people(self) -> bool {
-        matches!(self, AssetKind::Photo | AssetKind::Video)
+        matches!(self, AssetKind::Photo | AssetKind::Video | AssetKind::Case)
     }
 }
 

@@ -57,7 +57,7 @@ pub struct AssetVersionJson {
         (status = 401, description = "Missing, invalid, revoked or expired token", body = crate::json::ErrorEnvelope),
         (status = 403, description = "`not-your-unit`; `forbidden` for editors, admins and partners", body = crate::json::ErrorEnvelope),
         (status = 404, body = crate::json::ErrorEnvelope),
-        (status = 409, description = "`version-conflict` (the item changed since `version`), `not-returned`, `same-file`, `duplicate-file` (details: `asset_id`, the item that has these bytes)", body = crate::json::ErrorEnvelope),
+        (status = 409, description = "`version-conflict` (the item changed since `version`), `not-returned`, `same-file`, `duplicate-file` (details: `asset_id`, the item that has these bytes), `shared-file` (another unit sent the same file), `case-has-no-file`", body = crate::json::ErrorEnvelope),
         (status = 413, description = "Over the kind's size limit", body = crate::json::ErrorEnvelope),
         (status = 415, description = "Unsupported type", body = crate::json::ErrorEnvelope),
         (status = 422, description = "`different-kind`: a file of another kind than the item", body = crate::json::ErrorEnvelope)))]

@@ -42,6 +42,10 @@ impl Briefs {
                 ends_on: week.ends_on,
             });
         }
+        let today = self.db.clock().today_in_shanghai();
+        if day > today {
+            return Err(BriefError::NotYet { day, today });
+        }
         let vocabulary = &campaign.vocabulary;
         let city_zh = |slug: &str| {
             vocabulary

@@ -24,6 +24,10 @@ pub enum BriefError {
         starts_on: NaiveDate,
         ends_on: NaiveDate,
     },
+    /// A day of the week still to come: nothing to brief yet (every unit would show as
+    /// silent).
+    #[error("day: {day} has not come yet (today is {today} in Beijing)")]
+    NotYet { day: NaiveDate, today: NaiveDate },
     /// Writing the document failed.
     #[error("writing the brief failed: {0}")]
     Document(#[from] WordError),

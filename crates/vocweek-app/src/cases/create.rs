@@ -56,6 +56,13 @@ impl Cases {
         self.ingestor
             .check_form(&form, &uploader, Some(AssetKind::Case), &filename)?;
         let attached = self.attachments(unit.id, &input.attachments).await?;
+        // The case's document shows its attachments' pictures, so it has the portrait consent
+        // only when every attached photo and video has it: recommending the case is then under
+        // the same rule as recommending them (a case without attachments shows nobody).
+        let form = UploadForm {
+            portrait_consent: attached.iter().all(|record| record.asset.portrait_consent),
+            ..form
+        };
 
         let campaign = self.ingestor.campaign();
         let vocabulary = &campaign.vocabulary;

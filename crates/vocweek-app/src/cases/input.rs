@@ -25,8 +25,8 @@ pub struct CaseInput {
     pub activity_date: Option<NaiveDate>,
     /// 作者, as sent.
     pub credit: Option<String>,
-    /// 肖像使用已授权, as for an upload (a case itself is not subject to the consent rule;
-    /// its attached items are, each on its own).
+    /// 肖像使用已授权 as sent; not what the case gets: a case has the consent when every
+    /// item it attaches has it (`Cases::create`), since its document shows their pictures.
     pub portrait_consent: bool,
 }
 

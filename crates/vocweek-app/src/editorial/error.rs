@@ -94,6 +94,13 @@ pub enum NotAllowed {
         "the unit has not confirmed the portrait consent for this item; confirm to recommend it anyway"
     )]
     ConsentUnconfirmed,
+    /// A 典型案例 has no uploaded file to replace: its Word document is written from its fields.
+    #[error("a case has no file to replace: correct its fields, or send the case again")]
+    CaseHasNoFile,
+    /// Another unit sent the same bytes (one item by dedupe): replacing them would change what
+    /// that unit sent.
+    #[error("another unit sent the same file; correct the item's fields or send a new item")]
+    SharedFile,
 }
 
 /// What is wrong with the request.

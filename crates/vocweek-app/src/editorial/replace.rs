@@ -27,6 +27,7 @@ impl Editorial {
     ) -> Result<AssetKind, EditorialError> {
         let record = self.visible_asset(actor, id).await?;
         may_replace(actor, &record)?;
+        self.not_shared(&record).await?;
         Ok(record.asset.kind)
     }
 
@@ -47,6 +48,7 @@ impl Editorial {
     ) -> Result<AssetRecord, EditorialError> {
         let record = self.visible_asset(actor, id).await?;
         may_replace(actor, &record)?;
+        self.not_shared(&record).await?;
         let conflict = || EditorialError::Conflict {
             id: record.asset.id.clone(),
             version,
@@ -69,6 +71,20 @@ impl Editorial {
     }
 }
 
+impl Editorial {
+    /// Refuses an item another unit sent too: its file is theirs as well.
+    async fn not_shared(&self, record: &AssetRecord) -> Result<(), EditorialError> {
+        let shared = self
+            .db
+            .sent_by_another_unit(&record.asset.id, record.asset.unit_id)
+            .await?;
+        if shared {
+            return Err(NotAllowed::SharedFile.into());
+        }
+        Ok(())
+    }
+}
+
 /// Only the unit that sent the item replaces its file (a unit that later sent the same bytes
 /// sees the item but does not own it), and only once the editors returned it.
 fn may_replace(actor: &Actor, record: &AssetRecord) -> Result<(), EditorialError> {
@@ -82,6 +98,9 @@ fn may_replace(actor: &Actor, record: &AssetRecord) -> Result<(), EditorialError
     }
     if record.asset.state != AssetState::Returned {
         return Err(NotAllowed::NotReturned.into());
+    }
+    if record.asset.kind == AssetKind::Case {
+        return Err(NotAllowed::CaseHasNoFile.into());
     }
     Ok(())
 }

@@ -48,10 +48,20 @@ pub struct Invitation {
 }
 
 /// An invited person and their one-time password, to hand over once.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Invited {
     pub member: UnitMember,
     pub password: String,
+}
+
+/// Without the password: a `{:?}` in a log line must not hand it to whoever reads the logs.
+impl std::fmt::Debug for Invited {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Invited")
+            .field("member", &self.member)
+            .field("password", &"<hidden>")
+            .finish()
+    }
 }
 
 impl Members {
@@ -112,8 +122,17 @@ impl Members {
             Some(role) => UnitRole::parse(role)
                 .map_err(|_| MemberError::Invalid("role: member or unit_admin".to_owned()))?,
         };
-        // Disabled people count too: they keep their rows (their submissions name them).
-        if self.db.members_of(unit_id).await?.len() >= MAX_PEOPLE_PER_UNIT {
+        // Only people who can still sign in count: disabled ones keep their rows (their
+        // submissions name them), and counting them would let a unit admin who invites and
+        // disables names fill the unit for good.
+        let active = self
+            .db
+            .members_of(unit_id)
+            .await?
+            .iter()
+            .filter(|person| person.disabled_at.is_none())
+            .count();
+        if active >= MAX_PEOPLE_PER_UNIT {
             return Err(MemberError::TooMany(MAX_PEOPLE_PER_UNIT));
         }
         let password = new_password();

@@ -2,7 +2,9 @@
 //! the outbox (`Db::claim_mail`), mails it to the unit's liaison and records how it went;
 //! beside it, every few minutes, the missed days and overdue reports of the active campaign
 //! are recorded (`deadlines.rs`). A mail server that is down is tried again with backoff until
-//! the attempts run out; one that refuses the message for good is not.
+//! the attempts run out (about 17 hours), and the sender rests between failures instead of
+//! spending every due email's attempts at once; a server that refuses the message for good is
+//! not tried again.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,8 +26,11 @@ use crate::Ingestor;
 const MAIL_POLL: Duration = Duration::from_secs(2);
 /// How often the missed days and overdue reports are looked for.
 const DEADLINE_CHECK: Duration = Duration::from_secs(300);
-/// Claims of one email before it is given up.
-pub const MAX_MAIL_ATTEMPTS: i32 = 8;
+/// Claims of one email before it is given up: with the backoff below, about 17 hours of a
+/// mail server that is down (a night), not one hour.
+pub const MAX_MAIL_ATTEMPTS: i32 = 40;
+/// The sender's rest after an email failed for a reason that is not the email's own.
+const SERVER_TROUBLE_PAUSE: Duration = Duration::from_secs(30);
 /// The first retry's delay, doubled each attempt up to the cap.
 const BACKOFF_BASE: Duration = Duration::from_secs(30);
 const BACKOFF_MAX: Duration = Duration::from_secs(1800);
@@ -58,25 +63,37 @@ impl Notifier {
         })
     }
 
-    /// Sends and watches until `shutdown` turns true.
+    /// Sends and watches until `shutdown` turns true. A node without mail settings sends
+    /// nothing and claims nothing: another node that can send takes the outbox, and the
+    /// notices stay on the units' pages whatever happens to their emails.
     pub async fn run(self, shutdown: watch::Receiver<bool>) {
         let watcher = self.clone();
-        tokio::join!(
-            self.send_until(shutdown.clone()),
-            watcher.watch_deadlines_until(shutdown)
-        );
+        if self.transport.is_some() {
+            tokio::join!(
+                self.send_until(shutdown.clone()),
+                watcher.watch_deadlines_until(shutdown)
+            );
+        } else {
+            watcher.watch_deadlines_until(shutdown).await;
+        }
     }
 
     async fn send_until(self, mut shutdown: watch::Receiver<bool>) {
         while !*shutdown.borrow() {
-            match self.send_next().await {
+            let pause = match self.send_next().await {
                 // One went: the next may be due already.
-                Ok(true) => continue,
-                Ok(false) => {}
-                Err(err) => warn!(error = %err, "sending a notice's email failed"),
-            }
+                Ok(Some(true)) => continue,
+                // The server is in trouble: the next email would most likely fail the same way,
+                // so the sender rests instead of spending every due email's attempts at once.
+                Ok(Some(false)) => SERVER_TROUBLE_PAUSE,
+                Ok(None) => MAIL_POLL,
+                Err(err) => {
+                    warn!(error = %err, "sending a notice's email failed");
+                    MAIL_POLL
+                }
+            };
             tokio::select! {
-                _ = tokio::time::sleep(MAIL_POLL) => {}
+                _ = tokio::time::sleep(pause) => {}
                 // A dropped sender is a shutdown too.
                 changed = shutdown.changed() => if changed.is_err() { return; },
             }
@@ -114,13 +131,15 @@ impl Notifier {
         Ok(recorded)
     }
 
-    /// Claims, attempts and records one due email; `false` when none was due.
-    pub async fn send_next(&self) -> DbResult<bool> {
+    /// Claims, attempts and records one due email: `None` when none was due, `Some(false)`
+    /// when it is to be tried again later (the server's trouble, not the email's).
+    pub async fn send_next(&self) -> DbResult<Option<bool>> {
         let lease = self.settings.whole_send() + Duration::from_secs(60);
         let Some(notice) = self.db.claim_mail(millis(lease)).await? else {
-            return Ok(false);
+            return Ok(None);
         };
         let outcome = self.attempt(&notice).await;
+        let went_through = !matches!(outcome, MailOutcome::Retry { .. });
         info!(
             notice = notice.id,
             unit = notice.unit_id,
@@ -142,7 +161,7 @@ impl Notifier {
                 "another sender took this email over; its outcome was not recorded"
             );
         }
-        Ok(true)
+        Ok(Some(went_through))
     }
 
     async fn attempt(&self, notice: &Notification) -> MailOutcome {

@@ -32,7 +32,13 @@ pub async fn jpeg_picture(
     if rendition.mime != "image/jpeg" || rendition.size > MAX_PICTURE_BYTES {
         return Ok(None);
     }
-    let blob = store.local_copy(&rendition.storage_key).await?;
+    // A rendition whose file went (its item deleted meanwhile, or fsck) is a picture less,
+    // not a document that cannot be written.
+    let blob = match store.local_copy(&rendition.storage_key).await {
+        Ok(blob) => blob,
+        Err(vocweek_storage::StorageError::NotFound(_)) => return Ok(None),
+        Err(other) => return Err(other.into()),
+    };
     let side = |pixels: Option<i32>| pixels.and_then(|p| u32::try_from(p).ok()).unwrap_or(0);
     Ok(Some(Picture {
         blob,

@@ -49,7 +49,10 @@ fn a_document_has_its_parts_escaped_text_and_pictures() {
     assert_eq!(bytes, again, "the same document is the same bytes");
 
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-    assert_eq!(zip.by_index(0).unwrap().name().unwrap(), "[Content_Types].xml");
+    assert_eq!(
+        zip.by_index(0).unwrap().name().unwrap(),
+        "[Content_Types].xml"
+    );
     for part in [
         "_rels/.rels",
         "word/document.xml",

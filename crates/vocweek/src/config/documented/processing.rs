@@ -284,7 +284,7 @@ pub(super) const ROWS: &[DocumentedSetting] = &[
     DocumentedSetting {
         keys: &["mail.timeout_seconds"],
         default: "30",
-        meaning: "each SMTP step (connecting, every command), 1–300; a server that does not answer is tried again later (up to 8 attempts, from 30 s apart to 30 min)",
+        meaning: "each SMTP step (connecting, every command), 1–300; a server that does not answer is tried again later (up to 40 attempts, from 30 s apart to 30 min: about 17 hours)",
         env_note: None,
     },
     DocumentedSetting {
