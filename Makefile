@@ -9,11 +9,12 @@ run:
 test:
 	./scripts/test.sh
 
-# Measure ingest, thumbnails, the queue, video, resumable uploads, media delivery and the cost of
+# Measure ingest, thumbnails, photo throughput end to end, the queue, video, resumable uploads, media delivery and the cost of
 # media isolation against their peers and floors (see BENCHMARKS.md).
 bench:
 	./scripts/bench-ingest.sh
 	./scripts/bench-thumbnails.sh
+	./scripts/bench-photos.sh
 	./scripts/bench-queue.sh
 	./scripts/bench-video.sh
 	./scripts/bench-resumable.sh

@@ -8,10 +8,16 @@
 #   runs      three ffmpeg processes one after another, one per rendition (as PeerTube does)
 # Prints wall and CPU time and peak RSS per tool, each rendition's bitrate and SSIM against the
 # source (ffmpeg's ssim filter) for vocweek and cli, and PASS/MISS against the goals (informative:
-# the script exits 0 either way). With VOCWEEK_BENCH_LONG=1 (default) it also compares vocweek's
-# peak RSS on a 10-minute and a 60 s input (640x360, so it stays quick).
-#   VOCWEEK_BENCH_SECONDS (default 60), VOCWEEK_BENCH_LONG (default 1),
-#   VOCWEEK_BENCH_LONG_SECONDS (default 600), VOCWEEK_BENCH_DIR (default /var/tmp),
+# the script exits 0 either way). That source (CRF 18, ~20 Mbit/s) is over the 1080p rung's
+# bitrate cap, so vocweek encodes every rung: the comparison is of equal work.
+# With VOCWEEK_BENCH_PASSTHROUGH=1 (default) it then runs the top-rung passthrough case: a 1080p30
+# source as OBS records it (H.264 5 Mbit/s CBR, a keyframe every 2 s), which vocweek copies into
+# the 1080p rung and encodes the rest around, against the same one-process CLI full ladder.
+# With VOCWEEK_BENCH_LONG=1 (default) it also compares vocweek's peak RSS on a 10-minute and a
+# 60 s input (640x360, so it stays quick).
+#   VOCWEEK_BENCH_SECONDS (default 60), VOCWEEK_BENCH_PASSTHROUGH (default 1),
+#   VOCWEEK_BENCH_LONG (default 1), VOCWEEK_BENCH_LONG_SECONDS (default 600),
+#   VOCWEEK_BENCH_DIR (default /var/tmp),
 #   VOCWEEK_BIN (an existing vocweek binary; skips the cargo build)
 set -euo pipefail
 # Resolved before the cd below so a path relative to the caller's directory still works.
@@ -21,6 +27,7 @@ source scripts/lib.sh
 ensure_debian_packages ffmpeg time
 
 seconds=${VOCWEEK_BENCH_SECONDS:-60}
+passthrough=${VOCWEEK_BENCH_PASSTHROUGH:-1}
 long=${VOCWEEK_BENCH_LONG:-1}
 long_seconds=${VOCWEEK_BENCH_LONG_SECONDS:-600}
 fps=30
@@ -64,7 +71,24 @@ generate() {
     -c:a aac -b:a 128k -ac 2 -movflags +faststart "$file"
 }
 
+# generate_obs SECONDS FILE: a 1080p30 source as OBS records it by default: x264 veryfast at
+# 5 Mbit/s CBR (HRD CBR, a 1 s buffer), a keyframe every 2 s and never at scene cuts, yuv420p, AAC;
+# the same grain as `generate`. It is what vocweek's top-rung passthrough copies (within the
+# 1080p rung's 6.75 Mbit/s cap, constant 30 fps, IDR keyframes 2 s apart).
+generate_obs() {
+  local duration=$1 file=$2
+  ffmpeg -hide_banner -nostdin -loglevel error -y \
+    -f lavfi -i "testsrc2=size=1920x1080:rate=$fps,noise=alls=2:allf=t+u" \
+    -f lavfi -i "sine=frequency=440:sample_rate=48000" -t "$duration" \
+    -map 0:v -map 1:a -c:v libx264 -preset veryfast -b:v 5M -maxrate 5M -bufsize 5M \
+    -x264-params nal-hrd=cbr -g 60 -keyint_min 60 -sc_threshold 0 -pix_fmt yuv420p \
+    -c:a aac -b:a 128k -ac 2 "$file"
+}
+
 duration_of() { ffprobe -v error -show_entries format=duration -of csv=p=0 "$1"; }
+
+# copied LABEL: whether vocweek's run LABEL copied the source into the top rung (its JSON facts).
+copied() { grep -q '"top_rung_passthrough": true' "$work/$1.log"; }
 
 # x264_params RUNG: vocweek's per-rung x264 settings. Keyframes every 2 s at the same instants in
 # every rung, closed GOPs, CRF capped by VBV at ~3 Mbit/s for 720p scaled by area (buffer 2 s).
@@ -115,7 +139,7 @@ run_vocweek() {
 # (vocweek also writes master.m3u8, poster.jpg and thumb.webp; those cost milliseconds and
 # are left out here, which if anything flatters the CLI.)
 run_cli() {
-  local input=$1 out=$2 graph maps=() params=() slaves=() i=0 rung
+  local input=$1 out=$2 label=${3:-cli} graph maps=() params=() slaves=() i=0 rung
   mkdir -p "$out"
   graph="[0:v:0]$pre_chain,split=${#rungs[@]}"
   for i in "${!rungs[@]}"; do graph+="[s$i]"; done
@@ -130,7 +154,7 @@ run_cli() {
     fi
   done
   local IFS='|'
-  timed cli ffmpeg -hide_banner -nostdin -nostats -y -i "$input" -filter_complex "$graph" \
+  timed "$label" ffmpeg -hide_banner -nostdin -nostats -y -i "$input" -filter_complex "$graph" \
     "${maps[@]}" -map 0:a:0 "${video_args[@]}" "${params[@]}" "${audio_args[@]}" \
     -f tee "${slaves[*]}"
 }
@@ -199,6 +223,9 @@ record() {
 say "vocweek transcode"
 run_vocweek vocweek "$input" "$work/out/vocweek"
 record vocweek vocweek
+if copied vocweek; then
+  echo "note: vocweek copied this source into the 1080p rung: the comparison below is not of equal work" >&2
+fi
 say "ffmpeg CLI, one process"
 run_cli "$input" "$work/out/cli"
 record cli cli
@@ -239,6 +266,29 @@ for rung in "${rungs[@]}"; do
       printf "%-6s %13d %13d %10.5f %10.5f %+9.5f  %s\n", r, bv, bc, sv, sc, sv - sc, (pass ? "PASS" : "MISS")
     }'
 done
+
+if [ "$passthrough" = 1 ]; then
+  say "top-rung passthrough: a ${seconds} s 1080p30 source as OBS records it (5 Mbit/s CBR, 2 s keyframes)"
+  generate_obs "$seconds" "$work/obs.mp4"
+  run_vocweek pass-vocweek "$work/obs.mp4" "$work/out/pass-vocweek"
+  record pass-vocweek pass-vocweek
+  # The same one-process full ladder as above: the CLI encodes the 1080p rung too.
+  run_cli "$work/obs.mp4" "$work/out/pass-cli" pass-cli
+  record pass-cli pass-cli
+  echo
+  echo "passthrough source: $(stat -c %s "$work/obs.mp4" | awk -v d="$(duration_of "$work/obs.mp4")" '{ printf "%.1f", $1 * 8 / d / 1e6 }') Mbit/s"
+  if copied pass-vocweek; then
+    echo "vocweek copied the source into the 1080p rung (top_rung_passthrough: true)"
+  else
+    echo "vocweek did NOT copy the source (top_rung_passthrough: false): the ratio below measures the full encode" >&2
+  fi
+  printf '%-18s %9s %9s %14s\n' tool "wall s" "CPU s" "peak RSS MiB"
+  for tool in pass-vocweek pass-cli; do
+    printf '%-18s %9.2f %9.2f %14s\n' "$tool" "${wall[$tool]}" "${cpu[$tool]}" "$(mib "${rss[$tool]}")"
+  done
+  goal "wall vocweek passthrough / cli ladder" "$(ratio "${wall[pass-vocweek]}" "${wall[pass-cli]}")" 0.6
+  printf '%-36s %6.3fx\n' "peak RSS vocweek passthrough / cli" "$(ratio "${rss[pass-vocweek]}" "${rss[pass-cli]}")"
+fi
 
 if [ "$long" = 1 ]; then
   say "peak RSS on a ${long_seconds} s and a ${seconds} s 640x360 source (vocweek only)"

@@ -13,8 +13,9 @@ drop_test_databases
 # Article tests convert documents with LibreOffice Writer; the statistics export test reads
 # our Excel file back with LibreOffice Calc (soffice --convert-to csv).
 ensure_debian_packages libreoffice-writer-nogui libreoffice-calc-nogui
-# ImageMagick writes the AVIF test picture.
-command -v convert >/dev/null 2>&1 || ensure_debian_packages imagemagick
+# ImageMagick writes the AVIF test picture. Asked of dpkg, not of the PATH: a machine may have a
+# `convert` stand-in that is not ImageMagick.
+ensure_debian_packages imagemagick
 # qpdf encrypts the test PDFs (owner-only AES-128/256, a user password).
 command -v qpdf >/dev/null 2>&1 || ensure_debian_packages qpdf
 # The ffmpeg and ffprobe CLIs make the video tests' inputs and check what we produce.

@@ -178,10 +178,10 @@ fn a_12_mp_jpeg_is_estimated_at_its_shrunk_on_load_size() {
     };
     let baseline = turbojpeg::compress(image(), 85, turbojpeg::Subsamp::Sub2x2).unwrap();
     let settings = PhotoSettings::default();
-    // Decoded at 6/8 (3000×2250, 20.25 MB of RGB8), then resized to 1280×960 through a
-    // 3000×960 pass (8.64 MB) into the preview (3.69 MB).
+    // Decoded at 3/8 (1500×1125, 5.06 MB of RGB8), then resized to 1280×960 through a
+    // 1500×960 pass (4.32 MB) into the preview (3.69 MB).
     let needed = decoded_bytes_needed(&baseline, &settings).unwrap();
-    assert_eq!(needed, 20_250_000 + 8_640_000 + 3_686_400);
+    assert_eq!(needed, 5_062_500 + 4_320_000 + 3_686_400);
     // A progressive JPEG also holds the full-size coefficients until its last scan: 2 bytes a
     // sample, 4:2:0.
     let mut compressor = turbojpeg::Compressor::new().unwrap();
@@ -191,11 +191,11 @@ fn a_12_mp_jpeg_is_estimated_at_its_shrunk_on_load_size() {
     let progressive = compressor.compress_to_owned(image()).unwrap();
     assert_eq!(
         decoded_bytes_needed(&progressive, &settings).unwrap(),
-        20_250_000 + 36_000_000
+        5_062_500 + 36_000_000
     );
     // Under a smaller budget, the estimate and the processing refuse alike, naming the setting.
     let tight = PhotoSettings {
-        max_decoded_bytes: 20 << 20,
+        max_decoded_bytes: 12 << 20,
         ..PhotoSettings::default()
     };
     let err = decoded_bytes_needed(&baseline, &tight).unwrap_err();

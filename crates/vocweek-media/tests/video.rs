@@ -11,57 +11,9 @@ use vocweek_media::video::{Control, probe_file, transcode};
 
 mod video_support;
 use video_support::{
-    Case, decodes_cleanly, ffprobe, probe_value, segments, settings, source_duration,
+    Case, attribute, decodes_cleanly, ffprobe, keyframe_times, probe_value, segments, settings,
+    source_duration, variants,
 };
-
-/// `(attributes, uri)` of every variant in a master playlist.
-fn variants(master: &str) -> Vec<(String, String)> {
-    let lines: Vec<&str> = master.lines().collect();
-    lines
-        .iter()
-        .enumerate()
-        .filter_map(|(i, l)| {
-            l.strip_prefix("#EXT-X-STREAM-INF:")
-                .map(|a| (a.to_owned(), lines[i + 1].to_owned()))
-        })
-        .collect()
-}
-
-fn attribute(attributes: &str, name: &str) -> Option<String> {
-    // CODECS is quoted and holds commas: split on commas outside quotes.
-    let mut parts = Vec::new();
-    let (mut current, mut quoted) = (String::new(), false);
-    for c in attributes.chars() {
-        match c {
-            '"' => quoted = !quoted,
-            ',' if !quoted => parts.push(std::mem::take(&mut current)),
-            _ => current.push(c),
-        }
-    }
-    parts.push(current);
-    parts
-        .into_iter()
-        .find_map(|p| p.strip_prefix(&format!("{name}=")).map(str::to_owned))
-}
-
-/// Timestamps of the keyframes of a rendition (through its playlist).
-fn keyframes(playlist: &Path) -> Vec<String> {
-    ffprobe(
-        &[
-            "-select_streams",
-            "v",
-            "-show_entries",
-            "packet=pts_time,flags",
-            "-of",
-            "csv=p=0",
-        ],
-        playlist,
-    )
-    .lines()
-    .filter(|l| l.contains('K'))
-    .map(|l| l.split(',').next().unwrap().to_owned())
-    .collect()
-}
 
 #[test]
 fn full_hd_with_sound_gets_the_whole_ladder() {
@@ -137,7 +89,7 @@ fn full_hd_with_sound_gets_the_whole_ladder() {
             (video_start - audio_start).abs() <= 0.1,
             "A/V start {video_start} vs {audio_start}"
         );
-        all_keyframes.push(keyframes(&playlist));
+        all_keyframes.push(keyframe_times(&playlist));
     }
     assert!(all_keyframes[0].len() >= 4, "a keyframe every 2 s");
     assert!(

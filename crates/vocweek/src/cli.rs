@@ -72,6 +72,10 @@ pub enum Command {
         /// Each photo in a media child process under the `[media]` limits, as the service does.
         #[arg(long)]
         isolated: bool,
+        /// Decode JPEGs at full size instead of shrinking on load: the reference the bench's
+        /// quality guard compares the service's renditions with.
+        #[arg(long, conflicts_with = "isolated")]
+        full_decode: bool,
     },
     /// Transcode a local video with the job's own code: `master.m3u8`, the rendition playlists
     /// and segments, `download.mp4`, `poster.jpg` and `thumb.webp` in DIR; facts as JSON on

@@ -1,5 +1,5 @@
-//! JPEG through libjpeg-turbo, shrunk on load (DCT scaling) to no less than twice the largest
-//! rendition; print-shop CMYK JPEGs, which libjpeg-turbo cannot turn into RGB, go to the `image`
+//! JPEG through libjpeg-turbo, shrunk on load (DCT scaling) to the smallest n/8 that still
+//! covers the largest rendition; print-shop CMYK JPEGs, which libjpeg-turbo cannot turn into RGB, go to the `image`
 //! crate instead.
 
 use turbojpeg::{Colorspace, DecompressHeader, Decompressor, Image, PixelFormat, ScalingFactor};
@@ -97,11 +97,15 @@ fn jpeg_route(
     if matches!(header.colorspace, Colorspace::CMYK | Colorspace::YCCK) {
         return Ok(JpegRoute::ImageCrate);
     }
-    let scale = shrink_factor(
-        width.max(height),
-        min_decoded_long_edge(settings),
-        header.is_lossless,
-    );
+    let scale = if settings.shrink_on_load {
+        shrink_factor(
+            width.max(height),
+            min_decoded_long_edge(settings),
+            header.is_lossless,
+        )
+    } else {
+        ScalingFactor::ONE
+    };
     let scaled = header.scaled(scale);
     let (decoded_width, decoded_height) = (
         u32::try_from(scaled.width).unwrap_or(u32::MAX),
@@ -122,21 +126,20 @@ fn jpeg_route(
     Ok(JpegRoute::Turbo(JpegPlan { scale, needed }))
 }
 
-/// The shrink-on-load floor for JPEG: twice the largest rendition's long edge.
+/// The shrink-on-load floor for JPEG: the largest rendition's long edge, as libvips does. The
+/// scaled IDCT computes each 8×8 block's low frequencies exactly, so what it drops is detail the
+/// resize to that rendition would drop anyway; the bench checks it (the preview's SSIM against
+/// one made from a full decode, BENCHMARKS.md).
 fn min_decoded_long_edge(settings: &PhotoSettings) -> u32 {
-    settings
-        .preview
-        .long_edge
-        .max(settings.thumb.long_edge)
-        .saturating_mul(2)
+    settings.preview.long_edge.max(settings.thumb.long_edge)
 }
 
 /// The smallest DCT scale (n/8) that keeps the long edge at least `min_long_edge`.
 ///
-/// Measured trade-off (BENCHMARKS.md): libjpeg-turbo has SIMD code only for 1/8, 1/4, 1/2 and 1,
-/// so a 12 MP JPEG decodes faster at full size (≈58 ms) than at 6/8 (≈73 ms) — but the full-size
-/// buffer is 36 MB against 20 MB. Photos are decoded several at a time on a server, so the
-/// smaller buffer wins: memory stays below vipsthumbnail's and the time still well under half.
+/// Measured (BENCHMARKS.md, `djpeg -scale` on a 12 MP q90 JPEG, CPU per decode): full 49 ms,
+/// 6/8 58 ms, 4/8 39 ms, 3/8 37 ms. libjpeg-turbo's SIMD IDCT is for 8×8 only, but a reduced
+/// IDCT reads only the n×n low coefficients, so from 4/8 down it beats the full decode; and the
+/// buffer is a seventh of the full one at 3/8 (5 MB against 36 MB for 12 MP).
 fn shrink_factor(long_edge: u32, min_long_edge: u32, lossless: bool) -> ScalingFactor {
     if lossless {
         return ScalingFactor::ONE;
@@ -171,17 +174,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn shrink_on_load_keeps_twice_the_target() {
-        // 4000 px wide, 2560 wanted: 6/8 gives 3000, 5/8 would give 2500.
-        let factor = shrink_factor(4000, 2560, false);
-        assert_eq!((factor.num(), factor.denom()), (3, 4));
-        assert_eq!(shrink_factor(6000, 2560, false), ScalingFactor::ONE_HALF);
-        assert_eq!(shrink_factor(2000, 2560, false), ScalingFactor::ONE);
+    fn shrink_on_load_covers_the_largest_target() {
+        let settings = PhotoSettings::default();
+        assert_eq!(min_decoded_long_edge(&settings), 1280);
+        // 4000 px wide, 1280 wanted: 3/8 gives 1500, 2/8 would give 1000.
+        let factor = shrink_factor(4000, 1280, false);
+        assert_eq!((factor.num(), factor.denom()), (3, 8));
+        // 3264 px (an 8 MP phone): 3/8 gives 1224, short of 1280, so 4/8.
+        assert_eq!(shrink_factor(3264, 1280, false), ScalingFactor::ONE_HALF);
+        assert_eq!(shrink_factor(1000, 1280, false), ScalingFactor::ONE);
         assert_eq!(
-            shrink_factor(24_000, 2560, false),
+            shrink_factor(24_000, 1280, false),
             ScalingFactor::ONE_EIGHTH
         );
-        assert_eq!(shrink_factor(24_000, 2560, true), ScalingFactor::ONE);
+        assert_eq!(shrink_factor(24_000, 1280, true), ScalingFactor::ONE);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! perceptual hash for near-duplicates.
 //!
 //! Order of work, chosen for speed: check the header against the limits; decode (JPEG shrinks
-//! on load to no less than 2× the largest target); resize to the preview size; only then orient
+//! on load to the smallest DCT scale that covers the largest target); resize to the preview size; only then orient
 //! and convert colours (on the small image); the thumbnail comes from the preview.
 
 mod color;
@@ -61,6 +61,15 @@ pub struct PhotoSettings {
     /// ICC profile or EXIF block over it is ignored (the photo is processed without it), and a
     /// PNG's compressed chunks cannot inflate to much more than a few times this.
     pub max_metadata_bytes: u64,
+    /// JPEGs are decoded at the smallest DCT scale that covers the largest target. Off only for
+    /// the bench's quality guard (`vocweek thumbnail --full-decode`), which compares against
+    /// renditions made from a full-size decode.
+    #[serde(default = "shrink_on_load_default")]
+    pub shrink_on_load: bool,
+}
+
+fn shrink_on_load_default() -> bool {
+    true
 }
 
 impl Default for PhotoSettings {
@@ -78,6 +87,7 @@ impl Default for PhotoSettings {
             max_side: 30_000,
             max_decoded_bytes: 1 << 30,
             max_metadata_bytes: 4 << 20,
+            shrink_on_load: true,
         }
     }
 }

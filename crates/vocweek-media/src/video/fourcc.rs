@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use super::header::{Header, be32, le32, read_header};
+use super::header::{Header, boxes, child, le32, read_header};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum TrackKind {
@@ -70,33 +70,6 @@ fn mp4_tracks(moov: &[u8]) -> Vec<Track> {
             Track { kind, tag }
         })
         .collect()
-}
-
-/// The boxes laid end to end in `data`, as (type, content), up to the first malformed one.
-fn boxes(data: &[u8]) -> impl Iterator<Item = ([u8; 4], &[u8])> {
-    let mut at = 0usize;
-    std::iter::from_fn(move || {
-        let size = usize::try_from(be32(data, at)?).ok()?;
-        let kind: [u8; 4] = data.get(at + 4..at + 8)?.try_into().ok()?;
-        // 64-bit and to-the-end sizes do not occur among the small boxes inside `moov`.
-        if size < 8 {
-            return None;
-        }
-        let body = data.get(at + 8..at.checked_add(size)?)?;
-        at += size;
-        Some((kind, body))
-    })
-}
-
-/// The content of the box at `path` below `data` (the first of each type on the way).
-fn child<'a>(data: &'a [u8], path: &[[u8; 4]]) -> Option<&'a [u8]> {
-    let (first, rest) = path.split_first()?;
-    let (_, body) = boxes(data).find(|(kind, _)| kind == first)?;
-    if rest.is_empty() {
-        Some(body)
-    } else {
-        child(body, rest)
-    }
 }
 
 /// Each `strl` list: its stream header's type (`vids`, `auds`) and the codec tag — a video

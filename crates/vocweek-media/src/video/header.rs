@@ -1,6 +1,7 @@
 //! Finds and reads the header of the two containers we walk ourselves before (or instead of)
-//! asking FFmpeg: an MP4/MOV's `moov` box and an AVI's `hdrl` list. Nothing is interpreted
-//! here; `declared_size` and `fourcc` read what they need from these bytes.
+//! asking FFmpeg: an MP4/MOV's `moov` box and an AVI's `hdrl` list, and the walk through the
+//! boxes inside it. Nothing is interpreted here; `declared_size`, `fourcc` and `avc_config`
+//! read what they need from these bytes.
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
@@ -43,6 +44,33 @@ pub(super) fn le32(bytes: &[u8], at: usize) -> Option<u32> {
 
 pub(super) fn be16(bytes: &[u8], at: usize) -> Option<u16> {
     Some(u16::from_be_bytes(bytes.get(at..at + 2)?.try_into().ok()?))
+}
+
+/// The boxes laid end to end in `data`, as (type, content), up to the first malformed one.
+pub(super) fn boxes(data: &[u8]) -> impl Iterator<Item = ([u8; 4], &[u8])> {
+    let mut at = 0usize;
+    std::iter::from_fn(move || {
+        let size = usize::try_from(be32(data, at)?).ok()?;
+        let kind: [u8; 4] = data.get(at + 4..at + 8)?.try_into().ok()?;
+        // 64-bit and to-the-end sizes do not occur among the small boxes inside `moov`.
+        if size < 8 {
+            return None;
+        }
+        let body = data.get(at + 8..at.checked_add(size)?)?;
+        at += size;
+        Some((kind, body))
+    })
+}
+
+/// The content of the box at `path` below `data` (the first of each type on the way).
+pub(super) fn child<'a>(data: &'a [u8], path: &[[u8; 4]]) -> Option<&'a [u8]> {
+    let (first, rest) = path.split_first()?;
+    let (_, body) = boxes(data).find(|(kind, _)| kind == first)?;
+    if rest.is_empty() {
+        Some(body)
+    } else {
+        child(body, rest)
+    }
 }
 
 /// Finds the top-level `moov` box by the box headers alone (the media data is skipped, not

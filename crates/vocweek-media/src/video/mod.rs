@@ -1,5 +1,6 @@
 //! Video: probe a file, then one pass that decodes it once and feeds every rendition of the
-//! HLS ladder (a scaler and an H.264 encoder per rung), the MP4 download and the poster.
+//! HLS ladder (a scaler and an H.264 encoder per rung), the MP4 download and the poster. A
+//! source that already is the top rung's H.264 is copied into it instead (`passthrough`).
 //!
 //! Segments are MPEG-TS, not fMP4: every segment is a self-contained file any player or
 //! `ffprobe` can decode on its own (no init segment to pair it with), which keeps checks and
@@ -7,19 +8,24 @@
 //! fMP4's smaller overhead matters for HEVC/AV1 ladders, which we do not produce.
 
 mod audio_path;
+mod avc_config;
 mod cleanup;
 mod conform;
 mod control;
 mod declared_size;
 mod fourcc;
+mod h264_nal;
+mod h264_sps;
 mod header;
 mod ladder;
 mod master;
 mod outputs;
+mod passthrough;
 mod pipeline;
 mod poster;
 mod probe;
 mod settings;
+mod source_gops;
 mod stream_end;
 mod transcode;
 mod video_path;

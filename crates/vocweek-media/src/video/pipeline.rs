@@ -8,6 +8,7 @@ use ffmpeg_next as ff;
 
 use super::conform::PictureFormat;
 use super::ladder::Rung;
+use super::probe::VideoFacts;
 use super::settings::VideoSettings;
 use crate::MediaError;
 
@@ -58,6 +59,17 @@ pub(crate) fn audio_decoder(
         .decoder()
         .audio()
         .map_err(|e| MediaError::VideoUnsupportedCodec(format!("cannot decode the audio: {e}")))
+}
+
+/// The output frame rate for a source: for a variable rate, the fast passages' rate (not the
+/// average) unless the base rate is a timestamp granularity rather than a frame rate.
+pub(crate) fn frame_rate_for(facts: &VideoFacts, settings: &VideoSettings) -> ff::Rational {
+    let target = if facts.variable_frame_rate && facts.base_frame_rate <= facts.frame_rate * 2.0 {
+        facts.base_frame_rate
+    } else {
+        facts.frame_rate
+    };
+    output_frame_rate(target, settings.max_frame_rate)
 }
 
 /// The output frame rate: the source's average, snapped to the broadcast rate it is meant to
@@ -218,13 +230,25 @@ fn unusable_pictures(input: PictureFormat, error: &ff::Error) -> MediaError {
     ))
 }
 
-/// One rung's H.264 encoder: fixed GOP (a keyframe every `gop_seconds`, never at scene cuts,
-/// closed GOPs) so every rung switches at the same instants; CRF capped by VBV.
+/// Where a rung's encoder puts its keyframes. Either way every rung has them at the same
+/// instants, so players switch renditions at segment boundaries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Keyframes {
+    /// One every `gop_seconds`, never at scene cuts.
+    Fixed,
+    /// Only on the pictures marked `I` (the copied top rung's keyframes): none of the
+    /// encoder's own, periodic or at scene cuts, and each marked picture an IDR.
+    Forced,
+}
+
+/// One rung's H.264 encoder: closed GOPs with keyframes as `keyframes` says (at the same
+/// instants in every rung); CRF capped by VBV.
 pub(crate) fn video_encoder(
     rung: &Rung,
     frame_rate: ff::Rational,
     time_base: ff::Rational,
     settings: &VideoSettings,
+    keyframes: Keyframes,
 ) -> Result<encoder::Video, MediaError> {
     let codec = encoder::find_by_name("libx264")
         .ok_or_else(|| MediaError::Internal("this ffmpeg has no libx264 encoder".to_owned()))?;
@@ -247,10 +271,19 @@ pub(crate) fn video_encoder(
     options.set("profile", "high");
     // libavcodec's default is one thread; x264 is built to use every core (as the CLI asks).
     options.set("threads", "auto");
+    let placement = match keyframes {
+        Keyframes::Fixed => format!("keyint={gop}:min-keyint={gop}"),
+        Keyframes::Forced => {
+            // libx264 turns a picture marked I into an IDR (not an open-GOP I) with this.
+            options.set("forced-idr", "1");
+            // x264-params is applied after the context's gop_size, so this wins.
+            "keyint=infinite".to_owned()
+        }
+    };
     options.set(
         "x264-params",
         &format!(
-            "keyint={gop}:min-keyint={gop}:scenecut=0:open-gop=0:vbv-maxrate={max_rate}:vbv-bufsize={}",
+            "{placement}:scenecut=0:open-gop=0:vbv-maxrate={max_rate}:vbv-bufsize={}",
             max_rate * 2
         ),
     );

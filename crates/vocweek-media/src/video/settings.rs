@@ -18,6 +18,11 @@ pub struct VideoSettings {
     pub audio_bitrate: u32,
     /// Highest output frame rate; faster sources are reduced to it.
     pub max_frame_rate: f64,
+    /// A source that already is what the top rung would be (H.264 8-bit 4:2:0 at the rung's
+    /// size, progressive and upright, within its bitrate cap, a keyframe at least every 4 s, a
+    /// constant frame rate) becomes the top rung as it is, its packets copied, not re-encoded;
+    /// the other rungs then put their keyframes where the source has them.
+    pub passthrough: bool,
     /// Largest accepted picture, checked from the header before any decoding.
     pub max_pixels: u64,
     pub max_side: u32,
@@ -38,6 +43,7 @@ impl Default for VideoSettings {
             segment_seconds: 6,
             audio_bitrate: 128_000,
             max_frame_rate: 60.0,
+            passthrough: true,
             max_pixels: 8192 * 4320,
             max_side: 8192,
             poster: Target {

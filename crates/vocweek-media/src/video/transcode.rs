@@ -15,6 +15,7 @@ use super::control::{Control, Progress};
 use super::ladder::download_rung;
 use super::master::{AAC_LC, RenditionStats, master_playlist, measure_playlist};
 use super::outputs::{Output, Outputs, Streams};
+use super::passthrough::{PassthroughPlan, plan};
 use super::poster::PosterPicker;
 use super::probe::{VideoProbe, open_input, read_probe};
 use super::settings::VideoSettings;
@@ -37,6 +38,9 @@ pub struct TranscodeOutput {
     pub frame_rate: Option<f64>,
     /// Some frames were flagged interlaced and were deinterlaced.
     pub interlaced: bool,
+    /// The top rendition is the source's own H.264, copied packet for packet, not re-encoded
+    /// (see `video.passthrough`); the other renditions have their keyframes where it has them.
+    pub top_rung_passthrough: bool,
     /// Packets that could not be read or decoded and were skipped (damage recovered from).
     pub damaged_packets: u64,
     /// `master.m3u8`.
@@ -87,7 +91,7 @@ pub fn transcode(
     }
     let before = Before::note(out_dir);
     // Every muxer has been dropped (its files closed) by the time this returns.
-    let result = transcode_into(input, out_dir, settings, control);
+    let result = transcode_into(input, out_dir, settings, control, &before);
     if result.is_err() {
         before.restore();
     }
@@ -99,16 +103,62 @@ fn transcode_into(
     out_dir: &Path,
     settings: &VideoSettings,
     control: &Control,
+    before: &Before,
 ) -> Result<TranscodeOutput, MediaError> {
     super::init()?;
     std::fs::create_dir_all(out_dir)
         .map_err(|e| MediaError::Internal(format!("creating {}: {e}", out_dir.display())))?;
     super::probe::check_declared_size(input, settings)?;
-    let mut context = open_input(input)?;
+    let context = open_input(input)?;
     let probe = read_probe(&context, input, settings)?;
-    let mut run = Run::new(&context, &probe, out_dir, settings)?;
+    let start = start_seconds(&context, &probe);
+    let Some(passthrough) = plan(input, &probe, start, settings, control)? else {
+        return transcode_once(context, &probe, start, out_dir, settings, control, None);
+    };
+    match transcode_once(
+        context,
+        &probe,
+        start,
+        out_dir,
+        settings,
+        control,
+        Some(&passthrough),
+    ) {
+        // The copy is the one thing this run does that the usual path does not, and a muxer
+        // that refuses its stream (its header, a packet midway, its trailer) fails with an
+        // internal error: then the usual path is taken from the start, as if the source had not
+        // qualified. Other errors (cancelled, undecodable) would be the usual path's too.
+        Err(error @ MediaError::Internal(_)) => {
+            tracing::warn!(
+                %error,
+                "the copied top rung cannot be written; starting again with it encoded"
+            );
+            // Half-written playlists and segments go: the new run's would be mixed with them.
+            before.restore();
+            std::fs::create_dir_all(out_dir).map_err(|e| {
+                MediaError::Internal(format!("creating {}: {e}", out_dir.display()))
+            })?;
+            // A fresh demuxer: the first one has been read up to where the copy failed.
+            let context = open_input(input)?;
+            transcode_once(context, &probe, start, out_dir, settings, control, None)
+        }
+        result => result,
+    }
+}
+
+/// One transcode of the opened input into `out_dir`, the top rung copied when `passthrough`.
+fn transcode_once(
+    mut context: ff::format::context::Input,
+    probe: &VideoProbe,
+    start: f64,
+    out_dir: &Path,
+    settings: &VideoSettings,
+    control: &Control,
+    passthrough: Option<&PassthroughPlan>,
+) -> Result<TranscodeOutput, MediaError> {
+    let mut run = Run::new(&context, probe, start, out_dir, settings, passthrough)?;
     run.read_all(&mut context, control)?;
-    run.finish(probe, out_dir, settings)
+    run.finish(probe.clone(), out_dir, settings)
 }
 
 struct Run {
@@ -122,13 +172,15 @@ struct Run {
 }
 
 impl Run {
+    /// `start` is the common zero of the streams used, in seconds.
     fn new(
         context: &ff::format::context::Input,
         probe: &VideoProbe,
+        start: f64,
         out_dir: &Path,
         settings: &VideoSettings,
+        passthrough: Option<&PassthroughPlan>,
     ) -> Result<Self, MediaError> {
-        let start = start_seconds(context, probe);
         let video = match &probe.video {
             Some(facts) => {
                 let stream = context
@@ -140,6 +192,7 @@ impl Run {
                     start,
                     probe.declared_duration_seconds,
                     settings,
+                    passthrough,
                 )?)
             }
             None => None,
@@ -154,24 +207,26 @@ impl Run {
             None => None,
         };
         let audio_encoder = audio.as_ref().map(AudioPath::encoder);
+        let lead = video.as_ref().map_or(0.0, VideoPath::hls_lead_seconds);
         let mut hls = Vec::new();
         let outputs = match &video {
             Some(v) => {
-                for (rung, encoder) in v.rungs.iter().zip(v.encoders()) {
+                for (i, rung) in v.rungs.iter().enumerate() {
                     let streams = Streams {
-                        video: Some(encoder),
+                        video: v.video_source(i),
                         audio: audio_encoder,
                     };
                     hls.push(Output::hls(
                         out_dir,
                         &rung.name,
                         settings.segment_seconds,
+                        lead,
                         streams,
                     )?);
                 }
                 let download_index = download_rung(&v.rungs, settings.download_rung);
                 let streams = Streams {
-                    video: v.encoders().get(download_index),
+                    video: v.video_source(download_index),
                     audio: audio_encoder,
                 };
                 Outputs {
@@ -189,6 +244,7 @@ impl Run {
                     out_dir,
                     "audio",
                     settings.segment_seconds,
+                    lead,
                     streams(),
                 )?);
                 Outputs {
@@ -296,6 +352,7 @@ impl Run {
         };
         let frame_rate = self.video.as_ref().map(|v| f64::from(v.frame_rate));
         let interlaced = self.video.as_ref().is_some_and(|v| v.interlaced);
+        let top_rung_passthrough = self.video.as_ref().is_some_and(VideoPath::top_rung_copied);
         let download_rung = self.outputs.download_rung;
         for output in self.outputs.hls {
             output.finish()?;
@@ -364,6 +421,7 @@ impl Run {
             duration_seconds,
             frame_rate,
             interlaced,
+            top_rung_passthrough,
             damaged_packets: damaged,
             master,
             renditions,

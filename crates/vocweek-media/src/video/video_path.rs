@@ -1,6 +1,8 @@
 //! The picture half of a transcode: one decoder; one filter graph, built on the first decoded
 //! picture for its size and pixel format; one H.264 encoder per rung, whose packets go to the
-//! rung's rendition and, for one rung, to the download.
+//! rung's rendition and, for one rung, to the download. A top rung that is the source itself
+//! (see `passthrough`) has no encoder: the source's packets go to its outputs as they are read,
+//! and the other rungs' encoders make keyframes of the pictures the source has them at.
 
 use ff::{Packet, Rescale, decoder, encoder, frame};
 use ffmpeg_next as ff;
@@ -9,9 +11,10 @@ use super::conform::{Conform, PictureFormat};
 use super::control::Progress;
 use super::ladder::{Rung, choose_rungs};
 use super::master::avc1_codec;
-use super::outputs::Outputs;
+use super::outputs::{CopiedVideo, Outputs, VideoSource};
+use super::passthrough::PassthroughPlan;
 use super::pipeline::{
-    VideoGraph, VideoGraphSpec, internal, is_again, output_frame_rate, seconds_to_ts,
+    Keyframes, VideoGraph, VideoGraphSpec, frame_rate_for, internal, is_again, seconds_to_ts,
     video_decoder, video_encoder,
 };
 use super::poster::PosterPicker;
@@ -37,8 +40,18 @@ pub(crate) struct VideoPath {
     /// format (a stream whose first packets are damaged), and the graph is made for one.
     filtering: Option<Filtering>,
     pub rungs: Vec<Rung>,
-    encoders: Vec<encoder::Video>,
-    /// Each rung's RFC 6381 codec string, read from its first keyframe.
+    /// Each rung's encoder; `None` for a top rung that is the source's own stream.
+    encoders: Vec<Option<encoder::Video>>,
+    /// The source's stream, when the top rung is a copy of it.
+    copied: Option<CopiedVideo>,
+    /// With a copied top rung, the source's keyframes as output frame numbers (the encoders'
+    /// timestamps), ascending: the pictures the encoded rungs make IDRs of. Empty otherwise.
+    forced_keyframes: Vec<i64>,
+    /// Seconds every HLS rendition's timestamps are moved ahead (see `Output::hls`): 0 unless
+    /// the top rung is copied.
+    hls_lead: f64,
+    /// Each rung's RFC 6381 codec string, read from its first keyframe (a copied rung's from
+    /// the source's sequence parameter set).
     pub codecs: Vec<Option<String>>,
     pub frame_rate: ff::Rational,
     /// The encoders' time base: one frame at `frame_rate`.
@@ -61,13 +74,14 @@ struct Filtering {
 
 impl VideoPath {
     /// `start` is the common zero of the streams used, `declared` the container's duration,
-    /// both in seconds.
+    /// both in seconds; `passthrough`, when the source qualified, makes the top rung a copy.
     pub fn new(
         stream: &ff::format::stream::Stream,
         facts: &VideoFacts,
         start: f64,
         declared: Option<f64>,
         settings: &VideoSettings,
+        passthrough: Option<&PassthroughPlan>,
     ) -> Result<Self, MediaError> {
         let decoder = video_decoder(stream)?;
         let rungs = choose_rungs(
@@ -76,23 +90,38 @@ impl VideoPath {
             &settings.rungs,
             settings.download_rung,
         );
-        // Variable rate: keep the fast passages' rate (not the average) unless the base rate
-        // is a timestamp granularity rather than a frame rate.
-        let target = if facts.variable_frame_rate && facts.base_frame_rate <= facts.frame_rate * 2.0
-        {
-            facts.base_frame_rate
-        } else {
-            facts.frame_rate
-        };
-        let frame_rate = output_frame_rate(target, settings.max_frame_rate);
+        let frame_rate = frame_rate_for(facts, settings);
         // The encoders exist before the graph (the outputs are opened from them); the `fps`
         // filter's output time base is one frame as a reduced fraction, so this is its value.
         let time_base = frame_rate.reduce().invert();
+        let input_time_base = stream.time_base();
+        let offset = seconds_to_ts(start, input_time_base);
+        let copied = passthrough.map(|_| CopiedVideo {
+            // An owned copy: the stream's own belongs to the input context.
+            parameters: stream.parameters().clone(),
+            time_base: input_time_base,
+            offset,
+        });
+        let keyframes = if copied.is_some() {
+            Keyframes::Forced
+        } else {
+            Keyframes::Fixed
+        };
         let encoders = rungs
             .iter()
-            .map(|rung| video_encoder(rung, frame_rate, time_base, settings))
+            .enumerate()
+            .map(|(i, rung)| {
+                if i == 0 && copied.is_some() {
+                    Ok(None)
+                } else {
+                    video_encoder(rung, frame_rate, time_base, settings, keyframes).map(Some)
+                }
+            })
             .collect::<Result<Vec<_>, _>>()?;
-        let input_time_base = stream.time_base();
+        let mut codecs = vec![None; rungs.len()];
+        if let (Some(plan), Some(top)) = (passthrough, codecs.first_mut()) {
+            *top = Some(plan.codec.clone());
+        }
         let end = StreamEnd::new(
             frame_duration(stream, frame_rate),
             seconds_to_ts(
@@ -103,13 +132,16 @@ impl VideoPath {
         Ok(VideoPath {
             stream: stream.index(),
             decoder,
-            offset: seconds_to_ts(start, input_time_base),
+            offset,
             input_time_base,
             rotation: facts.rotation,
             filtering: None,
-            codecs: vec![None; rungs.len()],
+            codecs,
             rungs,
             encoders,
+            copied,
+            forced_keyframes: passthrough.map(|p| p.keyframes.clone()).unwrap_or_default(),
+            hls_lead: passthrough.map_or(0.0, |p| p.lead_frames as f64 / f64::from(frame_rate)),
             frame_rate,
             time_base,
             end,
@@ -119,13 +151,29 @@ impl VideoPath {
         })
     }
 
-    /// The encoders, one per rung, for the outputs to take their streams from.
-    pub fn encoders(&self) -> &[encoder::Video] {
-        &self.encoders
+    /// Where rung `rung`'s pictures come from, for its outputs: its encoder, or the source's
+    /// stream for a copied top rung.
+    pub fn video_source(&self, rung: usize) -> Option<VideoSource<'_>> {
+        match (self.encoders.get(rung)?, &self.copied) {
+            (Some(encoder), _) => Some(VideoSource::Encoder(encoder)),
+            (None, Some(copied)) => Some(VideoSource::Copy(copied)),
+            (None, None) => None,
+        }
+    }
+
+    /// The top rung is the source's own stream, copied.
+    pub fn top_rung_copied(&self) -> bool {
+        self.copied.is_some()
+    }
+
+    /// How far ahead every HLS rendition's timestamps go, in seconds (see `Output::hls`).
+    pub fn hls_lead_seconds(&self) -> f64 {
+        self.hls_lead
     }
 
     /// Sends a packet (or, with `None`, the end) to the decoder, and every picture it returns
-    /// through the graph to the encoders and outputs.
+    /// through the graph to the encoders and outputs. With a copied top rung the packet goes
+    /// to its outputs first, as it is.
     pub fn send(
         &mut self,
         packet: Option<&Packet>,
@@ -133,6 +181,11 @@ impl VideoPath {
         poster: &mut PosterPicker,
         progress: &Progress<'_>,
     ) -> Result<(), MediaError> {
+        if let (Some(packet), Some(_)) = (packet, &self.copied) {
+            // `passthrough` checked every packet's framing and timestamps; should a muxer still
+            // refuse one, the error ends this run and `transcode` starts again without the copy.
+            out.write_video(0, packet)?;
+        }
         let sent = match packet {
             Some(packet) => self.decoder.send_packet(packet),
             None => self.decoder.send_eof(),
@@ -257,11 +310,24 @@ impl VideoPath {
                     poster.offer(&filtered, seconds);
                     progress.at(seconds);
                 }
-                filtered.set_kind(ff::picture::Type::None);
-                self.encoders[rung]
+                // A copied rung's pictures are only the poster's and the count's.
+                let Some(encoder) = self.encoders[rung].as_mut() else {
+                    continue;
+                };
+                // The decoder's picture type is no order to the encoder; the copied rung's
+                // keyframes are (libx264 makes an IDR of a picture marked I).
+                let forced = filtered
+                    .pts()
+                    .is_some_and(|pts| self.forced_keyframes.binary_search(&pts).is_ok());
+                filtered.set_kind(if forced {
+                    ff::picture::Type::I
+                } else {
+                    ff::picture::Type::None
+                });
+                encoder
                     .send_frame(&filtered)
                     .map_err(internal("encoding a picture"))?;
-                write_packets(&mut self.encoders[rung], &mut self.codecs[rung], rung, out)?;
+                write_packets(encoder, &mut self.codecs[rung], rung, out)?;
             }
         }
         Ok(())
@@ -283,11 +349,16 @@ impl VideoPath {
                 .map_err(internal("closing the video graph"))?;
         }
         self.drain(out, poster, progress)?;
-        for rung in 0..self.encoders.len() {
-            self.encoders[rung]
+        let rungs = self.encoders.iter_mut().zip(self.codecs.iter_mut());
+        for (rung, (encoder, codec)) in rungs.enumerate() {
+            // A copied rung has nothing to flush: each packet went out as it was read.
+            let Some(encoder) = encoder.as_mut() else {
+                continue;
+            };
+            encoder
                 .send_eof()
                 .map_err(internal("flushing an encoder"))?;
-            write_packets(&mut self.encoders[rung], &mut self.codecs[rung], rung, out)?;
+            write_packets(encoder, codec, rung, out)?;
         }
         Ok(())
     }

@@ -134,6 +134,83 @@ pub fn frame_count(file: &Path) -> u64 {
         .unwrap()
 }
 
+/// `(attributes, uri)` of every variant in a master playlist.
+pub fn variants(master: &str) -> Vec<(String, String)> {
+    let lines: Vec<&str> = master.lines().collect();
+    lines
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| {
+            l.strip_prefix("#EXT-X-STREAM-INF:")
+                .map(|a| (a.to_owned(), lines[i + 1].to_owned()))
+        })
+        .collect()
+}
+
+pub fn attribute(attributes: &str, name: &str) -> Option<String> {
+    // CODECS is quoted and holds commas: split on commas outside quotes.
+    let mut parts = Vec::new();
+    let (mut current, mut quoted) = (String::new(), false);
+    for c in attributes.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => parts.push(std::mem::take(&mut current)),
+            _ => current.push(c),
+        }
+    }
+    parts.push(current);
+    parts
+        .into_iter()
+        .find_map(|p| p.strip_prefix(&format!("{name}=")).map(str::to_owned))
+}
+
+/// Timestamps of the keyframes of a file's video (a rendition through its playlist).
+pub fn keyframe_times(file: &Path) -> Vec<String> {
+    ffprobe(
+        &[
+            "-select_streams",
+            "v",
+            "-show_entries",
+            "packet=pts_time,flags",
+            "-of",
+            "csv=p=0",
+        ],
+        file,
+    )
+    .lines()
+    .filter(|l| l.contains('K'))
+    .map(|l| l.split(',').next().unwrap().to_owned())
+    .collect()
+}
+
+/// Each video packet of `file` as (size, MD5), in decode order, after the bitstream filters
+/// `filters` (`ffmpeg -bsf:v`): what tells a copied stream from a re-encoded one.
+pub fn packet_hashes(file: &Path, filters: &str) -> Vec<(String, String)> {
+    let output = Command::new("ffmpeg")
+        .args(["-v", "error", "-i"])
+        .arg(file)
+        .args(["-map", "0:v:0", "-c", "copy", "-bsf:v", filters])
+        .args(["-f", "framemd5", "-"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "framemd5 of {}: {}",
+        file.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // `stream, dts, pts, duration, size, hash`; the timestamps are the containers' own.
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| {
+            let fields: Vec<&str> = l.split(',').map(str::trim).collect();
+            (fields[4].to_owned(), fields[5].to_owned())
+        })
+        .collect()
+}
+
 /// Every segment of a media playlist with its EXTINF duration.
 pub fn segments(playlist: &Path) -> Vec<(PathBuf, f64)> {
     let text = std::fs::read_to_string(playlist).unwrap();

@@ -68,6 +68,7 @@ impl PhotosConfig {
             max_side: self.max_side,
             max_decoded_bytes: self.max_decoded.as_u64(),
             max_metadata_bytes: self.max_metadata.as_u64(),
+            shrink_on_load: true,
         })
     }
 

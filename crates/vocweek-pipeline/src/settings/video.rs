@@ -34,6 +34,8 @@ pub struct VideoConfig {
     pub segment_seconds: u32,
     pub audio_bitrate_kbps: u32,
     pub max_frame_rate: f64,
+    /// Copy a source that already is the top rung's H.264 into it instead of re-encoding it.
+    pub passthrough: bool,
     /// Largest accepted picture, checked from the header before decoding.
     pub max_pixels: u64,
     pub max_side: u32,
@@ -57,6 +59,7 @@ impl Default for VideoConfig {
             segment_seconds: defaults.segment_seconds,
             audio_bitrate_kbps: defaults.audio_bitrate / 1000,
             max_frame_rate: defaults.max_frame_rate,
+            passthrough: defaults.passthrough,
             max_pixels: defaults.max_pixels,
             max_side: defaults.max_side,
             concurrency: 1,
@@ -78,6 +81,7 @@ impl VideoConfig {
             segment_seconds: self.segment_seconds,
             audio_bitrate: self.audio_bitrate_kbps.saturating_mul(1000),
             max_frame_rate: self.max_frame_rate,
+            passthrough: self.passthrough,
             max_pixels: self.max_pixels,
             max_side: self.max_side,
             poster: photos.preview(),

@@ -112,6 +112,7 @@ fn facts(output: &TranscodeOutput) -> Value {
         "audio": probe.audio,
         "frame_rate": output.frame_rate,
         "interlaced": output.interlaced,
+        "top_rung_passthrough": output.top_rung_passthrough,
         "damaged_packets": output.damaged_packets,
         "renditions": renditions,
     })

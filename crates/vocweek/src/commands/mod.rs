@@ -25,12 +25,14 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             out,
             jobs,
             isolated: false,
-        } => thumbnail::run(&config, &files, &out, jobs),
+            full_decode,
+        } => thumbnail::run(&config, &files, &out, jobs, full_decode),
         Command::Thumbnail {
             files,
             out,
             jobs,
             isolated: true,
+            ..
         } => isolated::thumbnails(&config, &files, &out, jobs).await,
         Command::Transcode {
             file,

@@ -16,9 +16,11 @@ pub fn run(
     files: &[PathBuf],
     out: &Path,
     jobs: Option<usize>,
+    full_decode: bool,
 ) -> anyhow::Result<ExitCode> {
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    let settings = config.photos.settings()?;
+    let mut settings = config.photos.settings()?;
+    settings.shrink_on_load = !full_decode;
     let threads = jobs.unwrap_or(config.photos.concurrency).max(1);
     let next = Mutex::new(files.iter());
     let failures = Mutex::new(0usize);

@@ -159,6 +159,12 @@ pub(super) const ROWS: &[DocumentedSetting] = &[
         env_note: None,
     },
     DocumentedSetting {
+        keys: &["video.passthrough"],
+        default: "`true`",
+        meaning: "a source that already is the top rung — H.264 Constrained Baseline, Main or High up to level 5.1, 8-bit 4:2:0 limited range, one SPS throughout, exactly the rung's size, progressive, upright with square pixels, within the rung's VBV cap, at exactly the output frame rate, IDR keyframes 1 to 4 s apart, in MP4/MOV (no edit beyond the usual one) or MPEG-TS — is copied into it packet for packet instead of re-encoded; the other rungs then put their keyframes where the source has them, so all renditions still switch together (a segment ends at the first keyframe past its target length: up to 4 s longer). `false`: every rung is encoded",
+        env_note: None,
+    },
+    DocumentedSetting {
         keys: &["video.max_pixels", "video.max_side"],
         default: "35389440 / 8192",
         meaning: "largest accepted picture, checked from the header before decoding",
