@@ -26,7 +26,10 @@ vocweek="$CARGO_TARGET_DIR/release/vocweek"
 work=$(mktemp -d -p "${VOCWEEK_BENCH_DIR:-/var/tmp}" vocweek-photos.XXXXXX)
 server_pid=
 cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+  if [ -n "$server_pid" ]; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -67,7 +70,7 @@ finished() {
 }
 say "uploading $count photos with $clients clients"
 start=$EPOCHREALTIME
-find "$work/in" -type f | sort | xargs -P "$clients" -I{} curl -s -o /dev/null -w '%{http_code}\n' \
+find "$work/in" -type f -print0 | sort -z | xargs -0 -P "$clients" -I{} curl -s -o /dev/null -w '%{http_code}\n' \
   -H "Authorization: Bearer $token" -F title=bench -F 'file=@{}' \
   "http://127.0.0.1:$port/api/v1/assets" > "$work/codes"
 uploaded=$EPOCHREALTIME
@@ -76,19 +79,34 @@ if [ "$accepted" != "$count" ]; then
   echo "only $accepted of $count uploads were accepted: $(sort "$work/codes" | uniq -c | tr '\n' ' ')" >&2
   exit 1
 fi
-while [ "$(finished)" -lt "$count" ]; do sleep 0.1; done
+# Media children come and go (a pooled child is retired after its tasks), so their memory is
+# sampled while the photos are processed: the largest child's peak, and the most resident at once.
+largest_child_kib=0
+children_kib=0
+deadline=$((SECONDS + 600 + count))
+while [ "$(finished)" -lt "$count" ]; do
+  if ! kill -0 "$server_pid" 2>/dev/null || [ "$SECONDS" -gt "$deadline" ]; then
+    echo "the server died or did not finish $count photos in time; its log:" >&2
+    tail -n 20 "$work/serve.err" >&2
+    exit 1
+  fi
+  resident=0
+  for child in $(pgrep -P "$server_pid" || true); do
+    read -r peak rss < <(awk '/VmHWM/ { h = $2 } /VmRSS/ { r = $2 } END { print h + 0, r + 0 }' \
+      "/proc/$child/status" 2>/dev/null || echo 0 0)
+    [ "$peak" -gt "$largest_child_kib" ] && largest_child_kib=$peak
+    resident=$((resident + rss))
+  done
+  [ "$resident" -gt "$children_kib" ] && children_kib=$resident
+  sleep 0.1
+done
 end=$EPOCHREALTIME
 dead=$(curl -sf "http://127.0.0.1:$port/metrics" |
   awk '/^vocweek_job_duration_seconds_count\{/ && /kind="process_asset"/ && /outcome="dead"/ { n += $NF } END { print n + 0 }')
 server_kib=$(awk '/VmHWM/ { print $2 }' "/proc/$server_pid/status")
-# The pooled media children still alive (idle in the pool) and the largest of them.
-children_kib=0
-largest_child_kib=0
-for child in $(pgrep -P "$server_pid" || true); do
-  kib=$(awk '/VmHWM/ { print $2 }' "/proc/$child/status" 2>/dev/null || echo 0)
-  children_kib=$((children_kib + kib))
-  [ "$kib" -gt "$largest_child_kib" ] && largest_child_kib=$kib
-done
+# CPU of the server and its children (utime + stime of the server, plus those of the children
+# it has reaped; the pool's idle survivors, below a second each, are not in it).
+cpu_seconds=$(awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15 + $16 + $17) / hz }' "/proc/$server_pid/stat")
 kill "$server_pid"
 wait "$server_pid" 2>/dev/null || true
 server_pid=
@@ -104,11 +122,17 @@ vips_kib=$(sort -n "$work/vips.rss" | tail -n 1)
 
 awk -v n="$count" -v h="$heics" -v b="$bytes" -v s="$start" -v u="$uploaded" -v e="$end" \
   -v vs="$vips_start" -v ve="$vips_end" -v dead="$dead" -v c="$clients" \
-  -v sk="$server_kib" -v ck="$children_kib" -v lk="$largest_child_kib" -v vk="$vips_kib" 'BEGIN {
+  -v sk="$server_kib" -v ck="$children_kib" -v lk="$largest_child_kib" -v vk="$vips_kib" \
+  -v cpu="$cpu_seconds" 'BEGIN {
   ours = n / (e - s); peer = n / (ve - vs)
   printf "\nphotos:      %d (%d HEIC), %.0f MB, %d clients\n", n, h, b / 1e6, c
   printf "vocweek:     %.1f s upload → last 待审核 (uploads done after %.1f s); %.1f photos/s; %d failed\n", e - s, u - s, ours, dead
+  printf "             %.1f CPU s in the server and its reaped media children: %.0f ms a photo\n", cpu, 1000 * cpu / n
   printf "vipsthumbnail x2, xargs -P 2: %.1f s; %.1f photos/s\n", ve - vs, peer
   printf "ratio:       %.2fx the vips pipeline (goal >= 1.5x); goal 28 photos/s: %s\n", ours / peer, (ours >= 28 ? "met" : "not met")
-  printf "peak RSS:    server %.1f MiB + media children %.1f MiB (largest %.1f MiB); vips %.1f MiB a process, 2 at once\n", sk / 1024, ck / 1024, lk / 1024, vk / 1024
+  printf "peak RSS:    server %.1f MiB; media children at most %.1f MiB resident at once, largest child peak %.1f MiB; vips %.1f MiB a process, 2 at once\n", sk / 1024, ck / 1024, lk / 1024, vk / 1024
 }'
+if [ "$dead" != 0 ]; then
+  echo "$dead photos failed: the rate above counts them, so it is not a result" >&2
+  exit 1
+fi

@@ -108,7 +108,11 @@ for file in "$work"/in/*.jpg; do
   name=$(basename "${file%.*}")
   ssim=$(ffmpeg -hide_banner -nostats -i "$work/shrunk/$name.preview.jpg" -i "$work/full/$name.preview.jpg" \
     -lavfi ssim -f null - 2>&1 | sed -n 's/.* All:\([0-9.]*\).*/\1/p')
+  if [ -z "$ssim" ]; then
+    echo "no SSIM for $name: ffmpeg could not compare the previews" >&2
+    exit 1
+  fi
   printf 'SSIM %-28s %s\n' "$name" "$ssim"
   worst=$(awk -v a="$worst" -v b="$ssim" 'BEGIN { print (b < a ? b : a) }')
 done
-echo "preview SSIM (q100), shrink-on-load against full decode: worst $worst (goal >= 0.995)"
+awk -v w="$worst" 'BEGIN { printf "preview SSIM (q100), shrink-on-load against full decode: worst %s (goal >= 0.995) %s\n", w, (w >= 0.995 ? "PASS" : "MISS") }'

@@ -126,10 +126,11 @@ fn jpeg_route(
     Ok(JpegRoute::Turbo(JpegPlan { scale, needed }))
 }
 
-/// The shrink-on-load floor for JPEG: the largest rendition's long edge, as libvips does. The
-/// scaled IDCT computes each 8×8 block's low frequencies exactly, so what it drops is detail the
-/// resize to that rendition would drop anyway; the bench checks it (the preview's SSIM against
-/// one made from a full decode, BENCHMARKS.md).
+/// The shrink-on-load floor for JPEG: the largest rendition's long edge (libvips shrinks on
+/// load too, but only by powers of two). The scaled IDCT keeps each 8×8 block's low frequencies,
+/// most of what the resize to that rendition keeps; not all: the bench measures the preview's
+/// SSIM against one made from a full decode at 0.994 on grainy 12 MP files, short of its 0.995
+/// goal (BENCHMARKS.md), a difference in how fine grain is resampled.
 fn min_decoded_long_edge(settings: &PhotoSettings) -> u32 {
     settings.preview.long_edge.max(settings.thumb.long_edge)
 }
@@ -137,9 +138,10 @@ fn min_decoded_long_edge(settings: &PhotoSettings) -> u32 {
 /// The smallest DCT scale (n/8) that keeps the long edge at least `min_long_edge`.
 ///
 /// Measured (BENCHMARKS.md, `djpeg -scale` on a 12 MP q90 JPEG, CPU per decode): full 49 ms,
-/// 6/8 58 ms, 4/8 39 ms, 3/8 37 ms. libjpeg-turbo's SIMD IDCT is for 8×8 only, but a reduced
-/// IDCT reads only the n×n low coefficients, so from 4/8 down it beats the full decode; and the
-/// buffer is a seventh of the full one at 3/8 (5 MB against 36 MB for 12 MP).
+/// 6/8 58 ms, 4/8 39 ms, 3/8 37 ms. libjpeg-turbo has SIMD code for the full, 4/8 and 2/8
+/// IDCTs; 6/8 is plain C over 6×6 coefficients and slower than the SIMD full decode, while 3/8,
+/// plain C over only 3×3, is still the fastest that covers 1280 px; and its buffer is a seventh
+/// of the full one (5 MB against 36 MB for 12 MP).
 fn shrink_factor(long_edge: u32, min_long_edge: u32, lossless: bool) -> ScalingFactor {
     if lossless {
         return ScalingFactor::ONE;

@@ -161,7 +161,7 @@ pub(super) const ROWS: &[DocumentedSetting] = &[
     DocumentedSetting {
         keys: &["video.passthrough"],
         default: "`true`",
-        meaning: "a source that already is the top rung — H.264 Constrained Baseline, Main or High up to level 5.1, 8-bit 4:2:0 limited range, one SPS throughout, exactly the rung's size, progressive, upright with square pixels, within the rung's VBV cap, at exactly the output frame rate, IDR keyframes 1 to 4 s apart, in MP4/MOV (no edit beyond the usual one) or MPEG-TS — is copied into it packet for packet instead of re-encoded; the other rungs then put their keyframes where the source has them, so all renditions still switch together (a segment ends at the first keyframe past its target length: up to 4 s longer). `false`: every rung is encoded",
+        meaning: "a source that already is the top rung — H.264 Constrained Baseline, Main or High up to level 5.1, 8-bit 4:2:0 limited range, one SPS throughout, exactly the rung's size, progressive, upright with square pixels, within the rung's VBV cap, at exactly the output frame rate, IDR keyframes 1 to 4 s apart, in MP4/MOV (no edit beyond the usual one) or MPEG-TS (not when the top rung is also the download's: 720p or smaller), no keyframe less than the first sound frame's lead (≈ 22 ms) before a segment's end (seen only at 50–60 fps) — is copied into it packet for packet instead of re-encoded; the other rungs then put their keyframes where the source has them, so all renditions still switch together (a segment ends at the first keyframe past its target length: up to 4 s longer). `false`: every rung is encoded",
         env_note: None,
     },
     DocumentedSetting {
