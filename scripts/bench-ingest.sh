@@ -34,15 +34,8 @@ bytes=$(stat -c %s "$file")
 # Each run changes 8 bytes after the header, so no upload is a duplicate of the one before.
 stamp() { stamp_file "$file" "$1"; }
 
-port=$((20000 + RANDOM % 20000))
 token=$(bench_unit_token "$bin/vocweek" "$work/data")
-VOCWEEK_LOG_LEVEL=warn "$bin/vocweek" --data-dir "$work/data" serve --listen "127.0.0.1:$port" \
-  > "$work/serve.out" 2> "$work/serve.err" &
-server_pid=$!
-for _ in $(seq 1 50); do
-  curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break
-  sleep 0.2
-done
+VOCWEEK_LOG_LEVEL=warn start_bench_server "$bin/vocweek" "$work/data"
 
 best_floor=0
 best_upload=0

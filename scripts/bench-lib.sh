@@ -18,3 +18,16 @@ bench_unit_token() {
   "$1" --data-dir "$2" unit add --name bench --kind higher_vocational_college --city jinan 2>/dev/null |
     tail -n 1
 }
+
+# Waits until the URL $1 answers (at most 10 s).
+wait_for() { for _ in $(seq 1 100); do curl -s -o /dev/null "$1" && return; sleep 0.1; done; }
+
+# Starts `vocweek serve` (the binary $1, the data directory $2) in the background on a random
+# loopback port, its output in $2.out and $2.err; sets `port` and `server_pid`, and returns once
+# it answers /healthz. Settings for the server go as variables before the call.
+start_bench_server() {
+  port=$((20000 + RANDOM % 20000))
+  "$1" --data-dir "$2" serve --listen "127.0.0.1:$port" > "$2.out" 2> "$2.err" &
+  server_pid=$!
+  wait_for "http://127.0.0.1:$port/healthz"
+}

@@ -53,15 +53,8 @@ bytes=$(du -sb "$work/in" | awk '{ print $1 }')
 heics=$(find "$work/in" -name '*.heic' -o -name '*.heif' | wc -l)
 
 # vocweek: the whole service.
-port=$((20000 + RANDOM % 20000))
 token=$(bench_unit_token "$vocweek" "$work/data")
-VOCWEEK_LOG_LEVEL=warn "$vocweek" --data-dir "$work/data" serve --listen "127.0.0.1:$port" \
-  > "$work/serve.out" 2> "$work/serve.err" &
-server_pid=$!
-for _ in $(seq 1 50); do
-  curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break
-  sleep 0.2
-done
+VOCWEEK_LOG_LEVEL=warn start_bench_server "$vocweek" "$work/data"
 # Processing jobs finished (done) or given up (dead), from the server's own metrics.
 finished() {
   curl -sf "http://127.0.0.1:$port/metrics" |
@@ -87,7 +80,7 @@ deadline=$((SECONDS + 600 + count))
 while [ "$(finished)" -lt "$count" ]; do
   if ! kill -0 "$server_pid" 2>/dev/null || [ "$SECONDS" -gt "$deadline" ]; then
     echo "the server died or did not finish $count photos in time; its log:" >&2
-    tail -n 20 "$work/serve.err" >&2
+    tail -n 20 "$work/data.err" >&2
     exit 1
   fi
   resident=0
@@ -104,9 +97,15 @@ end=$EPOCHREALTIME
 dead=$(curl -sf "http://127.0.0.1:$port/metrics" |
   awk '/^vocweek_job_duration_seconds_count\{/ && /kind="process_asset"/ && /outcome="dead"/ { n += $NF } END { print n + 0 }')
 server_kib=$(awk '/VmHWM/ { print $2 }' "/proc/$server_pid/status")
-# CPU of the server and its children (utime + stime of the server, plus those of the children
-# it has reaped; the pool's idle survivors, below a second each, are not in it).
-cpu_seconds=$(awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15 + $16 + $17) / hz }' "/proc/$server_pid/stat")
+# CPU of the server and its media children: utime + stime of the server and of the children it
+# has reaped (a pooled child is retired after its tasks), plus those of the children still idle
+# in the pool.
+hz=$(getconf CLK_TCK)
+cpu_seconds=$(awk -v hz="$hz" '{ print ($14 + $15 + $16 + $17) / hz }' "/proc/$server_pid/stat")
+for child in $(pgrep -P "$server_pid" || true); do
+  child_seconds=$(awk -v hz="$hz" '{ print ($14 + $15) / hz }' "/proc/$child/stat" 2>/dev/null || echo 0)
+  cpu_seconds=$(awk -v a="$cpu_seconds" -v b="$child_seconds" 'BEGIN { print a + b }')
+done
 kill "$server_pid"
 wait "$server_pid" 2>/dev/null || true
 server_pid=
@@ -127,7 +126,7 @@ awk -v n="$count" -v h="$heics" -v b="$bytes" -v s="$start" -v u="$uploaded" -v 
   ours = n / (e - s); peer = n / (ve - vs)
   printf "\nphotos:      %d (%d HEIC), %.0f MB, %d clients\n", n, h, b / 1e6, c
   printf "vocweek:     %.1f s upload → last 待审核 (uploads done after %.1f s); %.1f photos/s; %d failed\n", e - s, u - s, ours, dead
-  printf "             %.1f CPU s in the server and its reaped media children: %.0f ms a photo\n", cpu, 1000 * cpu / n
+  printf "             %.1f CPU s in the server and its media children: %.0f ms a photo\n", cpu, 1000 * cpu / n
   printf "vipsthumbnail x2, xargs -P 2: %.1f s; %.1f photos/s\n", ve - vs, peer
   printf "ratio:       %.2fx the vips pipeline (goal >= 1.5x); goal 28 photos/s: %s\n", ours / peer, (ours >= 28 ? "met" : "not met")
   printf "peak RSS:    server %.1f MiB; media children at most %.1f MiB resident at once, largest child peak %.1f MiB; vips %.1f MiB a process, 2 at once\n", sk / 1024, ck / 1024, lk / 1024, vk / 1024

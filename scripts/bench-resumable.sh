@@ -38,7 +38,6 @@ make_video_signed_file "$file" "$size_mb"
 bytes=$(stat -c %s "$file")
 # Each upload changes 8 bytes after the header, so none is a duplicate of another.
 stamp() { stamp_file "$file" "$1"; }
-wait_for() { for _ in $(seq 1 100); do curl -s -o /dev/null "$1" && return; sleep 0.1; done; }
 
 port=$((20000 + RANDOM % 20000))
 token=$(bench_unit_token "$bin/vocweek" "$work/data")
