@@ -24,10 +24,11 @@ wait_for() { for _ in $(seq 1 100); do curl -s -o /dev/null "$1" && return; slee
 
 # Starts `vocweek serve` (the binary $1, the data directory $2) in the background on a random
 # loopback port, its output in $2.out and $2.err; sets `port` and `server_pid`, and returns once
-# it answers /healthz. Settings for the server go as variables before the call.
+# it answers /healthz. Settings for the server go as variables before the call, or as more
+# options (`--config FILE`) after the data directory.
 start_bench_server() {
   port=$((20000 + RANDOM % 20000))
-  "$1" --data-dir "$2" serve --listen "127.0.0.1:$port" > "$2.out" 2> "$2.err" &
+  "$1" --data-dir "$2" "${@:3}" serve --listen "127.0.0.1:$port" > "$2.out" 2> "$2.err" &
   server_pid=$!
   wait_for "http://127.0.0.1:$port/healthz"
 }

@@ -12,6 +12,7 @@ pub mod audit;
 pub mod batches;
 pub mod campaigns;
 mod cases;
+mod chunked;
 mod connect;
 mod deletion;
 pub(crate) mod entities;

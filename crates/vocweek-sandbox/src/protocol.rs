@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use vocweek_media::article::ArticleLimits;
 use vocweek_media::photo::PhotoSettings;
-use vocweek_media::video::VideoSettings;
+use vocweek_media::video::{ChunkFacts, ChunkPlan, ChunkSpec, VideoSettings};
 
 /// The line the parent writes when a photo's decode is admitted.
 pub const GO: &str = "go";
@@ -33,9 +33,29 @@ pub struct Task {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Work {
-    Photo { settings: PhotoSettings },
-    Article { mime: String, limits: ArticleLimits },
-    Video { settings: VideoSettings },
+    Photo {
+        settings: PhotoSettings,
+    },
+    Article {
+        mime: String,
+        limits: ArticleLimits,
+    },
+    /// A video: transcoded whole ([`Done::Video`]), or, when it is long, only planned
+    /// ([`Done::VideoSplit`]) for its chunks to be transcoded as separate tasks.
+    Video {
+        settings: VideoSettings,
+    },
+    /// One chunk of a planned video; the input is the original.
+    VideoChunk {
+        settings: VideoSettings,
+        chunk: ChunkSpec,
+    },
+    /// Joins a planned video's chunks; the input is the download rung's segments of every
+    /// chunk, in order, one file ([`Done::Video`]).
+    VideoStitch {
+        settings: VideoSettings,
+        chunks: Vec<ChunkFacts>,
+    },
 }
 
 impl Work {
@@ -43,7 +63,7 @@ impl Work {
         match self {
             Work::Photo { .. } => "photo",
             Work::Article { .. } => "article",
-            Work::Video { .. } => "video",
+            Work::Video { .. } | Work::VideoChunk { .. } | Work::VideoStitch { .. } => "video",
         }
     }
 }
@@ -54,7 +74,8 @@ impl Work {
 pub enum Message {
     /// A photo's header was read: its decode will hold about `bytes`; wait for [`GO`].
     Admit { bytes: u64 },
-    /// A video's header was read; the parent sets the transcode's time limit from it.
+    /// A video's header was read; the parent sets the transcode's time limit from it. For a
+    /// chunk it is the part of the source the chunk decodes; for a stitch, the video's length.
     Probed {
         declared_duration_seconds: Option<f64>,
     },
@@ -106,8 +127,18 @@ pub enum Done {
         /// Pictures found in the document, in order, each a file in `out_dir`.
         images: Vec<ImageFile>,
     },
+    /// A whole transcode, or a stitch: the master playlist (rendition `hls`), the rung
+    /// playlists and (whole only) their segments, the download; a whole transcode's poster
+    /// and thumbnail.
     Video {
         facts: Value,
+        files: Vec<OutputFile>,
+    },
+    /// The answer to [`Work::Video`] for a long video: nothing transcoded, these chunks to do.
+    VideoSplit { plan: ChunkPlan },
+    /// One chunk: its segments (keys `hls/<file>`), and the first chunk's poster and thumbnail.
+    VideoChunk {
+        facts: ChunkFacts,
         files: Vec<OutputFile>,
     },
 }
@@ -152,5 +183,42 @@ mod tests {
                 .unwrap()
                 .is_err()
         );
+    }
+
+    #[test]
+    fn chunk_work_is_video_work_and_a_plan_survives_its_line() {
+        let chunk = ChunkSpec {
+            index: 1,
+            count: 2,
+            frame_rate_num: 30000,
+            frame_rate_den: 1001,
+            start_frame: 3600,
+            end_frame: None,
+            audio_start: 5631 * 1024,
+            audio_end: None,
+            first_segment: 20,
+        };
+        let work = Work::VideoChunk {
+            settings: VideoSettings::default(),
+            chunk: chunk.clone(),
+        };
+        assert_eq!(work.name(), "video");
+        let back: Work = serde_json::from_str(&serde_json::to_string(&work).unwrap()).unwrap();
+        assert!(matches!(back, Work::VideoChunk { chunk: c, .. } if c == chunk));
+        let line = Message::Done {
+            result: Done::VideoSplit {
+                plan: ChunkPlan {
+                    duration_seconds: 1500.0,
+                    chunks: vec![chunk.clone()],
+                },
+            },
+            peak_rss_bytes: 1,
+        }
+        .to_line();
+        let back = Message::from_line(line.trim_end()).unwrap().unwrap();
+        assert!(matches!(
+            back,
+            Message::Done { result: Done::VideoSplit { plan }, .. } if plan.chunks == [chunk]
+        ));
     }
 }

@@ -5,6 +5,7 @@
 use ff::{Packet, decoder, encoder, filter, frame};
 use ffmpeg_next as ff;
 
+use super::chunk_range::ChunkRange;
 use super::control::Progress;
 use super::outputs::Outputs;
 use super::pipeline::{
@@ -24,8 +25,12 @@ pub(crate) struct AudioPath {
     /// packet), and the graph's source refuses frames of another format.
     graph: Option<(SoundFormat, filter::Graph)>,
     encoder: encoder::Audio,
-    /// Where the encoder's sound has got to (in 1/48000 s): where a rebuilt graph continues.
+    /// Where the encoder's sound has got to (in 1/48000 s): where a rebuilt graph continues,
+    /// and where the first graph starts (0, or a chunk's pre-roll).
     next_pts: i64,
+    /// A chunk's share of the AAC packets: the others are encoded (the encoder must see the
+    /// sound around them) but not written.
+    range: Option<ChunkRange>,
     /// Frames out of the graph.
     pub frames: u64,
     /// Packets the decoder refused and frames that could not be used.
@@ -33,11 +38,13 @@ pub(crate) struct AudioPath {
 }
 
 impl AudioPath {
-    /// `start` is the common zero of the streams used, in seconds.
+    /// `start` is the common zero of the streams used, in seconds; `range` keeps a chunk's
+    /// sound only.
     pub fn new(
         stream: &ff::format::stream::Stream,
         start: f64,
         bitrate: u32,
+        range: Option<&ChunkRange>,
     ) -> Result<Self, MediaError> {
         let time_base = stream.time_base();
         Ok(AudioPath {
@@ -47,7 +54,8 @@ impl AudioPath {
             time_base,
             graph: None,
             encoder: audio_encoder(bitrate)?,
-            next_pts: 0,
+            next_pts: range.map_or(0, ChunkRange::sound_first_pts),
+            range: range.copied(),
             frames: 0,
             damaged: 0,
         })
@@ -157,7 +165,7 @@ impl AudioPath {
             self.encoder
                 .send_frame(&resampled)
                 .map_err(internal("encoding sound"))?;
-            write_packets(&mut self.encoder, out)?;
+            write_packets(&mut self.encoder, self.range.as_ref(), out)?;
         }
     }
 
@@ -177,14 +185,22 @@ impl AudioPath {
         self.encoder
             .send_eof()
             .map_err(internal("flushing the AAC encoder"))?;
-        write_packets(&mut self.encoder, out)
+        write_packets(&mut self.encoder, self.range.as_ref(), out)
     }
 }
 
-fn write_packets(encoder: &mut encoder::Audio, out: &mut Outputs) -> Result<(), MediaError> {
+/// Writes every packet the encoder has ready (a chunk's own only).
+fn write_packets(
+    encoder: &mut encoder::Audio,
+    range: Option<&ChunkRange>,
+    out: &mut Outputs,
+) -> Result<(), MediaError> {
     let mut packet = Packet::empty();
     while encoder.receive_packet(&mut packet).is_ok() {
-        out.write_audio(&packet)?;
+        let kept = range.is_none_or(|r| packet.pts().is_some_and(|pts| r.keeps_sound(pts)));
+        if kept {
+            out.write_audio(&packet)?;
+        }
     }
     Ok(())
 }

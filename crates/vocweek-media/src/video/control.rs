@@ -36,16 +36,18 @@ impl Control {
 }
 
 /// Progress as seconds of output over the expected duration (none when the container declares
-/// none: nothing to measure against).
+/// none: nothing to measure against). A chunk measures from its own start (`from`).
 pub(crate) struct Progress<'a> {
     pub control: &'a Control,
     pub total: Option<f64>,
+    /// Seconds of output before the part measured: 0, or a chunk's start.
+    pub from: f64,
 }
 
 impl Progress<'_> {
     pub fn at(&self, seconds: f64) {
         if let Some(total) = self.total.filter(|t| *t > 0.0) {
-            self.control.set_progress(seconds / total);
+            self.control.set_progress((seconds - self.from) / total);
         }
     }
 }

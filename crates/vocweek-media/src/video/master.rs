@@ -36,9 +36,7 @@ pub fn measure_playlist(
     let text = std::fs::read_to_string(dir.join(playlist))
         .map_err(|e| MediaError::Internal(format!("reading {playlist}: {e}")))?;
     let mut segments = Vec::new();
-    let mut total_duration = 0.0;
-    let mut total_bits = 0u64;
-    let mut peak = 0u64;
+    let mut measured = Vec::new();
     let mut pending: Option<f64> = None;
     for line in text.lines().map(str::trim) {
         if let Some(rest) = line.strip_prefix("#EXTINF:") {
@@ -49,13 +47,26 @@ pub fn measure_playlist(
             let size = std::fs::metadata(dir.join(line))
                 .map_err(|e| MediaError::Internal(format!("segment {line}: {e}")))?
                 .len();
-            let bits = size * 8;
-            total_bits += bits;
-            total_duration += duration;
-            if duration > 0.0 {
-                peak = peak.max((bits as f64 / duration).ceil() as u64);
-            }
+            measured.push((duration, size));
             segments.push(line.to_owned());
+        }
+    }
+    let (total_duration, peak, average) = bit_rates(measured);
+    Ok((segments, total_duration, peak, average))
+}
+
+/// Segments given as (seconds, bytes): their total seconds, the peak segment bit rate (HLS
+/// `BANDWIDTH`, never below the average) and the average (`AVERAGE-BANDWIDTH`), in bit/s.
+pub(crate) fn bit_rates(segments: impl IntoIterator<Item = (f64, u64)>) -> (f64, u64, u64) {
+    let mut total_duration = 0.0;
+    let mut total_bits = 0u64;
+    let mut peak = 0u64;
+    for (duration, size) in segments {
+        let bits = size.saturating_mul(8);
+        total_bits = total_bits.saturating_add(bits);
+        total_duration += duration;
+        if duration > 0.0 {
+            peak = peak.max((bits as f64 / duration).ceil() as u64);
         }
     }
     let average = if total_duration > 0.0 {
@@ -63,7 +74,7 @@ pub fn measure_playlist(
     } else {
         0
     };
-    Ok((segments, total_duration, peak.max(average), average))
+    (total_duration, peak.max(average), average)
 }
 
 /// `master.m3u8`: the download-sized rendition first (players start with the first entry), then

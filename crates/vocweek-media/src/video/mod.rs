@@ -6,9 +6,15 @@
 //! `ffprobe` can decode on its own (no init segment to pair it with), which keeps checks and
 //! CDN debugging simple, and every browser we target plays it (hls.js on MSE, Safari natively).
 //! fMP4's smaller overhead matters for HEVC/AV1 ladders, which we do not produce.
+//!
+//! A long video is cut into chunks transcoded separately (`plan_chunks`, `transcode_chunk`)
+//! and joined (`stitch`) into the same renditions.
 
 mod audio_path;
 mod avc_config;
+mod chunk;
+mod chunk_plan;
+mod chunk_range;
 mod cleanup;
 mod conform;
 mod control;
@@ -24,18 +30,23 @@ mod passthrough;
 mod pipeline;
 mod poster;
 mod probe;
+mod remux;
 mod settings;
 mod source_gops;
+mod stitch;
 mod stream_end;
 mod transcode;
 mod video_path;
 
+pub use chunk::{ChunkFacts, ChunkOutput, ChunkRung, ChunkSegment, transcode_chunk};
+pub use chunk_plan::{ChunkPlan, ChunkSpec, plan_chunks};
 pub use control::Control;
 pub use ladder::{Rung, choose_rungs};
 pub use master::{RenditionStats, measure_playlist};
 pub use probe::{AudioFacts, VideoFacts, VideoProbe, probe_file};
 pub use settings::VideoSettings;
-pub use transcode::{TranscodeOutput, transcode};
+pub use stitch::stitch;
+pub use transcode::{DownloadFile, TranscodeOutput, transcode};
 
 /// Initialises the libraries once per process and keeps their log to errors only (our own
 /// errors carry the details that matter).

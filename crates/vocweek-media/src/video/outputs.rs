@@ -67,25 +67,32 @@ pub(crate) struct CopiedVideo {
 }
 
 impl Output {
-    /// An HLS rendition: `<dir>/<name>.m3u8` and `<dir>/<name>_00000.ts`…
+    /// An HLS rendition: `<dir>/<name>.m3u8` and `<dir>/<name>_00000.ts`…, numbered from
+    /// `first_segment` (a chunk's segments carry their place in the whole video).
+    ///
+    /// `hls_time` is the segment length the muxer cuts at (see `pipeline::hls_time`).
     ///
     /// `lead_seconds` moves every timestamp that far ahead. Renditions must show the same
     /// content at the same timestamps, and libavformat moves an output's timestamps by its
     /// first packet's negative DTS (`avoid_negative_ts`), which is the deepest reordering among
     /// its streams: the same in every rendition when all are x264's, not when the top rung is
     /// the source's own stream. A lead past every stream's reordering leaves nothing negative
-    /// to move, so every rendition keeps the same clock; it is 0 when there is no copy.
+    /// to move, so every rendition keeps the same clock; it is 0 when there is no copy. Chunks
+    /// all take the same lead for the same reason: the first chunk starts with x264's negative
+    /// DTS and AAC's priming, the others do not, and every chunk must keep the one clock.
     pub fn hls(
         dir: &Path,
         name: &str,
-        segment_seconds: u32,
+        hls_time: &str,
+        first_segment: u32,
         lead_seconds: f64,
         streams: Streams<'_>,
     ) -> Result<Self, MediaError> {
         let playlist = dir.join(format!("{name}.m3u8"));
         let segments = dir.join(format!("{name}_%05d.ts"));
         let mut options = ff::Dictionary::new();
-        options.set("hls_time", &segment_seconds.to_string());
+        options.set("hls_time", hls_time);
+        options.set("start_number", &first_segment.to_string());
         options.set("hls_playlist_type", "vod");
         options.set("hls_list_size", "0");
         options.set("hls_segment_type", "mpegts");

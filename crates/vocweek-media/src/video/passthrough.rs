@@ -33,7 +33,7 @@ use super::control::Control;
 use super::h264_nal::{Framing, has_idr, nal_units, sps_units};
 use super::h264_sps::Sps;
 use super::ladder::{choose_rungs, download_rung};
-use super::pipeline::{frame_rate_for, seconds_to_ts};
+use super::pipeline::{frame_rate_for, seconds_to_ts, segment_frames};
 use super::probe::{VideoFacts, VideoProbe, open_input};
 use super::settings::VideoSettings;
 use super::source_gops::{GopLimits, GopScan};
@@ -221,7 +221,7 @@ fn qualify(
         )?;
     }
     let summary = scan.finish()?;
-    if just_before_a_boundary(&summary.keyframes, rate, settings.segment_seconds) {
+    if just_before_a_boundary(&summary.keyframes, rate, segment_frames(rate, settings)) {
         return Err("a keyframe falls just before a segment boundary");
     }
     let sps = sps
@@ -243,14 +243,15 @@ fn qualify(
 }
 
 /// Whether a keyframe lies less than `SOUND_AHEAD_SECONDS` before a multiple of the segment
-/// length. The HLS muxer ends a segment at the first keyframe at or past each multiple, counted
-/// from the first packet it gets: the picture's in one rendition, the sound's (that much
-/// earlier) in another, as their first DTS fall. Such a keyframe would end a segment in one
-/// rendition and not in the other. Exact arithmetic: `keyframes` are frame numbers at `rate`.
-fn just_before_a_boundary(keyframes: &[i64], rate: ff::Rational, segment_seconds: u32) -> bool {
+/// length (`segment_frames` frames, see `pipeline::hls_time`). The HLS muxer ends a segment at
+/// the first keyframe at or past each multiple, counted from the first packet it gets: the
+/// picture's in one rendition, the sound's (that much earlier) in another, as their first DTS
+/// fall. Such a keyframe would end a segment in one rendition and not in the other. Exact
+/// arithmetic: `keyframes` are frame numbers at `rate`.
+fn just_before_a_boundary(keyframes: &[i64], rate: ff::Rational, segment_frames: i64) -> bool {
     let (n, d) = (i64::from(rate.numerator()), i64::from(rate.denominator()));
-    // In units of 1/n s: a frame is d of them, a segment segment_seconds × n.
-    let segment = i64::from(segment_seconds) * n;
+    // In units of 1/n s: a frame is d of them, a segment segment_frames × d.
+    let segment = segment_frames.saturating_mul(d);
     if n <= 0 || d <= 0 || segment <= 0 {
         return false;
     }
@@ -278,13 +279,14 @@ mod tests {
     #[test]
     fn keyframes_just_before_a_segment_boundary_are_found() {
         let r = ff::Rational::new;
-        // 60 fps, 6 s segments: frame 359 is 16.7 ms before 6 s, 358 is 33 ms before.
-        assert!(just_before_a_boundary(&[0, 120, 359], r(60, 1), 6));
-        assert!(!just_before_a_boundary(&[0, 120, 358, 360], r(60, 1), 6));
-        // 30 fps: no frame is that close; 59.94 fps: frame 359 is 10.7 ms before 6 s.
-        assert!(!just_before_a_boundary(&[0, 179, 180, 359], r(30, 1), 6));
-        assert!(just_before_a_boundary(&[359], r(60000, 1001), 6));
-        assert!(!just_before_a_boundary(&[360], r(60000, 1001), 6));
+        // 60 fps, 6 s segments (360 frames): frame 359 is 16.7 ms before 6 s, 358 is 33 ms.
+        assert!(just_before_a_boundary(&[0, 120, 359], r(60, 1), 360));
+        assert!(!just_before_a_boundary(&[0, 120, 358, 360], r(60, 1), 360));
+        // 30 fps: no frame is that close; 59.94 fps: frame 359 is 16.7 ms before the end of
+        // a 360-frame (6.006 s) segment.
+        assert!(!just_before_a_boundary(&[0, 179, 180, 359], r(30, 1), 180));
+        assert!(just_before_a_boundary(&[359], r(60000, 1001), 360));
+        assert!(!just_before_a_boundary(&[360], r(60000, 1001), 360));
     }
 
     #[test]

@@ -117,6 +117,10 @@ pub(crate) struct VideoGraphSpec<'a> {
     pub time_base: ff::Rational,
     pub rotation: u32,
     pub frame_rate: ff::Rational,
+    /// The output frame number the constant rate starts counting at: 0 for a whole transcode,
+    /// for a chunk a frame at or before the first it keeps, so every chunk numbers its frames
+    /// as the whole transcode would (and the filter does not repeat a picture from 0 on).
+    pub start_frame: i64,
     pub rungs: &'a [Rung],
 }
 
@@ -173,9 +177,10 @@ impl VideoGraph {
             _ => {}
         }
         let rate = format!(
-            "fps={}/{}:start_time=0",
+            "fps={}/{}:start_time={}",
             spec.frame_rate.numerator(),
-            spec.frame_rate.denominator()
+            spec.frame_rate.denominator(),
+            frames_to_seconds(spec.start_frame, spec.frame_rate)
         );
         then(&mut graph, &mut last, "fps", "constant_rate", &rate)?;
         let mut split = add(&mut graph, "split", "split", &spec.rungs.len().to_string())?;
@@ -294,6 +299,47 @@ pub(crate) fn video_encoder(
 
 pub(crate) fn gop_frames(frame_rate: ff::Rational, seconds: f64) -> u32 {
     ((f64::from(frame_rate) * seconds).round() as u32).max(1)
+}
+
+/// Frames in one HLS segment: whole GOPs, as many as come nearest `segment_seconds` (at least
+/// one), so every segment starts on a keyframe and lasts exactly this many frames.
+pub(crate) fn segment_frames(frame_rate: ff::Rational, settings: &VideoSettings) -> i64 {
+    let gop = i64::from(gop_frames(frame_rate, settings.gop_seconds));
+    let gops = if settings.gop_seconds > 0.0 {
+        (f64::from(settings.segment_seconds) / settings.gop_seconds).round() as i64
+    } else {
+        1
+    };
+    gop * gops.max(1)
+}
+
+/// The HLS muxer's `hls_time` for segments of `frames` frames: their exact length, rounded
+/// down to the microsecond (the option is a duration in microseconds). Rounded down, the
+/// muxer's cut (at the first keyframe at least n × `hls_time` after its start) falls on the
+/// keyframe at n × `frames`, never on the one before (a GOP earlier); rounded up, a
+/// 30000/1001 segment would wait a whole GOP more. Exact for the broadcast rates (6.006 s).
+pub(crate) fn hls_time(frames: i64, frame_rate: ff::Rational) -> String {
+    let (num, den) = (
+        i128::from(frame_rate.numerator()),
+        i128::from(frame_rate.denominator()),
+    );
+    let micros = if num > 0 && den > 0 {
+        i128::from(frames) * den * 1_000_000 / num
+    } else {
+        0
+    };
+    format!("{}.{:06}", micros / 1_000_000, micros % 1_000_000)
+}
+
+/// Frame `frame` at `frame_rate`, in seconds: the filter's rounding to its frame time base
+/// gives the frame number back.
+pub(crate) fn frames_to_seconds(frame: i64, frame_rate: ff::Rational) -> f64 {
+    let (num, den) = (frame_rate.numerator(), frame_rate.denominator());
+    if num > 0 && den > 0 {
+        frame as f64 * f64::from(den) / f64::from(num)
+    } else {
+        0.0
+    }
 }
 
 /// What an audio graph is built for: the decoded sound's sample format, rate and channels.
@@ -418,6 +464,25 @@ mod tests {
             ff::Rational::new(15000, 1000)
         );
         assert_eq!(output_frame_rate(f64::NAN, 60.0), ff::Rational::new(30, 1));
+    }
+
+    #[test]
+    fn segments_are_whole_gops_and_their_exact_length() {
+        let settings = VideoSettings::default();
+        let ntsc = ff::Rational::new(30000, 1001);
+        assert_eq!(segment_frames(ntsc, &settings), 180);
+        assert_eq!(hls_time(180, ntsc), "6.006000");
+        assert_eq!(segment_frames(ff::Rational::new(25, 1), &settings), 150);
+        assert_eq!(hls_time(150, ff::Rational::new(25, 1)), "6.000000");
+        assert_eq!(hls_time(360, ff::Rational::new(60000, 1001)), "6.006000");
+        // Not a whole number of microseconds: rounded down (6.006006006… s).
+        assert_eq!(hls_time(144, ff::Rational::new(23976, 1000)), "6.006006");
+        let odd = VideoSettings {
+            gop_seconds: 4.0,
+            ..VideoSettings::default()
+        };
+        assert_eq!(segment_frames(ff::Rational::new(30, 1), &odd), 240);
+        assert_eq!(frames_to_seconds(720, ntsc), 24.024);
     }
 
     #[test]

@@ -8,13 +8,15 @@ use ff::codec::packet::side_data::Type as SideDataType;
 use ff::format::stream::Disposition;
 use ff::media::Type as MediaType;
 use ffmpeg_next as ff;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::fourcc::{TrackKind, codec_tag};
 use super::settings::VideoSettings;
 use crate::MediaError;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// What the probe found. Read back from JSON (a chunk's, by the stitch), its stream indexes
+/// are 0: they are not serialised.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VideoProbe {
     /// The demuxer's name (`mov,mp4,m4a,3gp,3g2,mj2`, `matroska,webm`, `mpegts`…).
     pub container: String,
@@ -26,7 +28,7 @@ pub struct VideoProbe {
     pub audio: Option<AudioFacts>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VideoFacts {
     #[serde(skip)]
     pub stream_index: usize,
@@ -48,7 +50,7 @@ pub struct VideoFacts {
     pub variable_frame_rate: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AudioFacts {
     #[serde(skip)]
     pub stream_index: usize,

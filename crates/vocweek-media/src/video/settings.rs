@@ -30,6 +30,22 @@ pub struct VideoSettings {
     pub poster: Target,
     /// The thumbnail, made from the poster by the photo thumbnail code.
     pub thumb: Target,
+    /// A video longer than this many seconds is cut into chunks of about `chunk_seconds`,
+    /// transcoded as separate jobs (on any node) and stitched together; 0 never cuts one.
+    #[serde(default = "default_chunk_above_seconds")]
+    pub chunk_above_seconds: u32,
+    /// The length a chunk aims at, in seconds: a whole number of segments.
+    #[serde(default = "default_chunk_seconds")]
+    pub chunk_seconds: u32,
+}
+
+/// Settings written before chunks existed still read: they get the defaults.
+fn default_chunk_above_seconds() -> u32 {
+    1200
+}
+
+fn default_chunk_seconds() -> u32 {
+    120
 }
 
 impl Default for VideoSettings {
@@ -54,6 +70,8 @@ impl Default for VideoSettings {
                 long_edge: 320,
                 quality: 80,
             },
+            chunk_above_seconds: default_chunk_above_seconds(),
+            chunk_seconds: default_chunk_seconds(),
         }
     }
 }

@@ -7,6 +7,7 @@
 use ff::{Packet, Rescale, decoder, encoder, frame};
 use ffmpeg_next as ff;
 
+use super::chunk_range::ChunkRange;
 use super::conform::{Conform, PictureFormat};
 use super::control::Progress;
 use super::ladder::{Rung, choose_rungs};
@@ -57,7 +58,10 @@ pub(crate) struct VideoPath {
     /// The encoders' time base: one frame at `frame_rate`.
     time_base: ff::Rational,
     end: StreamEnd,
-    /// Pictures out of the top rung's sink.
+    /// A chunk's share of the pictures: the others are dropped out of the graph, before the
+    /// encoders, the poster and the count.
+    range: Option<ChunkRange>,
+    /// Pictures out of the top rung's sink (a chunk's own).
     pub frames: u64,
     /// Some pictures were flagged interlaced (and were deinterlaced).
     pub interlaced: bool,
@@ -74,7 +78,8 @@ struct Filtering {
 
 impl VideoPath {
     /// `start` is the common zero of the streams used, `declared` the container's duration,
-    /// both in seconds; `passthrough`, when the source qualified, makes the top rung a copy.
+    /// both in seconds; `passthrough`, when the source qualified, makes the top rung a copy;
+    /// `range` keeps a chunk's pictures only.
     pub fn new(
         stream: &ff::format::stream::Stream,
         facts: &VideoFacts,
@@ -82,6 +87,7 @@ impl VideoPath {
         declared: Option<f64>,
         settings: &VideoSettings,
         passthrough: Option<&PassthroughPlan>,
+        range: Option<&ChunkRange>,
     ) -> Result<Self, MediaError> {
         let decoder = video_decoder(stream)?;
         let rungs = choose_rungs(
@@ -145,6 +151,7 @@ impl VideoPath {
             frame_rate,
             time_base,
             end,
+            range: range.copied(),
             frames: 0,
             interlaced: false,
             damaged: 0,
@@ -266,6 +273,7 @@ impl VideoPath {
             time_base: self.input_time_base,
             rotation: self.rotation,
             frame_rate: self.frame_rate,
+            start_frame: self.first_frame_number(first),
             rungs: &self.rungs,
         })?;
         let time_base = graph.sink_time_base().unwrap_or(self.time_base);
@@ -274,6 +282,21 @@ impl VideoPath {
             conform: Conform::new(input),
             time_base,
         })
+    }
+
+    /// The output frame the constant rate starts at, for a graph whose first picture is
+    /// `first`: 0 for a whole transcode and the first chunk; for a later chunk (which started
+    /// reading a little before its range) the frame at or before that picture, so the
+    /// numbering is the whole video's and nothing is repeated from 0 up to it — and never
+    /// after the chunk's first frame, which must exist (its encoders start with a keyframe
+    /// there), even if made from a later picture.
+    fn first_frame_number(&self, first: &frame::Video) -> i64 {
+        let Some(range) = self.range.filter(|r| !r.is_first()) else {
+            return 0;
+        };
+        let seconds = first.pts().unwrap_or(0) as f64 * f64::from(self.input_time_base);
+        let frame = (seconds * f64::from(self.frame_rate)).floor() as i64;
+        frame.min(range.start_frame)
     }
 
     /// Takes every filtered picture out of every rung's sink, encodes it and writes the
@@ -303,6 +326,12 @@ impl VideoPath {
                 if filtering.time_base != self.time_base {
                     let pts = filtered.pts();
                     filtered.set_pts(pts.map(|p| p.rescale(filtering.time_base, self.time_base)));
+                }
+                let outside = self
+                    .range
+                    .is_some_and(|r| !filtered.pts().is_some_and(|pts| r.keeps_picture(pts)));
+                if outside {
+                    continue;
                 }
                 if rung == 0 {
                     self.frames += 1;

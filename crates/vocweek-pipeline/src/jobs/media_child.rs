@@ -1,24 +1,27 @@
 //! Runs one asset's media work in a child process and waits for it: admits a photo's decode
 //! against the decoded-bytes budget, gives a video its time limit once its duration is known,
-//! records a transcode's progress, kills the child when the asset is deleted or the time is
-//! up, and turns how it ended into the job's result.
+//! records a transcode's progress, kills a video child when its asset is deleted or no longer
+//! `processing` (a chunk of it failed for good: the other chunks stop) or the time is up, and
+//! turns how it ended into the job's result.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use tracing::{info, warn};
 use vocweek_db::jobs::Job;
+use vocweek_domain::AssetState;
 use vocweek_sandbox::{Done, Event, Failure, KillReason, MediaChild, Task, Work};
 
 use super::{JobContext, JobError};
 
-/// How often a video's progress is recorded and the asset's existence checked.
+/// How often a video's progress is recorded and the asset's state checked.
 const TICK: Duration = Duration::from_secs(2);
 const MIB: u64 = 1024 * 1024;
 
 pub enum ChildOutcome {
     Done(Done),
-    /// The asset was deleted while its video was transcoded: nothing to keep.
+    /// The asset was deleted, or left `processing`, while its video was worked on: nothing
+    /// to keep.
     AssetGone,
 }
 
@@ -32,7 +35,11 @@ pub async fn run(
     work: Work,
 ) -> Result<ChildOutcome, JobError> {
     let media = &ctx.media;
-    let is_video = matches!(work, Work::Video { .. });
+    let is_video = matches!(
+        work,
+        Work::Video { .. } | Work::VideoChunk { .. } | Work::VideoStitch { .. }
+    );
+    let span = chunk_span(&work);
     let kind = work.name();
     let limits = media.children.for_work(&work);
     let task = Task {
@@ -69,7 +76,8 @@ pub async fn run(
                     }
                 }
                 Event::Probed { declared_duration_seconds } => {
-                    limit = media.video_time_limit.for_duration(declared_duration_seconds);
+                    let seconds = worked_seconds(span, declared_duration_seconds);
+                    limit = media.video_time_limit.for_duration(seconds);
                 }
                 Event::Progress(fraction) => progress = fraction,
                 Event::Finished(result) => break result,
@@ -77,7 +85,7 @@ pub async fn run(
             _ = ticker.tick() => {
                 if started.elapsed() > limit {
                     child.kill(KillReason::TimedOut { limit_seconds: limit.as_secs() });
-                } else if is_video && asset_gone(ctx, job, asset_id, progress).await {
+                } else if is_video && asset_left(ctx, job, asset_id, progress).await {
                     child.kill(KillReason::Cancelled);
                 }
             }
@@ -141,9 +149,10 @@ pub fn scratch_parent<'a>(ctx: &'a JobContext, work: &Work) -> &'a Path {
     }
 }
 
-/// Records a transcode's progress and tells whether its asset was deleted. A database
-/// hiccup must not abandon a running transcode: it counts as "still there".
-async fn asset_gone(ctx: &JobContext, job: &Job, asset_id: &str, progress: f64) -> bool {
+/// Records a transcode's progress and tells whether its asset was deleted or left
+/// `processing` (failed with another of its chunks). A database hiccup must not abandon a
+/// running transcode: it counts as "still there".
+async fn asset_left(ctx: &JobContext, job: &Job, asset_id: &str, progress: f64) -> bool {
     if let Err(err) = ctx
         .db
         .record_progress(job.id, &ctx.worker_id, progress)
@@ -152,12 +161,40 @@ async fn asset_gone(ctx: &JobContext, job: &Job, asset_id: &str, progress: f64) 
         warn!(error = %err, "could not record the transcode's progress");
     }
     match ctx.db.asset(asset_id).await {
-        Ok(found) => found.is_none(),
+        Ok(found) => found.is_none_or(|record| record.asset.state != AssetState::Processing),
         Err(err) => {
             warn!(error = %err, "could not check whether the asset still exists");
             false
         }
     }
+}
+
+/// The part of the source a chunk covers, in seconds from its start (`None` for the end of
+/// the last chunk); `None` for any other work.
+fn chunk_span(work: &Work) -> Option<(f64, Option<f64>)> {
+    let Work::VideoChunk { chunk, .. } = work else {
+        return None;
+    };
+    if chunk.frame_rate_num <= 0 || chunk.frame_rate_den <= 0 {
+        return None;
+    }
+    let frame_seconds = f64::from(chunk.frame_rate_den) / f64::from(chunk.frame_rate_num);
+    let seconds = |frame: i64| frame as f64 * frame_seconds;
+    Some((seconds(chunk.start_frame), chunk.end_frame.map(seconds)))
+}
+
+/// The seconds of source a child works through: a chunk's own length (so a chunk of a
+/// two-hour film is not given the whole film's time), else the declared duration.
+fn worked_seconds(span: Option<(f64, Option<f64>)>, declared: Option<f64>) -> Option<f64> {
+    let Some((start, end)) = span else {
+        return declared;
+    };
+    let end = match (end, declared) {
+        (Some(end), Some(whole)) => end.min(whole),
+        (Some(end), None) => end,
+        (None, whole) => whole?,
+    };
+    Some((end - start).max(0.0))
 }
 
 /// A child's working directory beside the staging files (the same filesystem, so storing

@@ -3,10 +3,15 @@
 
 pub mod article_pictures;
 mod article_work;
+mod asset_work;
+mod chunk_record;
 mod media_child;
 mod photo_work;
 mod process_asset;
+mod processing_commit;
 mod rendition_store;
+mod stitch_video;
+mod transcode_chunk;
 mod video_work;
 
 use std::collections::HashMap;
@@ -19,6 +24,8 @@ use vocweek_sandbox::{ChildLimits, ChildPool, MediaProgram, Work};
 use vocweek_storage::{BlobStore, StorageError};
 
 pub use process_asset::{PROCESS_ASSET, ProcessAsset, process_asset_job, replaced_file_job};
+pub use stitch_video::{STITCH_VIDEO, StitchVideo, stitch_job};
+pub use transcode_chunk::{TRANSCODE_CHUNK, TranscodeChunk, chunk_job};
 
 /// Why a job run failed, which decides what happens next.
 #[derive(Debug, thiserror::Error)]
@@ -104,7 +111,7 @@ impl ChildBudgets {
         match work {
             Work::Photo { .. } => self.photo,
             Work::Article { .. } => self.article,
-            Work::Video { .. } => self.video,
+            Work::Video { .. } | Work::VideoChunk { .. } | Work::VideoStitch { .. } => self.video,
         }
     }
 }
@@ -267,6 +274,8 @@ pub trait JobHandler: Send + Sync {
 pub fn default_handlers() -> HashMap<&'static str, Arc<dyn JobHandler>> {
     let mut handlers: HashMap<&'static str, Arc<dyn JobHandler>> = HashMap::new();
     handlers.insert(PROCESS_ASSET, Arc::new(ProcessAsset));
+    handlers.insert(TRANSCODE_CHUNK, Arc::new(TranscodeChunk));
+    handlers.insert(STITCH_VIDEO, Arc::new(StitchVideo));
     handlers
 }
 

@@ -1,24 +1,25 @@
 //! The first job of every upload: open the stored original, check it is what ingest recorded,
 //! do the kind's work (photos: renditions, facts, near-duplicates), and hand the asset to the
 //! editors — the result, the renditions and the state change in one transaction. A 典型案例
-//! (whose original vocweek wrote itself) goes straight to the editors.
+//! (whose original vocweek wrote itself) goes straight to the editors. A long video is not
+//! transcoded here: the job ends by queuing its chunks (`transcode_chunk`), and the asset stays
+//! `processing` until their stitch (`stitch_video`) commits.
 
 use std::path::Path;
 
 use serde_json::{Value, json};
-use vocweek_db::DbError;
-use vocweek_db::assets::{AssetRecord, StateChange};
-use vocweek_db::audit::Actor;
+use vocweek_db::assets::AssetRecord;
 use vocweek_db::jobs::{Job, NewJob};
-use vocweek_db::media_verdicts::MediaVerdict;
-use vocweek_db::processing::Processed;
 use vocweek_domain::{AssetKind, AssetState};
-use vocweek_sandbox::VERDICT_CODES;
+use vocweek_media::video::ChunkPlan;
 use vocweek_storage::{asset_prefix, original_key};
 
 use super::article_work;
+use super::asset_work::{asset_of, current_asset, recording_verdict, refuse_known_bad_bytes};
+use super::chunk_record::MAX_CHUNKS;
 use super::photo_work;
-use super::rendition_store::StoredRendition;
+use super::processing_commit::{Results, finish, processed, set};
+use super::transcode_chunk::chunk_job;
 use super::video_work;
 use super::{JobContext, JobError, JobHandler, new_job};
 
@@ -55,22 +56,10 @@ pub struct ProcessAsset;
 #[async_trait::async_trait]
 impl JobHandler for ProcessAsset {
     async fn run(&self, job: &Job, ctx: &JobContext) -> Result<(), JobError> {
-        let asset_id = job.asset_id.as_deref().ok_or_else(|| JobError::Permanent {
-            code: "job-invalid".to_owned(),
-            reason: "process_asset job without an asset".to_owned(),
-        })?;
-        let record = match ctx.db.asset(asset_id).await {
-            Ok(Some(record)) => record,
+        let asset_id = asset_of(job)?;
+        let Some(record) = current_asset(ctx, asset_id).await? else {
             // The asset is gone: nothing left to do.
-            Ok(None) => return finish(ctx, job, None, Results::default()).await,
-            // A stored kind, state or desk outside its set: retrying cannot mend the row.
-            Err(DbError::Corrupt(reason)) => {
-                return Err(JobError::Permanent {
-                    code: "asset-invalid".to_owned(),
-                    reason,
-                });
-            }
-            Err(other) => return Err(other.into()),
+            return finish(ctx, job, None, Results::default()).await;
         };
         if record.asset.state != AssetState::Processing {
             // A rerun after the work was committed (at-least-once delivery): already done.
@@ -84,66 +73,87 @@ impl JobHandler for ProcessAsset {
         if kind == AssetKind::Case {
             // A case's original is the Word document vocweek wrote from its unit's form: no
             // untrusted bytes to inspect, nothing to render. Straight to the editors.
-            let change = StateChange {
-                asset_id,
-                from: AssetState::Processing,
-                to: AssetState::PendingReview,
-                expected_version: None,
-                actor: Actor::System,
-                action: "processed",
-                details: json!({ "job_id": job.id.get() }),
-                failure: None,
-                metadata: None,
-            };
+            let change = processed(asset_id, job, None);
             return finish(ctx, job, Some(change), Results::default()).await;
         }
         let blake3 = record.asset.blake3.clone();
-        if let Some(verdict) = ctx.db.media_verdict(&blake3).await? {
-            // These bytes killed a media process before: they would again.
-            return Err(JobError::Permanent {
-                code: verdict.code,
-                reason: format!("{} (recorded earlier for the same bytes)", verdict.reason),
-            });
-        }
+        refuse_known_bad_bytes(ctx, &blake3).await?;
         let local = ctx.store.local_copy(&original_key(&blake3)?).await?;
         let path = local.path().to_path_buf();
         let checked_mime = inspect(ctx, &record, kind, path.clone()).await?;
         let mut metadata = record.asset.metadata.clone();
         set(&mut metadata, "checked_mime", json!(checked_mime));
-        let results = match media_work(ctx, job, &record, kind, &path, &mut metadata).await {
-            Err(JobError::Permanent { code, reason }) if VERDICT_CODES.contains(&code.as_str()) => {
-                let verdict = MediaVerdict { code, reason };
-                ctx.db.record_media_verdict(&blake3, &verdict).await?;
-                return Err(JobError::Permanent {
-                    code: verdict.code,
-                    reason: verdict.reason,
-                });
-            }
-            other => other?,
-        };
+        let work = media_work(ctx, job, &record, kind, &path, &mut metadata).await;
+        let outcome = recording_verdict(ctx, &blake3, work).await?;
         drop(local);
-        let Some(results) = results else {
+        match outcome {
             // The asset was deleted while its video was transcoded.
-            return finish(ctx, job, None, Results::default()).await;
-        };
-
-        let change = StateChange {
-            asset_id,
-            from: AssetState::Processing,
-            to: AssetState::PendingReview,
-            expected_version: None,
-            actor: Actor::System,
-            action: "processed",
-            details: json!({ "job_id": job.id.get() }),
-            failure: None,
-            metadata: Some(metadata),
-        };
-        finish(ctx, job, Some(change), results).await
+            MediaOutcome::AssetGone => finish(ctx, job, None, Results::default()).await,
+            MediaOutcome::Split(plan) => split(ctx, job, asset_id, &plan, checked_mime).await,
+            MediaOutcome::Processed(results) => {
+                let change = processed(asset_id, job, Some(metadata));
+                finish(ctx, job, Some(change), results).await
+            }
+        }
     }
 }
 
-/// The kind's work in a media child, its facts added to `metadata`. `None` when the asset
-/// went away meanwhile.
+/// How the kind's work ended.
+enum MediaOutcome {
+    /// Done: the results to commit with the move to the editors.
+    Processed(Results),
+    /// A long video, to transcode in chunks (`transcode_chunk` jobs): nothing was made yet.
+    Split(ChunkPlan),
+    /// The asset went away meanwhile.
+    AssetGone,
+}
+
+/// Ends the job by queuing the chunks of a long video in its place, in one transaction; the
+/// asset stays `processing` until the last chunk's stitch commits. The plan comes from the
+/// child, as untrusted as the file it read.
+async fn split(
+    ctx: &JobContext,
+    job: &Job,
+    asset_id: &str,
+    plan: &ChunkPlan,
+    checked_mime: &str,
+) -> Result<(), JobError> {
+    let count = plan.chunks.len();
+    let in_order = plan.chunks.iter().enumerate().all(|(index, chunk)| {
+        usize::try_from(chunk.index).is_ok_and(|i| i == index)
+            && usize::try_from(chunk.count).is_ok_and(|n| n == count)
+    });
+    let within = u32::try_from(count).is_ok_and(|n| (1..=MAX_CHUNKS).contains(&n));
+    if !within || !in_order {
+        return Err(JobError::Permanent {
+            code: "media-process-crashed".to_owned(),
+            reason: format!(
+                "the video media process planned {count} chunks out of order or beyond \
+                 {MAX_CHUNKS}"
+            ),
+        });
+    }
+    let chunks = plan
+        .chunks
+        .iter()
+        .map(|chunk| chunk_job(asset_id, chunk, checked_mime, ctx.max_attempts))
+        .collect();
+    if !ctx
+        .db
+        .split_processing(job.id, &ctx.worker_id, chunks)
+        .await?
+    {
+        return Err(JobError::LeaseLost);
+    }
+    tracing::info!(
+        chunks = count,
+        seconds = plan.duration_seconds,
+        "long video split into chunks"
+    );
+    Ok(())
+}
+
+/// The kind's work in a media child, its facts added to `metadata`.
 async fn media_work(
     ctx: &JobContext,
     job: &Job,
@@ -151,7 +161,7 @@ async fn media_work(
     kind: AssetKind,
     path: &Path,
     metadata: &mut Value,
-) -> Result<Option<Results>, JobError> {
+) -> Result<MediaOutcome, JobError> {
     let asset_id = record.asset.id.as_str();
     let mut results = Results::default();
     match kind {
@@ -195,31 +205,13 @@ async fn media_work(
                 set(metadata, "video", video.facts);
                 results.renditions = video.renditions;
             }
-            video_work::VideoOutcome::AssetGone => return Ok(None),
+            video_work::VideoOutcome::Split(plan) => return Ok(MediaOutcome::Split(plan)),
+            video_work::VideoOutcome::AssetGone => return Ok(MediaOutcome::AssetGone),
         },
         // Handled before any media work (`ProcessAsset::run`): a case has none.
         AssetKind::Case => {}
     }
-    Ok(Some(results))
-}
-
-/// What processing found, committed with the state change.
-#[derive(Default)]
-struct Results {
-    renditions: Vec<StoredRendition>,
-    perceptual_hash: Option<u64>,
-    captured_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A title found in the content, for an article uploaded without one.
-    title: Option<String>,
-}
-
-fn set(metadata: &mut Value, key: &str, value: Value) {
-    if !metadata.is_object() {
-        *metadata = json!({});
-    }
-    if let Some(map) = metadata.as_object_mut() {
-        map.insert(key.to_owned(), value);
-    }
+    Ok(MediaOutcome::Processed(results))
 }
 
 /// The stored original is still what ingest recorded (size and type).
@@ -242,37 +234,4 @@ async fn inspect(
         reason: e.to_string(),
     })?;
     Ok(inspection.mime)
-}
-
-/// Commits the job's completion with its results in one transaction: renditions, the photo
-/// hash, the EXIF capture time, a found title, the state change and its audit event.
-async fn finish(
-    ctx: &JobContext,
-    job: &Job,
-    change: Option<StateChange<'_>>,
-    results: Results,
-) -> Result<(), JobError> {
-    let title = results
-        .title
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty());
-    let processed = change.map(|change| {
-        let id = change.asset_id;
-        Processed {
-            renditions: results.renditions.iter().map(|r| r.as_new(id)).collect(),
-            perceptual_hash: results.perceptual_hash,
-            captured_at: results.captured_at,
-            title,
-            change,
-        }
-    });
-    if !ctx
-        .db
-        .finish_processing(job.id, &ctx.worker_id, processed)
-        .await?
-    {
-        return Err(JobError::LeaseLost);
-    }
-    Ok(())
 }

@@ -1,12 +1,14 @@
 //! The video part of processing: a video child (at most `video.concurrency` at once) probes
 //! and transcodes while `media_child` records its progress, kills it when the asset is
 //! deleted or its time limit passes; then the playlists, segments, download, poster and
-//! thumbnail move into the store.
+//! thumbnail move into the store. A video long enough to chunk comes back as its plan,
+//! nothing transcoded.
 
 use std::path::Path;
 
 use serde_json::Value;
 use vocweek_db::jobs::Job;
+use vocweek_media::video::ChunkPlan;
 use vocweek_sandbox::{Done, Work};
 use vocweek_storage::rendition_key;
 
@@ -21,8 +23,22 @@ pub struct VideoDone {
 
 pub enum VideoOutcome {
     Done(VideoDone),
+    /// Long enough to transcode in chunks, as separate jobs: the child planned them and made
+    /// nothing.
+    Split(ChunkPlan),
     /// The asset was deleted while it was being transcoded: nothing to keep.
     AssetGone,
+}
+
+/// A place among the video children of this process (`video.concurrency`): each keeps every
+/// core busy, and holds a video child's memory.
+pub async fn video_permit(ctx: &JobContext) -> Result<tokio::sync::OwnedSemaphorePermit, JobError> {
+    ctx.media
+        .video_permits
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|_| JobError::Transient("the video pool is closed".to_owned()))
 }
 
 pub async fn process(
@@ -31,19 +47,14 @@ pub async fn process(
     asset_id: &str,
     input: &Path,
 ) -> Result<VideoOutcome, JobError> {
-    let _permit = ctx
-        .media
-        .video_permits
-        .clone()
-        .acquire_owned()
-        .await
-        .map_err(|_| JobError::Transient("the video pool is closed".to_owned()))?;
+    let _permit = video_permit(ctx).await?;
     let scratch = Scratch::new(ctx.store.staging_dir())?;
     let work = Work::Video {
         settings: ctx.media.video.clone(),
     };
     let (facts, files) = match media_child::run(ctx, job, asset_id, input, &scratch, work).await? {
         ChildOutcome::AssetGone => return Ok(VideoOutcome::AssetGone),
+        ChildOutcome::Done(Done::VideoSplit { plan }) => return Ok(VideoOutcome::Split(plan)),
         ChildOutcome::Done(Done::Video { facts, files }) => (facts, files),
         ChildOutcome::Done(_) => return Err(super::wrong_answer("video")),
     };

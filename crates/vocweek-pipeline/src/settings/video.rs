@@ -8,6 +8,9 @@ use vocweek_media::video::VideoSettings;
 use super::{PhotosConfig, SettingError, refuse};
 use crate::jobs::TimeLimit;
 
+/// The longest chunk of a chunked transcode, in seconds.
+const MAX_CHUNK_SECONDS: u32 = 3600;
+
 /// x264's presets, fastest first.
 const PRESETS: [&str; 9] = [
     "ultrafast",
@@ -45,6 +48,11 @@ pub struct VideoConfig {
     pub time_limit_factor: f64,
     /// …but never before this many seconds.
     pub time_limit_min_seconds: u64,
+    /// A video longer than this many seconds is transcoded in chunks, as separate jobs any
+    /// worker may take (0: never).
+    pub chunk_above_seconds: u32,
+    /// The length of a chunk, in seconds (rounded to whole segments).
+    pub chunk_seconds: u32,
 }
 
 impl Default for VideoConfig {
@@ -65,6 +73,8 @@ impl Default for VideoConfig {
             concurrency: 1,
             time_limit_factor: time_limit.factor,
             time_limit_min_seconds: time_limit.minimum.as_secs(),
+            chunk_above_seconds: defaults.chunk_above_seconds,
+            chunk_seconds: defaults.chunk_seconds,
         }
     }
 }
@@ -86,6 +96,8 @@ impl VideoConfig {
             max_side: self.max_side,
             poster: photos.preview(),
             thumb: photos.thumb(),
+            chunk_above_seconds: self.chunk_above_seconds,
+            chunk_seconds: self.chunk_seconds,
         }
     }
 
@@ -122,6 +134,25 @@ impl VideoConfig {
         }
         if self.time_limit_factor < 0.5 {
             return refuse("video.time_limit_factor must be at least 0.5");
+        }
+        self.check_chunks()
+    }
+
+    /// A chunk holds at least two segments (a shorter one would be mostly the overlap each
+    /// chunk decodes before its start) and at most an hour (a chunk is one job's work).
+    fn check_chunks(&self) -> Result<(), SettingError> {
+        let shortest = self.segment_seconds.saturating_mul(2);
+        if !(shortest..=MAX_CHUNK_SECONDS).contains(&self.chunk_seconds) {
+            return refuse(format!(
+                "video.chunk_seconds must be from 2 × video.segment_seconds ({shortest}) to \
+                 {MAX_CHUNK_SECONDS}"
+            ));
+        }
+        if self.chunk_above_seconds != 0 && self.chunk_above_seconds < self.chunk_seconds {
+            return refuse(
+                "video.chunk_above_seconds must be 0 (never chunk) or at least \
+                 video.chunk_seconds",
+            );
         }
         Ok(())
     }

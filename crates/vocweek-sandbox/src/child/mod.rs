@@ -7,6 +7,7 @@ mod confine;
 mod output;
 mod photo;
 mod video;
+mod video_chunks;
 
 use std::io::BufRead;
 use std::process::ExitCode;
@@ -110,6 +111,12 @@ fn run(task: &Task, reporter: &Reporter) -> Result<crate::protocol::Done, MediaE
         Work::Photo { settings } => photo::run(&task.input, &task.out_dir, settings, reporter),
         Work::Article { mime, limits } => article::run(&task.input, &task.out_dir, mime, limits),
         Work::Video { settings } => video::run(&task.input, &task.out_dir, settings, reporter),
+        Work::VideoChunk { settings, chunk } => {
+            video_chunks::run_chunk(&task.input, &task.out_dir, settings, chunk, reporter)
+        }
+        Work::VideoStitch { settings, chunks } => {
+            video_chunks::run_stitch(&task.input, &task.out_dir, settings, chunks, reporter)
+        }
     }
 }
 

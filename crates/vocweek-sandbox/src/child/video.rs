@@ -1,5 +1,6 @@
-//! A video in the child: the probe (its declared duration sets the parent's time limit), then
-//! the one-pass transcode with progress lines every second, then the list of files to store.
+//! A video in the child: the probe (its declared duration sets the parent's time limit); a long
+//! video's chunk plan (its chunks are tasks of their own, see `video_chunks`), or the one-pass
+//! transcode with progress lines every second, then the list of files to store.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -8,7 +9,9 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use vocweek_media::MediaError;
-use vocweek_media::video::{Control, TranscodeOutput, VideoSettings, probe_file, transcode};
+use vocweek_media::video::{
+    Control, TranscodeOutput, VideoSettings, plan_chunks, probe_file, transcode,
+};
 
 use super::output::Reporter;
 use super::photo::written;
@@ -26,6 +29,26 @@ pub fn run(
     reporter.send(&Message::Probed {
         declared_duration_seconds: probe.declared_duration_seconds,
     });
+    if let Some(plan) = plan_chunks(input, settings, &Control::new())? {
+        return Ok(Done::VideoSplit { plan });
+    }
+    let output = with_progress(reporter, |control| {
+        transcode(input, out_dir, settings, control)
+    })?;
+    let mut files = hls_and_download(&output, output.files());
+    for (name, encoded) in [("poster", &output.poster), ("thumb", &output.thumb)] {
+        if let Some(encoded) = encoded {
+            files.push(written(out_dir, name, encoded)?);
+        }
+    }
+    Ok(Done::Video {
+        facts: facts(&output),
+        files,
+    })
+}
+
+/// Runs `work` with a control whose progress is sent to the parent every second meanwhile.
+pub(super) fn with_progress<T>(reporter: &Reporter, work: impl FnOnce(&Control) -> T) -> T {
     let control = Arc::new(Control::new());
     let finished = Arc::new(AtomicBool::new(false));
     let progress = {
@@ -39,28 +62,17 @@ pub fn run(
             }
         })
     };
-    let result = transcode(input, out_dir, settings, &control);
+    let result = work(control.as_ref());
     finished.store(true, Ordering::Relaxed);
     let _ = progress.join();
-    let output = result?;
-    let mut files = hls_and_download(&output);
-    for (name, encoded) in [("poster", &output.poster), ("thumb", &output.thumb)] {
-        if let Some(encoded) = encoded {
-            files.push(written(out_dir, name, encoded)?);
-        }
-    }
-    Ok(Done::Video {
-        facts: facts(&output),
-        files,
-    })
+    result
 }
 
-/// The playlists and segments under `hls/`, the master recorded as the `hls` rendition; the
-/// download beside the poster.
-fn hls_and_download(output: &TranscodeOutput) -> Vec<OutputFile> {
+/// `files` (of `output`) as files to store: the playlists and segments under `hls/`, the
+/// master recorded as the `hls` rendition; the download beside the poster.
+pub(super) fn hls_and_download(output: &TranscodeOutput, files: Vec<String>) -> Vec<OutputFile> {
     let top = output.renditions.first();
-    output
-        .files()
+    files
         .into_iter()
         .map(|file| {
             if let Some(download) = output.download.as_ref().filter(|d| d.file == file) {
@@ -88,7 +100,7 @@ fn hls_and_download(output: &TranscodeOutput) -> Vec<OutputFile> {
 }
 
 /// What the asset's `metadata.video` tells editors and partners.
-fn facts(output: &TranscodeOutput) -> Value {
+pub(super) fn facts(output: &TranscodeOutput) -> Value {
     let probe = &output.probe;
     let renditions: Vec<Value> = output
         .renditions

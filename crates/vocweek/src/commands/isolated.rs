@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
+use vocweek_media::video::VideoSettings;
 use vocweek_sandbox::{ChildPool, Done, Event, MediaChild, MediaProgram, Task, Work};
 
 use crate::config::Config;
@@ -125,7 +126,12 @@ pub async fn transcode(config: &Config, file: &Path, out: &Path) -> anyhow::Resu
         input: std::fs::canonicalize(file)?,
         out_dir: std::fs::canonicalize(out)?,
         work: Work::Video {
-            settings: config.video.settings(&config.photos),
+            settings: VideoSettings {
+                // One child, one directory: a long video is transcoded whole here, not split
+                // into chunks for other workers.
+                chunk_above_seconds: 0,
+                ..config.video.settings(&config.photos)
+            },
         },
     };
     let limits = config.media.budgets()?.video;

@@ -62,6 +62,44 @@ fn each_section_refuses_what_cannot_work_naming_the_key() {
 }
 
 #[test]
+fn chunked_transcodes_take_whole_segments_and_at_most_an_hour() {
+    let dir = std::env::temp_dir().join(format!("vocweek-config-chunks-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("vocweek.toml");
+    let refusal = |text: &str| {
+        std::fs::write(&file, text).unwrap();
+        format!("{:#}", Config::load(Some(&file), |_| None).unwrap_err())
+    };
+    let error = refusal("[video]\nsegment_seconds = 6\nchunk_seconds = 10\n");
+    assert!(
+        error.contains("video.chunk_seconds") && error.contains("(12)"),
+        "{error}"
+    );
+    let error = refusal("[video]\nchunk_seconds = 3601\n");
+    assert!(error.contains("video.chunk_seconds"), "{error}");
+    let error = refusal("[video]\nchunk_above_seconds = 30\nchunk_seconds = 60\n");
+    assert!(error.contains("video.chunk_above_seconds"), "{error}");
+    std::fs::write(
+        &file,
+        "[video]\nchunk_above_seconds = 0\nchunk_seconds = 12\n",
+    )
+    .unwrap();
+    let config = Config::load(Some(&file), |_| None).unwrap();
+    let settings = config.video.settings(&config.photos);
+    assert_eq!(
+        (settings.chunk_above_seconds, settings.chunk_seconds),
+        (0, 12)
+    );
+    // The defaults the README documents.
+    let defaults = Config::default().video;
+    assert_eq!(
+        (defaults.chunk_above_seconds, defaults.chunk_seconds),
+        (1200, 120)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn sizes_are_text_with_a_unit_or_a_number_of_bytes() {
     let dir = std::env::temp_dir().join(format!("vocweek-config-sizes-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

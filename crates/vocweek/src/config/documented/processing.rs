@@ -183,6 +183,12 @@ pub(super) const ROWS: &[DocumentedSetting] = &[
         env_note: None,
     },
     DocumentedSetting {
+        keys: &["video.chunk_above_seconds", "video.chunk_seconds"],
+        default: "1200 / 120",
+        meaning: "a video with a picture longer than `chunk_above_seconds` (and no passthrough top rung) is transcoded in chunks of about `chunk_seconds` (whole segments), each a job of its own that any worker on any node may take, then stitched into the same playlists, download, poster and thumbnail; a failed chunk is retried alone, one that fails for good fails the item; a chunk's time limit follows its own length. `chunk_seconds` is from 2 × `video.segment_seconds` to 3600; `chunk_above_seconds` is 0 (never) or at least `chunk_seconds`",
+        env_note: None,
+    },
+    DocumentedSetting {
         keys: &["resumable.expire_hours"],
         default: "72",
         meaning: "a resumable upload nobody wrote to for this long is removed (bytes and record)",

@@ -1,0 +1,92 @@
+//! A long video's chunks in the child: one chunk's transcode (its segments, and the first
+//! chunk's poster and thumbnail), and the stitch that joins them into the playlists and the
+//! download.
+
+use std::path::Path;
+
+use serde_json::json;
+use vocweek_media::MediaError;
+use vocweek_media::video::{
+    ChunkFacts, ChunkSpec, VideoSettings, probe_file, stitch, transcode_chunk,
+};
+
+use super::output::Reporter;
+use super::photo::written;
+use super::video::{facts, hls_and_download, with_progress};
+use crate::protocol::{Done, Message, OutputFile};
+
+/// Transcodes the chunk `chunk` of `input` into `out_dir`.
+pub fn run_chunk(
+    input: &Path,
+    out_dir: &Path,
+    settings: &VideoSettings,
+    chunk: &ChunkSpec,
+    reporter: &Reporter,
+) -> Result<Done, MediaError> {
+    let probe = probe_file(input, settings)?;
+    // The time limit is the chunk's, not the whole video's.
+    reporter.send(&Message::Probed {
+        declared_duration_seconds: chunk.source_seconds(probe.declared_duration_seconds),
+    });
+    let output = with_progress(reporter, |control| {
+        transcode_chunk(input, out_dir, settings, chunk, control)
+    })?;
+    let mut files: Vec<OutputFile> = output
+        .facts
+        .rungs
+        .iter()
+        .flat_map(|rung| &rung.segments)
+        .map(|segment| OutputFile {
+            file: segment.file.clone(),
+            key: format!("hls/{}", segment.file),
+            rendition: None,
+            mime: "video/mp2t".to_owned(),
+            width: None,
+            height: None,
+        })
+        .collect();
+    for (name, encoded) in [("poster", &output.poster), ("thumb", &output.thumb)] {
+        if let Some(encoded) = encoded {
+            files.push(written(out_dir, name, encoded)?);
+        }
+    }
+    Ok(Done::VideoChunk {
+        facts: output.facts,
+        files,
+    })
+}
+
+/// Joins `chunks`; `input` is the download rung's segments of every chunk, in order.
+pub fn run_stitch(
+    input: &Path,
+    out_dir: &Path,
+    settings: &VideoSettings,
+    chunks: &[ChunkFacts],
+    reporter: &Reporter,
+) -> Result<Done, MediaError> {
+    // The remux's time limit: the video's length, as the download rung's segments say (the
+    // parent keeps it finite and bounded).
+    let seconds: f64 = chunks
+        .iter()
+        .filter_map(|c| c.rungs.get(c.download_rung))
+        .flat_map(|rung| &rung.segments)
+        .map(|s| s.duration_seconds)
+        .filter(|d| d.is_finite() && *d > 0.0)
+        .sum();
+    reporter.send(&Message::Probed {
+        declared_duration_seconds: Some(seconds),
+    });
+    let output = stitch(input, out_dir, chunks, settings)?;
+    // The segments are the chunks' files, stored already: the playlists and the download.
+    let mut stored = vec![output.master.clone()];
+    stored.extend(output.renditions.iter().map(|r| r.playlist.clone()));
+    stored.extend(output.download.iter().map(|d| d.file.clone()));
+    let mut facts = facts(&output);
+    if let Some(fields) = facts.as_object_mut() {
+        fields.insert("chunks".to_owned(), json!(chunks.len()));
+    }
+    Ok(Done::Video {
+        facts,
+        files: hls_and_download(&output, stored),
+    })
+}
