@@ -17,7 +17,10 @@ use vocweek_domain::AssetState;
 use vocweek_storage::{BlobStore, PartialUploads};
 
 use crate::Metrics;
-use crate::jobs::{ChildBudgets, JobContext, JobError, JobHandler, MediaLimits, default_handlers};
+use crate::jobs::{
+    ChildBudgets, JobContext, JobError, JobHandler, MediaLimits, default_handlers,
+    remove_if_abandoned,
+};
 use vocweek_sandbox::MediaProgram;
 
 /// How workers behave; see the `[workers]` section of the configuration.
@@ -325,6 +328,12 @@ impl WorkerPool {
             .inc();
         if let Err(err) = self.bury_and_fail(worker_id, job, code, reason).await {
             error!(error = %err, "could not record the failure; the lease will expire");
+            return;
+        }
+        // What the asset's jobs stored before it failed (a long video's finished chunks) is
+        // nobody's now.
+        if let Some(asset_id) = job.asset_id.as_deref() {
+            remove_if_abandoned(&self.db, self.store.as_ref(), asset_id).await;
         }
     }
 

@@ -33,6 +33,8 @@ pub(crate) struct AudioPath {
     range: Option<ChunkRange>,
     /// Frames out of the graph.
     pub frames: u64,
+    /// AAC packets written to the outputs (a chunk's own only).
+    pub written: u64,
     /// Packets the decoder refused and frames that could not be used.
     pub damaged: u64,
 }
@@ -57,6 +59,7 @@ impl AudioPath {
             next_pts: range.map_or(0, ChunkRange::sound_first_pts),
             range: range.copied(),
             frames: 0,
+            written: 0,
             damaged: 0,
         })
     }
@@ -165,7 +168,7 @@ impl AudioPath {
             self.encoder
                 .send_frame(&resampled)
                 .map_err(internal("encoding sound"))?;
-            write_packets(&mut self.encoder, self.range.as_ref(), out)?;
+            self.written += write_packets(&mut self.encoder, self.range.as_ref(), out)?;
         }
     }
 
@@ -185,22 +188,25 @@ impl AudioPath {
         self.encoder
             .send_eof()
             .map_err(internal("flushing the AAC encoder"))?;
-        write_packets(&mut self.encoder, self.range.as_ref(), out)
+        self.written += write_packets(&mut self.encoder, self.range.as_ref(), out)?;
+        Ok(())
     }
 }
 
-/// Writes every packet the encoder has ready (a chunk's own only).
+/// Writes every packet the encoder has ready (a chunk's own only); how many were written.
 fn write_packets(
     encoder: &mut encoder::Audio,
     range: Option<&ChunkRange>,
     out: &mut Outputs,
-) -> Result<(), MediaError> {
+) -> Result<u64, MediaError> {
     let mut packet = Packet::empty();
+    let mut written = 0;
     while encoder.receive_packet(&mut packet).is_ok() {
         let kept = range.is_none_or(|r| packet.pts().is_some_and(|pts| r.keeps_sound(pts)));
         if kept {
             out.write_audio(&packet)?;
+            written += 1;
         }
     }
-    Ok(())
+    Ok(written)
 }

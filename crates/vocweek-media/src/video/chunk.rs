@@ -142,8 +142,18 @@ fn chunk_into(
         Some(&range),
     )?;
     run.read_all(&mut context, control)?;
+    if !range.is_first() && run.pictures() == 0 && run.sound_packets() > 0 {
+        // Sound and no picture: a stretch of the video that cannot be decoded, or a sound
+        // track longer than the pictures that the plan counted. Dropping the chunk would lose
+        // its sound without a word; the item fails instead, and says where.
+        return Err(MediaError::VideoCorrupt(format!(
+            "no picture could be decoded in the part from {:.0} s on, which has sound",
+            range.start_seconds()
+        )));
+    }
     if !range.is_first() && run.pictures() == 0 {
-        // Nothing of it: whatever its muxers wrote is not the chunk's output.
+        // Nothing of it (a declared duration past the real end): whatever its muxers wrote is
+        // not the chunk's output.
         let closed = run.abandon()?;
         before.restore();
         let rungs = without_segments(&closed);

@@ -33,6 +33,10 @@ const AAC_FRAME: i64 = 1024;
 /// the work — rather than thousands of jobs, most of them beyond the real end.
 const MAX_CHUNKS: usize = 1000;
 
+/// The fewest bytes of file a chunk stands for: 256 KiB is 2 minutes at 17 kbit/s, far below
+/// any real video's rate.
+const MIN_BYTES_PER_CHUNK: u64 = 256 * 1024;
+
 /// One chunk of a plan: the output frames and sound it makes, on the whole video's clock.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChunkSpec {
@@ -108,15 +112,28 @@ pub fn plan_chunks(
     let Some(facts) = probe.video.as_ref() else {
         return Ok(None);
     };
-    let Some(duration) = probe
-        .declared_duration_seconds
-        .filter(|d| d.is_finite() && *d > f64::from(settings.chunk_above_seconds))
+    // The pictures' own duration where the container gives it: a sound track longer than the
+    // pictures is the last chunk's (it runs to the end), not chunks of sound without pictures.
+    let pictures_seconds = context.stream(facts.stream_index).and_then(|stream| {
+        let (duration, base) = (stream.duration(), stream.time_base());
+        (duration > 0 && base.denominator() > 0).then(|| duration as f64 * f64::from(base))
+    });
+    let duration = match (probe.declared_duration_seconds, pictures_seconds) {
+        (Some(declared), Some(pictures)) => Some(declared.min(pictures)),
+        (declared, pictures) => declared.or(pictures),
+    };
+    let Some(duration) =
+        duration.filter(|d| d.is_finite() && *d > f64::from(settings.chunk_above_seconds))
     else {
         return Ok(None);
     };
-    // One chunk would be the whole transcode, with a stitch after it for nothing.
+    // One chunk would be the whole transcode, with a stitch after it for nothing; more chunks
+    // than the file has bytes for is a header that lies (each chunk would fetch the file and
+    // find nothing), and the whole transcode measures what is really there.
+    let size = std::fs::metadata(input).map_or(0, |m| m.len());
+    let most = usize::try_from(size / MIN_BYTES_PER_CHUNK).unwrap_or(usize::MAX);
     let Some(chunks) = chunk_plan(duration, frame_rate_for(facts, settings), settings)
-        .filter(|p| p.chunks.len() > 1)
+        .filter(|p| p.chunks.len() > 1 && p.chunks.len() <= most)
     else {
         return Ok(None);
     };

@@ -45,7 +45,7 @@ pub use ladder::{Rung, choose_rungs};
 pub use master::{RenditionStats, measure_playlist};
 pub use probe::{AudioFacts, VideoFacts, VideoProbe, probe_file};
 pub use settings::VideoSettings;
-pub use stitch::stitch;
+pub use stitch::{check_chunks, stitch};
 pub use transcode::{DownloadFile, TranscodeOutput, transcode};
 
 /// Initialises the libraries once per process and keeps their log to errors only (our own

@@ -135,6 +135,12 @@ fn wrong(what: String) -> MediaError {
     MediaError::Internal(format!("the chunks do not fit together: {what}"))
 }
 
+/// Checks the chunks' facts as `stitch` does, before anything is read by them: the worker
+/// joins the download rung's segments by these names.
+pub fn check_chunks(chunks: &[ChunkFacts], settings: &VideoSettings) -> Result<(), MediaError> {
+    check(chunks, settings).map(|_| ())
+}
+
 /// Checks the chunks' facts (see the module's comment).
 fn check<'a>(chunks: &'a [ChunkFacts], settings: &VideoSettings) -> Result<Ladder<'a>, MediaError> {
     let first = chunks
@@ -174,6 +180,17 @@ fn check<'a>(chunks: &'a [ChunkFacts], settings: &VideoSettings) -> Result<Ladde
         for rung in &chunk.rungs {
             check_rung(n, rung, longest)?;
         }
+    }
+    // Only the video's end may be empty: an empty chunk between two with segments is a hole
+    // (pictures lost for a chunk's length) that a player would jump over without a word.
+    let has_segments = |c: &ChunkFacts| c.rungs.iter().any(|r| !r.segments.is_empty());
+    if let Some(empty) = chunks.iter().position(|c| !has_segments(c))
+        && let Some(later) = chunks[empty..].iter().find(|c| has_segments(c))
+    {
+        return Err(wrong(format!(
+            "chunk {} has segments after the empty chunk {empty}",
+            later.index
+        )));
     }
     let mut codecs = Vec::new();
     for (i, rung) in first.rungs.iter().enumerate() {
@@ -365,6 +382,11 @@ mod tests {
         let mut changed = chunk(1, 4, 4);
         changed.rungs[0].codecs = "avc1.640028,mp4a.40.2".to_owned();
         assert!(refused(&[chunk(0, 0, 4), changed]));
+        assert!(
+            refused(&[chunk(0, 0, 4), chunk(1, 4, 0), chunk(2, 8, 4)]),
+            "a hole between chunks"
+        );
+        assert!(check(&[chunk(0, 0, 4), chunk(1, 4, 0), chunk(2, 8, 0)], &settings).is_ok());
     }
 
     #[test]

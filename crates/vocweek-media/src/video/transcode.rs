@@ -404,6 +404,11 @@ impl Run {
         self.video.as_ref().map_or(0, |v| v.frames)
     }
 
+    /// AAC packets written so far (a chunk's own only).
+    pub(super) fn sound_packets(&self) -> u64 {
+        self.audio.as_ref().map_or(0, |a| a.written)
+    }
+
     fn damaged(&self) -> u64 {
         self.unread
             + self.video.as_ref().map_or(0, |v| v.damaged)

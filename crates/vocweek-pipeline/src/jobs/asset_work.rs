@@ -4,13 +4,13 @@
 //! meanwhile.
 
 use tracing::warn;
-use vocweek_db::DbError;
 use vocweek_db::assets::AssetRecord;
 use vocweek_db::jobs::Job;
 use vocweek_db::media_verdicts::MediaVerdict;
+use vocweek_db::{Db, DbError};
 use vocweek_domain::AssetState;
 use vocweek_sandbox::VERDICT_CODES;
-use vocweek_storage::asset_prefix;
+use vocweek_storage::{BlobStore, asset_prefix};
 
 use super::{JobContext, JobError};
 
@@ -94,17 +94,19 @@ pub async fn end_without_work(ctx: &JobContext, job: &Job, asset_id: &str) -> Re
     if !ctx.db.complete_job(job.id, &ctx.worker_id).await? {
         return Err(JobError::LeaseLost);
     }
-    remove_if_deleted(ctx, asset_id).await;
+    remove_if_abandoned(&ctx.db, ctx.store.as_ref(), asset_id).await;
     Ok(())
 }
 
-/// Removes the asset's stored renditions when the asset is gone. Its deletion removes them
-/// after its commit, but a job that stored files meanwhile (a chunk that finished as the item
-/// was deleted) would leave them behind; nothing else ever writes under a deleted asset's id.
-/// Best effort: a failure is logged.
-pub async fn remove_if_deleted(ctx: &JobContext, asset_id: &str) {
-    match ctx.db.asset(asset_id).await {
+/// Removes the asset's stored renditions when nothing will ever read them: the asset is gone
+/// (its deletion removes them after its commit, but a job that stored files meanwhile — a chunk
+/// that finished as the item was deleted — would leave them behind), or it failed (no rendition
+/// row is written before an item reaches the editors, so a failed item's segments, chunk records
+/// and half-made renditions are nobody's). Best effort: a failure is logged.
+pub async fn remove_if_abandoned(db: &Db, store: &dyn BlobStore, asset_id: &str) {
+    match db.asset(asset_id).await {
         Ok(None) => {}
+        Ok(Some(record)) if record.asset.state == AssetState::Failed => {}
         Ok(Some(_)) => return,
         Err(err) => {
             warn!(error = %err, "could not check whether the asset still exists");
@@ -112,10 +114,10 @@ pub async fn remove_if_deleted(ctx: &JobContext, asset_id: &str) {
         }
     }
     let removed = match asset_prefix(asset_id) {
-        Ok(prefix) => ctx.store.delete_prefix(&prefix).await,
+        Ok(prefix) => store.delete_prefix(&prefix).await,
         Err(err) => Err(err),
     };
     if let Err(err) = removed {
-        warn!(error = %err, asset_id, "could not remove a deleted asset's renditions");
+        warn!(error = %err, asset_id, "could not remove an abandoned asset's renditions");
     }
 }

@@ -39,7 +39,6 @@ pub async fn run(
         work,
         Work::Video { .. } | Work::VideoChunk { .. } | Work::VideoStitch { .. }
     );
-    let span = chunk_span(&work);
     let kind = work.name();
     let limits = media.children.for_work(&work);
     let task = Task {
@@ -75,9 +74,10 @@ pub async fn run(
                         warn!(error = %err, "the photo child went away before its admission");
                     }
                 }
+                // A chunk's child reports the seconds of source its chunk reads, not the
+                // whole video's: the limit is the chunk's.
                 Event::Probed { declared_duration_seconds } => {
-                    let seconds = worked_seconds(span, declared_duration_seconds);
-                    limit = media.video_time_limit.for_duration(seconds);
+                    limit = media.video_time_limit.for_duration(declared_duration_seconds);
                 }
                 Event::Progress(fraction) => progress = fraction,
                 Event::Finished(result) => break result,
@@ -167,34 +167,6 @@ async fn asset_left(ctx: &JobContext, job: &Job, asset_id: &str, progress: f64) 
             false
         }
     }
-}
-
-/// The part of the source a chunk covers, in seconds from its start (`None` for the end of
-/// the last chunk); `None` for any other work.
-fn chunk_span(work: &Work) -> Option<(f64, Option<f64>)> {
-    let Work::VideoChunk { chunk, .. } = work else {
-        return None;
-    };
-    if chunk.frame_rate_num <= 0 || chunk.frame_rate_den <= 0 {
-        return None;
-    }
-    let frame_seconds = f64::from(chunk.frame_rate_den) / f64::from(chunk.frame_rate_num);
-    let seconds = |frame: i64| frame as f64 * frame_seconds;
-    Some((seconds(chunk.start_frame), chunk.end_frame.map(seconds)))
-}
-
-/// The seconds of source a child works through: a chunk's own length (so a chunk of a
-/// two-hour film is not given the whole film's time), else the declared duration.
-fn worked_seconds(span: Option<(f64, Option<f64>)>, declared: Option<f64>) -> Option<f64> {
-    let Some((start, end)) = span else {
-        return declared;
-    };
-    let end = match (end, declared) {
-        (Some(end), Some(whole)) => end.min(whole),
-        (Some(end), None) => end,
-        (None, whole) => whole?,
-    };
-    Some((end - start).max(0.0))
 }
 
 /// A child's working directory beside the staging files (the same filesystem, so storing

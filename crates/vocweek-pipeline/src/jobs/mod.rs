@@ -23,6 +23,7 @@ use vocweek_media::article::ArticleLimits;
 use vocweek_sandbox::{ChildLimits, ChildPool, MediaProgram, Work};
 use vocweek_storage::{BlobStore, StorageError};
 
+pub(crate) use asset_work::remove_if_abandoned;
 pub use process_asset::{PROCESS_ASSET, ProcessAsset, process_asset_job, replaced_file_job};
 pub use stitch_video::{STITCH_VIDEO, StitchVideo, stitch_job};
 pub use transcode_chunk::{TRANSCODE_CHUNK, TranscodeChunk, chunk_job};

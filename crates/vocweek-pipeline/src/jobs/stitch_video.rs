@@ -12,6 +12,7 @@ use serde_json::json;
 use tokio::io::AsyncWriteExt;
 use tracing::warn;
 use vocweek_db::jobs::{Job, NewJob};
+use vocweek_media::video::check_chunks;
 use vocweek_sandbox::{Done, Work};
 use vocweek_storage::rendition_key;
 
@@ -117,13 +118,17 @@ async fn stitch(
 ) -> Result<Option<VideoDone>, JobError> {
     // A video child's memory, like a transcode's.
     let _permit = video_permit(ctx).await?;
+    // The facts come from the chunks' children: checked whole (names unique and rising, one
+    // ladder) before they name a single key to read, so the join reads each segment once.
+    let facts: Vec<_> = chunks.iter().map(|chunk| chunk.facts.clone()).collect();
+    check_chunks(&facts, &ctx.media.video).map_err(|e| untrusted(e.to_string()))?;
     let joined = Scratch::new(ctx.store.staging_dir())?;
     let download_rung = joined.file("download-rung.ts");
     join_download_rung(ctx, asset_id, chunks, &download_rung).await?;
     let scratch = Scratch::new(ctx.store.staging_dir())?;
     let work = Work::VideoStitch {
         settings: ctx.media.video.clone(),
-        chunks: chunks.iter().map(|chunk| chunk.facts.clone()).collect(),
+        chunks: facts,
     };
     let outcome = media_child::run(ctx, job, asset_id, &download_rung, &scratch, work).await?;
     drop(joined);

@@ -16,7 +16,7 @@ use vocweek_storage::original_key;
 
 use super::asset_work::{
     asset_in_processing, asset_of, end_without_work, payload_of, recording_verdict,
-    refuse_known_bad_bytes, remove_if_deleted,
+    refuse_known_bad_bytes, remove_if_abandoned,
 };
 use super::chunk_record::{
     ChunkRecord, RecordedRendition, refuse_files_among_records, write_record,
@@ -88,8 +88,9 @@ impl JobHandler for TranscodeChunk {
         {
             return Err(JobError::LeaseLost);
         }
-        // Deleted while this chunk stored its files: they would outlive the asset.
-        remove_if_deleted(ctx, asset_id).await;
+        // Deleted, or failed by another chunk, while this chunk stored its files: they would
+        // outlive what needs them.
+        remove_if_abandoned(&ctx.db, ctx.store.as_ref(), asset_id).await;
         Ok(())
     }
 }
