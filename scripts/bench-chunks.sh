@@ -4,7 +4,8 @@
 # (SQLite, local files, no workers of its own) and transcoded by `vocweek worker` processes, each
 # pinned to one core with taskset (its media children inherit the pin): first one worker, then
 # two. Timed from the upload to the item in 待审核. Prints both times and the speed-up.
-#   VOCWEEK_BENCH_CHUNK_MINUTES (default 20), VOCWEEK_BENCH_DIR (default /var/tmp)
+#   VOCWEEK_BENCH_CHUNK_MINUTES (default 20), VOCWEEK_BENCH_CHUNK_SECONDS (default 120),
+#   VOCWEEK_BENCH_DIR (default /var/tmp)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -14,6 +15,7 @@ ensure_build_tools
 ensure_debian_packages ffmpeg curl jq util-linux
 
 minutes=${VOCWEEK_BENCH_CHUNK_MINUTES:-20}
+chunk_seconds=${VOCWEEK_BENCH_CHUNK_SECONDS:-120}
 say "building the release binary"
 cargo build --release --locked -p vocweek
 vocweek="$CARGO_TARGET_DIR/release/vocweek"
@@ -37,12 +39,12 @@ ffmpeg -v error -f lavfi -i testsrc2=size=854x480:rate=30 \
   -c:v libx264 -preset ultrafast -g 300 -keyint_min 300 -pix_fmt yuv420p -c:a aac -b:a 128k \
   "$work/source.mp4"
 
-# Chunking from 5 minutes up, 2-minute chunks (the defaults would not chunk a 20-minute video:
-# `chunk_above_seconds` is 1200).
+# Chunking from 5 minutes up (the default would not chunk a 20-minute video:
+# `chunk_above_seconds` is 1200), in chunks of $chunk_seconds.
 cat > "$work/vocweek.toml" <<TOML
 [video]
 chunk_above_seconds = 300
-chunk_seconds = 120
+chunk_seconds = $chunk_seconds
 TOML
 
 # One run with $1 workers pinned to cores 0…$1-1; sets `elapsed`, the seconds from upload to 待审核.
@@ -85,8 +87,8 @@ one=$elapsed
 say "two workers (cores 0 and 1)"
 run_with_workers 2
 two=$elapsed
-awk -v m="$minutes" -v a="$one" -v b="$two" 'BEGIN {
-  printf "\nsource:      %d min, 854x480 30 fps, keyframes every 10 s; chunks of 120 s\n", m
+awk -v m="$minutes" -v cs="$chunk_seconds" -v a="$one" -v b="$two" 'BEGIN {
+  printf "\nsource:      %d min, 854x480 30 fps, keyframes every 10 s; chunks of %d s\n", m, cs
   printf "one worker:  %.1f s upload → 待审核\n", a
   printf "two workers: %.1f s upload → 待审核\n", b
   printf "speed-up:    %.2fx (goal >= 1.7x)\n", a / b

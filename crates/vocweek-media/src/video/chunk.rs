@@ -14,8 +14,9 @@ use super::cleanup::Before;
 use super::control::Control;
 use super::pipeline::{frame_rate_for, segment_frames};
 use super::probe::{VideoProbe, check_declared_size, open_input, read_probe};
+use super::run::{Closed, Run};
 use super::settings::VideoSettings;
-use super::transcode::{Closed, Run, codecs_of, start_seconds};
+use super::transcode::{codecs_of, start_seconds};
 use crate::MediaError;
 use crate::photo::{Encoded, poster_renditions};
 

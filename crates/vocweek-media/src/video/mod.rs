@@ -31,6 +31,7 @@ mod pipeline;
 mod poster;
 mod probe;
 mod remux;
+mod run;
 mod settings;
 mod source_gops;
 mod stitch;
