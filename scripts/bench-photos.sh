@@ -15,7 +15,7 @@ source scripts/lib.sh
 source scripts/bench-lib.sh
 ensure_rust
 ensure_build_tools
-ensure_debian_packages libvips-tools imagemagick time curl python3
+ensure_debian_packages libvips-tools imagemagick time curl python3 libjpeg-turbo-progs libheif-examples
 
 count=${VOCWEEK_BENCH_PHOTOS:-300}
 clients=${VOCWEEK_BENCH_CLIENTS:-8}
@@ -119,16 +119,40 @@ find "$work/in" -type f | sort | xargs -P 2 -I{} /usr/bin/time -a -o "$work/vips
 vips_end=$EPOCHREALTIME
 vips_kib=$(sort -n "$work/vips.rss" | tail -n 1)
 
+# The floor: only decoding the same files, with both cores — what any pipeline making these
+# renditions pays before it resizes or encodes anything. A JPEG by `djpeg` at the smallest n/8
+# scale whose long edge still covers the 1280 px preview (what vocweek decodes at), a HEIC by
+# libheif's own `heif-convert` (libde265, the decoder vocweek's libheif uses) to an
+# uncompressed Y4M, the cheapest output it writes. The scales are worked out before the clock.
+say "the decode floor: djpeg at the preview's scale, heif-convert to Y4M, xargs -P 2"
+mkdir -p "$work/floor"
+find "$work/in" -type f | sort | while read -r file; do
+  case "$file" in
+    *.heic | *.heif) printf 'heif-convert %q %q\n' "$file" "$work/floor/$(basename "$file").y4m" ;;
+    *) identify -ping -format '%w %h\n' "$file" | awk -v f="$file" '{
+         long = ($1 > $2 ? $1 : $2)
+         for (n = 1; n < 8 && long * n / 8 < 1280; n++) {}
+         printf "djpeg -scale %d/8 -outfile /dev/null %s\n", n, f }' ;;
+  esac
+done > "$work/floor.commands"
+# Timed apart, since a HEIC's HEVC decode costs many times a JPEG's.
+floor_start=$EPOCHREALTIME
+grep '^djpeg' "$work/floor.commands" | xargs -P 2 -I{} sh -c '{} > /dev/null'
+floor_jpeg_end=$EPOCHREALTIME
+grep '^heif-convert' "$work/floor.commands" | xargs -r -P 2 -I{} sh -c '{} > /dev/null'
+floor_end=$EPOCHREALTIME
+
 awk -v n="$count" -v h="$heics" -v b="$bytes" -v s="$start" -v u="$uploaded" -v e="$end" \
   -v vs="$vips_start" -v ve="$vips_end" -v dead="$dead" -v c="$clients" \
   -v sk="$server_kib" -v ck="$children_kib" -v lk="$largest_child_kib" -v vk="$vips_kib" \
-  -v cpu="$cpu_seconds" 'BEGIN {
+  -v cpu="$cpu_seconds" -v fs="$floor_start" -v fj="$floor_jpeg_end" -v fe="$floor_end" 'BEGIN {
   ours = n / (e - s); peer = n / (ve - vs)
   printf "\nphotos:      %d (%d HEIC), %.0f MB, %d clients\n", n, h, b / 1e6, c
   printf "vocweek:     %.1f s upload → last 待审核 (uploads done after %.1f s); %.1f photos/s; %d failed\n", e - s, u - s, ours, dead
   printf "             %.1f CPU s in the server and its media children: %.0f ms a photo\n", cpu, 1000 * cpu / n
   printf "vipsthumbnail x2, xargs -P 2: %.1f s; %.1f photos/s\n", ve - vs, peer
   printf "ratio:       %.2fx the vips pipeline (goal >= 1.5x); goal 28 photos/s: %s\n", ours / peer, (ours >= 28 ? "met" : "not met")
+  printf "decode floor (djpeg / heif-convert only, xargs -P 2): %.1f s (the %d JPEGs %.1f s, the %d HEICs %.1f s); %.1f photos/s — vocweek runs at %.2fx it\n", fe - fs, n - h, fj - fs, h, fe - fj, n / (fe - fs), ours / (n / (fe - fs))
   printf "peak RSS:    server %.1f MiB; media children at most %.1f MiB resident at once, largest child peak %.1f MiB; vips %.1f MiB a process, 2 at once\n", sk / 1024, ck / 1024, lk / 1024, vk / 1024
 }'
 if [ "$dead" != 0 ]; then
