@@ -119,27 +119,33 @@ find "$work/in" -type f | sort | xargs -P 2 -I{} /usr/bin/time -a -o "$work/vips
 vips_end=$EPOCHREALTIME
 vips_kib=$(sort -n "$work/vips.rss" | tail -n 1)
 
-# The floor: only decoding the same files, with both cores — what any pipeline making these
-# renditions pays before it resizes or encodes anything. A JPEG by `djpeg` at the smallest n/8
+# Decoding only, with the stock tools and both cores: a JPEG by `djpeg` at the smallest n/8
 # scale whose long edge still covers the 1280 px preview (what vocweek decodes at), a HEIC by
-# libheif's own `heif-convert` (libde265, the decoder vocweek's libheif uses) to an
-# uncompressed Y4M, the cheapest output it writes. The scales are worked out before the clock.
-say "the decode floor: djpeg at the preview's scale, heif-convert to Y4M, xargs -P 2"
+# libheif's own `heif-convert` (Debian's libheif 1.15 on libde265, the decoder vocweek's libheif
+# uses) to an uncompressed Y4M, the cheapest output it writes — which it still writes, so the
+# HEIC part is an upper bound of the decode, not its floor. The scales are found before the clock.
+say "decoding only: djpeg at the preview's scale, heif-convert to Y4M, xargs -P 2"
 mkdir -p "$work/floor"
+: > "$work/floor.jpegs"
+: > "$work/floor.heics"
 find "$work/in" -type f | sort | while read -r file; do
   case "$file" in
-    *.heic | *.heif) printf 'heif-convert %q %q\n' "$file" "$work/floor/$(basename "$file").y4m" ;;
+    *.heic | *.heif) printf '%s\n' "$file" >> "$work/floor.heics" ;;
+    # libjpeg-turbo rounds a scaled size up, as vocweek's decode counts it.
     *) identify -ping -format '%w %h\n' "$file" | awk -v f="$file" '{
          long = ($1 > $2 ? $1 : $2)
-         for (n = 1; n < 8 && long * n / 8 < 1280; n++) {}
-         printf "djpeg -scale %d/8 -outfile /dev/null %s\n", n, f }' ;;
+         for (n = 1; n < 8 && int((long * n + 7) / 8) < 1280; n++) {}
+         printf "%d %s\n", n, f }' >> "$work/floor.jpegs" ;;
   esac
-done > "$work/floor.commands"
-# Timed apart, since a HEIC's HEVC decode costs many times a JPEG's.
+done
+# Timed apart, since a HEIC's HEVC decode costs many times a JPEG's. Each line is one argument
+# (`-d '\n'`), so a path with spaces stays whole.
 floor_start=$EPOCHREALTIME
-grep '^djpeg' "$work/floor.commands" | xargs -P 2 -I{} sh -c '{} > /dev/null'
+xargs -d '\n' -r -n 1 -P 2 sh -c 'djpeg -scale "${1%% *}/8" -outfile /dev/null "${1#* }"' sh \
+  < "$work/floor.jpegs"
 floor_jpeg_end=$EPOCHREALTIME
-grep '^heif-convert' "$work/floor.commands" | xargs -r -P 2 -I{} sh -c '{} > /dev/null'
+xargs -d '\n' -r -n 1 -P 2 sh -c 'heif-convert "$1" "$0/$(basename "$1").y4m" > /dev/null' \
+  "$work/floor" < "$work/floor.heics"
 floor_end=$EPOCHREALTIME
 
 awk -v n="$count" -v h="$heics" -v b="$bytes" -v s="$start" -v u="$uploaded" -v e="$end" \
@@ -152,7 +158,7 @@ awk -v n="$count" -v h="$heics" -v b="$bytes" -v s="$start" -v u="$uploaded" -v 
   printf "             %.1f CPU s in the server and its media children: %.0f ms a photo\n", cpu, 1000 * cpu / n
   printf "vipsthumbnail x2, xargs -P 2: %.1f s; %.1f photos/s\n", ve - vs, peer
   printf "ratio:       %.2fx the vips pipeline (goal >= 1.5x); goal 28 photos/s: %s\n", ours / peer, (ours >= 28 ? "met" : "not met")
-  printf "decode floor (djpeg / heif-convert only, xargs -P 2): %.1f s (the %d JPEGs %.1f s, the %d HEICs %.1f s); %.1f photos/s — vocweek runs at %.2fx it\n", fe - fs, n - h, fj - fs, h, fe - fj, n / (fe - fs), ours / (n / (fe - fs))
+  printf "decoding only (djpeg / heif-convert, xargs -P 2): %.1f s (the %d JPEGs %.1f s, the %d HEICs %.1f s); %.1f photos/s — vocweek runs at %.2fx it\n", fe - fs, n - h, fj - fs, h, fe - fj, n / (fe - fs), ours / (n / (fe - fs))
   printf "peak RSS:    server %.1f MiB; media children at most %.1f MiB resident at once, largest child peak %.1f MiB; vips %.1f MiB a process, 2 at once\n", sk / 1024, ck / 1024, lk / 1024, vk / 1024
 }'
 if [ "$dead" != 0 ]; then
