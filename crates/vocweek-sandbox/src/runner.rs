@@ -116,6 +116,11 @@ impl MediaChild {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
+            // No backtraces in a child: capturing one allocates under a lock that the
+            // allocation-failure handler also takes, so at its memory limit a child could
+            // hang instead of dying (see `child/panic_report.rs`).
+            .env_remove("RUST_BACKTRACE")
+            .env_remove("RUST_LIB_BACKTRACE")
             // Its own group, so a kill reaches anything it started and a terminal's ^C
             // does not reach it through ours.
             .process_group(0)

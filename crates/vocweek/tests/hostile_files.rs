@@ -256,7 +256,7 @@ async fn a_child_killed_for_memory_is_a_verdict_on_its_bytes() {
     // memory, which also holds the file's bytes and the decoder's buffers, does not.
     std::fs::write(
         &config,
-        "[photos]\nmax_decoded = \"80MiB\"\n[media]\nphoto_memory = \"96MiB\"\n",
+        "[photos]\nmax_decoded = \"56MiB\"\n[media]\nphoto_memory = \"72MiB\"\n",
     )
     .unwrap();
     let out = env.run(&[
@@ -292,7 +292,7 @@ async fn a_child_killed_for_memory_is_a_verdict_on_its_bytes() {
         token,
         client: reqwest::Client::new(),
     };
-    // 24 MP of noise: 45 MB of file read in, then a 72 MB RGB decode — past the child's 96 MiB.
+    // 24 MP of noise: 45 MB of file read in, then its decode — past the child's 72 MiB.
     let photo = big_noisy_jpeg(6000, 4000);
     let (status, answer) = running.upload("大图.jpg", photo.clone()).await;
     assert_eq!(status, 201, "{answer}");
@@ -304,7 +304,7 @@ async fn a_child_killed_for_memory_is_a_verdict_on_its_bytes() {
         asset["failure"]["reason"]
             .as_str()
             .unwrap()
-            .contains("96 MiB"),
+            .contains("72 MiB"),
         "{asset}"
     );
     println!("out-of-memory verdict after {took:?}");

@@ -16,7 +16,7 @@ pub fn run(
     mime: &str,
     limits: &ArticleLimits,
 ) -> Result<Done, MediaError> {
-    let bytes = std::fs::read(input).map_err(|e| MediaError::Unreadable(e.to_string()))?;
+    let bytes = super::out_of_memory::read_input(input)?;
     let output = process_article(&bytes, mime, limits)?;
     drop(bytes);
     let mut files = Vec::new();

@@ -4,7 +4,9 @@
 
 mod article;
 mod confine;
+mod out_of_memory;
 mod output;
+mod panic_report;
 mod photo;
 mod video;
 mod video_chunks;
@@ -39,6 +41,8 @@ pub fn child_main(args: &[String]) -> ExitCode {
         eprintln!("media-run: cannot limit this process: {err}");
         return ExitCode::from(2);
     }
+    panic_report::install();
+    start_decode_threads();
     if let Some(dir) = &pool_dir {
         confine::to_out_dir(dir);
     }
@@ -75,6 +79,19 @@ pub fn child_main(args: &[String]) -> ExitCode {
         if pool_dir.is_none() {
             return ExitCode::SUCCESS;
         }
+    }
+}
+
+/// Starts the pool of threads the image code resizes on, now rather than at the first resize.
+///
+/// Started lazily, the pool's threads are created in the middle of a decode: at the memory
+/// limit their stacks cannot be mapped, and the pool's failure surfaces as a panic in the
+/// decoder instead of as what it is. Started here, under the limit but before any input is
+/// read, their stacks are part of every child's fixed cost; if even they do not fit, the
+/// limit is too small for any work, and the child ends as out of memory.
+fn start_decode_threads() {
+    if let Err(err) = rayon::ThreadPoolBuilder::new().build_global() {
+        out_of_memory::die("the decode threads", &err);
     }
 }
 

@@ -16,7 +16,7 @@ pub fn run(
     settings: &PhotoSettings,
     reporter: &Reporter,
 ) -> Result<Done, MediaError> {
-    let bytes = std::fs::read(input).map_err(|e| MediaError::Unreadable(e.to_string()))?;
+    let bytes = super::out_of_memory::read_input(input)?;
     let needed = decoded_bytes_needed(&bytes, settings)?;
     reporter.wait_for_admission(needed)?;
     let output = process_photo_bytes(bytes, settings)?;
