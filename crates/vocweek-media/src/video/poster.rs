@@ -35,8 +35,12 @@ impl PosterPicker {
     }
 
     /// Offers the top rung's frame shown at `seconds`; keeps it if it is a better poster.
+    ///
+    /// At most one decoded frame is held at any time (3 MiB at 1080p): the first frame only
+    /// until a candidate replaces it, and a held frame is let go before its successor is
+    /// copied, so the transcode's peak memory carries one poster frame, not three.
     pub fn offer(&mut self, frame: &frame::Video, seconds: f64) {
-        if self.first.is_none() {
+        if self.first.is_none() && self.best.is_none() {
             self.first = Some(frame.clone());
         }
         let Some(&next) = self.due.last() else {
@@ -50,6 +54,8 @@ impl PosterPicker {
         }
         let score = score(frame);
         if self.best.as_ref().is_none_or(|(best, _)| score > *best) {
+            self.first = None;
+            self.best = None;
             self.best = Some((score, frame.clone()));
         }
     }
