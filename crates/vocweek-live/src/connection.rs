@@ -8,6 +8,7 @@
 use std::io::ErrorKind;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use scuffle_rtmp::ServerSession;
 use scuffle_rtmp::error::RtmpError;
@@ -18,11 +19,15 @@ use tokio::time::{Instant, sleep_until};
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
+use crate::context::IngestContext;
 use crate::handler::{IngestHandler, SessionState};
+use crate::pre_publish_cap::PrePublishCap;
 use crate::progress::{Cut, Progress};
 use crate::publication::Publication;
-use crate::server::IngestContext;
 use crate::{Ending, Refusal};
+
+/// The longest a report to the directory, or a sink's finish, may take before it is abandoned.
+const REPORT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How a session stopped.
 enum SessionEnd {
@@ -50,6 +55,7 @@ pub(crate) async fn serve_connection(
         Arc::clone(&state),
         Arc::clone(&progress),
     );
+    let stream = PrePublishCap::new(stream, Arc::clone(&progress));
     let session = tokio::spawn(ServerSession::new(stream, handler).run().in_current_span());
     let end = watch(SessionTask(session), &ctx, &progress, &stop).await;
     let mut state = state.lock().await;
@@ -120,7 +126,13 @@ async fn settle(ctx: &IngestContext, end: &SessionEnd, state: &mut SessionState)
             code = refusal.code(),
             "publisher refused: {refusal}"
         );
-        ctx.directory.refused(channel_id.as_deref(), refusal).await;
+        let reported = ctx.directory.refused(channel_id.as_deref(), refusal);
+        if tokio::time::timeout(REPORT_TIMEOUT, reported)
+            .await
+            .is_err()
+        {
+            tracing::warn!("the refusal could not be reported within {REPORT_TIMEOUT:?}");
+        }
     }
 
     if let Some(publication) = ended_cleanly {
@@ -163,16 +175,38 @@ fn client_went_away(error: &RtmpError) -> bool {
 
 async fn report_end(ctx: &IngestContext, publication: Publication, how: Ending) {
     let channel_id = publication.channel_id().to_owned();
-    let (slot, finished) = publication.finish().await;
-    if let Err(error) = finished {
+    // A sink that stalls (the HLS stage behind a full pipe) or a directory that does not answer
+    // (its database hung) must not keep the channel live for good: each step has its time.
+    let slot = match tokio::time::timeout(REPORT_TIMEOUT, publication.finish()).await {
+        Ok((slot, Ok(()))) => Some(slot),
+        Ok((slot, Err(error))) => {
+            tracing::warn!(
+                channel = %channel_id,
+                %error,
+                "the live stream's sink did not finish cleanly"
+            );
+            Some(slot)
+        }
+        Err(_) => {
+            // Dropping the unfinished future gave the channel's slot back already.
+            tracing::warn!(
+                channel = %channel_id,
+                "the live stream's sink did not finish within {REPORT_TIMEOUT:?}: abandoned"
+            );
+            None
+        }
+    };
+    tracing::info!(channel = %channel_id, ending = how.code(), "publishing ended");
+    let reported = ctx.directory.publishing_ended(&channel_id, how);
+    if tokio::time::timeout(REPORT_TIMEOUT, reported)
+        .await
+        .is_err()
+    {
         tracing::warn!(
             channel = %channel_id,
-            %error,
-            "the live stream's sink did not finish cleanly"
+            "the end of the publish could not be reported within {REPORT_TIMEOUT:?}"
         );
     }
-    tracing::info!(channel = %channel_id, ending = how.code(), "publishing ended");
-    ctx.directory.publishing_ended(&channel_id, how).await;
     // The channel is free for the next publish only now, after its end was reported.
     drop(slot);
 }

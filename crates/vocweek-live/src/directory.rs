@@ -44,6 +44,10 @@ impl Ending {
 /// For one connection the calls come in order: `admit`, then (if the ingest took the publish)
 /// `publishing_started`, then exactly one `publishing_ended`. `refused` may come instead of
 /// `publishing_started`, or just before a `publishing_ended(_, Ending::Refused)`.
+/// A session cut off (shutdown, a deadline) while `publishing_started` was being awaited still
+/// gets its `publishing_ended`: implementations must take an end whose start they did not
+/// record. Each call is given a bounded time (`REPORT_TIMEOUT` in `connection.rs`); one that
+/// does not answer in it is abandoned, and the channel is freed all the same.
 #[async_trait::async_trait]
 pub trait ChannelDirectory: Send + Sync + 'static {
     /// The channel a stream key belongs to, or why it may not publish (`Refusal::UnknownKey`

@@ -17,10 +17,10 @@ use scuffle_rtmp::session::server::{ServerSessionError, SessionData, SessionHand
 use tokio::sync::{Mutex, OwnedSemaphorePermit};
 
 use crate::Refusal;
+use crate::context::IngestContext;
 use crate::progress::Progress;
 use crate::publication::Publication;
 use crate::refusal::shorten;
-use crate::server::IngestContext;
 
 /// What a session leaves behind for its watcher.
 pub(crate) struct SessionState {
@@ -113,7 +113,7 @@ impl SessionHandler for IngestHandler {
             return self.state.lock().await.refuse(
                 None,
                 Refusal::WrongApp {
-                    app: shorten(app_name),
+                    app: app_without_key(app_name),
                 },
             );
         }
@@ -231,5 +231,27 @@ impl SessionHandler for IngestHandler {
             "RTMP command ignored"
         );
         Ok(())
+    }
+}
+
+/// The application name a refusal may echo. A publisher that pasted its whole URL into the
+/// server field (`rtmp://host/live/KEY` and an empty key) sends `live/KEY` as the application:
+/// what follows the first `/` may be the secret key, and never reaches a log or a page.
+fn app_without_key(app_name: &str) -> String {
+    match app_name.split_once('/') {
+        Some((app, _)) => format!("{}/…", shorten(app)),
+        None => shorten(app_name),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::app_without_key;
+
+    #[test]
+    fn a_key_pasted_into_the_application_is_not_echoed() {
+        assert_eq!(app_without_key("live/sk_abcdef"), "live/…");
+        assert_eq!(app_without_key("stream"), "stream");
+        assert_eq!(app_without_key("/secret"), "/…");
     }
 }

@@ -19,9 +19,11 @@
 mod codec_names;
 pub mod codecs;
 mod connection;
+mod context;
 mod directory;
 pub mod flv;
 mod handler;
+mod pre_publish_cap;
 mod progress;
 mod publication;
 mod refusal;

@@ -49,6 +49,11 @@ impl Progress {
         self.phase.store(PUBLISHING, Ordering::Release);
     }
 
+    /// No publish taken yet (handshake, connect, waiting for the directory).
+    pub(crate) fn is_connecting(&self) -> bool {
+        self.phase.load(Ordering::Acquire) == CONNECTING
+    }
+
     pub(crate) fn unpublished(&self) {
         self.media_arrived();
         self.phase.store(UNPUBLISHED, Ordering::Release);

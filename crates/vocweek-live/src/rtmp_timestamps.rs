@@ -7,9 +7,12 @@
 //! message's timestamp instead of adding the delta, and every later delta builds on that: each
 //! occurrence sets the stream back by one frame for good (about a minute an hour for AAC from
 //! FFmpeg). We cannot see chunk types, but the symptom is exact: a message with the same
-//! timestamp and the same length as the previous one of its kind, after a non-zero delta. Real
-//! streams do not send two same-sized frames at the same millisecond; librtmp (OBS), which does
-//! use type 3 for an equal timestamp, does so with a zero delta, which is left alone.
+//! timestamp and the same length as the previous one of its kind, after a non-zero delta.
+//! librtmp (OBS) and nginx-rtmp send type 3 when a message's timestamp equals the previous
+//! one's, which the reader gets right; the repair misfires on them only for two messages of one
+//! kind with the same size at the same millisecond after a step, which media does not send
+//! (frames advance; a sequence header repeated at a keyframe has another size). The reset on
+//! script data follows FFmpeg's chunk streams (data messages on the audio one).
 
 use crate::flv::TagKind;
 

@@ -11,19 +11,12 @@ use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
 use crate::connection::serve_connection;
+use crate::context::IngestContext;
 use crate::{ChannelDirectory, IngestSettings, LiveRegistry, SinkFactory};
 
 /// A failing `accept` (out of file descriptors, usually) is retried after this pause rather
 /// than in a loop that would spin a core while the condition lasts.
 const ACCEPT_RETRY: Duration = Duration::from_millis(100);
-
-/// What every connection of one ingest shares.
-pub(crate) struct IngestContext {
-    pub(crate) settings: IngestSettings,
-    pub(crate) directory: Arc<dyn ChannelDirectory>,
-    pub(crate) sinks: Arc<dyn SinkFactory>,
-    pub(crate) registry: Arc<LiveRegistry>,
-}
 
 /// The RTMP ingest of one node.
 pub struct RtmpIngest {

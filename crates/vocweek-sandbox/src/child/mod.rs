@@ -24,6 +24,10 @@ use output::Reporter;
 /// recurse (the PDF guard keeps their depth bounded); it counts in the memory limit.
 const WORK_STACK_BYTES: usize = 16 * 1024 * 1024;
 
+/// The most resize threads a child starts: each stack counts against the memory limit, and a
+/// photo's resize gains little past four threads.
+const MAX_DECODE_THREADS: usize = 4;
+
 /// Runs a media child with the arguments after `media-run`. Without `--pool-dir` it does one
 /// task and confines itself to that task's directory; with it (a pooled child) it confines
 /// itself to that directory and does the tasks it is given, each in a directory below it,
@@ -42,9 +46,11 @@ pub fn child_main(args: &[String]) -> ExitCode {
         return ExitCode::from(2);
     }
     panic_report::install();
-    start_decode_threads();
     if let Some(dir) = &pool_dir {
         confine::to_out_dir(dir);
+        if let Err(code) = start_decode_threads() {
+            return code;
+        }
     }
     let reporter = Reporter::new();
     loop {
@@ -70,7 +76,12 @@ pub fn child_main(args: &[String]) -> ExitCode {
                 return ExitCode::from(2);
             }
             Some(_) => {}
-            None => confine::to_out_dir(&task.out_dir),
+            None => {
+                confine::to_out_dir(&task.out_dir);
+                if let Err(code) = start_decode_threads() {
+                    return code;
+                }
+            }
         }
         match run_on_work_thread(task, &reporter) {
             Ok(()) => {}
@@ -84,14 +95,26 @@ pub fn child_main(args: &[String]) -> ExitCode {
 
 /// Starts the pool of threads the image code resizes on, now rather than at the first resize.
 ///
-/// Started lazily, the pool's threads are created in the middle of a decode: at the memory
-/// limit their stacks cannot be mapped, and the pool's failure surfaces as a panic in the
-/// decoder instead of as what it is. Started here, under the limit but before any input is
-/// read, their stacks are part of every child's fixed cost; if even they do not fit, the
-/// limit is too small for any work, and the child ends as out of memory.
-fn start_decode_threads() {
-    if let Err(err) = rayon::ThreadPoolBuilder::new().build_global() {
-        out_of_memory::die("the decode threads", &err);
+/// Started lazily, the pool's threads were created in the middle of a decode: at the memory
+/// limit their stacks could not be mapped, and the pool's failure surfaced as a panic inside
+/// the resize instead of as a death for memory. Started here — after Landlock, which binds only
+/// the calling thread and the threads it creates later, and before the input is read — their
+/// stacks are a fixed cost of every child, bounded by `MAX_DECODE_THREADS` whatever the host's
+/// core count. If even they do not fit, the limit is wrong for this host, not the file: the
+/// child exits as unable to start (a transient failure, never a verdict on the bytes).
+fn start_decode_threads() -> Result<(), ExitCode> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(MAX_DECODE_THREADS);
+    match rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build_global()
+    {
+        Ok(()) => Ok(()),
+        Err(err) => {
+            eprintln!("media-run: cannot start the decode threads within the memory limit: {err}");
+            Err(ExitCode::from(2))
+        }
     }
 }
 

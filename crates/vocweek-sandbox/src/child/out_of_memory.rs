@@ -2,9 +2,9 @@
 //!
 //! An allocation the memory limit refuses normally aborts the child with "memory allocation of
 //! N bytes failed", which the parent records as `media-out-of-memory` against the file's bytes
-//! (`failure.rs`). A few calls return the refusal as an error instead — `std::fs::read` with
-//! `ErrorKind::OutOfMemory`, a thread pool that cannot map its stacks — and passed on as such
-//! they would read as an unreadable file: transient, retried again and again, never a verdict.
+//! (`failure.rs`). `std::fs::read` returns the refusal as an error instead
+//! (`ErrorKind::OutOfMemory`), and passed on as such it would read as an unreadable file:
+//! transient, retried again and again, never a verdict.
 
 use std::io::Write;
 

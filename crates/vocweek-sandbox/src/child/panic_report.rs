@@ -5,7 +5,8 @@
 //! child is usually near its memory limit when things go wrong; if that allocation fails, the
 //! allocation-failure handler waits for the same lock to print its own message, and the child
 //! hangs until the parent's wall-clock limit instead of dying of its memory limit at once.
-//! This hook takes no lock of its own and formats without allocating.
+//! This hook never takes the backtrace lock (only stderr's own, reentrant one) and formats
+//! the message it is given without allocating.
 
 use std::io::Write;
 use std::panic::PanicHookInfo;
