@@ -4,7 +4,8 @@
 //! [`Message`] lines on stdout; bulky results (renditions, extracted pictures, HLS segments)
 //! are files it writes into the task's `out_dir`, named in the final [`Done`]. A photo child
 //! stops once after reading the header to ask for admission ([`Message::Admit`]) and goes on
-//! when the parent writes [`GO`].
+//! when the parent writes [`GO`]. A live channel's child ([`Work::Live`]) reports each HLS
+//! segment as it is completed ([`Message::LiveSegment`]), for as long as the publish lasts.
 
 use std::path::PathBuf;
 
@@ -12,7 +13,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use vocweek_media::article::ArticleLimits;
 use vocweek_media::photo::PhotoSettings;
-use vocweek_media::video::{ChunkFacts, ChunkPlan, ChunkSpec, VideoSettings};
+use vocweek_media::video::{
+    ChunkFacts, ChunkPlan, ChunkSpec, LiveFacts, LiveLadder, LiveSegment, VideoSettings,
+};
 
 /// The line the parent writes when a photo's decode is admitted.
 pub const GO: &str = "go";
@@ -56,6 +59,15 @@ pub enum Work {
         settings: VideoSettings,
         chunks: Vec<ChunkFacts>,
     },
+    /// A live channel's publish, transcoded into HLS renditions as it arrives
+    /// ([`Message::LiveLadder`], [`Message::LiveSegment`], then [`Done::Live`]). `input` is
+    /// not read: the stream comes on the FIFO `fifo`, a file name in `out_dir`, which the
+    /// parent made with mkfifo before the task and writes the publish's FLV into, and closes
+    /// when the publish ends. The renditions are written in subdirectories of `out_dir`.
+    Live {
+        settings: VideoSettings,
+        fifo: String,
+    },
 }
 
 impl Work {
@@ -64,6 +76,7 @@ impl Work {
             Work::Photo { .. } => "photo",
             Work::Article { .. } => "article",
             Work::Video { .. } | Work::VideoChunk { .. } | Work::VideoStitch { .. } => "video",
+            Work::Live { .. } => "live",
         }
     }
 }
@@ -81,6 +94,13 @@ pub enum Message {
     },
     /// Fraction of a transcode done, 0.0–1.0.
     Progress { fraction: f64 },
+    /// A live transcode's renditions, sent once before its first segment: what a master
+    /// playlist needs.
+    LiveLadder { ladder: LiveLadder },
+    /// A live rendition's segment is complete (its `file`, in `out_dir`, will not change):
+    /// the parent stores it and lists it. Each rendition's come in order, numbered from 0.
+    /// On the line: `rung`, `file`, `sequence`, `duration_seconds` beside `message`.
+    LiveSegment(LiveSegment),
     /// The work is done; its files are in `out_dir`.
     Done {
         result: Done,
@@ -141,6 +161,9 @@ pub enum Done {
         facts: ChunkFacts,
         files: Vec<OutputFile>,
     },
+    /// A live transcode whose stream ended: every rendition closed and measured. Its segments
+    /// were each reported as they came ([`Message::LiveSegment`]).
+    Live { facts: LiveFacts },
 }
 
 /// A file in `out_dir` to store under the asset's renditions.
@@ -220,5 +243,29 @@ mod tests {
             back,
             Message::Done { result: Done::VideoSplit { plan }, .. } if plan.chunks == [chunk]
         ));
+    }
+
+    #[test]
+    fn live_work_and_its_segments_survive_their_lines() {
+        let work = Work::Live {
+            settings: VideoSettings::default(),
+            fifo: "ingest.flv".to_owned(),
+        };
+        assert_eq!(work.name(), "live");
+        let back: Work = serde_json::from_str(&serde_json::to_string(&work).unwrap()).unwrap();
+        assert!(matches!(back, Work::Live { fifo, .. } if fifo == "ingest.flv"));
+        let segment = LiveSegment {
+            rung: "720p".to_owned(),
+            file: "720p/720p_00003.ts".to_owned(),
+            sequence: 3,
+            duration_seconds: 2.0,
+        };
+        let line = Message::LiveSegment(segment.clone()).to_line();
+        assert!(
+            line.contains(r#""message":"live_segment","rung":"720p""#),
+            "{line}"
+        );
+        let back = Message::from_line(line.trim_end()).unwrap().unwrap();
+        assert!(matches!(back, Message::LiveSegment(s) if s == segment));
     }
 }

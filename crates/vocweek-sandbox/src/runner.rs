@@ -13,6 +13,7 @@ use nix::unistd::Pid;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::process::{Child, ChildStdin, ChildStdout, Command};
 use tokio::task::JoinHandle;
+use vocweek_media::video::{LiveLadder, LiveSegment};
 
 use crate::failure::{Failure, KillReason, classify};
 use crate::limits::ChildLimits;
@@ -51,6 +52,10 @@ pub enum Event {
         declared_duration_seconds: Option<f64>,
     },
     Progress(f64),
+    /// A live transcode's renditions, before its first segment.
+    LiveLadder(LiveLadder),
+    /// A live rendition's segment is complete: store it, list it.
+    LiveSegment(LiveSegment),
     /// It ended. The child is gone; `next` must not be called again.
     Finished(Result<Finished, Failure>),
 }
@@ -219,6 +224,10 @@ impl MediaChild {
                         };
                     }
                     Some(Ok(Message::Progress { fraction })) => return Event::Progress(fraction),
+                    Some(Ok(Message::LiveLadder { ladder })) => return Event::LiveLadder(ladder),
+                    Some(Ok(Message::LiveSegment(segment))) => {
+                        return Event::LiveSegment(segment);
+                    }
                     // The task's answer ends it; a pooled child then waits for the next.
                     Some(Ok(Message::Done {
                         result,

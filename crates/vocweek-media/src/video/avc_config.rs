@@ -132,7 +132,7 @@ fn be64(bytes: &[u8], at: usize) -> Option<u64> {
 /// configurationVersion, profile, compatibility, level, then `111111` and the length size
 /// minus one, then `111` and the SPS count, each SPS after its 16-bit length: the length size
 /// and the SPS. `None` also for more than one SPS: the passthrough checks one.
-fn parse_record(record: &[u8]) -> Option<(usize, Option<Vec<u8>>)> {
+pub(crate) fn parse_record(record: &[u8]) -> Option<(usize, Option<Vec<u8>>)> {
     if record.first() != Some(&1) {
         return None;
     }

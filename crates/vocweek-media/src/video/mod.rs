@@ -9,6 +9,9 @@
 //!
 //! A long video is cut into chunks transcoded separately (`plan_chunks`, `transcode_chunk`)
 //! and joined (`stitch`) into the same renditions.
+//!
+//! A live channel's publish is transcoded by the same machinery as it arrives
+//! (`transcode_live`, `live/`).
 
 mod audio_path;
 mod avc_config;
@@ -24,6 +27,7 @@ mod h264_nal;
 mod h264_sps;
 mod header;
 mod ladder;
+mod live;
 mod master;
 mod outputs;
 mod passthrough;
@@ -43,6 +47,9 @@ pub use chunk::{ChunkFacts, ChunkOutput, ChunkRung, ChunkSegment, transcode_chun
 pub use chunk_plan::{ChunkPlan, ChunkSpec, plan_chunks};
 pub use control::Control;
 pub use ladder::{Rung, choose_rungs};
+pub use live::{
+    LiveEvent, LiveFacts, LiveLadder, LiveRendition, LiveRung, LiveSegment, transcode_live,
+};
 pub use master::{RenditionStats, measure_playlist};
 pub use probe::{AudioFacts, VideoFacts, VideoProbe, probe_file};
 pub use settings::VideoSettings;

@@ -10,6 +10,10 @@
 //! H.264 stream whose first packet does not begin with a start code (its `check_bitstream`,
 //! run by every write while `fflags` has `autobsf`, the default): start codes, and the SPS and
 //! PPS before every IDR. The MP4 download takes the packets and the `avcC` as they are.
+//!
+//! A live channel's renditions (`live`) copy the source's AAC as well (`AudioSource::Copy`):
+//! the MPEG-TS muxer gives raw AAC packets their ADTS headers itself, from the stream's
+//! AudioSpecificConfig, as it frames H.264.
 
 use std::path::{Path, PathBuf};
 
@@ -24,6 +28,9 @@ pub(crate) struct Output {
     video: Option<Track>,
     audio: Option<Track>,
     pub path: PathBuf,
+    /// Video keyframes handed to the muxer so far: a live rendition's segments can only end at
+    /// one, so its watcher looks for a new segment only after one (`live::segments`).
+    keyframes: u64,
 }
 
 #[derive(Clone, Copy)]
@@ -40,10 +47,10 @@ struct Track {
     lead: i64,
 }
 
-/// What goes into an output: where its pictures come from and the encoder of its sound.
+/// What goes into an output: where its pictures and its sound come from.
 pub(crate) struct Streams<'a> {
     pub video: Option<VideoSource<'a>>,
-    pub audio: Option<&'a encoder::Audio>,
+    pub audio: Option<AudioSource<'a>>,
 }
 
 /// Where an output's pictures come from.
@@ -53,6 +60,25 @@ pub(crate) enum VideoSource<'a> {
     Encoder(&'a encoder::Video),
     /// The source's own H.264 stream, its packets copied as they are.
     Copy(&'a CopiedVideo),
+}
+
+/// Where an output's sound comes from.
+#[derive(Clone, Copy)]
+pub(crate) enum AudioSource<'a> {
+    /// The transcode's AAC encoder.
+    Encoder(&'a encoder::Audio),
+    /// The source's own AAC stream, its packets copied as they are (a live channel's).
+    Copy(&'a CopiedAudio),
+}
+
+/// The source's sound stream as a live rendition carries it.
+pub(crate) struct CopiedAudio {
+    /// The source stream's codec parameters, its AudioSpecificConfig included.
+    pub parameters: codec::Parameters,
+    /// The source stream's time base, which its packets arrive in.
+    pub time_base: ff::Rational,
+    /// The common zero of the streams used, in that time base.
+    pub offset: i64,
 }
 
 /// The source's video stream as a copied rung carries it.
@@ -109,7 +135,9 @@ impl Output {
         Self::open(path, "mp4", options, streams, 0.0)
     }
 
-    fn open(
+    /// An output of `format_name` at `path` with `options`, every timestamp moved
+    /// `lead_seconds` ahead (see `hls`).
+    pub(crate) fn open(
         path: PathBuf,
         format_name: &str,
         options: ff::Dictionary,
@@ -139,13 +167,22 @@ impl Output {
             video = Some((stream.index(), time_base, shift));
         }
         let mut audio = None;
-        if let Some(encoder) = streams.audio {
+        if let Some(source) = streams.audio {
             let mut stream = context
                 .add_stream(ff::encoder::find(ff::codec::Id::AAC))
                 .map_err(failed("audio stream"))?;
-            stream.set_parameters(encoder);
-            stream.set_time_base(encoder.time_base());
-            audio = Some((stream.index(), encoder.time_base(), 0));
+            let (time_base, shift) = match source {
+                AudioSource::Encoder(encoder) => {
+                    stream.set_parameters(encoder);
+                    (encoder.time_base(), 0)
+                }
+                AudioSource::Copy(copied) => {
+                    stream.set_parameters(copied.parameters.clone());
+                    (copied.time_base, copied.offset)
+                }
+            };
+            stream.set_time_base(time_base);
+            audio = Some((stream.index(), time_base, shift));
         }
         context
             .write_header_with(options)
@@ -166,14 +203,26 @@ impl Output {
             audio: audio.map(|a| track(a, &context)),
             context,
             path,
+            keyframes: 0,
         })
     }
 
     pub fn write_video(&mut self, packet: &Packet) -> Result<(), MediaError> {
         match self.video {
-            Some(track) => self.write(packet, track),
+            Some(track) => {
+                self.write(packet, track)?;
+                if packet.is_key() {
+                    self.keyframes += 1;
+                }
+                Ok(())
+            }
             None => Ok(()),
         }
+    }
+
+    /// Video keyframes written so far.
+    pub fn keyframes(&self) -> u64 {
+        self.keyframes
     }
 
     pub fn write_audio(&mut self, packet: &Packet) -> Result<(), MediaError> {

@@ -119,7 +119,11 @@ pub(crate) fn check_declared_size(path: &Path, settings: &VideoSettings) -> Resu
     }
 }
 
-fn check_size(width: u32, height: u32, settings: &VideoSettings) -> Result<(), MediaError> {
+pub(crate) fn check_size(
+    width: u32,
+    height: u32,
+    settings: &VideoSettings,
+) -> Result<(), MediaError> {
     let pixels = u64::from(width) * u64::from(height);
     if width > settings.max_side || height > settings.max_side || pixels > settings.max_pixels {
         return Err(MediaError::VideoTooLarge {

@@ -11,7 +11,7 @@ use super::audio_path::AudioPath;
 use super::chunk_range::{CHUNK_LEAD_SECONDS, ChunkRange, ReadEnd};
 use super::control::{Control, Progress};
 use super::ladder::download_rung;
-use super::outputs::{Output, Outputs, Streams};
+use super::outputs::{AudioSource, Output, Outputs, Streams};
 use super::passthrough::PassthroughPlan;
 use super::pipeline::{hls_time, segment_frames};
 use super::poster::PosterPicker;
@@ -101,7 +101,7 @@ impl Run {
             }
             None => None,
         };
-        let audio_encoder = audio.as_ref().map(AudioPath::encoder);
+        let audio_encoder = audio.as_ref().map(|a| AudioSource::Encoder(a.encoder()));
         let lead = match range {
             Some(_) => CHUNK_LEAD_SECONDS,
             None => video.as_ref().map_or(0.0, VideoPath::hls_lead_seconds),

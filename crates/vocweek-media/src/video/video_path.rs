@@ -178,6 +178,25 @@ impl VideoPath {
         self.hls_lead
     }
 
+    /// A live source's keyframe at `pts` (the stream's time base, as read): with a copied top
+    /// rung, the encoded rungs make an IDR of the output frame it falls on, as of the keyframes
+    /// a file's scan found ahead. Called before the packet is sent, so the list has the frame
+    /// before the graph can give it; keyframes come in order, so it stays sorted.
+    pub fn note_source_keyframe(&mut self, pts: i64) {
+        if self.copied.is_none() {
+            return;
+        }
+        let seconds = pts.saturating_sub(self.offset) as f64 * f64::from(self.input_time_base);
+        let frame = (seconds * f64::from(self.frame_rate)).round() as i64;
+        if self
+            .forced_keyframes
+            .last()
+            .is_none_or(|&last| frame > last)
+        {
+            self.forced_keyframes.push(frame);
+        }
+    }
+
     /// Sends a packet (or, with `None`, the end) to the decoder, and every picture it returns
     /// through the graph to the encoders and outputs. With a copied top rung the packet goes
     /// to its outputs first, as it is.

@@ -80,6 +80,8 @@ pub async fn run(
                     limit = media.video_time_limit.for_duration(declared_duration_seconds);
                 }
                 Event::Progress(fraction) => progress = fraction,
+                // Only a live transcode says these, and it is not run as a job.
+                Event::LiveLadder(_) | Event::LiveSegment(_) => {}
                 Event::Finished(result) => break result,
             },
             _ = ticker.tick() => {

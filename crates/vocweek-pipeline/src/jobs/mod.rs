@@ -113,6 +113,9 @@ impl ChildBudgets {
             Work::Photo { .. } => self.photo,
             Work::Article { .. } => self.article,
             Work::Video { .. } | Work::VideoChunk { .. } | Work::VideoStitch { .. } => self.video,
+            // Not a job yet: the live channels' runner will want CPU seconds for hours of
+            // encoding, not a video's.
+            Work::Live { .. } => self.video,
         }
     }
 }

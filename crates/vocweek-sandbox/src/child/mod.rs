@@ -4,6 +4,7 @@
 
 mod article;
 mod confine;
+mod live;
 mod out_of_memory;
 mod output;
 mod panic_report;
@@ -157,6 +158,7 @@ fn run(task: &Task, reporter: &Reporter) -> Result<crate::protocol::Done, MediaE
         Work::VideoStitch { settings, chunks } => {
             video_chunks::run_stitch(&task.input, &task.out_dir, settings, chunks, reporter)
         }
+        Work::Live { settings, fifo } => live::run(&task.out_dir, settings, fifo, reporter),
     }
 }
 

@@ -165,6 +165,8 @@ async fn finish(child: &mut MediaChild, mut progress: impl FnMut(f64)) -> anyhow
             Event::Admit(_) => child.admit().await?,
             Event::Probed { .. } => {}
             Event::Progress(fraction) => progress(fraction),
+            // Only a live transcode says these; these commands run none.
+            Event::LiveLadder(_) | Event::LiveSegment(_) => {}
             Event::Finished(Ok(finished)) => return Ok(finished.done),
             Event::Finished(Err(failure)) => {
                 return Err(anyhow::anyhow!("{failure} ({})", failure.code()));
