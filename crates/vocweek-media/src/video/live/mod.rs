@@ -30,6 +30,7 @@ mod renditions;
 mod run;
 mod segments;
 mod source;
+mod video_clock;
 
 use std::path::Path;
 

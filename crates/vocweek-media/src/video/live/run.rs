@@ -19,6 +19,7 @@ use super::events::{LiveEvent, LiveFacts, LiveLadder, LiveRendition, LiveRung, L
 use super::renditions::{open_renditions, playlist_file};
 use super::segments::SegmentWatch;
 use super::source::{MAX_READ_ERRORS_IN_A_ROW, Preroll};
+use super::video_clock::VideoClock;
 use crate::MediaError;
 use crate::video::Control;
 use crate::video::avc_config::parse_record;
@@ -47,6 +48,7 @@ pub(super) struct LiveRun {
     ladder_sent: bool,
     /// The stream's time: the latest presentation time read, in seconds.
     now: f64,
+    video_clock: VideoClock,
     unread: u64,
 }
 
@@ -101,6 +103,7 @@ impl LiveRun {
             copied_sps: decision.plan.as_ref().and(decision.sps.clone()),
             ladder_sent: false,
             now: preroll.zero_seconds,
+            video_clock: VideoClock::default(),
             unread: preroll.unread,
             video,
         })
@@ -151,6 +154,12 @@ impl LiveRun {
             self.now = self.now.max(pts as f64 * f64::from(*time_base));
         }
         if index == self.video.stream {
+            let seconds = |t: Option<i64>| {
+                let time_base = self.time_bases.get(index).copied()?;
+                t.map(|t| t as f64 * f64::from(time_base))
+            };
+            self.video_clock
+                .check(seconds(packet.dts()), seconds(packet.pts()))?;
             self.check_parameter_sets(packet)?;
             if packet.is_key()
                 && let Some(pts) = packet.pts()

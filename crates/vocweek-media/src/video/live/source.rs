@@ -32,6 +32,14 @@ const MAX_PACKETS_BEFORE_A_KEYFRAME: u64 = 5000;
 /// Sound packets kept from before the first keyframe (about 1.4 s of AAC at 48 kHz): the few
 /// an encoder sends a little ahead of the picture they go with; older ones are dropped.
 const SOUND_KEPT_BEFORE_THE_KEYFRAME: usize = 64;
+/// Bytes of sound kept from before the keyframe, whatever the packets' sizes.
+const SOUND_BYTES_KEPT_BEFORE_THE_KEYFRAME: usize = 1024 * 1024;
+/// Packets held after the first keyframe while the sound stream is awaited: at 30 pictures and
+/// 47 AAC frames a second, several times `SOUND_WAIT_SECONDS`. A stream whose pictures do not
+/// advance past it is refused rather than buffered without end.
+const MAX_PACKETS_HELD_AFTER_THE_KEYFRAME: usize = 600;
+/// Bytes held after the first keyframe, whatever the packets' count.
+const MAX_BYTES_HELD_AFTER_THE_KEYFRAME: usize = 64 * 1024 * 1024;
 /// Read errors in a row after which the stream is taken as ended.
 pub(super) const MAX_READ_ERRORS_IN_A_ROW: u32 = 64;
 
@@ -85,7 +93,9 @@ pub(super) fn preroll(
     control: &Control,
 ) -> Result<Preroll, MediaError> {
     let mut before: VecDeque<Packet> = VecDeque::new();
+    let mut before_bytes = 0usize;
     let mut after: Vec<Packet> = Vec::new();
+    let mut after_bytes = 0usize;
     let mut first: Option<(usize, f64, Packet)> = None;
     let mut last_picture = 0.0_f64;
     let (mut read, mut unread, mut errors_in_a_row, mut ended) = (0u64, 0u64, 0u32, false);
@@ -138,16 +148,33 @@ pub(super) fn preroll(
                 }
             }
             (false, MediaType::Audio) => {
-                if before.len() == SOUND_KEPT_BEFORE_THE_KEYFRAME {
-                    before.pop_front();
-                }
+                before_bytes += packet.size();
                 before.push_back(packet);
+                while before.len() > SOUND_KEPT_BEFORE_THE_KEYFRAME
+                    || before_bytes > SOUND_BYTES_KEPT_BEFORE_THE_KEYFRAME
+                {
+                    let Some(dropped) = before.pop_front() else {
+                        break;
+                    };
+                    before_bytes = before_bytes.saturating_sub(dropped.size());
+                }
             }
             (true, MediaType::Video | MediaType::Audio) => {
                 if medium == MediaType::Video {
                     last_picture = seconds.unwrap_or(last_picture).max(last_picture);
                 }
+                after_bytes += packet.size();
                 after.push(packet);
+                if after.len() > MAX_PACKETS_HELD_AFTER_THE_KEYFRAME
+                    || after_bytes > MAX_BYTES_HELD_AFTER_THE_KEYFRAME
+                {
+                    return Err(MediaError::VideoCorrupt(format!(
+                        "the live stream's pictures do not advance: {} packets ({after_bytes} \
+                         bytes) after its first keyframe without {SOUND_WAIT_SECONDS} s of \
+                         pictures",
+                        after.len()
+                    )));
+                }
             }
             _ => {}
         }
