@@ -40,12 +40,13 @@ ensure_rust() {
 
 # What the build compiles and links: a C/C++ toolchain (SQLite, ring, blake3, libwebp), cmake and
 # nasm for the bundled libjpeg-turbo 3, the codecs the bundled libheif decodes HEIC/AVIF with,
-# and FFmpeg's libraries (with clang for ffmpeg-sys-next's bindings) for video.
+# and FFmpeg's libraries (with clang for ffmpeg-sys-next's bindings) for video — not
+# libavdevice: ffmpeg-next is built without its `device` feature.
 ensure_build_tools() {
   ensure_debian_packages build-essential pkg-config cmake nasm \
     libde265-dev libx265-dev libaom-dev libdav1d-dev libnuma-dev \
     clang libclang-dev libavcodec-dev libavformat-dev libavutil-dev libavfilter-dev \
-    libavdevice-dev libswscale-dev libswresample-dev
+    libswscale-dev libswresample-dev
 }
 
 # The browser libraries the web queue serves (hls.js), from the npm registry at the versions
