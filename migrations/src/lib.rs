@@ -22,6 +22,7 @@ mod m20261202_000012_credit_and_consent;
 mod m20261202_000013_notifications;
 mod m20261202_000014_case_attachments;
 mod m20261202_000015_unit_members;
+mod m20261202_000016_live_channels;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000013_notifications::Migration),
             Box::new(m20261202_000014_case_attachments::Migration),
             Box::new(m20261202_000015_unit_members::Migration),
+            Box::new(m20261202_000016_live_channels::Migration),
         ]
     }
 }

@@ -111,6 +111,9 @@ pub struct TestApp {
     /// The media port (`partners.media_listen`, on in every test app unless a test turns it
     /// off): `/media` with sendfile, beside the same route on `base_url`.
     pub media_base_url: Option<String>,
+    /// Where encoders publish (`rtmp://127.0.0.1:<port>/live`), when the test turned the live
+    /// ingest on (`live.rtmp_listen`).
+    pub rtmp_url: Option<String>,
     pub client: reqwest::Client,
     pub config: Config,
     pub services: Services,
@@ -224,6 +227,7 @@ async fn try_spawn(backend: Backend, options: AppOptions) -> anyhow::Result<Test
     Ok(TestApp {
         base_url: format!("http://{}", running.address),
         media_base_url: running.media_address.map(|a| format!("http://{a}")),
+        rtmp_url: running.rtmp_address.map(|a| format!("rtmp://{a}/live")),
         client: reqwest::Client::builder()
             // Below the server's keep-alive: a pooled connection is never reused as it closes.
             .pool_idle_timeout(std::time::Duration::from_secs(30))
@@ -591,6 +595,7 @@ impl TestApp {
             .unwrap_or_else(|e| panic!("restarting the app: {e:#}"));
         self.base_url = format!("http://{}", running.address);
         self.media_base_url = running.media_address.map(|a| format!("http://{a}"));
+        self.rtmp_url = running.rtmp_address.map(|a| format!("rtmp://{a}/live"));
         self.services = services;
         self.running = Some(running);
     }

@@ -5,6 +5,7 @@ mod auth;
 mod batch_error;
 mod campaign_error;
 mod case_error;
+mod channel_error;
 mod disposition;
 pub mod distribution;
 mod distribution_state;
@@ -13,6 +14,7 @@ mod error;
 #[cfg(test)]
 mod error_mapping_tests;
 mod json;
+mod live_viewers;
 mod media_listener;
 mod member_error;
 mod middleware;
@@ -41,6 +43,7 @@ pub use distribution_state::{
     RateLimiter,
 };
 pub use error::ApiError;
+pub use live_viewers::LiveViewers;
 pub use media_listener::MediaListener;
 pub use openapi::ApiDoc;
 pub use origin::{Origin, PublicOrigin, SettingError};
@@ -49,5 +52,5 @@ pub use route_table::{registered_paths, resource};
 pub use routes::password_proven;
 pub use sign_in_throttle::{SignInThrottle, unit_person_key};
 pub use startup::{ExtraRoutes, build_server};
-pub use state::AppState;
+pub use state::{AppState, RtmpEndpoint};
 pub use tus_state::{ResumableConfig, TusSettings};

@@ -35,6 +35,38 @@ pub struct AppState {
     pub cases: vocweek_app::Cases,
     /// 每日简报: a day's brief as a Word document.
     pub briefs: vocweek_app::Briefs,
+    /// Live channels: opening them, their keys, their playlists, shared with the pages.
+    pub channels: vocweek_app::Channels,
+    /// Who watches which channel on this node.
+    pub live_viewers: Arc<crate::LiveViewers>,
+    /// Where encoders publish, when some node takes RTMP (`live.rtmp_listen`, `live.rtmp_url`).
+    pub rtmp: Option<RtmpEndpoint>,
+}
+
+/// The RTMP address shown to whoever manages a channel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RtmpEndpoint {
+    /// `live.rtmp_url` as configured (`rtmp://live.example.org:1935/live`).
+    pub url: Option<String>,
+    /// Without it: this node's ingest port, at the host the request named.
+    pub port: u16,
+    /// The RTMP application (`live`).
+    pub app: String,
+}
+
+impl RtmpEndpoint {
+    /// The URL an encoder is given; `request_host` is the `Host` the page was asked for.
+    pub fn url_for(&self, request_host: &str) -> String {
+        if let Some(url) = &self.url {
+            return url.clone();
+        }
+        // `[::1]:8080` and `example.org:8080` alike: the host without the HTTP port.
+        let host = match request_host.rsplit_once(':') {
+            Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => host,
+            _ => request_host,
+        };
+        format!("rtmp://{host}:{}/{}", self.port, self.app)
+    }
 }
 
 impl AppState {

@@ -18,6 +18,7 @@ pub mod batches;
 pub mod briefs;
 pub mod campaigns;
 pub mod cases;
+pub mod channels;
 pub mod editorial;
 pub mod members;
 pub mod notices;
@@ -30,6 +31,10 @@ pub use batches::{
 pub use briefs::{BriefDownload, BriefError, Briefs};
 pub use campaigns::{CampaignError, Campaigns};
 pub use cases::{CaseError, CaseInput, CaseLinks, CaseView, Cases, InvalidCase};
+pub use channels::{
+    ChannelError, ChannelInput, ChannelState, ChannelView, Channels, CreatedChannel, LiveFile,
+    PlaylistWindows,
+};
 pub use editorial::{
     BulkItem, BulkOutcome, Conflicted, DecisionInput, EditInput, Editorial, EditorialError,
     Forbidden, Invalid, NotAllowed, TagEdit, consent_missing,

@@ -21,6 +21,7 @@ pub mod feed;
 mod installation;
 pub mod inventory;
 pub mod jobs;
+pub mod live;
 pub mod media_verdicts;
 pub mod member_sessions;
 pub mod members;

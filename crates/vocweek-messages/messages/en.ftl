@@ -134,6 +134,18 @@ error-not-a-campaign-day = The day is not a day of the campaign's week.
 error-other = The request could not be completed ({ $code }).
 error-not-a-campaign-day = The day is not a day of the campaign's week.
 
+# Live channels: why a publish was refused (shown on the channel's page), and the channels API's refusals.
+error-unknown-key = The stream key is not valid: mistyped, replaced by a new key, or revoked. Make a new key on the channel's page and copy it into OBS.
+error-already-publishing = This channel already has a publisher; one key cannot publish from two places. Stop the other encoder first.
+error-too-many-channels = The live server carries as many channels as it may; start publishing again later, or ask an administrator.
+error-unsupported-video-codec = The video codec is not supported: set OBS's video encoder to H.264 (x264 or a hardware H.264 encoder).
+error-unsupported-audio-codec = The audio codec is not supported: set OBS's audio encoder to AAC.
+error-wrong-app = The server address is wrong: paste the channel page's server address into OBS as it is, and the stream key separately.
+error-bad-stream = The stream could not be read (a network problem or an encoder setting); check both and start publishing again.
+error-unavailable = The live service cannot take the stream now; start publishing again later, and ask an administrator if it keeps failing.
+error-invalid-channel = The channel is not valid: check its title, organising unit, city and themes.
+error-channel-not-live = The channel is not live yet.
+
 # notice-*: what a unit is told (on its submissions page and by its liaison's email); -subject is the email's subject.
 notice-item-returned-subject = “{ $title }” was returned for correction
 notice-item-returned = Your unit's item “{ $title }” was returned: correct it as the note says on the submissions page and submit it again. Note: { $note }

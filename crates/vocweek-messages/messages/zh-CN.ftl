@@ -136,6 +136,18 @@ error-not-a-campaign-day = 所选日期不在本届活动周内。
 error-other = 请求未能完成（代码 { $code }）。
 error-not-a-campaign-day = 日期不在本届活动周内。
 
+# 网上观赛通道：推流被拒绝的原因（通道页面显示），以及通道接口的拒绝。
+error-unknown-key = 串流密钥无效：可能填错了，或已生成新密钥、已停用。请在通道页面生成新密钥，并立即复制到 OBS。
+error-already-publishing = 这个通道已经有推流端在推流，同一密钥不能同时从两处推流：请先停止另一台设备的推流。
+error-too-many-channels = 直播服务器同时直播的通道数已达上限，请稍后重新开始推流，或联系管理员。
+error-unsupported-video-codec = 视频编码不受支持：请在 OBS 的输出设置中把视频编码器设为 H.264（x264 或显卡的 H.264 编码器）。
+error-unsupported-audio-codec = 音频编码不受支持：请在 OBS 的输出设置中把音频编码设为 AAC。
+error-wrong-app = 推流地址不正确：请把通道页面显示的“服务器”地址原样填入 OBS，串流密钥单独填写。
+error-bad-stream = 推流数据无法识别（网络异常或推流软件设置有误），请检查网络和 OBS 设置后重新开始推流。
+error-unavailable = 直播服务暂时无法接收推流，请稍后重新开始推流；多次失败请联系管理员。
+error-invalid-channel = 通道信息不符合要求：请检查标题、承办单位、城市和主题。
+error-channel-not-live = 这个通道还没有开始直播。
+
 # notice-*：发给单位的通知（显示在“我的报送”页面，并发到联络员邮箱）；-subject 是邮件标题。
 notice-item-returned-subject = 素材「{ $title }」被退回修改
 notice-item-returned = 您单位报送的素材「{ $title }」被退回修改，请在“我的报送”页面按修改意见修改后重新提交。修改意见：{ $note }

@@ -7,6 +7,7 @@ mod error;
 mod ingest;
 pub mod jobs;
 mod limits;
+pub mod live;
 pub mod mail;
 mod metrics;
 pub mod settings;

@@ -3,11 +3,13 @@
 //! the same services as the JSON API. Sessions are cookies; every form carries a CSRF token,
 //! checked by the `StaffForm` extractor before a handler runs. Unit people sign in at
 //! `/unit/login`; the unit pages' scripts then call the API on their cookie with the page's
-//! CSRF token in `X-CSRF-Token`.
+//! CSRF token in `X-CSRF-Token`. 网上观赛通道 (`/channels`) opens to both: staff every channel,
+//! a unit person the unit's own.
 
 mod article_pictures;
 mod batches;
 mod campaigns_page;
+mod channels_page;
 mod choices;
 mod dashboard;
 mod error_page;
@@ -111,9 +113,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::post().to(campaigns_page::create)),
     )
     .service(resource("/campaigns/file").route(web::post().to(campaigns_page::create_from_file)))
+    .service(resource("/campaigns/{slug}/activate").route(web::post().to(campaigns_page::activate)))
     .service(
-        resource("/campaigns/{slug}/activate").route(web::post().to(campaigns_page::activate)),
-    );
+        resource("/channels")
+            .route(web::get().to(channels_page::list))
+            .route(web::post().to(channels_page::create)),
+    )
+    .service(resource("/channels/{id}").route(web::get().to(channels_page::detail)))
+    .service(resource("/channels/{id}/key").route(web::post().to(channels_page::new_key)))
+    .service(resource("/channels/{id}/key/revoke").route(web::post().to(channels_page::revoke_key)))
+    .service(resource("/channels/{id}/watch").route(web::get().to(channels_page::watch)))
+    .service(resource("/static/live.js").route(web::get().to(live_script)));
 }
 
 /// Every page's style sheet: a file rather than a `<style>` block, so the pages'
@@ -153,6 +163,11 @@ async fn case_script() -> actix_web::HttpResponse {
 /// The item page's video player glue (ours).
 async fn player_script() -> actix_web::HttpResponse {
     script(include_str!("../static/player.js").as_bytes())
+}
+
+/// The 观看 page's live player and its state and viewer polling (ours).
+async fn live_script() -> actix_web::HttpResponse {
+    script(include_str!("../static/live.js").as_bytes())
 }
 
 /// hls.js from the npm registry, embedded by build.rs.

@@ -3,9 +3,10 @@
 //! page's own marked as current.
 //!
 //! Who may open what follows the handlers, not wishes: every signed-in member of staff opens
-//! the queue, the dashboard, the batches (their desk's), the reporting pages, the tracker and
-//! 活动周管理 (`campaigns_page::list` shows an editor the weeks without the forms that create
-//! and switch them); 推送记录 refuses everyone but admins (`webhooks_page::refusal_for`).
+//! the queue, the dashboard, the batches (their desk's), the reporting pages, the tracker,
+//! 网上观赛 (every channel; unit people open the same pages for their unit's, without the menu)
+//! and 活动周管理 (`campaigns_page::list` shows an editor the weeks without the forms that
+//! create and switch them); 推送记录 refuses everyone but admins (`webhooks_page::refusal_for`).
 //! 统计表汇总 is the education department's: the HR desk's units send no statistics table
 //! (附件2), so its staff are not offered the page (`reporting_pages::statistics` tells them
 //! why if they open it anyway).
@@ -21,6 +22,7 @@ pub enum Place {
     Reporting,
     Statistics,
     Tracker,
+    Channels,
     Campaigns,
     Webhooks,
 }
@@ -61,7 +63,7 @@ struct Entry {
     open: Open,
 }
 
-const MENU: [Entry; 8] = [
+const MENU: [Entry; 9] = [
     Entry {
         place: Place::Queue,
         href: "/queue",
@@ -96,6 +98,12 @@ const MENU: [Entry; 8] = [
         place: Place::Tracker,
         href: "/tracker",
         label: "每日报送跟踪",
+        open: Open::Staff,
+    },
+    Entry {
+        place: Place::Channels,
+        href: "/channels",
+        label: "网上观赛",
         open: Open::Staff,
     },
     Entry {
@@ -149,6 +157,7 @@ mod tests {
                 "/reporting",
                 "/reporting/statistics",
                 "/tracker",
+                "/channels",
                 "/campaigns",
             ]
         );

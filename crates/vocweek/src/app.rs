@@ -18,6 +18,7 @@ use vocweek_pipeline::{Ingestor, Metrics, WorkerPool};
 use vocweek_storage::{BlobStore, PartialUploads};
 
 use crate::config::{Config, redact_url};
+use crate::live_ingest::{LiveIngest, playlist_windows, rtmp_endpoint};
 
 /// The installation secret that signs media URLs.
 const MEDIA_URL_KEY: &str = "media_url_key";
@@ -126,7 +127,10 @@ pub struct RunningApp {
     pub address: SocketAddr,
     /// The media port (`partners.media_listen`), when configured.
     pub media_address: Option<SocketAddr>,
+    /// The RTMP ingest's port (`live.rtmp_listen`), when configured.
+    pub rtmp_address: Option<SocketAddr>,
     pub services: Services,
+    live: Option<LiveIngest>,
     media: Option<MediaListener>,
     server: actix_web::dev::ServerHandle,
     server_task: JoinHandle<std::io::Result<()>>,
@@ -154,6 +158,8 @@ impl RunningApp {
                  to the address users reach"
             );
         }
+        let live_settings = config.live.settings()?;
+        let live = LiveIngest::start(config, &live_settings, &services)?;
         let state = AppState {
             db: services.db.clone(),
             ingestor: services.ingestor.clone(),
@@ -187,6 +193,13 @@ impl RunningApp {
                 services.store.clone(),
                 services.ingestor.clone(),
             ),
+            channels: vocweek_app::Channels::new(
+                services.db.clone(),
+                services.ingestor.clone(),
+                playlist_windows(&live_settings),
+            ),
+            live_viewers: Arc::default(),
+            rtmp: rtmp_endpoint(&live_settings, live.as_ref()),
         };
         let http_workers = match config.http_workers {
             0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
@@ -222,7 +235,9 @@ impl RunningApp {
         Ok(RunningApp {
             address,
             media_address: media.as_ref().map(|m| m.address),
+            rtmp_address: live.as_ref().map(|l| l.address),
             services,
+            live,
             media,
             server: handle,
             server_task,
@@ -238,6 +253,9 @@ impl RunningApp {
         if let Some(media) = &self.media {
             media.stop();
         }
+        if let Some(live) = self.live {
+            live.stop().await;
+        }
         self.campaign_refresh.abort();
         let _ = self.stop_workers.send(true);
         if let Some(workers) = self.workers_task {
@@ -252,6 +270,9 @@ impl RunningApp {
         self.server.stop(true).await;
         if let Some(media) = &self.media {
             media.stop();
+        }
+        if let Some(live) = self.live {
+            live.stop().await;
         }
         self.campaign_refresh.abort();
         let _ = self.stop_workers.send(true);

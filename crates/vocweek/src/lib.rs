@@ -5,5 +5,6 @@ pub mod app;
 pub mod cli;
 mod commands;
 pub mod config;
+pub mod live_ingest;
 pub mod logging;
 pub mod storage;

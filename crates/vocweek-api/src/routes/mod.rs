@@ -1,6 +1,6 @@
 //! The core API routes: assets (a returned item's file replaced too), 典型案例 (cases), review,
 //! batches, the daily brief, sessions and passwords, units and their people, vocabularies, a
-//! unit's notices, health.
+//! unit's notices, live channels and their HLS, health.
 //! Resources come from `crate::route_table`; the tus, distribution, reporting and OpenAPI
 //! routes are mounted beside these by `startup`.
 
@@ -10,7 +10,9 @@ mod audit_export;
 mod batches;
 mod briefs;
 mod cases;
+mod channels;
 mod health;
+mod live_hls;
 mod members;
 mod metrics;
 mod notices;
@@ -39,7 +41,12 @@ pub use batches::{
 };
 pub use briefs::__path_daily_brief;
 pub use cases::{__path_create_case, CaseRequest};
+pub use channels::{
+    __path_create_channel, __path_get_channel, __path_list_channels, __path_new_channel_key,
+    __path_revoke_channel_key, ChannelJson, ChannelListJson, ChannelRequest, LiveEventJson,
+};
 pub use health::{__path_healthz, __path_readyz};
+pub use live_hls::{__path_live_file, __path_live_master};
 pub use members::{
     __path_disable_member, __path_disable_my_member, __path_invite_member, __path_invite_my_member,
     __path_list_members, __path_list_my_members, __path_unit_me, InviteRequest, InvitedJson,
@@ -126,6 +133,25 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(replace_file::asset_versions)),
         )
         .service(resource("/api/v1/audit/export").route(web::get().to(audit_export::export_audit)))
+        .service(
+            resource("/api/v1/channels")
+                .route(web::post().to(channels::create_channel))
+                .route(web::get().to(channels::list_channels)),
+        )
+        .service(resource("/api/v1/channels/{id}").route(web::get().to(channels::get_channel)))
+        .service(
+            resource("/api/v1/channels/{id}/key")
+                .route(web::post().to(channels::new_channel_key))
+                .route(web::delete().to(channels::revoke_channel_key)),
+        )
+        .service(
+            resource("/api/v1/channels/{id}/live/{master}")
+                .route(web::get().to(live_hls::live_master)),
+        )
+        .service(
+            resource("/api/v1/channels/{id}/live/{event}/{file}")
+                .route(web::get().to(live_hls::live_file)),
+        )
         .service(resource("/api/v1/notices").route(web::get().to(notices::list_notices)))
         .service(
             resource("/api/v1/notices/{id}/read").route(web::post().to(notices::mark_notice_read)),

@@ -24,6 +24,7 @@ use vocweek_sandbox::{ChildLimits, ChildPool, MediaProgram, Work};
 use vocweek_storage::{BlobStore, StorageError};
 
 pub(crate) use asset_work::remove_if_abandoned;
+pub(crate) use media_child::Scratch;
 pub use process_asset::{PROCESS_ASSET, ProcessAsset, process_asset_job, replaced_file_job};
 pub use stitch_video::{STITCH_VIDEO, StitchVideo, stitch_job};
 pub use transcode_chunk::{TRANSCODE_CHUNK, TranscodeChunk, chunk_job};
@@ -105,17 +106,34 @@ pub struct ChildBudgets {
     pub photo: ChildLimits,
     pub article: ChildLimits,
     pub video: ChildLimits,
+    /// A live channel's transcode: a video's memory, CPU for as long as a publish may last
+    /// (it ends with its stream, not with a duration known in advance), and files no larger
+    /// than a segment or the muxer's playlist can be.
+    pub live: ChildLimits,
 }
 
+/// CPU seconds of a live transcode: two days of one core, or a day of two — more than any
+/// competition's stream, and still an end for a child that never stops.
+pub const LIVE_CPU_SECONDS: u64 = 2 * 24 * 3600;
+/// The largest file a live transcode writes.
+const LIVE_FILE_BYTES: u64 = 1024 * 1024 * 1024;
+
 impl ChildBudgets {
+    /// The live child's limits beside a video child's.
+    pub fn live_beside(video: ChildLimits) -> ChildLimits {
+        ChildLimits {
+            memory_bytes: video.memory_bytes,
+            cpu_seconds: LIVE_CPU_SECONDS,
+            file_size_bytes: LIVE_FILE_BYTES,
+        }
+    }
+
     pub fn for_work(&self, work: &Work) -> ChildLimits {
         match work {
             Work::Photo { .. } => self.photo,
             Work::Article { .. } => self.article,
             Work::Video { .. } | Work::VideoChunk { .. } | Work::VideoStitch { .. } => self.video,
-            // Not a job yet: the live channels' runner will want CPU seconds for hours of
-            // encoding, not a video's.
-            Work::Live { .. } => self.video,
+            Work::Live { .. } => self.live,
         }
     }
 }
@@ -123,6 +141,11 @@ impl ChildBudgets {
 impl Default for ChildBudgets {
     fn default() -> Self {
         const MIB: u64 = 1024 * 1024;
+        let video = ChildLimits {
+            memory_bytes: 3072 * MIB,
+            cpu_seconds: 24 * 3600,
+            file_size_bytes: 64 * 1024 * MIB,
+        };
         ChildBudgets {
             // The decode budget of one photo (1 GiB) and the libraries around it.
             photo: ChildLimits {
@@ -136,11 +159,8 @@ impl Default for ChildBudgets {
                 file_size_bytes: 256 * MIB,
             },
             // A 4K ladder's decoder, filter graph, four x264 encoders and their threads.
-            video: ChildLimits {
-                memory_bytes: 3072 * MIB,
-                cpu_seconds: 24 * 3600,
-                file_size_bytes: 64 * 1024 * MIB,
-            },
+            video,
+            live: ChildBudgets::live_beside(video),
         }
     }
 }

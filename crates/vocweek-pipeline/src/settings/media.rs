@@ -51,6 +51,12 @@ impl Default for MediaConfig {
 impl MediaConfig {
     /// Each kind of child's limits, once checked.
     pub fn budgets(&self) -> Result<ChildBudgets, SettingError> {
+        let video = child(
+            "video",
+            self.video_memory,
+            self.video_cpu_seconds,
+            self.video_max_output_file,
+        )?;
         Ok(ChildBudgets {
             photo: child(
                 "photo",
@@ -64,12 +70,8 @@ impl MediaConfig {
                 self.article_cpu_seconds,
                 self.article_max_output_file,
             )?,
-            video: child(
-                "video",
-                self.video_memory,
-                self.video_cpu_seconds,
-                self.video_max_output_file,
-            )?,
+            video,
+            live: ChildBudgets::live_beside(video),
         })
     }
 }

@@ -6,6 +6,7 @@
 //! sent as they are to media children, do not share (`thumb: Target { long_edge, … }`).
 
 mod articles;
+mod live;
 mod mail;
 mod media;
 mod photos;
@@ -14,6 +15,7 @@ mod webhooks;
 mod workers;
 
 pub use articles::ArticlesConfig;
+pub use live::{LiveConfig, LiveSettings};
 pub use mail::MailConfig;
 pub use media::MediaConfig;
 pub use photos::PhotosConfig;

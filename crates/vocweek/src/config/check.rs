@@ -33,6 +33,7 @@ impl Config {
         self.articles.check()?;
         self.media.budgets()?;
         self.mail.settings()?;
+        self.live.settings()?;
         // Across two sections: a photo child's memory holds the largest decode.
         if self.media.photo_memory <= self.photos.max_decoded {
             bail!(

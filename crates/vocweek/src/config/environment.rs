@@ -7,7 +7,7 @@ use figment::value::{Dict, Map, Value};
 use figment::{Figment, Metadata, Profile, Provider};
 
 /// Environment variables and the setting each overrides.
-pub const ENVIRONMENT: [(&str, &str, ValueType); 45] = [
+pub const ENVIRONMENT: [(&str, &str, ValueType); 51] = [
     ("VOCWEEK_DATA_DIR", "data_dir", ValueType::Text),
     ("VOCWEEK_DATABASE_URL", "database_url", ValueType::Text),
     (
@@ -155,6 +155,32 @@ pub const ENVIRONMENT: [(&str, &str, ValueType); 45] = [
     ("VOCWEEK_MAIL_USERNAME", "mail.username", ValueType::Text),
     ("VOCWEEK_MAIL_PASSWORD", "mail.password", ValueType::Text),
     ("VOCWEEK_MAIL_FROM", "mail.from", ValueType::Text),
+    (
+        "VOCWEEK_LIVE_RTMP_LISTEN",
+        "live.rtmp_listen",
+        ValueType::Text,
+    ),
+    ("VOCWEEK_LIVE_RTMP_URL", "live.rtmp_url", ValueType::Text),
+    (
+        "VOCWEEK_LIVE_MAX_CHANNELS",
+        "live.max_channels",
+        ValueType::Integer,
+    ),
+    (
+        "VOCWEEK_LIVE_RECONNECT_GRACE_SECONDS",
+        "live.reconnect_grace_seconds",
+        ValueType::Integer,
+    ),
+    (
+        "VOCWEEK_LIVE_WINDOW_SEGMENTS",
+        "live.live_window_segments",
+        ValueType::Integer,
+    ),
+    (
+        "VOCWEEK_LIVE_DVR_WINDOW_SECONDS",
+        "live.dvr_window_seconds",
+        ValueType::Integer,
+    ),
     ("VOCWEEK_LOG_LEVEL", "log.level", ValueType::Text),
     ("VOCWEEK_LOG_FORMAT", "log.format", ValueType::Text),
 ];

@@ -4,9 +4,9 @@
 //! settings, `check` refuses a configuration that cannot work, `documented` is the README's
 //! settings table as data. A section a subsystem owns is defined, deserialized and checked in
 //! that subsystem's crate and re-exported here: the pipeline's `[photos]`, `[video]`,
-//! `[articles]`, `[media]`, `[workers]`, `[webhooks]`, `[mail]` and `[limits]`, vocweek-storage's
-//! `[storage]`, vocweek-api's `[resumable]` and `[partners]`; the binary's own (`[log]`, the
-//! top-level keys) are here.
+//! `[articles]`, `[media]`, `[workers]`, `[webhooks]`, `[mail]`, `[live]` and `[limits]`,
+//! vocweek-storage's `[storage]`, vocweek-api's `[resumable]` and `[partners]`; the binary's own
+//! (`[log]`, the top-level keys) are here.
 
 mod check;
 mod database;
@@ -32,7 +32,7 @@ pub use self::load::DEFAULT_CONFIG_FILE;
 pub use self::log::LogConfig;
 pub use vocweek_api::{PartnersConfig, ResumableConfig};
 pub use vocweek_pipeline::settings::{
-    ArticlesConfig, MailConfig, MediaConfig, PhotosConfig, VideoConfig, WebhooksConfig,
+    ArticlesConfig, LiveConfig, MailConfig, MediaConfig, PhotosConfig, VideoConfig, WebhooksConfig,
     WorkersConfig,
 };
 pub use vocweek_storage::{S3Config, StorageConfig};
@@ -68,6 +68,8 @@ pub struct Config {
     pub webhooks: WebhooksConfig,
     /// `[mail]`: the SMTP server the units' notices go through (off by default).
     pub mail: MailConfig,
+    /// `[live]`: live channels over RTMP (off by default: no `rtmp_listen`).
+    pub live: LiveConfig,
     pub log: LogConfig,
 }
 
@@ -92,6 +94,7 @@ impl Default for Config {
             partners: PartnersConfig::default(),
             webhooks: WebhooksConfig::default(),
             mail: MailConfig::default(),
+            live: LiveConfig::default(),
             log: LogConfig::default(),
         }
     }

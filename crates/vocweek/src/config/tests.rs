@@ -57,6 +57,8 @@ fn each_section_refuses_what_cannot_work_naming_the_key() {
     assert!(refusal("VOCWEEK_STORAGE_BACKEND", "tape").contains("storage.backend"));
     assert!(refusal("VOCWEEK_LIMITS_PHOTO", "lots").contains("limits.photo"));
     assert!(refusal("VOCWEEK_MAIL_SECURITY", "ssl").contains("mail.security"));
+    assert!(refusal("VOCWEEK_LIVE_MAX_CHANNELS", "0").contains("live.max_channels"));
+    assert!(refusal("VOCWEEK_LIVE_RTMP_LISTEN", "anywhere").contains("live.rtmp_listen"));
     // Mail switched on without a server or a sender.
     assert!(refusal("VOCWEEK_MAIL_ENABLED", "true").contains("mail.smtp_host"));
 }
@@ -170,6 +172,25 @@ fn links_follow_public_url_and_trusted_proxies() {
     let bad_proxy =
         |name: &str| (name == "VOCWEEK_TRUSTED_PROXIES").then(|| "proxy.example".to_owned());
     assert!(Config::load(None, bad_proxy).is_err());
+}
+
+#[test]
+fn live_channels_are_off_unless_a_listen_address_is_given() {
+    let config = Config::load(None, |_| None).unwrap();
+    assert!(config.live.settings().unwrap().rtmp_listen.is_none());
+    // Docker passes unset settings as empty variables: still off.
+    let empty = |name: &str| (name == "VOCWEEK_LIVE_RTMP_LISTEN").then(String::new);
+    let config = Config::load(None, empty).unwrap();
+    assert!(config.live.settings().unwrap().rtmp_listen.is_none());
+    // docker/compose.yaml's API nodes.
+    let env = |name: &str| match name {
+        "VOCWEEK_LIVE_RTMP_LISTEN" => Some("0.0.0.0:1935".to_owned()),
+        "VOCWEEK_LIVE_WINDOW_SEGMENTS" => Some("10".to_owned()),
+        _ => None,
+    };
+    let live = Config::load(None, env).unwrap().live.settings().unwrap();
+    assert_eq!(live.rtmp_listen.map(|address| address.port()), Some(1935));
+    assert_eq!(live.live_window_segments, 10);
 }
 
 #[test]

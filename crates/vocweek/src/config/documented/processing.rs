@@ -1,5 +1,6 @@
 //! The rows of the settings table for media processing (photos, articles, media children,
-//! video), resumable uploads, partners, webhooks, mail and the log, in the README's order.
+//! video), resumable uploads, partners, webhooks, mail, live channels and the log, in the
+//! README's order.
 
 use super::DocumentedSetting;
 
@@ -297,6 +298,42 @@ pub(super) const ROWS: &[DocumentedSetting] = &[
         keys: &["mail.timeout_seconds"],
         default: "30",
         meaning: "each SMTP step (connecting, every command), 1–300; a server that does not answer is tried again later (up to 40 attempts, from 30 s apart to 30 min: about 17 hours)",
+        env_note: None,
+    },
+    DocumentedSetting {
+        keys: &["live.rtmp_listen"],
+        default: "unset",
+        meaning: "the address the RTMP ingest of live channels listens on, an IP address and port (e.g. `0.0.0.0:1935`); unset: this node takes no live channels (the embedded default; `docker/` sets it)",
+        env_note: None,
+    },
+    DocumentedSetting {
+        keys: &["live.rtmp_url"],
+        default: "unset",
+        meaning: "the RTMP URL editors give OBS, `rtmp://…` or `rtmps://…` (e.g. `rtmp://live.example.org:1935/live`), when the ingest is reached through a load balancer or another name; unset: derived from the host of the editor's request and the port of `live.rtmp_listen`",
+        env_note: None,
+    },
+    DocumentedSetting {
+        keys: &["live.max_channels"],
+        default: "4",
+        meaning: "live channels this node carries at once, 1–64; each runs a live transcode (one decode and two x264 encodes, 720p and 360p, when the 1080p top rung is passed through)",
+        env_note: None,
+    },
+    DocumentedSetting {
+        keys: &["live.reconnect_grace_seconds"],
+        default: "60",
+        meaning: "an encoder that reconnects within this long (a dropped connection, a restarted OBS) continues the same event instead of starting a new one; at most 600",
+        env_note: None,
+    },
+    DocumentedSetting {
+        keys: &["live.live_window_segments"],
+        default: "6",
+        meaning: "segments in the sliding live playlist, 3–30",
+        env_note: None,
+    },
+    DocumentedSetting {
+        keys: &["live.dvr_window_seconds"],
+        default: "7200",
+        meaning: "how far back the DVR playlist reaches, 60 to 86400 (24 hours)",
         env_note: None,
     },
     DocumentedSetting {
