@@ -153,6 +153,8 @@ const S422: Exp = Exp::Is(422);
 /// Past authorization into an item without the thing asked for.
 const NO_PICTURE: Exp = Exp::Missing("picture not found");
 const NO_HLS: Exp = Exp::Missing("HLS file not found");
+/// Past authorization to a channel that is not live.
+const NOT_LIVE: Exp = Exp::Missing("channel-not-live");
 /// The pages' not-found (the message catalog's), not the other desk's "not yours" page.
 const NOTHING_THERE: Exp = Exp::Missing("没有找到");
 /// Pages' successes: back to the item, the queue, the batch, the campaigns; the queue telling
@@ -161,6 +163,7 @@ const TO_ITEM: Exp = Exp::SeeOther("/queue/");
 const TO_QUEUE: Exp = Exp::SeeOther("/queue");
 const TO_BATCH: Exp = Exp::SeeOther("/batches/");
 const TO_CAMPAIGNS: Exp = Exp::SeeOther("/campaigns");
+const TO_CHANNEL: Exp = Exp::SeeOther("/channels/");
 const PASSWORD_CHANGED: Exp = Exp::SeeOther("/queue?password=changed");
 /// The unit people's sign-in page: where their pages send anyone who is not a unit person.
 const TO_UNIT_LOGIN: Exp = Exp::SeeOther("/unit/login");
@@ -252,6 +255,17 @@ fn table() -> Vec<Row> {
     const STAFF_PAGE: [Exp; 8] = [Login, Login, Login, S200, S200, S200, Login, Login];
     /// A staff JSON route without an object: editors of either desk and admins.
     const STAFF_API: [Exp; 8] = [S401, S403, S403, S200, S200, S200, S403, S401];
+    /// A live channel's page: staff (and a unit person's session, not a unit's token).
+    const CHANNEL_PAGE: [Exp; 8] = [
+        Login,
+        TO_UNIT_LOGIN,
+        TO_UNIT_LOGIN,
+        S200,
+        S200,
+        S200,
+        Login,
+        Login,
+    ];
     /// Reading unit A's item: unit A, its desk's editor and admins; another unit and the other
     /// desk are told it does not exist; partners read the feed instead.
     const ASSET_READ: [Exp; 8] = [S401, S200, S404, S200, S404, S200, S403, S401];
@@ -479,6 +493,57 @@ fn table() -> Vec<Row> {
             "/api/v1/notices/{id}/read",
             empty,
             [S401, S204, S404, S403, S403, S403, S403, S401],
+        ),
+        // Live channels: a unit opens its own (no unit named: staff are told to name one);
+        // staff and partners see every channel, a unit its own; partners hold no keys. Not
+        // live: whoever sees the channel is told so, another unit that it does not exist.
+        row(
+            "POST",
+            "/api/v1/channels",
+            |_| {
+                Body::Json(
+                    json!({ "title": "矩阵直播", "scheduled_start": "2021-05-22T01:00:00Z" }),
+                )
+            },
+            [S401, S201, S201, S422, S422, S422, S403, S401],
+        ),
+        row(
+            "GET",
+            "/api/v1/channels",
+            empty,
+            [S401, S200, S200, S200, S200, S200, S200, S401],
+        ),
+        row(
+            "GET",
+            "/api/v1/channels/{id}",
+            empty,
+            [S401, S200, S404, S200, S200, S200, S200, S401],
+        ),
+        row(
+            "POST",
+            "/api/v1/channels/{id}/key",
+            empty,
+            [S401, S200, S404, S200, S200, S200, S403, S401],
+        ),
+        row(
+            "DELETE",
+            "/api/v1/channels/{id}/key",
+            empty,
+            [S401, S200, S404, S200, S200, S200, S403, S401],
+        ),
+        row(
+            "GET",
+            "/api/v1/channels/{id}/live/{master}",
+            empty,
+            [
+                S401, NOT_LIVE, S404, NOT_LIVE, NOT_LIVE, NOT_LIVE, NOT_LIVE, S401,
+            ],
+        ),
+        row(
+            "GET",
+            "/api/v1/channels/{id}/live/{event}/{file}",
+            empty,
+            [S401, S404, S404, S404, S404, S404, S404, S401],
         ),
         row("GET", "/api/v1/assets/{id}/original", empty, ASSET_READ),
         row(
@@ -754,6 +819,44 @@ fn table() -> Vec<Row> {
             csrf_only,
             [Login, Login, Login, S422, S404, S422, Login, Login],
         ),
+        // 网上观赛: staff pages (a unit person's session too; a unit's token is sent to sign in).
+        // Nothing filled in: 422; a new key is shown on the answer itself; a revoked one goes
+        // back to the channel.
+        row("GET", "/channels", empty, CHANNEL_PAGE),
+        row(
+            "POST",
+            "/channels",
+            csrf_only,
+            [
+                Login,
+                TO_UNIT_LOGIN,
+                TO_UNIT_LOGIN,
+                S422,
+                S422,
+                S422,
+                Login,
+                Login,
+            ],
+        ),
+        row("GET", "/channels/{id}", empty, CHANNEL_PAGE),
+        row("GET", "/channels/{id}/watch", empty, CHANNEL_PAGE),
+        row("POST", "/channels/{id}/key", csrf_only, CHANNEL_PAGE),
+        row(
+            "POST",
+            "/channels/{id}/key/revoke",
+            csrf_only,
+            [
+                Login,
+                TO_UNIT_LOGIN,
+                TO_UNIT_LOGIN,
+                TO_CHANNEL,
+                TO_CHANNEL,
+                TO_CHANNEL,
+                Login,
+                Login,
+            ],
+        ),
+        row("GET", "/static/live.js", empty, PUBLIC),
         row("GET", "/static/site.css", empty, PUBLIC),
         row("GET", "/static/queue.js", empty, PUBLIC),
         row("GET", "/static/player.js", empty, PUBLIC),
@@ -849,6 +952,10 @@ struct Fixtures {
     notice: i32,
     /// The active campaign's slug.
     campaign: String,
+    /// Unit A's live channel (not live).
+    channel: String,
+    /// Unit A's name: private but on its channels' pages.
+    unit_a_name: String,
     /// What names unit A's private things: nothing an outsider receives may contain it.
     private: Vec<String>,
     /// What names the approved item: for partners and signed URLs, not for the others.
@@ -885,6 +992,8 @@ impl Fixtures {
                     self.webhook.to_string()
                 } else if under(&["/api/v1/notices/"]) {
                     self.notice.to_string()
+                } else if under(&["/api/v1/channels/", "/channels/"]) {
+                    self.channel.clone()
                 } else if under(&["/api/v1/units/"]) {
                     self.unit_a_id.to_string()
                 } else {
@@ -896,6 +1005,8 @@ impl Fixtures {
             "file" => "master.m3u8".to_owned(),
             "asset" | "other" => self.approved.clone(),
             "campaign" | "slug" => self.campaign.clone(),
+            "master" => "master.m3u8".to_owned(),
+            "event" => "no-such-event".to_owned(),
             "unit" => self.unit_a_id.to_string(),
             "purpose" => "plan".to_owned(),
             // A day of the active (seeded 2021) campaign's week.
@@ -1197,6 +1308,21 @@ async fn fixtures(app: &TestApp) -> Fixtures {
         .await;
     assert_eq!(status, 200, "{body}");
 
+    let (status, body) = app
+        .call(
+            &edu,
+            Method::POST,
+            "/api/v1/channels",
+            Some(json!({
+                "title": "矩阵甲的直播",
+                "unit_id": unit_a_id,
+                "scheduled_start": "2021-05-22T01:00:00Z",
+            })),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let channel = body["id"].as_str().unwrap().to_owned();
+
     let expires = unix_now() + 3600;
     let signed_query = app.services.distribution.signer.query(&approved, expires);
     let campaign = app.services.ingestor.campaign().campaign.slug.clone();
@@ -1221,7 +1347,7 @@ async fn fixtures(app: &TestApp) -> Fixtures {
             b64(&upload_file),
             upload_file,
             plan_file,
-            unit_a_name,
+            unit_a_name.clone(),
             returned,
             returned_title,
             returned_file,
@@ -1243,6 +1369,8 @@ async fn fixtures(app: &TestApp) -> Fixtures {
         webhook,
         notice,
         campaign,
+        channel,
+        unit_a_name,
     }
 }
 
@@ -1365,6 +1493,11 @@ fn forbidden_in<'a>(
         secrets.extend(&fx.approved_marks);
     }
     secrets.retain(|secret| !url.contains(secret.as_str()));
+    // A live channel names its organising unit to everyone who may watch it (staff of either
+    // desk, partners): unit A's name is public there, not in a refusal.
+    if !expect.refusal() && url.contains("/channels") {
+        secrets.retain(|secret| **secret != fx.unit_a_name);
+    }
     secrets
 }
 

@@ -159,7 +159,7 @@ impl RunningApp {
             );
         }
         let live_settings = config.live.settings()?;
-        let live = LiveIngest::start(config, &live_settings, &services)?;
+        let live = LiveIngest::start(config, &live_settings, &services.db, &services.store)?;
         let state = AppState {
             db: services.db.clone(),
             ingestor: services.ingestor.clone(),

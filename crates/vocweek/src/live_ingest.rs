@@ -11,13 +11,14 @@ use tokio::task::JoinHandle;
 use tracing::info;
 use vocweek_api::RtmpEndpoint;
 use vocweek_app::PlaylistWindows;
+use vocweek_db::Db;
 use vocweek_live::{IngestSettings, RtmpIngest};
 use vocweek_pipeline::jobs::ChildBudgets;
 use vocweek_pipeline::live::{LiveStage, LiveStageParts};
 use vocweek_pipeline::settings::LiveSettings;
 use vocweek_sandbox::MediaProgram;
+use vocweek_storage::BlobStore;
 
-use crate::app::Services;
 use crate::config::Config;
 
 /// The live transcode's segment length: the DVR window is counted in these.
@@ -60,7 +61,8 @@ impl LiveIngest {
     pub fn start(
         config: &Config,
         settings: &LiveSettings,
-        services: &Services,
+        db: &Db,
+        store: &Arc<dyn BlobStore>,
     ) -> anyhow::Result<Option<LiveIngest>> {
         let Some(listen) = settings.rtmp_listen else {
             return Ok(None);
@@ -77,13 +79,13 @@ impl LiveIngest {
                 .context("cannot find this program to run live transcodes in")?,
         };
         let stage = LiveStage::new(LiveStageParts {
-            db: services.db.clone(),
-            store: services.store.clone(),
+            db: db.clone(),
+            store: store.clone(),
             program,
             limits: ChildBudgets::live_beside(workers.children.video),
             video: workers.video,
             settings: settings.clone(),
-            scratch_parent: services.store.staging_dir().to_path_buf(),
+            scratch_parent: store.staging_dir().to_path_buf(),
             node: node_name(address),
         });
         let ingest = RtmpIngest::new(
