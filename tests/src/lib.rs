@@ -13,6 +13,7 @@ pub mod documents;
 pub mod flaky_network;
 pub mod garage;
 pub mod hostile;
+pub mod live;
 pub mod media;
 pub mod smtp_sink;
 pub mod web_session;

@@ -110,6 +110,63 @@ async fn an_editor_plays_a_video(backend: Backend) {
     app.stop().await;
 }
 
+/// A live channel watched in the browser while FFmpeg publishes to it: the 观看 page waits for
+/// the stream, then hls.js plays it at the live edge with the ladder, the badge and a viewer.
+async fn an_editor_watches_a_channel_live(backend: Backend) {
+    let app = spawn_app_with(
+        backend,
+        AppOptions {
+            configure: Some(vocweek_tests::live::ingest_on),
+            ..AppOptions::default()
+        },
+    )
+    .await;
+    let (unit, _) = app
+        .unit(
+            "山东商业职业技术学院",
+            UnitKind::HigherVocationalCollege,
+            "jinan",
+        )
+        .await;
+    app.create_editor().await;
+    let editor = app
+        .user_session("channels-editor", Role::Editor, Some(Desk::Edu))
+        .await;
+    let (status, channel) = app
+        .call(
+            &editor,
+            reqwest::Method::POST,
+            "/api/v1/channels",
+            Some(json!({
+                "title": "技能大赛直播",
+                "unit_id": unit,
+                "scheduled_start": "2026-05-10T01:00:00Z",
+            })),
+        )
+        .await;
+    assert_eq!(status, 201, "{channel}");
+    let id = channel["id"].as_str().unwrap();
+    let url = format!(
+        "{}/{}",
+        app.rtmp_url.as_deref().unwrap(),
+        channel["stream_key"].as_str().unwrap()
+    );
+    // Long enough for the browser's start, the first segments and a few seconds of play.
+    let mut ffmpeg = vocweek_tests::live::publish(&url, 40);
+    run_script(
+        "live.mjs",
+        &[
+            app.base_url.as_str(),
+            "editor",
+            "a long editor password",
+            id,
+        ],
+    )
+    .await;
+    ffmpeg.kill().await.unwrap();
+    app.stop().await;
+}
+
 /// A batch composed in the browser and exported: the zip the browser downloaded holds the
 /// Excel list naming the item, read back with calamine.
 async fn an_editor_exports_a_batch_from_the_browser(backend: Backend) {
@@ -729,6 +786,7 @@ both_databases!(
     a_unit_uploads_through_a_broken_network,
     an_editor_approves_with_the_keyboard,
     an_editor_plays_a_video,
+    an_editor_watches_a_channel_live,
     an_editor_exports_a_batch_from_the_browser,
     the_whole_loop_from_upload_to_the_ministry
 );

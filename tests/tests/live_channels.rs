@@ -7,14 +7,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use reqwest::Method;
 use serde_json::{Value, json};
-use tokio::process::{Child, Command};
-use vocweek::config::Config;
 use vocweek_domain::{Desk, Role, UnitKind};
+use vocweek_tests::live::{exit_status, ingest_on, publish, publish_with};
 use vocweek_tests::{AppOptions, Backend, TestApp, both_databases, spawn_app_with};
 
 /// From the publisher's start to the first playlist: FFmpeg's and the child's start, two
@@ -22,60 +20,15 @@ use vocweek_tests::{AppOptions, Backend, TestApp, both_databases, spawn_app_with
 const FIRST_SEGMENT_WITHIN: Duration = Duration::from_secs(30);
 const ENDED_WITHIN: Duration = Duration::from_secs(30);
 
-fn live_on(config: &mut Config) {
-    config.live.rtmp_listen = Some("127.0.0.1:0".to_owned());
-}
-
 async fn live_app(backend: Backend) -> TestApp {
     spawn_app_with(
         backend,
         AppOptions {
-            configure: Some(live_on),
+            configure: Some(ingest_on),
             ..AppOptions::default()
         },
     )
     .await
-}
-
-/// FFmpeg publishing a 720p30 test picture and a tone at real time for `seconds`, keyframes
-/// every 2 s, as OBS is told to.
-fn publish(url: &str, seconds: u32) -> Child {
-    publish_with(
-        url,
-        seconds,
-        &["-c:v", "libx264", "-preset", "ultrafast", "-g", "60"],
-    )
-}
-
-fn publish_with(url: &str, seconds: u32, video: &[&str]) -> Child {
-    Command::new("ffmpeg")
-        .args(["-hide_banner", "-loglevel", "error", "-nostdin"])
-        .args(["-re", "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30"])
-        .args([
-            "-re",
-            "-f",
-            "lavfi",
-            "-i",
-            "sine=frequency=440:sample_rate=48000",
-        ])
-        .args(["-t", &seconds.to_string()])
-        .args(video)
-        .args(["-pix_fmt", "yuv420p", "-c:a", "aac", "-f", "flv", url])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("ffmpeg is required by these tests")
-}
-
-async fn exit_status(mut ffmpeg: Child, within: Duration) -> std::process::ExitStatus {
-    match tokio::time::timeout(within, ffmpeg.wait()).await {
-        Ok(status) => status.unwrap(),
-        Err(_) => {
-            ffmpeg.kill().await.unwrap();
-            panic!("ffmpeg did not exit within {within:?}");
-        }
-    }
 }
 
 /// Opens a channel for `unit` as `editor`; answers its JSON (with the key).
