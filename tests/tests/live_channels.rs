@@ -2,8 +2,10 @@
 //! ffmpeg CLI publishes to the node's RTMP ingest (a real RTMP client); the live master
 //! playlist, each rendition's playlist and its segments are served while it runs; a publisher
 //! that drops and comes back within the grace period continues the same event behind a
-//! discontinuity; a clean stop ends the event and closes the playlists; a revoked key admits
-//! nobody; who may open, see and manage a channel.
+//! discontinuity, one gone for longer ends it; a clean stop ends the event and closes the
+//! playlists; another node on the same database and store serves what this one ingests; a
+//! revoked key admits nobody; a refused codec is told on the channel; who may open, see and
+//! manage a channel.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -268,6 +270,143 @@ async fn a_publisher_back_within_the_grace_period_continues_the_event(backend: B
     app.stop().await;
 }
 
+/// The ingest on, with a grace period of two seconds.
+fn short_grace(config: &mut vocweek::config::Config) {
+    ingest_on(config);
+    config.live.reconnect_grace_seconds = 2;
+}
+
+async fn a_publisher_gone_past_the_grace_period_ends_the_event(backend: Backend) {
+    let app = spawn_app_with(
+        backend,
+        AppOptions {
+            configure: Some(short_grace),
+            ..AppOptions::default()
+        },
+    )
+    .await;
+    let rtmp = app.rtmp_url.clone().unwrap();
+    let editor = app
+        .user_session("editor", Role::Editor, Some(Desk::Edu))
+        .await;
+    let (unit, _) = app
+        .unit(
+            "泰山职业技术学院",
+            UnitKind::HigherVocationalCollege,
+            "taian",
+        )
+        .await;
+    let channel = open_channel(&app, &editor, unit).await;
+    let id = channel["id"].as_str().unwrap().to_owned();
+    let url = format!("{rtmp}/{}", channel["stream_key"].as_str().unwrap());
+
+    let mut gone = publish(&url, 30);
+    wait_for_master(&app, &editor, &id).await;
+    gone.kill().await.unwrap();
+    let interrupted = wait_for_state(&app, &editor, &id, "interrupted").await;
+    let first = interrupted["event"]["id"].as_str().unwrap().to_owned();
+    // The sweep ends it once the grace period is over; the playlists close.
+    let ended = wait_for_state(&app, &editor, &id, "ended").await;
+    assert_eq!(
+        (
+            ended["event"]["id"].as_str(),
+            ended["event"]["ended_how"].as_str()
+        ),
+        (Some(first.as_str()), Some("vanished")),
+        "{ended}"
+    );
+    let master = text(
+        &app,
+        &editor,
+        &format!("/api/v1/channels/{id}/live/master.m3u8"),
+    )
+    .await
+    .1;
+    let variant = uris(&master).remove(0);
+    let playlist = text(
+        &app,
+        &editor,
+        &format!("/api/v1/channels/{id}/live/{variant}"),
+    )
+    .await
+    .1;
+    assert!(playlist.ends_with("#EXT-X-ENDLIST\n"), "{playlist}");
+
+    // The next publish is another event.
+    let next = publish(&url, 3);
+    assert!(exit_status(next, Duration::from_secs(60)).await.success());
+    let again = wait_for_state(&app, &editor, &id, "ended").await;
+    assert_ne!(
+        again["event"]["id"].as_str(),
+        Some(first.as_str()),
+        "{again}"
+    );
+    app.stop().await;
+}
+
+/// A second API node on the same database and store, without an ingest of its own, serves
+/// the channel the first node ingests: the same renditions and the same segment bytes.
+async fn another_node_serves_the_channel_this_one_ingests(backend: Backend) {
+    let app = live_app(backend).await;
+    let rtmp = app.rtmp_url.clone().unwrap();
+    let editor = app
+        .user_session("editor", Role::Editor, Some(Desk::Edu))
+        .await;
+    let (unit, _) = app
+        .unit("威海职业学院", UnitKind::HigherVocationalCollege, "weihai")
+        .await;
+    let channel = open_channel(&app, &editor, unit).await;
+    let id = channel["id"].as_str().unwrap().to_owned();
+
+    let mut config = app.config.clone();
+    config.live.rtmp_listen = None;
+    let services = vocweek::app::open_services(&config).await.unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let other = vocweek::app::RunningApp::start(&config, services, listener, None).unwrap();
+    let other_base = format!("http://{}", other.address);
+    let fetch_other = |path: String| {
+        let request = app
+            .client
+            .get(format!("{other_base}{path}"))
+            .bearer_auth(&editor);
+        async move {
+            let response = request.send().await.unwrap();
+            (
+                response.status().as_u16(),
+                response.bytes().await.unwrap().to_vec(),
+            )
+        }
+    };
+
+    let ffmpeg = publish(
+        &format!("{rtmp}/{}", channel["stream_key"].as_str().unwrap()),
+        8,
+    );
+    let master = wait_for_master(&app, &editor, &id).await;
+    let base = format!("/api/v1/channels/{id}/live/");
+    let (status, other_master) = fetch_other(format!("{base}master.m3u8")).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        uris(&String::from_utf8(other_master).unwrap()),
+        uris(&master)
+    );
+    for variant in uris(&master) {
+        let (status, playlist) = fetch_other(format!("{base}{variant}")).await;
+        assert_eq!(status, 200);
+        let segment = uris(&String::from_utf8(playlist).unwrap()).remove(0);
+        let dir = variant.rsplit_once('/').unwrap().0;
+        let (status, bytes) = fetch_other(format!("{base}{dir}/{segment}")).await;
+        assert_eq!(status, 200);
+        let (_, _, here) = app.fetch(&editor, &format!("{base}{dir}/{segment}")).await;
+        assert_eq!(bytes, here, "{segment}: the same stored segment");
+    }
+    let (_, seen) = app.get(&editor, &format!("/api/v1/channels/{id}")).await;
+    assert_eq!(seen["state"], "live");
+    assert!(exit_status(ffmpeg, Duration::from_secs(60)).await.success());
+    other.stop().await;
+    app.stop().await;
+}
+
 async fn a_revoked_key_admits_nobody_and_a_new_one_does(backend: Backend) {
     let app = live_app(backend).await;
     let rtmp = app.rtmp_url.clone().unwrap();
@@ -484,6 +623,8 @@ both_databases!(
     a_published_channel_is_watched_live_and_ends,
     a_publisher_back_within_the_grace_period_continues_the_event,
     a_revoked_key_admits_nobody_and_a_new_one_does,
+    a_publisher_gone_past_the_grace_period_ends_the_event,
+    another_node_serves_the_channel_this_one_ingests,
     a_refused_publish_is_told_on_the_channel_page,
     who_may_open_see_and_manage_a_channel,
 );
