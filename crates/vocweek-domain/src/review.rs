@@ -72,8 +72,9 @@ impl ReviewAction {
 
 /// The entries of an asset's history besides the editors' decisions ([`ReviewAction`]):
 /// what the pipeline and the units did. Stored as these strings; shown through the catalog.
-pub const HISTORY_ACTIONS: [&str; 10] = [
+pub const HISTORY_ACTIONS: [&str; 11] = [
     "uploaded",
+    "live_recorded",
     "duplicate_submitted",
     "processed",
     "processing_failed",

@@ -97,7 +97,7 @@ fn in_chunks(
         }
     }
     drop(joined);
-    let stitched = stitch(&download_ts, out, &facts, settings).unwrap();
+    let stitched = stitch(&[download_ts.as_path()], out, &facts, settings).unwrap();
     (plan, facts, stitched)
 }
 

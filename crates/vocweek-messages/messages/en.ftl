@@ -36,6 +36,7 @@ failure-job-kind-unknown = The processing job's kind is unknown.
 failure-asset-invalid = The asset's record is invalid.
 
 action-uploaded = uploaded
+action-live_recorded = recorded from a live event
 action-duplicate_submitted = submitted again (duplicate)
 action-processed = processed
 action-processing_failed = processing failed

@@ -37,6 +37,7 @@ failure-asset-invalid = 素材记录有误，请联系管理员。
 
 # action-*：素材历史记录里的操作。
 action-uploaded = 上传
+action-live_recorded = 直播结束，录制为回放
 action-duplicate_submitted = 重复报送
 action-processed = 处理完成
 action-processing_failed = 处理失败

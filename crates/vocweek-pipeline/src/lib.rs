@@ -10,6 +10,7 @@ mod limits;
 pub mod live;
 pub mod mail;
 mod metrics;
+mod segment_names;
 pub mod settings;
 mod staged_file;
 mod statistics_xlsx;

@@ -59,6 +59,15 @@ pub enum Work {
         settings: VideoSettings,
         chunks: Vec<ChunkFacts>,
     },
+    /// A live event's replay from its stored segments ([`Done::Video`]): `input` is the first
+    /// publish's top-rung segments joined in one file, and `parts` names every publish's such
+    /// file (the first included), in order, in the same directory; `publishes` are their
+    /// segments' facts, one chunk per publish.
+    LiveReplay {
+        settings: VideoSettings,
+        parts: Vec<String>,
+        publishes: Vec<ChunkFacts>,
+    },
     /// A live channel's publish, transcoded into HLS renditions as it arrives
     /// ([`Message::LiveLadder`], [`Message::LiveSegment`], then [`Done::Live`]). `input` is
     /// not read: the stream comes on the FIFO `fifo`, a file name in `out_dir`, which the
@@ -75,7 +84,10 @@ impl Work {
         match self {
             Work::Photo { .. } => "photo",
             Work::Article { .. } => "article",
-            Work::Video { .. } | Work::VideoChunk { .. } | Work::VideoStitch { .. } => "video",
+            Work::Video { .. }
+            | Work::VideoChunk { .. }
+            | Work::VideoStitch { .. }
+            | Work::LiveReplay { .. } => "video",
             Work::Live { .. } => "live",
         }
     }

@@ -10,7 +10,9 @@ use sea_orm::{
 use serde_json::Value;
 
 use super::records::LiveEvent;
+use super::replay::replay_job;
 use crate::entities::{live_event, live_segment};
+use crate::jobs::enqueue;
 use crate::{Db, DbError, DbResult};
 
 /// What a publish became: a new event, or the continuation of one whose publisher had vanished
@@ -96,10 +98,14 @@ impl Db {
         Ok(())
     }
 
-    /// Ends the event `how` (`clean`, `vanished`, `refused`…). `false` when it had ended
-    /// already: exactly one caller finishes an event.
+    /// Ends the event `how` (`clean`, `vanished`, `refused`…), its replay job queued in the
+    /// same transaction. `false` when it had ended already: exactly one caller finishes an
+    /// event.
     pub async fn end_live_event(&self, event_id: &str, how: &str) -> DbResult<bool> {
-        end_event(self.conn(), event_id, how, self.clock().now()).await
+        let txn = self.begin().await?;
+        let ended = end_event(&txn, event_id, how, self.clock().now()).await?;
+        txn.commit().await?;
+        Ok(ended)
     }
 
     /// Open events whose publisher vanished before `cutoff`, or that `node` held (a node that
@@ -172,6 +178,7 @@ impl Db {
     }
 }
 
+/// Ends an open event and queues its replay (`live_replay`), in the caller's transaction.
 async fn end_event(
     conn: &impl ConnectionTrait,
     event_id: &str,
@@ -185,7 +192,11 @@ async fn end_event(
         .filter(live_event::Column::EndedAt.is_null())
         .exec(conn)
         .await?;
-    Ok(result.rows_affected == 1)
+    let ended = result.rows_affected == 1;
+    if ended {
+        enqueue(conn, replay_job(event_id)).await?;
+    }
+    Ok(ended)
 }
 
 /// One past the event's highest segment number in any rendition (0 for none).

@@ -35,6 +35,7 @@ mod pipeline;
 mod poster;
 mod probe;
 mod remux;
+mod replay;
 mod run;
 mod settings;
 mod source_gops;
@@ -52,6 +53,7 @@ pub use live::{
 };
 pub use master::{RenditionStats, measure_playlist};
 pub use probe::{AudioFacts, VideoFacts, VideoProbe, probe_file};
+pub use replay::live_replay;
 pub use settings::VideoSettings;
 pub use stitch::{check_chunks, stitch};
 pub use transcode::{DownloadFile, TranscodeOutput, transcode};

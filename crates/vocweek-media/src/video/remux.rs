@@ -1,6 +1,7 @@
-//! The MP4 download of a chunked video: the download rung's MPEG-TS segments, every chunk's
-//! one after the other in one file, remuxed into MP4 (`faststart`) — packets copied, nothing
-//! decoded — with their timestamps moved so the earliest is 0.
+//! The MP4 download of a chunked video or a live event's replay: the download rung's MPEG-TS
+//! segments, joined in one file per run of continuous timestamps, remuxed into MP4
+//! (`faststart`) — packets copied, nothing decoded — with their timestamps moved so the
+//! earliest is 0 and each run follows the one before.
 //!
 //! The output streams are described afresh (codec, size, sample rate), not copied from the
 //! MPEG-TS demuxer's: those carry MPEG-TS stream types as codec tags (`0x1b`, `0x0f`), which
@@ -28,64 +29,104 @@ struct Carried {
     output: usize,
     from: ff::Rational,
     to: ff::Rational,
-    /// Subtracted from every timestamp (in `from`): the earliest start becomes 0.
+    /// Subtracted from every timestamp (in `from`): the part's earliest start lands where the
+    /// part before it ended (0 for the first).
     shift: i64,
 }
 
-/// Remuxes the MPEG-TS `input` (H.264 and AAC) into the MP4 `output`.
-pub(crate) fn remux_to_mp4(input: &Path, output: &Path) -> Result<(), MediaError> {
+/// Remuxes the MPEG-TS `parts` (H.264 and AAC), one after the other, into the MP4 `output`.
+/// Each part is a run of continuous timestamps (the chunks of a chunked video are one run; a
+/// live event has one per publish, each starting its clock again): a part's earliest picture
+/// or sound follows the latest end of the part before it, so the download plays straight
+/// through the reconnects.
+pub(crate) fn remux_to_mp4(parts: &[&Path], output: &Path) -> Result<(), MediaError> {
     super::init()?;
-    // Our own file: a failure to read it is no fault of an upload.
-    let mut context =
-        open_input(input).map_err(|e| MediaError::Internal(format!("the download's TS: {e}")))?;
-    let video = context.streams().best(MediaType::Video).map(|s| s.index());
-    let audio = context.streams().best(MediaType::Audio).map(|s| s.index());
-    let used: Vec<usize> = [video, audio].into_iter().flatten().collect();
-    if video.is_none() {
-        return Err(MediaError::Internal(
-            "the download's TS has no pictures".to_owned(),
-        ));
+    let mut muxer = format::output_as(output, "mp4").map_err(internal("mp4 output"))?;
+    // The output's streams, video first: the first part's, which every later part maps to.
+    let mut outputs: Vec<(MediaType, usize)> = Vec::new();
+    let mut header_written = false;
+    // Where the next part starts, in seconds: the latest end of any packet so far.
+    let mut next_start = 0.0f64;
+    for part in parts {
+        // Our own files: a failure to read one is no fault of an upload.
+        let mut context = open_input(part)
+            .map_err(|e| MediaError::Internal(format!("the download's TS: {e}")))?;
+        let video = context.streams().best(MediaType::Video).map(|s| s.index());
+        let audio = context.streams().best(MediaType::Audio).map(|s| s.index());
+        if video.is_none() {
+            return Err(MediaError::Internal(
+                "the download's TS has no pictures".to_owned(),
+            ));
+        }
+        let used: Vec<(MediaType, usize)> = [(MediaType::Video, video), (MediaType::Audio, audio)]
+            .into_iter()
+            .filter_map(|(medium, index)| index.map(|i| (medium, i)))
+            .collect();
+        let earliest = earliest_start(&context, &used);
+        if !header_written {
+            for &(medium, index) in &used {
+                let stream = context
+                    .stream(index)
+                    .ok_or_else(|| MediaError::Internal("a TS stream vanished".to_owned()))?;
+                outputs.push((medium, add_stream(&mut muxer, &stream)?));
+            }
+            let mut options = ff::Dictionary::new();
+            options.set("movflags", "+faststart");
+            muxer
+                .write_header_with(options)
+                .map_err(internal("writing the MP4 header"))?;
+            header_written = true;
+        }
+        let mut carried = Vec::new();
+        for &(medium, index) in &used {
+            // A later part with a stream the first had not (sound that came back) is dropped.
+            let Some(&(_, out)) = outputs.iter().find(|(m, _)| *m == medium) else {
+                continue;
+            };
+            let Some(stream) = context.stream(index) else {
+                continue;
+            };
+            let time_base = stream.time_base();
+            carried.push(Carried {
+                input: index,
+                output: out,
+                from: time_base,
+                to: muxer.stream(out).map_or(time_base, |s| s.time_base()),
+                shift: seconds_to_ts(earliest - next_start, time_base),
+            });
+        }
+        let ended = copy_packets(&mut context, &mut muxer, &carried, output)?;
+        next_start = next_start.max(ended);
     }
-    // The common zero: the earliest start of the streams carried, in seconds.
-    let earliest = used
-        .iter()
-        .filter_map(|&i| context.stream(i))
+    muxer
+        .write_trailer()
+        .map_err(|e| MediaError::Internal(format!("finishing {}: {e}", output.display())))
+}
+
+/// The common zero of a part: the earliest start of the streams carried, in seconds.
+fn earliest_start(context: &format::context::Input, used: &[(MediaType, usize)]) -> f64 {
+    used.iter()
+        .filter_map(|&(_, i)| context.stream(i))
         .filter(|s| s.start_time() != ff::ffi::AV_NOPTS_VALUE)
         .map(|s| s.start_time() as f64 * f64::from(s.time_base()))
         .fold(None, |min: Option<f64>, t| {
             Some(min.map_or(t, |m| m.min(t)))
         })
-        .unwrap_or(0.0);
-    let mut muxer = format::output_as(output, "mp4").map_err(internal("mp4 output"))?;
-    let mut carried = Vec::new();
-    for &index in &used {
-        let stream = context
-            .stream(index)
-            .ok_or_else(|| MediaError::Internal("a TS stream vanished".to_owned()))?;
-        let time_base = stream.time_base();
-        let out_index = add_stream(&mut muxer, &stream)?;
-        carried.push(Carried {
-            input: index,
-            output: out_index,
-            from: time_base,
-            to: time_base,
-            shift: seconds_to_ts(earliest, time_base),
-        });
-    }
-    let mut options = ff::Dictionary::new();
-    options.set("movflags", "+faststart");
-    muxer
-        .write_header_with(options)
-        .map_err(internal("writing the MP4 header"))?;
-    for stream in &mut carried {
-        stream.to = muxer
-            .stream(stream.output)
-            .map_or(stream.to, |s| s.time_base());
-    }
+        .unwrap_or(0.0)
+}
+
+/// Copies a part's packets, moved; answers where the part ends in the output, in seconds.
+fn copy_packets(
+    context: &mut format::context::Input,
+    muxer: &mut format::context::Output,
+    carried: &[Carried],
+    output: &Path,
+) -> Result<f64, MediaError> {
+    let mut ended = 0.0f64;
     loop {
         // A fresh packet each time: reading into a used one does not release what it held.
         let mut packet = Packet::empty();
-        match packet.read(&mut context) {
+        match packet.read(context) {
             Ok(()) => {}
             Err(ff::Error::Eof) => break,
             Err(e) => return Err(MediaError::Internal(format!("reading the TS: {e}"))),
@@ -95,16 +136,18 @@ pub(crate) fn remux_to_mp4(input: &Path, output: &Path) -> Result<(), MediaError
         };
         packet.set_pts(packet.pts().map(|t| t.saturating_sub(stream.shift)));
         packet.set_dts(packet.dts().map(|t| t.saturating_sub(stream.shift)));
+        if let Some(pts) = packet.pts() {
+            let end = pts.saturating_add(packet.duration().max(0));
+            ended = ended.max(end as f64 * f64::from(stream.from));
+        }
         packet.rescale_ts(stream.from, stream.to);
         packet.set_stream(stream.output);
         packet.set_position(-1);
         packet
-            .write_interleaved(&mut muxer)
+            .write_interleaved(muxer)
             .map_err(|e| MediaError::Internal(format!("writing {}: {e}", output.display())))?;
     }
-    muxer
-        .write_trailer()
-        .map_err(|e| MediaError::Internal(format!("finishing {}: {e}", output.display())))
+    Ok(ended)
 }
 
 /// Adds to `muxer` a stream like `stream` (its codec and its pictures' or sound's format, no

@@ -29,18 +29,20 @@ const LONGEST_CODECS: usize = 64;
 const LONGEST_SEGMENT_FACTOR: f64 = 4.0;
 
 /// Writes `<rung>.m3u8` for every rung, `master.m3u8` and `download.mp4` into `out_dir` from
-/// the chunks' facts, `download_ts` being the download rung's segments of every chunk, in
-/// order, one after the other in one file. The output's renditions list the segments, which
+/// the chunks' facts, `download_parts` being the download rung's segments of every chunk, in
+/// order, one after the other: in one file when their timestamps run on (a chunked video), or
+/// in one file per chunk when each starts its clock again (a live event's publishes, one
+/// "chunk" each) — then every chunk after the first starts with a discontinuity. The output's renditions list the segments, which
 /// are not in `out_dir`; it has no poster (the first chunk made it). On failure `out_dir` is
 /// left as it was found.
 pub fn stitch(
-    download_ts: &Path,
+    download_parts: &[&Path],
     out_dir: &Path,
     chunks: &[ChunkFacts],
     settings: &VideoSettings,
 ) -> Result<TranscodeOutput, MediaError> {
     let before = Before::note(out_dir);
-    let result = stitch_into(download_ts, out_dir, chunks, settings);
+    let result = stitch_into(download_parts, out_dir, chunks, settings);
     if result.is_err() {
         before.restore();
     }
@@ -48,12 +50,20 @@ pub fn stitch(
 }
 
 fn stitch_into(
-    download_ts: &Path,
+    download_parts: &[&Path],
     out_dir: &Path,
     chunks: &[ChunkFacts],
     settings: &VideoSettings,
 ) -> Result<TranscodeOutput, MediaError> {
     let ladder = check(chunks, settings)?;
+    let discontinuous = download_parts.len() > 1;
+    if discontinuous && download_parts.len() != chunks.len() {
+        return Err(wrong(format!(
+            "{} parts for {} chunks",
+            download_parts.len(),
+            chunks.len()
+        )));
+    }
     let probe: VideoProbe = serde_json::from_value(ladder.first.probe.clone())
         .map_err(|e| wrong(format!("the first chunk's probe: {e}")))?;
     std::fs::create_dir_all(out_dir)
@@ -62,6 +72,17 @@ fn stitch_into(
     for (i, rung) in ladder.first.rungs.iter().enumerate() {
         let parts: Vec<&ChunkRung> = chunks.iter().filter_map(|c| c.rungs.get(i)).collect();
         let segments: Vec<&ChunkSegment> = parts.iter().flat_map(|p| &p.segments).collect();
+        // The first segment of each part after the first follows a discontinuity.
+        let mut breaks = Vec::new();
+        if discontinuous {
+            let mut count = 0;
+            for part in &parts {
+                if count > 0 && !part.segments.is_empty() {
+                    breaks.push(count);
+                }
+                count += part.segments.len();
+            }
+        }
         let target = parts
             .iter()
             .map(|p| p.target_duration)
@@ -69,8 +90,11 @@ fn stitch_into(
             .max()
             .unwrap_or(0);
         let playlist = format!("{}.m3u8", rung.name);
-        std::fs::write(out_dir.join(&playlist), media_playlist(target, &segments))
-            .map_err(|e| MediaError::Internal(format!("writing {playlist}: {e}")))?;
+        std::fs::write(
+            out_dir.join(&playlist),
+            media_playlist(target, &segments, &breaks),
+        )
+        .map_err(|e| MediaError::Internal(format!("writing {playlist}: {e}")))?;
         let (duration, bandwidth, average) =
             bit_rates(segments.iter().map(|s| (s.duration_seconds, s.bytes)));
         renditions.push(RenditionStats {
@@ -94,7 +118,7 @@ fn stitch_into(
     )
     .map_err(|e| MediaError::Internal(format!("writing the master playlist: {e}")))?;
     let download_file = "download.mp4".to_owned();
-    remux_to_mp4(download_ts, &out_dir.join(&download_file))?;
+    remux_to_mp4(download_parts, &out_dir.join(&download_file))?;
     let downloaded = renditions.get(download_rung);
     let download = DownloadFile {
         file: download_file,
@@ -292,13 +316,17 @@ fn plain(text: &str, longest: usize, allowed: impl Fn(char) -> bool) -> bool {
 }
 
 /// A VOD media playlist as FFmpeg's HLS muxer writes one with our options (version 6 for
-/// `independent_segments`), numbered from 0.
-fn media_playlist(target_duration: u32, segments: &[&ChunkSegment]) -> String {
+/// `independent_segments`), numbered from 0; a discontinuity before each segment whose place
+/// is in `breaks`.
+fn media_playlist(target_duration: u32, segments: &[&ChunkSegment], breaks: &[usize]) -> String {
     let mut text = format!(
         "#EXTM3U\n#EXT-X-VERSION:6\n#EXT-X-TARGETDURATION:{target_duration}\n\
          #EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXT-X-INDEPENDENT-SEGMENTS\n"
     );
-    for segment in segments {
+    for (place, segment) in segments.iter().enumerate() {
+        if breaks.contains(&place) {
+            text.push_str("#EXT-X-DISCONTINUITY\n");
+        }
         let _ = writeln!(text, "#EXTINF:{:.6},", segment.duration_seconds);
         let _ = writeln!(text, "{}", segment.file);
     }
@@ -405,10 +433,15 @@ mod tests {
         let a = segment("360p_00000.ts", 6.006);
         let b = segment("360p_00001.ts", 1.968633);
         assert_eq!(
-            media_playlist(6, &[&a, &b]),
+            media_playlist(6, &[&a, &b], &[]),
             "#EXTM3U\n#EXT-X-VERSION:6\n#EXT-X-TARGETDURATION:6\n#EXT-X-MEDIA-SEQUENCE:0\n\
              #EXT-X-PLAYLIST-TYPE:VOD\n#EXT-X-INDEPENDENT-SEGMENTS\n#EXTINF:6.006000,\n\
              360p_00000.ts\n#EXTINF:1.968633,\n360p_00001.ts\n#EXT-X-ENDLIST\n"
+        );
+        // A live replay's second publish follows a discontinuity.
+        assert!(
+            media_playlist(6, &[&a, &b], &[1])
+                .contains("360p_00000.ts\n#EXT-X-DISCONTINUITY\n#EXTINF:1.968633,")
         );
         assert_eq!(segment_number("360p", "360p_00012.ts"), Some(12));
         assert_eq!(segment_number("360p", "360p_.ts"), None);

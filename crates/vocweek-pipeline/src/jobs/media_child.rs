@@ -37,8 +37,13 @@ pub async fn run(
     let media = &ctx.media;
     let is_video = matches!(
         work,
-        Work::Video { .. } | Work::VideoChunk { .. } | Work::VideoStitch { .. }
+        Work::Video { .. }
+            | Work::VideoChunk { .. }
+            | Work::VideoStitch { .. }
+            | Work::LiveReplay { .. }
     );
+    // A replay's item does not exist until its work is done: there is nothing to watch.
+    let watches_asset = is_video && !matches!(work, Work::LiveReplay { .. });
     let kind = work.name();
     let limits = media.children.for_work(&work);
     let task = Task {
@@ -87,7 +92,7 @@ pub async fn run(
             _ = ticker.tick() => {
                 if started.elapsed() > limit {
                     child.kill(KillReason::TimedOut { limit_seconds: limit.as_secs() });
-                } else if is_video && asset_left(ctx, job, asset_id, progress).await {
+                } else if watches_asset && asset_left(ctx, job, asset_id, progress).await {
                     child.kill(KillReason::Cancelled);
                 }
             }

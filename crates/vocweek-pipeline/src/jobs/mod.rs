@@ -5,6 +5,8 @@ pub mod article_pictures;
 mod article_work;
 mod asset_work;
 mod chunk_record;
+mod live_publishes;
+mod live_replay;
 mod media_child;
 mod photo_work;
 mod process_asset;
@@ -24,6 +26,7 @@ use vocweek_sandbox::{ChildLimits, ChildPool, MediaProgram, Work};
 use vocweek_storage::{BlobStore, StorageError};
 
 pub(crate) use asset_work::remove_if_abandoned;
+pub use live_replay::{LIVE_REPLAY, LiveReplay};
 pub(crate) use media_child::Scratch;
 pub use process_asset::{PROCESS_ASSET, ProcessAsset, process_asset_job, replaced_file_job};
 pub use stitch_video::{STITCH_VIDEO, StitchVideo, stitch_job};
@@ -132,7 +135,10 @@ impl ChildBudgets {
         match work {
             Work::Photo { .. } => self.photo,
             Work::Article { .. } => self.article,
-            Work::Video { .. } | Work::VideoChunk { .. } | Work::VideoStitch { .. } => self.video,
+            Work::Video { .. }
+            | Work::VideoChunk { .. }
+            | Work::VideoStitch { .. }
+            | Work::LiveReplay { .. } => self.video,
             Work::Live { .. } => self.live,
         }
     }
@@ -300,6 +306,7 @@ pub fn default_handlers() -> HashMap<&'static str, Arc<dyn JobHandler>> {
     handlers.insert(PROCESS_ASSET, Arc::new(ProcessAsset));
     handlers.insert(TRANSCODE_CHUNK, Arc::new(TranscodeChunk));
     handlers.insert(STITCH_VIDEO, Arc::new(StitchVideo));
+    handlers.insert(LIVE_REPLAY, Arc::new(LiveReplay));
     handlers
 }
 

@@ -9,9 +9,9 @@ use vocweek_db::live::{LiveEvent, LiveSegment as SegmentRow};
 use vocweek_media::video::{LiveLadder, LiveSegment};
 use vocweek_storage::StagingFile;
 
-use super::names::{is_rung_name, segment_file, segment_key};
 use super::stage::LiveStage;
 use crate::jobs::Scratch;
+use crate::segment_names::{is_rung_name, segment_file, segment_key};
 
 /// Renditions a live ladder may have (the widest ladder has four).
 const MAX_RUNGS: usize = 6;

@@ -158,6 +158,18 @@ fn run(task: &Task, reporter: &Reporter) -> Result<crate::protocol::Done, MediaE
         Work::VideoStitch { settings, chunks } => {
             video_chunks::run_stitch(&task.input, &task.out_dir, settings, chunks, reporter)
         }
+        Work::LiveReplay {
+            settings,
+            parts,
+            publishes,
+        } => video_chunks::run_replay(
+            &task.input,
+            &task.out_dir,
+            settings,
+            parts,
+            publishes.clone(),
+            reporter,
+        ),
         Work::Live { settings, fifo } => live::run(&task.out_dir, settings, fifo, reporter),
     }
 }

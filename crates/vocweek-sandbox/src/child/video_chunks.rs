@@ -1,13 +1,13 @@
 //! A long video's chunks in the child: one chunk's transcode (its segments, and the first
 //! chunk's poster and thumbnail), and the stitch that joins them into the playlists and the
-//! download.
+//! download; and a live event's replay, the same join over its publishes.
 
 use std::path::Path;
 
 use serde_json::json;
 use vocweek_media::MediaError;
 use vocweek_media::video::{
-    ChunkFacts, ChunkSpec, VideoSettings, probe_file, stitch, transcode_chunk,
+    ChunkFacts, ChunkSpec, VideoSettings, live_replay, probe_file, stitch, transcode_chunk,
 };
 
 use super::output::Reporter;
@@ -76,7 +76,7 @@ pub fn run_stitch(
     reporter.send(&Message::Probed {
         declared_duration_seconds: Some(seconds),
     });
-    let output = stitch(input, out_dir, chunks, settings)?;
+    let output = stitch(&[input], out_dir, chunks, settings)?;
     // The segments are the chunks' files, stored already: the playlists and the download.
     let mut stored = vec![output.master.clone()];
     stored.extend(output.renditions.iter().map(|r| r.playlist.clone()));
@@ -89,4 +89,55 @@ pub fn run_stitch(
         facts,
         files: hls_and_download(&output, stored),
     })
+}
+
+/// Makes a live event's replay; `input` is the first of `parts`, in the same directory.
+pub fn run_replay(
+    input: &Path,
+    out_dir: &Path,
+    settings: &VideoSettings,
+    parts: &[String],
+    mut publishes: Vec<ChunkFacts>,
+    reporter: &Reporter,
+) -> Result<Done, MediaError> {
+    let dir = input
+        .parent()
+        .ok_or_else(|| MediaError::Internal("the replay's input has no directory".to_owned()))?;
+    // Plain names only: the parent's files, beside the input.
+    if parts
+        .iter()
+        .any(|p| p.is_empty() || p.contains('/') || p.starts_with('.'))
+    {
+        return Err(MediaError::Internal(
+            "a replay part is not a plain file name".to_owned(),
+        ));
+    }
+    let paths: Vec<std::path::PathBuf> = parts.iter().map(|p| dir.join(p)).collect();
+    let seconds: f64 = publishes
+        .iter()
+        .filter_map(|c| c.rungs.get(c.download_rung))
+        .flat_map(|rung| &rung.segments)
+        .map(|s| s.duration_seconds)
+        .filter(|d| d.is_finite() && *d > 0.0)
+        .sum();
+    reporter.send(&Message::Probed {
+        declared_duration_seconds: Some(seconds),
+    });
+    let refs: Vec<&Path> = paths.iter().map(std::path::PathBuf::as_path).collect();
+    let output = live_replay(&refs, out_dir, &mut publishes, settings)?;
+    let mut stored = vec![output.master.clone()];
+    stored.extend(output.renditions.iter().map(|r| r.playlist.clone()));
+    stored.extend(output.download.iter().map(|d| d.file.clone()));
+    let mut files = hls_and_download(&output, stored);
+    for (name, encoded) in [("poster", &output.poster), ("thumb", &output.thumb)] {
+        if let Some(encoded) = encoded {
+            files.push(written(out_dir, name, encoded)?);
+        }
+    }
+    let mut facts = facts(&output);
+    if let Some(fields) = facts.as_object_mut() {
+        fields.insert("publishes".to_owned(), json!(publishes.len()));
+        fields.insert("live_replay".to_owned(), json!(true));
+    }
+    Ok(Done::Video { facts, files })
 }

@@ -1,0 +1,220 @@
+//! The replay of an ended live event (`live_replay`, queued with the event's end): its
+//! recording becomes a video item in 待审核 from the segments the live transcode stored — no
+//! second transcode. A video child writes each rendition's VOD playlist, the master playlist,
+//! the MP4 download (the top rung's segments remuxed) and the poster; the segments stay where
+//! the live transcode put them, `renditions/<event>/hls/`, because the item takes the event's
+//! id. The MP4 is also the item's original (linked, not copied, on a local store). Then one
+//! transaction records the item with its renditions, the move to the editors and the event's
+//! link to it (`Db::record_live_replay`).
+
+use chrono::{DateTime, FixedOffset, Utc};
+use serde::Deserialize;
+use serde_json::json;
+use tracing::info;
+use vocweek_db::assets::NewAsset;
+use vocweek_db::jobs::Job;
+use vocweek_db::live::{ReplayRecorded, ReplaySource};
+use vocweek_db::processing::Processed;
+use vocweek_domain::{AssetKind, Tags};
+use vocweek_media::video::LiveLadder;
+use vocweek_sandbox::{Done, Work};
+use vocweek_storage::{StagingFile, original_key};
+
+use super::live_publishes::{join_publish, longest_segment_seconds, publishes};
+use super::media_child::{self, ChildOutcome, Scratch};
+use super::processing_commit::processed;
+use super::rendition_store::store_files;
+use super::video_work::video_permit;
+use super::{JobContext, JobError, JobHandler};
+
+pub use vocweek_db::live::LIVE_REPLAY;
+
+/// China keeps one offset all year: the replay's date and title are Beijing time's.
+const BEIJING_SECONDS: i32 = 8 * 3600;
+
+#[derive(Deserialize)]
+struct ReplayPayload {
+    event_id: String,
+}
+
+/// The `live_replay` handler.
+pub struct LiveReplay;
+
+#[async_trait::async_trait]
+impl JobHandler for LiveReplay {
+    async fn run(&self, job: &Job, ctx: &JobContext) -> Result<(), JobError> {
+        let payload: ReplayPayload = super::asset_work::payload_of(job)?;
+        let source = ctx.db.live_replay_source(&payload.event_id).await?;
+        let Some(source) = source.filter(|s| s.event.replay_asset_id.is_none()) else {
+            return nothing_to_do(ctx, job).await;
+        };
+        let Some(ladder) = source
+            .event
+            .ladder
+            .clone()
+            .and_then(|l| serde_json::from_value::<LiveLadder>(l).ok())
+        else {
+            info!(event = %source.event.id, "no replay: the event never made a picture");
+            return nothing_to_do(ctx, job).await;
+        };
+        let chunks = publishes(&source, &ladder);
+        if chunks.is_empty() {
+            info!(event = %source.event.id, "no replay: the event stored no segment");
+            return nothing_to_do(ctx, job).await;
+        }
+        let event_id = source.event.id.clone();
+        // A video child's memory, like a transcode's.
+        let _permit = video_permit(ctx).await?;
+        let parts_dir = Scratch::new(ctx.store.staging_dir())?;
+        let mut parts = Vec::new();
+        for (k, chunk) in chunks.iter().enumerate() {
+            let name = format!("publish_{k}.ts");
+            join_publish(ctx, &event_id, chunk, &parts_dir.file(&name)).await?;
+            parts.push(name);
+        }
+        let mut settings = ctx.media.video.clone();
+        // The stitch checks segment lengths against the configured one: a publisher's long
+        // keyframe interval makes long live segments, which are still right.
+        settings.segment_seconds = settings
+            .segment_seconds
+            .max(longest_segment_seconds(&source.segments).div_ceil(4));
+        let out = Scratch::new(ctx.store.staging_dir())?;
+        let work = Work::LiveReplay {
+            settings,
+            parts: parts.clone(),
+            publishes: chunks.clone(),
+        };
+        let input = parts_dir.file(&parts[0]);
+        let outcome = media_child::run(ctx, job, &event_id, &input, &out, work).await?;
+        drop(parts_dir);
+        let (facts, files) = match outcome {
+            ChildOutcome::Done(Done::Video { facts, files }) => (facts, files),
+            ChildOutcome::AssetGone | ChildOutcome::Done(_) => {
+                return Err(super::wrong_answer("live replay"));
+            }
+        };
+        // The segments are the live transcode's, stored already: a child that names one as
+        // its output (to overwrite it) is not believed.
+        if let Some(intruder) = files.iter().find(|f| f.key.ends_with(".ts")) {
+            return Err(JobError::Permanent {
+                code: "media-process-crashed".to_owned(),
+                reason: format!(
+                    "the replay's media process named a segment: {:?}",
+                    intruder.key
+                ),
+            });
+        }
+        // The download becomes the original too: linked before the files move into the store.
+        let download = out.file("download.mp4");
+        // Hours of stream are gigabytes: hashed off the runtime's threads.
+        let hashing = download.clone();
+        let original = tokio::task::spawn_blocking(move || crate::staged_file::hash_file(&hashing))
+            .await
+            .map_err(|e| JobError::Transient(format!("hashing the replay: {e}")))?
+            .map_err(|e| JobError::Transient(format!("hashing the replay: {e}")))?;
+        let size = std::fs::metadata(&download)
+            .map(|m| m.len())
+            .map_err(|e| JobError::Transient(format!("the replay's download: {e}")))?;
+        let staged = StagingFile::new_in(ctx.store.staging_dir());
+        std::fs::hard_link(&download, staged.path())
+            .map_err(|e| JobError::Transient(format!("linking the replay's original: {e}")))?;
+        ctx.store
+            .put_file(&original_key(&original)?, staged)
+            .await?;
+        let renditions = store_files(ctx, &event_id, &out, &files).await?;
+        let new = replay_item(ctx, &source, original, size).await?;
+        let metadata = json!({
+            "checked_mime": "video/mp4",
+            "video": facts,
+            "live": {
+                "channel_id": source.channel.id,
+                "event_id": event_id,
+                "publishes": source.event.publishes,
+                "ended_how": source.event.ended_how,
+            },
+        });
+        let change = processed(&event_id, job, Some(metadata));
+        let recorded = Processed {
+            renditions: renditions.iter().map(|r| r.as_new(&event_id)).collect(),
+            perceptual_hash: None,
+            captured_at: None,
+            title: None,
+            change,
+        };
+        match ctx
+            .db
+            .record_live_replay(job.id, &ctx.worker_id, &event_id, new, recorded)
+            .await?
+        {
+            ReplayRecorded::LeaseLost => Err(JobError::LeaseLost),
+            ReplayRecorded::AlreadyRecorded => Ok(()),
+            ReplayRecorded::Recorded(_) => {
+                info!(event = %event_id, channel = %source.channel.id, "a live event's replay is ready for review");
+                Ok(())
+            }
+        }
+    }
+}
+
+async fn nothing_to_do(ctx: &JobContext, job: &Job) -> Result<(), JobError> {
+    if !ctx.db.complete_job(job.id, &ctx.worker_id).await? {
+        return Err(JobError::LeaseLost);
+    }
+    Ok(())
+}
+
+/// The item the recording becomes: the channel's unit, tags and title, dated by the event.
+async fn replay_item(
+    ctx: &JobContext,
+    source: &ReplaySource,
+    blake3: String,
+    size: u64,
+) -> Result<NewAsset, JobError> {
+    let channel = &source.channel;
+    let unit = ctx
+        .db
+        .unit(channel.unit_id)
+        .await?
+        .ok_or_else(|| JobError::Permanent {
+            code: "job-invalid".to_owned(),
+            reason: format!("the channel's unit {} is gone", channel.unit_id),
+        })?;
+    let started = beijing(source.event.started_at);
+    Ok(NewAsset {
+        id: source.event.id.clone(),
+        campaign_id: channel.campaign_id,
+        unit_id: channel.unit_id,
+        desk: unit.desk,
+        kind: AssetKind::Video,
+        blake3,
+        size: i64::try_from(size).unwrap_or(i64::MAX),
+        mime: "video/mp4".to_owned(),
+        original_filename: format!("live-{}.mp4", started.format("%Y%m%d-%H%M")),
+        title: format!(
+            "{} · 直播回放 {}",
+            channel.title,
+            started.format("%m-%d %H:%M")
+        ),
+        description: String::new(),
+        tags: Tags {
+            city: channel.city.clone(),
+            category: Some(channel.category.clone()),
+            subcategory: Some(channel.subcategory.clone()),
+            themes: channel.themes.clone(),
+        },
+        captured_at: Some(source.event.started_at),
+        activity_date: started.date_naive(),
+        credit: String::new(),
+        // Nobody declared consent for the people on camera: the editors decide.
+        portrait_consent: false,
+        metadata: json!({}),
+        member_id: None,
+    })
+}
+
+fn beijing(at: DateTime<Utc>) -> DateTime<FixedOffset> {
+    match FixedOffset::east_opt(BEIJING_SECONDS) {
+        Some(offset) => at.with_timezone(&offset),
+        None => at.fixed_offset(),
+    }
+}

@@ -1,0 +1,235 @@
+//! A live event's replay (issue 21): the ffmpeg CLI publishes to the node's RTMP ingest, is
+//! killed mid-stream (no deleteStream), comes back within the grace period and stops cleanly;
+//! within seconds of the end the recording is one video item in 待审核, made from the stored
+//! segments — its id the event's, the channel's unit and tags, VOD playlists with the
+//! reconnect's discontinuity and an end, an MP4 download that plays straight through both
+//! publishes, a poster — and as long as what was published.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::{Duration, Instant};
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use vocweek_domain::{Desk, Role, UnitKind};
+use vocweek_tests::live::{exit_status, ingest_on, publish};
+use vocweek_tests::{AppOptions, Backend, TestApp, both_databases, spawn_app_with};
+
+const WITHIN: Duration = Duration::from_secs(60);
+
+async fn text(app: &TestApp, token: &str, path: &str) -> (u16, String) {
+    let (status, _, bytes) = app.fetch(token, path).await;
+    (status, String::from_utf8(bytes).unwrap())
+}
+
+fn uris(playlist: &str) -> Vec<String> {
+    playlist
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_owned)
+        .collect()
+}
+
+fn total_seconds(playlist: &str) -> f64 {
+    playlist
+        .lines()
+        .filter_map(|l| l.strip_prefix("#EXTINF:"))
+        .map(|l| l.trim_end_matches(',').parse::<f64>().unwrap())
+        .sum()
+}
+
+/// Polls the channel until `ready` says yes about it.
+async fn wait_for_channel(
+    app: &TestApp,
+    token: &str,
+    id: &str,
+    what: &str,
+    ready: impl Fn(&Value) -> bool,
+) -> Value {
+    let started = Instant::now();
+    loop {
+        let (status, channel) = app.get(token, &format!("/api/v1/channels/{id}")).await;
+        assert_eq!(status, 200, "{channel}");
+        if ready(&channel) {
+            return channel;
+        }
+        assert!(started.elapsed() < WITHIN, "{what} never came: {channel}");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+/// The duration ffprobe reads from a file's container; `name` makes its temporary file unique.
+fn probed_seconds(bytes: &[u8], name: &str) -> f64 {
+    let path = std::env::temp_dir().join(format!("vocweek-replay-{name}.mp4"));
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new("ffprobe")
+        .args(["-v", "error", "-show_entries", "format=duration", "-of"])
+        .args(["default=noprint_wrappers=1:nokey=1"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&path);
+    assert!(out.status.success(), "{out:?}");
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+fn rendition<'a>(asset: &'a Value, name: &str) -> &'a Value {
+    asset["renditions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == name)
+        .unwrap_or_else(|| panic!("no {name} rendition in {asset}"))
+}
+
+async fn a_reconnected_event_becomes_one_replay_in_the_queue(backend: Backend) {
+    let app = spawn_app_with(
+        backend,
+        AppOptions {
+            configure: Some(ingest_on),
+            ..AppOptions::default()
+        },
+    )
+    .await;
+    let rtmp = app.rtmp_url.clone().unwrap();
+    let editor = app
+        .user_session("editor", Role::Editor, Some(Desk::Edu))
+        .await;
+    let (unit, unit_token) = app
+        .unit("淄博职业学院", UnitKind::HigherVocationalCollege, "zibo")
+        .await;
+    let (status, channel) = app
+        .call(
+            &editor,
+            Method::POST,
+            "/api/v1/channels",
+            Some(json!({
+                "title": "数控车技能大赛",
+                "unit_id": unit,
+                "scheduled_start": "2026-05-10T01:00:00Z",
+            })),
+        )
+        .await;
+    assert_eq!(status, 201, "{channel}");
+    let id = channel["id"].as_str().unwrap().to_owned();
+    let url = format!("{rtmp}/{}", channel["stream_key"].as_str().unwrap());
+
+    let mut first = publish(&url, 30);
+    wait_for_channel(&app, &editor, &id, "the live state", |c| {
+        c["state"] == "live"
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    first.kill().await.unwrap();
+    let interrupted = wait_for_channel(&app, &editor, &id, "the interruption", |c| {
+        c["state"] == "interrupted"
+    })
+    .await;
+    let event = interrupted["event"]["id"].as_str().unwrap().to_owned();
+    let second = publish(&url, 6);
+    assert!(exit_status(second, WITHIN).await.success());
+    let ended_at = Instant::now();
+    wait_for_channel(&app, &editor, &id, "the end", |c| c["state"] == "ended").await;
+
+    // What the live transcode stored, as its closed DVR playlist of the top rung lists it.
+    let (_, dvr) = text(
+        &app,
+        &editor,
+        &format!("/api/v1/channels/{id}/live/dvr.m3u8"),
+    )
+    .await;
+    let top = uris(&dvr).remove(0);
+    let (_, top_dvr) = text(&app, &editor, &format!("/api/v1/channels/{id}/live/{top}")).await;
+    let published = total_seconds(&top_dvr);
+    assert!(published > 6.0, "{top_dvr}");
+
+    let ready = wait_for_channel(&app, &editor, &id, "the replay", |c| {
+        !c["event"]["replay_asset_id"].is_null()
+    })
+    .await;
+    let replay = ready["event"]["replay_asset_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(replay, event, "the item takes the event's id");
+    let asset = app
+        .wait_for_state_within(&editor, &replay, "pending_review", WITHIN)
+        .await;
+    eprintln!("replay ready {:?} after the end", ended_at.elapsed());
+    assert_eq!(asset["kind"], "video", "{asset}");
+    assert_eq!(asset["tags"]["city"], "zibo", "{asset}");
+    assert_eq!(
+        asset["tags"]["subcategory"], "competition_livestream",
+        "{asset}"
+    );
+    assert!(
+        asset["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("数控车技能大赛 · 直播回放"),
+        "{asset}"
+    );
+    let facts = &asset["metadata"]["video"];
+    let duration = facts["duration_seconds"].as_f64().unwrap();
+    assert!(
+        (duration - published).abs() < 1.0,
+        "{duration} s for {published} s published: {facts}"
+    );
+    assert_eq!(asset["metadata"]["live"]["publishes"], 2, "{asset}");
+
+    // The VOD playlists: every rendition closed, the reconnect marked, every segment served.
+    let master_url = rendition(&asset, "hls")["url"].as_str().unwrap().to_owned();
+    let (status, master) = text(&app, &editor, &master_url).await;
+    assert_eq!(status, 200, "{master}");
+    let base = &master_url[..master_url.rfind('/').unwrap() + 1];
+    let variants = uris(&master);
+    assert!(variants.len() >= 2, "{master}");
+    for variant in &variants {
+        let (status, playlist) = text(&app, &editor, &format!("{base}{variant}")).await;
+        assert_eq!(status, 200, "{playlist}");
+        assert!(playlist.ends_with("#EXT-X-ENDLIST\n"), "{playlist}");
+        assert_eq!(
+            playlist.matches("#EXT-X-DISCONTINUITY\n").count(),
+            1,
+            "{playlist}"
+        );
+        for segment in uris(&playlist) {
+            let (status, mime, bytes) = app.fetch(&editor, &format!("{base}{segment}")).await;
+            assert_eq!((status, mime.as_str()), (200, "video/mp2t"), "{segment}");
+            assert_eq!(bytes[0], 0x47);
+        }
+    }
+    // The download plays through both publishes: one clock, as long as the stream.
+    let (status, _, mp4) = app
+        .fetch(
+            &editor,
+            rendition(&asset, "download")["url"].as_str().unwrap(),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let probed = probed_seconds(&mp4, &replay);
+    assert!(
+        (probed - published).abs() < 1.0,
+        "the MP4 lasts {probed} s for {published} s published"
+    );
+    let (status, mime, poster) = app
+        .fetch(
+            &editor,
+            rendition(&asset, "poster")["url"].as_str().unwrap(),
+        )
+        .await;
+    assert_eq!((status, mime.as_str()), (200, "image/jpeg"));
+    assert_eq!(&poster[..2], &[0xff, 0xd8]);
+    // The unit whose event it was sees the item among its own.
+    let (status, seen) = app
+        .get(&unit_token, &format!("/api/v1/assets/{replay}"))
+        .await;
+    assert_eq!(status, 200, "{seen}");
+    app.stop().await;
+}
+
+both_databases!(a_reconnected_event_becomes_one_replay_in_the_queue);
