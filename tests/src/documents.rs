@@ -58,7 +58,9 @@ pub fn libreoffice(html: &str, target: &str) -> Vec<u8> {
 }
 
 /// Converts a file (`name`, `bytes`) with `soffice --headless --convert-to filter`, reading it
-/// with `infilter` when given, and returns the produced `.extension` file.
+/// with `infilter` when given, and returns the produced `.extension` file. LibreOffice now and
+/// then aborts while it sets up a fresh profile on a loaded machine (a `WrappedTargetRuntimeException`,
+/// signal 6, nothing written): that run is tried again, at most three times in all.
 pub fn libreoffice_convert(
     name: &str,
     bytes: &[u8],
@@ -66,6 +68,23 @@ pub fn libreoffice_convert(
     filter: &str,
     extension: &str,
 ) -> Vec<u8> {
+    let mut failures = String::new();
+    for _ in 0..3 {
+        match convert_once(name, bytes, infilter, filter, extension) {
+            Ok(converted) => return converted,
+            Err(failure) => failures.push_str(&failure),
+        }
+    }
+    panic!("{failures}");
+}
+
+fn convert_once(
+    name: &str,
+    bytes: &[u8],
+    infilter: Option<&str>,
+    filter: &str,
+    extension: &str,
+) -> Result<Vec<u8>, String> {
     let dir = std::env::temp_dir().join(format!("vocweek-lo-{}", uuid::Uuid::now_v7()));
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
     let source = dir.join(name);
@@ -92,16 +111,16 @@ pub fn libreoffice_convert(
         .and_then(|s| s.to_str())
         .unwrap_or("out");
     let produced = dir.join(format!("{stem}.{extension}"));
-    let bytes = std::fs::read(&produced).unwrap_or_else(|e| {
-        panic!(
-            "LibreOffice made no {}: {e}\n{}{}",
+    let converted = std::fs::read(&produced).map_err(|e| {
+        format!(
+            "LibreOffice made no {}: {e}\n{}{}\n",
             produced.display(),
             String::from_utf8_lossy(&output.stdout),
             String::from_utf8_lossy(&output.stderr)
         )
     });
     remove(&dir);
-    bytes
+    converted
 }
 
 fn remove(dir: &Path) {

@@ -137,7 +137,9 @@ fn copy_packets(
         packet.set_pts(packet.pts().map(|t| t.saturating_sub(stream.shift)));
         packet.set_dts(packet.dts().map(|t| t.saturating_sub(stream.shift)));
         if let Some(pts) = packet.pts() {
-            let end = pts.saturating_add(packet.duration().max(0));
+            // At least a tick past the packet: a part whose packets carry no duration still
+            // ends after its last one, so the next part's first timestamp is a later one.
+            let end = pts.saturating_add(packet.duration().max(1));
             ended = ended.max(end as f64 * f64::from(stream.from));
         }
         packet.rescale_ts(stream.from, stream.to);

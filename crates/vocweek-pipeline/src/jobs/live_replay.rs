@@ -63,6 +63,11 @@ impl JobHandler for LiveReplay {
             return nothing_to_do(ctx, job).await;
         }
         let event_id = source.event.id.clone();
+        if usize::try_from(source.event.publishes).is_ok_and(|n| n > chunks.len()) {
+            // A publish refused at once, or one whose picture size changed the ladder's top.
+            info!(event = %event_id, publishes = source.event.publishes, kept = chunks.len(),
+                "publishes without a segment of the top rendition are not in the replay");
+        }
         // A video child's memory, like a transcode's.
         let _permit = video_permit(ctx).await?;
         let parts_dir = Scratch::new(ctx.store.staging_dir())?;

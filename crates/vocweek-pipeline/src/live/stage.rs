@@ -111,12 +111,18 @@ impl ChannelDirectory for LiveStage {
         };
         // The event's last segments are stored before it is said to end: its playlists close
         // with everything in them. (The ingest gives this call 10 s.)
-        self.transcode_finished(channel_id, LAST_SEGMENTS).await;
+        let stored = self.transcode_finished(channel_id, LAST_SEGMENTS).await;
         let db = &self.shared.parts.db;
         // Only a publisher that said it was done ends the event; one that vanished, was cut
-        // off or met a restarting node may come back within the grace period.
+        // off or met a restarting node may come back within the grace period. Ending queues
+        // the replay, which must find every segment: a transcode still storing its last ones
+        // leaves the event interrupted, and the sweep ends it after the grace period.
         let recorded = match how {
-            Ending::Clean => db.end_live_event(&event.id, how.code()).await.map(drop),
+            Ending::Clean if stored => db.end_live_event(&event.id, how.code()).await.map(drop),
+            Ending::Clean => {
+                warn!(channel = %channel_id, "the transcode is still storing the last segments: the event ends after the grace period");
+                db.interrupt_live_event(&event.id).await
+            }
             Ending::Vanished | Ending::Refused | Ending::Shutdown => {
                 db.interrupt_live_event(&event.id).await
             }
