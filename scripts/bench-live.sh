@@ -75,8 +75,10 @@ voc() { "$vocweek" --config "$work/vocweek.toml" --data-dir "$work/data" "$@"; }
 unit=$(voc unit add --name bench --kind higher_vocational_college --city jinan 2>/dev/null | tail -n 1)
 base="http://127.0.0.1:$port"
 
+# The binary itself in the background (not through `voc`, a function: `$!` would be a subshell).
 serve() {
-  VOCWEEK_LOG_LEVEL=warn voc serve --listen "127.0.0.1:$port" >> "$work/serve.out" 2>> "$work/serve.err" &
+  VOCWEEK_LOG_LEVEL=warn "$vocweek" --config "$work/vocweek.toml" --data-dir "$work/data" \
+    serve --listen "127.0.0.1:$port" >> "$work/serve.out" 2>> "$work/serve.err" &
   server_pid=$!
   wait_for "$base/healthz"
 }
