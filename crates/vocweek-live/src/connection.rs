@@ -20,7 +20,6 @@ use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
 use crate::context::IngestContext;
-use crate::departed_peer::DepartedPeer;
 use crate::handler::{IngestHandler, SessionState};
 use crate::pre_publish_cap::PrePublishCap;
 use crate::progress::{Cut, Progress};
@@ -56,7 +55,7 @@ pub(crate) async fn serve_connection(
         Arc::clone(&state),
         Arc::clone(&progress),
     );
-    let stream = PrePublishCap::new(DepartedPeer::new(stream), Arc::clone(&progress));
+    let stream = PrePublishCap::new(stream, Arc::clone(&progress));
     let session = tokio::spawn(ServerSession::new(stream, handler).run().in_current_span());
     let end = watch(SessionTask(session), &ctx, &progress, &stop).await;
     let mut state = state.lock().await;

@@ -20,7 +20,6 @@ mod codec_names;
 pub mod codecs;
 mod connection;
 mod context;
-mod departed_peer;
 mod directory;
 pub mod flv;
 mod handler;

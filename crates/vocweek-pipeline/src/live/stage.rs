@@ -111,18 +111,17 @@ impl ChannelDirectory for LiveStage {
         };
         // The event's last segments are stored before it is said to end: its playlists close
         // with everything in them. (The ingest gives this call 10 s.)
-        let stored = self.transcode_finished(channel_id, LAST_SEGMENTS).await;
+        if !self.transcode_finished(channel_id, LAST_SEGMENTS).await {
+            // The replay, queued with the end, may then miss the segments still being stored:
+            // holding the event open instead left a cleanly stopped channel "interrupted" for
+            // the whole grace period on a loaded machine, which is worse.
+            warn!(channel = %channel_id, "the transcode was still storing the last segments when the publish ended");
+        }
         let db = &self.shared.parts.db;
         // Only a publisher that said it was done ends the event; one that vanished, was cut
-        // off or met a restarting node may come back within the grace period. Ending queues
-        // the replay, which must find every segment: a transcode still storing its last ones
-        // leaves the event interrupted, and the sweep ends it after the grace period.
+        // off or met a restarting node may come back within the grace period.
         let recorded = match how {
-            Ending::Clean if stored => db.end_live_event(&event.id, how.code()).await.map(drop),
-            Ending::Clean => {
-                warn!(channel = %channel_id, "the transcode is still storing the last segments: the event ends after the grace period");
-                db.interrupt_live_event(&event.id).await
-            }
+            Ending::Clean => db.end_live_event(&event.id, how.code()).await.map(drop),
             Ending::Vanished | Ending::Refused | Ending::Shutdown => {
                 db.interrupt_live_event(&event.id).await
             }
