@@ -29,7 +29,7 @@ pub use case::{
 };
 pub use clock::Clock;
 pub use error::DomainError;
-pub use local_time::{parse_date, parse_timestamp, today_in_shanghai};
+pub use local_time::{in_shanghai, parse_date, parse_timestamp, today_in_shanghai};
 pub use notice::NoticeKind;
 pub use plain_text::{
     CREDIT_MAX_CHARS, CreditProblem, TITLE_MAX_CHARS, checked_credit, control_character,

@@ -5,6 +5,11 @@ use chrono_tz::Asia::Shanghai;
 
 use crate::DomainError;
 
+/// An instant as people there read it.
+pub fn in_shanghai(at: DateTime<Utc>) -> DateTime<chrono_tz::Tz> {
+    at.with_timezone(&Shanghai)
+}
+
 /// Today's date in Asia/Shanghai (the default activity date of an upload).
 pub fn today_in_shanghai() -> NaiveDate {
     Utc::now().with_timezone(&Shanghai).date_naive()

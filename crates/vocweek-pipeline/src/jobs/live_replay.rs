@@ -7,7 +7,6 @@
 //! transaction records the item with its renditions, the move to the editors and the event's
 //! link to it (`Db::record_live_replay`).
 
-use chrono::{DateTime, FixedOffset, Utc};
 use serde::Deserialize;
 use serde_json::json;
 use tracing::info;
@@ -15,7 +14,7 @@ use vocweek_db::assets::NewAsset;
 use vocweek_db::jobs::Job;
 use vocweek_db::live::{ReplayRecorded, ReplaySource};
 use vocweek_db::processing::Processed;
-use vocweek_domain::{AssetKind, Tags};
+use vocweek_domain::{AssetKind, Tags, in_shanghai};
 use vocweek_media::video::LiveLadder;
 use vocweek_sandbox::{Done, Work};
 use vocweek_storage::{StagingFile, original_key};
@@ -28,9 +27,6 @@ use super::video_work::video_permit;
 use super::{JobContext, JobError, JobHandler};
 
 pub use vocweek_db::live::LIVE_REPLAY;
-
-/// China keeps one offset all year: the replay's date and title are Beijing time's.
-const BEIJING_SECONDS: i32 = 8 * 3600;
 
 #[derive(Deserialize)]
 struct ReplayPayload {
@@ -184,7 +180,8 @@ async fn replay_item(
             code: "job-invalid".to_owned(),
             reason: format!("the channel's unit {} is gone", channel.unit_id),
         })?;
-    let started = beijing(source.event.started_at);
+    // The replay's date and title are in the campaign's time.
+    let started = in_shanghai(source.event.started_at);
     Ok(NewAsset {
         id: source.event.id.clone(),
         campaign_id: channel.campaign_id,
@@ -215,11 +212,4 @@ async fn replay_item(
         metadata: json!({}),
         member_id: None,
     })
-}
-
-fn beijing(at: DateTime<Utc>) -> DateTime<FixedOffset> {
-    match FixedOffset::east_opt(BEIJING_SECONDS) {
-        Some(offset) => at.with_timezone(&offset),
-        None => at.fixed_offset(),
-    }
 }

@@ -7,7 +7,8 @@ use std::path::Path;
 use serde_json::json;
 use vocweek_media::MediaError;
 use vocweek_media::video::{
-    ChunkFacts, ChunkSpec, VideoSettings, live_replay, probe_file, stitch, transcode_chunk,
+    ChunkFacts, ChunkSpec, TranscodeOutput, VideoSettings, live_replay, probe_file, stitch,
+    transcode_chunk,
 };
 
 use super::output::Reporter;
@@ -66,21 +67,9 @@ pub fn run_stitch(
 ) -> Result<Done, MediaError> {
     // The remux's time limit: the video's length, as the download rung's segments say (the
     // parent keeps it finite and bounded).
-    let seconds: f64 = chunks
-        .iter()
-        .filter_map(|c| c.rungs.get(c.download_rung))
-        .flat_map(|rung| &rung.segments)
-        .map(|s| s.duration_seconds)
-        .filter(|d| d.is_finite() && *d > 0.0)
-        .sum();
-    reporter.send(&Message::Probed {
-        declared_duration_seconds: Some(seconds),
-    });
+    report_length(chunks, reporter);
     let output = stitch(&[input], out_dir, chunks, settings)?;
-    // The segments are the chunks' files, stored already: the playlists and the download.
-    let mut stored = vec![output.master.clone()];
-    stored.extend(output.renditions.iter().map(|r| r.playlist.clone()));
-    stored.extend(output.download.iter().map(|d| d.file.clone()));
+    let stored = stitched_files(&output);
     let mut facts = facts(&output);
     if let Some(fields) = facts.as_object_mut() {
         fields.insert("chunks".to_owned(), json!(chunks.len()));
@@ -113,22 +102,10 @@ pub fn run_replay(
         ));
     }
     let paths: Vec<std::path::PathBuf> = parts.iter().map(|p| dir.join(p)).collect();
-    let seconds: f64 = publishes
-        .iter()
-        .filter_map(|c| c.rungs.get(c.download_rung))
-        .flat_map(|rung| &rung.segments)
-        .map(|s| s.duration_seconds)
-        .filter(|d| d.is_finite() && *d > 0.0)
-        .sum();
-    reporter.send(&Message::Probed {
-        declared_duration_seconds: Some(seconds),
-    });
+    report_length(&publishes, reporter);
     let refs: Vec<&Path> = paths.iter().map(std::path::PathBuf::as_path).collect();
     let output = live_replay(&refs, out_dir, &mut publishes, settings)?;
-    let mut stored = vec![output.master.clone()];
-    stored.extend(output.renditions.iter().map(|r| r.playlist.clone()));
-    stored.extend(output.download.iter().map(|d| d.file.clone()));
-    let mut files = hls_and_download(&output, stored);
+    let mut files = hls_and_download(&output, stitched_files(&output));
     for (name, encoded) in [("poster", &output.poster), ("thumb", &output.thumb)] {
         if let Some(encoded) = encoded {
             files.push(written(out_dir, name, encoded)?);
@@ -140,4 +117,28 @@ pub fn run_replay(
         fields.insert("live_replay".to_owned(), json!(true));
     }
     Ok(Done::Video { facts, files })
+}
+
+/// Tells the parent the stitch's time limit: the video's length, as the download rung's
+/// segments say (the parent keeps it finite and bounded).
+fn report_length(chunks: &[ChunkFacts], reporter: &Reporter) {
+    let seconds: f64 = chunks
+        .iter()
+        .filter_map(|c| c.rungs.get(c.download_rung))
+        .flat_map(|rung| &rung.segments)
+        .map(|s| s.duration_seconds)
+        .filter(|d| d.is_finite() && *d > 0.0)
+        .sum();
+    reporter.send(&Message::Probed {
+        declared_duration_seconds: Some(seconds),
+    });
+}
+
+/// What a stitch wrote to store: the playlists and the download. The segments are the chunks'
+/// (or the live event's) files, stored already.
+fn stitched_files(output: &TranscodeOutput) -> Vec<String> {
+    let mut stored = vec![output.master.clone()];
+    stored.extend(output.renditions.iter().map(|r| r.playlist.clone()));
+    stored.extend(output.download.iter().map(|d| d.file.clone()));
+    stored
 }
