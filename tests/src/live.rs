@@ -53,3 +53,25 @@ pub async fn exit_status(mut ffmpeg: Child, within: Duration) -> ExitStatus {
         }
     }
 }
+
+/// The lines of a playlist that name files.
+pub fn uris(playlist: &str) -> Vec<String> {
+    playlist
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The `EXTINF` durations of a media playlist.
+pub fn durations(playlist: &str) -> Vec<f64> {
+    playlist
+        .lines()
+        .filter_map(|l| l.strip_prefix("#EXTINF:"))
+        .map(|l| {
+            l.trim_end_matches(',')
+                .parse()
+                .unwrap_or_else(|e| panic!("{l}: {e}"))
+        })
+        .collect()
+}

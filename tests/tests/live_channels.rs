@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use reqwest::Method;
 use serde_json::{Value, json};
 use vocweek_domain::{Desk, Role, UnitKind};
-use vocweek_tests::live::{exit_status, ingest_on, publish, publish_with};
+use vocweek_tests::live::{durations, exit_status, ingest_on, publish, publish_with, uris};
 use vocweek_tests::{AppOptions, Backend, TestApp, both_databases, spawn_app_with};
 
 /// From the publisher's start to the first playlist: FFmpeg's and the child's start, two
@@ -55,24 +55,6 @@ async fn open_channel(app: &TestApp, editor: &str, unit: i32) -> Value {
 async fn text(app: &TestApp, token: &str, path: &str) -> (u16, String) {
     let (status, _, bytes) = app.fetch(token, path).await;
     (status, String::from_utf8(bytes).unwrap())
-}
-
-/// The lines of a playlist that name files.
-fn uris(playlist: &str) -> Vec<String> {
-    playlist
-        .lines()
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(str::to_owned)
-        .collect()
-}
-
-/// The `EXTINF` durations of a media playlist.
-fn durations(playlist: &str) -> Vec<f64> {
-    playlist
-        .lines()
-        .filter_map(|l| l.strip_prefix("#EXTINF:"))
-        .map(|l| l.trim_end_matches(',').parse().unwrap())
-        .collect()
 }
 
 async fn wait_for_master(app: &TestApp, token: &str, id: &str) -> String {

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use reqwest::Method;
 use serde_json::{Value, json};
 use vocweek_domain::{Desk, Role, UnitKind};
-use vocweek_tests::live::{exit_status, ingest_on, publish};
+use vocweek_tests::live::{durations, exit_status, ingest_on, publish, uris};
 use vocweek_tests::{AppOptions, Backend, TestApp, both_databases, spawn_app_with};
 
 const WITHIN: Duration = Duration::from_secs(60);
@@ -20,22 +20,6 @@ const WITHIN: Duration = Duration::from_secs(60);
 async fn text(app: &TestApp, token: &str, path: &str) -> (u16, String) {
     let (status, _, bytes) = app.fetch(token, path).await;
     (status, String::from_utf8(bytes).unwrap())
-}
-
-fn uris(playlist: &str) -> Vec<String> {
-    playlist
-        .lines()
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(str::to_owned)
-        .collect()
-}
-
-fn total_seconds(playlist: &str) -> f64 {
-    playlist
-        .lines()
-        .filter_map(|l| l.strip_prefix("#EXTINF:"))
-        .map(|l| l.trim_end_matches(',').parse::<f64>().unwrap())
-        .sum()
 }
 
 /// Polls the channel until `ready` says yes about it.
@@ -144,7 +128,7 @@ async fn a_reconnected_event_becomes_one_replay_in_the_queue(backend: Backend) {
     .await;
     let top = uris(&dvr).remove(0);
     let (_, top_dvr) = text(&app, &editor, &format!("/api/v1/channels/{id}/live/{top}")).await;
-    let published = total_seconds(&top_dvr);
+    let published: f64 = durations(&top_dvr).iter().sum();
     assert!(published > 6.0, "{top_dvr}");
 
     let ready = wait_for_channel(&app, &editor, &id, "the replay", |c| {
