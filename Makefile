@@ -18,6 +18,7 @@ bench:
 	./scripts/bench-queue.sh
 	./scripts/bench-video.sh
 	./scripts/bench-live.sh
+	./scripts/bench-clips.sh
 	./scripts/bench-chunks.sh
 	./scripts/bench-resumable.sh
 	./scripts/bench-media.sh

@@ -469,6 +469,14 @@ fn table() -> Vec<Row> {
             empty,
             [S401, S403, S403, NO_PICTURE, S404, NO_PICTURE, S403, S401],
         ),
+        // Clips are staff's: units and partners are refused before the item is looked up;
+        // staff who see it are told a photo is not a video.
+        row(
+            "POST",
+            "/api/v1/assets/{id}/clips",
+            |_| Body::Json(json!({ "from_seconds": 0.0, "to_seconds": 5.0 })),
+            [S401, S403, S403, S409, S404, S409, S403, S401],
+        ),
         row("GET", "/api/v1/assets/{id}/audit", empty, ASSET_READ),
         // Only the unit that sent the item replaces its file, and only once it is returned:
         // unit A gets past authorization to "not returned" (the item is in review); staff and
@@ -772,6 +780,13 @@ fn table() -> Vec<Row> {
         row(
             "POST",
             "/queue/{id}/edit",
+            csrf_only,
+            [Login, Login, Login, TO_ITEM, S404, TO_ITEM, Login, Login],
+        ),
+        // A photo is no video to clip: sent back to the item with the reason.
+        row(
+            "POST",
+            "/queue/{id}/clips",
             csrf_only,
             [Login, Login, Login, TO_ITEM, S404, TO_ITEM, Login, Login],
         ),

@@ -208,6 +208,39 @@ async fn a_reconnected_event_becomes_one_replay_in_the_queue(backend: Backend) {
         .await;
     assert_eq!((status, mime.as_str()), (200, "image/jpeg"));
     assert_eq!(&poster[..2], &[0xff, 0xd8]);
+    // A clip of the replay across the reconnect: a new item, as long as marked within a
+    // picture, starting on a keyframe (tests/tests/clips.rs has the rest of clips).
+    let (to, asked) = (published - 1.0, published - 2.0);
+    let (status, queued) = app
+        .call(
+            &editor,
+            Method::POST,
+            &format!("/api/v1/assets/{replay}/clips"),
+            Some(json!({ "from_seconds": 1.0, "to_seconds": to })),
+        )
+        .await;
+    assert_eq!(status, 202, "{queued}");
+    let clip_id = queued["clip_id"].as_str().unwrap().to_owned();
+    let clip = loop {
+        let (status, clip) = app.get(&editor, &format!("/api/v1/assets/{clip_id}")).await;
+        if status == 200 && clip["state"] == "pending_review" {
+            break clip;
+        }
+        assert!(
+            ended_at.elapsed() < Duration::from_secs(300),
+            "{status} {clip}"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    };
+    let (_, _, cut) = app
+        .fetch(&editor, &format!("/api/v1/assets/{clip_id}/original"))
+        .await;
+    let cut_seconds = probed_seconds(&cut, &clip_id);
+    assert!(
+        (cut_seconds - asked).abs() <= 1.0 / 30.0 + 1e-6,
+        "the clip lasts {cut_seconds} s for {asked} s marked: {clip}"
+    );
+    assert_eq!(clip["metadata"]["clip"]["source_id"], replay.as_str());
     // The unit whose event it was sees the item among its own.
     let (status, seen) = app
         .get(&unit_token, &format!("/api/v1/assets/{replay}"))

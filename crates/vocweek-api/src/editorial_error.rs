@@ -46,6 +46,7 @@ fn not_allowed(refusal: NotAllowed) -> ApiError {
         NotAllowed::ConsentUnconfirmed => "consent-unconfirmed",
         NotAllowed::CaseHasNoFile => "case-has-no-file",
         NotAllowed::SharedFile => "shared-file",
+        NotAllowed::NotAVideo => "not-a-video",
     };
     ApiError::new(StatusCode::CONFLICT, code, refusal.to_string())
 }
@@ -62,6 +63,8 @@ fn invalid_input(invalid: Invalid) -> ApiError {
         Invalid::ControlCharacter { field, .. } => {
             ApiError::bad_request("invalid-field", message).with_details(json!({ "field": field }))
         }
+        Invalid::ClipRange { length } => ApiError::bad_request("invalid-clip-range", message)
+            .with_details(json!({ "field": "to_seconds", "duration_seconds": length })),
         Invalid::Tags(domain) => {
             let details = domain.details();
             ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "unknown-tag", message)
@@ -107,6 +110,12 @@ mod tests {
                 "same-file",
             ),
             (Invalid::Credit.into(), 400, "credit-too-long"),
+            (NotAllowed::NotAVideo.into(), 409, "not-a-video"),
+            (
+                Invalid::ClipRange { length: 60.0 }.into(),
+                400,
+                "invalid-clip-range",
+            ),
         ]);
         let conflict = assert_answer(
             EditorialError::Conflict {

@@ -13,6 +13,7 @@ pub mod batches;
 pub mod campaigns;
 mod cases;
 mod chunked;
+pub mod clips;
 mod connect;
 mod deletion;
 pub(crate) mod entities;

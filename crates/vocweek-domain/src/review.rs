@@ -72,9 +72,13 @@ impl ReviewAction {
 
 /// The entries of an asset's history besides the editors' decisions ([`ReviewAction`]):
 /// what the pipeline and the units did. Stored as these strings; shown through the catalog.
-pub const HISTORY_ACTIONS: [&str; 11] = [
+pub const HISTORY_ACTIONS: [&str; 15] = [
     "uploaded",
     "live_recorded",
+    "clipped",
+    "clip_requested",
+    "clip_made",
+    "clip_failed",
     "duplicate_submitted",
     "processed",
     "processing_failed",

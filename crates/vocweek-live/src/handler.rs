@@ -132,8 +132,14 @@ impl SessionHandler for IngestHandler {
                     .refuse(Some(admitted.channel_id), refusal);
             }
         };
-        let opened =
-            Publication::open(stream_id, admitted.clone(), slot, self.ctx.sinks.as_ref()).await;
+        let opened = Publication::open(
+            stream_id,
+            admitted.clone(),
+            slot,
+            self.ctx.sinks.as_ref(),
+            self.ctx.settings.sink_buffer_bytes,
+        )
+        .await;
         let publication = match opened {
             Ok(publication) => publication,
             Err(error) => {

@@ -33,6 +33,7 @@ mod script_data;
 mod server;
 mod settings;
 mod sink;
+mod sink_buffer;
 
 pub use directory::{Admitted, ChannelDirectory, Ending};
 pub use refusal::Refusal;

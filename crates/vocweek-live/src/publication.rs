@@ -10,6 +10,7 @@ use crate::flv::{FLV_HEADER, TagClock, TagKind, encode_tag};
 use crate::registry::LiveSlot;
 use crate::rtmp_timestamps::Type3Repair;
 use crate::script_data::without_set_data_frame;
+use crate::sink_buffer::BufferedSink;
 use crate::{Admitted, PublishSink, Refusal, SinkFactory};
 
 pub(crate) struct Publication {
@@ -24,14 +25,17 @@ pub(crate) struct Publication {
 }
 
 impl Publication {
-    /// Opens the channel's sink and starts its FLV stream. The caller holds the channel's slot.
+    /// Opens the channel's sink, behind a buffer of `buffer_bytes`, and starts its FLV stream.
+    /// The caller holds the channel's slot.
     pub(crate) async fn open(
         stream_id: u32,
         admitted: Admitted,
         slot: LiveSlot,
         sinks: &dyn SinkFactory,
+        buffer_bytes: usize,
     ) -> io::Result<Self> {
-        let mut sink = sinks.open(&admitted.channel_id).await?;
+        let sink = sinks.open(&admitted.channel_id).await?;
+        let mut sink: Box<dyn PublishSink> = Box::new(BufferedSink::new(sink, buffer_bytes));
         sink.write_flv(&FLV_HEADER).await?;
         Ok(Self {
             stream_id,

@@ -23,6 +23,9 @@ pub struct IngestSettings {
     /// After `deleteStream` the publish is over; its connection is closed if the publisher has
     /// not closed it within this time. The channel is free for the next publish once closed.
     pub unpublish_linger: Duration,
+    /// Bytes of a publish held in memory while its sink is behind (`sink_buffer.rs`): the
+    /// session keeps reading its socket meanwhile. 32 MiB is about 50 s of a 5 Mbit/s stream.
+    pub sink_buffer_bytes: usize,
 }
 
 impl Default for IngestSettings {
@@ -34,6 +37,7 @@ impl Default for IngestSettings {
             handshake_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(10),
             unpublish_linger: Duration::from_secs(2),
+            sink_buffer_bytes: 32 * 1024 * 1024,
         }
     }
 }

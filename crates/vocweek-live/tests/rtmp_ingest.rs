@@ -66,6 +66,38 @@ async fn a_publish_with_a_known_key_is_carried_on_as_flv() {
     harness.stop().await;
 }
 
+/// A sink that is slow to take the stream (a transcode starting on a loaded machine) must not
+/// stop the session reading: FFmpeg finishes at its own pace, and its clean stop arrives as one
+/// (a socket we had stopped reading would be reset on close and lose its `deleteStream`).
+#[tokio::test]
+async fn a_stalled_sink_neither_holds_the_publisher_back_nor_loses_its_clean_stop() {
+    let harness = start(IngestSettings::default(), &[("key-1", "ch-1")]).await;
+    harness.hold_sinks();
+    // Lossless 720p: about 10 MB in all, more than the kernel's socket buffers hold (and
+    // less than the ingest's buffer).
+    let lossless = &[
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-g",
+        "60",
+        "-qp",
+        "0",
+        "-s",
+        "1280x720",
+    ];
+    let ffmpeg = publish(&harness.url("key-1"), lossless, AAC, PUBLISH_SECONDS);
+    let status = exit_status(ffmpeg, PUBLISH_WITHIN).await;
+    assert!(status.success(), "ffmpeg: {status}");
+    harness.release_sinks();
+    harness
+        .wait_for(Event::Ended("ch-1".into(), Ending::Clean))
+        .await;
+    assert_whole_recording(&harness.recordings()[0]).await;
+    harness.stop().await;
+}
+
 #[tokio::test]
 async fn a_wrong_key_is_refused_and_the_ingest_keeps_serving() {
     let harness = start(IngestSettings::default(), &[("key-1", "ch-1")]).await;

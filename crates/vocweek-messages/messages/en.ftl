@@ -37,6 +37,10 @@ failure-asset-invalid = The asset's record is invalid.
 
 action-uploaded = uploaded
 action-live_recorded = recorded from a live event
+action-clipped = cut from a longer video
+action-clip_requested = clip requested
+action-clip_made = clip made
+action-clip_failed = clip failed
 action-duplicate_submitted = submitted again (duplicate)
 action-processed = processed
 action-processing_failed = processing failed
@@ -107,6 +111,8 @@ error-different-kind = The new file must be of the same kind as the asset (a pho
 error-missing-version = Reload the page and try again (the asset's version is missing).
 error-note-required = A reason or note is required.
 error-still-processing = The asset is still being processed; try again shortly.
+error-not-a-video = Clips are cut from processed video items only.
+error-invalid-clip-range = A clip starts at 0 s or later and ends within the video, at least a second later.
 error-version-conflict = Someone else changed the asset; reload and try again.
 error-missing-file = Choose a file to upload.
 error-multiple-files = Upload one file at a time.
@@ -165,3 +171,7 @@ notice-part-summary_report = summary report
 notice-part-statistics = statistics table
 notice-mail-greeting = Dear liaison of { $unit },
 notice-mail-footer = This email was sent by the Activity Week submission system; please do not reply to it.
+
+# title-*: titles of the items vocweek makes.
+title-clip = { $source } · clip { $from }–{ $to }
+title-live-replay = { $channel } · live replay { $started }

@@ -38,6 +38,10 @@ failure-asset-invalid = 素材记录有误，请联系管理员。
 # action-*：素材历史记录里的操作。
 action-uploaded = 上传
 action-live_recorded = 直播结束，录制为回放
+action-clipped = 从长视频剪辑而来
+action-clip_requested = 申请剪辑片段
+action-clip_made = 剪辑出片段
+action-clip_failed = 片段剪辑失败
 action-duplicate_submitted = 重复报送
 action-processed = 处理完成
 action-processing_failed = 处理失败
@@ -109,6 +113,8 @@ error-different-kind = 新文件必须与原素材是同一类型（照片换照
 error-missing-version = 请刷新页面后重试（缺少素材版本号）。
 error-note-required = 请填写原因或修改意见。
 error-still-processing = 素材还在处理中，请稍后再试。
+error-not-a-video = 只能从已处理完成的视频素材中剪辑片段。
+error-invalid-clip-range = 片段的起点须不早于 0 秒、终点须在视频时长之内，且至少长 1 秒。
 error-version-conflict = 素材已被他人修改，请刷新后重试。
 error-missing-file = 请选择要上传的文件。
 error-multiple-files = 一次只能上传一个文件。
@@ -167,3 +173,7 @@ notice-part-summary_report = 总结报告
 notice-part-statistics = 情况统计表
 notice-mail-greeting = { $unit }联络员：您好！
 notice-mail-footer = 此邮件由职业教育活动周素材报送系统自动发送，请勿直接回复。
+
+# title-*：系统生成素材的标题。
+title-clip = { $source } · 片段 { $from }–{ $to }
+title-live-replay = { $channel } · 直播回放 { $started }

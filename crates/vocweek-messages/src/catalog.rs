@@ -96,6 +96,12 @@ pub fn error(lang: Lang, code: &str, args: &[(&str, Arg)]) -> Option<String> {
     format(lang, &format!("error-{code}"), args)
 }
 
+/// A title vocweek gives an item it makes (`title-<id>`: `clip`, `live-replay`) with its
+/// placeholders filled; `None` when the catalog lacks it or a placeholder is missing.
+pub fn title(lang: Lang, id: &str, args: &[(&str, Arg)]) -> Option<String> {
+    format(lang, &format!("title-{id}"), args)
+}
+
 /// A notice to a unit (`notice-<id>`: `item-returned`, `item-returned-subject`, `part-plan`…)
 /// with its placeholders filled; `None` when the catalog lacks it or a placeholder is missing.
 pub fn notice(lang: Lang, id: &str, args: &[(&str, Arg)]) -> Option<String> {

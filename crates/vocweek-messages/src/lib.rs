@@ -10,5 +10,5 @@
 mod catalog;
 mod lang;
 
-pub use catalog::{Arg, action, error, failure, has, notice};
+pub use catalog::{Arg, action, error, failure, has, notice, title};
 pub use lang::Lang;

@@ -14,7 +14,7 @@ use serde_json::Value;
 use vocweek_media::article::ArticleLimits;
 use vocweek_media::photo::PhotoSettings;
 use vocweek_media::video::{
-    ChunkFacts, ChunkPlan, ChunkSpec, LiveFacts, LiveLadder, LiveSegment, VideoSettings,
+    ChunkFacts, ChunkPlan, ChunkSpec, ClipFacts, LiveFacts, LiveLadder, LiveSegment, VideoSettings,
 };
 
 /// The line the parent writes when a photo's decode is admitted.
@@ -68,6 +68,13 @@ pub enum Work {
         parts: Vec<String>,
         publishes: Vec<ChunkFacts>,
     },
+    /// A clip of a video ([`Done::Clip`]): the pictures shown from `from_seconds` to
+    /// `to_seconds` of `input` (the item's original), cut into one MP4.
+    Clip {
+        settings: VideoSettings,
+        from_seconds: f64,
+        to_seconds: f64,
+    },
     /// A live channel's publish, transcoded into HLS renditions as it arrives
     /// ([`Message::LiveLadder`], [`Message::LiveSegment`], then [`Done::Live`]). `input` is
     /// not read: the stream comes on the FIFO `fifo`, a file name in `out_dir`, which the
@@ -87,7 +94,8 @@ impl Work {
             Work::Video { .. }
             | Work::VideoChunk { .. }
             | Work::VideoStitch { .. }
-            | Work::LiveReplay { .. } => "video",
+            | Work::LiveReplay { .. }
+            | Work::Clip { .. } => "video",
             Work::Live { .. } => "live",
         }
     }
@@ -173,6 +181,8 @@ pub enum Done {
         facts: ChunkFacts,
         files: Vec<OutputFile>,
     },
+    /// A clip: the MP4 `file` in `out_dir`, and what it holds.
+    Clip { facts: ClipFacts, file: String },
     /// A live transcode whose stream ended: every rendition closed and measured. Its segments
     /// were each reported as they came ([`Message::LiveSegment`]).
     Live { facts: LiveFacts },

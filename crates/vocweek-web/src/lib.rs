@@ -55,6 +55,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(resource("/queue/{id}").route(web::get().to(queue::detail)))
     .service(resource("/queue/{id}/review").route(web::post().to(queue::decide)))
     .service(resource("/queue/{id}/edit").route(web::post().to(queue::edit)))
+    .service(resource("/queue/{id}/clips").route(web::post().to(queue::clip)))
     .service(resource("/queue/{id}/compare/{other}").route(web::get().to(queue::compare)))
     .service(
         resource("/queue/{id}/pictures/{number}").route(web::post().to(article_pictures::choose)),

@@ -29,3 +29,16 @@
     complain('此浏览器无法播放该视频，请下载 MP4 观看。');
   }
 })();
+
+// 剪辑片段: the in- and out-point buttons take the player's current position.
+(function () {
+  'use strict';
+  const video = document.getElementById('player');
+  if (!video) return;
+  document.querySelectorAll('[data-clip-mark]').forEach((button) => {
+    button.addEventListener('click', () => {
+      const field = document.getElementById(button.dataset.clipMark);
+      if (field) field.value = video.currentTime.toFixed(2);
+    });
+  });
+})();

@@ -88,6 +88,18 @@ pub enum Command {
         #[arg(long)]
         isolated: bool,
     },
+    /// Cut the stretch FROM–TO seconds of a local video into the MP4 OUT with the clip job's
+    /// own code, in a media child under the `[media]` limits (whole GOPs copied, the edges
+    /// encoded again); what the clip holds as JSON on standard output.
+    Clip {
+        file: PathBuf,
+        #[arg(long, value_name = "SECONDS")]
+        from: f64,
+        #[arg(long, value_name = "SECONDS")]
+        to: f64,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
     /// Check the blob store against the database: originals re-hashed (BLAKE3), renditions
     /// by size, orphan blobs and unfinished multipart uploads listed. Exit status 1 on any
     /// problem.

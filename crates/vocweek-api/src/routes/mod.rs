@@ -11,6 +11,7 @@ mod batches;
 mod briefs;
 mod cases;
 mod channels;
+mod clips;
 mod health;
 mod live_hls;
 mod members;
@@ -45,6 +46,7 @@ pub use channels::{
     __path_create_channel, __path_get_channel, __path_list_channels, __path_new_channel_key,
     __path_revoke_channel_key, ChannelJson, ChannelListJson, ChannelRequest, LiveEventJson,
 };
+pub use clips::{__path_create_clip, ClipQueuedJson, ClipRequestJson};
 pub use health::{__path_healthz, __path_readyz};
 pub use live_hls::{__path_live_file, __path_live_master};
 pub use members::{
@@ -120,6 +122,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::delete().to(asset_delete::delete_asset)),
         )
         .service(resource("/api/v1/assets/{id}/review").route(web::post().to(review::review_asset)))
+        .service(resource("/api/v1/assets/{id}/clips").route(web::post().to(clips::create_clip)))
         .service(
             resource("/api/v1/assets/{id}/pictures/{number}/choose")
                 .route(web::post().to(review::choose_picture)),

@@ -97,6 +97,9 @@ pub enum NotAllowed {
     /// A 典型案例 has no uploaded file to replace: its Word document is written from its fields.
     #[error("a case has no file to replace: correct its fields, or send the case again")]
     CaseHasNoFile,
+    /// Clips are cut from video items that were processed.
+    #[error("clips are cut from processed video items")]
+    NotAVideo,
     /// Another unit sent the same bytes (one item by dedupe): replacing them would change what
     /// that unit sent.
     #[error("another unit sent the same file; correct the item's fields or send a new item")]
@@ -131,6 +134,11 @@ pub enum Invalid {
     /// Tags the campaign's vocabulary does not have, or that do not fit together.
     #[error(transparent)]
     Tags(DomainError),
+    /// A clip's in- and out-points: from 0, at least a second apart, within the video.
+    #[error(
+        "a clip runs from an in-point at or after 0 to an out-point at least a second later, within the video's {length:.1} s"
+    )]
+    ClipRange { length: f64 },
 }
 
 impl Invalid {
@@ -143,6 +151,7 @@ impl Invalid {
             Invalid::Credit => "credit",
             Invalid::ControlCharacter { field, .. } => field,
             Invalid::Tags(_) => "tags",
+            Invalid::ClipRange { .. } => "to_seconds",
         }
     }
 }

@@ -8,6 +8,7 @@
 //! (`consent`), then one file per use case. Who acts is the crate's [`Actor`](crate::Actor).
 
 mod bulk;
+mod clip;
 mod consent;
 mod decide;
 mod delete;
@@ -25,6 +26,7 @@ use vocweek_storage::BlobStore;
 use crate::Actor;
 
 pub use bulk::{BulkItem, BulkOutcome};
+pub use clip::{ClipQueued, MIN_CLIP_SECONDS};
 pub use consent::consent_missing;
 pub use decide::DecisionInput;
 pub use edit::{EditInput, TagEdit};

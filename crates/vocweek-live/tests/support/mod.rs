@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
 use vocweek_live::{
     Admitted, ChannelDirectory, Ending, FileSink, IngestSettings, LiveRegistry, PublishSink,
@@ -67,11 +67,30 @@ impl ChannelDirectory for TestDirectory {
     }
 }
 
-/// One FLV file per publish, in a scratch directory.
+/// One FLV file per publish, in a scratch directory; their writes wait while `open` is false.
 pub struct TestSinks {
     dir: PathBuf,
     opened: Mutex<Vec<PathBuf>>,
     count: AtomicUsize,
+    open: watch::Receiver<bool>,
+}
+
+/// A file sink whose writes wait for the harness's gate: a transcode that is slow to start.
+struct GatedSink {
+    file: Box<dyn PublishSink>,
+    open: watch::Receiver<bool>,
+}
+
+#[async_trait::async_trait]
+impl PublishSink for GatedSink {
+    async fn write_flv(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        let _ = self.open.wait_for(|open| *open).await;
+        self.file.write_flv(bytes).await
+    }
+
+    async fn finish(self: Box<Self>) -> std::io::Result<()> {
+        self.file.finish().await
+    }
 }
 
 #[async_trait::async_trait]
@@ -81,7 +100,10 @@ impl SinkFactory for TestSinks {
         let path = self.dir.join(format!("{channel_id}-{n}.flv"));
         let sink = FileSink::create(&path).await?;
         self.opened.lock().unwrap().push(path);
-        Ok(Box::new(sink))
+        Ok(Box::new(GatedSink {
+            file: Box::new(sink),
+            open: self.open.clone(),
+        }))
     }
 }
 
@@ -90,6 +112,7 @@ pub struct Harness {
     directory: Arc<TestDirectory>,
     sinks: Arc<TestSinks>,
     pub registry: Arc<LiveRegistry>,
+    sinks_open: watch::Sender<bool>,
     stop: oneshot::Sender<()>,
     server: JoinHandle<()>,
 }
@@ -117,10 +140,12 @@ pub async fn start(settings: IngestSettings, keys: &[(&str, &str)]) -> Harness {
         channels,
         events: Mutex::new(Vec::new()),
     });
+    let (sinks_open, open) = watch::channel(true);
     let sinks = Arc::new(TestSinks {
         dir,
         opened: Mutex::new(Vec::new()),
         count: AtomicUsize::new(0),
+        open,
     });
     let ingest = RtmpIngest::new(settings, directory.clone(), sinks.clone());
     let registry = ingest.registry();
@@ -135,6 +160,7 @@ pub async fn start(settings: IngestSettings, keys: &[(&str, &str)]) -> Harness {
         directory,
         sinks,
         registry,
+        sinks_open,
         stop,
         server,
     }
@@ -143,6 +169,15 @@ pub async fn start(settings: IngestSettings, keys: &[(&str, &str)]) -> Harness {
 impl Harness {
     pub fn url(&self, stream_key: &str) -> String {
         format!("rtmp://{}/live/{stream_key}", self.addr)
+    }
+
+    /// From now on every sink's writes wait, until `release_sinks`.
+    pub fn hold_sinks(&self) {
+        self.sinks_open.send_replace(false);
+    }
+
+    pub fn release_sinks(&self) {
+        self.sinks_open.send_replace(true);
     }
 
     pub fn events(&self) -> Vec<Event> {

@@ -22,6 +22,9 @@ pub(crate) struct AvcConfig {
     /// The track's edit list, if any, shows every sample, from the first picture to the last:
     /// no packet is handed out only to be decoded and discarded.
     pub shows_every_sample: bool,
+    /// Every sequence and picture parameter set of the record, in order (a clip's copied
+    /// pictures carry them in the stream, before each keyframe).
+    pub parameter_sets: Vec<Vec<u8>>,
 }
 
 /// The `avcC` of the track whose `tkhd` says `track_id` (FFmpeg's `Stream::id()` for an
@@ -52,6 +55,7 @@ pub(crate) fn avc_config(path: &Path, track_id: i32) -> Option<AvcConfig> {
         length_size,
         sps,
         shows_every_sample: shows_every_sample(&moov, trak).unwrap_or(false),
+        parameter_sets: parameter_sets(record).unwrap_or_default(),
     })
 }
 
@@ -148,9 +152,38 @@ pub(crate) fn parse_record(record: &[u8]) -> Option<(usize, Option<Vec<u8>>)> {
     Some((length_size, sps))
 }
 
+/// Every SPS, then every PPS, of an `avcC` record (each after a 16-bit length, the SPS after
+/// their 5-bit count, the PPS after their 8-bit count); `None` when one runs past the record.
+pub(crate) fn parameter_sets(record: &[u8]) -> Option<Vec<Vec<u8>>> {
+    let mut sets = Vec::new();
+    let mut at = 5;
+    for count_mask in [0x1f, 0xff] {
+        let count = record.get(at)? & count_mask;
+        at += 1;
+        for _ in 0..count {
+            let length = usize::from(be16(record, at)?);
+            sets.push(record.get(at + 2..at + 2 + length)?.to_vec());
+            at += 2 + length;
+        }
+    }
+    Some(sets)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_every_parameter_set() {
+        let record = [
+            1, 0x64, 0, 0x28, 0xff, 0xe1, 0, 3, 0x67, 0x64, 0, 1, 0, 2, 0x68, 0xee,
+        ];
+        assert_eq!(
+            parameter_sets(&record),
+            Some(vec![vec![0x67, 0x64, 0], vec![0x68, 0xee]])
+        );
+        assert_eq!(parameter_sets(&record[..14]), None, "a PPS cut short");
+    }
 
     #[test]
     fn reads_the_length_size_and_the_first_sps() {

@@ -19,6 +19,11 @@ mod chunk;
 mod chunk_plan;
 mod chunk_range;
 mod cleanup;
+mod clip;
+mod clip_copy;
+mod clip_encode;
+mod clip_plan;
+mod clip_writer;
 mod conform;
 mod control;
 mod declared_size;
@@ -46,6 +51,7 @@ mod video_path;
 
 pub use chunk::{ChunkFacts, ChunkOutput, ChunkRung, ChunkSegment, transcode_chunk};
 pub use chunk_plan::{ChunkPlan, ChunkSpec, plan_chunks};
+pub use clip::{ClipFacts, cut_clip};
 pub use control::Control;
 pub use ladder::{Rung, choose_rungs};
 pub use live::{

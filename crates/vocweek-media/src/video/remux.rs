@@ -154,7 +154,7 @@ fn copy_packets(
 
 /// Adds to `muxer` a stream like `stream` (its codec and its pictures' or sound's format, no
 /// codec tag), in its time base; returns its index.
-fn add_stream(
+pub(super) fn add_stream(
     muxer: &mut format::context::Output,
     stream: &format::stream::Stream,
 ) -> Result<usize, MediaError> {

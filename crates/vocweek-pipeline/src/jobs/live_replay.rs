@@ -16,6 +16,7 @@ use vocweek_db::live::{ReplayRecorded, ReplaySource};
 use vocweek_db::processing::Processed;
 use vocweek_domain::{AssetKind, Tags, in_shanghai};
 use vocweek_media::video::LiveLadder;
+use vocweek_messages::{Arg, Lang, title};
 use vocweek_sandbox::{Done, Work};
 use vocweek_storage::{StagingFile, original_key};
 
@@ -192,11 +193,7 @@ async fn replay_item(
         size: i64::try_from(size).unwrap_or(i64::MAX),
         mime: "video/mp4".to_owned(),
         original_filename: format!("live-{}.mp4", started.format("%Y%m%d-%H%M")),
-        title: format!(
-            "{} · 直播回放 {}",
-            channel.title,
-            started.format("%m-%d %H:%M")
-        ),
+        title: replay_title(&channel.title, &started.format("%m-%d %H:%M").to_string()),
         description: String::new(),
         tags: Tags {
             city: channel.city.clone(),
@@ -212,4 +209,13 @@ async fn replay_item(
         metadata: json!({}),
         member_id: None,
     })
+}
+
+/// `<channel> · 直播回放 05-10 09:00`, from the catalog.
+fn replay_title(channel: &str, started: &str) -> String {
+    let args = [
+        ("channel", Arg::Text(channel.to_owned())),
+        ("started", Arg::Text(started.to_owned())),
+    ];
+    title(Lang::ZhCn, "live-replay", &args).unwrap_or_else(|| format!("{channel} · {started}"))
 }

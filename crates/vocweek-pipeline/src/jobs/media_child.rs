@@ -41,9 +41,10 @@ pub async fn run(
             | Work::VideoChunk { .. }
             | Work::VideoStitch { .. }
             | Work::LiveReplay { .. }
+            | Work::Clip { .. }
     );
-    // A replay's item does not exist until its work is done: there is nothing to watch.
-    let watches_asset = is_video && !matches!(work, Work::LiveReplay { .. });
+    // A replay's or a clip's item does not exist until its work is done: nothing to watch.
+    let watches_asset = is_video && !matches!(work, Work::LiveReplay { .. } | Work::Clip { .. });
     let kind = work.name();
     let limits = media.children.for_work(&work);
     let task = Task {

@@ -7,6 +7,7 @@ mod asset_work;
 mod chunk_record;
 mod live_publishes;
 mod live_replay;
+mod make_clip;
 mod media_child;
 mod photo_work;
 mod process_asset;
@@ -27,6 +28,7 @@ use vocweek_storage::{BlobStore, StorageError};
 
 pub(crate) use asset_work::remove_if_abandoned;
 pub use live_replay::{LIVE_REPLAY, LiveReplay};
+pub use make_clip::{MAKE_CLIP, MakeClip};
 pub(crate) use media_child::Scratch;
 pub use process_asset::{PROCESS_ASSET, ProcessAsset, process_asset_job, replaced_file_job};
 pub use stitch_video::{STITCH_VIDEO, StitchVideo, stitch_job};
@@ -138,7 +140,8 @@ impl ChildBudgets {
             Work::Video { .. }
             | Work::VideoChunk { .. }
             | Work::VideoStitch { .. }
-            | Work::LiveReplay { .. } => self.video,
+            | Work::LiveReplay { .. }
+            | Work::Clip { .. } => self.video,
             Work::Live { .. } => self.live,
         }
     }
@@ -307,6 +310,7 @@ pub fn default_handlers() -> HashMap<&'static str, Arc<dyn JobHandler>> {
     handlers.insert(TRANSCODE_CHUNK, Arc::new(TranscodeChunk));
     handlers.insert(STITCH_VIDEO, Arc::new(StitchVideo));
     handlers.insert(LIVE_REPLAY, Arc::new(LiveReplay));
+    handlers.insert(MAKE_CLIP, Arc::new(MakeClip));
     handlers
 }
 

@@ -121,8 +121,9 @@ async fn follow_child(
     let _ = done.send(true);
 }
 
-/// The ingest's FLV, into the FIFO. The pipe's buffer is the only buffer: a transcode that
-/// falls behind slows the publisher's TCP connection, it never grows memory here.
+/// The ingest's FLV, into the FIFO. The ingest keeps a bounded buffer in front of it
+/// (`IngestSettings::sink_buffer_bytes`); past that, a transcode that falls behind slows the
+/// publisher's TCP connection, it never grows memory.
 struct FifoSink {
     sender: pipe::Sender,
 }

@@ -3,6 +3,7 @@
 //! overflow, an abort in a C decoder, memory it may not have — ends this process only.
 
 mod article;
+mod clip;
 mod confine;
 mod live;
 mod out_of_memory;
@@ -168,6 +169,18 @@ fn run(task: &Task, reporter: &Reporter) -> Result<crate::protocol::Done, MediaE
             settings,
             parts,
             publishes.clone(),
+            reporter,
+        ),
+        Work::Clip {
+            settings,
+            from_seconds,
+            to_seconds,
+        } => clip::run_clip(
+            &task.input,
+            &task.out_dir,
+            settings,
+            *from_seconds,
+            *to_seconds,
             reporter,
         ),
         Work::Live { settings, fifo } => live::run(&task.out_dir, settings, fifo, reporter),

@@ -16,7 +16,7 @@ use super::decisions::{DecisionForm, decisions};
 use super::edit_form::EditForm;
 use super::facts::{Fact, facts};
 use super::history::{HistoryRow, history};
-use super::media_view::MediaView;
+use super::media_view::{ClipForm, MediaView};
 use super::names::Names;
 use super::similar::{SimilarItem, similar_items};
 use super::versions::{VersionRow, versions};
@@ -43,6 +43,8 @@ struct DetailPage {
     state_slug: &'static str,
     failure: Option<String>,
     media: MediaView,
+    /// 剪辑片段, for a video that plays.
+    clip: Option<ClipForm>,
     article_pictures: Option<PicturesSection>,
     /// A case's fields and attachments; the cases that attach the item.
     cases: CaseSection,
@@ -120,6 +122,7 @@ async fn page(
             .as_deref()
             .map(|code| vocweek_messages::failure(Lang::ZhCn, code)),
         media: MediaView::of(asset),
+        clip: ClipForm::of(asset, req.query_string()),
         article_pictures: article_pictures::section(asset, &csrf),
         cases: CaseSection::of(&links),
         facts: facts(&record, &names.unit(asset.unit_id), &sender, vocabulary),
@@ -152,6 +155,8 @@ fn error_message(req: &HttpRequest) -> Option<&'static str> {
         "control" => "标题、说明和作者/摄影中不能含有不可见的控制字符（作者/摄影只能写一行）。",
         "credit" => "作者/摄影最多填写 100 个字。",
         "consent" => "该素材未确认肖像使用授权，确认后再推荐。",
+        "clip-range" => "片段的起点不能早于 0 秒，终点须在视频时长之内，且片段至少 1 秒。",
+        "clip-state" => "只能从已处理完成的视频中剪辑片段。",
         _ => "当前状态下不能执行该操作。",
     })
 }

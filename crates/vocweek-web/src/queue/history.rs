@@ -6,6 +6,7 @@ use vocweek_db::audit::AuditEvent;
 use vocweek_messages::Lang;
 
 use super::facts::human_size;
+use super::media_view::format_duration;
 use super::names::Names;
 use crate::layout::{beijing, state_zh};
 
@@ -44,6 +45,7 @@ fn row(event: &AuditEvent, names: &Names) -> HistoryRow {
         change,
         note: match event.action.as_str() {
             "file_replaced" => replaced_files(event),
+            "clip_requested" | "clip_made" | "clipped" | "clip_failed" => clip_note(event),
             _ => note(event),
         },
     }
@@ -62,6 +64,22 @@ fn replaced_files(event: &AuditEvent) -> String {
         }
     };
     format!("原文件 {} → 新文件 {}", file("old"), file("new"))
+}
+
+/// `片段 0:10–0:20`, from a clip event's details, and why it failed for `clip_failed`.
+fn clip_note(event: &AuditEvent) -> String {
+    let point = |field: &str| {
+        event.details[field]
+            .as_f64()
+            .map(format_duration)
+            .unwrap_or_default()
+    };
+    let stretch = format!("片段 {}–{}", point("from_seconds"), point("to_seconds"));
+    match event.details["code"].as_str() {
+        Some(code) => format!("{stretch}：{}", vocweek_messages::failure(Lang::ZhCn, code)),
+        None if event.details["from_seconds"].is_null() => String::new(),
+        None => stretch,
+    }
 }
 
 /// The decision's note, and for a recommendation the editor confirmed without the portrait

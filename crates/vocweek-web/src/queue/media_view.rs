@@ -67,6 +67,27 @@ fn video(asset: &Asset) -> VideoView {
     }
 }
 
+/// The 剪辑片段 form of a video that plays (processed, not failed), with the clip just asked
+/// for (`?clip=<id>`, where the form sends the editor back).
+pub(super) struct ClipForm {
+    pub queued: Option<String>,
+}
+
+impl ClipForm {
+    pub fn of(asset: &Asset, query: &str) -> Option<ClipForm> {
+        let plays = asset.kind == AssetKind::Video
+            && asset.metadata.get("video").is_some()
+            && !matches!(asset.state, AssetState::Processing | AssetState::Failed);
+        plays.then(|| ClipForm {
+            queued: query
+                .split('&')
+                .find_map(|pair| pair.strip_prefix("clip="))
+                .filter(|id| id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-'))
+                .map(str::to_owned),
+        })
+    }
+}
+
 /// `1:02:03` or `2:03`.
 pub(super) fn format_duration(seconds: f64) -> String {
     let total = seconds.max(0.0).round() as u64;

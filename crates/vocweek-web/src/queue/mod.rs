@@ -8,6 +8,7 @@ mod back;
 mod bulk;
 mod cards;
 mod case_section;
+mod clip;
 mod compare;
 mod decide;
 mod decisions;
@@ -24,6 +25,7 @@ mod similar;
 mod versions;
 
 pub use bulk::bulk;
+pub use clip::clip;
 pub use compare::compare;
 pub use decide::decide;
 pub use detail::detail;

@@ -159,7 +159,10 @@ pub async fn transcode(config: &Config, file: &Path, out: &Path) -> anyhow::Resu
 }
 
 /// Follows a child to the end of its task, admitting a photo's decode at once.
-async fn finish(child: &mut MediaChild, mut progress: impl FnMut(f64)) -> anyhow::Result<Done> {
+pub(super) async fn finish(
+    child: &mut MediaChild,
+    mut progress: impl FnMut(f64),
+) -> anyhow::Result<Done> {
     loop {
         match child.next().await {
             Event::Admit(_) => child.admit().await?,

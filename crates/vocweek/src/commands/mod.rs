@@ -2,6 +2,7 @@
 
 mod accounts;
 mod campaigns;
+mod clip;
 mod fsck;
 mod isolated;
 mod serve;
@@ -44,6 +45,12 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             out,
             isolated: true,
         } => isolated::transcode(&config, &file, &out).await,
+        Command::Clip {
+            file,
+            from,
+            to,
+            out,
+        } => clip::run(&config, &file, from, to, &out).await,
         Command::Migrate => {
             open_services(&config).await?;
             println!("migrations applied; campaigns seeded");
