@@ -154,6 +154,11 @@ mod tests {
                     ("part", Arg::from("x")),
                     ("due_on", Arg::from("2021-05-31")),
                     ("unit", Arg::from("x")),
+                    ("source", Arg::from("x")),
+                    ("from", Arg::from("0:10")),
+                    ("to", Arg::from("0:20")),
+                    ("channel", Arg::from("x")),
+                    ("started", Arg::from("05-10 09:00")),
                 ],
             ) else {
                 panic!("{id} does not format");
@@ -163,6 +168,24 @@ mod tests {
                 "{id}: {text}"
             );
         }
+    }
+
+    #[test]
+    fn titles_of_the_items_vocweek_makes() {
+        let clip = [
+            ("source", Arg::from("决赛")),
+            ("from", Arg::from("0:10")),
+            ("to", Arg::from("0:20")),
+        ];
+        assert_eq!(
+            title(Lang::ZhCn, "clip", &clip).as_deref(),
+            Some("决赛 · 片段 0:10–0:20")
+        );
+        assert_eq!(
+            title(Lang::ZhCn, "clip", &clip[..1]),
+            None,
+            "a placeholder missing"
+        );
     }
 
     #[test]

@@ -205,12 +205,10 @@ fn copy_framing(
     let container = format.name();
     if container.contains("mp4") || container.contains("mov") {
         let config = avc_config(input, stream.id())?;
-        (!config.parameter_sets.is_empty()).then(|| {
-            (
-                config.parameter_sets,
-                Framing::LengthPrefixed(config.length_size),
-            )
-        })
+        (!config.parameter_sets.is_empty()).then_some((
+            config.parameter_sets,
+            Framing::LengthPrefixed(config.length_size),
+        ))
     } else if container == "mpegts" {
         // Annex B with the parameter sets in the stream already.
         Some((Vec::new(), Framing::AnnexB))

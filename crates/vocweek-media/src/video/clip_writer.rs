@@ -117,10 +117,10 @@ impl ClipWriter {
         let mut dts = packet.dts().map(|t| t - shift).or(pts);
         // Where a copied run (decode times behind its display times by the reordering delay)
         // follows an encoded one (none), decode times must still rise.
-        if let (Some(d), Some(last)) = (dts, self.last_dts) {
-            if d <= last {
-                dts = Some(last + 1);
-            }
+        if let (Some(d), Some(last)) = (dts, self.last_dts)
+            && d <= last
+        {
+            dts = Some(last + 1);
         }
         self.last_dts = dts;
         packet.set_dts(dts);
