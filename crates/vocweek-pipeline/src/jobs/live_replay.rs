@@ -18,9 +18,9 @@ use vocweek_domain::{AssetKind, Tags, in_shanghai};
 use vocweek_media::video::LiveLadder;
 use vocweek_messages::{Arg, Lang, title};
 use vocweek_sandbox::{Done, Work};
-use vocweek_storage::{StagingFile, original_key};
 
 use super::live_publishes::{join_publish, longest_segment_seconds, publishes};
+use super::made_original::{Keep, store_original};
 use super::media_child::{self, ChildOutcome, Scratch};
 use super::processing_commit::processed;
 use super::rendition_store::store_files;
@@ -107,22 +107,7 @@ impl JobHandler for LiveReplay {
             });
         }
         // The download becomes the original too: linked before the files move into the store.
-        let download = out.file("download.mp4");
-        // Hours of stream are gigabytes: hashed off the runtime's threads.
-        let hashing = download.clone();
-        let original = tokio::task::spawn_blocking(move || crate::staged_file::hash_file(&hashing))
-            .await
-            .map_err(|e| JobError::Transient(format!("hashing the replay: {e}")))?
-            .map_err(|e| JobError::Transient(format!("hashing the replay: {e}")))?;
-        let size = std::fs::metadata(&download)
-            .map(|m| m.len())
-            .map_err(|e| JobError::Transient(format!("the replay's download: {e}")))?;
-        let staged = StagingFile::new_in(ctx.store.staging_dir());
-        std::fs::hard_link(&download, staged.path())
-            .map_err(|e| JobError::Transient(format!("linking the replay's original: {e}")))?;
-        ctx.store
-            .put_file(&original_key(&original)?, staged)
-            .await?;
+        let (original, size) = store_original(ctx, &out.file("download.mp4"), Keep::Linked).await?;
         let renditions = store_files(ctx, &event_id, &out, &files).await?;
         let new = replay_item(ctx, &source, original, size).await?;
         let metadata = json!({

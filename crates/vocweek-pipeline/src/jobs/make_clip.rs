@@ -14,8 +14,9 @@ use vocweek_db::jobs::Job;
 use vocweek_domain::{AssetKind, Tags};
 use vocweek_messages::{Arg, Lang, title};
 use vocweek_sandbox::{Done, Work};
-use vocweek_storage::{StagingFile, original_key};
+use vocweek_storage::original_key;
 
+use super::made_original::{Keep, store_original};
 use super::media_child::{self, ChildOutcome, Scratch};
 use super::process_asset::process_asset_job;
 use super::video_work::video_permit;
@@ -81,19 +82,7 @@ async fn cut(
         ChildOutcome::Done(Done::Clip { facts, file }) => (facts, file),
         ChildOutcome::AssetGone | ChildOutcome::Done(_) => return Err(super::wrong_answer("clip")),
     };
-    let clip = out.file(&file);
-    let hashing = clip.clone();
-    let blake3 = tokio::task::spawn_blocking(move || crate::staged_file::hash_file(&hashing))
-        .await
-        .map_err(|e| JobError::Transient(format!("hashing the clip: {e}")))?
-        .map_err(|e| JobError::Transient(format!("hashing the clip: {e}")))?;
-    let size = std::fs::metadata(&clip)
-        .map(|m| m.len())
-        .map_err(|e| JobError::Transient(format!("the clip's file: {e}")))?;
-    let staged = StagingFile::new_in(ctx.store.staging_dir());
-    std::fs::rename(&clip, staged.path())
-        .map_err(|e| JobError::Transient(format!("moving the clip: {e}")))?;
-    ctx.store.put_file(&original_key(&blake3)?, staged).await?;
+    let (blake3, size) = store_original(ctx, &out.file(&file), Keep::Moved).await?;
     let new = clip_item(request, source, blake3, size, &facts);
     let processing = process_asset_job(&request.clip_id, ctx.max_attempts);
     match ctx

@@ -7,6 +7,7 @@ mod asset_work;
 mod chunk_record;
 mod live_publishes;
 mod live_replay;
+mod made_original;
 mod make_clip;
 mod media_child;
 mod photo_work;
