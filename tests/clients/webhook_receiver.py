@@ -6,7 +6,7 @@
 Listens on a free loopback port (written to PORT_FILE), reads the secret from SECRET_FILE at
 each request (the test learns it after registering the URL), answers the first FAIL_FIRST
 verified messages with 500 and the rest with 204, and appends one JSON line per request to
-LOG_FILE: {"id", "type", "asset_id", "verified", "status"}.
+LOG_FILE: {"id", "type", "asset_id", "data", "verified", "status"}.
 """
 
 import json
@@ -46,6 +46,7 @@ class Receiver(BaseHTTPRequestHandler):
                 "id": headers.get("webhook-id"),
                 "type": event.get("type"),
                 "asset_id": event.get("data", {}).get("asset_id"),
+                "data": event.get("data"),
                 "verified": verified,
                 "status": status,
             }

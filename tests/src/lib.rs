@@ -17,6 +17,7 @@ pub mod live;
 pub mod media;
 pub mod smtp_sink;
 pub mod web_session;
+pub mod webhook_receiver;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};

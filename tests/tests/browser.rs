@@ -111,7 +111,8 @@ async fn an_editor_plays_a_video(backend: Backend) {
 }
 
 /// A live channel watched in the browser while FFmpeg publishes to it: the 观看 page waits for
-/// the stream, then hls.js plays it at the live edge with the ladder, the badge and a viewer.
+/// the stream, then hls.js plays it at the live edge with the ladder, the badge and a viewer;
+/// once the publisher stops, the replay item plays on its page (and a clip is asked of it).
 async fn an_editor_watches_a_channel_live(backend: Backend) {
     let app = spawn_app_with(
         backend,
@@ -152,7 +153,7 @@ async fn an_editor_watches_a_channel_live(backend: Backend) {
         channel["stream_key"].as_str().unwrap()
     );
     // Long enough for the browser's start, the first segments and a few seconds of play.
-    let mut ffmpeg = vocweek_tests::live::publish(&url, 40);
+    let ffmpeg = vocweek_tests::live::publish(&url, 40);
     run_script(
         "live.mjs",
         &[
@@ -163,7 +164,28 @@ async fn an_editor_watches_a_channel_live(backend: Backend) {
         ],
     )
     .await;
-    ffmpeg.kill().await.unwrap();
+    // A clean stop: the recording becomes the replay item, which plays on its page.
+    let stopped = vocweek_tests::live::exit_status(ffmpeg, Duration::from_secs(60)).await;
+    assert!(stopped.success(), "{stopped}");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let replay = loop {
+        let (_, channel) = app.get(&editor, &format!("/api/v1/channels/{id}")).await;
+        if let Some(replay) = channel["event"]["replay_asset_id"].as_str() {
+            break replay.to_owned();
+        }
+        assert!(Instant::now() < deadline, "no replay: {channel}");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    };
+    run_script(
+        "video.mjs",
+        &[
+            app.base_url.as_str(),
+            "editor",
+            "a long editor password",
+            &replay,
+        ],
+    )
+    .await;
     app.stop().await;
 }
 

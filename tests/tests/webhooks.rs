@@ -4,87 +4,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use vocweek_domain::{Role, UnitKind};
 use vocweek_tests::media::real_jpeg;
+use vocweek_tests::webhook_receiver::WebhookReceiver;
 use vocweek_tests::{
     AppOptions, Backend, TestApp, Upload, both_databases, spawn_app, spawn_app_with,
 };
-
-/// `tests/clients/webhook_receiver.py`, killed when dropped.
-struct Receiver {
-    child: std::process::Child,
-    url: String,
-    secret_file: PathBuf,
-    log_file: PathBuf,
-}
-
-impl Receiver {
-    fn start(dir: &Path, fail_first: u32) -> Receiver {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("clients/webhook_receiver.py");
-        let (port_file, secret_file, log_file) = (
-            dir.join("port"),
-            dir.join("secret"),
-            dir.join("received.jsonl"),
-        );
-        std::fs::write(&secret_file, "whsec_AAAA").unwrap();
-        let child = std::process::Command::new("python3")
-            .arg(script)
-            .args([&port_file, &secret_file, &log_file])
-            .arg(fail_first.to_string())
-            .spawn()
-            .unwrap();
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while !port_file.exists() {
-            assert!(Instant::now() < deadline, "the receiver did not start");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let port = std::fs::read_to_string(&port_file).unwrap();
-        Receiver {
-            child,
-            url: format!("http://127.0.0.1:{}/hook", port.trim()),
-            secret_file,
-            log_file,
-        }
-    }
-
-    fn received(&self) -> Vec<Value> {
-        std::fs::read_to_string(&self.log_file)
-            .unwrap_or_default()
-            .lines()
-            .map(|line| serde_json::from_str(line).unwrap())
-            .collect()
-    }
-
-    /// Waits until a message of `kind` was accepted (answered 204).
-    async fn wait_for(&self, kind: &str) -> Vec<Value> {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let received = self.received();
-            if received
-                .iter()
-                .any(|m| m["type"] == kind && m["status"] == 204)
-            {
-                return received;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "no {kind} delivered: {received:?}"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-}
-
-impl Drop for Receiver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 async fn decide(app: &TestApp, editor: &str, id: &str, action: &str) {
     let (_, asset) = app.get(editor, &format!("/api/v1/assets/{id}")).await;
@@ -132,7 +60,7 @@ async fn a_pending_photo(app: &TestApp, seed: u64) -> String {
 
 async fn events_are_signed_retried_and_logged(backend: Backend) {
     let app = spawn_app(backend).await;
-    let receiver = Receiver::start(&app.data_dir, 1);
+    let receiver = WebhookReceiver::start(&app.data_dir, 1);
     let editor = app.user_session("chief", Role::Admin, None).await;
     let key = app.services.db.create_partner("闪电新闻").await.unwrap().1;
     let other = app.services.db.create_partner("别家").await.unwrap().1;
@@ -226,7 +154,7 @@ async fn private_addresses_are_refused_by_default(backend: Backend) {
         },
     )
     .await;
-    let receiver = Receiver::start(&app.data_dir, 0);
+    let receiver = WebhookReceiver::start(&app.data_dir, 0);
     let editor = app.user_session("chief", Role::Admin, None).await;
     let key = app.services.db.create_partner("内网<b>").await.unwrap().1;
     let hook = register(&app, &key, &receiver.url).await;

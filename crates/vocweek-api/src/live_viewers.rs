@@ -4,14 +4,33 @@
 //! balancer each node counts the viewers it serves.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+use vocweek_db::tokens::Principal;
 
 /// A viewer not seen for this long has stopped watching.
 const VIEWER_GONE_AFTER: Duration = Duration::from_secs(12);
 /// Viewers remembered per channel at most: past this the oldest are forgotten first, so a
 /// flood of addresses costs a bounded amount of memory.
 const MAX_VIEWERS_PER_CHANNEL: usize = 100_000;
+
+/// How a viewer is told apart: the account or key (`None`: a signed link, which names no one)
+/// and the address it watches from.
+pub fn viewer_name(principal: Option<&Principal>, address: Option<IpAddr>) -> String {
+    let who = match principal {
+        Some(Principal::Unit { id, member, .. }) => match member {
+            Some(person) => format!("unit:{id}:{}", person.id),
+            None => format!("unit:{id}"),
+        },
+        Some(Principal::User { id, .. }) => format!("user:{id}"),
+        Some(Principal::Partner { id, .. }) => format!("partner:{id}"),
+        None => "link".to_owned(),
+    };
+    let address = address.map(|a| a.to_string()).unwrap_or_default();
+    format!("{who}@{address}")
+}
 
 #[derive(Debug, Default)]
 pub struct LiveViewers {

@@ -23,7 +23,7 @@ use crate::tus;
     components(schemas(
         AssetJson, AssetPageJson, ErrorEnvelope, ErrorJson, FailureJson, SessionJson, RenditionJson, SimilarJson,
         SignInRequest, PasswordChangeRequest, PasswordResetJson, UnitMeJson, SignedInPersonJson, UnitMemberJson, InviteRequest, InvitedJson, UploadFormSchema, CaseRequest, vocweek_domain::CaseContact, ReviewRequest, ChosenPicture, EditRequest, AuditEventJson, ReplaceFileSchema, AssetVersionJson, NewBatchRequest, BatchItemsRequest, SendBatchRequest, BatchJson, AlreadySentJson, ChangeAfterSendJson, vocweek_domain::Tags, vocweek_domain::Vocabulary,
-        vocweek_domain::Term, vocweek_domain::Category, FeedJson, FeedItemJson, distribution::feed_item::PartnerAssetJson, distribution::feed_item::MediaFileJson, NewWebhookRequest, WebhookJson, DeliveryJson,
+        vocweek_domain::Term, vocweek_domain::Category, FeedJson, FeedItemJson, distribution::feed_item::PartnerAssetJson, distribution::feed_item::MediaFileJson, distribution::PartnerChannelJson, distribution::LinkJson, NewWebhookRequest, WebhookJson, DeliveryJson,
         reporting::view::UnitReportJson, reporting::view::CampaignJson, reporting::view::CampaignVocabularyJson, reporting::view::CampaignListJson, reporting::campaigns::NewCampaignRequest, reporting::unit_report::RegistrationRequest, reporting::unit_report::StatisticsRequest, reporting::unit_report::DocumentFormSchema, reporting::overview::StatisticsTableJson, reporting::tracker::TrackerDayJson, reporting::reminders::RemindedJson, NoticeJson, NoticeListJson, vocweek_domain::NoticeKind, ChannelRequest, ChannelJson, ChannelListJson, LiveEventJson, ClipRequestJson, ClipQueuedJson
     )),
     modifiers(&BearerAuth, &CommonAnswers)

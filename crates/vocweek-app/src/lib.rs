@@ -33,7 +33,7 @@ pub use campaigns::{CampaignError, Campaigns};
 pub use cases::{CaseError, CaseInput, CaseLinks, CaseView, Cases, InvalidCase};
 pub use channels::{
     ChannelError, ChannelInput, ChannelState, ChannelView, Channels, CreatedChannel, LiveFile,
-    PlaylistWindows,
+    PlaylistWindows, Viewer,
 };
 pub use editorial::{
     BulkItem, BulkOutcome, Conflicted, DecisionInput, EditInput, Editorial, EditorialError,

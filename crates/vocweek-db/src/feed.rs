@@ -25,6 +25,10 @@ pub use crate::records::feed_event::FeedEvent;
 
 pub const PUBLISHED: &str = "published";
 pub const WITHDRAWN: &str = "withdrawn";
+/// A live event partners can watch (its channel's master playlist serves every rendition).
+pub const LIVE: &str = "live";
+/// A live event that ended; its replay item, once made, has the event's id.
+pub const ENDED: &str = "ended";
 
 /// The job kind that delivers one webhook message.
 pub const DELIVER_WEBHOOK: &str = "deliver_webhook";
@@ -101,20 +105,84 @@ async fn announce<C: ConnectionTrait>(
         .collect();
     let now = Utc::now();
     if let Some(event) = feed_event {
-        lock_feed(conn).await?;
-        feed_event::ActiveModel {
-            asset_id: Set(row.id.clone()),
-            event: Set(event.to_owned()),
-            kind: Set(row.kind.clone()),
-            city: Set(row.city.clone()),
-            category: Set(row.category.clone().unwrap_or_default()),
-            themes: Set(format!("|{}|", themes.join("|"))),
-            created_at: Set(now),
-            ..Default::default()
-        }
-        .insert(conn)
+        append_feed_event(
+            conn,
+            FeedTags {
+                id: &row.id,
+                kind: &row.kind,
+                city: &row.city,
+                category: row.category.as_deref().unwrap_or_default(),
+                themes: &themes,
+            },
+            event,
+            now,
+        )
         .await?;
     }
+    let data = json!({
+        "asset_id": row.id,
+        "kind": row.kind,
+        "title": row.title,
+        "city": row.city,
+        "category": row.category,
+        "themes": themes,
+        "activity_date": row.activity_date,
+        "credit": row.credit,
+        "portrait_consent": row.portrait_consent,
+    });
+    queue_webhooks(conn, event_type, data, now).await
+}
+
+/// What a feed entry is filtered by, kept with it (see the migration: a tombstone outlives its
+/// item).
+pub(crate) struct FeedTags<'a> {
+    /// The item's id; for a live event, the id its replay item takes.
+    pub id: &'a str,
+    pub kind: &'a str,
+    pub city: &'a str,
+    pub category: &'a str,
+    pub themes: &'a [String],
+}
+
+/// Appends one entry to the feed, under the feed's write lock.
+pub(crate) async fn append_feed_event<C: ConnectionTrait>(
+    conn: &C,
+    tags: FeedTags<'_>,
+    event: &str,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    lock_feed(conn).await?;
+    feed_event::ActiveModel {
+        asset_id: Set(tags.id.to_owned()),
+        event: Set(event.to_owned()),
+        kind: Set(tags.kind.to_owned()),
+        city: Set(tags.city.to_owned()),
+        category: Set(tags.category.to_owned()),
+        themes: Set(format!("|{}|", tags.themes.join("|"))),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
+}
+
+/// Whether the feed has any entry under `id` (an item, or a live event announced).
+pub(crate) async fn has_feed_event<C: ConnectionTrait>(conn: &C, id: &str) -> DbResult<bool> {
+    Ok(feed_event::Entity::find()
+        .filter(feed_event::Column::AssetId.eq(id))
+        .one(conn)
+        .await?
+        .is_some())
+}
+
+/// One webhook message of `event_type` per enabled webhook, each with its delivery job.
+pub(crate) async fn queue_webhooks<C: ConnectionTrait>(
+    conn: &C,
+    event_type: &str,
+    data: serde_json::Value,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
     let hooks = webhook::Entity::find()
         .filter(webhook::Column::DisabledAt.is_null())
         .all(conn)
@@ -125,17 +193,7 @@ async fn announce<C: ConnectionTrait>(
     let payload = json!({
         "type": event_type,
         "timestamp": now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-        "data": {
-            "asset_id": row.id,
-            "kind": row.kind,
-            "title": row.title,
-            "city": row.city,
-            "category": row.category,
-            "themes": themes,
-            "activity_date": row.activity_date,
-            "credit": row.credit,
-            "portrait_consent": row.portrait_consent,
-        }
+        "data": data,
     });
     for hook in hooks {
         let delivery = webhook_delivery::ActiveModel {

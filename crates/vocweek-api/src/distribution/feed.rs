@@ -9,11 +9,12 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use vocweek_db::assets::AssetRecord;
-use vocweek_db::feed::{FeedEvent, FeedQuery, PUBLISHED, is_public};
+use vocweek_db::feed::{ENDED, FeedEvent, FeedQuery, LIVE, PUBLISHED, is_public};
 use vocweek_db::renditions::Rendition;
 use vocweek_domain::{AssetKind, parse_date, parse_timestamp};
 
 use super::caller::reader;
+use super::feed_channel::partner_channel;
 use super::feed_item::{FeedItemJson, Links, cursor_of, item, parse_cursor};
 use crate::auth::Caller;
 use crate::tag_filters::TagFilters;
@@ -51,7 +52,9 @@ pub struct FeedJson {
 
 /// The partner feed. Every approval appears exactly once, in approval order, also while
 /// approvals happen concurrently; an item withdrawn after approval (rejected, reopened,
-/// deleted) appears as a `withdrawn` tombstone, and only its latest event is shown.
+/// deleted) appears as a `withdrawn` tombstone, and only its latest event is shown. Live
+/// events appear as `live` (with their channel's playlists) and then `ended` (with the replay
+/// item's id), under the id the replay item takes.
 #[utoipa::path(get, path = "/api/v1/feed", tag = "distribution",
     params(FeedParams),
     security(("bearer" = [])),
@@ -222,29 +225,52 @@ async fn items(
         expires: Utc::now()
             + chrono::Duration::from_std(settings.signed_url_ttl).unwrap_or_default(),
     };
-    Ok(events
-        .iter()
-        .map(|event| {
-            let record = records
-                .get(&event.asset_id)
-                .filter(|_| event.event == PUBLISHED)
-                .filter(|r| is_public(r.asset.state));
-            match record {
-                Some(record) => {
-                    let files = renditions
-                        .get(&event.asset_id)
-                        .map(Vec::as_slice)
-                        .unwrap_or_default();
-                    item(event, Some((record, files)), &links)
-                }
-                None => {
-                    let mut tombstone = event.clone();
-                    tombstone.event = vocweek_db::feed::WITHDRAWN.to_owned();
-                    item(&tombstone, None, &links)
-                }
+    let mut entries = Vec::with_capacity(events.len());
+    for event in events {
+        if event.event == LIVE || event.event == ENDED {
+            entries.push(live_entry(state, event, &links).await?);
+            continue;
+        }
+        let record = records
+            .get(&event.asset_id)
+            .filter(|_| event.event == PUBLISHED)
+            .filter(|r| is_public(r.asset.state));
+        entries.push(match record {
+            Some(record) => {
+                let files = renditions
+                    .get(&event.asset_id)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                item(event, Some((record, files)), &links)
             }
-        })
-        .collect())
+            None => tombstone(event, &links),
+        });
+    }
+    Ok(entries)
+}
+
+/// A live event's entry with its channel as it stands now (few per page: a lookup each).
+async fn live_entry(
+    state: &AppState,
+    event: &FeedEvent,
+    links: &Links<'_>,
+) -> Result<FeedItemJson, ApiError> {
+    let Some(live) = state.db.live_event(&event.asset_id).await? else {
+        return Ok(tombstone(event, links));
+    };
+    let Some(channel) = state.db.live_channel(&live.channel_id).await? else {
+        return Ok(tombstone(event, links));
+    };
+    let mut entry = item(event, None, links);
+    entry.channel = Some(partner_channel(&channel, &live, links));
+    Ok(entry)
+}
+
+/// An entry whose item (or event) partners may no longer see.
+fn tombstone(event: &FeedEvent, links: &Links<'_>) -> FeedItemJson {
+    let mut tombstone = event.clone();
+    tombstone.event = vocweek_db::feed::WITHDRAWN.to_owned();
+    item(&tombstone, None, links)
 }
 
 #[cfg(test)]

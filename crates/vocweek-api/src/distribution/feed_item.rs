@@ -11,6 +11,7 @@ use vocweek_db::feed::FeedEvent;
 use vocweek_db::renditions::Rendition;
 use vocweek_domain::AssetState;
 
+use super::feed_channel::PartnerChannelJson;
 use crate::distribution_state::MediaSigner;
 
 /// One feed entry.
@@ -18,14 +19,21 @@ use crate::distribution_state::MediaSigner;
 pub struct FeedItemJson {
     /// Pass it as `cursor` to continue after this entry.
     pub cursor: String,
-    /// `published` (new or republished: store it) or `withdrawn` (a tombstone: remove it).
+    /// `published` (new or republished: store it), `withdrawn` (a tombstone: remove it),
+    /// `live` (a live event partners can watch now) or `ended` (it ended; its replay item's
+    /// id once recorded).
     pub event: String,
+    /// The item's id; for `live` and `ended`, the event's, which its replay item takes (the
+    /// replay's own entries follow under the same id once it is approved).
     pub asset_id: String,
-    /// When it was approved or withdrawn.
+    /// When it was approved, withdrawn, went live or ended.
     pub at: DateTime<Utc>,
-    /// The item; absent in a tombstone.
+    /// The item, in `published`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub asset: Option<PartnerAssetJson>,
+    /// The live event and its channel, in `live` and `ended`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel: Option<PartnerChannelJson>,
 }
 
 /// An approved item.
@@ -133,6 +141,7 @@ pub fn item(
         asset_id: event.asset_id.clone(),
         at: event.created_at,
         asset: record.map(|(record, renditions)| partner_asset(record, renditions, links)),
+        channel: None,
     }
 }
 

@@ -18,25 +18,23 @@ use vocweek_storage::{PresignedHeaders, StorageError};
 use super::media_answer::{MediaAnswer, MediaBody, MediaRequest};
 use crate::auth::Caller;
 use crate::disposition::content_disposition;
-use crate::distribution_state::MediaFile as File;
+pub(super) use crate::distribution_state::MediaFile as File;
 use crate::distribution_state::SignatureError;
 use crate::ranged::{Outcome, outcome};
 use crate::{ApiError, AppState};
 
 #[derive(Debug, Deserialize)]
-struct SignedQuery {
+pub(super) struct SignedQuery {
     expires: Option<i64>,
     signature: Option<String>,
 }
 
 /// What a request may read.
-enum Access {
+pub(super) enum Access {
     /// A signed URL: the bytes may be cached publicly until the signature expires.
-    Signed {
-        expires: i64,
-        query: String,
-    },
-    Key,
+    Signed { expires: i64, query: String },
+    /// A partner's or an admin's key.
+    Key(Box<Caller>),
 }
 
 /// The answer to `request`, errors included, always with CORS headers.
@@ -51,14 +49,12 @@ async fn file_answer(
     state: &AppState,
     request: &MediaRequest<'_>,
 ) -> Result<MediaAnswer, ApiError> {
+    if let Some(live) = request.name.strip_prefix("live/") {
+        return super::live_media::answer(state, request, live).await;
+    }
     let (asset_id, name) = (request.asset, request.name);
-    let signed: SignedQuery = serde_urlencoded::from_str(request.query).map_err(|e| {
-        ApiError::bad_request(
-            "invalid-query",
-            format!("the query string is not valid: {e}"),
-        )
-    })?;
-    let access = access(state, request, signed).await?;
+    let signed = signed_query(request)?;
+    let access = access(state, request, asset_id, signed).await?;
     let remembered = (asset_id.to_owned(), name.to_owned());
     let file = match state.distribution.media_files.get(&remembered) {
         Some(file) => file,
@@ -77,18 +73,45 @@ async fn file_answer(
             file
         }
     };
-    let cache = match &access {
+    send_file(state, request, file, &access).await
+}
+
+/// A signed URL's parts, when the query has them.
+pub(super) fn signed_query(request: &MediaRequest<'_>) -> Result<SignedQuery, ApiError> {
+    serde_urlencoded::from_str(request.query).map_err(|e| {
+        ApiError::bad_request(
+            "invalid-query",
+            format!("the query string is not valid: {e}"),
+        )
+    })
+}
+
+/// How long a file may be kept: until a signed URL expires (by anyone), an hour (privately)
+/// under a key.
+fn cache_control(access: &Access) -> String {
+    match access {
         Access::Signed { expires, .. } => {
             let left = (*expires - chrono::Utc::now().timestamp()).clamp(0, 86_400);
             format!("public, max-age={left}")
         }
-        Access::Key => "private, max-age=3600".to_owned(),
-    };
+        Access::Key(_) => "private, max-age=3600".to_owned(),
+    }
+}
+
+/// The answer with `file`: a playlist signed for the request, a redirect to the store, or the
+/// bytes (one range, ETag and 304).
+pub(super) async fn send_file(
+    state: &AppState,
+    request: &MediaRequest<'_>,
+    file: File,
+    access: &Access,
+) -> Result<MediaAnswer, ApiError> {
+    let cache = cache_control(access);
     if file.playlist {
-        return playlist(state, &file, &access, cache).await;
+        return playlist(state, &file, access, cache).await;
     }
     if state.distribution.settings.redirect_to_store
-        && let Some(location) = presigned(state, &file, &access).await?
+        && let Some(location) = presigned(state, &file, access).await?
     {
         return Ok(MediaAnswer::new(StatusCode::FOUND)
             .header("Location", location)
@@ -140,10 +163,12 @@ pub(crate) fn forget(state: &AppState, key: &str) {
         .retain(|file| file.key != key);
 }
 
-/// A signed URL, or else an API key (partner, within budget; or an admin).
-async fn access(
+/// A signed URL for `subject` (what the signature was made over: an asset's id, or a
+/// channel's), or else an API key (partner, within budget; or an admin).
+pub(super) async fn access(
     state: &AppState,
     request: &MediaRequest<'_>,
+    subject: &str,
     signed: SignedQuery,
 ) -> Result<Access, ApiError> {
     if let (Some(expires), Some(signature)) = (signed.expires, signed.signature) {
@@ -151,7 +176,7 @@ async fn access(
         return match state
             .distribution
             .signer
-            .verify(request.asset, expires, &signature, now)
+            .verify(subject, expires, &signature, now)
         {
             Ok(()) => Ok(Access::Signed {
                 expires,
@@ -184,8 +209,9 @@ async fn access(
             principal
         }
     };
-    super::caller::reader(&Caller(principal), state)?;
-    Ok(Access::Key)
+    let caller = Caller(principal);
+    super::caller::reader(&caller, state)?;
+    Ok(Access::Key(Box::new(caller)))
 }
 
 async fn file(state: &AppState, record: &AssetRecord, name: &str) -> Result<File, ApiError> {
@@ -280,7 +306,18 @@ async fn playlist(
         .read_to_string(&mut text)
         .await
         .map_err(|e| ApiError::internal(&e))?;
-    let body = match access {
+    let body = signed_links(text, access);
+    Ok(MediaAnswer::new(StatusCode::OK)
+        .header("Content-Type", file.mime.clone())
+        .header("Cache-Control", cache)
+        .header("X-Content-Type-Options", "nosniff")
+        .body(MediaBody::Bytes(Bytes::from(body))))
+}
+
+/// A playlist as `access` may follow it: under a signed URL every link carries the same
+/// signature, so the player's next requests are allowed too.
+pub(super) fn signed_links(text: String, access: &Access) -> String {
+    match access {
         Access::Signed { query, .. } => {
             text.lines()
                 .map(|line| {
@@ -294,13 +331,8 @@ async fn playlist(
                 .join("\n")
                 + "\n"
         }
-        Access::Key => text,
-    };
-    Ok(MediaAnswer::new(StatusCode::OK)
-        .header("Content-Type", file.mime.clone())
-        .header("Cache-Control", cache)
-        .header("X-Content-Type-Options", "nosniff")
-        .body(MediaBody::Bytes(Bytes::from(body))))
+        Access::Key(_) => text,
+    }
 }
 
 /// A presigned store URL valid as long as the request's own access (an hour for a key).
@@ -313,7 +345,7 @@ async fn presigned(
         Access::Signed { expires, .. } => Duration::from_secs(
             (*expires - chrono::Utc::now().timestamp()).clamp(60, 604_800) as u64,
         ),
-        Access::Key => Duration::from_secs(3600),
+        Access::Key(_) => Duration::from_secs(3600),
     };
     let headers = PresignedHeaders {
         content_type: Some(file.mime.clone()),

@@ -18,6 +18,8 @@ pub struct MediaRequest<'a> {
     pub query: &'a str,
     /// A partner key (or, on the actix side, a signed-in admin's session).
     pub token: Option<&'a str>,
+    /// The client's address (who watches a live channel is counted by it).
+    pub client: Option<std::net::IpAddr>,
     pub conditions: Conditions<'a>,
 }
 

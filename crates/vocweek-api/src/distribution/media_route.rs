@@ -12,10 +12,10 @@ use crate::ranged::{Conditions, STREAM_CHUNK};
 use crate::session_cookie;
 use crate::{ApiError, AppState};
 
-/// A file of an approved item.
+/// A file of an approved item, or a live channel's playlist or segment.
 #[utoipa::path(get, path = "/media/{asset}/{name}", tag = "distribution",
     params(("asset" = String, Path, description = "Asset id"),
-           ("name" = String, Path, description = "`original`, `thumb`, `preview`, `poster`, `download`, `hls/master.m3u8`, `hls/<file>`"),
+           ("name" = String, Path, description = "`original`, `thumb`, `preview`, `poster`, `download`, `hls/master.m3u8`, `hls/<file>`; for a live channel (its id in place of the asset's) `live/master.m3u8`, `live/dvr.m3u8`, `live/<event>/<file>`"),
            ("expires" = Option<i64>, Query, description = "Signed URL: expiry, Unix seconds"),
            ("signature" = Option<String>, Query, description = "Signed URL: signature")),
     security(("bearer" = []), ()),
@@ -47,6 +47,7 @@ pub async fn get_media(
         name: &name,
         query: req.query_string(),
         token,
+        client: req.peer_addr().map(|a| a.ip()),
         conditions: Conditions::of(&req),
     };
     respond(&state, answer(&state, &request).await).await

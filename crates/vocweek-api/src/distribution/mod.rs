@@ -1,12 +1,15 @@
-//! What media partners use: the feed of approved items (JSON with a cursor, and Atom), media
-//! delivery under `/media` (API key or signed URL, ranges, CORS), webhook registration and
+//! What media partners use: the feed of approved items and live events (JSON with a cursor,
+//! and Atom for items), media delivery under `/media` — items' files and live channels' HLS
+//! (API key or signed URL, ranges, CORS) — webhook registration and
 //! the delivery log, with a request budget per partner.
 
 mod atom;
 pub mod blob_source;
 mod caller;
 mod feed;
+mod feed_channel;
 pub mod feed_item;
+mod live_media;
 mod media;
 pub mod media_answer;
 mod media_route;
@@ -16,6 +19,7 @@ use actix_web::web;
 
 pub use atom::__path_get_atom;
 pub use feed::{__path_get_feed, FeedJson};
+pub use feed_channel::{LinkJson, PartnerChannelJson};
 pub use feed_item::FeedItemJson;
 pub use media::answer as media_answer_for;
 pub use media_route::{__path_get_media, __path_preflight};

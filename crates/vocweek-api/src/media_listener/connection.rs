@@ -2,6 +2,7 @@
 //! `/media`'s answer, a CORS preflight, `/healthz`, or an error.
 
 use std::io;
+use std::net::IpAddr;
 use std::time::Duration;
 
 use actix_web::http::StatusCode;
@@ -55,6 +56,7 @@ async fn linger(stream: &mut TcpStream) {
 /// Answers requests until the client or an answer ends the connection.
 async fn requests(stream: &mut TcpStream, state: &AppState) -> io::Result<()> {
     let mut buffer = BytesMut::with_capacity(4096);
+    let client = stream.peer_addr().ok().map(|a| a.ip());
     loop {
         let head = match tokio::time::timeout(IDLE, read_head(stream, &mut buffer)).await {
             Ok(head) => head?,
@@ -82,7 +84,7 @@ async fn requests(stream: &mut TcpStream, state: &AppState) -> io::Result<()> {
         };
         let keep_alive = request.keep_alive() && !request.has_body();
         let started = std::time::Instant::now();
-        let answer = route(state, &request).await;
+        let answer = route(state, &request, client).await;
         let took = started.elapsed();
         let head_only = request.method == "HEAD";
         let sent = write_answer(stream, state, answer, head_only, keep_alive).await?;
@@ -115,7 +117,7 @@ fn record(state: &AppState, method: &str, status: StatusCode, took: Duration) {
         .observe(took.as_secs_f64());
 }
 
-async fn route(state: &AppState, request: &RequestHead) -> MediaAnswer {
+async fn route(state: &AppState, request: &RequestHead, client: Option<IpAddr>) -> MediaAnswer {
     if request.has_body() {
         return MediaAnswer::error(&ApiError::bad_request(
             "body-not-allowed",
@@ -163,6 +165,7 @@ async fn route(state: &AppState, request: &RequestHead) -> MediaAnswer {
         token: request
             .header("authorization")
             .and_then(crate::auth::bearer_token),
+        client,
         conditions: Conditions {
             range: request.header("range"),
             if_none_match: request.header("if-none-match"),

@@ -5,6 +5,8 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
+use vocweek_app::Viewer;
+
 use crate::auth::Caller;
 use crate::{ApiError, AppState};
 
@@ -29,7 +31,7 @@ pub async fn live_master(
     };
     let text = state
         .channels
-        .live_master(&caller.actor(), &id, dvr)
+        .live_master(Viewer::Actor(&caller.actor()), &id, dvr)
         .await?;
     Ok(playlist(text))
 }
@@ -51,7 +53,7 @@ pub async fn live_file(
     let (id, event, file) = path.into_inner();
     let answer = state
         .channels
-        .live_file(&caller.actor(), &id, &event, &file)
+        .live_file(Viewer::Actor(&caller.actor()), &id, &event, &file)
         .await?;
     match answer {
         vocweek_app::LiveFile::Playlist(text) => {
@@ -88,17 +90,5 @@ fn playlist(text: String) -> HttpResponse {
 
 /// Who is watching: the caller's account or key, from the client's address.
 fn viewer(req: &HttpRequest, caller: &Caller) -> String {
-    let who = match &caller.0 {
-        vocweek_db::tokens::Principal::Unit { id, member, .. } => match member {
-            Some(person) => format!("unit:{id}:{}", person.id),
-            None => format!("unit:{id}"),
-        },
-        vocweek_db::tokens::Principal::User { id, .. } => format!("user:{id}"),
-        vocweek_db::tokens::Principal::Partner { id, .. } => format!("partner:{id}"),
-    };
-    let address = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default();
-    format!("{who}@{address}")
+    crate::live_viewers::viewer_name(Some(&caller.0), req.peer_addr().map(|a| a.ip()))
 }

@@ -30,6 +30,15 @@ pub use view::{ChannelState, ChannelView};
 pub const LIVE_CATEGORY: &str = "online_showcase";
 pub const LIVE_SUBCATEGORY: &str = "competition_livestream";
 
+/// Who watches a channel's live HLS: someone signed in, as [`Channels::may_see`] allows, or
+/// whoever holds a signed link the feed handed to a partner for that channel (the caller has
+/// checked its signature, which names the channel).
+#[derive(Debug, Clone, Copy)]
+pub enum Viewer<'a> {
+    Actor(&'a Actor),
+    SignedLink,
+}
+
 /// The channels service.
 #[derive(Clone)]
 pub struct Channels {
@@ -83,6 +92,19 @@ impl Channels {
             Ok(channel)
         } else {
             Err(ChannelError::NotFound)
+        }
+    }
+
+    /// The channel if `viewer` may watch it.
+    async fn watchable(&self, viewer: Viewer<'_>, id: &str) -> Result<LiveChannel, ChannelError> {
+        match viewer {
+            Viewer::Actor(actor) => self.visible(actor, id).await,
+            Viewer::SignedLink => self
+                .db
+                .live_channel(id)
+                .await
+                .map_err(ChannelError::from_lookup)?
+                .ok_or(ChannelError::NotFound),
         }
     }
 }

@@ -7,8 +7,7 @@ use vocweek_media::video::LiveLadder;
 use vocweek_pipeline::live::{parse_segment_file, segment_file, segment_key};
 
 use super::playlist_text::{Entry, Variant, master, media};
-use super::{ChannelError, Channels};
-use crate::Actor;
+use super::{ChannelError, Channels, Viewer};
 
 /// How many segments the playlists list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,11 +36,11 @@ impl Channels {
     /// playlists instead of the live ones.
     pub async fn live_master(
         &self,
-        actor: &Actor,
+        viewer: Viewer<'_>,
         id: &str,
         dvr: bool,
     ) -> Result<String, ChannelError> {
-        let channel = self.visible(actor, id).await?;
+        let channel = self.watchable(viewer, id).await?;
         let event = self
             .db
             .latest_live_event(&channel.id)
@@ -80,12 +79,12 @@ impl Channels {
     /// (`720p_dvr.m3u8`) playlist, or a listed segment (`720p_00003.ts`).
     pub async fn live_file(
         &self,
-        actor: &Actor,
+        viewer: Viewer<'_>,
         id: &str,
         event_id: &str,
         file: &str,
     ) -> Result<LiveFile, ChannelError> {
-        let channel = self.visible(actor, id).await?;
+        let channel = self.watchable(viewer, id).await?;
         let event = self
             .db
             .live_event(event_id)

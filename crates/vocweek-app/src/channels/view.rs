@@ -30,7 +30,8 @@ impl ChannelState {
         }
     }
 
-    fn of(event: Option<&LiveEvent>) -> ChannelState {
+    /// Where a channel whose latest event is `event` stands.
+    pub fn of(event: Option<&LiveEvent>) -> ChannelState {
         match event {
             None => ChannelState::Scheduled,
             Some(event) if event.ended_at.is_some() => ChannelState::Ended,

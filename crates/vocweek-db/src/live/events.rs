@@ -9,6 +9,7 @@ use sea_orm::{
 };
 use serde_json::Value;
 
+use super::news::{LiveNews, announce_live};
 use super::records::LiveEvent;
 use super::replay::replay_job;
 use crate::entities::{live_event, live_segment};
@@ -178,7 +179,8 @@ impl Db {
     }
 }
 
-/// Ends an open event and queues its replay (`live_replay`), in the caller's transaction.
+/// Ends an open event and queues its replay (`live_replay`), in the caller's transaction;
+/// partners who were told it was live are told it ended.
 async fn end_event(
     conn: &impl ConnectionTrait,
     event_id: &str,
@@ -195,6 +197,7 @@ async fn end_event(
     let ended = result.rows_affected == 1;
     if ended {
         enqueue(conn, replay_job(event_id)).await?;
+        announce_live(conn, event_id, LiveNews::Ended).await?;
     }
     Ok(ended)
 }

@@ -8,6 +8,7 @@
 
 mod channels;
 mod events;
+mod news;
 mod records;
 mod replay;
 mod segments;

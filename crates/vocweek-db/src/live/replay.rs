@@ -8,6 +8,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 use vocweek_domain::AssetState;
 
+use super::news::{LiveNews, announce_live};
 use super::records::{LiveChannel, LiveEvent, LiveSegment};
 use crate::assets::{AssetRecord, NewAsset, change_state_in, insert_asset, insert_submission};
 use crate::audit::{Actor, AuditEntry, record};
@@ -78,7 +79,7 @@ impl Db {
 
     /// Records `new` (its original, renditions and segments stored already) as the replay of
     /// `event_id`, processed: in 待审核 with its renditions, linked from the event, the job
-    /// completed — all in one transaction.
+    /// completed, partners told (`news`) — all in one transaction.
     pub async fn record_live_replay(
         &self,
         job_id: JobId,
@@ -128,6 +129,7 @@ impl Db {
             .filter(live_event::Column::Id.eq(event_id))
             .exec(&txn)
             .await?;
+        announce_live(&txn, event_id, LiveNews::ReplayRecorded).await?;
         txn.commit().await?;
         Ok(ReplayRecorded::Recorded(Box::new(created)))
     }

@@ -6,6 +6,7 @@ use sea_orm::{
     QuerySelect, Set,
 };
 
+use super::news::{LiveNews, announce_live, every_rendition_started};
 use super::records::LiveSegment;
 use crate::entities::live_segment;
 use crate::error::is_unique_violation;
@@ -13,7 +14,9 @@ use crate::{Db, DbError, DbResult};
 
 impl Db {
     /// Lists a stored segment. Its blob is in the store already: a playlist never names a
-    /// segment that cannot be read.
+    /// segment that cannot be read. The first segment of a publish may be the one that makes
+    /// the event watchable (every rendition started): partners are told in the same
+    /// transaction (`news`).
     pub async fn add_live_segment(&self, segment: &LiveSegment) -> DbResult<()> {
         let row = live_segment::ActiveModel {
             event_id: Set(segment.event_id.clone()),
@@ -24,14 +27,27 @@ impl Db {
             discontinuity: Set(segment.discontinuity),
             stored_at: Set(Utc::now()),
         };
-        match row.insert(self.conn()).await {
-            Ok(_) => Ok(()),
-            Err(err) if is_unique_violation(&err) => Err(DbError::AlreadyExists(format!(
-                "segment {} of {}",
-                segment.sequence, segment.rung
-            ))),
-            Err(err) => Err(err.into()),
+        let already = |err: &sea_orm::DbErr| {
+            is_unique_violation(err).then(|| {
+                DbError::AlreadyExists(format!("segment {} of {}", segment.sequence, segment.rung))
+            })
+        };
+        let first_of_publish = segment.sequence == 0 || segment.discontinuity;
+        if !first_of_publish {
+            return match row.insert(self.conn()).await {
+                Ok(_) => Ok(()),
+                Err(err) => Err(already(&err).unwrap_or_else(|| err.into())),
+            };
         }
+        let txn = self.begin().await?;
+        if let Err(err) = row.insert(&txn).await {
+            return Err(already(&err).unwrap_or_else(|| err.into()));
+        }
+        if every_rendition_started(&txn, &segment.event_id).await? {
+            announce_live(&txn, &segment.event_id, LiveNews::Live).await?;
+        }
+        txn.commit().await?;
+        Ok(())
     }
 
     /// The last `count` segments of a rendition of the event, in order.

@@ -41,8 +41,6 @@ pub async fn store_original(
         Keep::Linked => std::fs::hard_link(file, staged.path()).map_err(failed("linking"))?,
         Keep::Moved => std::fs::rename(file, staged.path()).map_err(failed("moving"))?,
     }
-    ctx.store
-        .put_file(&original_key(&blake3)?, staged)
-        .await?;
+    ctx.store.put_file(&original_key(&blake3)?, staged).await?;
     Ok((blake3, size))
 }
