@@ -9,7 +9,7 @@ run:
 test:
 	./scripts/test.sh
 
-# Measure ingest, thumbnails, photo throughput end to end, the queue, video, live channels, chunked video across workers, resumable uploads, media delivery and the cost of
+# Measure ingest, thumbnails, photo throughput end to end, the queue, video, live channels and their replays, chunked video across workers, resumable uploads, media delivery and the cost of
 # media isolation against their peers and floors (see BENCHMARKS.md).
 bench:
 	./scripts/bench-ingest.sh
@@ -18,6 +18,7 @@ bench:
 	./scripts/bench-queue.sh
 	./scripts/bench-video.sh
 	./scripts/bench-live.sh
+	./scripts/bench-replay.sh
 	./scripts/bench-clips.sh
 	./scripts/bench-chunks.sh
 	./scripts/bench-resumable.sh
