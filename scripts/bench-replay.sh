@@ -12,8 +12,8 @@
 # only list segments stored already). The rate is bounded because a publisher far ahead of the
 # ingest (as fast as the socket takes it) closes its socket with our acknowledgements unread:
 # the kernel then resets the connection, its `deleteStream` is lost, and the event waits out the
-# grace period as a vanished publisher — no real encoder runs 15× ahead. The clock starts when the publisher has exited (a clean
-# stop) and stops when the channel names its replay item.
+# grace period as a vanished publisher — no real encoder runs 15× ahead. The clock starts when
+# the publisher has exited (a clean stop) and stops when the channel names its replay item.
 #   VOCWEEK_BENCH_REPLAY_MINUTES (default 60), VOCWEEK_BENCH_DIR (default /var/tmp),
 #   VOCWEEK_BIN (an existing vocweek binary; skips the cargo build)
 set -euo pipefail
