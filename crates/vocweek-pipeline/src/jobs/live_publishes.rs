@@ -6,10 +6,10 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use tokio::io::AsyncWriteExt;
 use vocweek_db::live::{LiveSegment, ReplaySource};
 use vocweek_media::video::{ChunkFacts, ChunkRung, ChunkSegment, LiveLadder};
 
+use super::blob_join::join_blobs;
 use super::{JobContext, JobError};
 use crate::segment_names::{parse_segment_file, segment_file, segment_key};
 
@@ -95,56 +95,22 @@ pub fn longest_segment_seconds(segments: &[LiveSegment]) -> u32 {
 }
 
 /// Joins the top-rung segments of `publish` of the event `event_id` into `into`, in order.
-///
-/// An hour of stream is 1800 segments and gigabytes: a segment the store keeps on this
-/// machine's disk is copied by the kernel (`std::io::copy` between files is
-/// `copy_file_range(2)`) off the runtime's threads; a remote store's is streamed through a
-/// large buffer, not tokio's 8 KiB one.
 pub async fn join_publish(
     ctx: &JobContext,
     event_id: &str,
     publish: &ChunkFacts,
     into: &Path,
 ) -> Result<(), JobError> {
-    let failed = |e: std::io::Error| JobError::Transient(format!("{}: {e}", into.display()));
-    let mut out = tokio::fs::File::create(into).await.map_err(failed)?;
-    let Some(rung) = publish.rungs.get(publish.download_rung) else {
-        return Ok(());
-    };
-    for segment in &rung.segments {
-        let Some((name, sequence)) = parse_segment_file(&segment.file) else {
-            continue;
-        };
-        let key = segment_key(event_id, name, sequence)?;
-        match ctx.store.open_local(&key).await? {
-            Some(file) => {
-                let joined = out.into_std().await;
-                let copied = tokio::task::spawn_blocking(move || append(file, joined))
-                    .await
-                    .map_err(|e| JobError::Transient(format!("joining {key}: {e}")))?;
-                out = tokio::fs::File::from_std(copied.map_err(failed)?);
-            }
-            None => {
-                let (reader, _) = ctx.store.open(&key).await?;
-                let mut reader = tokio::io::BufReader::with_capacity(REMOTE_BUFFER, reader);
-                tokio::io::copy_buf(&mut reader, &mut out)
-                    .await
-                    .map_err(failed)?;
-            }
-        }
-    }
-    // The child reads the file next: every byte written, not still on its way.
-    out.flush().await.map_err(failed)?;
-    Ok(())
-}
-
-/// The read buffer for a remote store's segments (a 2 s segment at 5 Mbit/s is 1.25 MB).
-const REMOTE_BUFFER: usize = 1 << 20;
-
-/// Appends `segment` to `joined` and hands `joined` back.
-fn append(mut segment: std::fs::File, mut joined: std::fs::File) -> std::io::Result<std::fs::File> {
-    std::io::copy(&mut segment, &mut joined)?;
-    Ok(joined)
+    let keys = publish
+        .rungs
+        .get(publish.download_rung)
+        .map(|rung| rung.segments.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|segment| parse_segment_file(&segment.file))
+        .map(|(name, sequence)| segment_key(event_id, name, sequence))
+        .collect::<Result<Vec<String>, _>>()?;
+    join_blobs(ctx, keys, into).await
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 pub mod article_pictures;
 mod article_work;
 mod asset_work;
+mod blob_join;
 mod chunk_record;
 mod live_publishes;
 mod live_replay;

@@ -9,7 +9,6 @@ use std::path::Path;
 
 use serde::Deserialize;
 use serde_json::json;
-use tokio::io::AsyncWriteExt;
 use tracing::warn;
 use vocweek_db::jobs::{Job, NewJob};
 use vocweek_media::video::check_chunks;
@@ -17,6 +16,7 @@ use vocweek_sandbox::{Done, Work};
 use vocweek_storage::rendition_key;
 
 use super::asset_work::{asset_in_processing, asset_of, end_without_work, payload_of};
+use super::blob_join::join_blobs;
 use super::chunk_record::{
     ChunkRecord, MAX_CHUNKS, read_records, records_prefix, refuse_files_among_records,
 };
@@ -142,17 +142,16 @@ async fn stitch(
     Ok(Some(VideoDone { facts, renditions }))
 }
 
-/// Joins the download rung's segments of every chunk, in order, into `into`, streaming each
-/// from the store. The chunks' facts come from their children: the rung and the segment
-/// names are checked before they name a key.
+/// Joins the download rung's segments of every chunk, in order, into `into`. The chunks' facts
+/// come from their children: the rung and the segment names are checked before they name a
+/// key.
 async fn join_download_rung(
     ctx: &JobContext,
     asset_id: &str,
     chunks: &[ChunkRecord],
     into: &Path,
 ) -> Result<(), JobError> {
-    let failed = |e: std::io::Error| JobError::Transient(format!("{}: {e}", into.display()));
-    let mut out = tokio::fs::File::create(into).await.map_err(failed)?;
+    let mut keys = Vec::new();
     for chunk in chunks {
         let facts = &chunk.facts;
         let rung = facts.rungs.get(facts.download_rung).ok_or_else(|| {
@@ -164,18 +163,10 @@ async fn join_download_rung(
             ))
         })?;
         for segment in &rung.segments {
-            let (mut reader, _) = ctx
-                .store
-                .open(&segment_key(asset_id, &segment.file)?)
-                .await?;
-            tokio::io::copy(&mut reader, &mut out)
-                .await
-                .map_err(failed)?;
+            keys.push(segment_key(asset_id, &segment.file)?);
         }
     }
-    // The child reads the file next: every byte written, not still on its way.
-    out.flush().await.map_err(failed)?;
-    Ok(())
+    join_blobs(ctx, keys, into).await
 }
 
 /// `renditions/<asset>/hls/<file>` for a plain file name, the only place a segment is.
