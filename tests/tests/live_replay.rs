@@ -3,7 +3,8 @@
 //! within seconds of the end the recording is one video item in 待审核, made from the stored
 //! segments — its id the event's, the channel's unit and tags, VOD playlists with the
 //! reconnect's discontinuity and an end, an MP4 download that plays straight through both
-//! publishes, a poster — and as long as what was published.
+//! publishes, a poster — and as long as what was published. An event of one publish takes
+//! the recording its live transcode wrote as the download instead: no remux at the end.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -13,7 +14,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use vocweek_domain::{Desk, Role, UnitKind};
 use vocweek_tests::live::{durations, exit_status, ingest_on, publish, uris};
-use vocweek_tests::{AppOptions, Backend, TestApp, both_databases, spawn_app_with};
+use vocweek_tests::{AppOptions, Backend, TestApp, both_databases, spawn_app_with, tests_on};
 
 const WITHIN: Duration = Duration::from_secs(60);
 
@@ -164,6 +165,8 @@ async fn a_reconnected_event_becomes_one_replay_in_the_queue(backend: Backend) {
         "{duration} s for {published} s published: {facts}"
     );
     assert_eq!(asset["metadata"]["live"]["publishes"], 2, "{asset}");
+    // Two publishes, two clocks: the download is remuxed from the segments.
+    assert_eq!(facts["download_from"], "segments", "{facts}");
 
     // The VOD playlists: every rendition closed, the reconnect marked, every segment served.
     let master_url = rendition(&asset, "hls")["url"].as_str().unwrap().to_owned();
@@ -249,4 +252,96 @@ async fn a_reconnected_event_becomes_one_replay_in_the_queue(backend: Backend) {
     app.stop().await;
 }
 
-both_databases!(a_reconnected_event_becomes_one_replay_in_the_queue);
+async fn one_publish_is_replayed_from_its_recording(backend: Backend) {
+    let app = spawn_app_with(
+        backend,
+        AppOptions {
+            configure: Some(ingest_on),
+            ..AppOptions::default()
+        },
+    )
+    .await;
+    let rtmp = app.rtmp_url.clone().unwrap();
+    let editor = app
+        .user_session("editor", Role::Editor, Some(Desk::Edu))
+        .await;
+    let (unit, _) = app
+        .unit("烟台职业学院", UnitKind::HigherVocationalCollege, "yantai")
+        .await;
+    let (status, channel) = app
+        .call(
+            &editor,
+            Method::POST,
+            "/api/v1/channels",
+            Some(json!({
+                "title": "焊接技能大赛",
+                "unit_id": unit,
+                "scheduled_start": "2026-05-11T01:00:00Z",
+            })),
+        )
+        .await;
+    assert_eq!(status, 201, "{channel}");
+    let id = channel["id"].as_str().unwrap().to_owned();
+    let url = format!("{rtmp}/{}", channel["stream_key"].as_str().unwrap());
+    assert!(exit_status(publish(&url, 8), WITHIN).await.success());
+    let ended = wait_for_channel(&app, &editor, &id, "the end", |c| c["state"] == "ended").await;
+    let event = ended["event"]["id"].as_str().unwrap().to_owned();
+    let (_, dvr) = text(
+        &app,
+        &editor,
+        &format!("/api/v1/channels/{id}/live/dvr.m3u8"),
+    )
+    .await;
+    let top = uris(&dvr).remove(0);
+    let (_, top_dvr) = text(&app, &editor, &format!("/api/v1/channels/{id}/live/{top}")).await;
+    let published: f64 = durations(&top_dvr).iter().sum();
+
+    wait_for_channel(&app, &editor, &id, "the replay", |c| {
+        !c["event"]["replay_asset_id"].is_null()
+    })
+    .await;
+    let asset = app
+        .wait_for_state_within(&editor, &event, "pending_review", WITHIN)
+        .await;
+    let facts = &asset["metadata"]["video"];
+    assert_eq!(facts["download_from"], "recording", "{facts}");
+    let duration = facts["duration_seconds"].as_f64().unwrap();
+    assert!(
+        (duration - published).abs() < 1.0,
+        "{duration} s for {published} s published: {facts}"
+    );
+    // The download is the original, and as long as the segments.
+    let (status, _, mp4) = app
+        .fetch(
+            &editor,
+            rendition(&asset, "download")["url"].as_str().unwrap(),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(asset["size"], json!(mp4.len()), "{asset}");
+    let probed = probed_seconds(&mp4, &event);
+    assert!(
+        (probed - published).abs() < 1.0,
+        "the MP4 lasts {probed} s for {published} s published"
+    );
+    let (_, _, original) = app
+        .fetch(&editor, &format!("/api/v1/assets/{event}/original"))
+        .await;
+    assert!(original == mp4, "the original is the download");
+    // The recording does not stay behind in the staging directory.
+    let left: Vec<String> = std::fs::read_dir(app.staging_dir())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains("-live-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    app.stop().await;
+}
+
+both_databases!(
+    a_reconnected_event_becomes_one_replay_in_the_queue,
+    one_publish_is_replayed_from_its_recording
+);
+// On an S3 store the recording waits in the node's staging directory all the same.
+tests_on!(garage = vocweek_tests::Backend::SQLITE_GARAGE; one_publish_is_replayed_from_its_recording);

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use vocweek_media::video::{
-    ChunkFacts, ChunkPlan, Control, TranscodeOutput, VideoSettings, plan_chunks, stitch, transcode,
-    transcode_chunk,
+    ChunkFacts, ChunkPlan, Control, StitchDownload, TranscodeOutput, VideoSettings, plan_chunks,
+    stitch, transcode, transcode_chunk,
 };
 
 mod video_support;
@@ -97,7 +97,13 @@ fn in_chunks(
         }
     }
     drop(joined);
-    let stitched = stitch(&[download_ts.as_path()], out, &facts, settings).unwrap();
+    let stitched = stitch(
+        StitchDownload::Remux(&[download_ts.as_path()]),
+        out,
+        &facts,
+        settings,
+    )
+    .unwrap();
     (plan, facts, stitched)
 }
 

@@ -3,7 +3,9 @@
 //! time (`-re`), as the RTMP ingest's sink does, while `transcode_live` reads it on a thread of
 //! this test, as a media child does. Checked with ffprobe and ffmpeg: segments are reported
 //! while the publish goes on, every rendition's segments start with a keyframe at the same
-//! instants, the copied top rung is the publisher's H.264 bit for bit, and nothing is lost.
+//! instants, the copied top rung is the publisher's H.264 bit for bit, and nothing is lost;
+//! the publish's recording is the same packets in one MP4, which the replay takes as its
+//! download.
 //!
 //! The ladder is 720p (copied: the source is 1280×720) and 360p (encoded), to keep the CPU the
 //! test takes small beside the suite's.
@@ -13,10 +15,15 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use vocweek_media::video::{Control, LiveEvent, LiveSegment, VideoSettings, transcode_live};
+use vocweek_media::video::{
+    ChunkFacts, ChunkRung, ChunkSegment, Control, DOWNLOAD_FILE, LiveEvent, LiveLadder,
+    LiveSegment, RECORDING_FILE, StitchDownload, VideoSettings, live_replay, transcode_live,
+};
 
 mod video_support;
-use video_support::{Case, ffprobe, packet_hashes, segments, settings};
+use video_support::{
+    Case, ffprobe, packet_hashes, probe_value, segments, settings, source_duration, variants,
+};
 
 /// The publish's length, in seconds.
 const SECONDS: f64 = 12.0;
@@ -218,4 +225,80 @@ fn a_publish_becomes_a_live_ladder_while_it_is_sent() {
     assert!((facts.duration_seconds - SECONDS).abs() < 0.5);
     assert_eq!(facts.renditions.len(), 2);
     assert!(facts.renditions.iter().all(|r| r.bandwidth > 0));
+
+    // (e) The recording is the copied rung and the sound in one MP4, packet for packet the
+    // publisher's, as long as the segments: the replay's download, ready at the end.
+    assert_eq!(facts.recording.as_deref(), Some(RECORDING_FILE));
+    let recording = out.join(RECORDING_FILE);
+    assert!(
+        packet_hashes(&recording, SOURCE_FORM) == sent,
+        "the recording differs from the source"
+    );
+    assert_eq!(probe_value(&recording, "a:0", "stream=codec_name"), "aac");
+    let recorded = source_duration(&recording);
+    assert!((recorded - SECONDS).abs() < 0.5, "{recorded} s recorded");
+
+    // (f) The replay takes it as its download: only the playlists and the poster are made.
+    let replay = case.path("replay");
+    std::fs::create_dir_all(&replay).unwrap();
+    std::fs::copy(&recording, replay.join(DOWNLOAD_FILE)).unwrap();
+    let mut publishes = vec![publish_facts(&ladder, &reported)];
+    let made = live_replay(
+        StitchDownload::Ready,
+        &replay,
+        &mut publishes,
+        &live_settings(),
+    )
+    .unwrap();
+    assert!((made.duration_seconds - SECONDS).abs() < 0.5);
+    assert!(made.poster.is_some(), "a poster from the recording");
+    assert_eq!(made.download.as_ref().unwrap().file, DOWNLOAD_FILE);
+    let master = std::fs::read_to_string(replay.join(&made.master)).unwrap();
+    assert_eq!(variants(&master).len(), 2, "{master}");
+    // A recording that is not as long as its segments is not taken for them.
+    let mut longer = vec![publish_facts(&ladder, &reported)];
+    let extra = longer[0].rungs[0].segments[0].clone();
+    longer[0].rungs[0].segments.push(ChunkSegment {
+        file: format!("{}_{:05}.ts", ladder.rungs[0].name, 99_999),
+        ..extra
+    });
+    let refused = live_replay(
+        StitchDownload::Ready,
+        &replay,
+        &mut longer,
+        &live_settings(),
+    );
+    assert!(refused.is_err(), "a recording shorter than its segments");
+}
+
+/// The publish's segments as the replay takes them: one chunk, each rung's segments by name.
+fn publish_facts(ladder: &LiveLadder, reported: &[LiveSegment]) -> ChunkFacts {
+    ChunkFacts {
+        index: 0,
+        probe: serde_json::Value::Null,
+        frame_rate: Some(ladder.frame_rate),
+        interlaced: false,
+        damaged_packets: 0,
+        download_rung: 0,
+        rungs: ladder
+            .rungs
+            .iter()
+            .map(|rung| ChunkRung {
+                name: rung.name.clone(),
+                width: Some(rung.width),
+                height: Some(rung.height),
+                codecs: rung.codecs.clone(),
+                target_duration: 4,
+                segments: reported
+                    .iter()
+                    .filter(|s| s.rung == rung.name)
+                    .map(|s| ChunkSegment {
+                        file: s.file.rsplit('/').next().unwrap().to_owned(),
+                        duration_seconds: s.duration_seconds,
+                        bytes: 1000,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
 }

@@ -8,6 +8,7 @@ mod ingest;
 pub mod jobs;
 mod limits;
 pub mod live;
+mod live_recordings;
 pub mod mail;
 mod metrics;
 mod segment_names;

@@ -62,10 +62,14 @@ pub enum Work {
     /// A live event's replay from its stored segments ([`Done::Video`]): `input` is the first
     /// publish's top-rung segments joined in one file, and `parts` names every publish's such
     /// file (the first included), in order, in the same directory; `publishes` are their
-    /// segments' facts, one chunk per publish.
+    /// segments' facts, one chunk per publish. When `recorded`, the event is one publish whose
+    /// recording the parent put in `out_dir` as the download: `input` is that file, and
+    /// `parts` is empty.
     LiveReplay {
         settings: VideoSettings,
         parts: Vec<String>,
+        #[serde(default)]
+        recorded: bool,
         publishes: Vec<ChunkFacts>,
     },
     /// A clip of a video ([`Done::Clip`]): the pictures shown from `from_seconds` to

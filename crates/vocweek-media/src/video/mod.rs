@@ -55,13 +55,14 @@ pub use clip::{ClipFacts, cut_clip};
 pub use control::Control;
 pub use ladder::{Rung, choose_rungs};
 pub use live::{
-    LiveEvent, LiveFacts, LiveLadder, LiveRendition, LiveRung, LiveSegment, transcode_live,
+    LiveEvent, LiveFacts, LiveLadder, LiveRendition, LiveRung, LiveSegment, RECORDING_FILE,
+    transcode_live,
 };
 pub use master::{RenditionStats, measure_playlist};
 pub use probe::{AudioFacts, VideoFacts, VideoProbe, probe_file};
 pub use replay::live_replay;
 pub use settings::VideoSettings;
-pub use stitch::{check_chunks, stitch};
+pub use stitch::{DOWNLOAD_FILE, StitchDownload, check_chunks, stitch};
 pub use transcode::{DownloadFile, TranscodeOutput, transcode};
 
 /// Initialises the libraries once per process and keeps their log to errors only (our own

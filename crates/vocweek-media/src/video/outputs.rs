@@ -135,6 +135,15 @@ impl Output {
         Self::open(path, "mp4", options, streams, 0.0)
     }
 
+    /// A live publish's recording: the MP4 its replay's download becomes, written while the
+    /// stream arrives. Its index goes at the end, where the muxer writes it when the publish
+    /// ends: moving it to the front (`faststart`) is one more full pass over hours of stream,
+    /// the pass a replay in seconds cannot afford. Players that read by range (every browser,
+    /// VLC) fetch the index from the end and start at once.
+    pub fn mp4_recording(path: PathBuf, streams: Streams<'_>) -> Result<Self, MediaError> {
+        Self::open(path, "mp4", ff::Dictionary::new(), streams, 0.0)
+    }
+
     /// An output of `format_name` at `path` with `options`, every timestamp moved
     /// `lead_seconds` ahead (see `hls`).
     pub(crate) fn open(

@@ -28,21 +28,34 @@ const LONGEST_CODECS: usize = 64;
 /// one GOP longer; a copied top rung's a few seconds).
 const LONGEST_SEGMENT_FACTOR: f64 = 4.0;
 
-/// Writes `<rung>.m3u8` for every rung, `master.m3u8` and `download.mp4` into `out_dir` from
-/// the chunks' facts, `download_parts` being the download rung's segments of every chunk, in
-/// order, one after the other: in one file when their timestamps run on (a chunked video), or
-/// in one file per chunk when each starts its clock again (a live event's publishes, one
-/// "chunk" each) — then every chunk after the first starts with a discontinuity. The output's renditions list the segments, which
-/// are not in `out_dir`; it has no poster (the first chunk made it). On failure `out_dir` is
-/// left as it was found.
+/// The name of the MP4 download in the stitch's output directory.
+pub const DOWNLOAD_FILE: &str = "download.mp4";
+
+/// Where the stitch's MP4 download comes from.
+#[derive(Clone, Copy)]
+pub enum StitchDownload<'a> {
+    /// Remuxed from the download rung's segments of every chunk, in order, one after the
+    /// other: in one file when their timestamps run on (a chunked video), or in one file per
+    /// chunk when each starts its clock again (a live event's publishes, one "chunk" each) —
+    /// then every chunk after the first starts with a discontinuity.
+    Remux(&'a [&'a Path]),
+    /// Already in the output directory as `DOWNLOAD_FILE`: a live publish's recording, made
+    /// while it was sent (`live::recording`).
+    Ready,
+}
+
+/// Writes `<rung>.m3u8` for every rung, `master.m3u8` and (unless it is there already)
+/// `download.mp4` into `out_dir` from the chunks' facts. The output's renditions list the
+/// segments, which are not in `out_dir`; it has no poster (the first chunk made it). On
+/// failure `out_dir` is left as it was found.
 pub fn stitch(
-    download_parts: &[&Path],
+    download: StitchDownload<'_>,
     out_dir: &Path,
     chunks: &[ChunkFacts],
     settings: &VideoSettings,
 ) -> Result<TranscodeOutput, MediaError> {
     let before = Before::note(out_dir);
-    let result = stitch_into(download_parts, out_dir, chunks, settings);
+    let result = stitch_into(download, out_dir, chunks, settings);
     if result.is_err() {
         before.restore();
     }
@@ -50,17 +63,24 @@ pub fn stitch(
 }
 
 fn stitch_into(
-    download_parts: &[&Path],
+    download: StitchDownload<'_>,
     out_dir: &Path,
     chunks: &[ChunkFacts],
     settings: &VideoSettings,
 ) -> Result<TranscodeOutput, MediaError> {
     let ladder = check(chunks, settings)?;
-    let discontinuous = download_parts.len() > 1;
-    if discontinuous && download_parts.len() != chunks.len() {
+    let discontinuous = match download {
+        StitchDownload::Remux(parts) => parts.len() > 1,
+        // A recording is one publish's: one clock.
+        StitchDownload::Ready => false,
+    };
+    if let StitchDownload::Remux(parts) = download
+        && discontinuous
+        && parts.len() != chunks.len()
+    {
         return Err(wrong(format!(
             "{} parts for {} chunks",
-            download_parts.len(),
+            parts.len(),
             chunks.len()
         )));
     }
@@ -117,8 +137,14 @@ fn stitch_into(
         master_playlist(&renditions, download_rung),
     )
     .map_err(|e| MediaError::Internal(format!("writing the master playlist: {e}")))?;
-    let download_file = "download.mp4".to_owned();
-    remux_to_mp4(download_parts, &out_dir.join(&download_file))?;
+    let download_file = DOWNLOAD_FILE.to_owned();
+    match download {
+        StitchDownload::Remux(parts) => remux_to_mp4(parts, &out_dir.join(&download_file))?,
+        StitchDownload::Ready if !out_dir.join(&download_file).is_file() => {
+            return Err(wrong("the recording is missing".to_owned()));
+        }
+        StitchDownload::Ready => {}
+    }
     let downloaded = renditions.get(download_rung);
     let download = DownloadFile {
         file: download_file,

@@ -1,11 +1,12 @@
 //! The replay of an ended live event (`live_replay`, queued with the event's end): its
 //! recording becomes a video item in 待审核 from the segments the live transcode stored — no
-//! second transcode. A video child writes each rendition's VOD playlist, the master playlist,
-//! the MP4 download (the top rung's segments remuxed) and the poster; the segments stay where
-//! the live transcode put them, `renditions/<event>/hls/`, because the item takes the event's
-//! id. The MP4 is also the item's original (linked, not copied, on a local store). Then one
-//! transaction records the item with its renditions, the move to the editors and the event's
-//! link to it (`Db::record_live_replay`).
+//! second transcode. A video child writes each rendition's VOD playlist, the master playlist
+//! and the poster, and takes the MP4 download from the publish's recording, or remuxes it
+//! from the top rung's segments (`replay_media`); the segments stay where the live transcode
+//! put them, `renditions/<event>/hls/`, because the item takes the event's id. The MP4 is also
+//! the item's original (linked, not copied, on a local store). Then one transaction records
+//! the item with its renditions, the move to the editors and the event's link to it
+//! (`Db::record_live_replay`). The event's recordings go, whatever became of the replay.
 
 use serde::Deserialize;
 use serde_json::json;
@@ -15,17 +16,17 @@ use vocweek_db::jobs::Job;
 use vocweek_db::live::{ReplayRecorded, ReplaySource};
 use vocweek_db::processing::Processed;
 use vocweek_domain::{AssetKind, Tags, in_shanghai};
-use vocweek_media::video::LiveLadder;
+use vocweek_media::video::{DOWNLOAD_FILE, LiveLadder};
 use vocweek_messages::{Arg, Lang, title};
-use vocweek_sandbox::{Done, Work};
 
-use super::live_publishes::{join_publish, longest_segment_seconds, publishes};
+use super::live_publishes::{longest_segment_seconds, publishes};
 use super::made_original::{Keep, store_original};
-use super::media_child::{self, ChildOutcome, Scratch};
 use super::processing_commit::processed;
 use super::rendition_store::store_files;
+use super::replay_media::{ReplayMedia, replay_media};
 use super::video_work::video_permit;
 use super::{JobContext, JobError, JobHandler};
+use crate::live_recordings::remove_recordings;
 
 pub use vocweek_db::live::LIVE_REPLAY;
 
@@ -41,104 +42,94 @@ pub struct LiveReplay;
 impl JobHandler for LiveReplay {
     async fn run(&self, job: &Job, ctx: &JobContext) -> Result<(), JobError> {
         let payload: ReplayPayload = super::asset_work::payload_of(job)?;
-        let source = ctx.db.live_replay_source(&payload.event_id).await?;
-        let Some(source) = source.filter(|s| s.event.replay_asset_id.is_none()) else {
-            return nothing_to_do(ctx, job).await;
-        };
-        let Some(ladder) = source
-            .event
-            .ladder
-            .clone()
-            .and_then(|l| serde_json::from_value::<LiveLadder>(l).ok())
-        else {
-            info!(event = %source.event.id, "no replay: the event never made a picture");
-            return nothing_to_do(ctx, job).await;
-        };
-        let chunks = publishes(&source, &ladder);
-        if chunks.is_empty() {
-            info!(event = %source.event.id, "no replay: the event stored no segment");
-            return nothing_to_do(ctx, job).await;
-        }
-        let event_id = source.event.id.clone();
-        if usize::try_from(source.event.publishes).is_ok_and(|n| n > chunks.len()) {
-            // A publish refused at once, or one whose picture size changed the ladder's top.
-            info!(event = %event_id, publishes = source.event.publishes, kept = chunks.len(),
-                "publishes without a segment of the top rendition are not in the replay");
-        }
-        // A video child's memory, like a transcode's.
-        let _permit = video_permit(ctx).await?;
-        let parts_dir = Scratch::new(ctx.store.staging_dir())?;
-        let mut parts = Vec::new();
-        for (k, chunk) in chunks.iter().enumerate() {
-            let name = format!("publish_{k}.ts");
-            join_publish(ctx, &event_id, chunk, &parts_dir.file(&name)).await?;
-            parts.push(name);
-        }
-        let mut settings = ctx.media.video.clone();
-        // The stitch checks segment lengths against the configured one: a publisher's long
-        // keyframe interval makes long live segments, which are still right.
-        settings.segment_seconds = settings
-            .segment_seconds
-            .max(longest_segment_seconds(&source.segments).div_ceil(4));
-        let out = Scratch::new(ctx.store.staging_dir())?;
-        let work = Work::LiveReplay {
-            settings,
-            parts: parts.clone(),
-            publishes: chunks.clone(),
-        };
-        let input = parts_dir.file(&parts[0]);
-        let outcome = media_child::run(ctx, job, &event_id, &input, &out, work).await?;
-        drop(parts_dir);
-        let (facts, files) = match outcome {
-            ChildOutcome::Done(Done::Video { facts, files }) => (facts, files),
-            ChildOutcome::AssetGone | ChildOutcome::Done(_) => {
-                return Err(super::wrong_answer("live replay"));
-            }
-        };
-        // The segments are the live transcode's, stored already: a child that names one as
-        // its output (to overwrite it) is not believed.
-        if let Some(intruder) = files.iter().find(|f| f.key.ends_with(".ts")) {
-            return Err(JobError::Permanent {
-                code: "media-process-crashed".to_owned(),
-                reason: format!(
-                    "the replay's media process named a segment: {:?}",
-                    intruder.key
-                ),
-            });
-        }
-        // The download becomes the original too: linked before the files move into the store.
-        let (original, size) = store_original(ctx, &out.file("download.mp4"), Keep::Linked).await?;
-        let renditions = store_files(ctx, &event_id, &out, &files).await?;
-        let new = replay_item(ctx, &source, original, size).await?;
-        let metadata = json!({
-            "checked_mime": "video/mp4",
-            "video": facts,
-            "live": {
-                "channel_id": source.channel.id,
-                "event_id": event_id,
-                "publishes": source.event.publishes,
-                "ended_how": source.event.ended_how,
-            },
+        let result = replay(job, ctx, &payload.event_id).await;
+        // A recording not taken is never taken later: a retry remuxes from the segments.
+        let staging = ctx.store.staging_dir().to_path_buf();
+        let event_id = payload.event_id;
+        let _ = tokio::task::spawn_blocking(move || remove_recordings(&staging, &event_id)).await;
+        result
+    }
+}
+
+/// The replay of the event `event_id`, once.
+async fn replay(job: &Job, ctx: &JobContext, event_id: &str) -> Result<(), JobError> {
+    let source = ctx.db.live_replay_source(event_id).await?;
+    let Some(source) = source.filter(|s| s.event.replay_asset_id.is_none()) else {
+        return nothing_to_do(ctx, job).await;
+    };
+    let Some(ladder) = source
+        .event
+        .ladder
+        .clone()
+        .and_then(|l| serde_json::from_value::<LiveLadder>(l).ok())
+    else {
+        info!(event = %source.event.id, "no replay: the event never made a picture");
+        return nothing_to_do(ctx, job).await;
+    };
+    let chunks = publishes(&source, &ladder);
+    if chunks.is_empty() {
+        info!(event = %source.event.id, "no replay: the event stored no segment");
+        return nothing_to_do(ctx, job).await;
+    }
+    let event_id = source.event.id.clone();
+    if usize::try_from(source.event.publishes).is_ok_and(|n| n > chunks.len()) {
+        // A publish refused at once, or one whose picture size changed the ladder's top.
+        info!(event = %event_id, publishes = source.event.publishes, kept = chunks.len(),
+            "publishes without a segment of the top rendition are not in the replay");
+    }
+    // A video child's memory, like a transcode's.
+    let _permit = video_permit(ctx).await?;
+    let mut settings = ctx.media.video.clone();
+    // The stitch checks segment lengths against the configured one: a publisher's long
+    // keyframe interval makes long live segments, which are still right.
+    settings.segment_seconds = settings
+        .segment_seconds
+        .max(longest_segment_seconds(&source.segments).div_ceil(4));
+    let ReplayMedia { out, facts, files } =
+        replay_media(ctx, job, &event_id, &chunks, &settings).await?;
+    // The segments are the live transcode's, stored already: a child that names one as
+    // its output (to overwrite it) is not believed.
+    if let Some(intruder) = files.iter().find(|f| f.key.ends_with(".ts")) {
+        return Err(JobError::Permanent {
+            code: "media-process-crashed".to_owned(),
+            reason: format!(
+                "the replay's media process named a segment: {:?}",
+                intruder.key
+            ),
         });
-        let change = processed(&event_id, job, Some(metadata));
-        let recorded = Processed {
-            renditions: renditions.iter().map(|r| r.as_new(&event_id)).collect(),
-            perceptual_hash: None,
-            captured_at: None,
-            title: None,
-            change,
-        };
-        match ctx
-            .db
-            .record_live_replay(job.id, &ctx.worker_id, &event_id, new, recorded)
-            .await?
-        {
-            ReplayRecorded::LeaseLost => Err(JobError::LeaseLost),
-            ReplayRecorded::AlreadyRecorded => Ok(()),
-            ReplayRecorded::Recorded(_) => {
-                info!(event = %event_id, channel = %source.channel.id, "a live event's replay is ready for review");
-                Ok(())
-            }
+    }
+    // The download becomes the original too: linked before the files move into the store.
+    let (original, size) = store_original(ctx, &out.file(DOWNLOAD_FILE), Keep::Linked).await?;
+    let renditions = store_files(ctx, &event_id, &out, &files).await?;
+    let new = replay_item(ctx, &source, original, size).await?;
+    let metadata = json!({
+        "checked_mime": "video/mp4",
+        "video": facts,
+        "live": {
+            "channel_id": source.channel.id,
+            "event_id": event_id,
+            "publishes": source.event.publishes,
+            "ended_how": source.event.ended_how,
+        },
+    });
+    let change = processed(&event_id, job, Some(metadata));
+    let recorded = Processed {
+        renditions: renditions.iter().map(|r| r.as_new(&event_id)).collect(),
+        perceptual_hash: None,
+        captured_at: None,
+        title: None,
+        change,
+    };
+    match ctx
+        .db
+        .record_live_replay(job.id, &ctx.worker_id, &event_id, new, recorded)
+        .await?
+    {
+        ReplayRecorded::LeaseLost => Err(JobError::LeaseLost),
+        ReplayRecorded::AlreadyRecorded => Ok(()),
+        ReplayRecorded::Recorded(_) => {
+            info!(event = %event_id, channel = %source.channel.id, "a live event's replay is ready for review");
+            Ok(())
         }
     }
 }

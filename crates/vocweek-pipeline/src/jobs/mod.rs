@@ -15,6 +15,7 @@ mod photo_work;
 mod process_asset;
 mod processing_commit;
 mod rendition_store;
+mod replay_media;
 mod stitch_video;
 mod transcode_chunk;
 mod video_work;
@@ -114,24 +115,21 @@ pub struct ChildBudgets {
     pub article: ChildLimits,
     pub video: ChildLimits,
     /// A live channel's transcode: a video's memory, CPU for as long as a publish may last
-    /// (it ends with its stream, not with a duration known in advance), and files no larger
-    /// than a segment or the muxer's playlist can be.
+    /// (it ends with its stream, not with a duration known in advance), and a video's files:
+    /// the publish's recording is as large as the whole stream.
     pub live: ChildLimits,
 }
 
 /// CPU seconds of a live transcode: two days of one core, or a day of two — more than any
 /// competition's stream, and still an end for a child that never stops.
 pub const LIVE_CPU_SECONDS: u64 = 2 * 24 * 3600;
-/// The largest file a live transcode writes.
-const LIVE_FILE_BYTES: u64 = 1024 * 1024 * 1024;
-
 impl ChildBudgets {
     /// The live child's limits beside a video child's.
     pub fn live_beside(video: ChildLimits) -> ChildLimits {
         ChildLimits {
             memory_bytes: video.memory_bytes,
             cpu_seconds: LIVE_CPU_SECONDS,
-            file_size_bytes: LIVE_FILE_BYTES,
+            file_size_bytes: video.file_size_bytes,
         }
     }
 

@@ -13,7 +13,7 @@ use tokio::sync::watch;
 use tracing::{info, warn};
 use vocweek_db::live::LiveEvent;
 use vocweek_live::PublishSink;
-use vocweek_sandbox::{Event, MediaChild, Task, Work};
+use vocweek_sandbox::{Done, Event, MediaChild, Task, Work};
 
 use super::segments::SegmentStore;
 use super::stage::LiveStage;
@@ -104,20 +104,29 @@ async fn follow_child(
             Event::Finished(result) => break result,
         }
     };
-    match ended {
-        Ok(finished) => info!(
-            event = %segments.event_id(),
-            peak_rss_mib = finished.peak_rss_bytes / (1024 * 1024),
-            "the live transcode ended with its stream"
-        ),
-        Err(failure) => warn!(
-            event = %segments.event_id(),
-            code = failure.code(),
-            %failure,
-            "the live transcode failed"
-        ),
-    }
-    segments.finish().await;
+    let recording = match ended {
+        Ok(finished) => {
+            info!(
+                event = %segments.event_id(),
+                peak_rss_mib = finished.peak_rss_bytes / (1024 * 1024),
+                "the live transcode ended with its stream"
+            );
+            match finished.done {
+                Done::Live { facts } => facts.recording,
+                _ => None,
+            }
+        }
+        Err(failure) => {
+            warn!(
+                event = %segments.event_id(),
+                code = failure.code(),
+                %failure,
+                "the live transcode failed"
+            );
+            None
+        }
+    };
+    segments.finish(recording).await;
     let _ = done.send(true);
 }
 

@@ -2,15 +2,21 @@
 //! segment linked out of the child's scratch directory into the store under the event's
 //! numbering and listed. The child's word is not trusted: names, order and durations are
 //! checked before anything is stored.
+//!
+//! When the child ends with a complete recording of the publish (`LiveFacts::recording`), it
+//! is moved out of the scratch directory to wait for the replay (`live_recordings`), named
+//! for the top-rung segments it covers — only if every one of them was stored and listed, so
+//! that a replay taking it in their place shows what the playlists show.
 
 use std::collections::HashMap;
 
 use vocweek_db::live::{LiveEvent, LiveSegment as SegmentRow};
-use vocweek_media::video::{LiveLadder, LiveSegment};
+use vocweek_media::video::{LiveLadder, LiveSegment, RECORDING_FILE};
 use vocweek_storage::StagingFile;
 
 use super::stage::LiveStage;
 use crate::jobs::Scratch;
+use crate::live_recordings::{Covered, recording_path};
 use crate::segment_names::{is_rung_name, segment_file, segment_key};
 
 /// Renditions a live ladder may have (the widest ladder has four).
@@ -26,6 +32,10 @@ pub(super) struct SegmentStore {
     scratch: Scratch,
     /// The ladder's renditions, once reported, each with the number of its next segment.
     next: Option<HashMap<String, u64>>,
+    /// The top rendition's name, once the ladder is reported: the one a recording carries.
+    top: Option<String>,
+    /// The top rendition's segments stored and listed so far; `None` once one was not.
+    top_covered: Option<Option<Covered>>,
 }
 
 impl SegmentStore {
@@ -36,6 +46,8 @@ impl SegmentStore {
             resumed,
             scratch,
             next: None,
+            top: None,
+            top_covered: Some(None),
         }
     }
 
@@ -53,6 +65,7 @@ impl SegmentStore {
             tracing::warn!(event = %self.event.id, "a live ladder was refused");
             return;
         }
+        self.top = ladder.rungs.first().map(|rung| rung.name.clone());
         self.next = Some(
             ladder
                 .rungs
@@ -106,11 +119,13 @@ impl SegmentStore {
             .sequence_base
             .checked_add(number)
             .ok_or("a segment number overflows")?;
+        let is_top = self.top.as_deref() == Some(segment.rung.as_str());
         // Stored even if listing fails: the playlists only name listed segments.
         let bytes = match self.put(&segment.file, &segment.rung, sequence).await {
             Ok(bytes) => bytes,
             Err(err) => {
                 tracing::warn!(event = %self.event.id, error = %err, "a live segment could not be stored");
+                self.top_gap(is_top);
                 return Ok(());
             }
         };
@@ -125,8 +140,23 @@ impl SegmentStore {
         };
         if let Err(err) = self.stage.shared.parts.db.add_live_segment(&row).await {
             tracing::warn!(event = %self.event.id, error = %err, "a live segment could not be listed");
+            self.top_gap(is_top);
+        } else if is_top && let Some(covered) = self.top_covered.as_mut() {
+            let first = covered.map_or(sequence, |c| c.first);
+            *covered = Some(Covered {
+                first,
+                last: sequence,
+            });
         }
         Ok(())
+    }
+
+    /// A top-rung segment is missing from the store or the list: no recording stands for the
+    /// publish's segments.
+    fn top_gap(&mut self, is_top: bool) {
+        if is_top {
+            self.top_covered = None;
+        }
     }
 
     /// A hard link to the child's finished file (it never changes again: the muxer writes a
@@ -149,8 +179,25 @@ impl SegmentStore {
         Ok(bytes)
     }
 
-    /// The child has ended: its scratch directory goes (every segment it reported is stored).
-    pub async fn finish(self) {
+    /// The child has ended: its complete recording (`recording`, the child's word: only the
+    /// one name is taken) is kept for the replay when it covers the publish's top-rung
+    /// segments, and the scratch directory goes (every segment it reported is stored).
+    pub async fn finish(self, recording: Option<String>) {
+        let kept = match (recording, self.top_covered) {
+            (Some(name), Some(Some(covered))) if name == RECORDING_FILE => {
+                let staging = self.stage.shared.parts.store.staging_dir();
+                let to = recording_path(staging, &self.event.id, covered);
+                match tokio::fs::rename(self.scratch.file(RECORDING_FILE), &to).await {
+                    Ok(()) => Some(covered),
+                    Err(err) => {
+                        tracing::warn!(event = %self.event.id, error = %err, "the publish's recording could not be kept");
+                        None
+                    }
+                }
+            }
+            _ => None,
+        };
+        tracing::info!(event = %self.event.id, recording = ?kept, "the publish's segments are stored");
         let SegmentStore { scratch, .. } = self;
         let _ = tokio::task::spawn_blocking(move || drop(scratch)).await;
     }

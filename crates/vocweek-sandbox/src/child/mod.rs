@@ -162,12 +162,14 @@ fn run(task: &Task, reporter: &Reporter) -> Result<crate::protocol::Done, MediaE
         Work::LiveReplay {
             settings,
             parts,
+            recorded,
             publishes,
         } => video_chunks::run_replay(
             &task.input,
             &task.out_dir,
             settings,
             parts,
+            *recorded,
             publishes.clone(),
             reporter,
         ),

@@ -7,8 +7,8 @@ use std::path::Path;
 use serde_json::json;
 use vocweek_media::MediaError;
 use vocweek_media::video::{
-    ChunkFacts, ChunkSpec, TranscodeOutput, VideoSettings, live_replay, probe_file, stitch,
-    transcode_chunk,
+    ChunkFacts, ChunkSpec, DOWNLOAD_FILE, StitchDownload, TranscodeOutput, VideoSettings,
+    live_replay, probe_file, stitch, transcode_chunk,
 };
 
 use super::output::Reporter;
@@ -68,7 +68,7 @@ pub fn run_stitch(
     // The remux's time limit: the video's length, as the download rung's segments say (the
     // parent keeps it finite and bounded).
     report_length(chunks, reporter);
-    let output = stitch(&[input], out_dir, chunks, settings)?;
+    let output = stitch(StitchDownload::Remux(&[input]), out_dir, chunks, settings)?;
     let stored = stitched_files(&output);
     let mut facts = facts(&output);
     if let Some(fields) = facts.as_object_mut() {
@@ -86,6 +86,7 @@ pub fn run_replay(
     out_dir: &Path,
     settings: &VideoSettings,
     parts: &[String],
+    recorded: bool,
     mut publishes: Vec<ChunkFacts>,
     reporter: &Reporter,
 ) -> Result<Done, MediaError> {
@@ -101,10 +102,21 @@ pub fn run_replay(
             "a replay part is not a plain file name".to_owned(),
         ));
     }
+    // A recording is the download already, where the stitch writes it, and nothing else.
+    if recorded && (input != out_dir.join(DOWNLOAD_FILE) || !parts.is_empty()) {
+        return Err(MediaError::Internal(
+            "a recorded replay's input is its download, alone".to_owned(),
+        ));
+    }
     let paths: Vec<std::path::PathBuf> = parts.iter().map(|p| dir.join(p)).collect();
     report_length(&publishes, reporter);
     let refs: Vec<&Path> = paths.iter().map(std::path::PathBuf::as_path).collect();
-    let output = live_replay(&refs, out_dir, &mut publishes, settings)?;
+    let download = if recorded {
+        StitchDownload::Ready
+    } else {
+        StitchDownload::Remux(&refs)
+    };
+    let output = live_replay(download, out_dir, &mut publishes, settings)?;
     let mut files = hls_and_download(&output, stitched_files(&output));
     for (name, encoded) in [("poster", &output.poster), ("thumb", &output.thumb)] {
         if let Some(encoded) = encoded {
@@ -115,6 +127,9 @@ pub fn run_replay(
     if let Some(fields) = facts.as_object_mut() {
         fields.insert("publishes".to_owned(), json!(publishes.len()));
         fields.insert("live_replay".to_owned(), json!(true));
+        // Where the download came from: the publish's recording, or the segments remuxed.
+        let from = if recorded { "recording" } else { "segments" };
+        fields.insert("download_from".to_owned(), json!(from));
     }
     Ok(Done::Video { facts, files })
 }

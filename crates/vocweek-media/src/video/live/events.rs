@@ -61,6 +61,12 @@ pub struct LiveFacts {
     pub duration_seconds: f64,
     /// Packets that could not be read or decoded and were skipped.
     pub damaged_packets: u64,
+    /// The publish's recording, complete (`RECORDING_FILE` in the output directory): the top
+    /// rendition's pictures and the sound in one MP4, packet for packet what its segments
+    /// carry. `None` when it could not be finished or the publish outlasted
+    /// `MAX_RECORDING_SECONDS`; the replay is then remuxed from the segments.
+    #[serde(default)]
+    pub recording: Option<String>,
 }
 
 /// One rendition's totals, measured from its segments on disk (`master::measure_playlist`).

@@ -11,7 +11,8 @@
 //! rendition. Each rendition is written by libavformat's `hls` muxer into its own subdirectory,
 //! 2 s segments and up (`renditions`), and every finished segment is reported at once
 //! (`LiveEvent::Segment`, found by `segments`), the ladder before the first. At the end of the
-//! stream every rendition is closed and measured (`LiveFacts`).
+//! stream every rendition is closed and measured (`LiveFacts`). The top rendition and the sound
+//! also go into one MP4 as they pass (`recording`): the replay's download, ready at the end.
 //!
 //! CPU, per publish: one H.264 decoder (frame threads, libavcodec's count for the cores: their
 //! number + 1), the filter graph on the calling thread, one x264 per encoded rung at the
@@ -26,6 +27,7 @@
 mod decide;
 mod events;
 mod first_keyframe;
+mod recording;
 mod renditions;
 mod run;
 mod segments;
@@ -35,6 +37,7 @@ mod video_clock;
 use std::path::Path;
 
 pub use events::{LiveEvent, LiveFacts, LiveLadder, LiveRendition, LiveRung, LiveSegment};
+pub use recording::RECORDING_FILE;
 
 use self::run::LiveRun;
 use self::source::Preroll;

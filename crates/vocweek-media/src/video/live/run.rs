@@ -16,6 +16,7 @@ use ffmpeg_next as ff;
 
 use super::decide::Decision;
 use super::events::{LiveEvent, LiveFacts, LiveLadder, LiveRendition, LiveRung, LiveSegment};
+use super::recording;
 use super::renditions::{open_renditions, playlist_file};
 use super::segments::SegmentWatch;
 use super::source::{MAX_READ_ERRORS_IN_A_ROW, Preroll};
@@ -48,6 +49,9 @@ pub(super) struct LiveRun {
     ladder_sent: bool,
     /// The stream's time: the latest presentation time read, in seconds.
     now: f64,
+    /// Where the stream's time starts (its first keyframe), in seconds.
+    zero: f64,
+    out_dir: std::path::PathBuf,
     video_clock: VideoClock,
     unread: u64,
 }
@@ -85,6 +89,7 @@ impl LiveRun {
             None => None,
         };
         let hls = open_renditions(out_dir, &video, audio.as_ref())?;
+        let recording = recording::open_recording(out_dir, &video, audio.as_ref())?;
         let watches = video
             .rungs
             .iter()
@@ -93,9 +98,10 @@ impl LiveRun {
         Ok(LiveRun {
             audio: preroll.audio.zip(audio.map(|a| a.offset)),
             time_bases: context.streams().map(|s| s.time_base()).collect(),
+            // The recording takes the download's place: the top rung's packets and the sound.
             outputs: Outputs {
                 hls,
-                download: None,
+                download: Some(recording),
                 download_rung: 0,
             },
             watches,
@@ -103,6 +109,8 @@ impl LiveRun {
             copied_sps: decision.plan.as_ref().and(decision.sps.clone()),
             ladder_sent: false,
             now: preroll.zero_seconds,
+            zero: preroll.zero_seconds,
+            out_dir: out_dir.to_path_buf(),
             video_clock: VideoClock::default(),
             unread: preroll.unread,
             video,
@@ -152,6 +160,9 @@ impl LiveRun {
         let index = packet.stream();
         if let (Some(pts), Some(time_base)) = (packet.pts(), self.time_bases.get(index)) {
             self.now = self.now.max(pts as f64 * f64::from(*time_base));
+        }
+        if recording::outlasted(self.zero, self.now) {
+            recording::give_up(&mut self.outputs, &self.out_dir);
         }
         if index == self.video.stream {
             let seconds = |t: Option<i64>| {
@@ -271,6 +282,7 @@ impl LiveRun {
         for output in std::mem::take(&mut self.outputs.hls) {
             output.finish()?;
         }
+        let recording = recording::close(&mut self.outputs, out_dir);
         let mut found = Vec::new();
         for watch in &mut self.watches {
             found.extend(watch.collect()?);
@@ -296,6 +308,7 @@ impl LiveRun {
                 .map(|r| r.duration_seconds)
                 .fold(0.0, f64::max),
             damaged_packets: self.unread + self.video.damaged,
+            recording,
             ladder,
             renditions,
         })
