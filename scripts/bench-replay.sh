@@ -7,9 +7,9 @@
 # (default 60), at VOCWEEK_BENCH_REPLAY_RATE times real time (`-readrate`, default 8), into
 # `vocweek serve` with its RTMP ingest on, workers on, and a ladder of the
 # publisher's own H.264 only (`[video] rungs = [1080]`: copied, so the ingest is not held back by
-# encoders; the replay's work — joining and remuxing the top rung, its playlists, the poster,
-# hashing and storing the MP4 — is the same as with a full ladder, whose lower rungs' playlists
-# only list segments stored already). The rate is bounded because a publisher far ahead of the
+# encoders; the replay's work — taking the publish's recording as the MP4, its playlists, the
+# poster, hashing and storing the MP4 — is the same as with a full ladder, whose lower rungs'
+# playlists only list segments stored already). The rate is bounded because a publisher far ahead of the
 # ingest (as fast as the socket takes it) closes its socket with our acknowledgements unread:
 # the kernel then resets the connection, its `deleteStream` is lost, and the event waits out the
 # grace period as a vanished publisher — no real encoder runs 15× ahead. The clock starts when
