@@ -9,6 +9,7 @@
 //! recording the staging sweep removes, and the replay is then remuxed from the segments.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use vocweek_storage::staging_owner::owner_id;
 
@@ -48,6 +49,27 @@ pub fn remove_recordings(staging: &Path, event_id: &str) -> usize {
         name.contains(&marker) && name.ends_with(".mp4")
     })
     .into_iter()
+    .filter(|path| std::fs::remove_file(path).is_ok())
+    .count()
+}
+
+/// Removes the recordings untouched for `older_than`; answers how many went. A recording
+/// normally waits seconds for its replay, which removes it; one renamed after its replay had
+/// already run (a transcode that needed longer than the end of the publish allows) would
+/// otherwise stay as long as its node runs.
+pub fn remove_stale_recordings(staging: &Path, older_than: Duration) -> usize {
+    let stale = |path: &PathBuf| {
+        std::fs::metadata(path)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|modified| modified.elapsed().ok())
+            .is_some_and(|age| age > older_than)
+    };
+    entries(staging, |name| {
+        name.contains("-live-") && name.ends_with(".mp4")
+    })
+    .into_iter()
+    .filter(stale)
     .filter(|path| std::fs::remove_file(path).is_ok())
     .count()
 }
@@ -110,6 +132,12 @@ mod tests {
         assert_eq!(remove_recordings(staging.path(), "ev-1"), 1);
         assert_eq!(find_recording(staging.path(), "ev-1", covered), None);
         assert!(other_event.exists(), "another event's recording stays");
+        assert_eq!(
+            remove_stale_recordings(staging.path(), Duration::from_secs(3600)),
+            0
+        );
+        assert_eq!(remove_stale_recordings(staging.path(), Duration::ZERO), 1);
+        assert!(!other_event.exists(), "a stale recording goes");
         // Swept as any entry of a process that is gone: it carries the owner's id.
         let name = other_event
             .file_name()

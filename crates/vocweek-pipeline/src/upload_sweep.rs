@@ -63,6 +63,10 @@ pub async fn sweep_finished_parts(db: &Db, partials: &PartialUploads) -> DbResul
     Ok(removed)
 }
 
+/// How long a live publish's recording may wait for its replay: past this the replay, if it
+/// ever runs, remuxes from the segments.
+const STALE_RECORDING: Duration = Duration::from_secs(24 * 3600);
+
 /// Sweeps every `interval` until `shutdown` turns true.
 pub async fn run_upload_sweeper(
     db: Db,
@@ -90,6 +94,14 @@ pub async fn run_upload_sweeper(
             Ok(Ok(removed)) => tracing::info!(removed, "removed staging entries of dead processes"),
             Ok(Err(err)) => warn!(error = %err, "sweeping the staging directory failed"),
             Err(err) => warn!(error = %err, "the staging sweep did not finish"),
+        }
+        let dir = staging.clone();
+        let stale = tokio::task::spawn_blocking(move || {
+            crate::live_recordings::remove_stale_recordings(&dir, STALE_RECORDING)
+        })
+        .await;
+        if let Ok(removed @ 1..) = stale {
+            tracing::info!(removed, "removed live recordings no replay took");
         }
         tokio::select! {
             _ = tokio::time::sleep(interval) => {}
