@@ -51,6 +51,7 @@ pub(super) struct LiveRun {
     now: f64,
     /// Where the stream's time starts (its first keyframe), in seconds.
     zero: f64,
+    /// Where the renditions and the recording are written (a recording given up is removed).
     out_dir: std::path::PathBuf,
     video_clock: VideoClock,
     unread: u64,
