@@ -71,7 +71,17 @@ fn rendition<'a>(asset: &'a Value, name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no {name} rendition in {asset}"))
 }
 
-async fn a_reconnected_event_becomes_one_replay_in_the_queue(backend: Backend) {
+/// A node with its RTMP ingest on, an editor, a college and its channel, ready to publish to.
+struct OnAir {
+    app: TestApp,
+    editor: String,
+    unit_token: String,
+    id: String,
+    /// `rtmp://…/live/<stream key>`.
+    url: String,
+}
+
+async fn channel_on_a_node(backend: Backend, college: &str, city: &str, title: &str) -> OnAir {
     let app = spawn_app_with(
         backend,
         AppOptions {
@@ -85,7 +95,7 @@ async fn a_reconnected_event_becomes_one_replay_in_the_queue(backend: Backend) {
         .user_session("editor", Role::Editor, Some(Desk::Edu))
         .await;
     let (unit, unit_token) = app
-        .unit("淄博职业学院", UnitKind::HigherVocationalCollege, "zibo")
+        .unit(college, UnitKind::HigherVocationalCollege, city)
         .await;
     let (status, channel) = app
         .call(
@@ -93,7 +103,7 @@ async fn a_reconnected_event_becomes_one_replay_in_the_queue(backend: Backend) {
             Method::POST,
             "/api/v1/channels",
             Some(json!({
-                "title": "数控车技能大赛",
+                "title": title,
                 "unit_id": unit,
                 "scheduled_start": "2026-05-10T01:00:00Z",
             })),
@@ -102,6 +112,32 @@ async fn a_reconnected_event_becomes_one_replay_in_the_queue(backend: Backend) {
     assert_eq!(status, 201, "{channel}");
     let id = channel["id"].as_str().unwrap().to_owned();
     let url = format!("{rtmp}/{}", channel["stream_key"].as_str().unwrap());
+    OnAir {
+        app,
+        editor,
+        unit_token,
+        id,
+        url,
+    }
+}
+
+/// What the live transcode stored, as the ended channel's closed DVR playlist of the top
+/// rung lists it, in seconds.
+async fn published_seconds(app: &TestApp, editor: &str, id: &str) -> f64 {
+    let (_, dvr) = text(app, editor, &format!("/api/v1/channels/{id}/live/dvr.m3u8")).await;
+    let top = uris(&dvr).remove(0);
+    let (_, top_dvr) = text(app, editor, &format!("/api/v1/channels/{id}/live/{top}")).await;
+    durations(&top_dvr).iter().sum()
+}
+
+async fn a_reconnected_event_becomes_one_replay_in_the_queue(backend: Backend) {
+    let OnAir {
+        app,
+        editor,
+        unit_token,
+        id,
+        url,
+    } = channel_on_a_node(backend, "淄博职业学院", "zibo", "数控车技能大赛").await;
 
     let mut first = publish(&url, 30);
     wait_for_channel(&app, &editor, &id, "the live state", |c| {
@@ -120,17 +156,8 @@ async fn a_reconnected_event_becomes_one_replay_in_the_queue(backend: Backend) {
     let ended_at = Instant::now();
     wait_for_channel(&app, &editor, &id, "the end", |c| c["state"] == "ended").await;
 
-    // What the live transcode stored, as its closed DVR playlist of the top rung lists it.
-    let (_, dvr) = text(
-        &app,
-        &editor,
-        &format!("/api/v1/channels/{id}/live/dvr.m3u8"),
-    )
-    .await;
-    let top = uris(&dvr).remove(0);
-    let (_, top_dvr) = text(&app, &editor, &format!("/api/v1/channels/{id}/live/{top}")).await;
-    let published: f64 = durations(&top_dvr).iter().sum();
-    assert!(published > 6.0, "{top_dvr}");
+    let published = published_seconds(&app, &editor, &id).await;
+    assert!(published > 6.0, "{published} s published");
 
     let ready = wait_for_channel(&app, &editor, &id, "the replay", |c| {
         !c["event"]["replay_asset_id"].is_null()
@@ -253,48 +280,17 @@ async fn a_reconnected_event_becomes_one_replay_in_the_queue(backend: Backend) {
 }
 
 async fn one_publish_is_replayed_from_its_recording(backend: Backend) {
-    let app = spawn_app_with(
-        backend,
-        AppOptions {
-            configure: Some(ingest_on),
-            ..AppOptions::default()
-        },
-    )
-    .await;
-    let rtmp = app.rtmp_url.clone().unwrap();
-    let editor = app
-        .user_session("editor", Role::Editor, Some(Desk::Edu))
-        .await;
-    let (unit, _) = app
-        .unit("烟台职业学院", UnitKind::HigherVocationalCollege, "yantai")
-        .await;
-    let (status, channel) = app
-        .call(
-            &editor,
-            Method::POST,
-            "/api/v1/channels",
-            Some(json!({
-                "title": "焊接技能大赛",
-                "unit_id": unit,
-                "scheduled_start": "2026-05-11T01:00:00Z",
-            })),
-        )
-        .await;
-    assert_eq!(status, 201, "{channel}");
-    let id = channel["id"].as_str().unwrap().to_owned();
-    let url = format!("{rtmp}/{}", channel["stream_key"].as_str().unwrap());
+    let OnAir {
+        app,
+        editor,
+        id,
+        url,
+        ..
+    } = channel_on_a_node(backend, "烟台职业学院", "yantai", "焊接技能大赛").await;
     assert!(exit_status(publish(&url, 8), WITHIN).await.success());
     let ended = wait_for_channel(&app, &editor, &id, "the end", |c| c["state"] == "ended").await;
     let event = ended["event"]["id"].as_str().unwrap().to_owned();
-    let (_, dvr) = text(
-        &app,
-        &editor,
-        &format!("/api/v1/channels/{id}/live/dvr.m3u8"),
-    )
-    .await;
-    let top = uris(&dvr).remove(0);
-    let (_, top_dvr) = text(&app, &editor, &format!("/api/v1/channels/{id}/live/{top}")).await;
-    let published: f64 = durations(&top_dvr).iter().sum();
+    let published = published_seconds(&app, &editor, &id).await;
 
     wait_for_channel(&app, &editor, &id, "the replay", |c| {
         !c["event"]["replay_asset_id"].is_null()

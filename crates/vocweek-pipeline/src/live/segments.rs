@@ -34,8 +34,19 @@ pub(super) struct SegmentStore {
     next: Option<HashMap<String, u64>>,
     /// The top rendition's name, once the ladder is reported: the one a recording carries.
     top: Option<String>,
-    /// The top rendition's segments stored and listed so far; `None` once one was not.
-    top_covered: Option<Option<Covered>>,
+    /// The top rendition's segments stored and listed so far.
+    top_segments: TopSegments,
+}
+
+/// What a recording of the publish would stand for.
+#[derive(Clone, Copy)]
+enum TopSegments {
+    /// No top-rung segment yet.
+    None,
+    /// Every top-rung segment stored and listed, these numbers first to last.
+    Stored(Covered),
+    /// One could not be stored or listed: no recording stands for the publish.
+    Gap,
 }
 
 impl SegmentStore {
@@ -47,7 +58,7 @@ impl SegmentStore {
             scratch,
             next: None,
             top: None,
-            top_covered: Some(None),
+            top_segments: TopSegments::None,
         }
     }
 
@@ -141,12 +152,18 @@ impl SegmentStore {
         if let Err(err) = self.stage.shared.parts.db.add_live_segment(&row).await {
             tracing::warn!(event = %self.event.id, error = %err, "a live segment could not be listed");
             self.top_gap(is_top);
-        } else if is_top && let Some(covered) = self.top_covered.as_mut() {
-            let first = covered.map_or(sequence, |c| c.first);
-            *covered = Some(Covered {
-                first,
-                last: sequence,
-            });
+        } else if is_top {
+            self.top_segments = match self.top_segments {
+                TopSegments::None => TopSegments::Stored(Covered {
+                    first: sequence,
+                    last: sequence,
+                }),
+                TopSegments::Stored(covered) => TopSegments::Stored(Covered {
+                    last: sequence,
+                    ..covered
+                }),
+                TopSegments::Gap => TopSegments::Gap,
+            };
         }
         Ok(())
     }
@@ -155,7 +172,7 @@ impl SegmentStore {
     /// publish's segments.
     fn top_gap(&mut self, is_top: bool) {
         if is_top {
-            self.top_covered = None;
+            self.top_segments = TopSegments::Gap;
         }
     }
 
@@ -183,8 +200,8 @@ impl SegmentStore {
     /// one name is taken) is kept for the replay when it covers the publish's top-rung
     /// segments, and the scratch directory goes (every segment it reported is stored).
     pub async fn finish(self, recording: Option<String>) {
-        let kept = match (recording, self.top_covered) {
-            (Some(name), Some(Some(covered))) if name == RECORDING_FILE => {
+        let kept = match (recording, self.top_segments) {
+            (Some(name), TopSegments::Stored(covered)) if name == RECORDING_FILE => {
                 let staging = self.stage.shared.parts.store.staging_dir();
                 let to = recording_path(staging, &self.event.id, covered);
                 match tokio::fs::rename(self.scratch.file(RECORDING_FILE), &to).await {
